@@ -1,0 +1,3 @@
+module dev.heed.activations {
+  requires dev.heed.core;
+}

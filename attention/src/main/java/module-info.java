@@ -1,0 +1,3 @@
+module dev.heed.attention {
+  requires dev.heed.core;
+}

@@ -1,0 +1,3 @@
+module dev.heed.backend.cpu {
+  requires dev.heed.core;
+}

@@ -1,0 +1,161 @@
+package dev.heed.core.backend;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+
+/**
+ * A compute device and its primitive kernels over opaque {@link Buffer}s.
+ *
+ * <p>This is the whole contract a new CPU or GPU backend implements; everything else (layer norm,
+ * attention, losses, every backward formula) is composed in core from these kernels. No kernel
+ * takes or returns a Java array: host data crosses only through {@link #upload} and {@link
+ * #download}, as {@link MemorySegment}s whose element type is the buffer's {@link DType} in native
+ * byte order (heap segments such as {@code MemorySegment.ofArray(float[])} are fine).
+ *
+ * <p><b>Conventions.</b> Sizes and offsets are in elements. Every buffer argument must have been
+ * allocated by this backend and not released. Unless a kernel says otherwise, all floating-point
+ * operands of one call share one {@link DType} ({@link DType#FLOAT32} or {@link DType#FLOAT64}).
+ * Kernels may run asynchronously, but each kernel observes the effects of every kernel issued
+ * before it on the same backend, and {@link #download} returns only when the data is on the host.
+ * Output buffers may alias inputs only where the kernel says so. Violations throw {@link
+ * IllegalArgumentException} naming the kernel, the sizes involved and what was expected; device
+ * failures throw {@link BackendException}.
+ *
+ * <p><b>Threads.</b> A backend instance may be shared by threads, but kernels on buffers that one
+ * thread is writing must not be issued from another thread at the same time.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** The provider name of this backend (for example {@code cpu}). */
+  String name();
+
+  /** A human-readable description of the device, for logs and {@code heed plugins}. */
+  String deviceDescription();
+
+  /** Whether buffers of this element type can be allocated here. */
+  boolean supports(DType dtype);
+
+  /** Allocates {@code size} elements, filled with zeros. {@code size} may be 0. */
+  Buffer allocate(DType dtype, long size);
+
+  /**
+   * Copies {@code count} elements from host memory into {@code dst} starting at element {@code
+   * dstOffset}. The host segment holds elements of {@code dst.dtype()} in native byte order and has
+   * at least {@code count · byteSize} bytes.
+   */
+  void upload(MemorySegment host, Buffer dst, long dstOffset, long count);
+
+  /**
+   * Copies {@code count} elements of {@code src} starting at {@code srcOffset} into host memory.
+   */
+  void download(Buffer src, long srcOffset, long count, MemorySegment host);
+
+  /** Sets {@code count} elements of {@code dst}, starting at {@code offset}, to {@code value}. */
+  void fill(Buffer dst, long offset, long count, double value);
+
+  /**
+   * Copies the view {@code srcLayout} of {@code src} into the view {@code dstLayout} of {@code dst}
+   * element by element in row-major order. The two layouts have the same shape. Source strides may
+   * be 0 (broadcast); destination views must not overlap themselves. When the buffers' types differ
+   * the values are converted (float to INT32 truncates toward zero). This one kernel covers copies,
+   * transposes, permutations, slices, concatenation and broadcasting.
+   */
+  void copy(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout);
+
+  /**
+   * {@code y[i] = op(x[i]; a, b)} for {@code i} in {@code [0, count)}, both contiguous from element
+   * 0. {@code y} may be {@code x} (in place).
+   */
+  void unary(UnaryOp op, double a, double b, Buffer x, Buffer y, long count);
+
+  /**
+   * {@code out[v] = op(a[v], b[v])} for every element {@code v} of the views. The three layouts
+   * have the same shape; {@code a} and {@code b} may broadcast with stride 0. {@code out} may be
+   * the same buffer as {@code a} or {@code b} when the views are identical (in place).
+   */
+  void binary(
+      BinaryOp op,
+      Buffer a,
+      Layout aLayout,
+      Buffer b,
+      Layout bLayout,
+      Buffer out,
+      Layout outLayout);
+
+  /**
+   * {@code out[v] = cond[v] != 0 ? a[v] : b[v]}, with views as in {@link #binary}. {@code cond} has
+   * the floating-point type of {@code a} and {@code b}.
+   */
+  void where(
+      Buffer cond,
+      Layout condLayout,
+      Buffer a,
+      Layout aLayout,
+      Buffer b,
+      Layout bLayout,
+      Buffer out,
+      Layout outLayout);
+
+  /**
+   * Reduces the contiguous tensor {@code x} of shape {@code [outer, axis, inner]} along its middle
+   * dimension into {@code out} of shape {@code [outer, inner]}. Arg-reductions write {@link
+   * DType#INT32}.
+   */
+  void reduce(ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out);
+
+  /**
+   * Softmax (or log-softmax when {@code log}) of the contiguous tensor {@code x} of shape {@code
+   * [outer, axis, inner]} along its middle dimension, computed stably (the maximum is subtracted
+   * first). A row that is entirely {@code -∞} gives NaN, as in PyTorch. {@code y} may be {@code x}.
+   */
+  void softmax(Buffer x, int outer, int axis, int inner, boolean log, Buffer y);
+
+  /**
+   * The batched matrix product described by {@code spec}; {@code c} must not alias {@code a} or
+   * {@code b}.
+   */
+  void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c);
+
+  /**
+   * Index select: with {@code src} of shape {@code [outer, axis, inner]} and {@code count} {@link
+   * DType#INT32} indices, writes {@code out[o, j, i] = src[o, indices[j], i]} ({@code out} of shape
+   * {@code [outer, count, inner]}). An index outside {@code [0, axis)} is an error.
+   */
+  void gather(Buffer src, int outer, int axis, int inner, Buffer indices, int count, Buffer out);
+
+  /**
+   * The adjoint of {@link #gather}: {@code out[o, indices[j], i] += src[o, j, i]} with {@code src}
+   * of shape {@code [outer, count, inner]} and {@code out} of shape {@code [outer, axis, inner]}.
+   * Repeated indices accumulate.
+   */
+  void scatterAdd(
+      Buffer src, int outer, int count, int inner, Buffer indices, int axis, Buffer out);
+
+  /**
+   * Fills {@code count} elements of {@code out} with element {@code streamOffset + i} of the
+   * counter-based stream {@code seed}, as defined by {@link Distribution#sample}.
+   */
+  void random(
+      Distribution distribution,
+      double a,
+      double b,
+      long seed,
+      long streamOffset,
+      Buffer out,
+      long count);
+
+  /**
+   * An optional faster kernel family, or empty when this backend does not offer it (core then uses
+   * a composite of the primitive kernels).
+   */
+  default <T extends Capability> Optional<T> capability(Class<T> type) {
+    return Optional.empty();
+  }
+
+  /** Waits until every issued kernel has finished. Host backends return at once. */
+  default void synchronize() {}
+
+  /** Releases device resources (contexts, queues, pools). Buffers must be released first. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,122 @@
+package dev.heed.core.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reverse-mode differentiation over the tape recorded by the operations. */
+final class Autograd {
+  private Autograd() {}
+
+  /**
+   * Records {@code out} as produced by {@code op} from {@code inputs} when recording is on and some
+   * input requires a gradient. Returns {@code out}.
+   */
+  static Tensor record(Tensor out, String op, Node.Backward backward, Tensor... inputs) {
+    if (!GradMode.isEnabled()) {
+      return out;
+    }
+    for (Tensor in : inputs) {
+      if (in != null && in.requiresGrad()) {
+        out.node = new Node(op, inputs.clone(), backward);
+        out.requiresGradInternal();
+        return out;
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("try")
+  static void backward(Tensor root, Tensor gradRoot) {
+    if (!root.requiresGrad()) {
+      throw new IllegalStateException(
+          "backward: the tensor "
+              + root.shape()
+              + " does not depend on any tensor that requires a gradient"
+              + " (were the parameters created with requiresGrad, and was GradMode on?)");
+    }
+    if (!gradRoot.shape().equals(root.shape())) {
+      throw new IllegalArgumentException(
+          "backward: gradient shape "
+              + gradRoot.shape()
+              + " does not match the tensor's shape "
+              + root.shape());
+    }
+    List<Tensor> order = topologicalOrder(root);
+    Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+    grads.put(root, gradRoot);
+    try (GradMode off = GradMode.disable()) {
+      if (root.node == null) {
+        accumulateLeaf(root, gradRoot);
+        return;
+      }
+      for (Tensor t : order) {
+        Tensor g = grads.remove(t);
+        if (g == null) {
+          continue;
+        }
+        Node node = t.node;
+        Tensor[] inputGrads = node.backward().apply(g);
+        Tensor[] inputs = node.inputs();
+        for (int i = 0; i < inputs.length; i++) {
+          Tensor in = inputs[i];
+          Tensor gi = inputGrads[i];
+          if (in == null || gi == null || !in.requiresGrad()) {
+            continue;
+          }
+          if (!gi.shape().equals(in.shape())) {
+            throw new IllegalStateException(
+                "internal error: the backward of "
+                    + node.op()
+                    + " gave a gradient of shape "
+                    + gi.shape()
+                    + " for an input of shape "
+                    + in.shape());
+          }
+          if (in.node == null) {
+            accumulateLeaf(in, gi);
+          } else {
+            Tensor prev = grads.get(in);
+            grads.put(in, prev == null ? gi : Elementwise.add(prev, gi));
+          }
+        }
+      }
+    }
+  }
+
+  private static void accumulateLeaf(Tensor leaf, Tensor g) {
+    Tensor existing = leaf.grad();
+    if (existing == null) {
+      leaf.setGrad(Scope.outside(() -> Shapes.copy(g)));
+    } else {
+      Elementwise.addInPlace(existing, g);
+    }
+  }
+
+  /** Tensors with a tape entry reachable from {@code root}, latest operation first. */
+  private static List<Tensor> topologicalOrder(Tensor root) {
+    List<Tensor> found = new ArrayList<>();
+    Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Tensor> stack = new ArrayDeque<>();
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      Tensor t = stack.pop();
+      if (t.node == null || !visited.add(t)) {
+        continue;
+      }
+      found.add(t);
+      for (Tensor in : t.node.inputs()) {
+        if (in != null && in.node != null) {
+          stack.push(in);
+        }
+      }
+    }
+    found.sort(Comparator.comparingLong((Tensor t) -> t.node.sequence()).reversed());
+    return found;
+  }
+}

@@ -1,0 +1,430 @@
+package dev.heed.core.tensor;
+
+import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.UnaryOp;
+
+/**
+ * Elementwise operations: functions of one tensor, arithmetic between tensors with NumPy
+ * broadcasting, comparisons and selection. Each records its derivative for autodiff (comparisons
+ * and sign have none).
+ */
+public final class Elementwise {
+  private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+  private Elementwise() {}
+
+  // ------------------------------------------------------------------ unary
+
+  static Tensor unaryRaw(UnaryOp op, double a, double b, Tensor x) {
+    Checks.floating(op.name().toLowerCase(java.util.Locale.ROOT), x);
+    Tensor out = Tensor.allocate(x.backend(), x.shape(), x.dtype());
+    x.backend().unary(op, a, b, x.buffer(), out.buffer(), x.size());
+    return out;
+  }
+
+  /** {@code -x} */
+  public static Tensor neg(Tensor x) {
+    return Autograd.record(unaryRaw(UnaryOp.NEG, 0, 0, x), "neg", g -> new Tensor[] {neg(g)}, x);
+  }
+
+  /** {@code |x|}; the derivative at 0 is 0. */
+  public static Tensor abs(Tensor x) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.ABS, 0, 0, x), "abs", g -> new Tensor[] {mul(g, sign(x))}, x);
+  }
+
+  /** The sign of x (-1, 0 or 1); no gradient. */
+  public static Tensor sign(Tensor x) {
+    return unaryRaw(UnaryOp.SIGN, 0, 0, x);
+  }
+
+  /** {@code e^x} */
+  public static Tensor exp(Tensor x) {
+    Tensor out = unaryRaw(UnaryOp.EXP, 0, 0, x);
+    return Autograd.record(out, "exp", g -> new Tensor[] {mul(g, out)}, x);
+  }
+
+  /** {@code e^x - 1} */
+  public static Tensor expm1(Tensor x) {
+    Tensor out = unaryRaw(UnaryOp.EXPM1, 0, 0, x);
+    return Autograd.record(out, "expm1", g -> new Tensor[] {mul(g, affine(out, 1, 1))}, x);
+  }
+
+  /** natural logarithm */
+  public static Tensor log(Tensor x) {
+    return Autograd.record(unaryRaw(UnaryOp.LOG, 0, 0, x), "log", g -> new Tensor[] {div(g, x)}, x);
+  }
+
+  /** {@code ln(1 + x)} */
+  public static Tensor log1p(Tensor x) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.LOG1P, 0, 0, x), "log1p", g -> new Tensor[] {div(g, affine(x, 1, 1))}, x);
+  }
+
+  /** square root */
+  public static Tensor sqrt(Tensor x) {
+    Tensor out = unaryRaw(UnaryOp.SQRT, 0, 0, x);
+    return Autograd.record(out, "sqrt", g -> new Tensor[] {div(g, affine(out, 2, 0))}, x);
+  }
+
+  /** {@code 1 / x} */
+  public static Tensor reciprocal(Tensor x) {
+    Tensor out = unaryRaw(UnaryOp.RECIPROCAL, 0, 0, x);
+    return Autograd.record(out, "reciprocal", g -> new Tensor[] {neg(mul(g, square(out)))}, x);
+  }
+
+  /** {@code x²} */
+  public static Tensor square(Tensor x) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.SQUARE, 0, 0, x),
+        "square",
+        g -> new Tensor[] {mul(g, affine(x, 2, 0))},
+        x);
+  }
+
+  /** sine */
+  public static Tensor sin(Tensor x) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.SIN, 0, 0, x), "sin", g -> new Tensor[] {mul(g, cos(x))}, x);
+  }
+
+  /** cosine */
+  public static Tensor cos(Tensor x) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.COS, 0, 0, x), "cos", g -> new Tensor[] {neg(mul(g, sin(x)))}, x);
+  }
+
+  /** hyperbolic tangent */
+  public static Tensor tanh(Tensor x) {
+    Tensor out = unaryRaw(UnaryOp.TANH, 0, 0, x);
+    return Autograd.record(out, "tanh", g -> new Tensor[] {mul(g, affine(square(out), -1, 1))}, x);
+  }
+
+  /** logistic sigmoid */
+  public static Tensor sigmoid(Tensor x) {
+    Tensor out = unaryRaw(UnaryOp.SIGMOID, 0, 0, x);
+    return Autograd.record(
+        out, "sigmoid", g -> new Tensor[] {mul(g, mul(out, affine(out, -1, 1)))}, x);
+  }
+
+  /** {@code max(x, 0)}; the derivative at 0 is 0, as in PyTorch. */
+  public static Tensor relu(Tensor x) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.RELU, 0, 0, x), "relu", g -> new Tensor[] {mul(g, step(x, 0.0))}, x);
+  }
+
+  /** Gauss error function. */
+  public static Tensor erf(Tensor x) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.ERF, 0, 0, x),
+        "erf",
+        g -> new Tensor[] {mul(g, affine(exp(neg(square(x))), TWO_OVER_SQRT_PI, 0))},
+        x);
+  }
+
+  /** {@code a·x + b} */
+  public static Tensor affine(Tensor x, double a, double b) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.AFFINE, a, b, x), "affine", g -> new Tensor[] {affine(g, a, 0)}, x);
+  }
+
+  /** {@code x^p} for a constant exponent. */
+  public static Tensor pow(Tensor x, double p) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.POW, p, 0, x),
+        "pow",
+        g -> new Tensor[] {mul(g, affine(pow(x, p - 1), p, 0))},
+        x);
+  }
+
+  /**
+   * {@code min(max(x, lo), hi)}; the derivative is 1 on {@code [lo, hi]} (boundaries included, as
+   * in PyTorch) and 0 outside.
+   */
+  public static Tensor clamp(Tensor x, double lo, double hi) {
+    return Autograd.record(
+        unaryRaw(UnaryOp.CLAMP, lo, hi, x),
+        "clamp",
+        g -> {
+          // x >= lo  <=>  not (-x > -lo);  x <= hi  <=>  not (x > hi)
+          Tensor inside = mul(affine(step(neg(x), -lo), -1, 1), affine(step(x, hi), -1, 1));
+          return new Tensor[] {mul(g, inside)};
+        },
+        x);
+  }
+
+  /** 1 where {@code x > threshold}, else 0; no gradient. */
+  public static Tensor step(Tensor x, double threshold) {
+    return unaryRaw(UnaryOp.STEP, threshold, 0, x);
+  }
+
+  // ------------------------------------------------------------------ binary
+
+  static Tensor binaryRaw(String name, BinaryOp op, Tensor a, Tensor b) {
+    Checks.sameDevice(name, a, b);
+    Checks.floating(name, a);
+    Shape out = Shape.broadcast(name, a.shape(), b.shape());
+    Tensor r = Tensor.allocate(a.backend(), out, a.dtype());
+    a.backend()
+        .binary(
+            op,
+            a.buffer(),
+            Broadcast.layout(a.shape(), out),
+            b.buffer(),
+            Broadcast.layout(b.shape(), out),
+            r.buffer(),
+            r.layout());
+    return r;
+  }
+
+  /** {@code a + b} */
+  public static Tensor add(Tensor a, Tensor b) {
+    return Autograd.record(
+        binaryRaw("add", BinaryOp.ADD, a, b),
+        "add",
+        g -> new Tensor[] {Shapes.sumTo(g, a.shape()), Shapes.sumTo(g, b.shape())},
+        a,
+        b);
+  }
+
+  /** {@code a - b} */
+  public static Tensor sub(Tensor a, Tensor b) {
+    return Autograd.record(
+        binaryRaw("sub", BinaryOp.SUB, a, b),
+        "sub",
+        g ->
+            new Tensor[] {
+              Shapes.sumTo(g, a.shape()), b.requiresGrad() ? Shapes.sumTo(neg(g), b.shape()) : null
+            },
+        a,
+        b);
+  }
+
+  /** {@code a · b} */
+  public static Tensor mul(Tensor a, Tensor b) {
+    return Autograd.record(
+        binaryRaw("mul", BinaryOp.MUL, a, b),
+        "mul",
+        g ->
+            new Tensor[] {
+              a.requiresGrad() ? Shapes.sumTo(mul(g, b), a.shape()) : null,
+              b.requiresGrad() ? Shapes.sumTo(mul(g, a), b.shape()) : null
+            },
+        a,
+        b);
+  }
+
+  /** {@code a / b} */
+  public static Tensor div(Tensor a, Tensor b) {
+    Tensor out = binaryRaw("div", BinaryOp.DIV, a, b);
+    return Autograd.record(
+        out,
+        "div",
+        g ->
+            new Tensor[] {
+              a.requiresGrad() ? Shapes.sumTo(div(g, b), a.shape()) : null,
+              b.requiresGrad() ? Shapes.sumTo(neg(div(mul(g, out), b)), b.shape()) : null
+            },
+        a,
+        b);
+  }
+
+  /** {@code a^b}; the derivative in b is taken as 0 where {@code a <= 0}. */
+  public static Tensor pow(Tensor a, Tensor b) {
+    Tensor out = binaryRaw("pow", BinaryOp.POW, a, b);
+    return Autograd.record(
+        out,
+        "pow",
+        g -> {
+          Tensor ga =
+              a.requiresGrad()
+                  ? Shapes.sumTo(mul(g, mul(b, pow(a, affine(b, 1, -1)))), a.shape())
+                  : null;
+          Tensor gb = null;
+          if (b.requiresGrad()) {
+            Tensor zero = Tensors.scalar(a.backend(), a.dtype(), 0.0);
+            Tensor positive = binaryRaw("pow", BinaryOp.GT, a, zero);
+            Tensor logA =
+                where(
+                    positive,
+                    log(where(positive, a, Tensors.scalar(a.backend(), a.dtype(), 1.0))),
+                    zero);
+            gb = Shapes.sumTo(mul(g, mul(out, logA)), b.shape());
+          }
+          return new Tensor[] {ga, gb};
+        },
+        a,
+        b);
+  }
+
+  /** Elementwise maximum; at ties the gradient is split evenly, as in PyTorch. */
+  public static Tensor maximum(Tensor a, Tensor b) {
+    return extremum("maximum", BinaryOp.MAX, BinaryOp.GT, a, b);
+  }
+
+  /** Elementwise minimum; at ties the gradient is split evenly, as in PyTorch. */
+  public static Tensor minimum(Tensor a, Tensor b) {
+    return extremum("minimum", BinaryOp.MIN, BinaryOp.LT, a, b);
+  }
+
+  private static Tensor extremum(String name, BinaryOp op, BinaryOp wins, Tensor a, Tensor b) {
+    return Autograd.record(
+        binaryRaw(name, op, a, b),
+        name,
+        g -> {
+          Tensor share =
+              add(binaryRaw(name, wins, a, b), affine(binaryRaw(name, BinaryOp.EQ, a, b), 0.5, 0));
+          return new Tensor[] {
+            Shapes.sumTo(mul(g, share), a.shape()),
+            Shapes.sumTo(mul(g, affine(share, -1, 1)), b.shape())
+          };
+        },
+        a,
+        b);
+  }
+
+  /** 1 where {@code a > b}, else 0; broadcasting; no gradient. */
+  public static Tensor greater(Tensor a, Tensor b) {
+    return binaryRaw("greater", BinaryOp.GT, a, b);
+  }
+
+  /** 1 where {@code a >= b}, else 0; broadcasting; no gradient. */
+  public static Tensor greaterEqual(Tensor a, Tensor b) {
+    return binaryRaw("greaterEqual", BinaryOp.GE, a, b);
+  }
+
+  /** 1 where {@code a < b}, else 0; broadcasting; no gradient. */
+  public static Tensor less(Tensor a, Tensor b) {
+    return binaryRaw("less", BinaryOp.LT, a, b);
+  }
+
+  /** 1 where {@code a <= b}, else 0; broadcasting; no gradient. */
+  public static Tensor lessEqual(Tensor a, Tensor b) {
+    return binaryRaw("lessEqual", BinaryOp.LE, a, b);
+  }
+
+  /** 1 where {@code a == b}, else 0; broadcasting; no gradient. */
+  public static Tensor equal(Tensor a, Tensor b) {
+    return binaryRaw("equal", BinaryOp.EQ, a, b);
+  }
+
+  /** 1 where {@code a != b}, else 0; broadcasting; no gradient. */
+  public static Tensor notEqual(Tensor a, Tensor b) {
+    return binaryRaw("notEqual", BinaryOp.NE, a, b);
+  }
+
+  /**
+   * {@code cond != 0 ? a : b}, broadcasting all three. Gradients flow to {@code a} where the
+   * condition holds and to {@code b} elsewhere; none to the condition.
+   */
+  public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+    Checks.sameDevice("where", a, b);
+    Checks.sameDevice("where", cond, a);
+    Shape out =
+        Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
+    Tensor r = Tensor.allocate(a.backend(), out, a.dtype());
+    a.backend()
+        .where(
+            cond.buffer(),
+            Broadcast.layout(cond.shape(), out),
+            a.buffer(),
+            Broadcast.layout(a.shape(), out),
+            b.buffer(),
+            Broadcast.layout(b.shape(), out),
+            r.buffer(),
+            r.layout());
+    return Autograd.record(
+        r,
+        "where",
+        g -> {
+          Tensor zero = Tensors.scalar(g.backend(), g.dtype(), 0.0);
+          return new Tensor[] {
+            null,
+            a.requiresGrad() ? Shapes.sumTo(where(cond, g, zero), a.shape()) : null,
+            b.requiresGrad() ? Shapes.sumTo(where(cond, zero, g), b.shape()) : null
+          };
+        },
+        cond,
+        a,
+        b);
+  }
+
+  // ------------------------------------------------------------------ in place (optimizers)
+
+  /**
+   * {@code target = target op other} in place, broadcasting {@code other} to {@code target}'s
+   * shape. Not recorded: only for tensors outside the tape (optimizer updates, gradient
+   * accumulation) with {@link GradMode} off or on tensors that need no gradient.
+   */
+  public static void applyInPlace(BinaryOp op, Tensor target, Tensor other) {
+    checkInPlace("applyInPlace", target);
+    Checks.sameDevice("applyInPlace " + op, target, other);
+    Shape out = Shape.broadcast("applyInPlace " + op, target.shape(), other.shape());
+    if (!out.equals(target.shape())) {
+      throw new IllegalArgumentException(
+          "applyInPlace "
+              + op
+              + ": "
+              + other.shape()
+              + " does not broadcast to the target's shape "
+              + target.shape());
+    }
+    target
+        .backend()
+        .binary(
+            op,
+            target.buffer(),
+            target.layout(),
+            other.buffer(),
+            Broadcast.layout(other.shape(), out),
+            target.buffer(),
+            target.layout());
+  }
+
+  /**
+   * {@code target = op(target; a, b)} in place; the same restrictions as {@link
+   * #applyInPlace(BinaryOp, Tensor, Tensor)}.
+   */
+  public static void applyInPlace(UnaryOp op, double a, double b, Tensor target) {
+    checkInPlace("applyInPlace", target);
+    target.backend().unary(op, a, b, target.buffer(), target.buffer(), target.size());
+  }
+
+  /** {@code target += other} in place. */
+  public static void addInPlace(Tensor target, Tensor other) {
+    applyInPlace(BinaryOp.ADD, target, other);
+  }
+
+  /** Copies {@code source}'s values into {@code target} (same shape, or broadcastable). */
+  public static void assign(Tensor target, Tensor source) {
+    checkInPlace("assign", target);
+    Checks.sameDevice("assign", target, source);
+    Shape out = Shape.broadcast("assign", target.shape(), source.shape());
+    if (!out.equals(target.shape())) {
+      throw new IllegalArgumentException(
+          "assign: " + source.shape() + " does not broadcast to " + target.shape());
+    }
+    target
+        .backend()
+        .copy(
+            source.buffer(),
+            Broadcast.layout(source.shape(), out),
+            target.buffer(),
+            target.layout());
+  }
+
+  /** Sets every element of {@code target} to {@code value}. */
+  public static void fill(Tensor target, double value) {
+    checkInPlace("fill", target);
+    target.backend().fill(target.buffer(), 0, target.size(), value);
+  }
+
+  private static void checkInPlace(String op, Tensor target) {
+    if (GradMode.isEnabled() && target.requiresGrad()) {
+      throw new IllegalStateException(
+          op
+              + ": cannot modify a tensor that requires a gradient while gradients are recorded;"
+              + " wrap the update in try (var g = GradMode.disable()) { ... }");
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package dev.heed.core.tensor;
+
+import dev.heed.core.backend.MatmulSpec;
+
+/** Matrix products. */
+public final class Linalg {
+  private Linalg() {}
+
+  /**
+   * Matrix product with NumPy {@code matmul} semantics: the last two dimensions are matrices,
+   * leading dimensions are batch dimensions and broadcast; a rank-1 left operand is a row vector
+   * and a rank-1 right operand a column vector (that dimension is removed from the result).
+   */
+  public static Tensor matmul(Tensor a, Tensor b) {
+    if (a.rank() == 0 || b.rank() == 0) {
+      throw new IllegalArgumentException(
+          "matmul: operands must have rank >= 1, got " + a.shape() + " and " + b.shape());
+    }
+    boolean vecA = a.rank() == 1;
+    boolean vecB = b.rank() == 1;
+    Tensor a2 = vecA ? Shapes.unsqueeze(a, 0) : a;
+    Tensor b2 = vecB ? Shapes.unsqueeze(b, 1) : b;
+    Tensor r = matmul(a2, b2, false, false);
+    if (vecA) {
+      r = Shapes.squeeze(r, -2);
+    }
+    if (vecB) {
+      r = Shapes.squeeze(r, -1);
+    }
+    return r;
+  }
+
+  /**
+   * {@code op(a)·op(b)} where {@code op} transposes the last two dimensions when asked, without
+   * copying. Both operands have rank {@code >= 2}; leading dimensions broadcast.
+   */
+  public static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+    Checks.sameDevice("matmul", a, b);
+    Checks.floating("matmul", a);
+    if (a.rank() < 2 || b.rank() < 2) {
+      throw new IllegalArgumentException(
+          "matmul: transposed operands need rank >= 2, got " + a.shape() + " and " + b.shape());
+    }
+    int m = transA ? a.dim(-1) : a.dim(-2);
+    int ka = transA ? a.dim(-2) : a.dim(-1);
+    int kb = transB ? b.dim(-1) : b.dim(-2);
+    int n = transB ? b.dim(-2) : b.dim(-1);
+    if (ka != kb) {
+      throw new IllegalArgumentException(
+          "matmul: inner dimensions differ: "
+              + describe(a, transA)
+              + " · "
+              + describe(b, transB)
+              + " ("
+              + ka
+              + " vs "
+              + kb
+              + ")");
+    }
+    Shape batchA = batchShape(a);
+    Shape batchB = batchShape(b);
+    Shape batch = Shape.broadcast("matmul (batch dimensions)", batchA, batchB);
+    Tensor ea =
+        batchA.size() == 1 || batchA.equals(batch)
+            ? a
+            : Shapes.expand(a, concat(batch, a.dim(-2), a.dim(-1)));
+    Tensor eb =
+        batchB.size() == 1 || batchB.equals(batch)
+            ? b
+            : Shapes.expand(b, concat(batch, b.dim(-2), b.dim(-1)));
+    int count = (int) batch.size();
+    long strideA = batchShape(ea).size() == 1 && count > 1 ? 0 : (long) m * ka;
+    long strideB = batchShape(eb).size() == 1 && count > 1 ? 0 : (long) kb * n;
+    Tensor out = Tensor.allocate(a.backend(), concat(batch, m, n), a.dtype());
+    MatmulSpec spec =
+        new MatmulSpec(
+            count, m, n, ka, transA, transB, 0, strideA, 0, strideB, 0, (long) m * n, 1.0, 0.0);
+    a.backend().matmul(spec, ea.buffer(), eb.buffer(), out.buffer());
+    return Autograd.record(
+        out,
+        "matmul",
+        g -> {
+          Tensor ga = null;
+          Tensor gb = null;
+          if (a.requiresGrad()) {
+            ga = transA ? matmul(b, g, transB, true) : matmul(g, b, false, !transB);
+            ga = Shapes.sumTo(ga, a.shape());
+          }
+          if (b.requiresGrad()) {
+            gb = transB ? matmul(g, a, true, transA) : matmul(a, g, !transA, false);
+            gb = Shapes.sumTo(gb, b.shape());
+          }
+          return new Tensor[] {ga, gb};
+        },
+        a,
+        b);
+  }
+
+  /**
+   * A dense layer's affine map {@code x·Wᵀ + b} with PyTorch's weight layout: {@code x} is {@code
+   * [..., in]}, {@code weight} is {@code [out, in]}, {@code bias} is {@code [out]} or null; the
+   * result is {@code [..., out]}.
+   */
+  public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    if (weight.rank() != 2 || x.rank() < 1 || x.dim(-1) != weight.dim(1)) {
+      throw new IllegalArgumentException(
+          "linear: input "
+              + x.shape()
+              + " does not fit weight "
+              + weight.shape()
+              + " (expected input [..., "
+              + (weight.rank() == 2 ? weight.dim(1) : "in")
+              + "])");
+    }
+    int[] outDims = x.shape().with(-1, weight.dim(0)).dims();
+    Tensor x2 = x.rank() == 2 ? x : Shapes.reshape(x, -1, x.dim(-1));
+    Tensor y = matmul(x2, weight, false, true);
+    if (bias != null) {
+      y = Elementwise.add(y, bias);
+    }
+    return x.rank() == 2 ? y : Shapes.reshape(y, outDims);
+  }
+
+  private static Shape batchShape(Tensor t) {
+    int[] d = t.shape().dims();
+    return Shape.of(java.util.Arrays.copyOf(d, d.length - 2));
+  }
+
+  private static Shape concat(Shape batch, int rows, int cols) {
+    int[] d = java.util.Arrays.copyOf(batch.dims(), batch.rank() + 2);
+    d[batch.rank()] = rows;
+    d[batch.rank() + 1] = cols;
+    return Shape.of(d);
+  }
+
+  private static String describe(Tensor t, boolean trans) {
+    return t.shape() + (trans ? "ᵀ" : "");
+  }
+}

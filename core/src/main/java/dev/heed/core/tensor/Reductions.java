@@ -1,0 +1,91 @@
+package dev.heed.core.tensor;
+
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.ReduceOp;
+
+/** Reductions along an axis or over all elements. */
+public final class Reductions {
+  private Reductions() {}
+
+  static Tensor reduceRaw(String name, ReduceOp op, Tensor x, int axis) {
+    if (!op.producesIndices()) {
+      Checks.floating(name, x);
+    }
+    Shape s = x.shape();
+    int a = s.axis(axis);
+    if (op.producesIndices() && s.dim(a) == 0) {
+      throw new IllegalArgumentException(name + ": axis " + axis + " of shape " + s + " is empty");
+    }
+    Tensor out =
+        Tensor.allocate(x.backend(), s.without(a), op.producesIndices() ? DType.INT32 : x.dtype());
+    x.backend().reduce(op, x.buffer(), s.outer(a), s.dim(a), s.inner(a), out.buffer());
+    return out;
+  }
+
+  /** Sum along {@code axis}; with {@code keepDim} the axis stays with extent 1. */
+  public static Tensor sum(Tensor x, int axis, boolean keepDim) {
+    int a = x.shape().axis(axis);
+    Shape keepShape = x.shape().with(a, 1);
+    Tensor out = reduceRaw("sum", ReduceOp.SUM, x, a);
+    return Autograd.record(
+        keepDim ? Shapes.reshape(out, keepShape.dims()) : out,
+        "sum",
+        g -> new Tensor[] {Shapes.expand(Shapes.reshape(g, keepShape.dims()), x.shape())},
+        x);
+  }
+
+  /** Sum of all elements, as a rank-0 tensor. */
+  public static Tensor sum(Tensor x) {
+    Shape s = x.shape();
+    Tensor flat = Shapes.reshape(x, (int) s.size());
+    return Reductions.sum(flat, 0, false);
+  }
+
+  /** Mean along {@code axis}. */
+  public static Tensor mean(Tensor x, int axis, boolean keepDim) {
+    int n = x.shape().dim(axis);
+    return Elementwise.affine(sum(x, axis, keepDim), 1.0 / n, 0);
+  }
+
+  /** Mean of all elements, as a rank-0 tensor. */
+  public static Tensor mean(Tensor x) {
+    return Elementwise.affine(sum(x), 1.0 / x.size(), 0);
+  }
+
+  /** Maximum along {@code axis}; the gradient is split evenly among tied maxima. */
+  public static Tensor max(Tensor x, int axis, boolean keepDim) {
+    return extremum("max", ReduceOp.MAX, x, axis, keepDim);
+  }
+
+  /** Minimum along {@code axis}; the gradient is split evenly among tied minima. */
+  public static Tensor min(Tensor x, int axis, boolean keepDim) {
+    return extremum("min", ReduceOp.MIN, x, axis, keepDim);
+  }
+
+  private static Tensor extremum(String name, ReduceOp op, Tensor x, int axis, boolean keepDim) {
+    int a = x.shape().axis(axis);
+    Shape keepShape = x.shape().with(a, 1);
+    Tensor out = reduceRaw(name, op, x, a);
+    Tensor result = keepDim ? Shapes.reshape(out, keepShape.dims()) : out;
+    return Autograd.record(
+        result,
+        name,
+        g -> {
+          Tensor hit = Elementwise.equal(x, Shapes.reshape(out, keepShape.dims()));
+          Tensor count = reduceRaw(name, ReduceOp.SUM, hit, a);
+          Tensor share = Elementwise.div(hit, Shapes.reshape(count, keepShape.dims()));
+          return new Tensor[] {Elementwise.mul(share, Shapes.reshape(g, keepShape.dims()))};
+        },
+        x);
+  }
+
+  /** Index of the largest element along {@code axis} (INT32; the first on ties); no gradient. */
+  public static Tensor argmax(Tensor x, int axis) {
+    return reduceRaw("argmax", ReduceOp.ARGMAX, x, axis);
+  }
+
+  /** Index of the smallest element along {@code axis} (INT32; the first on ties); no gradient. */
+  public static Tensor argmin(Tensor x, int axis) {
+    return reduceRaw("argmin", ReduceOp.ARGMIN, x, axis);
+  }
+}

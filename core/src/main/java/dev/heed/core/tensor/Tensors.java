@@ -1,0 +1,151 @@
+package dev.heed.core.tensor;
+
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Distribution;
+import java.lang.foreign.MemorySegment;
+
+/** Creating tensors: constants, host data, random numbers. */
+public final class Tensors {
+  private Tensors() {}
+
+  /** A tensor of zeros. */
+  public static Tensor zeros(Backend backend, Shape shape, DType dtype) {
+    return Tensor.allocate(backend, shape, dtype);
+  }
+
+  /** A tensor of zeros with the shape, type and backend of {@code like}. */
+  public static Tensor zerosLike(Tensor like) {
+    return zeros(like.backend(), like.shape(), like.dtype());
+  }
+
+  /** A tensor of ones. */
+  public static Tensor ones(Backend backend, Shape shape, DType dtype) {
+    return full(backend, shape, dtype, 1.0);
+  }
+
+  /** A tensor filled with {@code value}. */
+  public static Tensor full(Backend backend, Shape shape, DType dtype, double value) {
+    Tensor t = Tensor.allocate(backend, shape, dtype);
+    if (value != 0.0) {
+      backend.fill(t.buffer(), 0, shape.size(), value);
+    }
+    return t;
+  }
+
+  /** A rank-0 tensor holding {@code value}. */
+  public static Tensor scalar(Backend backend, DType dtype, double value) {
+    return full(backend, Shape.scalar(), dtype, value);
+  }
+
+  /**
+   * A tensor holding {@code values} in row-major order.
+   *
+   * @throws IllegalArgumentException when the number of values is not the shape's size
+   */
+  public static Tensor of(Backend backend, DType dtype, float[] values, int... shape) {
+    Shape s = Shape.of(shape);
+    checkCount(values.length, s);
+    Tensor t = Tensor.allocate(backend, s, dtype);
+    switch (dtype) {
+      case FLOAT32 -> backend.upload(MemorySegment.ofArray(values), t.buffer(), 0, values.length);
+      case FLOAT64 -> {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+          d[i] = values[i];
+        }
+        backend.upload(MemorySegment.ofArray(d), t.buffer(), 0, d.length);
+      }
+      case INT32 -> throw new IllegalArgumentException("use Tensors.indices for INT32 data");
+    }
+    return t;
+  }
+
+  /** A tensor holding {@code values} in row-major order, converted to {@code dtype}. */
+  public static Tensor of(Backend backend, DType dtype, double[] values, int... shape) {
+    Shape s = Shape.of(shape);
+    checkCount(values.length, s);
+    Tensor t = Tensor.allocate(backend, s, dtype);
+    switch (dtype) {
+      case FLOAT64 -> backend.upload(MemorySegment.ofArray(values), t.buffer(), 0, values.length);
+      case FLOAT32 -> {
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = (float) values[i];
+        }
+        backend.upload(MemorySegment.ofArray(f), t.buffer(), 0, f.length);
+      }
+      case INT32 -> throw new IllegalArgumentException("use Tensors.indices for INT32 data");
+    }
+    return t;
+  }
+
+  /** An INT32 tensor of indices. */
+  public static Tensor indices(Backend backend, int[] values, int... shape) {
+    Shape s = Shape.of(shape);
+    checkCount(values.length, s);
+    Tensor t = Tensor.allocate(backend, s, DType.INT32);
+    backend.upload(MemorySegment.ofArray(values), t.buffer(), 0, values.length);
+    return t;
+  }
+
+  /** Random numbers from the counter-based stream {@code seed} (see {@link Distribution}). */
+  public static Tensor random(
+      Backend backend,
+      Shape shape,
+      DType dtype,
+      Distribution distribution,
+      double a,
+      double b,
+      long seed) {
+    Tensor t = Tensor.allocate(backend, shape, dtype);
+    backend.random(distribution, a, b, seed, 0, t.buffer(), shape.size());
+    return t;
+  }
+
+  /** Uniform on {@code [low, high)}. */
+  public static Tensor uniform(
+      Backend backend, Shape shape, DType dtype, double low, double high, long seed) {
+    return random(backend, shape, dtype, Distribution.UNIFORM, low, high, seed);
+  }
+
+  /** Normal with the given mean and standard deviation. */
+  public static Tensor normal(
+      Backend backend, Shape shape, DType dtype, double mean, double std, long seed) {
+    return random(backend, shape, dtype, Distribution.NORMAL, mean, std, seed);
+  }
+
+  /** The {@code n × n} identity matrix. */
+  public static Tensor eye(Backend backend, int n, DType dtype) {
+    Tensor t = Tensor.allocate(backend, Shape.of(n, n), dtype);
+    // the diagonal is every (n+1)-th element: view the buffer as [n] with stride n+1
+    backend.copy(
+        full(backend, Shape.of(1), dtype, 1.0).buffer(),
+        new dev.heed.core.backend.Layout(new int[] {n}, new long[] {0}, 0),
+        t.buffer(),
+        new dev.heed.core.backend.Layout(new int[] {n}, new long[] {n + 1L}, 0));
+    return t;
+  }
+
+  /** A copy of {@code t} on another backend (through the host), without tape history. */
+  public static Tensor copyTo(Tensor t, Backend backend) {
+    return switch (t.dtype()) {
+      case FLOAT32 -> of(backend, DType.FLOAT32, t.toFloatArray(), t.shape().dims());
+      case FLOAT64 -> of(backend, DType.FLOAT64, t.toDoubleArray(), t.shape().dims());
+      case INT32 -> indices(backend, t.toIntArray(), t.shape().dims());
+    };
+  }
+
+  private static void checkCount(int count, Shape s) {
+    if (count != s.size()) {
+      throw new IllegalArgumentException(
+          "tensor data: "
+              + count
+              + " values do not fill shape "
+              + s
+              + " ("
+              + s.size()
+              + " elements)");
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Heed's core: the tensor, autodiff, the backend SPI and the plugin SPIs, with no dependency beyond
+ * the JDK. Implementations live in other modules and are found with {@link java.util.ServiceLoader}
+ * through {@link dev.heed.core.Plugins}.
+ */
+module dev.heed.core {
+  exports dev.heed.core;
+  exports dev.heed.core.backend;
+  exports dev.heed.core.tensor;
+  exports dev.heed.core.nn;
+  exports dev.heed.core.optim;
+  exports dev.heed.core.plugin;
+
+  uses dev.heed.core.backend.BackendProvider;
+  uses dev.heed.core.nn.ActivationProvider;
+  uses dev.heed.core.nn.AttentionUnitProvider;
+  uses dev.heed.core.nn.InitializerProvider;
+  uses dev.heed.core.nn.LossProvider;
+  uses dev.heed.core.optim.OptimizerProvider;
+
+  provides dev.heed.core.nn.LossProvider with
+      dev.heed.core.internal.losses.MseLossProvider,
+      dev.heed.core.internal.losses.CrossEntropyLossProvider;
+  provides dev.heed.core.nn.InitializerProvider with
+      dev.heed.core.internal.initializers.ZerosInitializerProvider,
+      dev.heed.core.internal.initializers.ConstantInitializerProvider,
+      dev.heed.core.internal.initializers.NormalInitializerProvider,
+      dev.heed.core.internal.initializers.UniformInitializerProvider,
+      dev.heed.core.internal.initializers.XavierInitializerProvider,
+      dev.heed.core.internal.initializers.HeInitializerProvider;
+}

@@ -1,0 +1,3 @@
+module dev.heed.integration {
+  requires dev.heed.core;
+}

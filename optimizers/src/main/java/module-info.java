@@ -1,0 +1,3 @@
+module dev.heed.optimizers {
+  requires dev.heed.core;
+}
