@@ -15,7 +15,9 @@ module dev.heed.core {
   uses dev.heed.core.nn.ActivationProvider;
   uses dev.heed.core.nn.AttentionUnitProvider;
   uses dev.heed.core.nn.InitializerProvider;
+  uses dev.heed.core.nn.LayerProvider;
   uses dev.heed.core.nn.LossProvider;
+  uses dev.heed.core.optim.ScheduleProvider;
   uses dev.heed.core.optim.OptimizerProvider;
 
   provides dev.heed.core.nn.LossProvider with

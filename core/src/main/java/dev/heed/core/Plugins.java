@@ -4,8 +4,10 @@ import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.nn.ActivationProvider;
 import dev.heed.core.nn.AttentionUnitProvider;
 import dev.heed.core.nn.InitializerProvider;
+import dev.heed.core.nn.LayerProvider;
 import dev.heed.core.nn.LossProvider;
 import dev.heed.core.optim.OptimizerProvider;
+import dev.heed.core.optim.ScheduleProvider;
 import dev.heed.core.plugin.ProviderInfo;
 import dev.heed.core.plugin.Registry;
 import java.util.ArrayList;
@@ -38,7 +40,9 @@ public final class Plugins {
   private final Registry<BackendProvider> backends;
   private final Registry<ActivationProvider> activations;
   private final Registry<AttentionUnitProvider> attentionUnits;
+  private final Registry<LayerProvider> layers;
   private final Registry<OptimizerProvider> optimizers;
+  private final Registry<ScheduleProvider> schedules;
   private final Registry<InitializerProvider> initializers;
   private final Registry<LossProvider> losses;
 
@@ -117,6 +121,9 @@ public final class Plugins {
                     "lion",
                     "lamb",
                     "adabelief")));
+    layers = Registry.load("layer", ServiceLoader.load(LayerProvider.class, loader), Map.of());
+    schedules =
+        Registry.load("schedule", ServiceLoader.load(ScheduleProvider.class, loader), Map.of());
     initializers =
         Registry.load(
             "initializer", ServiceLoader.load(InitializerProvider.class, loader), Map.of());
@@ -175,6 +182,16 @@ public final class Plugins {
     return optimizers;
   }
 
+  /** Layers that configs can name. */
+  public Registry<LayerProvider> layers() {
+    return layers;
+  }
+
+  /** Learning-rate schedules. */
+  public Registry<ScheduleProvider> schedules() {
+    return schedules;
+  }
+
   /** Weight initializers. */
   public Registry<InitializerProvider> initializers() {
     return initializers;
@@ -191,7 +208,9 @@ public final class Plugins {
       case "backend" -> backends;
       case "activation" -> activations;
       case "attention" -> attentionUnits;
+      case "layer" -> layers;
       case "optimizer" -> optimizers;
+      case "schedule" -> schedules;
       case "initializer" -> initializers;
       case "loss" -> losses;
       default ->

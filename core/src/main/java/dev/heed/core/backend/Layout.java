@@ -48,13 +48,17 @@ public final class Layout {
     return contiguous(shape, 0);
   }
 
-  /** A contiguous row-major layout of {@code shape} starting at {@code offset}. */
+  /**
+   * A contiguous row-major layout of {@code shape} starting at {@code offset}. Extents of 0 count
+   * as 1 for the strides (as in PyTorch), so an empty view never has a zero stride that would read
+   * as a broadcast.
+   */
   public static Layout contiguous(int[] shape, long offset) {
     long[] strides = new long[shape.length];
     long s = 1;
     for (int k = shape.length - 1; k >= 0; k--) {
       strides[k] = s;
-      s *= shape[k];
+      s *= Math.max(1, shape[k]);
     }
     return new Layout(shape, strides, offset);
   }
@@ -98,8 +102,11 @@ public final class Layout {
     return n;
   }
 
-  /** Whether the view is contiguous row-major (ignoring dimensions of extent 1). */
+  /** Whether the view is contiguous row-major (ignoring dimensions of extent 1; empty: true). */
   public boolean isContiguous() {
+    if (elementCount() == 0) {
+      return true;
+    }
     long expected = 1;
     for (int k = shape.length - 1; k >= 0; k--) {
       if (shape[k] != 1 && strides[k] != expected) {

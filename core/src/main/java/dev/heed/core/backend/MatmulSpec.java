@@ -8,9 +8,9 @@ package dev.heed.core.backend;
  * {@code k × m} when {@code transA}. {@code op(B)} is {@code k × n}: B is stored {@code k × n}, or
  * {@code n × k} when {@code transB}. C is {@code m × n}. Matrix {@code i} of A starts at {@code
  * aOffset + i·aBatchStride} (elements); a batch stride of 0 repeats one matrix for every batch
- * entry (broadcasting). C's batch stride must not be 0 when {@code batch > 1}. When {@code beta} is
- * 0, C's old contents are ignored (NaN in C does not propagate). {@code k = 0} is legal and gives
- * {@code beta · C}.
+ * entry (broadcasting). C's batch stride must not be 0 when {@code batch > 1}, unless C is empty.
+ * When {@code beta} is 0, C's old contents are ignored (NaN in C does not propagate). {@code k = 0}
+ * is legal and gives {@code beta · C}.
  */
 public record MatmulSpec(
     int batch,
@@ -34,7 +34,7 @@ public record MatmulSpec(
       throw new IllegalArgumentException(
           "matmul: negative dimension batch=" + batch + " m=" + m + " n=" + n + " k=" + k);
     }
-    if (batch > 1 && cBatchStride == 0) {
+    if (batch > 1 && cBatchStride == 0 && m > 0 && n > 0) {
       throw new IllegalArgumentException("matmul: output batch stride 0 with batch " + batch);
     }
   }
