@@ -29,7 +29,15 @@ import java.util.ServiceLoader;
 public final class Plugins {
   /** Kind words, as configs and {@code heed plugins --kind} spell them. */
   public static final List<String> KINDS =
-      List.of("backend", "activation", "attention", "optimizer", "initializer", "loss");
+      List.of(
+          "backend",
+          "activation",
+          "attention",
+          "layer",
+          "optimizer",
+          "schedule",
+          "initializer",
+          "loss");
 
   private static final String ACTIVATIONS = "dev.heed:heed-activations";
   private static final String ATTENTION = "dev.heed:heed-attention";
@@ -121,9 +129,44 @@ public final class Plugins {
                     "lion",
                     "lamb",
                     "adabelief")));
-    layers = Registry.load("layer", ServiceLoader.load(LayerProvider.class, loader), Map.of());
+    layers =
+        Registry.load(
+            "layer",
+            ServiceLoader.load(LayerProvider.class, loader),
+            known(
+                artifact(
+                    ATTENTION,
+                    "embedding",
+                    "positional-encoding",
+                    "learned-positional-encoding",
+                    "layer-norm",
+                    "dropout",
+                    "residual",
+                    "feed-forward",
+                    "self-attention",
+                    "transformer-encoder-layer",
+                    "transformer-encoder",
+                    "sequence-classification-head",
+                    "lm-head")));
     schedules =
-        Registry.load("schedule", ServiceLoader.load(ScheduleProvider.class, loader), Map.of());
+        Registry.load(
+            "schedule",
+            ServiceLoader.load(ScheduleProvider.class, loader),
+            known(
+                artifact(
+                    OPTIMIZERS,
+                    "constant",
+                    "step",
+                    "multi-step",
+                    "exponential",
+                    "linear",
+                    "cosine",
+                    "cosine-warm-restarts",
+                    "one-cycle",
+                    "polynomial",
+                    "warmup",
+                    "sequential",
+                    "reduce-on-plateau")));
     initializers =
         Registry.load(
             "initializer", ServiceLoader.load(InitializerProvider.class, loader), Map.of());

@@ -1,5 +1,9 @@
 package dev.heed.core.tensor;
 
+import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedLayerNorm;
+import java.util.Optional;
+
 /**
  * Composite operations of attention networks, built from the primitive operations (so their
  * gradients come from the tape and they run on every backend). A backend may later offer fused
@@ -60,6 +64,12 @@ public final class AttentionOps {
               + v.shape()
               + " do not fit: expected q [..., Tq, d], k [..., Tk, d], v [..., Tk, dv]");
     }
+    if (mask == null && (dropout == 0 || !training)) {
+      Optional<FusedAttention> fused = q.backend().capability(FusedAttention.class);
+      if (fused.isPresent() && fusable(fused.get(), q, k, v)) {
+        return fusedScaledDotProduct(fused.get(), q, k, v, scale);
+      }
+    }
     Tensor scores = Linalg.matmul(q, k, false, true);
     if (scale != 1.0) {
       scores = scores.mul(scale);
@@ -93,6 +103,10 @@ public final class AttentionOps {
               + " and "
               + (bias == null ? "none" : bias.shape()));
     }
+    Optional<FusedLayerNorm> fused = x.backend().capability(FusedLayerNorm.class);
+    if (fused.isPresent() && fused.get().supports(x.dtype()) && d > 0) {
+      return fusedLayerNorm(fused.get(), x, weight, bias, eps);
+    }
     Tensor centered = x.sub(Reductions.mean(x, -1, true));
     Tensor variance = Reductions.mean(centered.square(), -1, true);
     Tensor y = centered.mul(Elementwise.pow(variance.add(eps), -0.5));
@@ -103,5 +117,152 @@ public final class AttentionOps {
       y = y.add(bias);
     }
     return y;
+  }
+
+  /**
+   * Layer norm through the backend's {@link FusedLayerNorm}; the tape node's backward runs the
+   * capability's fused backward (first-order gradients only: the backward itself is not recorded).
+   */
+  private static Tensor fusedLayerNorm(
+      FusedLayerNorm fused, Tensor x, Tensor weight, Tensor bias, double eps) {
+    int d = x.dim(-1);
+    int rows = (int) (x.size() / d);
+    Tensor y = Tensor.allocate(x.backend(), x.shape(), x.dtype());
+    Tensor mean = Tensor.allocate(x.backend(), Shape.of(rows), x.dtype());
+    Tensor rstd = Tensor.allocate(x.backend(), Shape.of(rows), x.dtype());
+    fused.forward(
+        x.buffer(),
+        weight == null ? null : weight.buffer(),
+        bias == null ? null : bias.buffer(),
+        rows,
+        d,
+        eps,
+        y.buffer(),
+        mean.buffer(),
+        rstd.buffer());
+    return Autograd.record(
+        y,
+        "layerNorm",
+        g -> {
+          Tensor gx = Tensor.allocate(g.backend(), x.shape(), g.dtype());
+          Tensor gw =
+              weight != null && weight.requiresGrad()
+                  ? Tensor.allocate(g.backend(), weight.shape(), g.dtype())
+                  : null;
+          Tensor gb =
+              bias != null && bias.requiresGrad()
+                  ? Tensor.allocate(g.backend(), bias.shape(), g.dtype())
+                  : null;
+          fused.backward(
+              g.buffer(),
+              x.buffer(),
+              weight == null ? null : weight.buffer(),
+              mean.buffer(),
+              rstd.buffer(),
+              rows,
+              d,
+              gx.buffer(),
+              gw == null ? null : gw.buffer(),
+              gb == null ? null : gb.buffer());
+          return new Tensor[] {x.requiresGrad() ? gx : null, gw, gb};
+        },
+        x,
+        weight,
+        bias);
+  }
+
+  /** Whether the fused kernel applies: one backend and type, equal batch dimensions, no empties. */
+  private static boolean fusable(FusedAttention fused, Tensor q, Tensor k, Tensor v) {
+    if (!fused.supports(q.dtype())
+        || k.dtype() != q.dtype()
+        || v.dtype() != q.dtype()
+        || k.backend() != q.backend()
+        || v.backend() != q.backend()
+        || q.rank() != k.rank()
+        || q.rank() != v.rank()
+        || q.size() == 0
+        || k.size() == 0
+        || v.size() == 0) {
+      return false;
+    }
+    for (int i = 0; i < q.rank() - 2; i++) {
+      if (q.dim(i) != k.dim(i) || q.dim(i) != v.dim(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Scaled dot-product attention through the backend's {@link FusedAttention}. The output's tape
+   * node runs the fused backward; the weights get their own node whose backward is the composite
+   * formula (softmax and matmul backward in core operations), so a loss that uses the weights still
+   * gets correct gradients.
+   */
+  private static Attended fusedScaledDotProduct(
+      FusedAttention fused, Tensor q, Tensor k, Tensor v, double scale) {
+    int tq = q.dim(-2);
+    int d = q.dim(-1);
+    int tk = k.dim(-2);
+    int dv = v.dim(-1);
+    int batch = (int) (q.size() / ((long) tq * d));
+    Shape batchShape = q.shape().with(-1, tk);
+    Tensor weights = Tensor.allocate(q.backend(), batchShape, q.dtype());
+    Tensor out = Tensor.allocate(q.backend(), q.shape().with(-1, dv), q.dtype());
+    fused.forward(
+        q.buffer(),
+        k.buffer(),
+        v.buffer(),
+        batch,
+        tq,
+        tk,
+        d,
+        dv,
+        scale,
+        weights.buffer(),
+        out.buffer());
+    Tensor w = weights;
+    Autograd.record(
+        out,
+        "scaledDotProduct",
+        g -> {
+          Tensor gq = q.requiresGrad() ? Tensor.allocate(g.backend(), q.shape(), g.dtype()) : null;
+          Tensor gk = k.requiresGrad() ? Tensor.allocate(g.backend(), k.shape(), g.dtype()) : null;
+          Tensor gv = v.requiresGrad() ? Tensor.allocate(g.backend(), v.shape(), g.dtype()) : null;
+          fused.backward(
+              g.buffer(),
+              q.buffer(),
+              k.buffer(),
+              v.buffer(),
+              w.buffer(),
+              batch,
+              tq,
+              tk,
+              d,
+              dv,
+              scale,
+              gq == null ? null : gq.buffer(),
+              gk == null ? null : gk.buffer(),
+              gv == null ? null : gv.buffer());
+          return new Tensor[] {gq, gk, gv};
+        },
+        q,
+        k,
+        v);
+    Autograd.record(
+        weights,
+        "attentionWeights",
+        g -> {
+          Tensor gy = Elementwise.mul(g, w);
+          Tensor gs =
+              Elementwise.sub(gy, Elementwise.mul(w, Reductions.sum(gy, -1, true))).mul(scale);
+          Tensor gq = q.requiresGrad() ? Linalg.matmul(gs, k) : null;
+          Tensor gk = k.requiresGrad() ? Linalg.matmul(gs, q, true, false) : null;
+          return new Tensor[] {gq, gk, null};
+        },
+        q,
+        k,
+        v);
+    return new Attended(out, weights);
   }
 }
