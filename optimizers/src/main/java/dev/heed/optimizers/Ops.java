@@ -1,0 +1,47 @@
+package dev.heed.optimizers;
+
+import dev.heed.core.backend.UnaryOp;
+import dev.heed.core.nn.Parameter;
+import dev.heed.core.tensor.Elementwise;
+import dev.heed.core.tensor.Tensor;
+
+/**
+ * On-device building blocks of the updates, each a core operation (so a backend kernel). Only for
+ * use inside {@link GroupedOptimizer#step()}, where gradients are off and a scope is open.
+ */
+final class Ops {
+  private Ops() {}
+
+  /** {@code a·x} */
+  static Tensor scale(Tensor x, double a) {
+    return a == 1 ? x : Elementwise.affine(x, a, 0);
+  }
+
+  /** {@code target += a·x} in place. */
+  static void addScaled(Tensor target, Tensor x, double a) {
+    Elementwise.addInPlace(target, scale(x, a));
+  }
+
+  /** {@code target = a·target} in place. */
+  static void scaleInPlace(Tensor target, double a) {
+    if (a != 1) {
+      Elementwise.applyInPlace(UnaryOp.AFFINE, a, 0, target);
+    }
+  }
+
+  /** {@code target = a·target + b·x} in place (an exponential moving average when b = 1 - a). */
+  static void blend(Tensor target, double a, Tensor x, double b) {
+    scaleInPlace(target, a);
+    addScaled(target, x, b);
+  }
+
+  /** The gradient, negated when maximizing. */
+  static Tensor gradient(Parameter p, boolean maximize) {
+    return maximize ? Elementwise.neg(p.grad()) : p.grad();
+  }
+
+  /** {@code g + weightDecay·p} (L2 penalty folded into the gradient), or {@code g} when 0. */
+  static Tensor l2(Tensor g, Tensor p, double weightDecay) {
+    return weightDecay == 0 ? g : Elementwise.add(g, scale(p, weightDecay));
+  }
+}

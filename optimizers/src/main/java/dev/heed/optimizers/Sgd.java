@@ -1,0 +1,59 @@
+package dev.heed.optimizers;
+
+import dev.heed.core.backend.UnaryOp;
+import dev.heed.core.nn.Parameter;
+import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.plugin.Options;
+import dev.heed.core.tensor.Elementwise;
+import dev.heed.core.tensor.Shapes;
+import dev.heed.core.tensor.Tensor;
+import java.util.List;
+
+/**
+ * The update of {@code torch.optim.SGD} for one parameter {@code p} with gradient {@code g}:
+ *
+ * <pre>
+ * d = maximize ? -g : g
+ * d = d + weight_decay·p                                  (when weight_decay ≠ 0)
+ * b = d on the first step, else momentum·b + (1-dampening)·d   (when momentum ≠ 0)
+ * d = nesterov ? d + momentum·b : b                        (when momentum ≠ 0)
+ * p = p - lr·d
+ * </pre>
+ *
+ * The momentum buffer {@code b} is the state slot {@code momentum_buffer}.
+ */
+final class Sgd extends GroupedOptimizer {
+  static final String MOMENTUM_BUFFER = "momentum_buffer";
+
+  Sgd(String owner, List<ParameterGroup> groups, List<Options> settings) {
+    super(owner, groups, settings, "lr", List.of(MOMENTUM_BUFFER));
+  }
+
+  @Override
+  void update(String name, Parameter parameter, Options options, double learningRate) {
+    double momentum = options.getDouble("momentum");
+    double dampening = options.getDouble("dampening");
+    double weightDecay = options.getDouble("weight_decay");
+    boolean nesterov = options.getBoolean("nesterov");
+    boolean maximize = options.getBoolean("maximize");
+
+    Tensor p = parameter.value();
+    Tensor d = maximize ? Elementwise.neg(parameter.grad()) : parameter.grad();
+    if (weightDecay != 0) {
+      d = Elementwise.add(d, Elementwise.affine(p, weightDecay, 0));
+    }
+    if (momentum != 0) {
+      Tensor buffer = slot(name, MOMENTUM_BUFFER);
+      if (buffer == null) {
+        Tensor first = d;
+        buffer = slot(name, MOMENTUM_BUFFER, () -> Shapes.copy(first));
+      } else {
+        Elementwise.applyInPlace(UnaryOp.AFFINE, momentum, 0, buffer);
+        Elementwise.addInPlace(
+            buffer, dampening == 0 ? d : Elementwise.affine(d, 1 - dampening, 0));
+      }
+      d = nesterov ? Elementwise.add(d, Elementwise.affine(buffer, momentum, 0)) : buffer;
+    }
+    Elementwise.addInPlace(p, Elementwise.affine(d, -learningRate, 0));
+  }
+}

@@ -1,0 +1,18 @@
+package dev.heed.optimizers;
+
+import dev.heed.core.optim.OptimizerProvider;
+import dev.heed.testkit.OptimizerContract;
+import java.util.Map;
+
+/** Adam meets the optimizer contract. */
+class AdamOptimizerTest extends OptimizerContract {
+  @Override
+  protected OptimizerProvider provider() {
+    return new AdamOptimizerProvider();
+  }
+
+  @Override
+  protected Map<String, Object> options() {
+    return Map.of("lr", 0.05);
+  }
+}
