@@ -1,0 +1,38 @@
+package dev.heed.attention;
+
+import dev.heed.core.backend.Distribution;
+import dev.heed.core.nn.Initializer;
+import dev.heed.core.tensor.Elementwise;
+
+/** The initialisers PyTorch's modules use by default, as {@link Initializer}s. */
+final class Inits {
+  private Inits() {}
+
+  /** Uniform on {@code ±bound}. */
+  static Initializer uniform(double bound) {
+    return (t, fan, seed) ->
+        t.backend().random(Distribution.UNIFORM, -bound, bound, seed, 0, t.buffer(), t.size());
+  }
+
+  /** {@code nn.Linear}'s default: uniform on {@code ±1/√fanIn}. */
+  static Initializer linear() {
+    return (t, fan, seed) -> uniform(1.0 / Math.sqrt(fan.fanIn())).initialize(t, fan, seed);
+  }
+
+  /** Glorot/Xavier uniform: {@code ±√(6/(fanIn + fanOut))}. */
+  static Initializer xavierUniform() {
+    return (t, fan, seed) ->
+        uniform(Math.sqrt(6.0 / (fan.fanIn() + fan.fanOut()))).initialize(t, fan, seed);
+  }
+
+  /** Normal with mean 0 and standard deviation {@code std}. */
+  static Initializer normal(double std) {
+    return (t, fan, seed) ->
+        t.backend().random(Distribution.NORMAL, 0, std, seed, 0, t.buffer(), t.size());
+  }
+
+  /** A constant. */
+  static Initializer constant(double value) {
+    return (t, fan, seed) -> Elementwise.fill(t, value);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.heed.attention;
+
+import dev.heed.core.nn.ForwardContext;
+import dev.heed.core.nn.Layer;
+import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
+
+/**
+ * Adds the fixed sinusoidal encoding of "Attention is all you need" ({@code pe[t, 2i] = sin(t /
+ * 10000^(2i/d))}, {@code pe[t, 2i+1] = cos(…)}) to {@code [B, T, d]}, then dropout. Computed for
+ * each call's {@code T}, so no length is fixed; no parameters.
+ */
+final class SinusoidalPositionalEncoding implements Layer {
+  private final int features;
+  private final double dropout;
+
+  SinusoidalPositionalEncoding(int features, double dropout) {
+    this.features = features;
+    this.dropout = dropout;
+  }
+
+  /** The table {@code [time, features]} as row-major values. */
+  static double[] table(int time, int features) {
+    double[] pe = new double[time * features];
+    for (int t = 0; t < time; t++) {
+      for (int i = 0; i < features; i++) {
+        double angle = t / Math.pow(10000.0, (double) (i - i % 2) / features);
+        pe[t * features + i] = i % 2 == 0 ? Math.sin(angle) : Math.cos(angle);
+      }
+    }
+    return pe;
+  }
+
+  @Override
+  public Tensor forward(Tensor input, ForwardContext ctx) {
+    if (input.rank() != 3 || input.dim(2) != features) {
+      throw new IllegalArgumentException(
+          "sinusoidal positional encoding: expected [batch, time, "
+              + features
+              + "], got "
+              + input.shape());
+    }
+    int time = input.dim(1);
+    Tensor pe = Tensors.of(input.backend(), input.dtype(), table(time, features), time, features);
+    return Dropouts.apply(input.add(pe), dropout, ctx);
+  }
+}

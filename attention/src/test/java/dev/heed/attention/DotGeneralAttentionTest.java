@@ -1,0 +1,23 @@
+package dev.heed.attention;
+
+import dev.heed.core.nn.AttentionSpec;
+import dev.heed.core.nn.AttentionUnitProvider;
+import java.util.Map;
+
+/** Luong's general score meets the attention contract. */
+class DotGeneralAttentionTest extends SequenceUnitContract {
+  @Override
+  protected AttentionUnitProvider provider() {
+    return new DotAttentionProvider();
+  }
+
+  @Override
+  protected AttentionSpec spec() {
+    return spec(4, 5, 3);
+  }
+
+  @Override
+  protected Map<String, Object> options() {
+    return Map.of("general", true);
+  }
+}
