@@ -1,0 +1,855 @@
+package dev.heed.backend.opencl;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.BackendException;
+import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.Layout;
+import dev.heed.core.backend.MatmulSpec;
+import dev.heed.core.backend.ReduceOp;
+import dev.heed.core.backend.UnaryOp;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Every kernel of {@link Backend} as OpenCL C on one device: buffers are {@code cl_mem} objects in
+ * device memory, and data crosses to the host only in {@link #upload} and {@link #download}
+ * (blocking transfers). Kernels are queued in order on one command queue and run asynchronously;
+ * {@link #download} and {@link #synchronize} wait for them.
+ *
+ * <p>Arguments are checked as the reference backend checks them, before anything is queued. Values
+ * follow the reference definitions ({@link UnaryOp#apply}, {@link BinaryOp#apply}, {@link
+ * Distribution#sample}) computed in the buffers' type with the device's built-in functions, so
+ * FLOAT32 results agree to within a few units in the last place. FLOAT64 is offered only where the
+ * device reports {@code cl_khr_fp64}.
+ *
+ * <p>{@code matmul} runs a tiled kernel with local memory, or CLBlast's GEMM when the provider's
+ * {@code matmul} option asks for it (falling back to the tiled kernel, with a warning, if CLBlast
+ * reports an error).
+ *
+ * <p>{@code gather} and {@code scatterAdd} read the indices to the host to check them (an index out
+ * of range is an {@link IllegalArgumentException} before anything is written) and, for {@code
+ * scatterAdd}, to plan a deterministic accumulation in index order. Thread-safe: launches are
+ * serialised by a lock.
+ */
+public final class OpenClBackend implements Backend {
+  static final String NAME = "opencl";
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  /**
+   * Rows longer than this (with {@code inner == 1}) are reduced by a work-group each; shorter ones
+   * by one work item each, which wastes no idle items on short rows (say softmax over 10 classes).
+   */
+  static final int ROW_GROUP_MIN = 64;
+
+  private static final System.Logger LOG = System.getLogger(OpenClBackend.class.getName());
+
+  private final Cl cl;
+  private final ClDevices.Device device;
+  private final MemorySegment context;
+  private final MemorySegment queue;
+  private final ClProgram program;
+  private final ClBlast blas; // null: the built-in tiled kernel
+  private volatile boolean blasFailed;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicLong liveBuffers = new AtomicLong();
+  private final AtomicLong liveBytes = new AtomicLong();
+  private boolean closed;
+
+  OpenClBackend(Cl cl, ClDevices.Device device, ClBlast blas) {
+    this.cl = cl;
+    this.device = device;
+    this.blas = blas;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment err = arena.allocate(JAVA_INT);
+      MemorySegment props = arena.allocate(JAVA_LONG, 3);
+      props.setAtIndex(JAVA_LONG, 0, 0x1084); // CL_CONTEXT_PLATFORM
+      props.setAtIndex(JAVA_LONG, 1, device.platform().address());
+      props.setAtIndex(JAVA_LONG, 2, 0);
+      MemorySegment devices = arena.allocate(ADDRESS);
+      devices.set(ADDRESS, 0, device.id());
+      context =
+          Cl.callHandle(
+              cl.createContext,
+              "clCreateContext",
+              props,
+              1,
+              devices,
+              MemorySegment.NULL,
+              MemorySegment.NULL,
+              err);
+      Cl.check(err.get(JAVA_INT, 0), "clCreateContext on " + device.describe());
+      queue =
+          Cl.callHandle(
+              cl.createCommandQueue, "clCreateCommandQueue", context, device.id(), 0L, err);
+      if (err.get(JAVA_INT, 0) != Cl.CL_SUCCESS) {
+        Cl.call(cl.releaseContext, "clReleaseContext", context);
+        Cl.check(err.get(JAVA_INT, 0), "clCreateCommandQueue on " + device.describe());
+      }
+    }
+    try {
+      program = new ClProgram(cl, context, device);
+    } catch (RuntimeException e) {
+      Cl.call(cl.releaseCommandQueue, "clReleaseCommandQueue", queue);
+      Cl.call(cl.releaseContext, "clReleaseContext", context);
+      throw e;
+    }
+    LOG.log(System.Logger.Level.DEBUG, "opened opencl backend on {0}", device.describe());
+  }
+
+  Cleaner cleaner() {
+    return CLEANER;
+  }
+
+  /** Number of buffers allocated and not yet released. */
+  long liveBuffers() {
+    return liveBuffers.get();
+  }
+
+  /** Bytes of device memory held by live buffers. */
+  long liveBytes() {
+    return liveBytes.get();
+  }
+
+  /** The {@code cl_context}. */
+  MemorySegment context() {
+    return context;
+  }
+
+  /** The device this backend runs on. */
+  ClDevices.Device device() {
+    return device;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String deviceDescription() {
+    return "OpenCL "
+        + device.describe()
+        + ", driver "
+        + device.driver()
+        + (blas != null ? ", matmul by CLBlast" : ", built-in tiled matmul");
+  }
+
+  @Override
+  public boolean supports(DType dtype) {
+    return dtype != null && (dtype != DType.FLOAT64 || device.fp64());
+  }
+
+  // ------------------------------------------------------------------ buffers and transfers
+
+  @Override
+  public Buffer allocate(DType dtype, long size) {
+    Objects.requireNonNull(dtype, "allocate: dtype");
+    if (!supports(dtype)) {
+      throw new IllegalArgumentException(
+          "allocate: "
+              + dtype
+              + " is not supported by "
+              + device.describe()
+              + " (no cl_khr_fp64); use FLOAT32");
+    }
+    long bytes = size * dtype.byteSize();
+    if (size < 0 || size > Long.MAX_VALUE / 8 || bytes > device.maxAlloc()) {
+      throw new IllegalArgumentException(
+          "allocate: "
+              + size
+              + " elements of "
+              + dtype
+              + " requested; expected 0 to "
+              + device.maxAlloc() / dtype.byteSize()
+              + " elements (the device's largest allocation is "
+              + device.maxAlloc()
+              + " bytes)");
+    }
+    MemorySegment mem = MemorySegment.NULL;
+    if (size > 0) {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment err = arena.allocate(JAVA_INT);
+        mem =
+            Cl.callHandle(
+                cl.createBuffer,
+                "clCreateBuffer",
+                context,
+                Cl.CL_MEM_READ_WRITE,
+                bytes,
+                MemorySegment.NULL,
+                err);
+        int status = err.get(JAVA_INT, 0);
+        if (status != Cl.CL_SUCCESS) {
+          throw new BackendException(
+              "opencl allocate: clCreateBuffer of "
+                  + bytes
+                  + " bytes failed with "
+                  + Cl.errorName(status)
+                  + " ("
+                  + liveBytes.get()
+                  + " bytes in "
+                  + liveBuffers.get()
+                  + " live buffers on "
+                  + device.name()
+                  + "); release buffers or use smaller batches");
+        }
+      }
+    }
+    liveBuffers.incrementAndGet();
+    liveBytes.addAndGet(bytes);
+    ClBuffer b = new ClBuffer(this, dtype, size, mem, release(cl, mem, bytes));
+    if (size > 0) {
+      fillBytes(b, 0, bytes, MemorySegment.ofArray(new int[] {0}));
+    }
+    return b;
+  }
+
+  /** The release action of a buffer; it must not refer to the buffer (Cleaner rule). */
+  private Runnable release(Cl lib, MemorySegment mem, long bytes) {
+    AtomicLong buffers = liveBuffers;
+    AtomicLong held = liveBytes;
+    return () -> {
+      buffers.decrementAndGet();
+      held.addAndGet(-bytes);
+      if (!mem.equals(MemorySegment.NULL)) {
+        try {
+          int s = Cl.call(lib.releaseMemObject, "clReleaseMemObject", mem);
+          if (s != Cl.CL_SUCCESS) {
+            LOG.log(System.Logger.Level.WARNING, "clReleaseMemObject: " + Cl.errorName(s));
+          }
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "clReleaseMemObject failed", e);
+        }
+      }
+    };
+  }
+
+  @Override
+  public void upload(MemorySegment host, Buffer dst, long dstOffset, long count) {
+    ClBuffer d = Checks.buffer(this, "upload", "dst", dst);
+    Checks.range("upload", "dst", d, dstOffset, count);
+    Checks.hostSegment("upload", host, count, d.dtype(), false);
+    if (count == 0) {
+      return;
+    }
+    long bytes = count * d.dtype().byteSize();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment src = host.asSlice(0, bytes);
+      if (!src.isNative()) {
+        src = arena.allocate(bytes, 8).copyFrom(src);
+      }
+      transfer(cl.enqueueWriteBuffer, "clEnqueueWriteBuffer", d, dstOffset, bytes, src);
+    }
+  }
+
+  @Override
+  public void download(Buffer src, long srcOffset, long count, MemorySegment host) {
+    ClBuffer s = Checks.buffer(this, "download", "src", src);
+    Checks.range("download", "src", s, srcOffset, count);
+    Checks.hostSegment("download", host, count, s.dtype(), true);
+    if (count == 0) {
+      return;
+    }
+    long bytes = count * s.dtype().byteSize();
+    MemorySegment dst = host.asSlice(0, bytes);
+    if (dst.isNative()) {
+      transfer(cl.enqueueReadBuffer, "clEnqueueReadBuffer", s, srcOffset, bytes, dst);
+    } else {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment staged = arena.allocate(bytes, 8);
+        transfer(cl.enqueueReadBuffer, "clEnqueueReadBuffer", s, srcOffset, bytes, staged);
+        dst.copyFrom(staged);
+      }
+    }
+  }
+
+  private void transfer(
+      java.lang.invoke.MethodHandle h,
+      String what,
+      ClBuffer b,
+      long offset,
+      long bytes,
+      MemorySegment host) {
+    lock.lock();
+    try {
+      int status =
+          (int)
+              h.invokeExact(
+                  queue,
+                  b.mem(),
+                  1,
+                  offset * b.dtype().byteSize(),
+                  bytes,
+                  host,
+                  0,
+                  MemorySegment.NULL,
+                  MemorySegment.NULL);
+      Cl.check(status, what + " of " + bytes + " bytes");
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new BackendException("opencl: " + what + " failed: " + t, t);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void fill(Buffer dst, long offset, long count, double value) {
+    ClBuffer d = Checks.buffer(this, "fill", "dst", dst);
+    Checks.range("fill", "dst", d, offset, count);
+    if (count == 0) {
+      return;
+    }
+    MemorySegment pattern =
+        switch (d.dtype()) {
+          case FLOAT32 -> MemorySegment.ofArray(new float[] {(float) value});
+          case FLOAT64 -> MemorySegment.ofArray(new double[] {value});
+          case INT32 -> MemorySegment.ofArray(new int[] {(int) value});
+        };
+    int size = d.dtype().byteSize();
+    fillBytes(d, offset * size, count * size, pattern);
+  }
+
+  private void fillBytes(ClBuffer d, long offsetBytes, long bytes, MemorySegment pattern) {
+    lock.lock();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment p = arena.allocate(pattern.byteSize(), 8).copyFrom(pattern);
+      int status =
+          Cl.call(
+              cl.enqueueFillBuffer,
+              "clEnqueueFillBuffer",
+              queue,
+              d.mem(),
+              p,
+              p.byteSize(),
+              offsetBytes,
+              bytes,
+              0,
+              MemorySegment.NULL,
+              MemorySegment.NULL);
+      Cl.check(status, "clEnqueueFillBuffer of " + bytes + " bytes");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ launching
+
+  private static String suffix(DType t) {
+    return switch (t) {
+      case FLOAT32 -> "f32";
+      case FLOAT64 -> "f64";
+      case INT32 -> "i32";
+    };
+  }
+
+  /** Runs {@code body} with the launch of kernel {@code name} under the launch lock. */
+  private void launch(String name, java.util.function.Consumer<Launch> body) {
+    MemorySegment kernel = program.kernel(name);
+    lock.lock();
+    try (Launch l = new Launch(cl, queue, kernel, name)) {
+      body.accept(l);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ copy
+
+  @Override
+  public void copy(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout) {
+    ClBuffer s = Checks.buffer(this, "copy", "src", src);
+    ClBuffer d = Checks.buffer(this, "copy", "dst", dst);
+    long[] rs = Checks.view("copy", "src", s, srcLayout);
+    long[] rd = Checks.view("copy", "dst", d, dstLayout);
+    Checks.sameShape("copy", "src", srcLayout, "dst", dstLayout);
+    Checks.writable("copy", "dst", dstLayout);
+    if (rd == null) {
+      return;
+    }
+    if (Checks.overlap(s, rs, d, rd) && !srcLayout.equals(dstLayout)) {
+      // overlapping source and destination: stage the whole source first, as memmove does
+      Layout staged = Layout.contiguous(srcLayout.shape());
+      try (ClBuffer tmp = (ClBuffer) allocate(s.dtype(), srcLayout.elementCount())) {
+        copyViews(s, srcLayout, tmp, staged);
+        copyViews(tmp, staged, d, dstLayout);
+      }
+      return;
+    }
+    copyViews(s, srcLayout, d, dstLayout);
+  }
+
+  private void copyViews(ClBuffer s, Layout sl, ClBuffer d, Layout dl) {
+    Views v = Views.of(sl, dl);
+    if (v.isEmpty()) {
+      return;
+    }
+    if (s.dtype() == d.dtype() && v.dense() && s != d) {
+      int size = s.dtype().byteSize();
+      long bytes = v.count() * size;
+      lock.lock();
+      try {
+        int status =
+            Cl.call(
+                cl.enqueueCopyBuffer,
+                "clEnqueueCopyBuffer",
+                queue,
+                s.mem(),
+                d.mem(),
+                v.offsets()[0] * size,
+                v.offsets()[1] * size,
+                bytes,
+                0,
+                MemorySegment.NULL,
+                MemorySegment.NULL);
+        Cl.check(status, "clEnqueueCopyBuffer of " + bytes + " bytes");
+      } finally {
+        lock.unlock();
+      }
+      return;
+    }
+    String name = "copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype());
+    v.chunks(c ->
+        launch(
+            name,
+            l -> {
+              l.i32(c.rank()).int8(c.shape8());
+              l.mem(s).long8(c.strides8(0)).i64(c.offsets()[0]);
+              l.mem(d).long8(c.strides8(1)).i64(c.offsets()[1]);
+              l.i64(c.count()).run(c.count());
+            }));
+  }
+
+  // ------------------------------------------------------------------ elementwise
+
+  @Override
+  public void unary(UnaryOp op, double a, double b, Buffer x, Buffer y, long count) {
+    Objects.requireNonNull(op, "unary: op");
+    ClBuffer bx = Checks.buffer(this, "unary", "x", x);
+    ClBuffer by = Checks.buffer(this, "unary", "y", y);
+    Checks.floating("unary " + op, "x", bx);
+    Checks.sameType("unary " + op, "x", bx, "y", by);
+    Checks.range("unary " + op, "x", bx, 0, count);
+    Checks.range("unary " + op, "y", by, 0, count);
+    if (count == 0) {
+      return;
+    }
+    boolean wide = bx.dtype() == DType.FLOAT64;
+    launch(
+        "unary_" + suffix(bx.dtype()),
+        l -> l.i32(op.ordinal()).real(wide, a).real(wide, b).mem(bx).mem(by).i64(count).run(count));
+  }
+
+  @Override
+  public void binary(
+      BinaryOp op,
+      Buffer a,
+      Layout aLayout,
+      Buffer b,
+      Layout bLayout,
+      Buffer out,
+      Layout outLayout) {
+    Objects.requireNonNull(op, "binary: op");
+    String k = "binary " + op;
+    ClBuffer ba = Checks.buffer(this, k, "a", a);
+    ClBuffer bb = Checks.buffer(this, k, "b", b);
+    ClBuffer bo = Checks.buffer(this, k, "out", out);
+    Checks.floating(k, "a", ba);
+    Checks.sameType(k, "a", ba, "b", bb);
+    Checks.sameType(k, "a", ba, "out", bo);
+    long[] ra = Checks.view(k, "a", ba, aLayout);
+    long[] rb = Checks.view(k, "b", bb, bLayout);
+    long[] ro = Checks.view(k, "out", bo, outLayout);
+    Checks.sameShape(k, "out", outLayout, "a", aLayout);
+    Checks.sameShape(k, "out", outLayout, "b", bLayout);
+    Checks.writable(k, "out", outLayout);
+    Checks.inPlaceOnly(k, bo, ro, outLayout, "a", ba, ra, aLayout);
+    Checks.inPlaceOnly(k, bo, ro, outLayout, "b", bb, rb, bLayout);
+    if (ro == null) {
+      return;
+    }
+    Views v = Views.of(aLayout, bLayout, outLayout);
+    String t = suffix(ba.dtype());
+    if (v.dense()) {
+      long n = v.count();
+      launch(
+          "binary_dense_" + t,
+          l -> {
+            l.i32(op.ordinal()).mem(ba).i64(v.offsets()[0]).mem(bb).i64(v.offsets()[1]);
+            l.mem(bo).i64(v.offsets()[2]).i64(n).run(n);
+          });
+      return;
+    }
+    v.chunks(c ->
+        launch(
+            "binary_" + t,
+            l -> {
+              l.i32(op.ordinal()).i32(c.rank()).int8(c.shape8());
+              l.mem(ba).long8(c.strides8(0)).i64(c.offsets()[0]);
+              l.mem(bb).long8(c.strides8(1)).i64(c.offsets()[1]);
+              l.mem(bo).long8(c.strides8(2)).i64(c.offsets()[2]);
+              l.i64(c.count()).run(c.count());
+            }));
+  }
+
+  @Override
+  public void where(
+      Buffer cond,
+      Layout condLayout,
+      Buffer a,
+      Layout aLayout,
+      Buffer b,
+      Layout bLayout,
+      Buffer out,
+      Layout outLayout) {
+    String k = "where";
+    ClBuffer bc = Checks.buffer(this, k, "cond", cond);
+    ClBuffer ba = Checks.buffer(this, k, "a", a);
+    ClBuffer bb = Checks.buffer(this, k, "b", b);
+    ClBuffer bo = Checks.buffer(this, k, "out", out);
+    Checks.floating(k, "a", ba);
+    Checks.sameType(k, "a", ba, "cond", bc);
+    Checks.sameType(k, "a", ba, "b", bb);
+    Checks.sameType(k, "a", ba, "out", bo);
+    long[] rc = Checks.view(k, "cond", bc, condLayout);
+    long[] ra = Checks.view(k, "a", ba, aLayout);
+    long[] rb = Checks.view(k, "b", bb, bLayout);
+    long[] ro = Checks.view(k, "out", bo, outLayout);
+    Checks.sameShape(k, "out", outLayout, "cond", condLayout);
+    Checks.sameShape(k, "out", outLayout, "a", aLayout);
+    Checks.sameShape(k, "out", outLayout, "b", bLayout);
+    Checks.writable(k, "out", outLayout);
+    Checks.inPlaceOnly(k, bo, ro, outLayout, "cond", bc, rc, condLayout);
+    Checks.inPlaceOnly(k, bo, ro, outLayout, "a", ba, ra, aLayout);
+    Checks.inPlaceOnly(k, bo, ro, outLayout, "b", bb, rb, bLayout);
+    if (ro == null) {
+      return;
+    }
+    Views v = Views.of(condLayout, aLayout, bLayout, outLayout);
+    v.chunks(c ->
+        launch(
+            "where_" + suffix(ba.dtype()),
+            l -> {
+              l.i32(c.rank()).int8(c.shape8());
+              l.mem(bc).long8(c.strides8(0)).i64(c.offsets()[0]);
+              l.mem(ba).long8(c.strides8(1)).i64(c.offsets()[1]);
+              l.mem(bb).long8(c.strides8(2)).i64(c.offsets()[2]);
+              l.mem(bo).long8(c.strides8(3)).i64(c.offsets()[3]);
+              l.i64(c.count()).run(c.count());
+            }));
+  }
+
+  // ------------------------------------------------------------------ reductions and softmax
+
+  @Override
+  public void reduce(ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out) {
+    Objects.requireNonNull(op, "reduce: op");
+    String k = "reduce " + op;
+    ClBuffer bx = Checks.buffer(this, k, "x", x);
+    ClBuffer bo = Checks.buffer(this, k, "out", out);
+    Checks.floating(k, "x", bx);
+    if (op.producesIndices()) {
+      Checks.dtype(k, "out", bo, DType.INT32);
+      if (axis == 0) {
+        throw new IllegalArgumentException(
+            k + ": the axis has extent 0; an arg-reduction needs at least one element");
+      }
+    } else {
+      Checks.sameType(k, "x", bx, "out", bo);
+    }
+    long nx = Checks.elements(k, "x of shape [outer, axis, inner]", outer, axis, inner);
+    long no = Checks.elements(k, "out of shape [outer, inner]", outer, inner);
+    Checks.range(k, "x", bx, 0, nx);
+    Checks.range(k, "out", bo, 0, no);
+    Checks.noAlias(k, "out", bo, Checks.span(no), "x", bx, Checks.span(nx));
+    if (no == 0) {
+      return;
+    }
+    String t = suffix(bx.dtype());
+    if (inner == 1 && axis > ROW_GROUP_MIN) {
+      long group = program.rowGroup;
+      launch(
+          "reduce_rows_" + t,
+          l -> {
+            l.i32(op.ordinal()).mem(bx).i32(axis).mem(bo).mem(bo);
+            l.run(new long[] {outer * group}, new long[] {group});
+          });
+    } else {
+      launch(
+          "reduce_cols_" + t,
+          l -> {
+            l.i32(op.ordinal()).mem(bx).i32(outer).i32(axis).i32(inner).mem(bo).mem(bo);
+            l.run(no);
+          });
+    }
+  }
+
+  @Override
+  public void softmax(Buffer x, int outer, int axis, int inner, boolean log, Buffer y) {
+    String k = log ? "log-softmax" : "softmax";
+    ClBuffer bx = Checks.buffer(this, k, "x", x);
+    ClBuffer by = Checks.buffer(this, k, "y", y);
+    Checks.floating(k, "x", bx);
+    Checks.sameType(k, "x", bx, "y", by);
+    long n = Checks.elements(k, "x of shape [outer, axis, inner]", outer, axis, inner);
+    Checks.range(k, "x", bx, 0, n);
+    Checks.range(k, "y", by, 0, n);
+    if (n == 0) {
+      return;
+    }
+    String t = suffix(bx.dtype());
+    int lg = log ? 1 : 0;
+    if (inner == 1 && axis > ROW_GROUP_MIN) {
+      long group = program.rowGroup;
+      launch(
+          "softmax_rows_" + t,
+          l -> {
+            l.mem(bx).i32(axis).i32(lg).mem(by);
+            l.run(new long[] {outer * group}, new long[] {group});
+          });
+    } else {
+      long columns = (long) outer * inner;
+      launch(
+          "softmax_cols_" + t,
+          l -> l.mem(bx).i32(outer).i32(axis).i32(inner).i32(lg).mem(by).run(columns));
+    }
+  }
+
+  // ------------------------------------------------------------------ matmul
+
+  @Override
+  public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
+    Objects.requireNonNull(spec, "matmul: spec");
+    String k = "matmul";
+    ClBuffer ba = Checks.buffer(this, k, "a", a);
+    ClBuffer bb = Checks.buffer(this, k, "b", b);
+    ClBuffer bc = Checks.buffer(this, k, "c", c);
+    Checks.floating(k, "a", ba);
+    Checks.sameType(k, "a", ba, "b", bb);
+    Checks.sameType(k, "a", ba, "c", bc);
+    int batch = spec.batch();
+    long mk = (long) spec.m() * spec.k();
+    long kn = (long) spec.k() * spec.n();
+    long mn = (long) spec.m() * spec.n();
+    if (batch > 1 && mn > 0 && Math.abs(spec.cBatchStride()) < mn) {
+      throw new IllegalArgumentException(
+          "matmul: output batch stride "
+              + spec.cBatchStride()
+              + " is smaller than one "
+              + spec.m()
+              + "x"
+              + spec.n()
+              + " matrix of C ("
+              + mn
+              + " elements), so the batch entries would overlap");
+    }
+    long[] ra = Checks.batchRange(k, "a", ba, batch, spec.aOffset(), spec.aBatchStride(), mk);
+    long[] rb = Checks.batchRange(k, "b", bb, batch, spec.bOffset(), spec.bBatchStride(), kn);
+    long[] rc = Checks.batchRange(k, "c", bc, batch, spec.cOffset(), spec.cBatchStride(), mn);
+    Checks.noAlias(k, "c", bc, rc, "a", ba, ra);
+    Checks.noAlias(k, "c", bc, rc, "b", bb, rb);
+    if (rc == null) {
+      return;
+    }
+    boolean wide = ba.dtype() == DType.FLOAT64;
+    if (blas != null && !blasFailed && ClBlast.handles(spec)) {
+      int status;
+      lock.lock();
+      try {
+        status = blas.gemm(wide, spec, ba.mem(), bb.mem(), bc.mem(), queue);
+      } finally {
+        lock.unlock();
+      }
+      if (status == 0) {
+        return;
+      }
+      blasFailed = true; // once: say so, and keep to the built-in kernel from now on
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "CLBlast gemm failed with status {0} on {1}; using the built-in matmul kernel",
+          status,
+          device.name());
+    }
+    int local = program.matmulLocal;
+    int tile = local * program.matmulWork;
+    long gx = (long) ((spec.n() + tile - 1) / tile) * local;
+    long gy = (long) ((spec.m() + tile - 1) / tile) * local;
+    launch(
+        "matmul_" + suffix(ba.dtype()),
+        l -> {
+          l.i32(spec.m()).i32(spec.n()).i32(spec.k());
+          l.i32(spec.transA() ? 1 : 0).i32(spec.transB() ? 1 : 0);
+          l.mem(ba).i64(spec.aOffset()).i64(spec.aBatchStride());
+          l.mem(bb).i64(spec.bOffset()).i64(spec.bBatchStride());
+          l.mem(bc).i64(spec.cOffset()).i64(spec.cBatchStride());
+          l.real(wide, spec.alpha()).real(wide, spec.beta());
+          l.run(new long[] {gx, gy, batch}, new long[] {local, local, 1});
+        });
+  }
+
+  // ------------------------------------------------------------------ gather and scatter
+
+  @Override
+  public void gather(
+      Buffer src, int outer, int axis, int inner, Buffer indices, int count, Buffer out) {
+    String k = "gather";
+    ClBuffer bs = Checks.buffer(this, k, "src", src);
+    ClBuffer bi = Checks.buffer(this, k, "indices", indices);
+    ClBuffer bo = Checks.buffer(this, k, "out", out);
+    Checks.dtype(k, "indices", bi, DType.INT32);
+    Checks.sameType(k, "src", bs, "out", bo);
+    long ns = Checks.elements(k, "src of shape [outer, axis, inner]", outer, axis, inner);
+    long no = Checks.elements(k, "out of shape [outer, count, inner]", outer, count, inner);
+    Checks.range(k, "src", bs, 0, ns);
+    Checks.range(k, "indices", bi, 0, count);
+    Checks.range(k, "out", bo, 0, no);
+    Checks.noAlias(k, "out", bo, Checks.span(no), "src", bs, Checks.span(ns));
+    Checks.noAlias(k, "out", bo, Checks.span(no), "indices", bi, Checks.span(count));
+    checkIndices(k, readIndices(bi, count), axis);
+    if (no == 0) {
+      return;
+    }
+    launch(
+        "gather_" + suffix(bs.dtype()),
+        l -> l.mem(bs).i32(axis).i32(inner).mem(bi).i32(count).mem(bo).i64(no).run(no));
+  }
+
+  @Override
+  public void scatterAdd(
+      Buffer src, int outer, int count, int inner, Buffer indices, int axis, Buffer out) {
+    String k = "scatterAdd";
+    ClBuffer bs = Checks.buffer(this, k, "src", src);
+    ClBuffer bi = Checks.buffer(this, k, "indices", indices);
+    ClBuffer bo = Checks.buffer(this, k, "out", out);
+    Checks.dtype(k, "indices", bi, DType.INT32);
+    Checks.sameType(k, "src", bs, "out", bo);
+    long ns = Checks.elements(k, "src of shape [outer, count, inner]", outer, count, inner);
+    long no = Checks.elements(k, "out of shape [outer, axis, inner]", outer, axis, inner);
+    Checks.range(k, "src", bs, 0, ns);
+    Checks.range(k, "indices", bi, 0, count);
+    Checks.range(k, "out", bo, 0, no);
+    Checks.noAlias(k, "out", bo, Checks.span(no), "src", bs, Checks.span(ns));
+    Checks.noAlias(k, "out", bo, Checks.span(no), "indices", bi, Checks.span(count));
+    int[] idx = readIndices(bi, count);
+    checkIndices(k, idx, axis);
+    if (ns == 0) {
+      return;
+    }
+    int[] plan = ScatterPlan.of(idx);
+    int unique = ScatterPlan.unique(plan, count);
+    long items = (long) outer * unique * inner;
+    try (ClBuffer p = (ClBuffer) allocate(DType.INT32, plan.length)) {
+      upload(MemorySegment.ofArray(plan), p, 0, plan.length);
+      launch(
+          "scatter_add_" + suffix(bs.dtype()),
+          l ->
+              l.mem(bs)
+                  .i32(count)
+                  .i32(inner)
+                  .mem(p)
+                  .i32(unique)
+                  .i32(axis)
+                  .mem(bo)
+                  .i64(items)
+                  .run(items));
+    } // OpenCL frees the plan once the kernel that uses it has finished
+  }
+
+  private int[] readIndices(ClBuffer b, int count) {
+    int[] idx = new int[count];
+    download(b, 0, count, MemorySegment.ofArray(idx));
+    return idx;
+  }
+
+  private static void checkIndices(String kernel, int[] indices, int axis) {
+    for (int j = 0; j < indices.length; j++) {
+      int index = indices[j];
+      if (index < 0 || index >= axis) {
+        throw new IllegalArgumentException(
+            kernel
+                + ": index "
+                + index
+                + " at position "
+                + j
+                + " of the indices is outside the valid range [0, "
+                + axis
+                + ")");
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ random
+
+  @Override
+  public void random(
+      Distribution distribution,
+      double a,
+      double b,
+      long seed,
+      long streamOffset,
+      Buffer out,
+      long count) {
+    Objects.requireNonNull(distribution, "random: distribution");
+    ClBuffer bo = Checks.buffer(this, "random", "out", out);
+    Checks.range("random", "out", bo, 0, count);
+    if (count == 0) {
+      return;
+    }
+    // BERNOULLI: u < a exactly, with u = bits >>> 11 times 2^-53, is (bits >>> 11) < ceil(a·2^53)
+    double t = Math.ceil(a * 0x1.0p53);
+    long threshold = a != a || t <= 0 ? 0 : t >= 0x1.0p53 ? 1L << 53 : (long) t;
+    boolean wide = device.fp64();
+    launch(
+        "random_" + suffix(bo.dtype()),
+        l -> {
+          l.i32(distribution.ordinal()).real(wide, a).real(wide, b).i64(threshold);
+          l.i64(seed).i64(streamOffset).mem(bo).i64(count).run(count);
+        });
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  @Override
+  public void synchronize() {
+    lock.lock();
+    try {
+      Cl.check(Cl.call(cl.finish, "clFinish", queue), "clFinish");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      Cl.call(cl.finish, "clFinish", queue);
+      program.release();
+      Cl.call(cl.releaseCommandQueue, "clReleaseCommandQueue", queue);
+      Cl.call(cl.releaseContext, "clReleaseContext", context);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "opencl backend on " + device.name();
+  }
+}

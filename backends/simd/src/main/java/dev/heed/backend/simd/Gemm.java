@@ -1,0 +1,380 @@
+package dev.heed.backend.simd;
+
+import dev.heed.core.backend.MatmulSpec;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * FLOAT32 {@code matmul}, blocked for cache and registers in the manner of BLIS/GotoBLAS.
+ *
+ * <p>For each block of {@link #NC} columns and {@link #KC} depth, {@code op(B)} is packed into
+ * panels of {@link #NR} columns (for each {@code p}, {@code NR} consecutive values: two vectors of
+ * the preferred species); for each block of {@link #MC} rows, {@code op(A)} is packed into panels
+ * of {@link #MR} rows. The micro-kernel keeps an {@code MR × NR} tile of C in {@code 2·MR} vector
+ * registers and does {@code 2·MR} FMAs per step of {@code p} with two vector loads and {@code MR}
+ * broadcasts. Transposes are absorbed by the packing, so all four combinations run the same kernel;
+ * tiles at the edges are computed into a scratch tile and merged with scalar code. Panels are
+ * zero-padded, so edges cost no branches in the kernel.
+ *
+ * <p>Work is split over the backend's threads by batch entry, and within a matrix by row ranges
+ * (multiples of {@code MR}) or column ranges (multiples of {@code NR}), each task writing its own
+ * part of C. Packing buffers are per thread and reused, so a call allocates nothing once warm.
+ * Accumulation is in float, in blocks of {@code KC} along {@code k}: {@code C = alpha·acc + beta·C}
+ * for the first block, {@code C += alpha·acc} afterwards.
+ */
+final class Gemm {
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final int L = S.length();
+
+  /** Rows of the register tile. */
+  static final int MR = 6;
+
+  /** Columns of the register tile: two vectors. */
+  static final int NR = 2 * L;
+
+  /** Depth of a packed block (A panel and B panel share it). */
+  static final int KC = 256;
+
+  /** Rows of a packed A block (fits L2 with the B panel). */
+  static final int MC = 16 * MR;
+
+  /** Columns of a packed B block (stays in the last-level cache). */
+  static final int NC = 128 * NR;
+
+  /**
+   * Products below this many multiply-adds (about 40 µs of work) run on the calling thread only:
+   * waking a worker costs tens of microseconds, so smaller splits were measured slower.
+   */
+  private static final long PARALLEL_MIN_FMAS = 1L << 21;
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /** Per-thread packing buffers. */
+  private static final class Scratch {
+    final float[] a = new float[MC * KC];
+    final float[] b = new float[NC * KC];
+    final float[] tile = new float[MR * NR];
+  }
+
+  private Gemm() {}
+
+  static void matmul(Workers workers, MatmulSpec s, float[] a, float[] b, float[] c) {
+    int m = s.m();
+    int n = s.n();
+    int k = s.k();
+    int batch = s.batch();
+    if (m == 0 || n == 0 || batch == 0) {
+      return;
+    }
+    if (k == 0) {
+      float beta = (float) s.beta();
+      for (int t = 0; t < batch; t++) {
+        int co = (int) (s.cOffset() + t * s.cBatchStride());
+        for (int i = 0; i < m * n; i++) {
+          c[co + i] = beta == 0 ? 0f : beta * c[co + i];
+        }
+      }
+      return;
+    }
+    long fmas = (long) batch * m * n * k;
+    int threads = fmas < PARALLEL_MIN_FMAS ? 1 : workers.threads();
+    // with fewer matrices than threads, split each matrix by columns (each thread packs its own
+    // part of B and reads all of A; splitting rows instead, so that each thread packs all of B,
+    // was measured 10-40 % slower at 1024²), or by rows when C is too narrow to split
+    boolean byRows = n < 2 * NR && m >= 2 * MR;
+    int units = byRows ? (m + MR - 1) / MR : (n + NR - 1) / NR;
+    int unit = byRows ? MR : NR;
+    int splits = 1;
+    if (batch < threads) {
+      splits = Math.min(units, (threads + batch - 1) / batch);
+    }
+    int chunkUnits = (units + splits - 1) / splits;
+    int chunks = (units + chunkUnits - 1) / chunkUnits;
+    int tasks = batch * chunks;
+    int extent = byRows ? m : n;
+    Workers.Body body =
+        task -> {
+          int t = task / chunks;
+          int chunk = task % chunks;
+          int from = chunk * chunkUnits * unit;
+          int to = Math.min(extent, from + chunkUnits * unit);
+          int ao = (int) (s.aOffset() + t * s.aBatchStride());
+          int bo = (int) (s.bOffset() + t * s.bBatchStride());
+          int co = (int) (s.cOffset() + t * s.cBatchStride());
+          if (byRows) {
+            single(s, a, ao, b, bo, c, co, from, to, 0, n, SCRATCH.get());
+          } else {
+            single(s, a, ao, b, bo, c, co, 0, m, from, to, SCRATCH.get());
+          }
+        };
+    if (threads == 1) {
+      for (int task = 0; task < tasks; task++) {
+        body.run(task);
+      }
+    } else {
+      workers.parallelFor(tasks, body);
+    }
+  }
+
+  /**
+   * {@code C = alpha·op(A)·op(B) + beta·C} for one matrix ({@code s.batch()} must be 1) on the
+   * calling thread: for kernels that already split their work over the threads.
+   */
+  static void serial(MatmulSpec s, float[] a, float[] b, float[] c) {
+    if (s.m() == 0 || s.n() == 0) {
+      return;
+    }
+    if (s.k() == 0) {
+      matmul(null, s, a, b, c);
+      return;
+    }
+    single(
+        s,
+        a,
+        (int) s.aOffset(),
+        b,
+        (int) s.bOffset(),
+        c,
+        (int) s.cOffset(),
+        0,
+        s.m(),
+        0,
+        s.n(),
+        SCRATCH.get());
+  }
+
+  /** One matrix of the batch, rows {@code [i0, i1)} and columns {@code [j0, j1)} of C. */
+  private static void single(
+      MatmulSpec s,
+      float[] a,
+      int ao,
+      float[] b,
+      int bo,
+      float[] c,
+      int co,
+      int i0,
+      int i1,
+      int j0,
+      int j1,
+      Scratch scratch) {
+    int n = s.n();
+    int k = s.k();
+    float alpha = (float) s.alpha();
+    float beta0 = (float) s.beta();
+    for (int jc = j0; jc < j1; jc += NC) {
+      int nc = Math.min(NC, j1 - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packB(s, b, bo, pc, kc, jc, nc, scratch.b);
+        float beta = pc == 0 ? beta0 : 1f;
+        // the kernel writes C directly for C = alpha·acc and C += alpha·acc; other betas merge a
+        // tile
+        boolean direct = beta == 0f || beta == 1f;
+        for (int ic = i0; ic < i1; ic += MC) {
+          int mc = Math.min(MC, i1 - ic);
+          packA(s, a, ao, ic, mc, pc, kc, scratch.a);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bp = jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+              int mr = Math.min(MR, mc - ir);
+              int ap = ir * kc;
+              int cIndex = co + (ic + ir) * n + jc + jr;
+              if (mr == MR && nr == NR && direct) {
+                kernel(kc, scratch.a, ap, scratch.b, bp, c, cIndex, n, alpha, beta != 0f);
+              } else {
+                float[] tile = scratch.tile;
+                kernel(kc, scratch.a, ap, scratch.b, bp, tile, 0, NR, 1f, false);
+                for (int r = 0; r < mr; r++) {
+                  int row = cIndex + r * n;
+                  for (int j = 0; j < nr; j++) {
+                    float v = alpha * tile[r * NR + j];
+                    c[row + j] = beta == 0f ? v : v + beta * c[row + j];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs rows {@code [ic, ic+mc)}, depth {@code [pc, pc+kc)} of op(A) into panels of MR rows:
+   * panel {@code q} at {@code q·MR·kc}, element {@code (r, p)} at {@code q·MR·kc + p·MR + r}.
+   */
+  private static void packA(
+      MatmulSpec s, float[] a, int ao, int ic, int mc, int pc, int kc, float[] dst) {
+    int m = s.m();
+    int k = s.k();
+    for (int ir = 0; ir < mc; ir += MR) {
+      int mr = Math.min(MR, mc - ir);
+      int base = ir * kc;
+      if (s.transA()) {
+        // op(A)[i][p] = a[ao + p*m + i]: MR consecutive values per p
+        for (int p = 0; p < kc; p++) {
+          int src = ao + (pc + p) * m + ic + ir;
+          int d = base + p * MR;
+          for (int r = 0; r < mr; r++) {
+            dst[d + r] = a[src + r];
+          }
+          for (int r = mr; r < MR; r++) {
+            dst[d + r] = 0f;
+          }
+        }
+      } else {
+        // op(A)[i][p] = a[ao + i*k + p]
+        for (int r = 0; r < MR; r++) {
+          if (r < mr) {
+            int src = ao + (ic + ir + r) * k + pc;
+            for (int p = 0; p < kc; p++) {
+              dst[base + p * MR + r] = a[src + p];
+            }
+          } else {
+            for (int p = 0; p < kc; p++) {
+              dst[base + p * MR + r] = 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Packs depth {@code [pc, pc+kc)}, columns {@code [jc, jc+nc)} of op(B) into panels of NR
+   * columns: panel {@code q} at {@code q·NR·kc}, element {@code (p, j)} at {@code q·NR·kc + p·NR +
+   * j}.
+   */
+  private static void packB(
+      MatmulSpec s, float[] b, int bo, int pc, int kc, int jc, int nc, float[] dst) {
+    int n = s.n();
+    int k = s.k();
+    for (int jr = 0; jr < nc; jr += NR) {
+      int nr = Math.min(NR, nc - jr);
+      int base = jr * kc;
+      if (s.transB()) {
+        // op(B)[p][j] = b[bo + j*k + p]: contiguous reads along each row of B (a gather of NR
+        // values k apart per p was measured 3x slower overall)
+        for (int j = 0; j < NR; j++) {
+          if (j < nr) {
+            int src = bo + (jc + jr + j) * k + pc;
+            for (int p = 0; p < kc; p++) {
+              dst[base + p * NR + j] = b[src + p];
+            }
+          } else {
+            for (int p = 0; p < kc; p++) {
+              dst[base + p * NR + j] = 0f;
+            }
+          }
+        }
+      } else {
+        // op(B)[p][j] = b[bo + p*n + j]: NR consecutive values per p
+        for (int p = 0; p < kc; p++) {
+          int src = bo + (pc + p) * n + jc + jr;
+          int d = base + p * NR;
+          if (nr == NR) {
+            FloatVector.fromArray(S, b, src).intoArray(dst, d);
+            FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+          } else {
+            for (int j = 0; j < nr; j++) {
+              dst[d + j] = b[src + j];
+            }
+            for (int j = nr; j < NR; j++) {
+              dst[d + j] = 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code C[MR × NR] at ci (row stride ldc) = alpha·Apanel·Bpanel}, or {@code += } when {@code
+   * accumulate}. Written out in full, with no vector crossing a call, so that the accumulators stay
+   * in registers (a vector passed to a method that is not inlined is boxed).
+   */
+  private static void kernel(
+      int kc,
+      float[] ap,
+      int ai,
+      float[] bp,
+      int bi,
+      float[] c,
+      int ci,
+      int ldc,
+      float alpha,
+      boolean accumulate) {
+    FloatVector z = FloatVector.zero(S);
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[ai + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    if (alpha != 1f) {
+      FloatVector va = FloatVector.broadcast(S, alpha);
+      c00 = c00.mul(va);
+      c01 = c01.mul(va);
+      c10 = c10.mul(va);
+      c11 = c11.mul(va);
+      c20 = c20.mul(va);
+      c21 = c21.mul(va);
+      c30 = c30.mul(va);
+      c31 = c31.mul(va);
+      c40 = c40.mul(va);
+      c41 = c41.mul(va);
+      c50 = c50.mul(va);
+      c51 = c51.mul(va);
+    }
+    int r1 = ci + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    int r4 = r3 + ldc;
+    int r5 = r4 + ldc;
+    if (accumulate) {
+      c00 = c00.add(FloatVector.fromArray(S, c, ci));
+      c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, r1));
+      c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, r2));
+      c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, r3));
+      c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, r4));
+      c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, r5));
+      c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.heed.backend.simd;
+
+/**
+ * {@code softmax} and {@code log-softmax} of a contiguous {@code [outer, axis, inner]} tensor along
+ * its middle dimension, computed stably in float64 and rounded once to the buffer type:
+ *
+ * <pre>
+ * m = max_j x[j]      s = Σ_j exp(x[j] - m)
+ * softmax[j] = exp(x[j] - m) / s        log-softmax[j] = x[j] - m - ln s
+ * </pre>
+ *
+ * A row that is entirely -∞ has {@code x - m = NaN} and so gives NaN everywhere, as in PyTorch; a
+ * -∞ entry in a row with a finite maximum gives 0 (softmax) or -∞ (log-softmax). Three passes
+ * (maximum, sum, write) read {@code x} in order and keep {@code inner} partial results, so any
+ * shape runs in O(inner) extra memory, and {@code y} may be {@code x}.
+ */
+final class RefSoftmax {
+  private RefSoftmax() {}
+
+  static void softmax(float[] x, int outer, int axis, int inner, boolean log, float[] y) {
+    double[] max = new double[inner];
+    double[] sum = new double[inner];
+    for (int o = 0; o < outer; o++) {
+      int base = o * axis * inner;
+      java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+      java.util.Arrays.fill(sum, 0.0);
+      for (int j = 0; j < axis; j++) {
+        int row = base + j * inner;
+        for (int i = 0; i < inner; i++) {
+          max[i] = Math.max(max[i], x[row + i]);
+        }
+      }
+      for (int j = 0; j < axis; j++) {
+        int row = base + j * inner;
+        for (int i = 0; i < inner; i++) {
+          sum[i] += Math.exp(x[row + i] - max[i]);
+        }
+      }
+      if (log) {
+        for (int i = 0; i < inner; i++) {
+          sum[i] = Math.log(sum[i]);
+        }
+      }
+      for (int j = 0; j < axis; j++) {
+        int row = base + j * inner;
+        for (int i = 0; i < inner; i++) {
+          double shifted = x[row + i] - max[i];
+          y[row + i] = (float) (log ? shifted - sum[i] : Math.exp(shifted) / sum[i]);
+        }
+      }
+    }
+  }
+
+  static void softmax(double[] x, int outer, int axis, int inner, boolean log, double[] y) {
+    double[] max = new double[inner];
+    double[] sum = new double[inner];
+    for (int o = 0; o < outer; o++) {
+      int base = o * axis * inner;
+      java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+      java.util.Arrays.fill(sum, 0.0);
+      for (int j = 0; j < axis; j++) {
+        int row = base + j * inner;
+        for (int i = 0; i < inner; i++) {
+          max[i] = Math.max(max[i], x[row + i]);
+        }
+      }
+      for (int j = 0; j < axis; j++) {
+        int row = base + j * inner;
+        for (int i = 0; i < inner; i++) {
+          sum[i] += Math.exp(x[row + i] - max[i]);
+        }
+      }
+      if (log) {
+        for (int i = 0; i < inner; i++) {
+          sum[i] = Math.log(sum[i]);
+        }
+      }
+      for (int j = 0; j < axis; j++) {
+        int row = base + j * inner;
+        for (int i = 0; i < inner; i++) {
+          double shifted = x[row + i] - max[i];
+          y[row + i] = log ? shifted - sum[i] : Math.exp(shifted) / sum[i];
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.heed.backend.simd;
+
+import dev.heed.core.backend.UnaryOp;
+
+/**
+ * {@code unary}: {@code y[i] = op(x[i]; a, b)} over contiguous elements. The value is {@link
+ * UnaryOp#apply} in float64, rounded once to float for FLOAT32; a few hot operations are written
+ * out so the loop needs no dispatch per element, with identical results.
+ */
+final class RefUnary {
+  private RefUnary() {}
+
+  static void apply(UnaryOp op, double a, double b, float[] x, float[] y, int count) {
+    switch (op) {
+      case NEG -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = -x[i];
+        }
+      }
+      case SQUARE -> { // a float product is the rounded exact product, as in float64 then rounded
+        for (int i = 0; i < count; i++) {
+          y[i] = x[i] * x[i];
+        }
+      }
+      case EXP -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = (float) Math.exp(x[i]);
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = (float) Math.tanh(x[i]);
+        }
+      }
+      case AFFINE -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = (float) (a * x[i] + b);
+        }
+      }
+      default -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = (float) op.apply(x[i], a, b);
+        }
+      }
+    }
+  }
+
+  static void apply(UnaryOp op, double a, double b, double[] x, double[] y, int count) {
+    switch (op) {
+      case NEG -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = -x[i];
+        }
+      }
+      case SQUARE -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = x[i] * x[i];
+        }
+      }
+      case EXP -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = Math.exp(x[i]);
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = Math.tanh(x[i]);
+        }
+      }
+      case AFFINE -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = a * x[i] + b;
+        }
+      }
+      default -> {
+        for (int i = 0; i < count; i++) {
+          y[i] = op.apply(x[i], a, b);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.heed.backend.simd;
+
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.FusedLayerNorm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FusedLayerNorm} for FLOAT32: one pass for the mean, one for the variance of the centred
+ * values (two-pass, as stable as the composite), one to write {@code y}; rows split over the
+ * threads. The backward pass uses {@code x̂ = (x - mean)·rstd}, {@code g = gy·weight} and {@code gx
+ * = rstd·(g - mean(g) - x̂·mean(g·x̂))}; the parameter gradients are reduced per thread into
+ * per-thread partial rows, then summed.
+ */
+final class SimdLayerNorm implements FusedLayerNorm {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int GRAIN_ELEMENTS = 1 << 16;
+
+  private final SimdBackend backend;
+
+  SimdLayerNorm(SimdBackend backend) {
+    this.backend = backend;
+  }
+
+  @Override
+  public boolean supports(DType dtype) {
+    return dtype == DType.FLOAT32;
+  }
+
+  private SimdBuffer check(String role, Buffer b, long size, boolean optional) {
+    if (b == null && optional) {
+      return null;
+    }
+    SimdBuffer s = Checks.buffer(backend, "layerNorm", role, b);
+    Checks.dtype("layerNorm", role, s, DType.FLOAT32);
+    Checks.range("layerNorm", role, s, 0, size);
+    return s;
+  }
+
+  @Override
+  public void forward(
+      Buffer x,
+      Buffer weight,
+      Buffer bias,
+      int rows,
+      int d,
+      double eps,
+      Buffer y,
+      Buffer mean,
+      Buffer rstd) {
+    long n = Checks.elements("layerNorm", "x of shape [rows, d]", rows, d);
+    float[] xs = check("x", x, n, false).floats();
+    SimdBuffer wb = check("weight", weight, d, true);
+    SimdBuffer bb = check("bias", bias, d, true);
+    float[] ys = check("y", y, n, false).floats();
+    float[] ms = check("mean", mean, rows, false).floats();
+    float[] rs = check("rstd", rstd, rows, false).floats();
+    float[] ws = wb == null ? null : wb.floats();
+    float[] bs = bb == null ? null : bb.floats();
+    int bound = S.loopBound(d);
+    backend
+        .workers()
+        .parallelRange(
+            rows,
+            Math.max(1, GRAIN_ELEMENTS / Math.max(1, d)),
+            (from, to) -> {
+              for (int r = (int) from; r < to; r++) {
+                int base = r * d;
+                FloatVector acc = FloatVector.zero(S);
+                int i = 0;
+                for (; i < bound; i += S.length()) {
+                  acc = acc.add(FloatVector.fromArray(S, xs, base + i));
+                }
+                double sum = acc.reduceLanes(VectorOperators.ADD);
+                for (; i < d; i++) {
+                  sum += xs[base + i];
+                }
+                float mu = (float) (sum / d);
+                FloatVector vmu = FloatVector.broadcast(S, mu);
+                acc = FloatVector.zero(S);
+                for (i = 0; i < bound; i += S.length()) {
+                  FloatVector c = FloatVector.fromArray(S, xs, base + i).sub(vmu);
+                  acc = c.fma(c, acc);
+                }
+                double sq = acc.reduceLanes(VectorOperators.ADD);
+                for (; i < d; i++) {
+                  float c = xs[base + i] - mu;
+                  sq += c * c;
+                }
+                float inv = (float) (1.0 / Math.sqrt(sq / d + eps));
+                ms[r] = mu;
+                rs[r] = inv;
+                FloatVector vinv = FloatVector.broadcast(S, inv);
+                for (i = 0; i < bound; i += S.length()) {
+                  FloatVector v = FloatVector.fromArray(S, xs, base + i).sub(vmu).mul(vinv);
+                  if (ws != null) {
+                    v = v.mul(FloatVector.fromArray(S, ws, i));
+                  }
+                  if (bs != null) {
+                    v = v.add(FloatVector.fromArray(S, bs, i));
+                  }
+                  v.intoArray(ys, base + i);
+                }
+                for (; i < d; i++) {
+                  float v = (xs[base + i] - mu) * inv;
+                  if (ws != null) {
+                    v *= ws[i];
+                  }
+                  if (bs != null) {
+                    v += bs[i];
+                  }
+                  ys[base + i] = v;
+                }
+              }
+            });
+  }
+
+  @Override
+  public void backward(
+      Buffer gy,
+      Buffer x,
+      Buffer weight,
+      Buffer mean,
+      Buffer rstd,
+      int rows,
+      int d,
+      Buffer gx,
+      Buffer gWeight,
+      Buffer gBias) {
+    long n = Checks.elements("layerNorm backward", "x of shape [rows, d]", rows, d);
+    float[] gys = check("gy", gy, n, false).floats();
+    float[] xs = check("x", x, n, false).floats();
+    SimdBuffer wb = check("weight", weight, d, true);
+    float[] ws = wb == null ? null : wb.floats();
+    float[] ms = check("mean", mean, rows, false).floats();
+    float[] rs = check("rstd", rstd, rows, false).floats();
+    float[] gxs = check("gx", gx, n, false).floats();
+    SimdBuffer gwb = check("gWeight", gWeight, d, true);
+    SimdBuffer gbb = check("gBias", gBias, d, true);
+    Workers workers = backend.workers();
+    int chunks = (int) Math.max(1, Math.min(workers.threads(), n / GRAIN_ELEMENTS));
+    int step = (rows + chunks - 1) / chunks;
+    boolean params = gwb != null || gbb != null;
+    float[] partial = params ? new float[chunks * 2 * d] : null;
+    workers.parallelFor(
+        chunks,
+        c -> {
+          int from = c * step;
+          int to = Math.min(rows, from + step);
+          for (int r = from; r < to; r++) {
+            int base = r * d;
+            float mu = ms[r];
+            float inv = rs[r];
+            double sg = 0;
+            double sgx = 0;
+            for (int i = 0; i < d; i++) {
+              float xh = (xs[base + i] - mu) * inv;
+              float g = ws == null ? gys[base + i] : gys[base + i] * ws[i];
+              sg += g;
+              sgx += g * xh;
+              if (params) {
+                partial[c * 2 * d + i] += gys[base + i] * xh;
+                partial[c * 2 * d + d + i] += gys[base + i];
+              }
+            }
+            float mg = (float) (sg / d);
+            float mgx = (float) (sgx / d);
+            for (int i = 0; i < d; i++) {
+              float xh = (xs[base + i] - mu) * inv;
+              float g = ws == null ? gys[base + i] : gys[base + i] * ws[i];
+              gxs[base + i] = inv * (g - mg - xh * mgx);
+            }
+          }
+        });
+    if (params) {
+      for (int i = 0; i < d; i++) {
+        double w = 0;
+        double b = 0;
+        for (int c = 0; c < chunks; c++) {
+          w += partial[c * 2 * d + i];
+          b += partial[c * 2 * d + d + i];
+        }
+        if (gwb != null) {
+          gwb.floats()[i] = (float) w;
+        }
+        if (gbb != null) {
+          gbb.floats()[i] = (float) b;
+        }
+      }
+    }
+  }
+}

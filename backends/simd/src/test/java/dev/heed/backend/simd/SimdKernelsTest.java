@@ -1,0 +1,246 @@
+package dev.heed.backend.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Layout;
+import dev.heed.core.backend.MatmulSpec;
+import dev.heed.core.backend.ReduceOp;
+import dev.heed.core.backend.UnaryOp;
+import dev.heed.testkit.TestBackends;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The blocked, packed and parallel paths that the contract's small shapes do not reach: matmul
+ * across several cache blocks in every dimension (depth beyond one packed block, rows beyond one A
+ * block, columns beyond one B block, tails in each), split over threads; elementwise and softmax
+ * kernels above the parallel grain. Each result is compared with the reference backend.
+ */
+class SimdKernelsTest {
+
+  private static float[] random(long seed, int n) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (r.nextDouble() * 4 - 2);
+    }
+    return v;
+  }
+
+  private static Buffer upload(Backend b, float[] v) {
+    Buffer buf = b.allocate(DType.FLOAT32, v.length);
+    b.upload(MemorySegment.ofArray(v), buf, 0, v.length);
+    return buf;
+  }
+
+  private static float[] download(Backend b, Buffer buf) {
+    float[] v = new float[(int) buf.size()];
+    b.download(buf, 0, v.length, MemorySegment.ofArray(v));
+    buf.close();
+    return v;
+  }
+
+  private static void assertClose(String what, float[] actual, float[] expected, double tol) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      double e = expected[i];
+      double a = actual[i];
+      if (Double.isNaN(e)) {
+        assertTrue(Double.isNaN(a), what + " at " + i + ": expected NaN, got " + a);
+        continue;
+      }
+      assertTrue(
+          Math.abs(a - e) <= tol * (Math.abs(e) + 1),
+          what + " at " + i + ": expected " + e + ", got " + a);
+    }
+  }
+
+  private static float[] run(Backend b, MatmulSpec s, float[] a, float[] bm, float[] c) {
+    Buffer ab = upload(b, a);
+    Buffer bb = upload(b, bm);
+    Buffer cb = upload(b, c);
+    b.matmul(s, ab, bb, cb);
+    ab.close();
+    bb.close();
+    return download(b, cb);
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void largeMatmulsMatchTheReference(int threads) {
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    int[][] dims = {{131, 2100, 300}, {200, 70, 513}, {97, 97, 97}, {1, 300, 600}, {300, 1, 40}};
+    for (int[] d : dims) {
+      int m = d[0];
+      int n = d[1];
+      int k = d[2];
+      for (int t = 0; t < 4; t++) {
+        boolean ta = (t & 1) != 0;
+        boolean tb = (t & 2) != 0;
+        int batch = m * n * k > 1_000_000 ? 1 : 3;
+        MatmulSpec s =
+            new MatmulSpec(
+                batch,
+                m,
+                n,
+                k,
+                ta,
+                tb,
+                5,
+                (long) m * k,
+                3,
+                (long) k * n,
+                7,
+                (long) m * n + 2,
+                0.75,
+                t == 3 ? 0 : 0.5);
+        float[] a = random(1, 5 + batch * m * k);
+        float[] bm = random(2, 3 + batch * k * n);
+        float[] c = random(3, 7 + batch * (m * n + 2));
+        String what = "matmul " + s + " threads=" + threads;
+        assertClose(what, run(simd, s, a, bm, c), run(ref, s, a, bm, c), 2e-5 * Math.sqrt(k));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void broadcastBatchesSplitOverThreads(int threads) {
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    // 32 attention-like products with a shared right operand (batch stride 0)
+    MatmulSpec s = new MatmulSpec(32, 33, 40, 64, false, true, 0, 33 * 64, 0, 0, 0, 33 * 40, 1, 0);
+    float[] a = random(4, 32 * 33 * 64);
+    float[] bm = random(5, 40 * 64);
+    float[] c = new float[32 * 33 * 40];
+    assertClose("broadcast batch", run(simd, s, a, bm, c), run(ref, s, a, bm, c), 2e-4);
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void largeElementwiseAndSoftmaxMatchTheReference(int threads) {
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    int n = 100_003;
+    float[] x = random(6, n);
+    float[] y = random(7, n);
+    for (UnaryOp op : UnaryOp.values()) {
+      float[] in = x.clone();
+      if (op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.POW) {
+        for (int i = 0; i < n; i++) {
+          in[i] = Math.abs(in[i]) + 0.05f;
+        }
+      }
+      float[][] out = new float[2][];
+      Backend[] backends = {simd, ref};
+      for (int j = 0; j < 2; j++) {
+        Buffer xb = upload(backends[j], in);
+        Buffer yb = backends[j].allocate(DType.FLOAT32, n);
+        backends[j].unary(op, 1.5, -0.25, xb, yb, n);
+        xb.close();
+        out[j] = download(backends[j], yb);
+      }
+      assertClose("unary " + op + " threads=" + threads, out[0], out[1], 1e-5);
+    }
+    Layout l = Layout.contiguous(n);
+    for (BinaryOp op : BinaryOp.values()) {
+      float[][] out = new float[2][];
+      Backend[] backends = {simd, ref};
+      for (int j = 0; j < 2; j++) {
+        Buffer ab = upload(backends[j], x);
+        Buffer bb = upload(backends[j], y);
+        Buffer ob = backends[j].allocate(DType.FLOAT32, n);
+        backends[j].binary(op, ab, l, bb, l, ob, l);
+        ab.close();
+        bb.close();
+        out[j] = download(backends[j], ob);
+      }
+      if (op != BinaryOp.POW) {
+        assertClose("binary " + op + " threads=" + threads, out[0], out[1], 1e-6);
+      }
+    }
+    for (boolean log : new boolean[] {false, true}) {
+      int rows = 1001;
+      int cols = 131;
+      float[] s = random(8, rows * cols);
+      float[][] out = new float[2][];
+      Backend[] backends = {simd, ref};
+      for (int j = 0; j < 2; j++) {
+        Buffer xb = upload(backends[j], s);
+        backends[j].softmax(xb, rows, cols, 1, log, xb);
+        out[j] = download(backends[j], xb);
+      }
+      assertClose("softmax log=" + log + " threads=" + threads, out[0], out[1], 1e-5);
+    }
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void largeBroadcastCopyAndSumMatchTheReference(int threads) {
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    Backend[] backends = {simd, ref};
+    int rows = 1001;
+    int cols = 131;
+    float[] x = random(9, rows * cols);
+    float[] bias = random(10, cols);
+    Layout full = Layout.contiguous(rows, cols);
+    Layout row = new Layout(new int[] {rows, cols}, new long[] {0, 1}, 0);
+    for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.MUL, BinaryOp.MAX}) {
+      float[][] out = new float[2][];
+      for (int j = 0; j < 2; j++) {
+        Buffer ab = upload(backends[j], x);
+        Buffer bb = upload(backends[j], bias);
+        backends[j].binary(op, ab, full, bb, row, ab, full);
+        bb.close();
+        out[j] = download(backends[j], ab);
+      }
+      assertClose("broadcast " + op + " threads=" + threads, out[0], out[1], 1e-6);
+    }
+    // a permutation [a, b, c] -> [b, a, c] and a transpose, both large
+    int[] dims = {37, 41, 53};
+    Layout permuted = new Layout(new int[] {41, 37, 53}, new long[] {53, 41 * 53, 1}, 0);
+    Layout transposed = new Layout(new int[] {cols, rows}, new long[] {1, cols}, 0);
+    float[] y = random(11, dims[0] * dims[1] * dims[2]);
+    Layout[][] cases = {
+      {permuted, Layout.contiguous(41, 37, 53)}, {transposed, Layout.contiguous(cols, rows)}
+    };
+    float[][] sources = {y, x};
+    for (int c = 0; c < cases.length; c++) {
+      float[][] out = new float[2][];
+      for (int j = 0; j < 2; j++) {
+        Buffer sb = upload(backends[j], sources[c]);
+        Buffer db = backends[j].allocate(DType.FLOAT32, sources[c].length);
+        backends[j].copy(sb, cases[c][0], db, cases[c][1]);
+        sb.close();
+        out[j] = download(backends[j], db);
+      }
+      assertClose("copy " + cases[c][0] + " threads=" + threads, out[0], out[1], 0);
+    }
+    int[][] shapes = {{rows, cols, 1}, {1, rows, cols}, {7, 150, 33}, {1, 5, 40_000}};
+    for (int[] sh : shapes) {
+      float[] v = random(12, sh[0] * sh[1] * sh[2]);
+      float[][] out = new float[2][];
+      for (int j = 0; j < 2; j++) {
+        Buffer vb = upload(backends[j], v);
+        Buffer ob = backends[j].allocate(DType.FLOAT32, (long) sh[0] * sh[2]);
+        backends[j].reduce(ReduceOp.SUM, vb, sh[0], sh[1], sh[2], ob);
+        vb.close();
+        out[j] = download(backends[j], ob);
+      }
+      assertClose(
+          "sum " + java.util.Arrays.toString(sh) + " threads=" + threads,
+          out[0],
+          out[1],
+          1e-5 * Math.sqrt(sh[1]));
+    }
+  }
+}

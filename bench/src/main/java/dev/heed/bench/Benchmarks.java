@@ -1,0 +1,249 @@
+package dev.heed.bench;
+
+import dev.heed.core.Plugins;
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.BackendProvider;
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.MatmulSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The end-to-end benchmark driver behind {@code heed bench}: the workloads of the PyTorch reference
+ * script {@code bench_torch.py} (and {@code bench_seed.py}), composed from core operations and run
+ * on a named backend, one line per measurement in the reference scripts' format with the prefix
+ * {@code heed} instead of {@code ref torch}, so one script can compare both in one run:
+ *
+ * <pre>
+ * heed matmul n=1024 threads=1 ms=… ms_min=… ms_max=… gflops=… … iters=… cpu_util=… foreign_cores=…
+ * heed encoder_fwdbwd_adam B=8 T=128 D=256 H=4 FF=1024 threads=2 ms=… … tokens_per_s=…
+ * </pre>
+ *
+ * <p>Timing follows {@code benchutil.py} (warm-up, rounds, per-call median; see {@link Timing}).
+ * Each thread count opens the backend anew with its {@code threads} option. The optimizers ({@code
+ * adam}, {@code sgd}) come from the plugin registry.
+ */
+public final class Benchmarks {
+  private static final DType F32 = DType.FLOAT32;
+
+  private final BenchOptions options;
+  private final Consumer<String> lines;
+
+  private Benchmarks(BenchOptions options, Consumer<String> lines) {
+    this.options = options;
+    this.lines = lines;
+  }
+
+  /**
+   * Runs the benchmarks that {@code options} selects and hands each result line to {@code lines} as
+   * soon as it is measured (first a {@code heed info} line per backend configuration).
+   *
+   * @throws dev.heed.core.plugin.PluginException when the backend or an optimizer is unknown or
+   *     unavailable
+   */
+  public static void run(BenchOptions options, Consumer<String> lines) {
+    new Benchmarks(options, lines).runAll();
+  }
+
+  private void runAll() {
+    BackendProvider provider = Plugins.shared().backends().getAvailable(options.backend());
+    boolean threaded = provider.options().find("threads") != null;
+    for (int t : options.threads()) {
+      if (!threaded && t != 1) {
+        lines.accept(
+            "heed info backend="
+                + provider.name()
+                + " threads="
+                + t
+                + " skipped: the backend has no 'threads' option");
+        continue;
+      }
+      try (Backend backend = Steps.open(provider.name(), t)) {
+        lines.accept(
+            "heed info backend="
+                + backend.name()
+                + " threads="
+                + t
+                + " java="
+                + Runtime.version()
+                + " loadavg="
+                + loadAverage()
+                + " device=\""
+                + backend.deviceDescription()
+                + "\"");
+        List<String> groups = BenchOptions.GROUPS;
+        for (String g : groups) {
+          if (!options.only().contains(g)) {
+            continue;
+          }
+          switch (g) {
+            case "matmul" -> matmul(backend, t);
+            case "mha" -> mha(backend, t, 8, 128, 256, 4, "mha", "ms", true);
+            case "encoder" -> encoder(backend, t);
+            case "mlp" -> mlp(backend, t);
+            case "mha_small" -> mha(backend, t, 1, 32, 64, 2, "mha_small", "us", false);
+            case "seed" -> seed(backend, t);
+            default -> throw new IllegalStateException(g);
+          }
+        }
+      }
+    }
+  }
+
+  private void report(
+      String name, String params, int threads, Runnable call, double flops, String unit) {
+    report(name, params, threads, call, flops, unit, 0);
+  }
+
+  private Timing.Result report(
+      String name, String params, int threads, Runnable call, double flops, String unit, int tok) {
+    Timing.Result r = Timing.measure(call, options);
+    String extra =
+        tok > 0
+            ? String.format(Locale.ROOT, " tokens_per_s=%.0f", tok / r.median())
+                + (name.endsWith("fwdbwd_adam") ? " flops_model=3xfwd" : "")
+            : name.endsWith("fwdbwd") ? " flops_model=3xfwd" : "";
+    lines.accept(Timing.line(name, params, threads, r, flops, unit, extra));
+    return r;
+  }
+
+  private void matmul(Backend b, int threads) {
+    for (int n : options.sizes()) {
+      long size = (long) n * n;
+      try (Buffer x = b.allocate(F32, size);
+          Buffer y = b.allocate(F32, size);
+          Buffer out = b.allocate(F32, size)) {
+        b.random(Distribution.NORMAL, 0, 1, 1, 0, x, size);
+        b.random(Distribution.NORMAL, 0, 1, 2, 0, y, size);
+        MatmulSpec spec = MatmulSpec.of(1, n, n, n, false, false);
+        report(
+            "matmul",
+            "n=" + n,
+            threads,
+            () -> {
+              b.matmul(spec, x, y, out);
+              b.synchronize();
+            },
+            2.0 * n * n * n,
+            "ms");
+      }
+    }
+  }
+
+  private static double mhaFlops(int batch, int t, int d) {
+    return 8.0 * batch * t * d * d + 4.0 * batch * t * t * d;
+  }
+
+  private void measure(
+      Steps steps, String name, String params, int threads, double flops, String unit, int tok) {
+    try (steps) {
+      report(name, params, threads, steps::run, flops, unit, tok);
+    }
+  }
+
+  private void mha(
+      Backend b,
+      int threads,
+      int batch,
+      int t,
+      int d,
+      int h,
+      String tag,
+      String unit,
+      boolean bwd) {
+    String params = "B=" + batch + " T=" + t + " D=" + d + " H=" + h;
+    double ff = mhaFlops(batch, t, d);
+    measure(
+        Steps.mha(b, batch, t, d, h, false, false),
+        tag + "_fwd_infer",
+        params,
+        threads,
+        ff,
+        unit,
+        0);
+    measure(
+        Steps.mha(b, batch, t, d, h, true, false),
+        tag + "_fwd_train",
+        params,
+        threads,
+        ff,
+        unit,
+        0);
+    if (bwd) {
+      measure(
+          Steps.mha(b, batch, t, d, h, true, true),
+          tag + "_fwdbwd",
+          params,
+          threads,
+          3 * ff,
+          unit,
+          0);
+    }
+  }
+
+  private void encoder(Backend b, int threads) {
+    int batch = 8;
+    int t = 128;
+    int d = 256;
+    int h = 4;
+    int ffDim = 1024;
+    String params = "B=" + batch + " T=" + t + " D=" + d + " H=" + h + " FF=" + ffDim;
+    double ff = mhaFlops(batch, t, d) + 4.0 * batch * t * d * ffDim;
+    measure(
+        Steps.encoder(b, batch, t, d, h, ffDim, true),
+        "encoder_fwdbwd_adam",
+        params,
+        threads,
+        3 * ff,
+        "ms",
+        batch * t);
+    measure(
+        Steps.encoder(b, batch, t, d, h, ffDim, false),
+        "encoder_fwd_infer",
+        params,
+        threads,
+        ff,
+        "ms",
+        batch * t);
+  }
+
+  private void mlp(Backend b, int threads) {
+    double ff = 2.0 * 64 * (64 * 256 + 256 * 10);
+    measure(
+        Steps.mlp(b, 64, 64, 256, 10),
+        "mlp_fwdbwd_sgd",
+        "in=64 hidden=256 out=10 batch=64 loss=mse",
+        threads,
+        3 * ff,
+        "us",
+        0);
+  }
+
+  private void seed(Backend b, int threads) {
+    for (int batch : new int[] {1, 32}) {
+      measure(
+          Steps.mlp(b, batch, 10, 10, 5),
+          "seed_mlp_step",
+          "in=10 hidden=10 out=5 batch=" + batch,
+          threads,
+          0,
+          "us",
+          0);
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + "," + f[1] + "," + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+}

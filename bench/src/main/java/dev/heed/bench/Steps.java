@@ -1,0 +1,183 @@
+package dev.heed.bench;
+
+import dev.heed.core.Plugins;
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.BackendProvider;
+import dev.heed.core.backend.DType;
+import dev.heed.core.nn.Parameter;
+import dev.heed.core.optim.Optimizer;
+import dev.heed.core.optim.OptimizerProvider;
+import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.tensor.Elementwise;
+import dev.heed.core.tensor.GradMode;
+import dev.heed.core.tensor.Scope;
+import dev.heed.core.tensor.Shape;
+import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark workloads as ready-to-call steps, shared by the {@link Benchmarks} driver and the
+ * JMH benchmarks. Each step runs in its own {@link Scope}, so it frees its intermediates; {@link
+ * #close()} releases the parameters and inputs.
+ */
+public final class Steps implements AutoCloseable {
+  private static final DType F32 = DType.FLOAT32;
+
+  private final Backend backend;
+  private final Runnable step;
+  private final Runnable release;
+
+  private Steps(Backend backend, Runnable step, Runnable release) {
+    this.backend = backend;
+    this.step = step;
+    this.release = release;
+  }
+
+  /**
+   * Opens backend {@code name} with {@code threads} threads (its {@code threads} option; a backend
+   * without that option must be asked for 1 thread).
+   */
+  public static Backend open(String name, int threads) {
+    BackendProvider p = Plugins.shared().backends().getAvailable(name);
+    String owner = "backend '" + p.name() + "'";
+    if (p.options().find("threads") == null) {
+      if (threads != 1) {
+        throw new IllegalArgumentException(
+            owner + " has no 'threads' option; it can only be measured at threads=1");
+      }
+      return p.create(p.options().defaults(owner));
+    }
+    return p.create(p.options().resolve(owner, Map.of("threads", threads)));
+  }
+
+  /** Runs one step and waits for the backend. */
+  public void run() {
+    step.run();
+    backend.synchronize();
+  }
+
+  /**
+   * Multi-head self-attention {@code [batch, t, d]} with {@code h} heads: forward only when {@code
+   * backward} is false (with the tape recording when {@code training}), else forward, {@code
+   * sum()}, and backward into the parameters and the input.
+   */
+  @SuppressWarnings("try")
+  public static Steps mha(
+      Backend b, int batch, int t, int d, int h, boolean training, boolean backward) {
+    Nets.Mha mha = Nets.Mha.of(b, 7, d, h);
+    Tensor x = Scope.outside(() -> Tensors.normal(b, Shape.of(batch, t, d), F32, 0, 1, 3));
+    if (backward) {
+      x.requiresGrad(true);
+    }
+    Runnable step;
+    if (backward) {
+      step =
+          () -> {
+            for (Parameter p : mha.parameters().values()) {
+              p.zeroGrad();
+            }
+            x.clearGrad();
+            try (Scope s = Scope.open()) {
+              mha.forward(x, true).sum().backward();
+            }
+          };
+    } else if (training) {
+      step =
+          () -> {
+            try (Scope s = Scope.open()) {
+              mha.forward(x, true);
+            }
+          };
+    } else {
+      step =
+          () -> {
+            try (GradMode g = GradMode.disable();
+                Scope s = Scope.open()) {
+              mha.forward(x, false);
+            }
+          };
+    }
+    return new Steps(b, step, () -> release(mha.parameters(), x));
+  }
+
+  /**
+   * A transformer encoder layer {@code [batch, t, d]}, {@code h} heads, feed-forward {@code ff}: a
+   * training step with Adam (lr 1e-3) when {@code training}, else a forward pass without the tape.
+   */
+  @SuppressWarnings("try")
+  public static Steps encoder(Backend b, int batch, int t, int d, int h, int ff, boolean training) {
+    Nets.EncoderLayer layer = Nets.EncoderLayer.of(b, 11, d, h, ff);
+    Tensor x = Scope.outside(() -> Tensors.normal(b, Shape.of(batch, t, d), F32, 0, 1, 5));
+    if (!training) {
+      return new Steps(
+          b,
+          () -> {
+            try (GradMode g = GradMode.disable();
+                Scope s = Scope.open()) {
+              layer.forward(x, false);
+            }
+          },
+          () -> release(layer.parameters(), x));
+    }
+    Optimizer adam = optimizer("adam", 1e-3, layer.parameters());
+    return new Steps(
+        b,
+        () -> {
+          adam.zeroGrad();
+          try (Scope s = Scope.open()) {
+            layer.forward(x, true).sum().backward();
+            adam.step();
+          }
+        },
+        () -> release(layer.parameters(), x));
+  }
+
+  /**
+   * A training step of the MLP {@code in → hidden (tanh) → out} on a batch: forward, MSE, backward,
+   * SGD (lr 0.01).
+   */
+  @SuppressWarnings("try")
+  public static Steps mlp(Backend b, int batch, int in, int hidden, int out) {
+    Nets.Mlp net = Nets.Mlp.of(b, 13, in, hidden, out);
+    Tensor x = Scope.outside(() -> Tensors.normal(b, Shape.of(batch, in), F32, 0, 1, 19));
+    Tensor y = Scope.outside(() -> Tensors.normal(b, Shape.of(batch, out), F32, 0, 1, 23));
+    Optimizer sgd = optimizer("sgd", 0.01, net.parameters());
+    return new Steps(
+        b,
+        () -> {
+          sgd.zeroGrad();
+          try (Scope s = Scope.open()) {
+            Elementwise.sub(net.forward(x), y).square().mean().backward();
+            sgd.step();
+          }
+        },
+        () -> {
+          release(net.parameters(), x);
+          y.close();
+        });
+  }
+
+  private static Optimizer optimizer(String name, double lr, Map<String, Parameter> params) {
+    OptimizerProvider p = Plugins.shared().optimizers().get(name);
+    return p.create(
+        p.options().resolve("optimizer '" + name + "'", Map.of("lr", lr)),
+        List.of(ParameterGroup.of(params)));
+  }
+
+  private static void release(Map<String, Parameter> params, Tensor x) {
+    for (Parameter p : params.values()) {
+      p.zeroGrad();
+      p.value().close();
+    }
+    x.clearGrad();
+    x.close();
+  }
+
+  /** Releases the parameters, optimizer inputs and data of this workload. */
+  @Override
+  public void close() {
+    release.run();
+  }
+}
