@@ -1,0 +1,122 @@
+package dev.heed.assembly;
+
+import com.google.inject.Injector;
+import dev.heed.assembly.api.Assembly;
+import dev.heed.assembly.api.ConfigException;
+import dev.heed.assembly.api.TrainResult;
+import dev.heed.assembly.api.TrainingListener;
+import dev.heed.assembly.config.HeedConfig;
+import dev.heed.assembly.data.Normalization;
+import dev.heed.assembly.train.Checkpoints;
+import dev.heed.assembly.train.Trainer;
+import dev.heed.assembly.train.TrainerState;
+import dev.heed.core.backend.Backend;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The {@link Assembly} the facade returns: an injector built from a {@link HeedModule}. */
+final class HeedAssembly implements Assembly {
+  /** The resolved config's file name inside a run directory. */
+  static final String CONFIG = "config.yaml";
+
+  private final HeedConfig config;
+  private final Injector injector;
+  private final Path resumeDir;
+  private boolean trained;
+  private boolean closed;
+
+  HeedAssembly(HeedConfig config, Injector injector, Path resumeDir) {
+    this.config = config;
+    this.injector = injector;
+    this.resumeDir = resumeDir;
+  }
+
+  @Override
+  public List<String> notes() {
+    return Heed.unwrap(() -> injector.getInstance(BackendChoice.class).notes());
+  }
+
+  @Override
+  public String backendName() {
+    return Heed.unwrap(() -> injector.getInstance(BackendChoice.class).provider().name());
+  }
+
+  /** The injector, for applications that want the parts. */
+  Injector injector() {
+    return injector;
+  }
+
+  @Override
+  public TrainResult train(Path runDir, TrainingListener listener) throws IOException {
+    if (trained) {
+      throw new IllegalStateException(
+          "this assembly has trained already; assemble the config again for another run");
+    }
+    trained = true;
+    Trainer trainer = Heed.unwrap(() -> injector.getInstance(Trainer.class));
+    TrainerState state;
+    if (resumeDir != null) {
+      if (!resumeDir.toAbsolutePath().normalize().equals(runDir.toAbsolutePath().normalize())) {
+        throw new ConfigException(
+            runDir + ": a resumed run continues in its own directory; expected " + resumeDir);
+      }
+      state = TrainerState.load(runDir);
+      Checkpoints.load(
+          runDir,
+          trainer.model(),
+          trainer.optimizer(),
+          state,
+          Heed.unwrap(() -> injector.getInstance(Backend.class)));
+    } else {
+      prepare(runDir);
+      state = TrainerState.initial(config.seed());
+    }
+    final TrainerState start = state;
+    return Heed.unwrapIo(() -> trainer.train(runDir, start, listener));
+  }
+
+  private void prepare(Path runDir) throws IOException {
+    if (Files.exists(runDir)) {
+      if (!Files.isDirectory(runDir)) {
+        throw new ConfigException(
+            runDir + ": exists and is not a directory; expected a new run" + " directory");
+      }
+      try (Stream<Path> s = Files.list(runDir)) {
+        if (s.findAny().isPresent()) {
+          throw new ConfigException(
+              runDir
+                  + ": the run directory is not empty; expected an empty or new directory (use"
+                  + " resume to continue a run)");
+        }
+      }
+    }
+    Files.createDirectories(runDir);
+    TrainerState.writeAtomically(
+        runDir.resolve(CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
+    Optional<Normalization> n =
+        Heed.unwrap(() ->
+            injector.getInstance(
+                com.google.inject.Key.get(
+                    new com.google.inject.TypeLiteral<Optional<Normalization>>() {})));
+    if (n.isPresent()) {
+      n.get().save(runDir);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (trained) {
+      // the backend was opened by training; nothing else opens it
+      injector.getInstance(Backend.class).close();
+    }
+  }
+}

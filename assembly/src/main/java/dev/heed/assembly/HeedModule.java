@@ -1,0 +1,248 @@
+package dev.heed.assembly;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
+import dev.heed.assembly.api.PluginSet;
+import dev.heed.assembly.api.TrainingListener;
+import dev.heed.assembly.config.DataConfig;
+import dev.heed.assembly.config.HeedConfig;
+import dev.heed.assembly.config.PluginRef;
+import dev.heed.assembly.data.Batches;
+import dev.heed.assembly.data.CsvDataset;
+import dev.heed.assembly.data.Dataset;
+import dev.heed.assembly.data.DatasetFactory;
+import dev.heed.assembly.data.GeneratedDatasets;
+import dev.heed.assembly.data.Normalization;
+import dev.heed.assembly.train.ModelBuilder;
+import dev.heed.assembly.train.Trainer;
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.BackendProvider;
+import dev.heed.core.backend.DType;
+import dev.heed.core.nn.ActivationProvider;
+import dev.heed.core.nn.AttentionUnitProvider;
+import dev.heed.core.nn.BuildContext;
+import dev.heed.core.nn.InitializerProvider;
+import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.nn.Loss;
+import dev.heed.core.nn.LossProvider;
+import dev.heed.core.nn.Sequential;
+import dev.heed.core.optim.Optimizer;
+import dev.heed.core.optim.OptimizerProvider;
+import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.Schedule;
+import dev.heed.core.optim.ScheduleProvider;
+import dev.heed.core.plugin.Provider;
+import dev.heed.core.plugin.Registry;
+import dev.heed.core.tensor.Scope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Guice module that assembles a config: the plugin registries as {@code MapBinder}s (one per
+ * kind, keyed by provider name, plus {@code MapBinder<String, DatasetFactory>}), the backend
+ * ({@link BackendChoice}), the data ({@link Dataset}, {@link Batches}), the model ({@link
+ * Sequential}), the {@link Loss}, the {@link Optimizer}, an {@code Optional<Schedule>}, the {@link
+ * Trainer} and a {@code Multibinder<TrainingListener>} whose listeners hear every run.
+ *
+ * <p>Use it in your own injector and override what you need:
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(
+ *     Modules.override(new HeedModule(config)).with(new AbstractModule() {
+ *       @Provides @Singleton Loss loss() { return myLoss; }
+ *     }));
+ * Trainer trainer = injector.getInstance(Trainer.class);
+ * }</pre>
+ *
+ * Singletons are created lazily; the backend is opened on first use and closed by whoever closes
+ * the {@link Backend} (the {@link Heed} facade's assemblies do).
+ */
+public final class HeedModule extends AbstractModule {
+  private final HeedConfig config;
+  private final String backendOverride;
+  private final PluginSet plugins;
+
+  /** The module of {@code config} with the config's backend and the shared plugins. */
+  public HeedModule(HeedConfig config) {
+    this(config, null, PluginSet.shared());
+  }
+
+  /**
+   * @param config the resolved config
+   * @param backendOverride a backend name replacing the config's, or null
+   * @param plugins the registries to bind
+   */
+  public HeedModule(HeedConfig config, String backendOverride, PluginSet plugins) {
+    this.config = config;
+    this.backendOverride = backendOverride;
+    this.plugins = plugins;
+  }
+
+  @Override
+  protected void configure() {
+    bind(HeedConfig.class).toInstance(config);
+    bind(PluginSet.class).toInstance(plugins);
+    bindAll(BackendProvider.class, plugins.backends());
+    bindAll(ActivationProvider.class, plugins.activations());
+    bindAll(AttentionUnitProvider.class, plugins.attentionUnits());
+    bindAll(LayerProvider.class, plugins.layers());
+    bindAll(OptimizerProvider.class, plugins.optimizers());
+    bindAll(ScheduleProvider.class, plugins.schedules());
+    bindAll(InitializerProvider.class, plugins.initializers());
+    bindAll(LossProvider.class, plugins.losses());
+    MapBinder<String, DatasetFactory> data =
+        MapBinder.newMapBinder(binder(), String.class, DatasetFactory.class);
+    data.addBinding("csv").toInstance((c, seed) -> CsvDataset.of(c, null));
+    data.addBinding("seed-regression").toInstance(GeneratedDatasets::seedRegression);
+    data.addBinding("feature-selection").toInstance(GeneratedDatasets::featureSelection);
+    Multibinder.newSetBinder(binder(), TrainingListener.class);
+  }
+
+  private <P extends Provider> void bindAll(Class<P> type, Registry<P> registry) {
+    MapBinder<String, P> map = MapBinder.newMapBinder(binder(), String.class, type);
+    for (P p : registry.all()) {
+      map.addBinding(p.name()).toInstance(p);
+    }
+  }
+
+  @Provides
+  @Singleton
+  BackendChoice backendChoice(Map<String, BackendProvider> backends) {
+    return BackendChoice.choose(
+        Registry.of("backend", new ArrayList<>(backends.values())), config, backendOverride);
+  }
+
+  @Provides
+  @Singleton
+  Backend backend(BackendChoice choice) {
+    return Scope.outside(() -> choice.provider().create(choice.options()));
+  }
+
+  @Provides
+  @Singleton
+  Dataset dataset(Map<String, DatasetFactory> factories, Optional<Normalization> normalization) {
+    Dataset raw = rawDataset(factories);
+    return normalization.map(n -> n.applyTo(raw)).orElse(raw);
+  }
+
+  /** The z-score statistics of the training rows (CSV data with {@code normalize: true}). */
+  @Provides
+  @Singleton
+  Optional<Normalization> normalization(Map<String, DatasetFactory> factories) {
+    DataConfig d = config.data();
+    if (!d.type().equals("csv") || !d.normalize()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          Normalization.fit(
+              new Batches(
+                  rawDataset(factories), config.seed(), config.training().validationSplit(), 1)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Dataset rawDataset(Map<String, DatasetFactory> factories) {
+    DataConfig d = config.data();
+    DatasetFactory f = factories.get(d.type());
+    if (f == null) {
+      throw config.error(
+          "data.type", "found '" + d.type() + "', expected one of " + factories.keySet());
+    }
+    try {
+      return f.create(d, config.seed());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Provides
+  @Singleton
+  Batches batches(Dataset dataset) {
+    return new Batches(
+        dataset, config.seed(), config.training().validationSplit(), config.data().shuffleBuffer());
+  }
+
+  @Provides
+  @Singleton
+  BuildContext buildContext(Backend backend) {
+    return BuildContext.of(backend, DType.FLOAT32, config.seed());
+  }
+
+  @Provides
+  ModelBuilder modelBuilder(
+      Map<String, ActivationProvider> activations,
+      Map<String, AttentionUnitProvider> attention,
+      Map<String, LayerProvider> layers,
+      Map<String, InitializerProvider> initializers) {
+    return new ModelBuilder(activations, attention, layers, initializers);
+  }
+
+  @Provides
+  @Singleton
+  Sequential model(ModelBuilder builder, BuildContext ctx) {
+    return Scope.outside(() -> builder.build(config.model(), ctx));
+  }
+
+  @Provides
+  @Singleton
+  Loss loss(Map<String, LossProvider> losses) {
+    PluginRef ref = config.loss();
+    LossProvider p = losses.get(ref.name());
+    return p.create(ModelBuilder.options(p, ref));
+  }
+
+  @Provides
+  @Singleton
+  Optimizer optimizer(Map<String, OptimizerProvider> optimizers, Sequential model) {
+    PluginRef ref = config.optimizer();
+    OptimizerProvider p = optimizers.get(ref.name());
+    return Scope.outside(() ->
+        p.create(
+            ModelBuilder.options(p, ref), List.of(ParameterGroup.of(model.namedParameters()))));
+  }
+
+  @Provides
+  @Singleton
+  Optional<Schedule> schedule(Map<String, ScheduleProvider> schedules) {
+    PluginRef ref = config.schedule();
+    if (ref == null) {
+      return Optional.empty();
+    }
+    ScheduleProvider p = schedules.get(ref.name());
+    return Optional.of(p.create(ModelBuilder.options(p, ref)));
+  }
+
+  @Provides
+  @Singleton
+  Trainer trainer(
+      Backend backend,
+      BackendChoice choice,
+      Sequential model,
+      Loss loss,
+      Optimizer optimizer,
+      Optional<Schedule> schedule,
+      Batches batches,
+      Set<TrainingListener> listeners) {
+    return new Trainer(
+        backend,
+        choice.provider().name(),
+        model,
+        loss,
+        optimizer,
+        schedule.orElse(null),
+        batches,
+        config.training(),
+        config.seed(),
+        new ArrayList<>(listeners));
+  }
+}

@@ -1,0 +1,33 @@
+package dev.heed.assembly.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A model and its training run, built from a config. Made by {@link Heed#assemble} or {@link
+ * Heed#resume}; closing it releases the backend. Not thread-safe.
+ */
+public interface Assembly extends AutoCloseable {
+
+  /** What the assembly decided and why (for example which backend {@code auto} took). */
+  List<String> notes();
+
+  /** The backend's name. */
+  String backendName();
+
+  /**
+   * Trains into {@code runDir}, writing a checkpoint atomically after every epoch.
+   *
+   * @param runDir created when absent; must be empty, except for an assembly made by {@link
+   *     Heed#resume} on that directory, which continues the run in place
+   * @param listener hears progress; may be null
+   * @throws ConfigException when {@code runDir} is not empty (and not being resumed), or the data
+   *     is malformed
+   * @throws IOException when files cannot be read or written
+   */
+  TrainResult train(Path runDir, TrainingListener listener) throws IOException;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,39 @@
+package dev.heed.assembly.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained model opened from a run directory ({@link Heed#open}), for evaluation and prediction.
+ * Not thread-safe; closing it releases the backend.
+ */
+public interface TrainedModel extends AutoCloseable {
+
+  /** Input feature names, in the order {@link #predict} expects. */
+  List<String> inputNames();
+
+  /** Output names: target names, or class names for classification. */
+  List<String> outputNames();
+
+  /**
+   * Evaluates on a CSV file with the config's columns.
+   *
+   * @return {@code loss} and the metrics ({@code accuracy} or {@code mae}) and {@code examples}
+   * @throws ConfigException when a column is missing (naming it, the file and the header found) or
+   *     a value is malformed
+   */
+  Map<String, Double> evaluate(Path csv) throws IOException;
+
+  /**
+   * Predicts for rows of raw (unnormalised) input features in {@link #inputNames()} order. For
+   * classification each output row holds class probabilities in {@link #outputNames()} order.
+   *
+   * @throws ConfigException when a row has the wrong width (naming the row and the expected width)
+   */
+  List<double[]> predict(List<double[]> rows);
+
+  @Override
+  void close();
+}

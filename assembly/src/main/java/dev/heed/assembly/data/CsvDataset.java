@@ -1,0 +1,185 @@
+package dev.heed.assembly.data;
+
+import dev.heed.assembly.api.ConfigException;
+import dev.heed.assembly.config.DataConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A CSV file read line by line on every pass, so files larger than memory train. The header names
+ * the columns; feature and label columns are picked by name; for classification the one label
+ * column holds class names, encoded one-hot in {@code classes} order. Blank lines are skipped.
+ * Immutable; each {@link #open()} is an independent pass.
+ */
+public final class CsvDataset implements Dataset {
+  private final Path file;
+  private final char delimiter;
+  private final List<String> features;
+  private final List<String> labels;
+  private final List<String> classes;
+  private final boolean classification;
+
+  /**
+   * @param file the CSV file
+   * @param delimiter the separator
+   * @param features input columns
+   * @param labels target columns (one, for classification)
+   * @param classes class names in output order (classification), else empty
+   */
+  public CsvDataset(
+      Path file, char delimiter, List<String> features, List<String> labels, List<String> classes) {
+    this.file = file;
+    this.delimiter = delimiter;
+    this.features = List.copyOf(features);
+    this.labels = List.copyOf(labels);
+    this.classes = List.copyOf(classes);
+    this.classification = !classes.isEmpty();
+  }
+
+  /** The data set a resolved config describes, reading {@code file} instead when it is not null. */
+  public static CsvDataset of(DataConfig c, Path file) {
+    return new CsvDataset(
+        file == null ? c.path() : file,
+        c.delimiter().charAt(0),
+        c.featureColumns(),
+        c.labelColumns(),
+        c.classification() ? c.classes() : List.of());
+  }
+
+  @Override
+  public List<String> inputNames() {
+    return features;
+  }
+
+  @Override
+  public List<String> outputNames() {
+    return classification ? classes : labels;
+  }
+
+  @Override
+  public boolean classification() {
+    return classification;
+  }
+
+  @Override
+  public RowReader open() throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(file + ": the CSV file is missing; expected the data file here");
+    }
+    BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    String headerLine = r.readLine();
+    if (headerLine == null) {
+      r.close();
+      throw new ConfigException(file + ": the CSV file is empty, expected a header line first");
+    }
+    if (headerLine.startsWith("\uFEFF")) {
+      headerLine = headerLine.substring(1);
+    }
+    List<String> header = CsvFormat.split(headerLine, delimiter);
+    int[] featureAt;
+    int[] labelAt;
+    try {
+      featureAt = indices(header, features);
+      labelAt = indices(header, labels);
+    } catch (ConfigException e) {
+      r.close();
+      throw e;
+    }
+    return new RowReader() {
+      private long line = 1;
+
+      @Override
+      public boolean next(float[] row) throws IOException {
+        String text;
+        do {
+          text = r.readLine();
+          line++;
+          if (text == null) {
+            return false;
+          }
+        } while (text.isBlank());
+        List<String> f = CsvFormat.split(text, delimiter);
+        if (f.size() != header.size()) {
+          throw new ConfigException(
+              file
+                  + ":"
+                  + line
+                  + ": found "
+                  + f.size()
+                  + " fields, expected "
+                  + header.size()
+                  + " as in the header");
+        }
+        for (int k = 0; k < featureAt.length; k++) {
+          row[k] = number(f.get(featureAt[k]), features.get(k));
+        }
+        int in = featureAt.length;
+        if (classification) {
+          String label = f.get(labelAt[0]);
+          int c = classes.indexOf(label);
+          if (c < 0) {
+            throw new ConfigException(
+                file
+                    + ":"
+                    + line
+                    + ": column '"
+                    + labels.get(0)
+                    + "': found the class '"
+                    + label
+                    + "', expected one of "
+                    + String.join(", ", classes));
+          }
+          for (int k = 0; k < classes.size(); k++) {
+            row[in + k] = k == c ? 1f : 0f;
+          }
+        } else {
+          for (int k = 0; k < labelAt.length; k++) {
+            row[in + k] = number(f.get(labelAt[k]), labels.get(k));
+          }
+        }
+        return true;
+      }
+
+      private float number(String s, String column) {
+        try {
+          return Float.parseFloat(s);
+        } catch (NumberFormatException e) {
+          throw new ConfigException(
+              file
+                  + ":"
+                  + line
+                  + ": column '"
+                  + column
+                  + "': found '"
+                  + s
+                  + "', expected a number");
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        r.close();
+      }
+    };
+  }
+
+  private int[] indices(List<String> header, List<String> names) {
+    int[] at = new int[names.size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = header.indexOf(names.get(i));
+      if (at[i] < 0) {
+        throw new ConfigException(
+            file
+                + ": missing the column '"
+                + names.get(i)
+                + "'; the header has: "
+                + String.join(", ", header));
+      }
+    }
+    return at;
+  }
+}

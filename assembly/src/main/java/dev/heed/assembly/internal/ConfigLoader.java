@@ -1,0 +1,464 @@
+package dev.heed.assembly.internal;
+
+import dev.heed.assembly.api.ConfigException;
+import dev.heed.assembly.api.Origin;
+import dev.heed.assembly.api.PluginSet;
+import dev.heed.assembly.config.DataConfig;
+import dev.heed.assembly.config.HeedConfig;
+import dev.heed.assembly.config.LayerConfig;
+import dev.heed.assembly.config.ModelConfig;
+import dev.heed.assembly.config.PluginRef;
+import dev.heed.assembly.config.StopConfig;
+import dev.heed.assembly.config.TrainingConfig;
+import dev.heed.assembly.data.CsvFormat;
+import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.plugin.Options;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads, overrides, validates and resolves a config into a {@link HeedConfig}: the checks that
+ * involve several keys (data keys that do not apply to the data type, a CSV column that is not in
+ * the header, layer sizes that do not chain) happen here. Stateless.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  /** Reads {@code file} (YAML, or JSON by its {@code .json} extension). */
+  public static HeedConfig load(Path file, List<String> overrides, PluginSet plugins)
+      throws IOException {
+    return load(file, overrides, plugins, false);
+  }
+
+  /**
+   * Reads {@code file}; with {@code fromRunDir} a CSV file that is gone is accepted when the config
+   * names every column (and class) itself, as the resolved {@code config.yaml} of a run does, so a
+   * run can be opened for prediction without its training data.
+   */
+  public static HeedConfig load(
+      Path file, List<String> overrides, PluginSet plugins, boolean fromRunDir) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(
+          file + ": no such config file" + (Files.isDirectory(file) ? " (it is a directory)" : ""));
+    }
+    String text = Files.readString(file);
+    boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+    return load(text, file, json, overrides, plugins, fromRunDir);
+  }
+
+  /** Reads config text; {@code file} locates messages and relative data paths (may be null). */
+  public static HeedConfig load(
+      String text, Path file, boolean json, List<String> overrides, PluginSet plugins)
+      throws IOException {
+    return load(text, file, json, overrides, plugins, false);
+  }
+
+  private static HeedConfig load(
+      String text,
+      Path file,
+      boolean json,
+      List<String> overrides,
+      PluginSet plugins,
+      boolean fromRunDir)
+      throws IOException {
+    Node root = YamlReader.parse(text, file, "config", json);
+    root = Overrides.apply(root, overrides);
+    Validator v = new Validator(plugins);
+    Map<String, Object> tree = v.section(root, ConfigSchema.ROOT, "");
+    Map<String, Origin> origins = v.origins();
+    Resolver r = new Resolver(tree, origins, root, file, plugins, v, fromRunDir);
+    return r.resolve();
+  }
+
+  private static final class Resolver {
+    private final Map<String, Object> tree;
+    private final Map<String, Origin> origins;
+    private final Node root;
+    private final Path file;
+    private final PluginSet plugins;
+    private final Validator validator;
+    private final boolean fromRunDir;
+
+    Resolver(
+        Map<String, Object> tree,
+        Map<String, Origin> origins,
+        Node root,
+        Path file,
+        PluginSet plugins,
+        Validator validator,
+        boolean fromRunDir) {
+      this.fromRunDir = fromRunDir;
+      this.tree = tree;
+      this.origins = origins;
+      this.root = root;
+      this.file = file;
+      this.plugins = plugins;
+      this.validator = validator;
+    }
+
+    private ConfigException error(String path, String problem) {
+      String p = path;
+      Origin o = origins.get(p);
+      while (o == null && p.contains(".")) {
+        p = p.substring(0, Math.max(p.lastIndexOf('.'), p.lastIndexOf('[')));
+        o = origins.get(p);
+      }
+      return new ConfigException(o == null ? origins.get("") : o, path, problem);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> m, String key) {
+      return (Map<String, Object>) m.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object o) {
+      return o == null ? List.of() : (List<String>) o;
+    }
+
+    private static int integer(Object o) {
+      return ((Long) o).intValue();
+    }
+
+    HeedConfig resolve() throws IOException {
+      Map<String, Object> data = map(tree, "data");
+      String type = (String) data.get("type");
+      Node dataNode = ((Node.MapNode) root).entries().get("data");
+      Map<String, Node> given = ((Node.MapNode) dataNode).entries();
+      boolean csv = type.equals("csv");
+      for (String key : given.keySet()) {
+        if (csv ? ConfigSchema.GENERATED_ONLY.contains(key) : ConfigSchema.CSV_ONLY.contains(key)) {
+          throw error(
+              "data." + key,
+              "found '"
+                  + key
+                  + "' with data type '"
+                  + type
+                  + "', expected it only with "
+                  + (csv ? "a generated data set" : "type: csv"));
+        }
+      }
+      DataConfig dataConfig = csv ? csvData(data) : generatedData(data, type);
+      tree.put("data", dataTree(data, dataConfig, csv));
+
+      Map<String, Object> training = map(tree, "training");
+      Map<String, Object> stop = map(training, "stop");
+      StopConfig stopConfig =
+          new StopConfig(
+              (Double) stop.get("target_loss"),
+              (String) stop.get("target_metric"),
+              (Double) stop.get("target_value"),
+              integer(stop.get("patience")),
+              (Double) stop.get("min_delta"),
+              (Double) stop.get("time_budget_seconds"));
+      TrainingConfig trainingConfig =
+          new TrainingConfig(
+              integer(training.get("epochs")),
+              integer(training.get("batch_size")),
+              (Double) training.get("validation_split"),
+              (Boolean) training.get("shuffle"),
+              stopConfig);
+      checkStop(stopConfig, trainingConfig, dataConfig);
+
+      Map<String, Object> model = map(tree, "model");
+      int inputs = model.get("inputs") == null ? dataConfig.inputs() : integer(model.get("inputs"));
+      if (inputs != dataConfig.inputs()) {
+        throw error(
+            "model.inputs",
+            "found "
+                + inputs
+                + ", expected "
+                + dataConfig.inputs()
+                + " (the data has "
+                + dataConfig.inputs()
+                + " input features); leave model.inputs out to take the data's");
+      }
+      model.put("inputs", (long) inputs);
+      ModelConfig modelConfig = model(model, inputs, dataConfig);
+
+      if (tree.get("loss") == null) {
+        String name = dataConfig.classification() ? "cross-entropy" : "mse";
+        tree.put(
+            "loss",
+            validator.value(
+                new Node.Scalar(name, origins.get("")),
+                new FieldType.Plugin("loss", false),
+                "loss"));
+      }
+      return new HeedConfig(
+          file,
+          (String) tree.get("description"),
+          (Long) tree.get("seed"),
+          (PluginRef) tree.get("backend"),
+          dataConfig,
+          modelConfig,
+          (PluginRef) tree.get("loss"),
+          (PluginRef) tree.get("optimizer"),
+          (PluginRef) tree.get("schedule"),
+          trainingConfig,
+          tree,
+          origins);
+    }
+
+    private DataConfig generatedData(Map<String, Object> data, String type) {
+      int inputs = integer(data.get("inputs"));
+      int outputs;
+      if (type.equals("seed-regression")) {
+        outputs = data.get("outputs") == null ? 5 : integer(data.get("outputs"));
+      } else {
+        if (inputs < 8) {
+          throw error(
+              "data.inputs",
+              "found "
+                  + inputs
+                  + ", expected at least 8 (feature-selection's targets depend on features x1, x4"
+                  + " and x7)");
+        }
+        outputs = data.get("outputs") == null ? 1 : integer(data.get("outputs"));
+        if (outputs != 1) {
+          throw error("data.outputs", "found " + outputs + ", expected 1 for feature-selection");
+        }
+      }
+      return new DataConfig(
+          type,
+          integer(data.get("examples")),
+          inputs,
+          outputs,
+          (Double) data.get("noise"),
+          null,
+          List.of(),
+          List.of(),
+          "regression",
+          List.of(),
+          ",",
+          false,
+          integer(data.get("shuffle_buffer")));
+    }
+
+    private DataConfig csvData(Map<String, Object> data) throws IOException {
+      if (data.get("path") == null) {
+        throw error(
+            "data.path",
+            "missing, expected the CSV file (relative to the config file) for type csv");
+      }
+      if (data.get("label_columns") == null) {
+        throw error(
+            "data.label_columns",
+            "missing, expected the target columns by header name for type csv");
+      }
+      String given = (String) data.get("path");
+      Path base = file == null ? Path.of("") : file.toAbsolutePath().getParent();
+      Path path = base.resolve(given).toAbsolutePath().normalize();
+      char delimiter = ((String) data.get("delimiter")).charAt(0);
+      List<String> labels0 = strings(data.get("label_columns"));
+      List<String> features0 = strings(data.get("feature_columns"));
+      boolean classification = data.get("task").equals("classification");
+      List<String> header;
+      if (Files.isRegularFile(path)) {
+        header = CsvFormat.header(path, delimiter);
+      } else if (fromRunDir
+          && !features0.isEmpty()
+          && (!classification || data.get("classes") != null)) {
+        header = new ArrayList<>(features0);
+        header.addAll(labels0);
+      } else {
+        throw error("data.path", "found '" + given + "', but there is no file " + path);
+      }
+      List<String> labels = strings(data.get("label_columns"));
+      for (int i = 0; i < labels.size(); i++) {
+        checkColumn(labels.get(i), header, "data.label_columns[" + i + "]", path);
+      }
+      List<String> features = strings(data.get("feature_columns"));
+      if (features.isEmpty()) {
+        features = new ArrayList<>(header);
+        features.removeAll(labels);
+        if (features.isEmpty()) {
+          throw error(
+              "data.label_columns",
+              "found every column of " + path + " named as a label, expected some inputs left");
+        }
+      }
+      for (int i = 0; i < features.size(); i++) {
+        checkColumn(features.get(i), header, "data.feature_columns[" + i + "]", path);
+        if (labels.contains(features.get(i))) {
+          throw error(
+              "data.feature_columns[" + i + "]",
+              "found '"
+                  + features.get(i)
+                  + "', which is also a label column; expected inputs only");
+        }
+      }
+      String task = (String) data.get("task");
+      List<String> classes = strings(data.get("classes"));
+      int outputs = labels.size();
+      if (task.equals("classification")) {
+        if (labels.size() != 1) {
+          throw error(
+              "data.label_columns",
+              "found " + labels.size() + " columns, expected exactly one for classification");
+        }
+        if (classes.isEmpty()) {
+          classes = CsvClasses.scan(path, delimiter, header.indexOf(labels.get(0)));
+        }
+        outputs = classes.size();
+      } else if (!classes.isEmpty()) {
+        throw error(
+            "data.classes",
+            "found classes with task regression, expected task:" + " classification");
+      }
+      return new DataConfig(
+          "csv",
+          0,
+          features.size(),
+          outputs,
+          0,
+          path,
+          features,
+          labels,
+          task,
+          classes,
+          String.valueOf(delimiter),
+          (Boolean) data.get("normalize"),
+          integer(data.get("shuffle_buffer")));
+    }
+
+    private void checkColumn(String name, List<String> header, String path, Path csv) {
+      if (!header.contains(name)) {
+        throw error(
+            path,
+            "found '"
+                + name
+                + "', which is not a column of "
+                + csv
+                + dev.heed.core.plugin.Suggestions.didYouMean(name, header)
+                + "; the header has: "
+                + String.join(", ", header));
+      }
+    }
+
+    private static Map<String, Object> dataTree(
+        Map<String, Object> data, DataConfig d, boolean csv) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("type", d.type());
+      if (csv) {
+        out.put("path", d.path().toString());
+        out.put("feature_columns", d.featureColumns());
+        out.put("label_columns", d.labelColumns());
+        out.put("task", d.task());
+        out.put("classes", d.classes().isEmpty() ? null : d.classes());
+        out.put("delimiter", d.delimiter());
+        out.put("normalize", d.normalize());
+      } else {
+        out.put("examples", data.get("examples"));
+        out.put("inputs", data.get("inputs"));
+        out.put("outputs", (long) d.outputs());
+        out.put("noise", data.get("noise"));
+      }
+      out.put("shuffle_buffer", data.get("shuffle_buffer"));
+      return out;
+    }
+
+    private void checkStop(StopConfig s, TrainingConfig t, DataConfig d) {
+      if ((s.targetMetric() == null) != (s.targetValue() == null)) {
+        String missing = s.targetMetric() == null ? "target_metric" : "target_value";
+        String present = s.targetMetric() == null ? "target_value" : "target_metric";
+        throw error(
+            "training.stop." + present,
+            "found " + present + " without " + missing + ", expected both or neither");
+      }
+      if (s.targetMetric() != null) {
+        if (s.targetMetric().startsWith("val_") && t.validationSplit() == 0) {
+          throw error(
+              "training.stop.target_metric",
+              "found '"
+                  + s.targetMetric()
+                  + "' with training.validation_split 0, expected a validation split > 0 or the"
+                  + " metric 'loss'");
+        }
+        if (s.targetMetric().equals("val_accuracy") && !d.classification()) {
+          throw error(
+              "training.stop.target_metric",
+              "found 'val_accuracy' for a regression task, expected val_mae, val_loss or loss");
+        }
+        if (s.targetMetric().equals("val_mae") && d.classification()) {
+          throw error(
+              "training.stop.target_metric",
+              "found 'val_mae' for a classification task, expected val_accuracy, val_loss or"
+                  + " loss");
+        }
+      }
+      if (s.patience() > 0 && t.validationSplit() == 0) {
+        throw error(
+            "training.stop.patience",
+            "found patience "
+                + s.patience()
+                + " with training.validation_split 0, expected a validation split > 0 (patience"
+                + " watches the validation loss)");
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private ModelConfig model(Map<String, Object> model, int inputs, DataConfig data) {
+      List<Object> layers = (List<Object>) model.get("layers");
+      List<LayerConfig> out = new ArrayList<>();
+      int features = inputs;
+      for (int i = 0; i < layers.size(); i++) {
+        Map<String, Object> l = (Map<String, Object>) layers.get(i);
+        String path = "model.layers[" + i + "]";
+        String type = (String) l.get("type");
+        LayerConfig c;
+        switch (type) {
+          case "dense" -> {
+            c =
+                new LayerConfig.Dense(
+                    integer(l.get("units")),
+                    (PluginRef) l.get("activation"),
+                    (Boolean) l.get("bias"),
+                    (PluginRef) l.get("weight_init"),
+                    (PluginRef) l.get("bias_init"));
+            features = integer(l.get("units"));
+          }
+          case "attention" -> c = new LayerConfig.Attention((PluginRef) l.get("unit"));
+          default -> {
+            Map<String, Object> options = new LinkedHashMap<>(l);
+            options.remove("type");
+            LayerProvider p = plugins.layers().get(type);
+            Options o = p.options().resolve("layer '" + type + "'", options);
+            try {
+              features = p.outputFeatures(o, features);
+            } catch (IllegalArgumentException e) {
+              throw error(path, e.getMessage());
+            }
+            c = new LayerConfig.Plugin(type, options);
+          }
+        }
+        out.add(c);
+      }
+      if (features != data.outputs()) {
+        int last = layers.size() - 1;
+        String path =
+            out.get(last) instanceof LayerConfig.Dense
+                ? "model.layers[" + last + "].units"
+                : "model.layers[" + last + "]";
+        throw error(
+            path,
+            "found "
+                + features
+                + " outputs from the last layer, expected "
+                + data.outputs()
+                + " ("
+                + (data.classification()
+                    ? "one per class: " + String.join(", ", data.classes())
+                    : "the data has " + data.outputs() + " targets")
+                + ")");
+      }
+      return new ModelConfig(inputs, out);
+    }
+  }
+}

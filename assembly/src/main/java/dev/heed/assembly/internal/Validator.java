@@ -1,0 +1,332 @@
+package dev.heed.assembly.internal;
+
+import dev.heed.assembly.api.ConfigException;
+import dev.heed.assembly.api.Origin;
+import dev.heed.assembly.api.PluginSet;
+import dev.heed.assembly.config.PluginRef;
+import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.plugin.Options;
+import dev.heed.core.plugin.OptionsException;
+import dev.heed.core.plugin.Provider;
+import dev.heed.core.plugin.Suggestions;
+import dev.heed.core.plugin.UnknownPluginException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a {@link Node} tree against a {@link Section} and builds the resolved tree: maps with
+ * every key (defaults filled in, unset optional keys as null), lists, {@link Long}, {@link Double},
+ * {@link Boolean}, {@link String} and {@link PluginRef}. Records where each config path came from.
+ * Not thread-safe; one per config.
+ */
+public final class Validator {
+  private final PluginSet plugins;
+  private final Map<String, Origin> origins = new LinkedHashMap<>();
+
+  /** A validator that checks plugin names and options against {@code plugins}. */
+  public Validator(PluginSet plugins) {
+    this.plugins = plugins;
+  }
+
+  /** Where each visited config path came from. */
+  public Map<String, Origin> origins() {
+    return origins;
+  }
+
+  /** Validates {@code node} as a mapping of {@code section}. */
+  public Map<String, Object> section(Node node, Section section, String path) {
+    origins.put(path, node.origin());
+    if (!(node instanceof Node.MapNode map)) {
+      throw new ConfigException(
+          node.origin(),
+          path,
+          "found " + node.describe() + ", expected " + new FieldType.Obj(section).expected());
+    }
+    for (var e : map.entries().entrySet()) {
+      if (section.field(e.getKey()) == null) {
+        throw new ConfigException(
+            map.keyOrigins().get(e.getKey()),
+            join(path, e.getKey()),
+            "unknown key '"
+                + e.getKey()
+                + "'"
+                + Suggestions.didYouMean(e.getKey(), section.names())
+                + "; allowed keys: "
+                + String.join(", ", section.names()));
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Section.Field f : section.fields()) {
+      String p = join(path, f.name());
+      Node v = map.entries().get(f.name());
+      if (v == null || (v instanceof Node.Scalar s && s.value() == null)) {
+        if (f.required()) {
+          throw new ConfigException(
+              v == null ? map.origin() : v.origin(),
+              p,
+              (v == null ? "missing" : "found null")
+                  + ", expected "
+                  + f.type().expected()
+                  + " ("
+                  + f.description()
+                  + ")");
+        }
+        if (f.type() instanceof FieldType.Obj o) {
+          out.put(
+              f.name(),
+              section(new Node.MapNode(Map.of(), Map.of(), map.origin()), o.section(), p));
+        } else if (f.defaultValue() != null && f.type() instanceof FieldType.Plugin pl) {
+          out.put(f.name(), value(new Node.Scalar(f.defaultValue(), map.origin()), pl, p));
+        } else {
+          out.put(f.name(), normalizeDefault(f.defaultValue()));
+        }
+        continue;
+      }
+      out.put(f.name(), value(v, f.type(), p));
+    }
+    return out;
+  }
+
+  private static Object normalizeDefault(Object d) {
+    return d instanceof Integer i ? Long.valueOf(i) : d;
+  }
+
+  /** Validates one value. */
+  public Object value(Node node, FieldType type, String path) {
+    origins.put(path, node.origin());
+    Object raw = node instanceof Node.Scalar s ? s.value() : null;
+    return switch (type) {
+      case FieldType.Int t -> {
+        long v;
+        if (raw instanceof Long l) {
+          v = l;
+        } else if (raw instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e18) {
+          v = d.longValue();
+        } else {
+          throw found(node, path, t.expected());
+        }
+        if (v < t.min() || v > t.max()) {
+          throw found(node, path, t.expected());
+        }
+        yield v;
+      }
+      case FieldType.Num t -> {
+        if (!(raw instanceof Number n)) {
+          throw found(node, path, t.expected());
+        }
+        double v = n.doubleValue();
+        if (Double.isNaN(v) || v < t.min() || v > t.max()) {
+          throw found(node, path, t.expected());
+        }
+        yield v;
+      }
+      case FieldType.Bool t -> {
+        if (!(raw instanceof Boolean b)) {
+          throw found(node, path, t.expected());
+        }
+        yield b;
+      }
+      case FieldType.Text t -> {
+        if (!(raw instanceof String s)) {
+          throw found(node, path, t.expected());
+        }
+        if (!t.choices().isEmpty() && !t.choices().contains(s)) {
+          throw new ConfigException(
+              node.origin(),
+              path,
+              "found "
+                  + node.describe()
+                  + Suggestions.didYouMean(s, t.choices())
+                  + "; expected "
+                  + t.expected());
+        }
+        yield s;
+      }
+      case FieldType.Obj t -> section(node, t.section(), path);
+      case FieldType.ListOf t -> {
+        if (!(node instanceof Node.ListNode list)) {
+          throw found(node, path, t.expected());
+        }
+        if (list.items().size() < t.minSize()) {
+          throw new ConfigException(
+              node.origin(),
+              path,
+              "found a list of " + list.items().size() + ", expected " + t.expected());
+        }
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < list.items().size(); i++) {
+          out.add(value(list.items().get(i), t.item(), path + "[" + i + "]"));
+        }
+        yield out;
+      }
+      case FieldType.Plugin t -> plugin(node, t, path);
+      case FieldType.LayerSpec t -> layer(node, path);
+    };
+  }
+
+  private static ConfigException found(Node node, String path, String expected) {
+    return new ConfigException(
+        node.origin(), path, "found " + node.describe() + ", expected " + expected);
+  }
+
+  private PluginRef plugin(Node node, FieldType.Plugin type, String path) {
+    String name;
+    Node nameNode;
+    Map<String, Node> optionNodes = new LinkedHashMap<>();
+    Map<String, Origin> optionOrigins = new LinkedHashMap<>();
+    if (node instanceof Node.Scalar s && s.value() instanceof String str) {
+      name = str;
+      nameNode = node;
+    } else if (node instanceof Node.MapNode map) {
+      nameNode = map.entries().get("name");
+      if (nameNode == null
+          || !(nameNode instanceof Node.Scalar ns && ns.value() instanceof String)) {
+        throw new ConfigException(
+            nameNode == null ? map.origin() : nameNode.origin(),
+            join(path, "name"),
+            (nameNode == null ? "missing" : "found " + nameNode.describe())
+                + ", expected the "
+                + type.kind()
+                + " name ("
+                + names(type.kind())
+                + ")");
+      }
+      name = (String) ((Node.Scalar) nameNode).value();
+      for (var e : map.entries().entrySet()) {
+        if (!e.getKey().equals("name")) {
+          optionNodes.put(e.getKey(), e.getValue());
+          optionOrigins.put(e.getKey(), map.keyOrigins().get(e.getKey()));
+        }
+      }
+    } else {
+      throw found(node, path, type.expected());
+    }
+    String namePath = node instanceof Node.MapNode ? join(path, "name") : path;
+    if (type.allowAuto() && name.equals("auto")) {
+      if (!optionNodes.isEmpty()) {
+        String first = optionNodes.keySet().iterator().next();
+        throw new ConfigException(
+            optionOrigins.get(first),
+            join(path, first),
+            "found an option with backend auto, expected options only with a backend named"
+                + " explicitly");
+      }
+      return new PluginRef(type.kind(), "auto", Map.of());
+    }
+    Provider provider;
+    try {
+      provider = plugins.registry(type.kind()).get(name);
+    } catch (UnknownPluginException e) {
+      throw new ConfigException(
+          nameNode.origin(),
+          namePath,
+          e.getMessage() + (type.allowAuto() ? "; or use auto for the best available backend" : ""),
+          e);
+    }
+    return new PluginRef(
+        type.kind(),
+        provider.name(),
+        options(provider, type.kind(), optionNodes, optionOrigins, path));
+  }
+
+  private Map<String, Object> options(
+      Provider provider,
+      String kind,
+      Map<String, Node> nodes,
+      Map<String, Origin> keyOrigins,
+      String path) {
+    Map<String, Object> raw = new LinkedHashMap<>();
+    for (var e : nodes.entrySet()) {
+      origins.put(join(path, e.getKey()), e.getValue().origin());
+      raw.put(e.getKey(), plain(e.getValue()));
+    }
+    try {
+      Options o = provider.options().resolve(kind + " '" + provider.name() + "'", raw);
+      return o.asMap();
+    } catch (OptionsException e) {
+      Node v = nodes.get(e.option());
+      Origin at =
+          v == null
+              ? origins.get(path)
+              : provider.options().find(e.option()) == null
+                  ? keyOrigins.get(e.option())
+                  : v.origin();
+      throw new ConfigException(at, join(path, e.option()), e.getMessage(), e);
+    }
+  }
+
+  private Object layer(Node node, String path) {
+    if (!(node instanceof Node.MapNode map)) {
+      throw found(node, path, new FieldType.LayerSpec().expected());
+    }
+    Node typeNode = map.entries().get("type");
+    List<String> types = new ArrayList<>(List.of("dense", "attention"));
+    types.addAll(plugins.layers().names());
+    if (!(typeNode instanceof Node.Scalar s && s.value() instanceof String type)) {
+      throw new ConfigException(
+          typeNode == null ? map.origin() : typeNode.origin(),
+          join(path, "type"),
+          (typeNode == null ? "missing" : "found " + typeNode.describe())
+              + ", expected the layer type: one of "
+              + String.join(", ", types));
+    }
+    if (type.equals("dense")) {
+      return section(node, ConfigSchema.DENSE, path);
+    }
+    if (type.equals("attention")) {
+      return section(node, ConfigSchema.ATTENTION, path);
+    }
+    LayerProvider provider = plugins.layers().find(type).orElse(null);
+    if (provider == null) {
+      throw new ConfigException(
+          typeNode.origin(),
+          join(path, "type"),
+          "unknown layer type '"
+              + type
+              + "'"
+              + Suggestions.didYouMean(type, types)
+              + "; available: "
+              + String.join(", ", types));
+    }
+    Map<String, Node> options = new LinkedHashMap<>(map.entries());
+    options.remove("type");
+    Map<String, Origin> keys = new LinkedHashMap<>(map.keyOrigins());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", provider.name());
+    out.putAll(options(provider, "layer", options, keys, path));
+    return out;
+  }
+
+  /** The names of a kind, for messages. */
+  private String names(String kind) {
+    List<String> n = plugins.registry(kind).names();
+    return n.isEmpty() ? "none found on the path" : String.join(", ", n);
+  }
+
+  /** A node as plain Java values (maps, lists, scalars). */
+  static Object plain(Node node) {
+    return switch (node) {
+      case Node.Scalar s ->
+          s.value() instanceof Long l && l == l.intValue() ? l.intValue() : s.value();
+      case Node.ListNode l -> {
+        List<Object> out = new ArrayList<>();
+        for (Node n : l.items()) {
+          out.add(plain(n));
+        }
+        yield out;
+      }
+      case Node.MapNode m -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.entries().forEach((k, v) -> out.put(k, plain(v)));
+        yield out;
+      }
+    };
+  }
+
+  /** {@code a.b}, or {@code b} when {@code a} is empty. */
+  public static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+}

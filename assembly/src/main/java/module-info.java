@@ -1,0 +1,22 @@
+/**
+ * Heed's assembly: the YAML/JSON config model and its validation, the Guice module that builds a
+ * model and its training run from plugins found at run time, the trainer, data sources and
+ * checkpoints, and the {@link dev.heed.assembly.Heed} facade.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module dev.heed.assembly {
+  requires transitive dev.heed.core;
+  requires transitive com.google.guice;
+  requires com.fasterxml.jackson.core;
+  requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.yaml;
+
+  exports dev.heed.assembly;
+  exports dev.heed.assembly.api;
+  exports dev.heed.assembly.config;
+  exports dev.heed.assembly.data;
+  exports dev.heed.assembly.train;
+
+  opens dev.heed.assembly to
+      com.google.guice;
+}

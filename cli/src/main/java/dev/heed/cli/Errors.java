@@ -1,0 +1,125 @@
+package dev.heed.cli;
+
+import dev.heed.assembly.api.ConfigException;
+import dev.heed.core.io.SafeTensorsException;
+import dev.heed.core.plugin.OptionsException;
+import dev.heed.core.plugin.PluginException;
+import java.io.FileNotFoundException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Turns every exception into a one-line message on standard error and an exit status: {@value
+ * Exits#BAD_INPUT} for bad input or usage, {@value Exits#FAILURE} for anything else. Stack traces
+ * only with {@code --verbose} or {@code HEED_DEBUG=1}.
+ */
+final class Errors
+    implements IExecutionExceptionHandler, IParameterExceptionHandler, IExitCodeExceptionMapper {
+  private final Io io;
+  private final HeedCommand root;
+
+  Errors(Io io, HeedCommand root) {
+    this.io = io;
+    this.root = root;
+  }
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println(prefix(cl) + ex.getMessage());
+    if (ex instanceof UnmatchedArgumentException u) {
+      UnmatchedArgumentException.printSuggestions(u, err);
+    }
+    err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+    if (debug()) {
+      ex.printStackTrace(err);
+    }
+    return Exits.BAD_INPUT;
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+    PrintWriter err = cl.getErr();
+    int status = getExitCode(ex);
+    err.println(prefix(cl) + message(ex, status));
+    if (debug()) {
+      ex.printStackTrace(err);
+    } else if (status == Exits.FAILURE) {
+      err.println("(run with --verbose or HEED_DEBUG=1 for the stack trace)");
+    }
+    return status;
+  }
+
+  @Override
+  public int getExitCode(Throwable ex) {
+    return badInput(ex) ? Exits.BAD_INPUT : Exits.FAILURE;
+  }
+
+  private boolean debug() {
+    return root.verbose() || io.debugFromEnv();
+  }
+
+  private static String prefix(CommandLine cl) {
+    return cl.getCommandSpec().qualifiedName() + ": error: ";
+  }
+
+  /** Whether {@code ex} (or what it wraps) is the user's input being wrong. */
+  static boolean badInput(Throwable ex) {
+    int depth = 0;
+    for (Throwable t = ex; t != null && depth < 20; t = t.getCause(), depth++) {
+      if (t instanceof ConfigException
+          || t instanceof BadInputException
+          || t instanceof PluginException
+          || t instanceof OptionsException
+          || t instanceof SafeTensorsException
+          || t instanceof ParameterException
+          || t instanceof NoSuchFileException
+          || t instanceof NotDirectoryException
+          || t instanceof AccessDeniedException
+          || t instanceof FileNotFoundException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One line (or the complete message of a bad-input error) saying what went wrong. */
+  static String message(Throwable ex, int status) {
+    Throwable t = ex;
+    if (t instanceof UncheckedIOException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof FileSystemException fse && fse.getReason() == null) {
+      String kind =
+          switch (fse) {
+            case NoSuchFileException n -> "no such file or directory";
+            case NotDirectoryException n -> "not a directory";
+            case AccessDeniedException a -> "permission denied";
+            default -> fse.getClass().getSimpleName();
+          };
+      return fse.getFile() + ": " + kind;
+    }
+    String m = t.getMessage();
+    if (status == Exits.BAD_INPUT && m != null && !m.isBlank()) {
+      return m;
+    }
+    String what = t.getClass().getSimpleName();
+    if (m == null || m.isBlank()) {
+      return what;
+    }
+    String first = m.strip().lines().findFirst().orElse("");
+    return what + ": " + first;
+  }
+}

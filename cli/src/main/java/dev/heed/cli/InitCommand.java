@@ -1,0 +1,66 @@
+package dev.heed.cli;
+
+import dev.heed.assembly.Heed;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code heed init TEMPLATE [--out FILE] [--force]}: writes a starter config. */
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    description = {"Write a starter config from a template.", "Then run: heed train FILE"})
+final class InitCommand implements Callable<Integer> {
+  @ParentCommand HeedCommand parent;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "TEMPLATE",
+      completionCandidates = Templates.class,
+      description = "The template: ${COMPLETION-CANDIDATES}.")
+  String template;
+
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "FILE",
+      description = "Where to write the config (default: TEMPLATE.yaml in this directory).")
+  Path out;
+
+  @Option(
+      names = {"-f", "--force"},
+      description = "Overwrite FILE if it exists.")
+  boolean force;
+
+  /** Completion candidates: the template names. */
+  static final class Templates extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    Templates() {
+      super(Heed.templates());
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    String yaml = Heed.template(template);
+    Path target = out != null ? out : Path.of(template + ".yaml");
+    if (Files.isDirectory(target)) {
+      target = target.resolve(template + ".yaml");
+    }
+    if (Files.exists(target) && !force) {
+      throw new BadInputException(
+          target + " already exists; pass --force to overwrite it, or --out to write elsewhere");
+    }
+    AtomicFiles.write(target, o -> o.write(yaml.getBytes(StandardCharsets.UTF_8)));
+    parent.io().out().println("wrote " + target + " (template '" + template + "')");
+    parent.io().out().println("next: heed train " + target);
+    return Exits.OK;
+  }
+}

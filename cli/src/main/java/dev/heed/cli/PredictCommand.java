@@ -1,0 +1,85 @@
+package dev.heed.cli;
+
+import dev.heed.assembly.Heed;
+import dev.heed.assembly.api.TrainedModel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code heed predict RUN_DIR INPUT|-}: predictions of a trained model, as CSV on stdout. */
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Predict with a trained run. INPUT (or - for standard input) is CSV (a header naming the"
+          + " model's input columns, extra columns ignored; or no header and exactly the inputs in"
+          + " order) or JSON lines (one array of numbers or one object per line).",
+      "Writes CSV to standard output: a header with the output names, then one row per input."
+    })
+final class PredictCommand implements Callable<Integer> {
+  @ParentCommand HeedCommand parent;
+
+  @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory (heed train).")
+  Path runDir;
+
+  @Parameters(index = "1", paramLabel = "INPUT", description = "A CSV or JSON lines file, or -.")
+  String input;
+
+  @Option(
+      names = {"-b", "--backend"},
+      paramLabel = "BACKEND",
+      completionCandidates = Backends.class,
+      description = "Use this backend instead of the run's (${COMPLETION-CANDIDATES}).")
+  String backend;
+
+  @Override
+  public Integer call() throws IOException {
+    RunDirs.requireRunDir(runDir);
+    Io io = parent.io();
+    Path file = input.equals("-") ? null : Path.of(input);
+    if (file != null) {
+      RunDirs.requireFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
+    }
+    try (TrainedModel model = Heed.open(runDir, backend)) {
+      InputRows reader = new InputRows(file == null ? "stdin" : input, model.inputNames());
+      List<double[]> rows;
+      try (BufferedReader r =
+          file == null
+              ? new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8))
+              : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        rows = reader.read(r);
+      }
+      List<double[]> predictions = model.predict(rows);
+      PrintWriter out = io.out();
+      List<String> header = new ArrayList<>();
+      for (String n : model.outputNames()) {
+        header.add(InputRows.cell(n));
+      }
+      out.println(String.join(",", header));
+      StringBuilder b = new StringBuilder();
+      for (double[] p : predictions) {
+        b.setLength(0);
+        for (int j = 0; j < p.length; j++) {
+          if (j > 0) {
+            b.append(',');
+          }
+          b.append((float) p[j]);
+        }
+        out.println(b);
+      }
+      out.flush();
+    }
+    return Exits.OK;
+  }
+}
