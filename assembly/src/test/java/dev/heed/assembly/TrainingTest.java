@@ -256,4 +256,23 @@ class TrainingTest {
       assertEquals(name.equals("feature-attention"), r.attention().isPresent(), name);
     }
   }
+
+  @Test
+  void gradientClippingFromTheConfigLimitsTheUpdates() throws IOException {
+    List<String> clipped = new ArrayList<>(small(2));
+    clipped.add("training.clip_grad_norm=1e-12");
+    List<Double> frozen = losses(train(SIMPLE, clipped, tmp.resolve("clipped")));
+    assertEquals(frozen.get(0), frozen.get(2), 1e-6, "a tiny norm leaves the weights as they were");
+    List<Double> free = losses(train(SIMPLE, small(2), tmp.resolve("free")));
+    assertTrue(free.get(2) < free.get(0) - 1e-4, "without clipping the loss falls: " + free);
+    List<String> byValue = new ArrayList<>(small(2));
+    byValue.add("training.clip_grad_value=0.01");
+    List<Double> valued = losses(train(SIMPLE, byValue, tmp.resolve("valued")));
+    assertTrue(valued.get(2) < valued.get(0), "clipped by value it still learns: " + valued);
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> Heed.loadConfig(SIMPLE, List.of("training.clip_grad_norm=-1")));
+    assertTrue(bad.getMessage().contains("training.clip_grad_norm"), bad.getMessage());
+  }
 }

@@ -163,7 +163,9 @@ public final class ConfigLoader {
               integer(training.get("batch_size")),
               (Double) training.get("validation_split"),
               (Boolean) training.get("shuffle"),
-              stopConfig);
+              stopConfig,
+              (Double) training.get("clip_grad_norm"),
+              (Double) training.get("clip_grad_value"));
       checkStop(stopConfig, trainingConfig, dataConfig);
 
       Map<String, Object> model = map(tree, "model");

@@ -171,6 +171,17 @@ public final class ConfigSchema {
               "fraction of the examples held out for validation, chosen by a seeded hash of the"
                   + " row number"),
           Field.optional("shuffle", new Bool(), true, "shuffle the training examples every epoch"),
+          Field.optional(
+              "clip_grad_norm",
+              new Num(0, Double.MAX_VALUE),
+              null,
+              "rescale the gradients when their global L2 norm exceeds this (as"
+                  + " torch.nn.utils.clip_grad_norm_)"),
+          Field.optional(
+              "clip_grad_value",
+              new Num(0, Double.MAX_VALUE),
+              null,
+              "clamp every gradient element to [-value, value] (as torch.nn.utils.clip_grad_value_)"),
           Field.optional("stop", new Obj(STOP), null, "the stopping rule"));
 
   /** The whole file. */

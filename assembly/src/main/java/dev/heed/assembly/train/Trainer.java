@@ -17,6 +17,7 @@ import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Loss;
 import dev.heed.core.nn.Seeds;
 import dev.heed.core.nn.Sequential;
+import dev.heed.core.optim.GradientClipping;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.Schedule;
 import dev.heed.core.tensor.GradMode;
@@ -228,6 +229,14 @@ public final class Trainer {
       Tensor value = loss.compute(model.forward(x, ctx), y);
       optimizer.zeroGrad();
       value.backward();
+      if (training.clipGradValue() != null) {
+        GradientClipping.clipByValue(
+            GradientClipping.parameters(optimizer), training.clipGradValue());
+      }
+      if (training.clipGradNorm() != null) {
+        GradientClipping.clipByNorm(
+            GradientClipping.parameters(optimizer), training.clipGradNorm());
+      }
       optimizer.step();
       return value.item();
     }
