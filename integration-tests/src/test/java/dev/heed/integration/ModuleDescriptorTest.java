@@ -26,6 +26,7 @@ class ModuleDescriptorTest {
       Set.of(
           "dev.heed.core",
           "dev.heed.core.backend",
+          "dev.heed.core.backend.support",
           "dev.heed.core.nn",
           "dev.heed.core.optim",
           "dev.heed.core.plugin",

@@ -10,6 +10,16 @@ import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
+import dev.heed.core.backend.support.KernelChecks;
+import dev.heed.core.backend.support.ReferenceBinary;
+import dev.heed.core.backend.support.ReferenceCopy;
+import dev.heed.core.backend.support.ReferenceHost;
+import dev.heed.core.backend.support.ReferenceIndex;
+import dev.heed.core.backend.support.ReferenceMatmul;
+import dev.heed.core.backend.support.ReferenceReduce;
+import dev.heed.core.backend.support.ReferenceSoftmax;
+import dev.heed.core.backend.support.ReferenceUnary;
+import dev.heed.core.backend.support.StridedWalk;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -20,9 +30,11 @@ import java.util.Objects;
  * before touching memory, and computes each value as {@link UnaryOp#apply}, {@link BinaryOp#apply}
  * and {@link Distribution#sample} define it.
  *
- * <p>This class validates and dispatches; the loops live in one class per kernel family. A buffer
- * holds at most {@link Integer#MAX_VALUE} elements (one Java array). Kernels run synchronously on
- * the calling thread; the backend has no mutable state and may be shared by threads.
+ * <p>This class validates and dispatches. The checks ({@link KernelChecks}) and the loops (one
+ * {@code Reference*} class per kernel family, walking views with {@link StridedWalk}) live in
+ * core's {@code dev.heed.core.backend.support}, shared with the other heap backend. A buffer holds
+ * at most {@link Integer#MAX_VALUE} elements (one Java array). Kernels run synchronously on the
+ * calling thread; the backend has no mutable state and may be shared by threads.
  */
 public final class CpuBackend implements Backend {
   /** The provider name. */
@@ -83,45 +95,42 @@ public final class CpuBackend implements Backend {
   @Override
   public void upload(MemorySegment host, Buffer dst, long dstOffset, long count) {
     CpuBuffer d = Checks.buffer(this, "upload", "dst", dst);
-    Checks.range("upload", "dst", d, dstOffset, count);
-    Checks.hostSegment("upload", host, count, d.dtype(), false);
-    HostKernels.upload(host, d, (int) dstOffset, (int) count);
+    KernelChecks.range("upload", "dst", d, dstOffset, count);
+    KernelChecks.hostSegment("upload", host, count, d.dtype(), false);
+    ReferenceHost.upload(host, d.data(), (int) dstOffset, (int) count);
   }
 
   @Override
   public void download(Buffer src, long srcOffset, long count, MemorySegment host) {
     CpuBuffer s = Checks.buffer(this, "download", "src", src);
-    Checks.range("download", "src", s, srcOffset, count);
-    Checks.hostSegment("download", host, count, s.dtype(), true);
-    HostKernels.download(s, (int) srcOffset, (int) count, host);
+    KernelChecks.range("download", "src", s, srcOffset, count);
+    KernelChecks.hostSegment("download", host, count, s.dtype(), true);
+    ReferenceHost.download(s.data(), (int) srcOffset, (int) count, host);
   }
 
   @Override
   public void fill(Buffer dst, long offset, long count, double value) {
     CpuBuffer d = Checks.buffer(this, "fill", "dst", dst);
-    Checks.range("fill", "dst", d, offset, count);
-    HostKernels.fill(d, (int) offset, (int) count, value);
+    KernelChecks.range("fill", "dst", d, offset, count);
+    ReferenceHost.fill(d.data(), (int) offset, (int) count, value);
   }
 
   @Override
   public void copy(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout) {
     CpuBuffer s = Checks.buffer(this, "copy", "src", src);
     CpuBuffer d = Checks.buffer(this, "copy", "dst", dst);
-    long[] rs = Checks.view("copy", "src", s, srcLayout);
-    long[] rd = Checks.view("copy", "dst", d, dstLayout);
-    Checks.sameShape("copy", "src", srcLayout, "dst", dstLayout);
-    Checks.writable("copy", "dst", dstLayout);
-    if (rd == null) {
+    KernelChecks.CopyPath path = KernelChecks.copyArgs(s, srcLayout, d, dstLayout);
+    if (path == KernelChecks.CopyPath.EMPTY) {
       return;
     }
     Object from = s.data();
     Layout fromLayout = srcLayout;
-    if (Checks.overlap(s, rs, d, rd) && !srcLayout.equals(dstLayout)) {
+    if (path == KernelChecks.CopyPath.STAGED) {
       // overlapping source and destination: read the whole source first, as memmove does
-      from = CopyKernel.stage(from, srcLayout);
+      from = ReferenceCopy.stage(from, srcLayout);
       fromLayout = Layout.contiguous(srcLayout.shape());
     }
-    CopyKernel.copy(from, fromLayout, d.data(), dstLayout);
+    ReferenceCopy.copy(from, fromLayout, d.data(), dstLayout);
   }
 
   @Override
@@ -129,14 +138,11 @@ public final class CpuBackend implements Backend {
     Objects.requireNonNull(op, "unary: op");
     CpuBuffer bx = Checks.buffer(this, "unary", "x", x);
     CpuBuffer by = Checks.buffer(this, "unary", "y", y);
-    Checks.floating("unary " + op, "x", bx);
-    Checks.sameType("unary " + op, "x", bx, "y", by);
-    Checks.range("unary " + op, "x", bx, 0, count);
-    Checks.range("unary " + op, "y", by, 0, count);
+    KernelChecks.unaryArgs(op, bx, by, count);
     if (bx.dtype() == DType.FLOAT32) {
-      UnaryKernel.apply(op, a, b, bx.floats(), by.floats(), (int) count);
+      ReferenceUnary.apply(op, a, b, bx.floats(), by.floats(), (int) count);
     } else {
-      UnaryKernel.apply(op, a, b, bx.doubles(), by.doubles(), (int) count);
+      ReferenceUnary.apply(op, a, b, bx.doubles(), by.doubles(), (int) count);
     }
   }
 
@@ -154,25 +160,14 @@ public final class CpuBackend implements Backend {
     CpuBuffer ba = Checks.buffer(this, k, "a", a);
     CpuBuffer bb = Checks.buffer(this, k, "b", b);
     CpuBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.floating(k, "a", ba);
-    Checks.sameType(k, "a", ba, "b", bb);
-    Checks.sameType(k, "a", ba, "out", bo);
-    long[] ra = Checks.view(k, "a", ba, aLayout);
-    long[] rb = Checks.view(k, "b", bb, bLayout);
-    long[] ro = Checks.view(k, "out", bo, outLayout);
-    Checks.sameShape(k, "out", outLayout, "a", aLayout);
-    Checks.sameShape(k, "out", outLayout, "b", bLayout);
-    Checks.writable(k, "out", outLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "a", ba, ra, aLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "b", bb, rb, bLayout);
-    if (ro == null) {
+    if (!KernelChecks.binaryArgs(k, ba, aLayout, bb, bLayout, bo, outLayout)) {
       return;
     }
-    Strided w = Strided.of(aLayout, bLayout, outLayout);
+    StridedWalk w = StridedWalk.of(aLayout, bLayout, outLayout);
     if (ba.dtype() == DType.FLOAT32) {
-      BinaryKernel.binary(op, ba.floats(), bb.floats(), bo.floats(), w);
+      ReferenceBinary.binary(op, ba.floats(), bb.floats(), bo.floats(), w);
     } else {
-      BinaryKernel.binary(op, ba.doubles(), bb.doubles(), bo.doubles(), w);
+      ReferenceBinary.binary(op, ba.doubles(), bb.doubles(), bo.doubles(), w);
     }
   }
 
@@ -191,29 +186,14 @@ public final class CpuBackend implements Backend {
     CpuBuffer ba = Checks.buffer(this, k, "a", a);
     CpuBuffer bb = Checks.buffer(this, k, "b", b);
     CpuBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.floating(k, "a", ba);
-    Checks.sameType(k, "a", ba, "cond", bc);
-    Checks.sameType(k, "a", ba, "b", bb);
-    Checks.sameType(k, "a", ba, "out", bo);
-    long[] rc = Checks.view(k, "cond", bc, condLayout);
-    long[] ra = Checks.view(k, "a", ba, aLayout);
-    long[] rb = Checks.view(k, "b", bb, bLayout);
-    long[] ro = Checks.view(k, "out", bo, outLayout);
-    Checks.sameShape(k, "out", outLayout, "cond", condLayout);
-    Checks.sameShape(k, "out", outLayout, "a", aLayout);
-    Checks.sameShape(k, "out", outLayout, "b", bLayout);
-    Checks.writable(k, "out", outLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "cond", bc, rc, condLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "a", ba, ra, aLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "b", bb, rb, bLayout);
-    if (ro == null) {
+    if (!KernelChecks.whereArgs(bc, condLayout, ba, aLayout, bb, bLayout, bo, outLayout)) {
       return;
     }
-    Strided w = Strided.of(condLayout, aLayout, bLayout, outLayout);
+    StridedWalk w = StridedWalk.of(condLayout, aLayout, bLayout, outLayout);
     if (ba.dtype() == DType.FLOAT32) {
-      BinaryKernel.where(bc.floats(), ba.floats(), bb.floats(), bo.floats(), w);
+      ReferenceBinary.where(bc.floats(), ba.floats(), bb.floats(), bo.floats(), w);
     } else {
-      BinaryKernel.where(bc.doubles(), ba.doubles(), bb.doubles(), bo.doubles(), w);
+      ReferenceBinary.where(bc.doubles(), ba.doubles(), bb.doubles(), bo.doubles(), w);
     }
   }
 
@@ -223,25 +203,11 @@ public final class CpuBackend implements Backend {
     String k = "reduce " + op;
     CpuBuffer bx = Checks.buffer(this, k, "x", x);
     CpuBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.floating(k, "x", bx);
-    if (op.producesIndices()) {
-      Checks.dtype(k, "out", bo, DType.INT32);
-      if (axis == 0) {
-        throw new IllegalArgumentException(
-            k + ": the axis has extent 0; an arg-reduction needs at least one element");
-      }
-    } else {
-      Checks.sameType(k, "x", bx, "out", bo);
-    }
-    long nx = Checks.elements(k, "x of shape [outer, axis, inner]", outer, axis, inner);
-    long no = Checks.elements(k, "out of shape [outer, inner]", outer, inner);
-    Checks.range(k, "x", bx, 0, nx);
-    Checks.range(k, "out", bo, 0, no);
-    Checks.noAlias(k, "out", bo, Checks.span(no), "x", bx, Checks.span(nx));
+    long no = KernelChecks.reduceArgs(k, op, bx, outer, axis, inner, bo);
     if (no == 0) {
       return;
     }
-    ReduceKernel.reduce(op, bx.data(), outer, axis, inner, bo.data());
+    ReferenceReduce.reduce(op, bx.data(), outer, axis, inner, bo.data());
   }
 
   @Override
@@ -249,18 +215,14 @@ public final class CpuBackend implements Backend {
     String k = log ? "log-softmax" : "softmax";
     CpuBuffer bx = Checks.buffer(this, k, "x", x);
     CpuBuffer by = Checks.buffer(this, k, "y", y);
-    Checks.floating(k, "x", bx);
-    Checks.sameType(k, "x", bx, "y", by);
-    long n = Checks.elements(k, "x of shape [outer, axis, inner]", outer, axis, inner);
-    Checks.range(k, "x", bx, 0, n);
-    Checks.range(k, "y", by, 0, n);
+    long n = KernelChecks.softmaxArgs(k, bx, outer, axis, inner, by);
     if (n == 0) {
       return;
     }
     if (bx.dtype() == DType.FLOAT32) {
-      SoftmaxKernel.softmax(bx.floats(), outer, axis, inner, log, by.floats());
+      ReferenceSoftmax.softmax(bx.floats(), outer, axis, inner, log, by.floats());
     } else {
-      SoftmaxKernel.softmax(bx.doubles(), outer, axis, inner, log, by.doubles());
+      ReferenceSoftmax.softmax(bx.doubles(), outer, axis, inner, log, by.doubles());
     }
   }
 
@@ -271,37 +233,13 @@ public final class CpuBackend implements Backend {
     CpuBuffer ba = Checks.buffer(this, k, "a", a);
     CpuBuffer bb = Checks.buffer(this, k, "b", b);
     CpuBuffer bc = Checks.buffer(this, k, "c", c);
-    Checks.floating(k, "a", ba);
-    Checks.sameType(k, "a", ba, "b", bb);
-    Checks.sameType(k, "a", ba, "c", bc);
-    int batch = spec.batch();
-    long mk = (long) spec.m() * spec.k();
-    long kn = (long) spec.k() * spec.n();
-    long mn = (long) spec.m() * spec.n();
-    if (batch > 1 && mn > 0 && Math.abs(spec.cBatchStride()) < mn) {
-      throw new IllegalArgumentException(
-          "matmul: output batch stride "
-              + spec.cBatchStride()
-              + " is smaller than one "
-              + spec.m()
-              + "x"
-              + spec.n()
-              + " matrix of C ("
-              + mn
-              + " elements), so the batch entries would overlap");
-    }
-    long[] ra = Checks.batchRange(k, "a", ba, batch, spec.aOffset(), spec.aBatchStride(), mk);
-    long[] rb = Checks.batchRange(k, "b", bb, batch, spec.bOffset(), spec.bBatchStride(), kn);
-    long[] rc = Checks.batchRange(k, "c", bc, batch, spec.cOffset(), spec.cBatchStride(), mn);
-    Checks.noAlias(k, "c", bc, rc, "a", ba, ra);
-    Checks.noAlias(k, "c", bc, rc, "b", bb, rb);
-    if (rc == null) {
+    if (!KernelChecks.matmulArgs(spec, ba, bb, bc)) {
       return;
     }
     if (ba.dtype() == DType.FLOAT32) {
-      MatmulKernel.matmul(spec, ba.floats(), bb.floats(), bc.floats());
+      ReferenceMatmul.matmul(spec, ba.floats(), bb.floats(), bc.floats());
     } else {
-      MatmulKernel.matmul(spec, ba.doubles(), bb.doubles(), bc.doubles());
+      ReferenceMatmul.matmul(spec, ba.doubles(), bb.doubles(), bc.doubles());
     }
   }
 
@@ -312,20 +250,12 @@ public final class CpuBackend implements Backend {
     CpuBuffer bs = Checks.buffer(this, k, "src", src);
     CpuBuffer bi = Checks.buffer(this, k, "indices", indices);
     CpuBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.dtype(k, "indices", bi, DType.INT32);
-    Checks.sameType(k, "src", bs, "out", bo);
-    long ns = Checks.elements(k, "src of shape [outer, axis, inner]", outer, axis, inner);
-    long no = Checks.elements(k, "out of shape [outer, count, inner]", outer, count, inner);
-    Checks.range(k, "src", bs, 0, ns);
-    Checks.range(k, "indices", bi, 0, count);
-    Checks.range(k, "out", bo, 0, no);
-    Checks.noAlias(k, "out", bo, Checks.span(no), "src", bs, Checks.span(ns));
-    Checks.noAlias(k, "out", bo, Checks.span(no), "indices", bi, Checks.span(count));
-    IndexKernels.checkIndices(k, bi.ints(), count, axis);
+    long no = KernelChecks.gatherArgs(bs, outer, axis, inner, bi, count, bo);
+    KernelChecks.indices(k, bi.ints(), count, axis);
     if (no == 0) {
       return;
     }
-    IndexKernels.gather(bs.data(), outer, axis, inner, bi.ints(), count, bo.data());
+    ReferenceIndex.gather(bs.data(), outer, axis, inner, bi.ints(), count, bo.data());
   }
 
   @Override
@@ -335,20 +265,12 @@ public final class CpuBackend implements Backend {
     CpuBuffer bs = Checks.buffer(this, k, "src", src);
     CpuBuffer bi = Checks.buffer(this, k, "indices", indices);
     CpuBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.dtype(k, "indices", bi, DType.INT32);
-    Checks.sameType(k, "src", bs, "out", bo);
-    long ns = Checks.elements(k, "src of shape [outer, count, inner]", outer, count, inner);
-    long no = Checks.elements(k, "out of shape [outer, axis, inner]", outer, axis, inner);
-    Checks.range(k, "src", bs, 0, ns);
-    Checks.range(k, "indices", bi, 0, count);
-    Checks.range(k, "out", bo, 0, no);
-    Checks.noAlias(k, "out", bo, Checks.span(no), "src", bs, Checks.span(ns));
-    Checks.noAlias(k, "out", bo, Checks.span(no), "indices", bi, Checks.span(count));
-    IndexKernels.checkIndices(k, bi.ints(), count, axis);
+    long ns = KernelChecks.scatterAddArgs(bs, outer, count, inner, bi, axis, bo);
+    KernelChecks.indices(k, bi.ints(), count, axis);
     if (ns == 0) {
       return;
     }
-    IndexKernels.scatterAdd(bs.data(), outer, count, inner, bi.ints(), axis, bo.data());
+    ReferenceIndex.scatterAdd(bs.data(), outer, count, inner, bi.ints(), axis, bo.data());
   }
 
   @Override
@@ -362,8 +284,8 @@ public final class CpuBackend implements Backend {
       long count) {
     Objects.requireNonNull(distribution, "random: distribution");
     CpuBuffer bo = Checks.buffer(this, "random", "out", out);
-    Checks.range("random", "out", bo, 0, count);
-    HostKernels.random(distribution, a, b, seed, streamOffset, bo, (int) count);
+    KernelChecks.range("random", "out", bo, 0, count);
+    ReferenceHost.random(distribution, a, b, seed, streamOffset, bo.data(), (int) count);
   }
 
   @Override

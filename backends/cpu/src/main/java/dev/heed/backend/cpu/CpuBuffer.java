@@ -1,86 +1,22 @@
 package dev.heed.backend.cpu;
 
-import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.support.HeapBuffer;
 
 /**
- * A buffer of the {@code cpu} backend: a Java array on the heap ({@code float[]}, {@code double[]}
- * or {@code int[]} by {@link DType}). Closing drops the array reference, so the garbage collector
- * reclaims it; {@link #close()} is idempotent and safe from any thread (a {@code Cleaner} thread
- * included).
+ * A buffer of the {@code cpu} backend: a Java array on the heap (see {@link HeapBuffer}), owned by
+ * the backend instance that allocated it.
  */
-final class CpuBuffer implements Buffer {
+final class CpuBuffer extends HeapBuffer {
   private final CpuBackend owner;
-  private final DType dtype;
-  private final int size;
-
-  /** The array, or null once released. Volatile so a close from another thread is seen. */
-  private volatile Object data;
 
   CpuBuffer(CpuBackend owner, DType dtype, int size) {
+    super("cpu", dtype, size);
     this.owner = owner;
-    this.dtype = dtype;
-    this.size = size;
-    this.data =
-        switch (dtype) {
-          case FLOAT32 -> new float[size];
-          case FLOAT64 -> new double[size];
-          case INT32 -> new int[size];
-        };
   }
 
   /** The backend that allocated this buffer. */
   CpuBackend owner() {
     return owner;
-  }
-
-  @Override
-  public DType dtype() {
-    return dtype;
-  }
-
-  @Override
-  public long size() {
-    return size;
-  }
-
-  /** The size as an int (buffers never exceed the Java array limit). */
-  int length() {
-    return size;
-  }
-
-  /** The backing array, or null when released. */
-  Object data() {
-    return data;
-  }
-
-  /** The {@code float[]} of a live FLOAT32 buffer (checked by the caller). */
-  float[] floats() {
-    return (float[]) data;
-  }
-
-  /** The {@code double[]} of a live FLOAT64 buffer (checked by the caller). */
-  double[] doubles() {
-    return (double[]) data;
-  }
-
-  /** The {@code int[]} of a live INT32 buffer (checked by the caller). */
-  int[] ints() {
-    return (int[]) data;
-  }
-
-  @Override
-  public boolean isReleased() {
-    return data == null;
-  }
-
-  @Override
-  public void close() {
-    data = null;
-  }
-
-  @Override
-  public String toString() {
-    return "cpu " + dtype + "[" + size + "]" + (isReleased() ? " (released)" : "");
   }
 }

@@ -14,6 +14,7 @@ import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
+import dev.heed.core.backend.support.KernelChecks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
@@ -238,8 +239,8 @@ public final class OpenClBackend implements Backend {
   @Override
   public void upload(MemorySegment host, Buffer dst, long dstOffset, long count) {
     ClBuffer d = Checks.buffer(this, "upload", "dst", dst);
-    Checks.range("upload", "dst", d, dstOffset, count);
-    Checks.hostSegment("upload", host, count, d.dtype(), false);
+    KernelChecks.range("upload", "dst", d, dstOffset, count);
+    KernelChecks.hostSegment("upload", host, count, d.dtype(), false);
     if (count == 0) {
       return;
     }
@@ -256,8 +257,8 @@ public final class OpenClBackend implements Backend {
   @Override
   public void download(Buffer src, long srcOffset, long count, MemorySegment host) {
     ClBuffer s = Checks.buffer(this, "download", "src", src);
-    Checks.range("download", "src", s, srcOffset, count);
-    Checks.hostSegment("download", host, count, s.dtype(), true);
+    KernelChecks.range("download", "src", s, srcOffset, count);
+    KernelChecks.hostSegment("download", host, count, s.dtype(), true);
     if (count == 0) {
       return;
     }
@@ -308,7 +309,7 @@ public final class OpenClBackend implements Backend {
   @Override
   public void fill(Buffer dst, long offset, long count, double value) {
     ClBuffer d = Checks.buffer(this, "fill", "dst", dst);
-    Checks.range("fill", "dst", d, offset, count);
+    KernelChecks.range("fill", "dst", d, offset, count);
     if (count == 0) {
       return;
     }
@@ -372,14 +373,11 @@ public final class OpenClBackend implements Backend {
   public void copy(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout) {
     ClBuffer s = Checks.buffer(this, "copy", "src", src);
     ClBuffer d = Checks.buffer(this, "copy", "dst", dst);
-    long[] rs = Checks.view("copy", "src", s, srcLayout);
-    long[] rd = Checks.view("copy", "dst", d, dstLayout);
-    Checks.sameShape("copy", "src", srcLayout, "dst", dstLayout);
-    Checks.writable("copy", "dst", dstLayout);
-    if (rd == null) {
+    KernelChecks.CopyPath path = KernelChecks.copyArgs(s, srcLayout, d, dstLayout);
+    if (path == KernelChecks.CopyPath.EMPTY) {
       return;
     }
-    if (Checks.overlap(s, rs, d, rd) && !srcLayout.equals(dstLayout)) {
+    if (path == KernelChecks.CopyPath.STAGED) {
       // overlapping source and destination: stage the whole source first, as memmove does
       Layout staged = Layout.contiguous(srcLayout.shape());
       try (ClBuffer tmp = (ClBuffer) allocate(s.dtype(), srcLayout.elementCount())) {
@@ -439,10 +437,7 @@ public final class OpenClBackend implements Backend {
     Objects.requireNonNull(op, "unary: op");
     ClBuffer bx = Checks.buffer(this, "unary", "x", x);
     ClBuffer by = Checks.buffer(this, "unary", "y", y);
-    Checks.floating("unary " + op, "x", bx);
-    Checks.sameType("unary " + op, "x", bx, "y", by);
-    Checks.range("unary " + op, "x", bx, 0, count);
-    Checks.range("unary " + op, "y", by, 0, count);
+    KernelChecks.unaryArgs(op, bx, by, count);
     if (count == 0) {
       return;
     }
@@ -466,18 +461,7 @@ public final class OpenClBackend implements Backend {
     ClBuffer ba = Checks.buffer(this, k, "a", a);
     ClBuffer bb = Checks.buffer(this, k, "b", b);
     ClBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.floating(k, "a", ba);
-    Checks.sameType(k, "a", ba, "b", bb);
-    Checks.sameType(k, "a", ba, "out", bo);
-    long[] ra = Checks.view(k, "a", ba, aLayout);
-    long[] rb = Checks.view(k, "b", bb, bLayout);
-    long[] ro = Checks.view(k, "out", bo, outLayout);
-    Checks.sameShape(k, "out", outLayout, "a", aLayout);
-    Checks.sameShape(k, "out", outLayout, "b", bLayout);
-    Checks.writable(k, "out", outLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "a", ba, ra, aLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "b", bb, rb, bLayout);
-    if (ro == null) {
+    if (!KernelChecks.binaryArgs(k, ba, aLayout, bb, bLayout, bo, outLayout)) {
       return;
     }
     Views v = Views.of(aLayout, bLayout, outLayout);
@@ -519,22 +503,7 @@ public final class OpenClBackend implements Backend {
     ClBuffer ba = Checks.buffer(this, k, "a", a);
     ClBuffer bb = Checks.buffer(this, k, "b", b);
     ClBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.floating(k, "a", ba);
-    Checks.sameType(k, "a", ba, "cond", bc);
-    Checks.sameType(k, "a", ba, "b", bb);
-    Checks.sameType(k, "a", ba, "out", bo);
-    long[] rc = Checks.view(k, "cond", bc, condLayout);
-    long[] ra = Checks.view(k, "a", ba, aLayout);
-    long[] rb = Checks.view(k, "b", bb, bLayout);
-    long[] ro = Checks.view(k, "out", bo, outLayout);
-    Checks.sameShape(k, "out", outLayout, "cond", condLayout);
-    Checks.sameShape(k, "out", outLayout, "a", aLayout);
-    Checks.sameShape(k, "out", outLayout, "b", bLayout);
-    Checks.writable(k, "out", outLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "cond", bc, rc, condLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "a", ba, ra, aLayout);
-    Checks.inPlaceOnly(k, bo, ro, outLayout, "b", bb, rb, bLayout);
-    if (ro == null) {
+    if (!KernelChecks.whereArgs(bc, condLayout, ba, aLayout, bb, bLayout, bo, outLayout)) {
       return;
     }
     Views v = Views.of(condLayout, aLayout, bLayout, outLayout);
@@ -559,21 +528,7 @@ public final class OpenClBackend implements Backend {
     String k = "reduce " + op;
     ClBuffer bx = Checks.buffer(this, k, "x", x);
     ClBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.floating(k, "x", bx);
-    if (op.producesIndices()) {
-      Checks.dtype(k, "out", bo, DType.INT32);
-      if (axis == 0) {
-        throw new IllegalArgumentException(
-            k + ": the axis has extent 0; an arg-reduction needs at least one element");
-      }
-    } else {
-      Checks.sameType(k, "x", bx, "out", bo);
-    }
-    long nx = Checks.elements(k, "x of shape [outer, axis, inner]", outer, axis, inner);
-    long no = Checks.elements(k, "out of shape [outer, inner]", outer, inner);
-    Checks.range(k, "x", bx, 0, nx);
-    Checks.range(k, "out", bo, 0, no);
-    Checks.noAlias(k, "out", bo, Checks.span(no), "x", bx, Checks.span(nx));
+    long no = KernelChecks.reduceArgs(k, op, bx, outer, axis, inner, bo);
     if (no == 0) {
       return;
     }
@@ -601,11 +556,7 @@ public final class OpenClBackend implements Backend {
     String k = log ? "log-softmax" : "softmax";
     ClBuffer bx = Checks.buffer(this, k, "x", x);
     ClBuffer by = Checks.buffer(this, k, "y", y);
-    Checks.floating(k, "x", bx);
-    Checks.sameType(k, "x", bx, "y", by);
-    long n = Checks.elements(k, "x of shape [outer, axis, inner]", outer, axis, inner);
-    Checks.range(k, "x", bx, 0, n);
-    Checks.range(k, "y", by, 0, n);
+    long n = KernelChecks.softmaxArgs(k, bx, outer, axis, inner, by);
     if (n == 0) {
       return;
     }
@@ -636,31 +587,7 @@ public final class OpenClBackend implements Backend {
     ClBuffer ba = Checks.buffer(this, k, "a", a);
     ClBuffer bb = Checks.buffer(this, k, "b", b);
     ClBuffer bc = Checks.buffer(this, k, "c", c);
-    Checks.floating(k, "a", ba);
-    Checks.sameType(k, "a", ba, "b", bb);
-    Checks.sameType(k, "a", ba, "c", bc);
-    int batch = spec.batch();
-    long mk = (long) spec.m() * spec.k();
-    long kn = (long) spec.k() * spec.n();
-    long mn = (long) spec.m() * spec.n();
-    if (batch > 1 && mn > 0 && Math.abs(spec.cBatchStride()) < mn) {
-      throw new IllegalArgumentException(
-          "matmul: output batch stride "
-              + spec.cBatchStride()
-              + " is smaller than one "
-              + spec.m()
-              + "x"
-              + spec.n()
-              + " matrix of C ("
-              + mn
-              + " elements), so the batch entries would overlap");
-    }
-    long[] ra = Checks.batchRange(k, "a", ba, batch, spec.aOffset(), spec.aBatchStride(), mk);
-    long[] rb = Checks.batchRange(k, "b", bb, batch, spec.bOffset(), spec.bBatchStride(), kn);
-    long[] rc = Checks.batchRange(k, "c", bc, batch, spec.cOffset(), spec.cBatchStride(), mn);
-    Checks.noAlias(k, "c", bc, rc, "a", ba, ra);
-    Checks.noAlias(k, "c", bc, rc, "b", bb, rb);
-    if (rc == null) {
+    if (!KernelChecks.matmulArgs(spec, ba, bb, bc)) {
       return;
     }
     boolean wide = ba.dtype() == DType.FLOAT64;
@@ -695,7 +622,7 @@ public final class OpenClBackend implements Backend {
           l.mem(bb).i64(spec.bOffset()).i64(spec.bBatchStride());
           l.mem(bc).i64(spec.cOffset()).i64(spec.cBatchStride());
           l.real(wide, spec.alpha()).real(wide, spec.beta());
-          l.run(new long[] {gx, gy, batch}, new long[] {local, local, 1});
+          l.run(new long[] {gx, gy, spec.batch()}, new long[] {local, local, 1});
         });
   }
 
@@ -708,16 +635,8 @@ public final class OpenClBackend implements Backend {
     ClBuffer bs = Checks.buffer(this, k, "src", src);
     ClBuffer bi = Checks.buffer(this, k, "indices", indices);
     ClBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.dtype(k, "indices", bi, DType.INT32);
-    Checks.sameType(k, "src", bs, "out", bo);
-    long ns = Checks.elements(k, "src of shape [outer, axis, inner]", outer, axis, inner);
-    long no = Checks.elements(k, "out of shape [outer, count, inner]", outer, count, inner);
-    Checks.range(k, "src", bs, 0, ns);
-    Checks.range(k, "indices", bi, 0, count);
-    Checks.range(k, "out", bo, 0, no);
-    Checks.noAlias(k, "out", bo, Checks.span(no), "src", bs, Checks.span(ns));
-    Checks.noAlias(k, "out", bo, Checks.span(no), "indices", bi, Checks.span(count));
-    checkIndices(k, readIndices(bi, count), axis);
+    long no = KernelChecks.gatherArgs(bs, outer, axis, inner, bi, count, bo);
+    KernelChecks.indices(k, readIndices(bi, count), count, axis);
     if (no == 0) {
       return;
     }
@@ -733,17 +652,9 @@ public final class OpenClBackend implements Backend {
     ClBuffer bs = Checks.buffer(this, k, "src", src);
     ClBuffer bi = Checks.buffer(this, k, "indices", indices);
     ClBuffer bo = Checks.buffer(this, k, "out", out);
-    Checks.dtype(k, "indices", bi, DType.INT32);
-    Checks.sameType(k, "src", bs, "out", bo);
-    long ns = Checks.elements(k, "src of shape [outer, count, inner]", outer, count, inner);
-    long no = Checks.elements(k, "out of shape [outer, axis, inner]", outer, axis, inner);
-    Checks.range(k, "src", bs, 0, ns);
-    Checks.range(k, "indices", bi, 0, count);
-    Checks.range(k, "out", bo, 0, no);
-    Checks.noAlias(k, "out", bo, Checks.span(no), "src", bs, Checks.span(ns));
-    Checks.noAlias(k, "out", bo, Checks.span(no), "indices", bi, Checks.span(count));
+    long ns = KernelChecks.scatterAddArgs(bs, outer, count, inner, bi, axis, bo);
     int[] idx = readIndices(bi, count);
-    checkIndices(k, idx, axis);
+    KernelChecks.indices(k, idx, count, axis);
     if (ns == 0) {
       return;
     }
@@ -773,23 +684,6 @@ public final class OpenClBackend implements Backend {
     return idx;
   }
 
-  private static void checkIndices(String kernel, int[] indices, int axis) {
-    for (int j = 0; j < indices.length; j++) {
-      int index = indices[j];
-      if (index < 0 || index >= axis) {
-        throw new IllegalArgumentException(
-            kernel
-                + ": index "
-                + index
-                + " at position "
-                + j
-                + " of the indices is outside the valid range [0, "
-                + axis
-                + ")");
-      }
-    }
-  }
-
   // ------------------------------------------------------------------ random
 
   @Override
@@ -803,7 +697,7 @@ public final class OpenClBackend implements Backend {
       long count) {
     Objects.requireNonNull(distribution, "random: distribution");
     ClBuffer bo = Checks.buffer(this, "random", "out", out);
-    Checks.range("random", "out", bo, 0, count);
+    KernelChecks.range("random", "out", bo, 0, count);
     if (count == 0) {
       return;
     }

@@ -1,15 +1,17 @@
 package dev.heed.backend.opencl;
 
 import dev.heed.core.backend.Layout;
+import dev.heed.core.backend.support.MergedLayouts;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * Several views of one shape, simplified for a strided kernel: dimensions of extent 1 are dropped
- * and neighbours laid out as one run in every view are merged, so a contiguous view becomes rank 1
- * and a bias broadcast along rows rank 2. Kernels take at most {@link #MAX_RANK} dimensions (as an
- * {@code int8} shape and one {@code long8} of strides per view); {@link #chunks} splits a view of
- * higher rank into launches over its last {@link #MAX_RANK} dimensions.
+ * Several views of one shape, simplified for a strided kernel by {@link MergedLayouts}: dimensions
+ * of extent 1 are dropped and neighbours laid out as one run in every view are merged, so a
+ * contiguous view becomes rank 1 and a bias broadcast along rows rank 2. Kernels take at most
+ * {@link #MAX_RANK} dimensions (as an {@code int8} shape and one {@code long8} of strides per
+ * view); {@link #chunks} splits a view of higher rank into launches over its last {@link #MAX_RANK}
+ * dimensions.
  *
  * @param extent the simplified shape (rank at least 1), or empty when the views have no elements
  * @param strides per view, the strides of the simplified dimensions
@@ -21,49 +23,8 @@ record Views(int[] extent, long[][] strides, long[] offsets) {
 
   /** The simplified walk over {@code views}, which share one shape. */
   static Views of(Layout... views) {
-    int ops = views.length;
-    int[] shape = views[0].shape();
-    int[] extent = new int[Math.max(shape.length, 1)];
-    long[][] strides = new long[ops][Math.max(shape.length, 1)];
-    long[] offsets = new long[ops];
-    for (int op = 0; op < ops; op++) {
-      offsets[op] = views[op].offset();
-    }
-    int r = 0;
-    for (int k = 0; k < shape.length; k++) {
-      int d = shape[k];
-      if (d == 0) {
-        return new Views(new int[0], new long[ops][0], offsets);
-      }
-      if (d == 1) {
-        continue;
-      }
-      boolean merge = r > 0;
-      for (int op = 0; op < ops && merge; op++) {
-        merge = strides[op][r - 1] == views[op].stride(k) * d;
-      }
-      if (merge) {
-        extent[r - 1] *= d;
-        for (int op = 0; op < ops; op++) {
-          strides[op][r - 1] = views[op].stride(k);
-        }
-      } else {
-        extent[r] = d;
-        for (int op = 0; op < ops; op++) {
-          strides[op][r] = views[op].stride(k);
-        }
-        r++;
-      }
-    }
-    if (r == 0) {
-      extent[0] = 1;
-      r = 1;
-    }
-    long[][] s = new long[ops][];
-    for (int op = 0; op < ops; op++) {
-      s[op] = Arrays.copyOf(strides[op], r);
-    }
-    return new Views(Arrays.copyOf(extent, r), s, offsets);
+    MergedLayouts m = MergedLayouts.of(views);
+    return new Views(m.extent(), m.strides(), m.offsets());
   }
 
   /** Whether there is nothing to do. */

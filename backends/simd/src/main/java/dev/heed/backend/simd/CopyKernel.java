@@ -1,134 +1,28 @@
 package dev.heed.backend.simd;
 
 import dev.heed.core.backend.Layout;
-import java.util.Arrays;
+import dev.heed.core.backend.support.ReferenceCopy;
+import dev.heed.core.backend.support.StridedWalk;
 
-/**
- * {@code copy}: element by element from one strided view into another, converting between element
- * types (a float becomes an INT32 by truncation toward zero, as a Java cast does; NaN becomes 0 and
- * out-of-range values saturate).
- */
+/** {@code copy} split over the worker threads: {@link ReferenceCopy} row by row, in chunks. */
 final class CopyKernel {
   private CopyKernel() {}
 
-  /** Copies view {@code sl} of array {@code src} into view {@code dl} of array {@code dst}. */
-  static void copy(Object src, Layout sl, Object dst, Layout dl) {
-    Strided w = Strided.of(sl, dl);
-    rows(src, dst, w, w.rows());
-  }
-
   /**
-   * As {@link #copy}, with the rows split over {@code workers} when the view is large; the
-   * destination views of different rows are disjoint, so the chunks never write the same element.
+   * As {@link ReferenceCopy#copy}, with the rows split over {@code workers} when the view is large;
+   * the destination views of different rows are disjoint, so the chunks never write the same
+   * element.
    */
   static void copy(Workers workers, Object src, Layout sl, Object dst, Layout dl) {
-    Strided w = Strided.of(sl, dl);
+    StridedWalk w = StridedWalk.of(sl, dl);
     long rows = w.rows();
     if (workers.threads() == 1 || rows < 2 || (long) w.length() * rows < (1 << 16)) {
-      rows(src, dst, w, rows);
+      ReferenceCopy.rows(src, dst, w, rows);
       return;
     }
     workers.parallelRange(
         rows,
         Math.max(1, (1 << 14) / Math.max(1, w.length())),
-        (from, to) -> rows(src, dst, w.at(from), to - from));
-  }
-
-  private static void rows(Object src, Object dst, Strided w, long count) {
-    int n = w.length();
-    int ss = w.stride(0);
-    int ds = w.stride(1);
-    for (long r = 0; r < count; r++, w.next()) {
-      row(src, w.base(0), ss, dst, w.base(1), ds, n);
-    }
-  }
-
-  /** A contiguous copy of the view {@code l} of {@code src}, in a new array of the same type. */
-  static Object stage(Object src, Layout l) {
-    int count = (int) l.elementCount();
-    Object staged =
-        switch (src) {
-          case float[] _ -> new float[count];
-          case double[] _ -> new double[count];
-          case int[] _ -> new int[count];
-          default -> throw new IllegalStateException("not a buffer array: " + src);
-        };
-    copy(src, l, staged, Layout.contiguous(l.shape()));
-    return staged;
-  }
-
-  private static void row(Object src, int si, int ss, Object dst, int di, int ds, int n) {
-    switch (src) {
-      case float[] s when dst instanceof float[] d -> same(s, si, ss, d, di, ds, n);
-      case double[] s when dst instanceof double[] d -> same(s, si, ss, d, di, ds, n);
-      case int[] s when dst instanceof int[] d -> same(s, si, ss, d, di, ds, n);
-      case float[] s when dst instanceof double[] d -> {
-        for (int i = 0; i < n; i++) {
-          d[di + i * ds] = s[si + i * ss];
-        }
-      }
-      case float[] s when dst instanceof int[] d -> {
-        for (int i = 0; i < n; i++) {
-          d[di + i * ds] = (int) s[si + i * ss];
-        }
-      }
-      case double[] s when dst instanceof float[] d -> {
-        for (int i = 0; i < n; i++) {
-          d[di + i * ds] = (float) s[si + i * ss];
-        }
-      }
-      case double[] s when dst instanceof int[] d -> {
-        for (int i = 0; i < n; i++) {
-          d[di + i * ds] = (int) s[si + i * ss];
-        }
-      }
-      case int[] s when dst instanceof float[] d -> {
-        for (int i = 0; i < n; i++) {
-          d[di + i * ds] = s[si + i * ss];
-        }
-      }
-      case int[] s when dst instanceof double[] d -> {
-        for (int i = 0; i < n; i++) {
-          d[di + i * ds] = s[si + i * ss];
-        }
-      }
-      default -> throw new IllegalStateException("not buffer arrays: " + src + ", " + dst);
-    }
-  }
-
-  private static void same(float[] s, int si, int ss, float[] d, int di, int ds, int n) {
-    if (ss == 1 && ds == 1) {
-      System.arraycopy(s, si, d, di, n);
-    } else if (ss == 0 && ds == 1) {
-      Arrays.fill(d, di, di + n, s[si]);
-    } else {
-      for (int i = 0; i < n; i++) {
-        d[di + i * ds] = s[si + i * ss];
-      }
-    }
-  }
-
-  private static void same(double[] s, int si, int ss, double[] d, int di, int ds, int n) {
-    if (ss == 1 && ds == 1) {
-      System.arraycopy(s, si, d, di, n);
-    } else if (ss == 0 && ds == 1) {
-      Arrays.fill(d, di, di + n, s[si]);
-    } else {
-      for (int i = 0; i < n; i++) {
-        d[di + i * ds] = s[si + i * ss];
-      }
-    }
-  }
-
-  private static void same(int[] s, int si, int ss, int[] d, int di, int ds, int n) {
-    if (ss == 1 && ds == 1) {
-      System.arraycopy(s, si, d, di, n);
-    } else if (ss == 0 && ds == 1) {
-      Arrays.fill(d, di, di + n, s[si]);
-    } else {
-      for (int i = 0; i < n; i++) {
-        d[di + i * ds] = s[si + i * ss];
-      }
-    }
+        (from, to) -> ReferenceCopy.rows(src, dst, w.at(from), to - from));
   }
 }

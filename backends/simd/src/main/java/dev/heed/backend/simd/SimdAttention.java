@@ -4,6 +4,7 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.MatmulSpec;
+import dev.heed.core.backend.support.KernelChecks;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -33,8 +34,8 @@ final class SimdAttention implements FusedAttention {
 
   private float[] check(String role, Buffer b, long size) {
     SimdBuffer s = Checks.buffer(backend, K, role, b);
-    Checks.dtype(K, role, s, DType.FLOAT32);
-    Checks.range(K, role, s, 0, size);
+    KernelChecks.dtype(K, role, s, DType.FLOAT32);
+    KernelChecks.range(K, role, s, 0, size);
     return s.floats();
   }
 
@@ -56,11 +57,11 @@ final class SimdAttention implements FusedAttention {
       double scale,
       Buffer weights,
       Buffer out) {
-    float[] qs = check("q", q, Checks.elements(K, "q [batch, tq, d]", batch, tq, d));
-    float[] ks = check("k", k, Checks.elements(K, "k [batch, tk, d]", batch, tk, d));
-    float[] vs = check("v", v, Checks.elements(K, "v [batch, tk, dv]", batch, tk, dv));
-    float[] ws = check("weights", weights, Checks.elements(K, "weights", batch, tq, tk));
-    float[] os = check("out", out, Checks.elements(K, "out", batch, tq, dv));
+    float[] qs = check("q", q, KernelChecks.elements(K, "q [batch, tq, d]", batch, tq, d));
+    float[] ks = check("k", k, KernelChecks.elements(K, "k [batch, tk, d]", batch, tk, d));
+    float[] vs = check("v", v, KernelChecks.elements(K, "v [batch, tk, dv]", batch, tk, dv));
+    float[] ws = check("weights", weights, KernelChecks.elements(K, "weights", batch, tq, tk));
+    float[] os = check("out", out, KernelChecks.elements(K, "out", batch, tq, dv));
     backend
         .workers()
         .parallelFor(
@@ -103,11 +104,11 @@ final class SimdAttention implements FusedAttention {
       Buffer gq,
       Buffer gk,
       Buffer gv) {
-    float[] go = check("gOut", gOut, Checks.elements(K, "gOut", batch, tq, dv));
-    float[] qs = check("q", q, Checks.elements(K, "q [batch, tq, d]", batch, tq, d));
-    float[] ks = check("k", k, Checks.elements(K, "k [batch, tk, d]", batch, tk, d));
-    float[] vs = check("v", v, Checks.elements(K, "v [batch, tk, dv]", batch, tk, dv));
-    float[] ws = check("weights", weights, Checks.elements(K, "weights", batch, tq, tk));
+    float[] go = check("gOut", gOut, KernelChecks.elements(K, "gOut", batch, tq, dv));
+    float[] qs = check("q", q, KernelChecks.elements(K, "q [batch, tq, d]", batch, tq, d));
+    float[] ks = check("k", k, KernelChecks.elements(K, "k [batch, tk, d]", batch, tk, d));
+    float[] vs = check("v", v, KernelChecks.elements(K, "v [batch, tk, dv]", batch, tk, dv));
+    float[] ws = check("weights", weights, KernelChecks.elements(K, "weights", batch, tq, tk));
     float[] gqs = gq == null ? null : check("gq", gq, (long) batch * tq * d);
     float[] gks = gk == null ? null : check("gk", gk, (long) batch * tk * d);
     float[] gvs = gv == null ? null : check("gv", gv, (long) batch * tk * dv);

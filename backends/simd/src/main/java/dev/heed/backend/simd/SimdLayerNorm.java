@@ -3,6 +3,7 @@ package dev.heed.backend.simd;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.support.KernelChecks;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -34,8 +35,8 @@ final class SimdLayerNorm implements FusedLayerNorm {
       return null;
     }
     SimdBuffer s = Checks.buffer(backend, "layerNorm", role, b);
-    Checks.dtype("layerNorm", role, s, DType.FLOAT32);
-    Checks.range("layerNorm", role, s, 0, size);
+    KernelChecks.dtype("layerNorm", role, s, DType.FLOAT32);
+    KernelChecks.range("layerNorm", role, s, 0, size);
     return s;
   }
 
@@ -50,7 +51,7 @@ final class SimdLayerNorm implements FusedLayerNorm {
       Buffer y,
       Buffer mean,
       Buffer rstd) {
-    long n = Checks.elements("layerNorm", "x of shape [rows, d]", rows, d);
+    long n = KernelChecks.elements("layerNorm", "x of shape [rows, d]", rows, d);
     float[] xs = check("x", x, n, false).floats();
     SimdBuffer wb = check("weight", weight, d, true);
     SimdBuffer bb = check("bias", bias, d, true);
@@ -129,7 +130,7 @@ final class SimdLayerNorm implements FusedLayerNorm {
       Buffer gx,
       Buffer gWeight,
       Buffer gBias) {
-    long n = Checks.elements("layerNorm backward", "x of shape [rows, d]", rows, d);
+    long n = KernelChecks.elements("layerNorm backward", "x of shape [rows, d]", rows, d);
     float[] gys = check("gy", gy, n, false).floats();
     float[] xs = check("x", x, n, false).floats();
     SimdBuffer wb = check("weight", weight, d, true);

@@ -1,4 +1,4 @@
-package dev.heed.backend.cpu;
+package dev.heed.core.backend.support;
 
 import dev.heed.core.backend.MatmulSpec;
 import java.util.Arrays;
@@ -18,10 +18,11 @@ import java.util.Arrays;
  * <p>Column panels (cache blocking of B) were measured and did not pay off on a 1024² product: the
  * streamed rows of B come from the last-level cache fast enough, and short inner loops cost more.
  */
-final class MatmulKernel {
-  private MatmulKernel() {}
+public final class ReferenceMatmul {
+  private ReferenceMatmul() {}
 
-  static void matmul(MatmulSpec s, float[] a, float[] b, float[] c) {
+  /** {@code C = alpha · op(A) · op(B) + beta · C} for each matrix of {@code s}, in float. */
+  public static void matmul(MatmulSpec s, float[] a, float[] b, float[] c) {
     int m = s.m();
     int n = s.n();
     int k = s.k();
@@ -73,7 +74,8 @@ final class MatmulKernel {
     }
   }
 
-  static void matmul(MatmulSpec s, double[] a, double[] b, double[] c) {
+  /** {@code C = alpha · op(A) · op(B) + beta · C} for each matrix of {@code s}, in double. */
+  public static void matmul(MatmulSpec s, double[] a, double[] b, double[] c) {
     int m = s.m();
     int n = s.n();
     int k = s.k();

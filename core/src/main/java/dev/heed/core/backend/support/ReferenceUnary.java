@@ -1,4 +1,4 @@
-package dev.heed.backend.cpu;
+package dev.heed.core.backend.support;
 
 import dev.heed.core.backend.UnaryOp;
 
@@ -7,10 +7,11 @@ import dev.heed.core.backend.UnaryOp;
  * UnaryOp#apply} in float64, rounded once to float for FLOAT32; a few hot operations are written
  * out so the loop needs no dispatch per element, with identical results.
  */
-final class UnaryKernel {
-  private UnaryKernel() {}
+public final class ReferenceUnary {
+  private ReferenceUnary() {}
 
-  static void apply(UnaryOp op, double a, double b, float[] x, float[] y, int count) {
+  /** {@code y[i] = op(x[i]; a, b)} for {@code i < count}, in float. */
+  public static void apply(UnaryOp op, double a, double b, float[] x, float[] y, int count) {
     switch (op) {
       case NEG -> {
         for (int i = 0; i < count; i++) {
@@ -45,7 +46,8 @@ final class UnaryKernel {
     }
   }
 
-  static void apply(UnaryOp op, double a, double b, double[] x, double[] y, int count) {
+  /** {@code y[i] = op(x[i]; a, b)} for {@code i < count}, in double. */
+  public static void apply(UnaryOp op, double a, double b, double[] x, double[] y, int count) {
     switch (op) {
       case NEG -> {
         for (int i = 0; i < count; i++) {

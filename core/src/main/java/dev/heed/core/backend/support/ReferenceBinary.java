@@ -1,4 +1,4 @@
-package dev.heed.backend.simd;
+package dev.heed.core.backend.support;
 
 import dev.heed.core.backend.BinaryOp;
 
@@ -9,15 +9,17 @@ import dev.heed.core.backend.BinaryOp;
  * float, so the results are identical. Rows whose views are all contiguous get a loop the JIT can
  * vectorise, and so do rows where b is one value (a scalar, or a column broadcast along rows).
  */
-final class BinaryKernel {
-  private BinaryKernel() {}
+public final class ReferenceBinary {
+  private ReferenceBinary() {}
 
-  static void binary(BinaryOp op, float[] a, float[] b, float[] o, Strided w) {
+  /** {@code o = op(a, b)} over all rows of the walk {@code w} (views a, b, o in that order). */
+  public static void binary(BinaryOp op, float[] a, float[] b, float[] o, StridedWalk w) {
     binary(op, a, b, o, w, w.rows());
   }
 
   /** The first {@code count} rows of the walk {@code w}, from where it stands. */
-  static void binary(BinaryOp op, float[] a, float[] b, float[] o, Strided w, long count) {
+  public static void binary(
+      BinaryOp op, float[] a, float[] b, float[] o, StridedWalk w, long count) {
     int n = w.length();
     int sa = w.stride(0);
     int sb = w.stride(1);
@@ -38,7 +40,8 @@ final class BinaryKernel {
     }
   }
 
-  static void binary(BinaryOp op, double[] a, double[] b, double[] o, Strided w) {
+  /** {@code o = op(a, b)} over all rows of the walk {@code w} (views a, b, o in that order). */
+  public static void binary(BinaryOp op, double[] a, double[] b, double[] o, StridedWalk w) {
     int n = w.length();
     int sa = w.stride(0);
     int sb = w.stride(1);
@@ -60,7 +63,7 @@ final class BinaryKernel {
   }
 
   /** {@code o[v] = c[v] != 0 ? a[v] : b[v]}; views in order cond, a, b, out. */
-  static void where(float[] c, float[] a, float[] b, float[] o, Strided w) {
+  public static void where(float[] c, float[] a, float[] b, float[] o, StridedWalk w) {
     int n = w.length();
     int sc = w.stride(0);
     int sa = w.stride(1);
@@ -78,7 +81,7 @@ final class BinaryKernel {
   }
 
   /** {@code o[v] = c[v] != 0 ? a[v] : b[v]}; views in order cond, a, b, out. */
-  static void where(double[] c, double[] a, double[] b, double[] o, Strided w) {
+  public static void where(double[] c, double[] a, double[] b, double[] o, StridedWalk w) {
     int n = w.length();
     int sc = w.stride(0);
     int sa = w.stride(1);

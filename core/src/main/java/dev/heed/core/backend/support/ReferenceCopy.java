@@ -1,4 +1,4 @@
-package dev.heed.backend.cpu;
+package dev.heed.core.backend.support;
 
 import dev.heed.core.backend.Layout;
 import java.util.Arrays;
@@ -6,24 +6,33 @@ import java.util.Arrays;
 /**
  * {@code copy}: element by element from one strided view into another, converting between element
  * types (a float becomes an INT32 by truncation toward zero, as a Java cast does; NaN becomes 0 and
- * out-of-range values saturate).
+ * out-of-range values saturate). The arrays are a heap backend's buffers: {@code float[]}, {@code
+ * double[]} or {@code int[]}.
  */
-final class CopyKernel {
-  private CopyKernel() {}
+public final class ReferenceCopy {
+  private ReferenceCopy() {}
 
   /** Copies view {@code sl} of array {@code src} into view {@code dl} of array {@code dst}. */
-  static void copy(Object src, Layout sl, Object dst, Layout dl) {
-    Strided w = Strided.of(sl, dl);
+  public static void copy(Object src, Layout sl, Object dst, Layout dl) {
+    StridedWalk w = StridedWalk.of(sl, dl);
+    rows(src, dst, w, w.rows());
+  }
+
+  /**
+   * Copies the first {@code count} rows of the walk {@code w} (views source, destination in that
+   * order), from where it stands, from array {@code src} into array {@code dst}.
+   */
+  public static void rows(Object src, Object dst, StridedWalk w, long count) {
     int n = w.length();
     int ss = w.stride(0);
     int ds = w.stride(1);
-    for (long r = 0; r < w.rows(); r++, w.next()) {
+    for (long r = 0; r < count; r++, w.next()) {
       row(src, w.base(0), ss, dst, w.base(1), ds, n);
     }
   }
 
   /** A contiguous copy of the view {@code l} of {@code src}, in a new array of the same type. */
-  static Object stage(Object src, Layout l) {
+  public static Object stage(Object src, Layout l) {
     int count = (int) l.elementCount();
     Object staged =
         switch (src) {

@@ -1,4 +1,4 @@
-package dev.heed.backend.cpu;
+package dev.heed.core.backend.support;
 
 import dev.heed.core.backend.ReduceOp;
 
@@ -15,14 +15,14 @@ import dev.heed.core.backend.ReduceOp;
  * {@code inner > 1} whole rows of {@code inner} elements are combined into a vector of partial
  * results.
  */
-final class ReduceKernel {
-  private ReduceKernel() {}
+public final class ReferenceReduce {
+  private ReferenceReduce() {}
 
   /**
    * @param x a {@code float[]} or {@code double[]}
    * @param out an array of the type of {@code x}, or {@code int[]} for the arg-reductions
    */
-  static void reduce(ReduceOp op, Object x, int outer, int axis, int inner, Object out) {
+  public static void reduce(ReduceOp op, Object x, int outer, int axis, int inner, Object out) {
     boolean wide = x instanceof double[];
     if (inner == 1) {
       double[] row = wide ? null : new double[axis];

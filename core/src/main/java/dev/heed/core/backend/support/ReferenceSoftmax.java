@@ -1,4 +1,4 @@
-package dev.heed.backend.cpu;
+package dev.heed.core.backend.support;
 
 /**
  * {@code softmax} and {@code log-softmax} of a contiguous {@code [outer, axis, inner]} tensor along
@@ -14,10 +14,13 @@ package dev.heed.backend.cpu;
  * (maximum, sum, write) read {@code x} in order and keep {@code inner} partial results, so any
  * shape runs in O(inner) extra memory, and {@code y} may be {@code x}.
  */
-final class SoftmaxKernel {
-  private SoftmaxKernel() {}
+public final class ReferenceSoftmax {
+  private ReferenceSoftmax() {}
 
-  static void softmax(float[] x, int outer, int axis, int inner, boolean log, float[] y) {
+  /**
+   * Softmax ({@code log} false) or log-softmax of contiguous float {@code [outer, axis, inner]}.
+   */
+  public static void softmax(float[] x, int outer, int axis, int inner, boolean log, float[] y) {
     double[] max = new double[inner];
     double[] sum = new double[inner];
     for (int o = 0; o < outer; o++) {
@@ -51,7 +54,10 @@ final class SoftmaxKernel {
     }
   }
 
-  static void softmax(double[] x, int outer, int axis, int inner, boolean log, double[] y) {
+  /**
+   * Softmax ({@code log} false) or log-softmax of contiguous double {@code [outer, axis, inner]}.
+   */
+  public static void softmax(double[] x, int outer, int axis, int inner, boolean log, double[] y) {
     double[] max = new double[inner];
     double[] sum = new double[inner];
     for (int o = 0; o < outer; o++) {
