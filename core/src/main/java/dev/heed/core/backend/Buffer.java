@@ -22,6 +22,15 @@ public interface Buffer extends AutoCloseable {
   /** Whether {@link #close()} has been called. */
   boolean isReleased();
 
+  /**
+   * Whether the garbage collector reclaims this buffer's memory by itself once it is unreachable (a
+   * Java array on the heap). Core then skips the {@link java.lang.ref.Cleaner} safety net for it,
+   * which costs a registration per tensor. Off-heap and device buffers keep the default, false.
+   */
+  default boolean reclaimedByGarbageCollector() {
+    return false;
+  }
+
   /** Releases the device memory. Idempotent; never throws. */
   @Override
   void close();

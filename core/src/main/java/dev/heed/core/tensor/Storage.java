@@ -17,7 +17,8 @@ final class Storage {
 
   Storage(Buffer buffer) {
     this.buffer = buffer;
-    this.cleanable = CLEANER.register(this, new Release(buffer));
+    this.cleanable =
+        buffer.reclaimedByGarbageCollector() ? null : CLEANER.register(this, new Release(buffer));
   }
 
   Buffer buffer() {
@@ -37,7 +38,11 @@ final class Storage {
 
   synchronized void release() {
     if (references > 0 && --references == 0) {
-      cleanable.clean();
+      if (cleanable == null) {
+        buffer.close();
+      } else {
+        cleanable.clean();
+      }
     }
   }
 

@@ -301,6 +301,9 @@ public final class SimdBackend implements Backend {
     }
   }
 
+  /** Below this many multiply-adds per matrix, packing panels costs more than it saves. */
+  private static final long SMALL_MATMUL_MULTIPLY_ADDS = 1024;
+
   @Override
   public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
     Objects.requireNonNull(spec, "matmul: spec");
@@ -311,8 +314,12 @@ public final class SimdBackend implements Backend {
     if (!KernelChecks.matmulArgs(spec, ba, bb, bc)) {
       return;
     }
-    if (ba.dtype() == DType.FLOAT32) {
+    if (ba.dtype() == DType.FLOAT32
+        && (long) spec.m() * spec.n() * spec.k() > SMALL_MATMUL_MULTIPLY_ADDS) {
       Gemm.matmul(workers, spec, ba.floats(), bb.floats(), bc.floats());
+    } else if (ba.dtype() == DType.FLOAT32) {
+      // too small for packing to pay off (a seed-sized layer): the plain loops, on this thread
+      ReferenceMatmul.matmul(spec, ba.floats(), bb.floats(), bc.floats());
     } else {
       ReferenceMatmul.matmul(spec, ba.doubles(), bb.doubles(), bc.doubles());
     }

@@ -38,6 +38,12 @@ public abstract class HeapBuffer implements Buffer {
         };
   }
 
+  /** A Java array: the garbage collector reclaims it, no cleaner is needed. */
+  @Override
+  public final boolean reclaimedByGarbageCollector() {
+    return true;
+  }
+
   @Override
   public final DType dtype() {
     return dtype;
