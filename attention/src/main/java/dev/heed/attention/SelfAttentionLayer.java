@@ -3,6 +3,7 @@ package dev.heed.attention;
 import dev.heed.core.nn.AttentionMasks;
 import dev.heed.core.nn.AttentionResult;
 import dev.heed.core.nn.AttentionUnit;
+import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.MaskedLayer;
 import dev.heed.core.nn.Parameter;
@@ -16,7 +17,7 @@ import java.util.Map;
  * are named {@code self_attn.<name>}; the weights of the last call are kept ({@link
  * #lastWeights()}).
  */
-final class SelfAttentionLayer implements MaskedLayer {
+final class SelfAttentionLayer implements MaskedLayer, AttentionWeightsSource {
   private final AttentionUnit unit;
   private final boolean causal;
   private Tensor lastWeights;
@@ -44,6 +45,11 @@ final class SelfAttentionLayer implements MaskedLayer {
 
   /** The attention weights of the last call, or null. */
   Tensor lastWeights() {
+    return lastWeights;
+  }
+
+  @Override
+  public Tensor lastAttentionWeights() {
     return lastWeights;
   }
 

@@ -1,5 +1,6 @@
 package dev.heed.attention;
 
+import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.MaskedLayer;
@@ -15,7 +16,7 @@ import java.util.Map;
  * norm)}: parameters {@code layers.<i>.<name>} and, with a final norm, {@code norm.weight} and
  * {@code norm.bias}. The mask reaches every layer. Input and output {@code [B, T, d_model]}.
  */
-final class TransformerEncoder implements MaskedLayer {
+final class TransformerEncoder implements MaskedLayer, AttentionWeightsSource {
   private final List<TransformerEncoderLayer> layers;
   private final LayerNorm norm;
 
@@ -36,6 +37,12 @@ final class TransformerEncoder implements MaskedLayer {
       x = layer.forward(x, mask, ctx);
     }
     return norm == null ? x : norm.forward(x, ctx);
+  }
+
+  /** The attention weights of the last layer of the stack. */
+  @Override
+  public Tensor lastAttentionWeights() {
+    return layers.isEmpty() ? null : layers.getLast().lastAttentionWeights();
   }
 
   /** The layers. */

@@ -3,6 +3,7 @@ package dev.heed.attention;
 import dev.heed.core.nn.AttentionMasks;
 import dev.heed.core.nn.AttentionResult;
 import dev.heed.core.nn.AttentionSpec;
+import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.MaskedLayer;
@@ -27,7 +28,7 @@ import java.util.Map;
  * norm1.bias}, {@code norm2.weight}, {@code norm2.bias}. With {@code causal} every call adds a
  * causal mask to the one given.
  */
-final class TransformerEncoderLayer implements MaskedLayer {
+final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSource {
   private final int features;
   private final MultiHeadAttention selfAttn;
   private final FeedForward ff;
@@ -87,6 +88,11 @@ final class TransformerEncoderLayer implements MaskedLayer {
    * The self-attention weights {@code [B, T, T]} (averaged over heads) of the last call, or null.
    */
   Tensor lastWeights() {
+    return lastWeights;
+  }
+
+  @Override
+  public Tensor lastAttentionWeights() {
     return lastWeights;
   }
 

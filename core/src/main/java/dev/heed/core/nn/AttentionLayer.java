@@ -7,7 +7,7 @@ import java.util.Map;
  * Self-attention as a layer: {@code forward(x)} is {@code unit.attend(x, x, x)} and returns the
  * output; the weights of the last call are kept for inspection ({@link #lastWeights()}).
  */
-public final class AttentionLayer implements Layer {
+public final class AttentionLayer implements Layer, AttentionWeightsSource {
   private final AttentionUnit unit;
   private Tensor lastWeights;
 
@@ -25,6 +25,11 @@ public final class AttentionLayer implements Layer {
 
   /** The attention weights of the last forward pass (owned by that pass's scope), or null. */
   public Tensor lastWeights() {
+    return lastWeights;
+  }
+
+  @Override
+  public Tensor lastAttentionWeights() {
     return lastWeights;
   }
 
