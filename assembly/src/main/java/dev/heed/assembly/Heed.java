@@ -36,7 +36,8 @@ import java.util.Objects;
  */
 public final class Heed {
   private static final List<String> TEMPLATES =
-      List.of("seed-simple", "seed-deep", "feature-attention");
+      List.of(
+          "seed-simple", "seed-deep", "feature-attention", "marked-token-recall", "digit-reversal");
 
   private Heed() {}
 

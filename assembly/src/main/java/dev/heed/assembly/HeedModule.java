@@ -16,6 +16,7 @@ import dev.heed.assembly.data.Dataset;
 import dev.heed.assembly.data.DatasetFactory;
 import dev.heed.assembly.data.GeneratedDatasets;
 import dev.heed.assembly.data.Normalization;
+import dev.heed.assembly.data.TextDataset;
 import dev.heed.assembly.train.ModelBuilder;
 import dev.heed.assembly.train.Trainer;
 import dev.heed.core.backend.Backend;
@@ -103,6 +104,9 @@ public final class HeedModule extends AbstractModule {
     data.addBinding("csv").toInstance((c, seed) -> CsvDataset.of(c, null));
     data.addBinding("seed-regression").toInstance(GeneratedDatasets::seedRegression);
     data.addBinding("feature-selection").toInstance(GeneratedDatasets::featureSelection);
+    data.addBinding("marked-token-recall").toInstance(GeneratedDatasets::markedTokenRecall);
+    data.addBinding("digit-reversal").toInstance(GeneratedDatasets::digitReversal);
+    data.addBinding("text").toInstance((c, seed) -> TextDataset.of(c));
     Multibinder.newSetBinder(binder(), TrainingListener.class);
   }
 

@@ -11,11 +11,15 @@ import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.api.TrainedModel;
 import dev.heed.assembly.config.DataConfig;
 import dev.heed.assembly.config.HeedConfig;
+import dev.heed.assembly.data.Batch;
 import dev.heed.assembly.data.Batches;
 import dev.heed.assembly.data.CsvDataset;
 import dev.heed.assembly.data.Dataset;
 import dev.heed.assembly.data.Normalization;
+import dev.heed.assembly.data.SequenceLayout;
+import dev.heed.assembly.data.TextDataset;
 import dev.heed.assembly.train.Checkpoints;
+import dev.heed.assembly.train.Feed;
 import dev.heed.assembly.train.Trainer;
 import dev.heed.assembly.train.TrainerState;
 import dev.heed.core.backend.Backend;
@@ -34,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 /** A trained model read back from a run directory. Not thread-safe. */
 final class RunModel implements TrainedModel {
@@ -47,6 +52,7 @@ final class RunModel implements TrainedModel {
   private final List<String> inputs;
   private final List<String> outputs;
   private final List<String> labelColumns;
+  private final SequenceLayout layout;
 
   private RunModel(
       HeedConfig config,
@@ -56,7 +62,8 @@ final class RunModel implements TrainedModel {
       Normalization normalization,
       List<String> inputs,
       List<String> outputs,
-      List<String> labelColumns) {
+      List<String> labelColumns,
+      SequenceLayout layout) {
     this.config = config;
     this.backend = backend;
     this.model = model;
@@ -65,6 +72,7 @@ final class RunModel implements TrainedModel {
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
     this.labelColumns = List.copyOf(labelColumns);
+    this.layout = layout;
   }
 
   static RunModel open(Path runDir, HeedConfig config, String backendOverride, PluginSet plugins)
@@ -90,7 +98,20 @@ final class RunModel implements TrainedModel {
     List<String> in;
     List<String> out;
     List<String> labels;
-    if (d.type().equals("csv")) {
+    SequenceLayout layout = null;
+    if (d.type().equals("text")) {
+      layout = new SequenceLayout(d.maxLength(), d.vocabulary(), true);
+      in = new ArrayList<>();
+      out = new ArrayList<>();
+      for (int i = 0; i < d.maxLength(); i++) {
+        in.add("t" + i);
+        out.add("y" + i + "=<pad>");
+        for (String k : d.classes()) {
+          out.add("y" + i + "=" + k);
+        }
+      }
+      labels = out;
+    } else if (d.type().equals("csv")) {
       in = d.featureColumns();
       out = d.classification() ? d.classes() : d.labelColumns();
       labels = d.labelColumns();
@@ -99,6 +120,7 @@ final class RunModel implements TrainedModel {
       in = ds.inputNames();
       out = ds.outputNames();
       labels = out;
+      layout = ds.sequence();
     }
     return new RunModel(
         config,
@@ -108,7 +130,8 @@ final class RunModel implements TrainedModel {
         n,
         in,
         out,
-        labels);
+        labels,
+        layout);
   }
 
   @Override
@@ -124,6 +147,16 @@ final class RunModel implements TrainedModel {
   @Override
   public Map<String, Double> evaluate(Path csv) throws IOException {
     DataConfig d = config.data();
+    if (layout != null) {
+      throw new ConfigException(
+          "evaluating a '"
+              + d.type()
+              + "' run on "
+              + csv
+              + ": CSV evaluation is for feature-row runs; a generated sequence task is evaluated"
+              + " on its validation split during training (val_accuracy in metrics.csv), and"
+              + " predict takes rows of token ids");
+    }
     Dataset data =
         new CsvDataset(
             csv,
@@ -169,6 +202,9 @@ final class RunModel implements TrainedModel {
                 + ")");
       }
     }
+    if (layout != null) {
+      return predictSequences(rows);
+    }
     List<double[]> result = new ArrayList<>();
     for (int from = 0; from < rows.size(); from += BATCH) {
       int n = Math.min(BATCH, rows.size() - from);
@@ -193,6 +229,127 @@ final class RunModel implements TrainedModel {
         }
         double[] flat = pred.toDoubleArray();
         int w = outputs.size();
+        for (int r = 0; r < n; r++) {
+          double[] o = new double[w];
+          System.arraycopy(flat, r * w, o, 0, w);
+          result.add(o);
+        }
+      }
+    }
+    return result;
+  }
+
+  @Override
+  @SuppressWarnings("try")
+  public String sample(String prompt, int count, double temperature, long seed) {
+    DataConfig d = config.data();
+    if (!d.type().equals("text")) {
+      throw new ConfigException(
+          "sampling needs a language model trained on data type 'text'; this run's data is '"
+              + d.type()
+              + "'");
+    }
+    if (prompt.isEmpty()) {
+      throw new ConfigException("the prompt is empty; expected at least one character to start");
+    }
+    if (count < 0) {
+      throw new ConfigException("found " + count + " characters to sample, expected >= 0");
+    }
+    if (!(temperature > 0)) {
+      throw new ConfigException("found temperature " + temperature + ", expected a number > 0");
+    }
+    List<Integer> ids = new ArrayList<>();
+    for (int id : TextDataset.encode(prompt, d.classes(), "the prompt")) {
+      ids.add(id);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    StringBuilder text = new StringBuilder(prompt);
+    int window = layout.length();
+    int v = layout.vocabulary();
+    for (int i = 0; i < count; i++) {
+      int from = Math.max(0, ids.size() - window);
+      int[] x = new int[ids.size() - from];
+      for (int k = 0; k < x.length; k++) {
+        x[k] = ids.get(from + k);
+      }
+      float[] logits;
+      try (GradMode off = GradMode.disable();
+          Scope s = Scope.open()) {
+        Tensor pred =
+            Feed.forward(
+                model,
+                new Feed.Inputs(Tensors.indices(backend, x, 1, x.length), null, null),
+                layout,
+                ForwardContext.inference());
+        logits = pred.toFloatArray();
+      }
+      int last = (x.length - 1) * v;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 1; k < v; k++) {
+        max = Math.max(max, logits[last + k] / temperature);
+      }
+      double[] p = new double[v];
+      double sum = 0;
+      for (int k = 1; k < v; k++) {
+        p[k] = Math.exp(logits[last + k] / temperature - max);
+        sum += p[k];
+      }
+      double u = random.nextDouble() * sum;
+      int next = v - 1;
+      for (int k = 1; k < v; k++) {
+        u -= p[k];
+        if (u < 0) {
+          next = k;
+          break;
+        }
+      }
+      ids.add(next);
+      text.append(d.classes().get(next - 1));
+    }
+    return text.toString();
+  }
+
+  /** Rows of token ids → class probabilities (per position when the targets are). */
+  @SuppressWarnings("try")
+  private List<double[]> predictSequences(List<double[]> rows) {
+    int in = inputs.size();
+    int v = layout.vocabulary();
+    for (int r = 0; r < rows.size(); r++) {
+      double[] row = rows.get(r);
+      for (int k = 0; k < in; k++) {
+        if (row[k] != Math.rint(row[k]) || row[k] < 0 || row[k] >= v) {
+          throw new ConfigException(
+              "input row "
+                  + (r + 1)
+                  + ", "
+                  + inputs.get(k)
+                  + ": found "
+                  + row[k]
+                  + ", expected a token id 0 … "
+                  + (v - 1)
+                  + " (0 is padding)");
+        }
+      }
+    }
+    List<double[]> result = new ArrayList<>();
+    int w = outputs.size();
+    for (int from = 0; from < rows.size(); from += BATCH) {
+      int n = Math.min(BATCH, rows.size() - from);
+      float[] x = new float[n * in];
+      for (int r = 0; r < n; r++) {
+        double[] src = rows.get(from + r);
+        for (int k = 0; k < in; k++) {
+          x[r * in + k] = (float) src[k];
+        }
+      }
+      Batch b = new Batch(x, new float[n * w], n);
+      try (GradMode off = GradMode.disable();
+          Scope s = Scope.open()) {
+        Tensor pred =
+            Feed.forward(
+                    model, Feed.of(backend, b, in, w, layout), layout, ForwardContext.inference())
+                .softmax(1);
+        double[] flat = pred.toDoubleArray();
         for (int r = 0; r < n; r++) {
           double[] o = new double[w];
           System.arraycopy(flat, r * w, o, 0, w);

@@ -180,7 +180,8 @@ class AssemblyTest {
       assertTrue(
           c.toYaml().contains("momentum:")
               || name.equals("seed-simple")
-              || c.toYaml().contains("dampening:"),
+              || c.toYaml().contains("dampening:")
+              || c.toYaml().contains("amsgrad:"),
           "options are resolved with defaults");
     }
   }

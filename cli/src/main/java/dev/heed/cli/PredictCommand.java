@@ -25,7 +25,9 @@ import picocli.CommandLine.ParentCommand;
       "Predict with a trained run. INPUT (or - for standard input) is CSV (a header naming the"
           + " model's input columns, extra columns ignored; or no header and exactly the inputs in"
           + " order) or JSON lines (one array of numbers or one object per line).",
-      "Writes CSV to standard output: a header with the output names, then one row per input."
+      "Writes CSV to standard output: a header with the output names, then one row per input.",
+      "With --sample N (a run on data type text) it needs no INPUT and writes the prompt followed"
+          + " by N sampled characters instead."
     })
 final class PredictCommand implements Callable<Integer> {
   @ParentCommand HeedCommand parent;
@@ -33,8 +35,38 @@ final class PredictCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory (heed train).")
   Path runDir;
 
-  @Parameters(index = "1", paramLabel = "INPUT", description = "A CSV or JSON lines file, or -.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "INPUT",
+      description = "A CSV or JSON lines file, or -.")
   String input;
+
+  @Option(
+      names = "--sample",
+      paramLabel = "N",
+      description = "Sample N characters from a character-level language model (data type text).")
+  Integer sample;
+
+  @Option(
+      names = "--prompt",
+      paramLabel = "TEXT",
+      description = "With --sample: the text to continue (default: a new line).")
+  String prompt = "\n";
+
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      description =
+          "With --sample: divide the logits by T before sampling (default: ${DEFAULT-VALUE}).")
+  double temperature = 1.0;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      description =
+          "With --sample: the random seed; the same seed gives the same text (default: ${DEFAULT-VALUE}).")
+  long seed = 42;
 
   @Option(
       names = {"-b", "--backend"},
@@ -47,6 +79,23 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     RunDirs.requireRunDir(runDir);
     Io io = parent.io();
+    if (sample != null) {
+      if (input != null) {
+        throw new BadInputException(
+            "found INPUT '" + input + "' with --sample, expected one or the other");
+      }
+      try (TrainedModel model = Heed.open(runDir, backend)) {
+        PrintWriter out = io.out();
+        out.println(model.sample(prompt, sample, temperature, seed));
+        out.flush();
+      }
+      return Exits.OK;
+    }
+    if (input == null) {
+      throw new BadInputException(
+          "Missing required parameter: 'INPUT' (a CSV or JSON lines file, or - for stdin), or"
+              + " --sample N for a language model");
+    }
     Path file = input.equals("-") ? null : Path.of(input);
     if (file != null) {
       RunDirs.requireFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");

@@ -34,6 +34,20 @@ public interface TrainedModel extends AutoCloseable {
    */
   List<double[]> predict(List<double[]> rows);
 
+  /**
+   * Samples text from a character-level language model (a run on {@code data: {type: text}}):
+   * starting from {@code prompt}, draws {@code count} characters one at a time from the softmax of
+   * the last position's logits divided by {@code temperature}, feeding at most the config's {@code
+   * length} last characters back. The same seed gives the same text.
+   *
+   * @return the prompt followed by the sampled characters
+   * @throws ConfigException when the run is not on text, the prompt is empty or holds a character
+   *     outside the vocabulary, {@code count < 0} or {@code temperature <= 0}
+   */
+  default String sample(String prompt, int count, double temperature, long seed) {
+    throw new ConfigException("sampling needs a language model trained on data type 'text'");
+  }
+
   @Override
   void close();
 }

@@ -30,6 +30,14 @@ public interface Dataset {
   }
 
   /**
+   * The layout of token-sequence rows, or null (the default) for rows of input features. {@link
+   * #inputs()} and {@link #outputs()} are then the row widths of ids and targets.
+   */
+  default SequenceLayout sequence() {
+    return null;
+  }
+
+  /**
    * Opens one pass over the rows.
    *
    * @throws IOException when the source cannot be read

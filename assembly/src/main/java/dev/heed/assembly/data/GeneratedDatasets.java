@@ -15,9 +15,14 @@ import java.util.SplittableRandom;
  *   <li>{@code feature-selection}: inputs uniform in [-1, 1]; one target {@code y = 2·x1 − 1.5·x4 +
  *       x7·|x7| + noise}: only features 1, 4 and 7 matter, so feature attention should learn to
  *       look at them.
+ *   <li>{@code marked-token-recall}: token sequences of a random length in [{@code min_length},
+ *       {@code max_length}], padded with 0 to {@code max_length}; every position holds a random
+ *       token in {@code 2 … vocabulary-1} except one random position (not the last) holding the
+ *       marker {@code 1}. The target is the class of the token right after the marker.
+ *   <li>{@code digit-reversal}: digit sequences (digit d is token d+1, 0 is padding) of a random
+ *       length in [{@code min_length}, {@code max_length}]; the target at position t is the token
+ *       at position {@code length-1-t}, and padded positions have no target.
  * </ul>
- *
- * Sequence tasks (copy, reverse, sort) are meant to be added here as further factories.
  */
 public final class GeneratedDatasets {
   /** The features that matter in {@code feature-selection}. */
@@ -79,6 +84,56 @@ public final class GeneratedDatasets {
       rows[n * width + in] = (float) y;
     }
     return new ArrayDataset(names("x", in), List.of("y"), false, rows);
+  }
+
+  /** {@code marked-token-recall}. */
+  public static Dataset markedTokenRecall(DataConfig c, long seed) {
+    int v = c.vocabulary();
+    int t = c.maxLength();
+    SequenceLayout layout = new SequenceLayout(t, v, false);
+    SplittableRandom r = new SplittableRandom(Batches.mix(seed, 301));
+    int width = t + layout.targetWidth();
+    float[] rows = new float[c.examples() * width];
+    for (int n = 0; n < c.examples(); n++) {
+      int at = n * width;
+      int length = c.minLength() + r.nextInt(c.maxLength() - c.minLength() + 1);
+      for (int i = 0; i < length; i++) {
+        rows[at + i] = 2 + r.nextInt(v - 2);
+      }
+      int marker = r.nextInt(length - 1);
+      rows[at + marker] = 1;
+      int target = (int) rows[at + marker + 1];
+      rows[at + t + target] = 1;
+    }
+    return new SequenceDataset(new ArrayDataset(names("t", t), c.classes(), true, rows), layout);
+  }
+
+  /** {@code digit-reversal}. */
+  public static Dataset digitReversal(DataConfig c, long seed) {
+    int v = c.vocabulary();
+    int t = c.maxLength();
+    SequenceLayout layout = new SequenceLayout(t, v, true);
+    SplittableRandom r = new SplittableRandom(Batches.mix(seed, 401));
+    int width = t + layout.targetWidth();
+    float[] rows = new float[c.examples() * width];
+    List<String> outputs = new ArrayList<>();
+    for (int i = 0; i < t; i++) {
+      for (String k : c.classes()) {
+        outputs.add("y" + i + "=" + k);
+      }
+    }
+    for (int n = 0; n < c.examples(); n++) {
+      int at = n * width;
+      int length = c.minLength() + r.nextInt(c.maxLength() - c.minLength() + 1);
+      for (int i = 0; i < length; i++) {
+        rows[at + i] = 1 + r.nextInt(10);
+      }
+      for (int i = 0; i < length; i++) {
+        int token = (int) rows[at + length - 1 - i];
+        rows[at + t + i * v + token] = 1;
+      }
+    }
+    return new SequenceDataset(new ArrayDataset(names("t", t), outputs, true, rows), layout);
   }
 
   private static List<String> names(String prefix, int n) {

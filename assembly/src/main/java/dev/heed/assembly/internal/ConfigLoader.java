@@ -11,6 +11,7 @@ import dev.heed.assembly.config.PluginRef;
 import dev.heed.assembly.config.StopConfig;
 import dev.heed.assembly.config.TrainingConfig;
 import dev.heed.assembly.data.CsvFormat;
+import dev.heed.assembly.data.TextDataset;
 import dev.heed.core.nn.LayerProvider;
 import dev.heed.core.plugin.Options;
 import java.io.IOException;
@@ -132,8 +133,31 @@ public final class ConfigLoader {
       Node dataNode = ((Node.MapNode) root).entries().get("data");
       Map<String, Node> given = ((Node.MapNode) dataNode).entries();
       boolean csv = type.equals("csv");
+      boolean sequence = ConfigSchema.SEQUENCE_TYPES.contains(type);
+      boolean text = type.equals("text");
       for (String key : given.keySet()) {
-        if (csv ? ConfigSchema.GENERATED_ONLY.contains(key) : ConfigSchema.CSV_ONLY.contains(key)) {
+        boolean flatGeneratedOnly =
+            ConfigSchema.GENERATED_ONLY.contains(key) && !key.equals("examples");
+        String expected = null;
+        if (text) {
+          if (!List.of("type", "path", "classes", "length", "shuffle_buffer").contains(key)) {
+            expected =
+                ConfigSchema.CSV_ONLY.contains(key)
+                    ? "type: csv"
+                    : ConfigSchema.SEQUENCE_ONLY.contains(key)
+                        ? "a generated sequence data set (text takes length)"
+                        : "a generated data set";
+          }
+        } else if (ConfigSchema.CSV_ONLY.contains(key) && !csv) {
+          expected = "type: csv";
+        } else if (ConfigSchema.SEQUENCE_ONLY.contains(key) && !sequence) {
+          expected = "a sequence data set (" + String.join(", ", ConfigSchema.SEQUENCE_TYPES) + ")";
+        } else if (csv && key.equals("examples")) {
+          expected = "a generated data set";
+        } else if (flatGeneratedOnly && (csv || sequence)) {
+          expected = "seed-regression or feature-selection";
+        }
+        if (expected != null) {
           throw error(
               "data." + key,
               "found '"
@@ -141,10 +165,15 @@ public final class ConfigLoader {
                   + "' with data type '"
                   + type
                   + "', expected it only with "
-                  + (csv ? "a generated data set" : "type: csv"));
+                  + expected);
         }
       }
-      DataConfig dataConfig = csv ? csvData(data) : generatedData(data, type);
+      DataConfig dataConfig =
+          csv
+              ? csvData(data)
+              : text
+                  ? textData(data)
+                  : sequence ? sequenceData(data, type) : generatedData(data, type);
       tree.put("data", dataTree(data, dataConfig, csv));
 
       Map<String, Object> training = map(tree, "training");
@@ -208,6 +237,143 @@ public final class ConfigLoader {
           origins);
     }
 
+    /** Whether the config itself (not a default) sets {@code key} of layer {@code i}. */
+    private boolean givenLayerKey(int i, String key) {
+      if (((Node.MapNode) root).entries().get("model") instanceof Node.MapNode model
+          && model.entries().get("layers") instanceof Node.ListNode layers
+          && i < layers.items().size()
+          && layers.items().get(i) instanceof Node.MapNode layer) {
+        return layer.entries().containsKey(key);
+      }
+      return true;
+    }
+
+    private DataConfig textData(Map<String, Object> data) throws IOException {
+      if (data.get("path") == null) {
+        throw error(
+            "data.path",
+            "missing, expected the text file (relative to the config file) for type text");
+      }
+      String given = (String) data.get("path");
+      Path base = file == null ? Path.of("") : file.toAbsolutePath().getParent();
+      Path path = base.resolve(given).toAbsolutePath().normalize();
+      List<String> characters = strings(data.get("classes"));
+      if (characters.isEmpty()) {
+        if (!Files.isRegularFile(path)) {
+          throw error("data.path", "found '" + given + "', but there is no file " + path);
+        }
+        characters = TextDataset.characters(Files.readString(path));
+        if (characters.size() < 2) {
+          throw error(
+              "data.path",
+              "found "
+                  + characters.size()
+                  + " distinct characters in "
+                  + path
+                  + ", expected at least 2");
+        }
+      } else {
+        for (int i = 0; i < characters.size(); i++) {
+          if (characters.get(i).codePointCount(0, characters.get(i).length()) != 1
+              || characters.indexOf(characters.get(i)) != i) {
+            throw error(
+                "data.classes[" + i + "]",
+                "found '" + characters.get(i) + "', expected one character not listed before");
+          }
+        }
+      }
+      int length = data.get("length") == null ? 32 : integer(data.get("length"));
+      int vocabulary = characters.size() + 1;
+      return new DataConfig(
+          "text",
+          0,
+          vocabulary,
+          vocabulary,
+          0,
+          path,
+          List.of(),
+          List.of(),
+          "classification",
+          characters,
+          ",",
+          false,
+          integer(data.get("shuffle_buffer")),
+          vocabulary,
+          length,
+          length);
+    }
+
+    private DataConfig sequenceData(Map<String, Object> data, String type) {
+      boolean recall = type.equals("marked-token-recall");
+      int vocabulary;
+      if (recall) {
+        vocabulary = data.get("vocabulary") == null ? 12 : integer(data.get("vocabulary"));
+      } else {
+        if (data.get("vocabulary") != null && integer(data.get("vocabulary")) != 11) {
+          throw error(
+              "data.vocabulary",
+              "found "
+                  + data.get("vocabulary")
+                  + ", expected 11 for digit-reversal (padding 0 and the digits 0-9 as tokens"
+                  + " 1-10) or leave it out");
+        }
+        vocabulary = 11;
+      }
+      Integer length = data.get("length") == null ? null : integer(data.get("length"));
+      if (length != null && (data.get("min_length") != null || data.get("max_length") != null)) {
+        throw error(
+            "data.length",
+            "found length with min_length or max_length, expected either length or"
+                + " min_length/max_length");
+      }
+      int max =
+          length != null
+              ? length
+              : data.get("max_length") == null ? 8 : integer(data.get("max_length"));
+      int min =
+          length != null
+              ? length
+              : data.get("min_length") == null ? max : integer(data.get("min_length"));
+      if (min > max) {
+        throw error(
+            "data.min_length",
+            "found min_length "
+                + min
+                + " > max_length "
+                + max
+                + ", expected min_length <= max_length");
+      }
+      List<String> classes = new ArrayList<>();
+      classes.add("<pad>");
+      if (recall) {
+        classes.add("<marker>");
+        for (int t = 2; t < vocabulary; t++) {
+          classes.add("t" + t);
+        }
+      } else {
+        for (int d = 0; d <= 9; d++) {
+          classes.add(String.valueOf(d));
+        }
+      }
+      return new DataConfig(
+          type,
+          integer(data.get("examples")),
+          vocabulary,
+          vocabulary,
+          0,
+          null,
+          List.of(),
+          List.of(),
+          "classification",
+          classes,
+          ",",
+          false,
+          integer(data.get("shuffle_buffer")),
+          vocabulary,
+          min,
+          max);
+    }
+
     private DataConfig generatedData(Map<String, Object> data, String type) {
       int inputs = integer(data.get("inputs"));
       int outputs;
@@ -240,7 +406,10 @@ public final class ConfigLoader {
           List.of(),
           ",",
           false,
-          integer(data.get("shuffle_buffer")));
+          integer(data.get("shuffle_buffer")),
+          0,
+          0,
+          0);
     }
 
     private DataConfig csvData(Map<String, Object> data) throws IOException {
@@ -327,7 +496,10 @@ public final class ConfigLoader {
           classes,
           String.valueOf(delimiter),
           (Boolean) data.get("normalize"),
-          integer(data.get("shuffle_buffer")));
+          integer(data.get("shuffle_buffer")),
+          0,
+          0,
+          0);
     }
 
     private void checkColumn(String name, List<String> header, String path, Path csv) {
@@ -356,6 +528,17 @@ public final class ConfigLoader {
         out.put("classes", d.classes().isEmpty() ? null : d.classes());
         out.put("delimiter", d.delimiter());
         out.put("normalize", d.normalize());
+      } else if (d.type().equals("text")) {
+        out.put("path", d.path().toString());
+        out.put("classes", d.classes());
+        out.put("length", (long) d.maxLength());
+      } else if (d.sequence()) {
+        out.put("examples", data.get("examples"));
+        if (d.type().equals("marked-token-recall")) {
+          out.put("vocabulary", (long) d.vocabulary());
+        }
+        out.put("min_length", (long) d.minLength());
+        out.put("max_length", (long) d.maxLength());
       } else {
         out.put("examples", data.get("examples"));
         out.put("inputs", data.get("inputs"));
@@ -430,6 +613,19 @@ public final class ConfigLoader {
           default -> {
             Map<String, Object> options = new LinkedHashMap<>(l);
             options.remove("type");
+            if (data.sequence() && i == layers.size() - 1) {
+              // the head's class count defaults to the data's (a text file's vocabulary)
+              String size =
+                  switch (type) {
+                    case "lm-head" -> "vocab_size";
+                    case "sequence-classification-head" -> "num_classes";
+                    default -> null;
+                  };
+              if (size != null && !givenLayerKey(i, size)) {
+                options.put(size, (long) data.outputs());
+                l.put(size, (long) data.outputs());
+              }
+            }
             LayerProvider p = plugins.layers().get(type);
             Options o = p.options().resolve("layer '" + type + "'", options);
             try {

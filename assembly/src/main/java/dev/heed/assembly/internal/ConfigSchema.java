@@ -20,7 +20,21 @@ public final class ConfigSchema {
 
   /** Built-in data set types ({@code csv} plus the generated ones). */
   public static final List<String> DATA_TYPES =
-      List.of("csv", "seed-regression", "feature-selection");
+      List.of(
+          "csv",
+          "seed-regression",
+          "feature-selection",
+          "marked-token-recall",
+          "digit-reversal",
+          "text");
+
+  /** Generated data sets of token sequences. */
+  public static final List<String> SEQUENCE_TYPES =
+      List.of("marked-token-recall", "digit-reversal");
+
+  /** Data keys that only apply to generated sequence data sets. */
+  public static final Set<String> SEQUENCE_ONLY =
+      Set.of("vocabulary", "length", "min_length", "max_length");
 
   /** Data keys that only apply to {@code type: csv}. */
   public static final Set<String> CSV_ONLY =
@@ -40,7 +54,9 @@ public final class ConfigSchema {
               "type",
               new Text(DATA_TYPES),
               "csv, or a generated data set: seed-regression (the seed's task), feature-selection"
-                  + " (only features 1, 4 and 7 of 10 matter)"),
+                  + " (only features 1, 4 and 7 of 10 matter), marked-token-recall (predict the"
+                  + " token after a marker), digit-reversal (reverse a digit sequence), or text"
+                  + " (character-level language modelling on a text file)"),
           Field.optional("examples", new Int(1, MAX), 1000, "generated: how many examples"),
           Field.optional("inputs", new Int(1, 100_000), 10, "generated: input features"),
           Field.optional(
@@ -48,7 +64,31 @@ public final class ConfigSchema {
           Field.optional(
               "noise", new Num(0, 1e6), 0.0, "generated: standard deviation of target noise"),
           Field.optional(
-              "path", new Text(List.of()), null, "csv: the file, relative to the config file"),
+              "vocabulary",
+              new Int(4, 100_000),
+              null,
+              "marked-token-recall: token ids including padding 0 and marker 1 (default 12)"),
+          Field.optional(
+              "length",
+              new Int(2, 10_000),
+              null,
+              "sequences: the length of every sequence (sets min_length and max_length); text: the"
+                  + " context window in characters (default 32)"),
+          Field.optional(
+              "min_length",
+              new Int(2, 10_000),
+              null,
+              "sequences: the shortest sequence (default: max_length)"),
+          Field.optional(
+              "max_length",
+              new Int(2, 10_000),
+              null,
+              "sequences: the longest sequence; shorter ones are padded with token 0 (default 8)"),
+          Field.optional(
+              "path",
+              new Text(List.of()),
+              null,
+              "csv or text: the file, relative to the config file"),
           Field.optional(
               "feature_columns",
               new ListOf(new Text(List.of()), 1),
@@ -69,8 +109,8 @@ public final class ConfigSchema {
               "classes",
               new ListOf(new Text(List.of()), 2),
               null,
-              "csv classification: the class names in output order (default: found in the file,"
-                  + " sorted)"),
+              "csv classification: the class names in output order; text: the vocabulary, one"
+                  + " character each (default: found in the file, sorted)"),
           Field.optional(
               "delimiter", new Text(List.of(",", ";", "\t", "|")), ",", "csv: separator"),
           Field.optional(

@@ -9,9 +9,9 @@ import dev.heed.assembly.api.TrainingPlan;
 import dev.heed.assembly.config.TrainingConfig;
 import dev.heed.assembly.data.Batch;
 import dev.heed.assembly.data.Batches;
+import dev.heed.assembly.data.SequenceLayout;
 import dev.heed.core.backend.Backend;
-import dev.heed.core.backend.DType;
-import dev.heed.core.nn.AttentionLayer;
+import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Loss;
@@ -23,7 +23,6 @@ import dev.heed.core.optim.Schedule;
 import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Tensor;
-import dev.heed.core.tensor.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -224,9 +223,9 @@ public final class Trainer {
   @SuppressWarnings("try")
   private double step(Batch b, int in, int out, ForwardContext ctx) {
     try (Scope s = Scope.open()) {
-      Tensor x = Tensors.of(backend, DType.FLOAT32, b.x(), b.rows(), in);
-      Tensor y = Tensors.of(backend, DType.FLOAT32, b.y(), b.rows(), out);
-      Tensor value = loss.compute(model.forward(x, ctx), y);
+      SequenceLayout layout = batches.dataset().sequence();
+      Feed.Inputs f = Feed.of(backend, b, in, out, layout);
+      Tensor value = loss.compute(Feed.forward(model, f, layout, ctx), f.y());
       optimizer.zeroGrad();
       value.backward();
       if (training.clipGradValue() != null) {
@@ -252,7 +251,8 @@ public final class Trainer {
             batches.validation(training.batchSize()),
             in,
             out,
-            batches.dataset().classification());
+            batches.dataset().classification(),
+            batches.dataset().sequence());
     if (e.examples() == 0) {
       return Double.NaN;
     }
@@ -268,8 +268,7 @@ public final class Trainer {
    */
   public record Evaluation(double loss, double metric, long examples) {}
 
-  /** Evaluates {@code model} on {@code stream} in inference mode. */
-  @SuppressWarnings("try")
+  /** Evaluates {@code model} on {@code stream} of feature rows in inference mode. */
   public static Evaluation evaluate(
       Layer model,
       Loss loss,
@@ -279,26 +278,53 @@ public final class Trainer {
       int out,
       boolean classification)
       throws IOException {
+    return evaluate(model, loss, backend, stream, in, out, classification, null);
+  }
+
+  /**
+   * Evaluates {@code model} on {@code stream} in inference mode. For per-position sequence targets
+   * the accuracy is over the positions that have a target (padding excluded).
+   *
+   * @param layout the sequence layout, or null for feature rows
+   */
+  @SuppressWarnings("try")
+  public static Evaluation evaluate(
+      Layer model,
+      Loss loss,
+      Backend backend,
+      Batches.Stream stream,
+      int in,
+      int out,
+      boolean classification,
+      SequenceLayout layout)
+      throws IOException {
     double lossSum = 0;
     double metricSum = 0;
+    long metricCount = 0;
     long n = 0;
     try (stream;
         GradMode off = GradMode.disable()) {
       for (Batch b = stream.next(); b != null; b = stream.next()) {
         try (Scope s = Scope.open()) {
-          Tensor x = Tensors.of(backend, DType.FLOAT32, b.x(), b.rows(), in);
-          Tensor y = Tensors.of(backend, DType.FLOAT32, b.y(), b.rows(), out);
-          Tensor pred = model.forward(x, ForwardContext.inference());
-          lossSum += loss.compute(pred, y).item() * b.rows();
+          Feed.Inputs f = Feed.of(backend, b, in, out, layout);
+          Tensor pred = Feed.forward(model, f, layout, ForwardContext.inference());
+          lossSum += loss.compute(pred, f.y()).item() * b.rows();
           float[] p = pred.toFloatArray();
-          metricSum += classification ? correct(p, b.y(), out) : absError(p, b.y()) / out;
+          if (layout != null && layout.perPosition()) {
+            int[] counted = correctWithTargets(p, b.y(), layout.vocabulary());
+            metricSum += counted[0];
+            metricCount += counted[1];
+          } else {
+            metricSum += classification ? correct(p, b.y(), out) : absError(p, b.y()) / out;
+            metricCount += b.rows();
+          }
           n += b.rows();
         }
       }
     }
     return n == 0
         ? new Evaluation(Double.NaN, Double.NaN, 0)
-        : new Evaluation(lossSum / n, metricSum / n, n);
+        : new Evaluation(lossSum / n, metricCount == 0 ? Double.NaN : metricSum / metricCount, n);
   }
 
   private static int correct(float[] p, float[] y, int classes) {
@@ -309,6 +335,23 @@ public final class Trainer {
       }
     }
     return c;
+  }
+
+  /** {correct, counted} over the rows whose target is not all zero. */
+  private static int[] correctWithTargets(float[] p, float[] y, int classes) {
+    int c = 0;
+    int counted = 0;
+    for (int r = 0; r < p.length / classes; r++) {
+      int t = argmax(y, r * classes, classes);
+      if (y[r * classes + t] <= 0) {
+        continue;
+      }
+      counted++;
+      if (argmax(p, r * classes, classes) == t) {
+        c++;
+      }
+    }
+    return new int[] {c, counted};
   }
 
   private static int argmax(float[] v, int from, int n) {
@@ -332,17 +375,17 @@ public final class Trainer {
   /** The attention weights of the first attention layer on a few validation examples. */
   @SuppressWarnings("try")
   private Optional<AttentionSample> attentionSample(int in) throws IOException {
+    // the attention layer closest to the output: for sequences, the one that picks what to read
     int index = -1;
     for (int i = 0; i < model.layers().size(); i++) {
-      if (model.layers().get(i) instanceof AttentionLayer) {
+      if (model.layers().get(i) instanceof AttentionWeightsSource) {
         index = i;
-        break;
       }
     }
     if (index < 0) {
       return Optional.empty();
     }
-    AttentionLayer layer = (AttentionLayer) model.layers().get(index);
+    AttentionWeightsSource layer = (AttentionWeightsSource) model.layers().get(index);
     Batch b;
     try (Batches.Stream s =
         batches.validationRows() > 0
@@ -355,14 +398,21 @@ public final class Trainer {
     }
     try (GradMode off = GradMode.disable();
         Scope s = Scope.open()) {
-      model.forward(
-          Tensors.of(backend, DType.FLOAT32, b.x(), b.rows(), in), ForwardContext.inference());
-      Tensor w = layer.lastWeights();
+      SequenceLayout layout = batches.dataset().sequence();
+      Feed.forward(
+          model,
+          Feed.of(backend, b, in, batches.dataset().outputs(), layout),
+          layout,
+          ForwardContext.inference());
+      Tensor w = layer.lastAttentionWeights();
       if (w == null) {
         return Optional.empty();
       }
+      if (w.rank() == 4) {
+        w = w.mean(1, false); // average over heads
+      }
       if (w.rank() == 3) {
-        w = w.mean(1, false);
+        w = w.mean(1, false); // the attention each key receives, averaged over the queries
       }
       if (w.rank() != 2) {
         return Optional.empty();
