@@ -117,15 +117,12 @@ class SeedNetworkLearningTest {
       double trainBefore = Training.evaluate(model, mse, trainX, trainY);
       double testBefore = Training.evaluate(model, mse, testX, testY);
       Seeds seeds = new Seeds(seed);
-      long start = System.nanoTime();
       for (int e = 0; e < epochs; e++) {
         Training.epoch(model, mse, sgd, batches, seeds);
       }
-      long millis = (System.nanoTime() - start) / 1_000_000;
       return new Result(
           hiddenLayers,
           epochs,
-          millis,
           trainBefore,
           Training.evaluate(model, mse, trainX, trainY),
           testBefore,
@@ -138,7 +135,6 @@ class SeedNetworkLearningTest {
   private record Result(
       int hiddenLayers,
       int epochs,
-      long millis,
       double trainBefore,
       double trainAfter,
       double testBefore,
@@ -147,11 +143,10 @@ class SeedNetworkLearningTest {
     void assertBelow(double trainRatio, double testRatio) {
       String report =
           String.format(
-              "%d hidden layer(s), %d epochs in %d ms: training MSE %.4f -> %.4f (%.1f%%),"
+              "%d hidden layer(s), %d epochs: training MSE %.4f -> %.4f (%.1f%%),"
                   + " held-out MSE %.4f -> %.4f (%.1f%%)",
               hiddenLayers,
               epochs,
-              millis,
               trainBefore,
               trainAfter,
               100 * trainAfter / trainBefore,
