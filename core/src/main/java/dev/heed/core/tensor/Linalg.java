@@ -1,5 +1,6 @@
 package dev.heed.core.tensor;
 
+import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 
 /** Matrix products. */
@@ -114,11 +115,57 @@ public final class Linalg {
     }
     int[] outDims = x.shape().with(-1, weight.dim(0)).dims();
     Tensor x2 = x.rank() == 2 ? x : Shapes.reshape(x, -1, x.dim(-1));
-    Tensor y = matmul(x2, weight, false, true);
-    if (bias != null) {
-      y = Elementwise.add(y, bias);
-    }
+    Tensor y = bias == null ? matmul(x2, weight, false, true) : affine(x2, weight, bias);
     return x.rank() == 2 ? y : Shapes.reshape(y, outDims);
+  }
+
+  /**
+   * {@code x·Wᵀ + b} for a matrix {@code x [m, in]} as one operation, as BLAS {@code gemm} with
+   * {@code beta = 1} does it: the output starts as the bias repeated on every row and the product
+   * is added to it, so no second pass over the output and no intermediate product are needed. One
+   * node on the tape, whose backward gives {@code gx = g·W}, {@code gW = gᵀ·x} and {@code gb = Σ
+   * rows of g}, each only when that input requires a gradient.
+   */
+  private static Tensor affine(Tensor x, Tensor weight, Tensor bias) {
+    Checks.sameDevice("linear", x, weight);
+    Checks.sameDevice("linear", x, bias);
+    Checks.floating("linear", x);
+    int m = x.dim(0);
+    int k = x.dim(1);
+    int n = weight.dim(0);
+    if (bias.rank() != 1 || bias.dim(0) != n) {
+      throw new IllegalArgumentException(
+          "linear: bias "
+              + bias.shape()
+              + " does not fit weight "
+              + weight.shape()
+              + " (expected bias ["
+              + n
+              + "])");
+    }
+    Tensor out = Tensor.allocate(x.backend(), Shape.of(m, n), x.dtype());
+    x.backend()
+        .copy(
+            bias.buffer(),
+            new Layout(new int[] {m, n}, new long[] {0, 1}, 0),
+            out.buffer(),
+            Layout.contiguous(m, n));
+    MatmulSpec spec =
+        new MatmulSpec(
+            1, m, n, k, false, true, 0, (long) m * k, 0, (long) n * k, 0, (long) m * n, 1.0, 1.0);
+    x.backend().matmul(spec, x.buffer(), weight.buffer(), out.buffer());
+    return Autograd.record(
+        out,
+        "linear",
+        g ->
+            new Tensor[] {
+              x.requiresGrad() ? matmul(g, weight, false, false) : null,
+              weight.requiresGrad() ? matmul(g, x, true, false) : null,
+              bias.requiresGrad() ? Shapes.sumTo(g, bias.shape()) : null
+            },
+        x,
+        weight,
+        bias);
   }
 
   private static Shape batchShape(Tensor t) {

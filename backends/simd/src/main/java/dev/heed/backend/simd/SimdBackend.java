@@ -218,6 +218,29 @@ public final class SimdBackend implements Backend {
     }
     StridedWalk w = StridedWalk.of(aLayout, bLayout, outLayout);
     if (ba.dtype() == DType.FLOAT32
+        && VecBinary.vectorised(op)
+        && w.stride(2) == 1
+        && (w.stride(0) & ~1) == 0
+        && (w.stride(1) & ~1) == 0) {
+      // rows of a broadcast (a bias added to every row, a column scaled by a scalar): vectors
+      float[] xa = ba.floats();
+      float[] xb = bb.floats();
+      float[] xo = bo.floats();
+      int n = w.length();
+      int sa = w.stride(0);
+      int sb = w.stride(1);
+      workers.parallelRange(
+          w.rows(),
+          Math.max(1, PARALLEL_GRAIN / Math.max(1, n)),
+          (from, to) -> {
+            StridedWalk r = from == 0 ? w : w.at(from);
+            for (long i = from; i < to; i++, r.next()) {
+              VecBinary.row(op, xa, r.base(0), sa, xb, r.base(1), sb, xo, r.base(2), n);
+            }
+          });
+      return;
+    }
+    if (ba.dtype() == DType.FLOAT32
         && workers.threads() > 1
         && w.rows() > 1
         && (long) w.length() * w.rows() >= PARALLEL_GRAIN) {

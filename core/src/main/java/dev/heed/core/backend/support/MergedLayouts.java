@@ -30,7 +30,7 @@ public record MergedLayouts(int[] extent, long[][] strides, long[] offsets) {
     int ops = views.length;
     int[] shape = views[0].shape();
     int[] extent = new int[Math.max(shape.length, 1)];
-    long[][] strides = new long[ops][Math.max(shape.length, 1)];
+    long[][] strides = table(ops, Math.max(shape.length, 1));
     long[] offsets = new long[ops];
     for (int op = 0; op < ops; op++) {
       offsets[op] = views[op].offset();
@@ -39,7 +39,7 @@ public record MergedLayouts(int[] extent, long[][] strides, long[] offsets) {
     for (int k = 0; k < shape.length; k++) {
       int d = shape[k];
       if (d == 0) {
-        return new MergedLayouts(new int[0], new long[ops][0], offsets);
+        return new MergedLayouts(new int[0], table(ops, 0), offsets);
       }
       if (d == 1) {
         continue;
@@ -70,6 +70,18 @@ public record MergedLayouts(int[] extent, long[][] strides, long[] offsets) {
       s[op] = Arrays.copyOf(strides[op], r);
     }
     return new MergedLayouts(Arrays.copyOf(extent, r), s, offsets);
+  }
+
+  /**
+   * {@code new long[rows][columns]}, written as a loop of one-dimensional allocations: the JIT
+   * compiles those inline, where a two-dimensional {@code new} calls into the VM on every use.
+   */
+  static long[][] table(int rows, int columns) {
+    long[][] t = new long[rows][];
+    for (int i = 0; i < rows; i++) {
+      t[i] = new long[columns];
+    }
+    return t;
   }
 
   /** Whether the views have no elements. */

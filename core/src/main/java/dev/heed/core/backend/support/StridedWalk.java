@@ -34,7 +34,7 @@ public final class StridedWalk {
       innerStride[op] = (int) strides[op][r - 1];
     }
     this.outerExtent = new int[r - 1];
-    this.outerStride = new long[ops][r - 1];
+    this.outerStride = MergedLayouts.table(ops, r - 1);
     long rowCount = 1;
     for (int d = 0; d < r - 1; d++) {
       outerExtent[d] = extent[d];
@@ -80,7 +80,7 @@ public final class StridedWalk {
     MergedLayouts m = MergedLayouts.of(views);
     if (m.isEmpty()) {
       int ops = views.length;
-      return new StridedWalk(new int[] {0}, new long[ops][1], new long[ops]);
+      return new StridedWalk(new int[] {0}, MergedLayouts.table(ops, 1), new long[ops]);
     }
     return new StridedWalk(m.extent(), m.strides(), m.offsets());
   }
