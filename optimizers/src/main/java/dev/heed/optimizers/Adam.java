@@ -1,5 +1,8 @@
 package dev.heed.optimizers;
 
+import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
 import dev.heed.core.plugin.Options;
@@ -38,28 +41,42 @@ final class Adam extends GroupedOptimizer {
     double eps = options.getDouble("eps");
     double weightDecay = options.getDouble("weight_decay");
     boolean amsgrad = options.getBoolean("amsgrad");
+    boolean maximize = options.getBoolean("maximize");
     long t = stepCount(name);
 
     Tensor p = parameter.value();
-    Tensor g = Ops.gradient(parameter, options.getBoolean("maximize"));
-    if (decoupled) {
-      Ops.scaleInPlace(p, 1 - lr * weightDecay);
-    } else {
-      g = Ops.l2(g, p, weightDecay);
-    }
     Tensor m = slot(name, "exp_avg", () -> Tensors.zerosLike(p));
     Tensor v = slot(name, "exp_avg_sq", () -> Tensors.zerosLike(p));
-    Ops.blend(m, betas[0], g, 1 - betas[0]);
-    Ops.blend(v, betas[1], Elementwise.square(g), 1 - betas[1]);
+    Tensor max = amsgrad ? slot(name, "max_exp_avg_sq", () -> Tensors.zerosLike(p)) : null;
     double bias1 = 1 - Math.pow(betas[0], t);
     double bias2 = 1 - Math.pow(betas[1], t);
-    Tensor second = v;
-    if (amsgrad) {
-      Tensor max = slot(name, "max_exp_avg_sq", () -> Tensors.zerosLike(p));
-      Elementwise.assign(max, Elementwise.maximum(max, v));
-      second = max;
+
+    // the whole update as one elementwise chain (one pass over p, g, m, v when the backend fuses
+    // it), step for step the operations of the formula above
+    ElementwiseProgram.Builder b = ElementwiseProgram.builder(amsgrad ? 5 : 4);
+    int rp = 0;
+    int rg = maximize ? b.unary(UnaryOp.NEG, 1) : 1;
+    if (decoupled) {
+      rp = Ops.scale(b, rp, 1 - lr * weightDecay);
+    } else if (weightDecay != 0) {
+      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, weightDecay));
     }
-    Tensor denom = Elementwise.affine(Elementwise.sqrt(second), 1 / Math.sqrt(bias2), eps);
-    Ops.addScaled(p, Elementwise.div(m, denom), -lr / bias1);
+    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, betas[0]), Ops.scale(b, rg, 1 - betas[0]));
+    int rv =
+        b.binary(
+            BinaryOp.ADD,
+            Ops.scale(b, 3, betas[1]),
+            Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), 1 - betas[1]));
+    int second = amsgrad ? b.binary(BinaryOp.MAX, 4, rv) : rv;
+    int denom = b.affine(b.unary(UnaryOp.SQRT, second), 1 / Math.sqrt(bias2), eps);
+    int step = Ops.scale(b, b.binary(BinaryOp.DIV, rm, denom), -lr / bias1);
+    b.output(b.binary(BinaryOp.ADD, rp, step)).output(rm).output(rv);
+    Tensor g = parameter.grad();
+    if (amsgrad) {
+      b.output(second);
+      Elementwise.fusedInto(b.build(), new Tensor[] {p, g, m, v, max}, p, m, v, max);
+    } else {
+      Elementwise.fusedInto(b.build(), new Tensor[] {p, g, m, v}, p, m, v);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.heed.optimizers;
 
+import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.tensor.Elementwise;
@@ -43,5 +44,10 @@ final class Ops {
   /** {@code g + weightDecay·p} (L2 penalty folded into the gradient), or {@code g} when 0. */
   static Tensor l2(Tensor g, Tensor p, double weightDecay) {
     return weightDecay == 0 ? g : Elementwise.add(g, scale(p, weightDecay));
+  }
+
+  /** In a chain: {@code a·r}, or {@code r} itself when {@code a} is 1 (as {@link #scale}). */
+  static int scale(ElementwiseProgram.Builder b, int r, double a) {
+    return a == 1 ? r : b.affine(r, a, 0);
   }
 }

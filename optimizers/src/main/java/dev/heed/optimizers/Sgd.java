@@ -1,5 +1,7 @@
 package dev.heed.optimizers;
 
+import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
@@ -38,6 +40,17 @@ final class Sgd extends GroupedOptimizer {
     boolean maximize = options.getBoolean("maximize");
 
     Tensor p = parameter.value();
+    if (momentum == 0) {
+      // p - lr·(±g + weight_decay·p) as one elementwise chain
+      ElementwiseProgram.Builder b = ElementwiseProgram.builder(2);
+      int rd = maximize ? b.unary(UnaryOp.NEG, 1) : 1;
+      if (weightDecay != 0) {
+        rd = b.binary(BinaryOp.ADD, rd, b.affine(0, weightDecay, 0));
+      }
+      b.output(b.binary(BinaryOp.ADD, 0, b.affine(rd, -learningRate, 0)));
+      Elementwise.fusedInto(b.build(), new Tensor[] {p, parameter.grad()}, p);
+      return;
+    }
     Tensor d = maximize ? Elementwise.neg(parameter.grad()) : parameter.grad();
     if (weightDecay != 0) {
       d = Elementwise.add(d, Elementwise.affine(p, weightDecay, 0));

@@ -1,7 +1,11 @@
 package dev.heed.core.tensor;
 
 import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.UnaryOp;
+import java.util.Optional;
 
 /**
  * Elementwise operations: functions of one tensor, arithmetic between tensors with NumPy
@@ -10,6 +14,23 @@ import dev.heed.core.backend.UnaryOp;
  */
 public final class Elementwise {
   private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+  /** {@code g·(1 - y²)} from {@code (g, y)}: the derivative of tanh through its output. */
+  private static final ElementwiseProgram TANH_GRAD;
+
+  /** {@code g·(y·(1 - y))} from {@code (g, y)}: the derivative of the logistic function. */
+  private static final ElementwiseProgram SIGMOID_GRAD;
+
+  static {
+    ElementwiseProgram.Builder t = ElementwiseProgram.builder(2);
+    int y2 = t.unary(UnaryOp.SQUARE, 1);
+    t.output(t.binary(BinaryOp.MUL, 0, t.affine(y2, -1, 1)));
+    TANH_GRAD = t.build();
+    ElementwiseProgram.Builder s = ElementwiseProgram.builder(2);
+    int oneMinus = s.affine(1, -1, 1);
+    s.output(s.binary(BinaryOp.MUL, 0, s.binary(BinaryOp.MUL, 1, oneMinus)));
+    SIGMOID_GRAD = s.build();
+  }
 
   private Elementwise() {}
 
@@ -97,14 +118,13 @@ public final class Elementwise {
   /** hyperbolic tangent */
   public static Tensor tanh(Tensor x) {
     Tensor out = unaryRaw(UnaryOp.TANH, 0, 0, x);
-    return Autograd.record(out, "tanh", g -> new Tensor[] {mul(g, affine(square(out), -1, 1))}, x);
+    return Autograd.record(out, "tanh", g -> new Tensor[] {fused(TANH_GRAD, g, out)[0]}, x);
   }
 
   /** logistic sigmoid */
   public static Tensor sigmoid(Tensor x) {
     Tensor out = unaryRaw(UnaryOp.SIGMOID, 0, 0, x);
-    return Autograd.record(
-        out, "sigmoid", g -> new Tensor[] {mul(g, mul(out, affine(out, -1, 1)))}, x);
+    return Autograd.record(out, "sigmoid", g -> new Tensor[] {fused(SIGMOID_GRAD, g, out)[0]}, x);
   }
 
   /** {@code max(x, 0)}; the derivative at 0 is 0, as in PyTorch. */
@@ -417,6 +437,128 @@ public final class Elementwise {
   public static void fill(Tensor target, double value) {
     checkInPlace("fill", target);
     target.backend().fill(target.buffer(), 0, target.size(), value);
+  }
+
+  // ------------------------------------------------------------------ fused chains
+
+  /**
+   * Runs {@code program} over {@code inputs}, which share one shape, backend and floating-point
+   * type, and returns its outputs as new tensors of that shape: in one pass when the backend offers
+   * {@link FusedElementwise}, else step by step. Not recorded on the tape, so for backward formulas
+   * and optimizer updates (which run with {@link GradMode} off) and for tensors that need no
+   * gradient.
+   *
+   * @throws IllegalStateException when gradients are recorded and an input requires one
+   */
+  public static Tensor[] fused(ElementwiseProgram program, Tensor... inputs) {
+    checkFused(program, inputs);
+    Tensor first = inputs[0];
+    Tensor[] out = new Tensor[program.outputCount()];
+    Optional<FusedElementwise> fused = first.backend().capability(FusedElementwise.class);
+    if (fused.isPresent() && fused.get().supports(first.dtype())) {
+      Buffer[] outBuffers = new Buffer[out.length];
+      for (int j = 0; j < out.length; j++) {
+        out[j] = Tensor.allocate(first.backend(), first.shape(), first.dtype());
+        outBuffers[j] = out[j].buffer();
+      }
+      fused.get().run(program, buffers(inputs), outBuffers, first.size());
+      return out;
+    }
+    Tensor[] r = stepByStep(program, inputs);
+    for (int j = 0; j < out.length; j++) {
+      Tensor t = r[program.output(j)];
+      out[j] = isInput(t, inputs) ? Shapes.copy(t) : t;
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code program} over {@code inputs} and writes its outputs into {@code targets}, in place
+   * (a target may be one of the inputs: an optimizer's parameter and moments). The same rules as
+   * {@link #fused(ElementwiseProgram, Tensor...)}; targets must have the inputs' shape and must not
+   * require a gradient while gradients are recorded.
+   */
+  public static void fusedInto(ElementwiseProgram program, Tensor[] inputs, Tensor... targets) {
+    checkFused(program, inputs);
+    Tensor first = inputs[0];
+    if (targets.length != program.outputCount()) {
+      throw new IllegalArgumentException(
+          "fused: " + targets.length + " targets for " + program.outputCount() + " outputs");
+    }
+    for (Tensor t : targets) {
+      checkInPlace("fused", t);
+      Checks.sameDevice("fused", first, t);
+      if (!t.shape().equals(first.shape())) {
+        throw new IllegalArgumentException(
+            "fused: target " + t.shape() + " differs from the inputs' shape " + first.shape());
+      }
+    }
+    Optional<FusedElementwise> fused = first.backend().capability(FusedElementwise.class);
+    if (fused.isPresent() && fused.get().supports(first.dtype())) {
+      fused.get().run(program, buffers(inputs), buffers(targets), first.size());
+      return;
+    }
+    Tensor[] r = stepByStep(program, inputs);
+    Tensor[] results = new Tensor[targets.length];
+    for (int j = 0; j < targets.length; j++) {
+      Tensor t = r[program.output(j)];
+      results[j] = isInput(t, inputs) ? Shapes.copy(t) : t;
+    }
+    for (int j = 0; j < targets.length; j++) {
+      assign(targets[j], results[j]);
+    }
+  }
+
+  private static void checkFused(ElementwiseProgram program, Tensor[] inputs) {
+    if (inputs.length != program.inputs()) {
+      throw new IllegalArgumentException(
+          "fused: " + inputs.length + " inputs for a program of " + program.inputs());
+    }
+    Tensor first = inputs[0];
+    Checks.floating("fused", first);
+    for (Tensor t : inputs) {
+      Checks.sameDevice("fused", first, t);
+      if (!t.shape().equals(first.shape())) {
+        throw new IllegalArgumentException(
+            "fused: inputs of different shapes " + first.shape() + " and " + t.shape());
+      }
+      if (GradMode.isEnabled() && t.requiresGrad()) {
+        throw new IllegalStateException(
+            "fused: the chain is not recorded on the tape, but an input requires a gradient;"
+                + " run it with gradients off (try (var g = GradMode.disable()) { ... })");
+      }
+    }
+  }
+
+  private static Buffer[] buffers(Tensor[] tensors) {
+    Buffer[] b = new Buffer[tensors.length];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = tensors[i].buffer();
+    }
+    return b;
+  }
+
+  private static boolean isInput(Tensor t, Tensor[] inputs) {
+    for (Tensor in : inputs) {
+      if (in == t) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The composite: every step as its own kernel, one tensor per register. */
+  private static Tensor[] stepByStep(ElementwiseProgram program, Tensor[] inputs) {
+    Tensor[] r = new Tensor[program.registers()];
+    System.arraycopy(inputs, 0, r, 0, inputs.length);
+    for (int i = 0; i < program.stepCount(); i++) {
+      ElementwiseProgram.Step s = program.step(i);
+      r[inputs.length + i] =
+          s.unary() != null
+              ? unaryRaw(s.unary(), s.a(), s.b(), r[s.x()])
+              : binaryRaw("fused " + s.binary(), s.binary(), r[s.x()], r[s.y()]);
+    }
+    return r;
   }
 
   private static void checkInPlace(String op, Tensor target) {

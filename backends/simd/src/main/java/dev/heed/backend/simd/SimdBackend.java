@@ -8,6 +8,7 @@ import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
@@ -37,13 +38,13 @@ import java.util.Optional;
  * testkit's {@code BackendContract} tolerances. FLOAT32 matmul is blocked with packed panels
  * ({@link Gemm}); FLOAT32 unary, binary (contiguous, and broadcasting rows), row softmax, sums and
  * copies are vectorised and/or split over the threads ({@link VecUnary}, {@link VecBinary}, {@link
- * VecSoftmax}, {@link VecReduce}, {@link CopyKernel}); fused layer norm and fused scaled
- * dot-product attention, forward and backward, are offered as the {@link FusedLayerNorm} and {@link
- * FusedAttention} capabilities. FLOAT64 (for gradient checking), max/min/arg reductions,
- * gather/scatter and random run the reference algorithms on the calling thread: core's {@code
- * Reference*} kernels, the very ones {@code cpu} runs. A buffer holds at most {@link
- * Integer#MAX_VALUE} elements. Kernels run synchronously; the backend may be shared by threads, and
- * closing it stops its worker threads.
+ * VecSoftmax}, {@link VecReduce}, {@link CopyKernel}); fused layer norm, fused scaled dot-product
+ * attention (forward and backward) and fused elementwise chains are offered as the {@link
+ * FusedLayerNorm}, {@link FusedAttention} and {@link FusedElementwise} capabilities. FLOAT64 (for
+ * gradient checking), max/min/arg reductions, gather/scatter and random run the reference
+ * algorithms on the calling thread: core's {@code Reference*} kernels, the very ones {@code cpu}
+ * runs. A buffer holds at most {@link Integer#MAX_VALUE} elements. Kernels run synchronously; the
+ * backend may be shared by threads, and closing it stops its worker threads.
  */
 public final class SimdBackend implements Backend {
   /** The provider name. */
@@ -55,12 +56,14 @@ public final class SimdBackend implements Backend {
   private final Workers workers;
   private final SimdLayerNorm layerNorm;
   private final SimdAttention attention;
+  private final SimdElementwise elementwise;
 
   /** Opens the backend with a pool of {@code threads} threads (the caller included). */
   SimdBackend(int threads) {
     this.workers = new Workers(threads);
     this.layerNorm = new SimdLayerNorm(this);
     this.attention = new SimdAttention(this);
+    this.elementwise = new SimdElementwise(this);
   }
 
   /** The thread pool. */
@@ -400,6 +403,9 @@ public final class SimdBackend implements Backend {
     }
     if (type == FusedAttention.class) {
       return Optional.of(type.cast(attention));
+    }
+    if (type == FusedElementwise.class) {
+      return Optional.of(type.cast(elementwise));
     }
     return Optional.empty();
   }
