@@ -223,8 +223,23 @@ final class Gemm {
             dst[d + r] = 0f;
           }
         }
+      } else if (mr == MR) {
+        // op(A)[i][p] = a[ao + i*k + p]: six row streams, written in order
+        int s0 = ao + (ic + ir) * k + pc;
+        int s1 = s0 + k;
+        int s2 = s1 + k;
+        int s3 = s2 + k;
+        int s4 = s3 + k;
+        int s5 = s4 + k;
+        for (int p = 0, d = base; p < kc; p++, d += MR) {
+          dst[d] = a[s0 + p];
+          dst[d + 1] = a[s1 + p];
+          dst[d + 2] = a[s2 + p];
+          dst[d + 3] = a[s3 + p];
+          dst[d + 4] = a[s4 + p];
+          dst[d + 5] = a[s5 + p];
+        }
       } else {
-        // op(A)[i][p] = a[ao + i*k + p]
         for (int r = 0; r < MR; r++) {
           if (r < mr) {
             int src = ao + (ic + ir + r) * k + pc;
