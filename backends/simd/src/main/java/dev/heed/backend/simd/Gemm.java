@@ -2,6 +2,7 @@ package dev.heed.backend.simd;
 
 import dev.heed.core.backend.MatmulSpec;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,6 +29,11 @@ final class Gemm {
 
   /** Rows of the register tile. */
   static final int MR = 6;
+
+  /** The species and lane mask that move one packed step of A ({@link #MR} floats). */
+  private static final VectorSpecies<Float> A6 = FloatVector.SPECIES_256;
+
+  private static final VectorMask<Float> A6_MASK = VectorMask.fromLong(A6, (1L << MR) - 1);
 
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
@@ -80,8 +86,9 @@ final class Gemm {
     int threads = fmas < PARALLEL_MIN_FMAS ? 1 : workers.threads();
     // with fewer matrices than threads, split each matrix by columns (each thread packs its own
     // part of B and reads all of A; splitting rows instead, so that each thread packs all of B,
-    // was measured 10-40 % slower at 1024²), or by rows when C is too narrow to split
-    boolean byRows = n < 2 * NR && m >= 2 * MR;
+    // was measured 10-40 % slower at 1024²), or by rows when C is too narrow to split or A is much
+    // larger than B (a weight gradient gᵀ·x, where every thread would pack all of a long A)
+    boolean byRows = (n < 2 * NR || m > 2 * n) && m >= 2 * MR;
     int units = byRows ? (m + MR - 1) / MR : (n + NR - 1) / NR;
     int unit = byRows ? MR : NR;
     int splits = 1;
@@ -211,8 +218,12 @@ final class Gemm {
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
       int base = ir * kc;
-      if (s.transA()) {
-        // op(A)[i][p] = a[ao + p*m + i]: MR consecutive values per p
+      if (s.transA() && mr == MR) {
+        // op(A)[i][p] = a[ao + p*m + i]: MR consecutive values per p, moved as one masked vector
+        for (int p = 0, d = base, src = ao + pc * m + ic + ir; p < kc; p++, d += MR, src += m) {
+          FloatVector.fromArray(A6, a, src, A6_MASK).intoArray(dst, d, A6_MASK);
+        }
+      } else if (s.transA()) {
         for (int p = 0; p < kc; p++) {
           int src = ao + (pc + p) * m + ic + ir;
           int d = base + p * MR;
