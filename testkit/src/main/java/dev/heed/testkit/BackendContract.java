@@ -12,6 +12,8 @@ import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -690,6 +692,58 @@ public abstract class BackendContract {
       assertClose(what + " vs the reference backend", t, Arrays.copyOf(actual, count), refValues);
     } finally {
       r.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ fused elementwise chains
+
+  /**
+   * Chains for {@link FusedElementwise}, when the backend offers it for the type: an activation
+   * derivative, an optimizer update writing its outputs over its inputs, and a chain through the
+   * unary and binary operations; over lengths around a chunk and a parallel split. Every output
+   * agrees with {@link ElementwiseProgram#evaluate} element by element, and nothing past {@code
+   * count} is written.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.heed.testkit.BackendCases#floatTypes")
+  public void fusedElementwise(DType t) {
+    assumeSupported(t);
+    var fused = device.capability(FusedElementwise.class);
+    assumeTrue(
+        fused.isPresent() && fused.get().supports(t), on() + "offers no fused chains for " + t);
+    for (ElementwiseProgram program : FusedChains.programs()) {
+      for (int n : new int[] {0, 1, 17, 255, 256, 300, 70_001}) {
+        double[][] in = FusedChains.inputs(program, 977L * n + program.stepCount(), n + SLACK, t);
+        double[][] want = FusedChains.expected(program, in, n, t, SENTINEL);
+        Buffer[] inputs = new Buffer[in.length];
+        for (int i = 0; i < in.length; i++) {
+          inputs[i] = upload(t, in[i]);
+        }
+        Buffer[] outputs = new Buffer[program.outputCount()];
+        for (int j = 0; j < outputs.length; j++) {
+          outputs[j] = upload(t, filled(n + SLACK, SENTINEL));
+        }
+        fused.get().run(program, inputs, outputs, n);
+        for (int j = 0; j < outputs.length; j++) {
+          assertClose(
+              program + " output " + j + " of " + n + " elements",
+              t,
+              download(outputs[j]),
+              want[j]);
+        }
+        // in place: output j written over input j (an optimizer's parameter and moments)
+        Buffer[] inPlace = Arrays.copyOf(inputs, outputs.length);
+        fused.get().run(program, inputs, inPlace, n);
+        for (int j = 0; j < outputs.length; j++) {
+          double[] expected = Arrays.copyOf(want[j], n + SLACK);
+          System.arraycopy(in[j], n, expected, n, SLACK);
+          assertClose(
+              program + " output " + j + " in place of " + n + " elements",
+              t,
+              download(inPlace[j]),
+              expected);
+        }
+      }
     }
   }
 
