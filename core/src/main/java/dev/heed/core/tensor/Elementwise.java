@@ -21,7 +21,13 @@ public final class Elementwise {
   /** {@code g·(y·(1 - y))} from {@code (g, y)}: the derivative of the logistic function. */
   private static final ElementwiseProgram SIGMOID_GRAD;
 
+  /** {@code g·step(x > 0)} from {@code (g, x)}: the derivative of ReLU (0 at 0). */
+  private static final ElementwiseProgram RELU_GRAD;
+
   static {
+    ElementwiseProgram.Builder r = ElementwiseProgram.builder(2);
+    r.output(r.binary(BinaryOp.MUL, 0, r.unary(UnaryOp.STEP, 0, 0, 1)));
+    RELU_GRAD = r.build();
     ElementwiseProgram.Builder t = ElementwiseProgram.builder(2);
     int y2 = t.unary(UnaryOp.SQUARE, 1);
     t.output(t.binary(BinaryOp.MUL, 0, t.affine(y2, -1, 1)));
@@ -130,7 +136,7 @@ public final class Elementwise {
   /** {@code max(x, 0)}; the derivative at 0 is 0, as in PyTorch. */
   public static Tensor relu(Tensor x) {
     return Autograd.record(
-        unaryRaw(UnaryOp.RELU, 0, 0, x), "relu", g -> new Tensor[] {mul(g, step(x, 0.0))}, x);
+        unaryRaw(UnaryOp.RELU, 0, 0, x), "relu", g -> new Tensor[] {fused(RELU_GRAD, g, x)[0]}, x);
   }
 
   /** Gauss error function. */
