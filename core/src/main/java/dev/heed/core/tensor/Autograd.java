@@ -2,15 +2,18 @@ package dev.heed.core.tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Reverse-mode differentiation over the tape recorded by the operations. */
 final class Autograd {
+  /** Numbers the graph walks, so a tensor marks itself visited without a set. */
+  private static final AtomicLong WALKS = new AtomicLong();
+
+  private static final Comparator<Tensor> LATEST_FIRST =
+      Comparator.comparingLong((Tensor t) -> t.node.sequence()).reversed();
+
   private Autograd() {}
 
   /**
@@ -48,15 +51,18 @@ final class Autograd {
               + root.shape());
     }
     List<Tensor> order = topologicalOrder(root);
-    Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-    grads.put(root, gradRoot);
+    // gradients waiting for their tensor's turn live in the tensors themselves (no identity map:
+    // hashing fresh objects by identity is a measurable part of a small network's step)
+    root.pendingGrad = gradRoot;
     try (GradMode off = GradMode.disable()) {
       if (root.node == null) {
+        root.pendingGrad = null;
         accumulateLeaf(root, gradRoot);
         return;
       }
       for (Tensor t : order) {
-        Tensor g = grads.remove(t);
+        Tensor g = t.pendingGrad;
+        t.pendingGrad = null;
         if (g == null) {
           continue;
         }
@@ -81,11 +87,16 @@ final class Autograd {
           if (in.node == null) {
             accumulateLeaf(in, gi);
           } else {
-            Tensor prev = grads.get(in);
-            grads.put(in, prev == null ? gi : Elementwise.add(prev, gi));
+            Tensor prev = in.pendingGrad;
+            in.pendingGrad = prev == null ? gi : Elementwise.add(prev, gi);
           }
         }
       }
+    } finally {
+      for (Tensor t : order) {
+        t.pendingGrad = null;
+      }
+      root.pendingGrad = null;
     }
   }
 
@@ -101,14 +112,15 @@ final class Autograd {
   /** Tensors with a tape entry reachable from {@code root}, latest operation first. */
   private static List<Tensor> topologicalOrder(Tensor root) {
     List<Tensor> found = new ArrayList<>();
-    Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+    long walk = WALKS.incrementAndGet();
     ArrayDeque<Tensor> stack = new ArrayDeque<>();
     stack.push(root);
     while (!stack.isEmpty()) {
       Tensor t = stack.pop();
-      if (t.node == null || !visited.add(t)) {
+      if (t.node == null || t.visitedInWalk == walk) {
         continue;
       }
+      t.visitedInWalk = walk;
       found.add(t);
       for (Tensor in : t.node.inputs()) {
         if (in != null && in.node != null) {
@@ -116,7 +128,7 @@ final class Autograd {
         }
       }
     }
-    found.sort(Comparator.comparingLong((Tensor t) -> t.node.sequence()).reversed());
+    found.sort(LATEST_FIRST);
     return found;
   }
 }

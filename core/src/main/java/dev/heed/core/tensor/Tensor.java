@@ -31,6 +31,12 @@ public final class Tensor implements AutoCloseable {
   Node node;
   Scope scope;
 
+  /** During {@code backward}: the gradient gathered so far for this tensor, or null. */
+  Tensor pendingGrad;
+
+  /** The last graph walk that visited this tensor (see {@code Autograd}). */
+  long visitedInWalk;
+
   Tensor(Backend backend, Shape shape, DType dtype, Storage storage) {
     this.backend = backend;
     this.shape = shape;

@@ -156,7 +156,7 @@ public final class CpuBackend implements Backend {
       Buffer out,
       Layout outLayout) {
     Objects.requireNonNull(op, "binary: op");
-    String k = "binary " + op;
+    String k = KernelChecks.kernelName(op);
     CpuBuffer ba = Checks.buffer(this, k, "a", a);
     CpuBuffer bb = Checks.buffer(this, k, "b", b);
     CpuBuffer bo = Checks.buffer(this, k, "out", out);
@@ -200,7 +200,7 @@ public final class CpuBackend implements Backend {
   @Override
   public void reduce(ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out) {
     Objects.requireNonNull(op, "reduce: op");
-    String k = "reduce " + op;
+    String k = KernelChecks.kernelName(op);
     CpuBuffer bx = Checks.buffer(this, k, "x", x);
     CpuBuffer bo = Checks.buffer(this, k, "out", out);
     long no = KernelChecks.reduceArgs(k, op, bx, outer, axis, inner, bo);

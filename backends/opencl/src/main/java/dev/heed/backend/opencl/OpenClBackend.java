@@ -457,7 +457,7 @@ public final class OpenClBackend implements Backend {
       Buffer out,
       Layout outLayout) {
     Objects.requireNonNull(op, "binary: op");
-    String k = "binary " + op;
+    String k = KernelChecks.kernelName(op);
     ClBuffer ba = Checks.buffer(this, k, "a", a);
     ClBuffer bb = Checks.buffer(this, k, "b", b);
     ClBuffer bo = Checks.buffer(this, k, "out", out);
@@ -525,7 +525,7 @@ public final class OpenClBackend implements Backend {
   @Override
   public void reduce(ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out) {
     Objects.requireNonNull(op, "reduce: op");
-    String k = "reduce " + op;
+    String k = KernelChecks.kernelName(op);
     ClBuffer bx = Checks.buffer(this, k, "x", x);
     ClBuffer bo = Checks.buffer(this, k, "out", out);
     long no = KernelChecks.reduceArgs(k, op, bx, outer, axis, inner, bo);

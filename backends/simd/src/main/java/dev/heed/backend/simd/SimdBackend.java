@@ -195,7 +195,7 @@ public final class SimdBackend implements Backend {
       Buffer out,
       Layout outLayout) {
     Objects.requireNonNull(op, "binary: op");
-    String k = "binary " + op;
+    String k = KernelChecks.kernelName(op);
     SimdBuffer ba = Checks.buffer(this, k, "a", a);
     SimdBuffer bb = Checks.buffer(this, k, "b", b);
     SimdBuffer bo = Checks.buffer(this, k, "out", out);
@@ -290,7 +290,7 @@ public final class SimdBackend implements Backend {
   @Override
   public void reduce(ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out) {
     Objects.requireNonNull(op, "reduce: op");
-    String k = "reduce " + op;
+    String k = KernelChecks.kernelName(op);
     SimdBuffer bx = Checks.buffer(this, k, "x", x);
     SimdBuffer bo = Checks.buffer(this, k, "out", out);
     long no = KernelChecks.reduceArgs(k, op, bx, outer, axis, inner, bo);

@@ -24,6 +24,8 @@ final class SimdElementwise implements FusedElementwise {
   /** Elements below which a program runs on the calling thread. */
   private static final int PARALLEL_GRAIN = 1 << 15;
 
+  private static final String KERNEL = "fused elementwise";
+
   private static final ThreadLocal<float[][]> REGISTERS = ThreadLocal.withInitial(() -> null);
 
   private final SimdBackend backend;
@@ -70,9 +72,19 @@ final class SimdElementwise implements FusedElementwise {
   private float[][] arrays(String role, Buffer[] buffers, long count) {
     float[][] a = new float[buffers.length][];
     for (int i = 0; i < buffers.length; i++) {
-      SimdBuffer b = Checks.buffer(backend, "fused elementwise", role + " " + i, buffers[i]);
-      KernelChecks.dtype("fused elementwise", role + " " + i, b, DType.FLOAT32);
-      KernelChecks.range("fused elementwise", role + " " + i, b, 0, count);
+      Buffer given = buffers[i];
+      // the role's name is built only for a message (this runs for every update of every tensor)
+      if (!(given instanceof SimdBuffer b)
+          || b.owner() != backend
+          || b.isReleased()
+          || b.dtype() != DType.FLOAT32
+          || b.size() < count) {
+        String r = role + " " + i;
+        SimdBuffer checked = Checks.buffer(backend, KERNEL, r, given);
+        KernelChecks.dtype(KERNEL, r, checked, DType.FLOAT32);
+        KernelChecks.range(KERNEL, r, checked, 0, count);
+        throw new IllegalStateException(KERNEL + ": " + r + " rejected without a reason");
+      }
       a[i] = b.floats();
     }
     return a;

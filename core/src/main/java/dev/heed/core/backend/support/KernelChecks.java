@@ -1,5 +1,6 @@
 package dev.heed.core.backend.support;
 
+import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Layout;
@@ -20,6 +21,35 @@ import java.util.function.Predicate;
  * for an operand with no elements.
  */
 public final class KernelChecks {
+  private static final String[] UNARY_NAMES = names("unary ", UnaryOp.values());
+  private static final String[] BINARY_NAMES = names("binary ", BinaryOp.values());
+  private static final String[] REDUCE_NAMES = names("reduce ", ReduceOp.values());
+
+  private static String[] names(String prefix, Enum<?>[] ops) {
+    String[] n = new String[ops.length];
+    for (int i = 0; i < n.length; i++) {
+      n[i] = prefix + ops[i];
+    }
+    return n;
+  }
+
+  /**
+   * {@code "unary " + op}, the kernel name the messages use, without building a string per call.
+   */
+  public static String kernelName(UnaryOp op) {
+    return UNARY_NAMES[op.ordinal()];
+  }
+
+  /** {@code "binary " + op}, without building a string per call. */
+  public static String kernelName(BinaryOp op) {
+    return BINARY_NAMES[op.ordinal()];
+  }
+
+  /** {@code "reduce " + op}, without building a string per call. */
+  public static String kernelName(ReduceOp op) {
+    return REDUCE_NAMES[op.ordinal()];
+  }
+
   private KernelChecks() {}
 
   /**
@@ -432,10 +462,11 @@ public final class KernelChecks {
    * its dtype, and {@code count} elements inside both.
    */
   public static void unaryArgs(UnaryOp op, Buffer x, Buffer y, long count) {
-    floating("unary " + op, "x", x);
-    sameType("unary " + op, "x", x, "y", y);
-    range("unary " + op, "x", x, 0, count);
-    range("unary " + op, "y", y, 0, count);
+    String k = kernelName(op);
+    floating(k, "x", x);
+    sameType(k, "x", x, "y", y);
+    range(k, "x", x, 0, count);
+    range(k, "y", y, 0, count);
   }
 
   /**
