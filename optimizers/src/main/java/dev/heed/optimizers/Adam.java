@@ -52,31 +52,60 @@ final class Adam extends GroupedOptimizer {
     double bias2 = 1 - Math.pow(betas[1], t);
 
     // the whole update as one elementwise chain (one pass over p, g, m, v when the backend fuses
-    // it), step for step the operations of the formula above
-    ElementwiseProgram.Builder b = ElementwiseProgram.builder(amsgrad ? 5 : 4);
-    int rp = 0;
-    int rg = maximize ? b.unary(UnaryOp.NEG, 1) : 1;
-    if (decoupled) {
-      rp = Ops.scale(b, rp, 1 - lr * weightDecay);
-    } else if (weightDecay != 0) {
-      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, weightDecay));
+    // it), step for step the operations of the formula above; built once per step for all the
+    // parameters that share these settings
+    Chain key =
+        new Chain(lr, betas[0], betas[1], eps, weightDecay, amsgrad, maximize, bias1, bias2);
+    if (!key.equals(chainKey)) {
+      chain = chain(key);
+      chainKey = key;
     }
-    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, betas[0]), Ops.scale(b, rg, 1 - betas[0]));
+    Tensor g = parameter.grad();
+    if (amsgrad) {
+      Elementwise.fusedInto(chain, new Tensor[] {p, g, m, v, max}, p, m, v, max);
+    } else {
+      Elementwise.fusedInto(chain, new Tensor[] {p, g, m, v}, p, m, v);
+    }
+  }
+
+  /** The settings one step's chain depends on. */
+  private record Chain(
+      double lr,
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay,
+      boolean amsgrad,
+      boolean maximize,
+      double bias1,
+      double bias2) {}
+
+  private Chain chainKey;
+  private ElementwiseProgram chain;
+
+  /** Inputs p, g, m, v (and the running maximum with amsgrad); outputs p, m, v (and maximum). */
+  private ElementwiseProgram chain(Chain c) {
+    ElementwiseProgram.Builder b = ElementwiseProgram.builder(c.amsgrad() ? 5 : 4);
+    int rp = 0;
+    int rg = c.maximize() ? b.unary(UnaryOp.NEG, 1) : 1;
+    if (decoupled) {
+      rp = Ops.scale(b, rp, 1 - c.lr() * c.weightDecay());
+    } else if (c.weightDecay() != 0) {
+      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, c.weightDecay()));
+    }
+    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, c.beta1()), Ops.scale(b, rg, 1 - c.beta1()));
     int rv =
         b.binary(
             BinaryOp.ADD,
-            Ops.scale(b, 3, betas[1]),
-            Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), 1 - betas[1]));
-    int second = amsgrad ? b.binary(BinaryOp.MAX, 4, rv) : rv;
-    int denom = b.affine(b.unary(UnaryOp.SQRT, second), 1 / Math.sqrt(bias2), eps);
-    int step = Ops.scale(b, b.binary(BinaryOp.DIV, rm, denom), -lr / bias1);
+            Ops.scale(b, 3, c.beta2()),
+            Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), 1 - c.beta2()));
+    int second = c.amsgrad() ? b.binary(BinaryOp.MAX, 4, rv) : rv;
+    int denom = b.affine(b.unary(UnaryOp.SQRT, second), 1 / Math.sqrt(c.bias2()), c.eps());
+    int step = Ops.scale(b, b.binary(BinaryOp.DIV, rm, denom), -c.lr() / c.bias1());
     b.output(b.binary(BinaryOp.ADD, rp, step)).output(rm).output(rv);
-    Tensor g = parameter.grad();
-    if (amsgrad) {
+    if (c.amsgrad()) {
       b.output(second);
-      Elementwise.fusedInto(b.build(), new Tensor[] {p, g, m, v, max}, p, m, v, max);
-    } else {
-      Elementwise.fusedInto(b.build(), new Tensor[] {p, g, m, v}, p, m, v);
     }
+    return b.build();
   }
 }

@@ -27,6 +27,12 @@ import java.util.List;
 final class Sgd extends GroupedOptimizer {
   static final String MOMENTUM_BUFFER = "momentum_buffer";
 
+  /** The settings a plain (momentum-free) update depends on. */
+  private record Plain(double lr, double weightDecay, boolean maximize) {}
+
+  private Plain plainKey;
+  private ElementwiseProgram plain;
+
   Sgd(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of(MOMENTUM_BUFFER));
   }
@@ -41,14 +47,20 @@ final class Sgd extends GroupedOptimizer {
 
     Tensor p = parameter.value();
     if (momentum == 0) {
-      // p - lr·(±g + weight_decay·p) as one elementwise chain
-      ElementwiseProgram.Builder b = ElementwiseProgram.builder(2);
-      int rd = maximize ? b.unary(UnaryOp.NEG, 1) : 1;
-      if (weightDecay != 0) {
-        rd = b.binary(BinaryOp.ADD, rd, b.affine(0, weightDecay, 0));
+      // p - lr·(±g + weight_decay·p) as one elementwise chain, built once for all parameters
+      // that share these settings
+      Plain key = new Plain(learningRate, weightDecay, maximize);
+      if (!key.equals(plainKey)) {
+        ElementwiseProgram.Builder b = ElementwiseProgram.builder(2);
+        int rd = maximize ? b.unary(UnaryOp.NEG, 1) : 1;
+        if (weightDecay != 0) {
+          rd = b.binary(BinaryOp.ADD, rd, b.affine(0, weightDecay, 0));
+        }
+        b.output(b.binary(BinaryOp.ADD, 0, b.affine(rd, -learningRate, 0)));
+        plain = b.build();
+        plainKey = key;
       }
-      b.output(b.binary(BinaryOp.ADD, 0, b.affine(rd, -learningRate, 0)));
-      Elementwise.fusedInto(b.build(), new Tensor[] {p, parameter.grad()}, p);
+      Elementwise.fusedInto(plain, new Tensor[] {p, parameter.grad()}, p);
       return;
     }
     Tensor d = maximize ? Elementwise.neg(parameter.grad()) : parameter.grad();

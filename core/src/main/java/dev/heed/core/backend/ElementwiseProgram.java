@@ -177,10 +177,11 @@ public final class ElementwiseProgram {
       if (outputs.isEmpty()) {
         throw new IllegalStateException("an elementwise program needs at least one output");
       }
-      return new ElementwiseProgram(
-          inputs,
-          steps.toArray(Step[]::new),
-          outputs.stream().mapToInt(Integer::intValue).toArray());
+      int[] out = new int[outputs.size()];
+      for (int j = 0; j < out.length; j++) {
+        out[j] = outputs.get(j);
+      }
+      return new ElementwiseProgram(inputs, steps.toArray(new Step[0]), out);
     }
 
     private void check(int r) {
