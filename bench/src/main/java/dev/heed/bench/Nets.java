@@ -8,7 +8,6 @@ import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Linalg;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shape;
-import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import java.util.LinkedHashMap;
@@ -54,20 +53,16 @@ final class Nets {
       return new Mha(d, heads, Linear.of(b, seed, d, 3 * d), Linear.of(b, seed + 2, d, d));
     }
 
-    /** {@code x [B, T, D]} → {@code [B, T, D]}. */
+    /**
+     * {@code x [B, T, D]} → {@code [B, T, D]}: the packed input projection, the heads' attention
+     * ({@code AttentionOps.selfAttention}, which splits and merges the heads), the output
+     * projection.
+     */
     Tensor forward(Tensor x, boolean training) {
-      int batch = x.dim(0);
-      int t = x.dim(1);
-      int dh = d / heads;
       Tensor qkv = in.forward(x); // [B, T, 3D]
-      Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, dh), 2, 0, 3, 1, 4);
-      Tensor q = Shapes.reshape(Shapes.slice(split, 0, 0, 1), batch, heads, t, dh);
-      Tensor k = Shapes.reshape(Shapes.slice(split, 0, 1, 2), batch, heads, t, dh);
-      Tensor v = Shapes.reshape(Shapes.slice(split, 0, 2, 3), batch, heads, t, dh);
-      Tensor o =
-          AttentionOps.scaledDotProduct(q, k, v, null, 1 / Math.sqrt(dh), 0, training, 0)
-              .output(); // [B, H, T, dh]
-      Tensor merged = Shapes.reshape(Shapes.permute(o, 0, 2, 1, 3), batch, t, d);
+      Tensor merged =
+          AttentionOps.selfAttention(qkv, heads, 1 / Math.sqrt(d / heads), 0, training, 0)
+              .output(); // [B, T, D]
       return out.forward(merged);
     }
 

@@ -10,6 +10,7 @@ import dev.heed.core.nn.Dense;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Loss;
 import dev.heed.core.nn.LossProvider;
+import dev.heed.core.tensor.AttentionOps;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Linalg;
 import dev.heed.core.tensor.NeuralOps;
@@ -202,6 +203,25 @@ class CoreOpsGradientTest {
       unary(t -> NeuralOps.softmax(t, axis), x(3, 4, 5));
       unary(t -> NeuralOps.logSoftmax(t, axis), x(3, 4, 5));
     }
+  }
+
+  @Test
+  void attentionComposites() {
+    assertGradients(
+        in ->
+            AttentionOps.scaledDotProduct(in.get(0), in.get(1), in.get(2), null, 0.7, 0, false, 0)
+                .output(),
+        List.of(x(2, 3, 4), x(2, 5, 4), x(2, 5, 3)));
+    // the packed self-attention: output (heads merged) and weights, 2 heads of 2 features
+    assertGradients(
+        in -> AttentionOps.selfAttention(in.get(0), 2, 0.7, 0, false, 0).output(),
+        List.of(x(2, 3, 12)));
+    assertGradients(
+        in -> AttentionOps.selfAttention(in.get(0), 2, 0.7, 0, false, 0).weights(),
+        List.of(x(2, 3, 12)));
+    assertGradients(
+        in -> AttentionOps.layerNorm(in.get(0), in.get(1), in.get(2), 1e-5),
+        List.of(x(3, 5), x(5), x(5)));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.heed.core.tensor;
 
 import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedSelfAttention;
 import java.util.Optional;
 
 /**
@@ -80,6 +81,98 @@ public final class AttentionOps {
     Tensor weights = NeuralOps.softmax(scores, -1);
     Tensor dropped = NeuralOps.dropout(weights, dropout, training, seed);
     return new Attended(Linalg.matmul(dropped, v), weights);
+  }
+
+  /**
+   * Multi-head self-attention on one packed input projection, as {@code nn.MultiheadAttention}
+   * computes it between its projections: {@code qkv [B, T, 3·H·d]} is the input projection's output
+   * (for every position the queries, then the keys, then the values, each {@code H} heads of {@code
+   * d} features). Each head attends with {@link #scaledDotProduct} (no mask); the result is the
+   * attended values with the heads merged back, {@code [B, T, H·d]}, and the weights {@code [B, H,
+   * T, T]}.
+   *
+   * <p>Without active dropout, a backend's {@link FusedSelfAttention} does it in one kernel each
+   * way, reading the heads where they lie in {@code qkv} and writing the merged output directly;
+   * otherwise the heads are split and merged with copies around {@link #scaledDotProduct}.
+   *
+   * @param qkv the packed projection {@code [B, T, 3·H·d]}
+   * @param heads the number of heads H
+   * @param scale the factor of the scores, usually {@code 1/√d}
+   * @param dropout probability of dropping an attention weight in training (0 for none)
+   * @param training whether dropout applies
+   * @param seed the random stream of the dropout mask
+   */
+  public static Attended selfAttention(
+      Tensor qkv, int heads, double scale, double dropout, boolean training, long seed) {
+    if (qkv.rank() != 3 || heads < 1 || qkv.dim(2) % (3 * heads) != 0) {
+      throw new IllegalArgumentException(
+          "selfAttention: expected a packed projection [batch, time, 3·heads·d] with "
+              + heads
+              + " heads, got "
+              + qkv.shape());
+    }
+    int batch = qkv.dim(0);
+    int t = qkv.dim(1);
+    int e = qkv.dim(2) / 3;
+    int d = e / heads;
+    if (dropout == 0 || !training) {
+      Optional<FusedSelfAttention> fused = qkv.backend().capability(FusedSelfAttention.class);
+      if (fused.isPresent() && fused.get().supports(qkv.dtype()) && qkv.size() > 0) {
+        return fusedSelfAttention(fused.get(), qkv, batch, t, heads, d, scale);
+      }
+    }
+    Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, d), 2, 0, 3, 1, 4);
+    Tensor q = Shapes.reshape(Shapes.slice(split, 0, 0, 1), batch, heads, t, d);
+    Tensor k = Shapes.reshape(Shapes.slice(split, 0, 1, 2), batch, heads, t, d);
+    Tensor v = Shapes.reshape(Shapes.slice(split, 0, 2, 3), batch, heads, t, d);
+    Attended a = scaledDotProduct(q, k, v, null, scale, dropout, training, seed);
+    Tensor merged = Shapes.reshape(Shapes.permute(a.output(), 0, 2, 1, 3), batch, t, e);
+    return new Attended(merged, a.weights());
+  }
+
+  /**
+   * {@link #selfAttention} through {@link FusedSelfAttention}. The output's tape node runs the
+   * fused backward; the weights get their own node whose backward is the composite formula, so a
+   * loss that uses the weights still gets correct gradients.
+   */
+  private static Attended fusedSelfAttention(
+      FusedSelfAttention fused, Tensor qkv, int batch, int t, int heads, int d, double scale) {
+    Tensor weights = Tensor.allocate(qkv.backend(), Shape.of(batch, heads, t, t), qkv.dtype());
+    Tensor out = Tensor.allocate(qkv.backend(), Shape.of(batch, t, heads * d), qkv.dtype());
+    fused.forward(qkv.buffer(), batch, t, heads, d, scale, weights.buffer(), out.buffer());
+    Tensor w = weights;
+    Autograd.record(
+        out,
+        "selfAttention",
+        g -> {
+          Tensor gQkv = Tensor.allocate(g.backend(), qkv.shape(), g.dtype());
+          fused.backward(
+              g.buffer(), qkv.buffer(), w.buffer(), batch, t, heads, d, scale, gQkv.buffer());
+          return new Tensor[] {gQkv};
+        },
+        qkv);
+    Autograd.record(
+        weights,
+        "selfAttentionWeights",
+        g -> {
+          Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, d), 2, 0, 3, 1, 4);
+          Tensor q = Shapes.reshape(Shapes.slice(split, 0, 0, 1), batch, heads, t, d);
+          Tensor k = Shapes.reshape(Shapes.slice(split, 0, 1, 2), batch, heads, t, d);
+          Tensor gy = Elementwise.mul(g, w);
+          Tensor gs =
+              Elementwise.sub(gy, Elementwise.mul(w, Reductions.sum(gy, -1, true))).mul(scale);
+          Tensor gq = Linalg.matmul(gs, k);
+          Tensor gk = Linalg.matmul(gs, q, true, false);
+          Tensor gv = Tensors.zeros(g.backend(), gq.shape(), g.dtype());
+          Tensor stacked =
+              Shapes.reshape(
+                  Shapes.concat(0, java.util.List.of(gq, gk, gv)), 3, batch, heads, t, d);
+          return new Tensor[] {
+            Shapes.reshape(Shapes.permute(stacked, 1, 3, 0, 2, 4), batch, t, 3 * heads * d)
+          };
+        },
+        qkv);
+    return new Attended(out, weights);
   }
 
   /**

@@ -67,24 +67,54 @@ final class SimdAttention implements FusedAttention {
         .parallelFor(
             work(batch, tq, tk, d, dv),
             batch,
-            b -> {
-              long wo = (long) b * tq * tk;
-              Gemm.serial(
-                  spec(tq, tk, d, false, true, (long) b * tq * d, (long) b * tk * d, wo, scale),
-                  qs,
-                  ks,
-                  ws);
-              VecSoftmax.rows(ws, ws, tk, false, b * tq, (b + 1) * tq);
-              Gemm.serial(
-                  spec(tq, dv, tk, false, false, wo, (long) b * tk * dv, (long) b * tq * dv, 1),
-                  ws,
-                  vs,
-                  os);
-            });
+            b ->
+                forwardEntry(
+                    qs,
+                    (long) b * tq * d,
+                    ks,
+                    (long) b * tk * d,
+                    vs,
+                    (long) b * tk * dv,
+                    ws,
+                    (long) b * tq * tk,
+                    os,
+                    (long) b * tq * dv,
+                    tq,
+                    tk,
+                    d,
+                    dv,
+                    scale));
+  }
+
+  /**
+   * One problem, on the calling thread: {@code w = softmax(scale·q·kᵀ)} row by row and {@code o =
+   * w·v}, each operand a row-major matrix at its offset ({@code q [tq, d]}, {@code k [tk, d]},
+   * {@code v [tk, dv]}, {@code w [tq, tk]}, {@code o [tq, dv]}).
+   */
+  static void forwardEntry(
+      float[] qs,
+      long qo,
+      float[] ks,
+      long ko,
+      float[] vs,
+      long vo,
+      float[] ws,
+      long wo,
+      float[] os,
+      long oo,
+      int tq,
+      int tk,
+      int d,
+      int dv,
+      double scale) {
+    Gemm.serial(spec(tq, tk, d, false, true, qo, ko, wo, scale), qs, ks, ws);
+    int row = (int) (wo / tk);
+    VecSoftmax.rows(ws, ws, tk, false, row, row + tq);
+    Gemm.serial(spec(tq, dv, tk, false, false, wo, vo, oo, 1), ws, vs, os);
   }
 
   /** Whether the whole call is worth more than one thread (about 2M multiply-adds). */
-  private static boolean work(int batch, int tq, int tk, int d, int dv) {
+  static boolean work(int batch, int tq, int tk, int d, int dv) {
     return (long) batch * tq * tk * (d + dv) >= 1 << 21;
   }
 
@@ -117,35 +147,74 @@ final class SimdAttention implements FusedAttention {
         .parallelFor(
             work(batch, tq, tk, d, dv),
             batch,
-            b -> {
-              long wo = (long) b * tq * tk;
-              long goo = (long) b * tq * dv;
-              if (gvs != null) {
-                Gemm.serial(
-                    spec(tk, dv, tq, true, false, wo, goo, (long) b * tk * dv, 1), ws, go, gvs);
-              }
-              if (gqs == null && gks == null) {
-                return;
-              }
-              float[] gs = scratch(tq * tk);
-              // gW = gOut·vᵀ
-              Gemm.serial(spec(tq, tk, dv, false, true, goo, (long) b * tk * dv, 0, 1), go, vs, gs);
-              softmaxBackward(ws, (int) wo, gs, tq, tk, (float) scale);
-              if (gqs != null) {
-                Gemm.serial(
-                    spec(tq, d, tk, false, false, 0, (long) b * tk * d, (long) b * tq * d, 1),
-                    gs,
-                    ks,
-                    gqs);
-              }
-              if (gks != null) {
-                Gemm.serial(
-                    spec(tk, d, tq, true, false, 0, (long) b * tq * d, (long) b * tk * d, 1),
-                    gs,
+            b ->
+                backwardEntry(
+                    go,
+                    (long) b * tq * dv,
                     qs,
-                    gks);
-              }
-            });
+                    (long) b * tq * d,
+                    ks,
+                    (long) b * tk * d,
+                    vs,
+                    (long) b * tk * dv,
+                    ws,
+                    (long) b * tq * tk,
+                    gqs,
+                    (long) b * tq * d,
+                    gks,
+                    (long) b * tk * d,
+                    gvs,
+                    (long) b * tk * dv,
+                    tq,
+                    tk,
+                    d,
+                    dv,
+                    scale));
+  }
+
+  /**
+   * The gradients of one problem of {@link #forwardEntry}, on the calling thread: {@code gv =
+   * wᵀ·gOut}, the score gradient in a per-thread scratch array, then {@code gq} and {@code gk}; a
+   * null gradient array is skipped.
+   */
+  static void backwardEntry(
+      float[] go,
+      long goo,
+      float[] qs,
+      long qo,
+      float[] ks,
+      long ko,
+      float[] vs,
+      long vo,
+      float[] ws,
+      long wo,
+      float[] gqs,
+      long gqo,
+      float[] gks,
+      long gko,
+      float[] gvs,
+      long gvo,
+      int tq,
+      int tk,
+      int d,
+      int dv,
+      double scale) {
+    if (gvs != null) {
+      Gemm.serial(spec(tk, dv, tq, true, false, wo, goo, gvo, 1), ws, go, gvs);
+    }
+    if (gqs == null && gks == null) {
+      return;
+    }
+    float[] gs = scratch(tq * tk);
+    // gW = gOut·vᵀ
+    Gemm.serial(spec(tq, tk, dv, false, true, goo, vo, 0, 1), go, vs, gs);
+    softmaxBackward(ws, (int) wo, gs, tq, tk, (float) scale);
+    if (gqs != null) {
+      Gemm.serial(spec(tq, d, tk, false, false, 0, ko, gqo, 1), gs, ks, gqs);
+    }
+    if (gks != null) {
+      Gemm.serial(spec(tk, d, tq, true, false, 0, qo, gko, 1), gs, qs, gks);
+    }
   }
 
   /** {@code g = w ∘ (g - rowsum(g ∘ w))·scale}, in place in {@code g}, rows of {@code n}. */

@@ -10,6 +10,7 @@ import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedSelfAttention;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -39,12 +40,13 @@ import java.util.Optional;
  * ({@link Gemm}); FLOAT32 unary, binary (contiguous, and broadcasting rows), row softmax, sums and
  * copies are vectorised and/or split over the threads ({@link VecUnary}, {@link VecBinary}, {@link
  * VecSoftmax}, {@link VecReduce}, {@link CopyKernel}); fused layer norm, fused scaled dot-product
- * attention (forward and backward) and fused elementwise chains are offered as the {@link
- * FusedLayerNorm}, {@link FusedAttention} and {@link FusedElementwise} capabilities. FLOAT64 (for
- * gradient checking), max/min/arg reductions, gather/scatter and random run the reference
- * algorithms on the calling thread: core's {@code Reference*} kernels, the very ones {@code cpu}
- * runs. A buffer holds at most {@link Integer#MAX_VALUE} elements. Kernels run synchronously; the
- * backend may be shared by threads, and closing it stops its worker threads.
+ * attention and multi-head self-attention on a packed projection (forward and backward) and fused
+ * elementwise chains are offered as the {@link FusedLayerNorm}, {@link FusedAttention}, {@link
+ * FusedSelfAttention} and {@link FusedElementwise} capabilities. FLOAT64 (for gradient checking),
+ * max/min/arg reductions, gather/scatter and random run the reference algorithms on the calling
+ * thread: core's {@code Reference*} kernels, the very ones {@code cpu} runs. A buffer holds at most
+ * {@link Integer#MAX_VALUE} elements. Kernels run synchronously; the backend may be shared by
+ * threads, and closing it stops its worker threads.
  */
 public final class SimdBackend implements Backend {
   /** The provider name. */
@@ -57,6 +59,7 @@ public final class SimdBackend implements Backend {
   private final SimdLayerNorm layerNorm;
   private final SimdAttention attention;
   private final SimdElementwise elementwise;
+  private final SimdSelfAttention selfAttention;
 
   /** Opens the backend with a pool of {@code threads} threads (the caller included). */
   SimdBackend(int threads) {
@@ -64,6 +67,7 @@ public final class SimdBackend implements Backend {
     this.layerNorm = new SimdLayerNorm(this);
     this.attention = new SimdAttention(this);
     this.elementwise = new SimdElementwise(this);
+    this.selfAttention = new SimdSelfAttention(this);
   }
 
   /** The thread pool. */
@@ -406,6 +410,9 @@ public final class SimdBackend implements Backend {
     }
     if (type == FusedElementwise.class) {
       return Optional.of(type.cast(elementwise));
+    }
+    if (type == FusedSelfAttention.class) {
+      return Optional.of(type.cast(selfAttention));
     }
     return Optional.empty();
   }
