@@ -109,21 +109,36 @@ final class MultiHeadAttention implements AttentionUnit {
     } else if (m != null && m.rank() == 3) {
       m = Shapes.unsqueeze(m, 1);
     }
-    Tensor q = project(in.query(), 0, qProjWeight);
-    Tensor k = project(in.key(), 1, kProjWeight);
-    Tensor v = project(in.value(), 2, vProjWeight);
     boolean drop = dropout > 0 && ctx.training();
-    AttentionOps.Attended a =
-        AttentionOps.scaledDotProduct(
-            split(q, batch, tq),
-            split(k, batch, tk),
-            split(v, batch, tk),
-            m,
-            1.0 / Math.sqrt(headDim),
-            dropout,
-            drop,
-            drop ? ctx.nextSeed() : 0);
-    Tensor merged = Shapes.reshape(Shapes.permute(a.output(), 0, 2, 1, 3), batch, tq, e);
+    Tensor merged;
+    AttentionOps.Attended a;
+    if (inProjWeight != null && m == null && query == key && key == value) {
+      // self-attention: one product with the whole in-projection, then the heads attend where
+      // they lie in it (AttentionOps.selfAttention splits and merges them, fused when the backend
+      // can); the same values as the three projections below
+      Tensor qkv =
+          Linalg.linear(
+              in.query(), inProjWeight.value(), inProjBias == null ? null : inProjBias.value());
+      a =
+          AttentionOps.selfAttention(
+              qkv, heads, 1.0 / Math.sqrt(headDim), dropout, drop, drop ? ctx.nextSeed() : 0);
+      merged = a.output();
+    } else {
+      Tensor q = project(in.query(), 0, qProjWeight);
+      Tensor k = project(in.key(), 1, kProjWeight);
+      Tensor v = project(in.value(), 2, vProjWeight);
+      a =
+          AttentionOps.scaledDotProduct(
+              split(q, batch, tq),
+              split(k, batch, tk),
+              split(v, batch, tk),
+              m,
+              1.0 / Math.sqrt(headDim),
+              dropout,
+              drop,
+              drop ? ctx.nextSeed() : 0);
+      merged = Shapes.reshape(Shapes.permute(a.output(), 0, 2, 1, 3), batch, tq, e);
+    }
     Tensor out =
         Linalg.linear(
             merged, outProjWeight.value(), outProjBias == null ? null : outProjBias.value());
