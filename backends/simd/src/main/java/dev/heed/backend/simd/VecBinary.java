@@ -26,21 +26,41 @@ final class VecBinary {
   /** {@code o[oo+i] = op(a[oa+i], b[ob+i])} for {@code i} in {@code [from, to)}. */
   static void dense(
       BinaryOp op, float[] a, int oa, float[] b, int ob, float[] o, int oo, int from, int to) {
-    int i = from;
     int end = from + S.loopBound(to - from);
-    for (; i < end; i += S.length()) {
-      FloatVector x = FloatVector.fromArray(S, a, oa + i);
-      FloatVector y = FloatVector.fromArray(S, b, ob + i);
-      FloatVector r =
-          switch (op) {
-            case ADD -> x.add(y);
-            case SUB -> x.sub(y);
-            case MUL -> x.mul(y);
-            case DIV -> x.div(y);
-            default -> throw new IllegalStateException("no vector kernel for " + op);
-          };
-      r.intoArray(o, oo + i);
+    int l = S.length();
+    // one loop per operation, so that no dispatch or merge of vectors sits inside a loop
+    switch (op) {
+      case ADD -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, a, oa + i)
+              .add(FloatVector.fromArray(S, b, ob + i))
+              .intoArray(o, oo + i);
+        }
+      }
+      case SUB -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, a, oa + i)
+              .sub(FloatVector.fromArray(S, b, ob + i))
+              .intoArray(o, oo + i);
+        }
+      }
+      case MUL -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, a, oa + i)
+              .mul(FloatVector.fromArray(S, b, ob + i))
+              .intoArray(o, oo + i);
+        }
+      }
+      case DIV -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, a, oa + i)
+              .div(FloatVector.fromArray(S, b, ob + i))
+              .intoArray(o, oo + i);
+        }
+      }
+      default -> throw new IllegalStateException("no vector kernel for " + op);
     }
+    int i = end;
     for (; i < to; i++) {
       float x = a[oa + i];
       float y = b[ob + i];

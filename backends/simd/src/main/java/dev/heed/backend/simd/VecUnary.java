@@ -33,34 +33,86 @@ final class VecUnary {
       }
       return;
     }
-    int i = from;
     int end = from + S.loopBound(to - from);
-    // broadcasts hoisted out of the loop (a ternary FMA of broadcasts was measured not to be
-    // intrinsified here, falling back to a per-lane loop)
-    FloatVector va = FloatVector.broadcast(S, (float) a);
-    FloatVector vb = FloatVector.broadcast(S, (float) b);
-    FloatVector zero = FloatVector.zero(S);
-    FloatVector one = FloatVector.broadcast(S, 1f);
-    for (; i < end; i += S.length()) {
-      FloatVector v = FloatVector.fromArray(S, x, i);
-      FloatVector r =
-          switch (op) {
-            case NEG -> v.neg();
-            case ABS -> v.abs();
-            case SQUARE -> v.mul(v);
-            case SQRT -> v.sqrt();
-            case RECIPROCAL -> one.div(v);
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case SIGMOID -> one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
-            case RELU -> v.max(0f);
-            case AFFINE -> v.mul(va).add(vb);
-            case STEP -> zero.blend(one, v.compare(VectorOperators.GT, va));
-            default -> throw new IllegalStateException("no vector kernel for " + op);
-          };
-      r.intoArray(y, i);
+    int l = S.length();
+    // one loop per operation: no dispatch and no merge of vector values inside the loop (a switch
+    // in the loop body was measured several times slower once many operations flow through it)
+    switch (op) {
+      case NEG -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, x, i).neg().intoArray(y, i);
+        }
+      }
+      case ABS -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, x, i).abs().intoArray(y, i);
+        }
+      }
+      case SQUARE -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector v = FloatVector.fromArray(S, x, i);
+          v.mul(v).intoArray(y, i);
+        }
+      }
+      case SQRT -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, x, i).sqrt().intoArray(y, i);
+        }
+      }
+      case RECIPROCAL -> {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = from; i < end; i += l) {
+          one.div(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        }
+      }
+      case EXP -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+        }
+      }
+      case LOG -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(y, i);
+        }
+      }
+      case TANH -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+        }
+      }
+      case SIGMOID -> {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = from; i < end; i += l) {
+          FloatVector v = FloatVector.fromArray(S, x, i);
+          one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, i);
+        }
+      }
+      case RELU -> {
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+        }
+      }
+      case AFFINE -> {
+        // broadcasts hoisted out of the loop (a ternary FMA of broadcasts was measured not to be
+        // intrinsified here, falling back to a per-lane loop)
+        FloatVector va = FloatVector.broadcast(S, (float) a);
+        FloatVector vb = FloatVector.broadcast(S, (float) b);
+        for (int i = from; i < end; i += l) {
+          FloatVector.fromArray(S, x, i).mul(va).add(vb).intoArray(y, i);
+        }
+      }
+      case STEP -> {
+        FloatVector va = FloatVector.broadcast(S, (float) a);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = from; i < end; i += l) {
+          FloatVector v = FloatVector.fromArray(S, x, i);
+          zero.blend(one, v.compare(VectorOperators.GT, va)).intoArray(y, i);
+        }
+      }
+      default -> throw new IllegalStateException("no vector kernel for " + op);
     }
+    int i = end;
     for (; i < to; i++) {
       y[i] = (float) op.apply(x[i], a, b);
     }
