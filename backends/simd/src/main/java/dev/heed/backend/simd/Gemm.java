@@ -2,7 +2,6 @@ package dev.heed.backend.simd;
 
 import dev.heed.core.backend.MatmulSpec;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,11 +29,6 @@ final class Gemm {
   /** Rows of the register tile. */
   static final int MR = 6;
 
-  /** The species and lane mask that move one packed step of A ({@link #MR} floats). */
-  private static final VectorSpecies<Float> A6 = FloatVector.SPECIES_256;
-
-  private static final VectorMask<Float> A6_MASK = VectorMask.fromLong(A6, (1L << MR) - 1);
-
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
 
@@ -52,6 +46,13 @@ final class Gemm {
    * waking a worker costs tens of microseconds, so smaller splits were measured slower.
    */
   private static final long PARALLEL_MIN_FMAS = 1L << 21;
+
+  /**
+   * Columns of C below which a row-major A is not packed (packing costs about 0.45 ns per element
+   * of A; reading it in place slows the kernel by about 0.001 ns per multiply-add, so the
+   * break-even is near 400 columns).
+   */
+  private static final int IN_PLACE_A_MAX_COLUMNS = 384;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -168,6 +169,9 @@ final class Gemm {
     int k = s.k();
     float alpha = (float) s.alpha();
     float beta0 = (float) s.beta();
+    // a row-major A feeding few column panels is read where it lies: packing it costs more than
+    // the in-place kernel loses (about 6 %) on fewer than IN_PLACE_A_MAX_COLUMNS columns
+    boolean inPlace = !s.transA() && j1 - j0 < IN_PLACE_A_MAX_COLUMNS;
     for (int jc = j0; jc < j1; jc += NC) {
       int nc = Math.min(NC, j1 - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -179,7 +183,9 @@ final class Gemm {
         boolean direct = beta == 0f || beta == 1f;
         for (int ic = i0; ic < i1; ic += MC) {
           int mc = Math.min(MC, i1 - ic);
-          packA(s, a, ao, ic, mc, pc, kc, scratch.a);
+          if (!inPlace) {
+            packA(s, a, ao, ic, mc, pc, kc, scratch.a);
+          }
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bp = jr * kc;
@@ -187,11 +193,42 @@ final class Gemm {
               int mr = Math.min(MR, mc - ir);
               int ap = ir * kc;
               int cIndex = co + (ic + ir) * n + jc + jr;
-              if (mr == MR && nr == NR && direct) {
-                kernel(kc, scratch.a, ap, scratch.b, bp, c, cIndex, n, alpha, beta != 0f);
+              float[] out = c;
+              int oi = cIndex;
+              int ld = n;
+              boolean full = mr == MR && nr == NR && direct;
+              if (!full) {
+                out = scratch.tile;
+                oi = 0;
+                ld = NR;
+              }
+              float scale = full ? alpha : 1f;
+              boolean acc = full && beta != 0f;
+              if (inPlace) {
+                // rows past the edge repeat the last row (valid memory; their results are dropped)
+                int r0 = ao + (ic + ir) * k + pc;
+                int last = mr - 1;
+                kernelRows(
+                    kc,
+                    a,
+                    r0,
+                    r0 + Math.min(1, last) * k,
+                    r0 + Math.min(2, last) * k,
+                    r0 + Math.min(3, last) * k,
+                    r0 + Math.min(4, last) * k,
+                    r0 + Math.min(5, last) * k,
+                    scratch.b,
+                    bp,
+                    out,
+                    oi,
+                    ld,
+                    scale,
+                    acc);
               } else {
+                kernel(kc, scratch.a, ap, scratch.b, bp, out, oi, ld, scale, acc);
+              }
+              if (!full) {
                 float[] tile = scratch.tile;
-                kernel(kc, scratch.a, ap, scratch.b, bp, tile, 0, NR, 1f, false);
                 for (int r = 0; r < mr; r++) {
                   int row = cIndex + r * n;
                   for (int j = 0; j < nr; j++) {
@@ -219,9 +256,15 @@ final class Gemm {
       int mr = Math.min(MR, mc - ir);
       int base = ir * kc;
       if (s.transA() && mr == MR) {
-        // op(A)[i][p] = a[ao + p*m + i]: MR consecutive values per p, moved as one masked vector
+        // op(A)[i][p] = a[ao + p*m + i]: MR consecutive values per p (scalar moves: a masked
+        // vector load and store was measured 1.5-2x slower)
         for (int p = 0, d = base, src = ao + pc * m + ic + ir; p < kc; p++, d += MR, src += m) {
-          FloatVector.fromArray(A6, a, src, A6_MASK).intoArray(dst, d, A6_MASK);
+          dst[d] = a[src];
+          dst[d + 1] = a[src + 1];
+          dst[d + 2] = a[src + 2];
+          dst[d + 3] = a[src + 3];
+          dst[d + 4] = a[src + 4];
+          dst[d + 5] = a[src + 5];
         }
       } else if (s.transA()) {
         for (int p = 0; p < kc; p++) {
@@ -353,6 +396,101 @@ final class Gemm {
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
       x = FloatVector.broadcast(S, ap[ai + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    if (alpha != 1f) {
+      FloatVector va = FloatVector.broadcast(S, alpha);
+      c00 = c00.mul(va);
+      c01 = c01.mul(va);
+      c10 = c10.mul(va);
+      c11 = c11.mul(va);
+      c20 = c20.mul(va);
+      c21 = c21.mul(va);
+      c30 = c30.mul(va);
+      c31 = c31.mul(va);
+      c40 = c40.mul(va);
+      c41 = c41.mul(va);
+      c50 = c50.mul(va);
+      c51 = c51.mul(va);
+    }
+    int r1 = ci + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    int r4 = r3 + ldc;
+    int r5 = r4 + ldc;
+    if (accumulate) {
+      c00 = c00.add(FloatVector.fromArray(S, c, ci));
+      c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, r1));
+      c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, r2));
+      c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, r3));
+      c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, r4));
+      c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, r5));
+      c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+    }
+    c00.intoArray(c, ci);
+    c01.intoArray(c, ci + L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
+  }
+
+  /**
+   * As {@link #kernel}, with A read in place: row {@code r} of the tile is {@code a[ar + p]} for
+   * {@code p < kc} (six row pointers instead of a packed panel). Written out in full, with no
+   * vector crossing a call, so that the accumulators stay in registers (a vector passed to a method
+   * that is not inlined is boxed).
+   */
+  private static void kernelRows(
+      int kc,
+      float[] a,
+      int a0,
+      int a1,
+      int a2,
+      int a3,
+      int a4,
+      int a5,
+      float[] bp,
+      int bi,
+      float[] c,
+      int ci,
+      int ldc,
+      float alpha,
+      boolean accumulate) {
+    FloatVector z = FloatVector.zero(S);
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    for (int p = 0; p < kc; p++, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[a1 + p]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[a2 + p]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[a3 + p]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[a4 + p]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[a5 + p]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
