@@ -57,7 +57,7 @@ final class Autograd {
     try (GradMode off = GradMode.disable()) {
       if (root.node == null) {
         root.pendingGrad = null;
-        accumulateLeaf(root, gradRoot);
+        accumulateLeaf(root, gradRoot, false);
         return;
       }
       for (Tensor t : order) {
@@ -85,7 +85,7 @@ final class Autograd {
                     + in.shape());
           }
           if (in.node == null) {
-            accumulateLeaf(in, gi);
+            accumulateLeaf(in, gi, gi != g && once(inputGrads, gi));
           } else {
             Tensor prev = in.pendingGrad;
             in.pendingGrad = prev == null ? gi : Elementwise.add(prev, gi);
@@ -100,13 +100,29 @@ final class Autograd {
     }
   }
 
-  private static void accumulateLeaf(Tensor leaf, Tensor g) {
+  /**
+   * Adds {@code g} to a leaf's gradient. The first gradient is kept as it is when {@code fresh}
+   * (the backward just made it and handed it to this input only) and nothing else shares it: it is
+   * taken out of the step's scope instead of copied out.
+   */
+  private static void accumulateLeaf(Tensor leaf, Tensor g, boolean fresh) {
     Tensor existing = leaf.grad();
     if (existing == null) {
-      leaf.setGrad(Scope.outside(() -> Shapes.copy(g)));
+      leaf.setGrad(fresh && g.adoptOutOfScope() ? g : Scope.outside(() -> Shapes.copy(g)));
     } else {
       Elementwise.addInPlace(existing, g);
     }
+  }
+
+  /** Whether {@code t} is among {@code grads} exactly once. */
+  private static boolean once(Tensor[] grads, Tensor t) {
+    int n = 0;
+    for (Tensor x : grads) {
+      if (x == t) {
+        n++;
+      }
+    }
+    return n == 1;
   }
 
   /** Tensors with a tape entry reachable from {@code root}, latest operation first. */

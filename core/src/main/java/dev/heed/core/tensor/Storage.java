@@ -29,6 +29,11 @@ final class Storage {
     return buffer;
   }
 
+  /** Whether exactly one tensor uses this storage (no view shares it). */
+  synchronized boolean exclusive() {
+    return references == 1;
+  }
+
   synchronized void retain() {
     if (references <= 0) {
       throw new IllegalStateException("tensor used after it was closed");

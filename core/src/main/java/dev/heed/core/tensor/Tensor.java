@@ -377,6 +377,19 @@ public final class Tensor implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes this tensor out of its scope, so that it outlives it, when nothing else can see its
+   * values: it belongs to a scope (not to a caller outside any scope), no view shares its storage,
+   * and it is not on the tape. Returns whether it did.
+   */
+  boolean adoptOutOfScope() {
+    if (closed || scope == null || node != null || requiresGrad || !storage.exclusive()) {
+      return false;
+    }
+    scope = null;
+    return true;
+  }
+
   /** Shares this tensor's storage under a new shape (a view). */
   Tensor view(Shape newShape) {
     storage.retain();
