@@ -11,10 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
  * panels of {@link #NR} columns (for each {@code p}, {@code NR} consecutive values: two vectors of
  * the preferred species); for each block of {@link #MC} rows, {@code op(A)} is packed into panels
  * of {@link #MR} rows. The micro-kernel keeps an {@code MR × NR} tile of C in {@code 2·MR} vector
- * registers and does {@code 2·MR} FMAs per step of {@code p} with two vector loads and {@code MR}
- * broadcasts. Transposes are absorbed by the packing, so all four combinations run the same kernel;
- * tiles at the edges are computed into a scratch tile and merged with scalar code. Panels are
- * zero-padded, so edges cost no branches in the kernel.
+ * registers (16 with MR = 8, of the 32 that AVX-512 has) and does {@code 2·MR} FMAs per step of
+ * {@code p} with two vector loads and {@code MR} broadcasts. Transposes are absorbed by the
+ * packing, so all four combinations run the same kernel; a row-major A feeding few columns is not
+ * packed at all but read in place by a second kernel through eight row pointers. Tiles at the edges
+ * are computed into a scratch tile and merged with scalar code. Panels are zero-padded, so edges
+ * cost no branches in the kernel. Eight rows suit the power-of-two extents of attention networks
+ * (no edge tile for 32, 64, 128 or 1024 rows) and let a transposed A be packed one 256-bit vector
+ * per step.
  *
  * <p>Work is split over the backend's threads by batch entry, and within a matrix by row ranges
  * (multiples of {@code MR}) or column ranges (multiples of {@code NR}), each task writing its own
@@ -27,7 +31,14 @@ final class Gemm {
   static final int L = S.length();
 
   /** Rows of the register tile. */
-  static final int MR = 6;
+  static final int MR = 8;
+
+  /**
+   * The species that moves one packed step of a transposed A (MR = 8 floats) in one load and one
+   * store, or null where vectors are narrower than 256 bits (then System.arraycopy moves it).
+   */
+  private static final VectorSpecies<Float> A8 =
+      S.vectorBitSize() >= 256 ? FloatVector.SPECIES_256 : null;
 
   /** Columns of the register tile: two vectors. */
   static final int NR = 2 * L;
@@ -217,6 +228,8 @@ final class Gemm {
                     r0 + Math.min(3, last) * k,
                     r0 + Math.min(4, last) * k,
                     r0 + Math.min(5, last) * k,
+                    r0 + Math.min(6, last) * k,
+                    r0 + Math.min(7, last) * k,
                     scratch.b,
                     bp,
                     out,
@@ -256,15 +269,16 @@ final class Gemm {
       int mr = Math.min(MR, mc - ir);
       int base = ir * kc;
       if (s.transA() && mr == MR) {
-        // op(A)[i][p] = a[ao + p*m + i]: MR consecutive values per p (scalar moves: a masked
-        // vector load and store was measured 1.5-2x slower)
-        for (int p = 0, d = base, src = ao + pc * m + ic + ir; p < kc; p++, d += MR, src += m) {
-          dst[d] = a[src];
-          dst[d + 1] = a[src + 1];
-          dst[d + 2] = a[src + 2];
-          dst[d + 3] = a[src + 3];
-          dst[d + 4] = a[src + 4];
-          dst[d + 5] = a[src + 5];
+        // op(A)[i][p] = a[ao + p*m + i]: MR = 8 consecutive values per p, one 256-bit vector
+        int src = ao + pc * m + ic + ir;
+        if (A8 != null) {
+          for (int p = 0, d = base; p < kc; p++, d += MR, src += m) {
+            FloatVector.fromArray(A8, a, src).intoArray(dst, d);
+          }
+        } else {
+          for (int p = 0, d = base; p < kc; p++, d += MR, src += m) {
+            System.arraycopy(a, src, dst, d, MR);
+          }
         }
       } else if (s.transA()) {
         for (int p = 0; p < kc; p++) {
@@ -278,13 +292,15 @@ final class Gemm {
           }
         }
       } else if (mr == MR) {
-        // op(A)[i][p] = a[ao + i*k + p]: six row streams, written in order
+        // op(A)[i][p] = a[ao + i*k + p]: eight row streams, written in order
         int s0 = ao + (ic + ir) * k + pc;
         int s1 = s0 + k;
         int s2 = s1 + k;
         int s3 = s2 + k;
         int s4 = s3 + k;
         int s5 = s4 + k;
+        int s6 = s5 + k;
+        int s7 = s6 + k;
         for (int p = 0, d = base; p < kc; p++, d += MR) {
           dst[d] = a[s0 + p];
           dst[d + 1] = a[s1 + p];
@@ -292,6 +308,8 @@ final class Gemm {
           dst[d + 3] = a[s3 + p];
           dst[d + 4] = a[s4 + p];
           dst[d + 5] = a[s5 + p];
+          dst[d + 6] = a[s6 + p];
+          dst[d + 7] = a[s7 + p];
         }
       } else {
         for (int r = 0; r < MR; r++) {
@@ -375,8 +393,10 @@ final class Gemm {
       float alpha,
       boolean accumulate) {
     FloatVector z = FloatVector.zero(S);
-    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z;
+    FloatVector c20 = z, c21 = z, c30 = z, c31 = z;
+    FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
+    FloatVector c60 = z, c61 = z, c70 = z, c71 = z;
     for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
@@ -398,6 +418,12 @@ final class Gemm {
       x = FloatVector.broadcast(S, ap[ai + 5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, ap[ai + 6]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, ap[ai + 7]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
     }
     if (alpha != 1f) {
       FloatVector va = FloatVector.broadcast(S, alpha);
@@ -413,15 +439,22 @@ final class Gemm {
       c41 = c41.mul(va);
       c50 = c50.mul(va);
       c51 = c51.mul(va);
+      c60 = c60.mul(va);
+      c61 = c61.mul(va);
+      c70 = c70.mul(va);
+      c71 = c71.mul(va);
     }
-    int r1 = ci + ldc;
+    int r0 = ci;
+    int r1 = r0 + ldc;
     int r2 = r1 + ldc;
     int r3 = r2 + ldc;
     int r4 = r3 + ldc;
     int r5 = r4 + ldc;
+    int r6 = r5 + ldc;
+    int r7 = r6 + ldc;
     if (accumulate) {
-      c00 = c00.add(FloatVector.fromArray(S, c, ci));
-      c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+      c00 = c00.add(FloatVector.fromArray(S, c, r0));
+      c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
       c10 = c10.add(FloatVector.fromArray(S, c, r1));
       c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
       c20 = c20.add(FloatVector.fromArray(S, c, r2));
@@ -432,9 +465,13 @@ final class Gemm {
       c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
       c50 = c50.add(FloatVector.fromArray(S, c, r5));
       c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, r6));
+      c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, r7));
+      c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
     }
-    c00.intoArray(c, ci);
-    c01.intoArray(c, ci + L);
+    c00.intoArray(c, r0);
+    c01.intoArray(c, r0 + L);
     c10.intoArray(c, r1);
     c11.intoArray(c, r1 + L);
     c20.intoArray(c, r2);
@@ -445,13 +482,15 @@ final class Gemm {
     c41.intoArray(c, r4 + L);
     c50.intoArray(c, r5);
     c51.intoArray(c, r5 + L);
+    c60.intoArray(c, r6);
+    c61.intoArray(c, r6 + L);
+    c70.intoArray(c, r7);
+    c71.intoArray(c, r7 + L);
   }
 
   /**
    * As {@link #kernel}, with A read in place: row {@code r} of the tile is {@code a[ar + p]} for
-   * {@code p < kc} (six row pointers instead of a packed panel). Written out in full, with no
-   * vector crossing a call, so that the accumulators stay in registers (a vector passed to a method
-   * that is not inlined is boxed).
+   * {@code p < kc} (eight row pointers instead of a packed panel).
    */
   private static void kernelRows(
       int kc,
@@ -462,6 +501,8 @@ final class Gemm {
       int a3,
       int a4,
       int a5,
+      int a6,
+      int a7,
       float[] bp,
       int bi,
       float[] c,
@@ -470,8 +511,10 @@ final class Gemm {
       float alpha,
       boolean accumulate) {
     FloatVector z = FloatVector.zero(S);
-    FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-    FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z;
+    FloatVector c20 = z, c21 = z, c30 = z, c31 = z;
+    FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
+    FloatVector c60 = z, c61 = z, c70 = z, c71 = z;
     for (int p = 0; p < kc; p++, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
@@ -493,6 +536,12 @@ final class Gemm {
       x = FloatVector.broadcast(S, a[a5 + p]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, a[a6 + p]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, a[a7 + p]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
     }
     if (alpha != 1f) {
       FloatVector va = FloatVector.broadcast(S, alpha);
@@ -508,15 +557,22 @@ final class Gemm {
       c41 = c41.mul(va);
       c50 = c50.mul(va);
       c51 = c51.mul(va);
+      c60 = c60.mul(va);
+      c61 = c61.mul(va);
+      c70 = c70.mul(va);
+      c71 = c71.mul(va);
     }
-    int r1 = ci + ldc;
+    int r0 = ci;
+    int r1 = r0 + ldc;
     int r2 = r1 + ldc;
     int r3 = r2 + ldc;
     int r4 = r3 + ldc;
     int r5 = r4 + ldc;
+    int r6 = r5 + ldc;
+    int r7 = r6 + ldc;
     if (accumulate) {
-      c00 = c00.add(FloatVector.fromArray(S, c, ci));
-      c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+      c00 = c00.add(FloatVector.fromArray(S, c, r0));
+      c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
       c10 = c10.add(FloatVector.fromArray(S, c, r1));
       c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
       c20 = c20.add(FloatVector.fromArray(S, c, r2));
@@ -527,9 +583,13 @@ final class Gemm {
       c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
       c50 = c50.add(FloatVector.fromArray(S, c, r5));
       c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, r6));
+      c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, r7));
+      c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
     }
-    c00.intoArray(c, ci);
-    c01.intoArray(c, ci + L);
+    c00.intoArray(c, r0);
+    c01.intoArray(c, r0 + L);
     c10.intoArray(c, r1);
     c11.intoArray(c, r1 + L);
     c20.intoArray(c, r2);
@@ -540,5 +600,9 @@ final class Gemm {
     c41.intoArray(c, r4 + L);
     c50.intoArray(c, r5);
     c51.intoArray(c, r5 + L);
+    c60.intoArray(c, r6);
+    c61.intoArray(c, r6 + L);
+    c70.intoArray(c, r7);
+    c71.intoArray(c, r7 + L);
   }
 }
