@@ -9,9 +9,9 @@ import dev.heed.core.backend.support.KernelChecks;
 
 /**
  * {@link FusedElementwise} for FLOAT32: the elements are taken in chunks of {@link #CHUNK} that
- * stay in the level-1 cache; for each chunk the inputs are copied into per-thread register arrays,
- * each step runs as the same vector kernel that {@code unary} and {@code binary} use ({@link
- * VecUnary}, {@link VecBinary}) over the chunk, and the output registers are copied back. Every
+ * stay in the level-1 cache; for each chunk every step runs as the same vector kernel that {@code
+ * unary} and {@code binary} use ({@link VecUnary}, {@link VecBinary}), reading the inputs where
+ * they lie and writing per-thread register arrays, and the output registers are copied out. Every
  * step is rounded to float as the step-by-step composite rounds it, so the results are identical to
  * it; only the memory traffic and the intermediate arrays go. Chunks are split over the threads for
  * long operands. Outputs may alias inputs: a chunk's inputs are all read before any of its outputs
@@ -95,32 +95,47 @@ final class SimdElementwise implements FusedElementwise {
     int inputs = program.inputs();
     int steps = program.stepCount();
     float[][] r = registers(program.registers());
+    // register k of the current chunk is arr[k] from element off[k]: the inputs are read where
+    // they lie, the steps' results live in the per-thread arrays
+    float[][] arr = new float[program.registers()][];
+    int[] off = new int[program.registers()];
+    for (int s = 0; s < steps; s++) {
+      arr[inputs + s] = r[inputs + s];
+    }
+    for (int i = 0; i < inputs; i++) {
+      arr[i] = in[i];
+    }
     for (int c = from; c < to; c += CHUNK) {
       int n = Math.min(CHUNK, to - c);
       for (int i = 0; i < inputs; i++) {
-        System.arraycopy(in[i], c, r[i], 0, n);
+        off[i] = c;
       }
       for (int s = 0; s < steps; s++) {
         ElementwiseProgram.Step st = program.step(s);
-        float[] dst = r[inputs + s];
+        float[] dst = arr[inputs + s];
+        int x = st.x();
         if (st.unary() != null) {
-          VecUnary.apply(st.unary(), st.a(), st.b(), r[st.x()], dst, 0, n);
+          VecUnary.apply(st.unary(), st.a(), st.b(), arr[x], off[x], dst, 0, n);
         } else if (VecBinary.vectorised(st.binary())) {
-          VecBinary.dense(st.binary(), r[st.x()], 0, r[st.y()], 0, dst, 0, 0, n);
+          int y = st.y();
+          VecBinary.dense(st.binary(), arr[x], off[x], arr[y], off[y], dst, 0, 0, n);
         } else {
-          scalar(st.binary(), r[st.x()], r[st.y()], dst, n);
+          int y = st.y();
+          scalar(st.binary(), arr[x], off[x], arr[y], off[y], dst, n);
         }
       }
+      // outputs only after every step of the chunk has read its inputs (an output may be an input)
       for (int j = 0; j < out.length; j++) {
-        System.arraycopy(r[program.output(j)], 0, out[j], c, n);
+        int o = program.output(j);
+        System.arraycopy(arr[o], off[o], out[j], c, n);
       }
     }
   }
 
   /** As the reference binary kernel: float64 of the float operands, rounded once. */
-  private static void scalar(BinaryOp op, float[] x, float[] y, float[] o, int n) {
+  private static void scalar(BinaryOp op, float[] x, int xo, float[] y, int yo, float[] o, int n) {
     for (int i = 0; i < n; i++) {
-      o[i] = (float) op.apply(x[i], y[i]);
+      o[i] = (float) op.apply(x[xo + i], y[yo + i]);
     }
   }
 

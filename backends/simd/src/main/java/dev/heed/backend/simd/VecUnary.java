@@ -27,69 +27,76 @@ final class VecUnary {
 
   /** {@code y[i] = op(x[i])} for {@code i} in {@code [from, to)}. */
   static void apply(UnaryOp op, double a, double b, float[] x, float[] y, int from, int to) {
+    apply(op, a, b, x, from, y, from, to - from);
+  }
+
+  /** {@code y[yo + i] = op(x[xo + i])} for {@code i} in {@code [0, n)}. */
+  static void apply(UnaryOp op, double a, double b, float[] x, int xo, float[] y, int yo, int n) {
     if (!vectorised(op)) {
-      for (int i = from; i < to; i++) {
-        y[i] = (float) op.apply(x[i], a, b);
+      for (int i = 0; i < n; i++) {
+        y[yo + i] = (float) op.apply(x[xo + i], a, b);
       }
       return;
     }
-    int end = from + S.loopBound(to - from);
+    int from = 0;
+    int to = n;
+    int end = S.loopBound(n);
     int l = S.length();
     // one loop per operation: no dispatch and no merge of vector values inside the loop (a switch
     // in the loop body was measured several times slower once many operations flow through it)
     switch (op) {
       case NEG -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, i).neg().intoArray(y, i);
+          FloatVector.fromArray(S, x, xo + i).neg().intoArray(y, yo + i);
         }
       }
       case ABS -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, i).abs().intoArray(y, i);
+          FloatVector.fromArray(S, x, xo + i).abs().intoArray(y, yo + i);
         }
       }
       case SQUARE -> {
         for (int i = from; i < end; i += l) {
-          FloatVector v = FloatVector.fromArray(S, x, i);
-          v.mul(v).intoArray(y, i);
+          FloatVector v = FloatVector.fromArray(S, x, xo + i);
+          v.mul(v).intoArray(y, yo + i);
         }
       }
       case SQRT -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, i).sqrt().intoArray(y, i);
+          FloatVector.fromArray(S, x, xo + i).sqrt().intoArray(y, yo + i);
         }
       }
       case RECIPROCAL -> {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = from; i < end; i += l) {
-          one.div(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+          one.div(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
       }
       case EXP -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
+          FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
         }
       }
       case LOG -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(y, i);
+          FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
         }
       }
       case TANH -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+          FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i);
         }
       }
       case SIGMOID -> {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = from; i < end; i += l) {
-          FloatVector v = FloatVector.fromArray(S, x, i);
-          one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, i);
+          FloatVector v = FloatVector.fromArray(S, x, xo + i);
+          one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i);
         }
       }
       case RELU -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, i).max(0f).intoArray(y, i);
+          FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i);
         }
       }
       case AFFINE -> {
@@ -98,7 +105,7 @@ final class VecUnary {
         FloatVector va = FloatVector.broadcast(S, (float) a);
         FloatVector vb = FloatVector.broadcast(S, (float) b);
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, i).mul(va).add(vb).intoArray(y, i);
+          FloatVector.fromArray(S, x, xo + i).mul(va).add(vb).intoArray(y, yo + i);
         }
       }
       case STEP -> {
@@ -106,15 +113,14 @@ final class VecUnary {
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = from; i < end; i += l) {
-          FloatVector v = FloatVector.fromArray(S, x, i);
-          zero.blend(one, v.compare(VectorOperators.GT, va)).intoArray(y, i);
+          FloatVector v = FloatVector.fromArray(S, x, xo + i);
+          zero.blend(one, v.compare(VectorOperators.GT, va)).intoArray(y, yo + i);
         }
       }
       default -> throw new IllegalStateException("no vector kernel for " + op);
     }
-    int i = end;
-    for (; i < to; i++) {
-      y[i] = (float) op.apply(x[i], a, b);
+    for (int i = end; i < to; i++) {
+      y[yo + i] = (float) op.apply(x[xo + i], a, b);
     }
   }
 }
