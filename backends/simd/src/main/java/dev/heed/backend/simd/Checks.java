@@ -1,6 +1,7 @@
 package dev.heed.backend.simd;
 
 import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.DType;
 import dev.heed.core.backend.support.KernelChecks;
 
 /**
@@ -15,5 +16,16 @@ final class Checks {
   static SimdBuffer buffer(SimdBackend backend, String kernel, String role, Buffer b) {
     return KernelChecks.buffer(
         "simd", SimdBuffer.class, cb -> cb.owner() == backend, kernel, role, b);
+  }
+
+  /**
+   * {@code b} as a live FLOAT32 buffer of {@code backend} holding at least {@code size} elements:
+   * its array (the checks of the fused kernels' operands).
+   */
+  static float[] floats(SimdBackend backend, String kernel, String role, Buffer b, long size) {
+    SimdBuffer s = buffer(backend, kernel, role, b);
+    KernelChecks.dtype(kernel, role, s, DType.FLOAT32);
+    KernelChecks.range(kernel, role, s, 0, size);
+    return s.floats();
   }
 }

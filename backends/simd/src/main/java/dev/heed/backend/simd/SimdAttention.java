@@ -33,10 +33,7 @@ final class SimdAttention implements FusedAttention {
   }
 
   private float[] check(String role, Buffer b, long size) {
-    SimdBuffer s = Checks.buffer(backend, K, role, b);
-    KernelChecks.dtype(K, role, s, DType.FLOAT32);
-    KernelChecks.range(K, role, s, 0, size);
-    return s.floats();
+    return Checks.floats(backend, K, role, b, size);
   }
 
   private static MatmulSpec spec(

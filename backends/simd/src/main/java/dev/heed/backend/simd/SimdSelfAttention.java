@@ -32,10 +32,7 @@ final class SimdSelfAttention implements FusedSelfAttention {
   }
 
   private float[] check(String role, Buffer b, long size) {
-    SimdBuffer s = Checks.buffer(backend, K, role, b);
-    KernelChecks.dtype(K, role, s, DType.FLOAT32);
-    KernelChecks.range(K, role, s, 0, size);
-    return s.floats();
+    return Checks.floats(backend, K, role, b, size);
   }
 
   /** Per-thread scratch matrix {@code i} of at least {@code size} floats. */
@@ -56,6 +53,14 @@ final class SimdSelfAttention implements FusedSelfAttention {
     for (int i = 0; i < t; i++) {
       System.arraycopy(qkv, (((b * t + i) * 3 + part) * heads + h) * d, dst, i * d, d);
     }
+  }
+
+  /** The queries, keys and values of head {@code h} of batch entry {@code b}. */
+  private static void gatherHead(
+      float[] qkv, int b, int h, int t, int heads, int d, float[] q, float[] k, float[] v) {
+    gather(qkv, b, h, 0, t, heads, d, q);
+    gather(qkv, b, h, 1, t, heads, d, k);
+    gather(qkv, b, h, 2, t, heads, d, v);
   }
 
   /** The inverse of {@link #gather}: {@code src [t, d]} into part {@code part} of {@code qkv}. */
@@ -87,9 +92,7 @@ final class SimdSelfAttention implements FusedSelfAttention {
               float[] k = scratch(1, n);
               float[] v = scratch(2, n);
               float[] o = scratch(3, n);
-              gather(in, b, h, 0, t, heads, d, q);
-              gather(in, b, h, 1, t, heads, d, k);
-              gather(in, b, h, 2, t, heads, d, v);
+              gatherHead(in, b, h, t, heads, d, q, k, v);
               SimdAttention.forwardEntry(
                   q, 0, k, 0, v, 0, ws, (long) e * t * t, o, 0, t, t, d, d, scale);
               // out [batch, t, heads, d] is qkv's layout with one part
@@ -132,9 +135,7 @@ final class SimdSelfAttention implements FusedSelfAttention {
               float[] gq = scratch(4, n);
               float[] gk = scratch(5, n);
               float[] gv = scratch(6, n);
-              gather(in, b, h, 0, t, heads, d, q);
-              gather(in, b, h, 1, t, heads, d, k);
-              gather(in, b, h, 2, t, heads, d, v);
+              gatherHead(in, b, h, t, heads, d, q, k, v);
               for (int i = 0; i < t; i++) {
                 System.arraycopy(go, ((b * t + i) * heads + h) * d, gO, i * d, d);
               }
