@@ -5,8 +5,8 @@ package dev.heed.core.backend;
  * operands, with the intermediate values kept in registers or cache instead of written to memory.
  * Core's {@code Elementwise.fused} uses it when a backend offers it for the tensors' type, and
  * otherwise runs the steps as separate {@link Backend#unary} and {@link Backend#binary} kernels;
- * the results agree within the contract tolerances (and are identical where the backend rounds
- * every step to the element type, as {@link ElementwiseProgram#evaluate} does).
+ * the results agree within the contract tolerances (every step is rounded to the element type, as
+ * {@link ElementwiseProgram#evaluate} defines it).
  *
  * <p>Every operand is a contiguous run of {@code count} elements from element 0 of its buffer, of
  * one floating-point type, belonging to the backend that offers the capability. An output may be

@@ -12,10 +12,11 @@ import dev.heed.core.backend.support.KernelChecks;
  * stay in the level-1 cache; for each chunk every step runs as the same vector kernel that {@code
  * unary} and {@code binary} use ({@link VecUnary}, {@link VecBinary}), reading the inputs where
  * they lie and writing per-thread register arrays, and the output registers are copied out. Every
- * step is rounded to float as the step-by-step composite rounds it, so the results are identical to
- * it; only the memory traffic and the intermediate arrays go. Chunks are split over the threads for
- * long operands. Outputs may alias inputs: a chunk's inputs are all read before any of its outputs
- * is written.
+ * step is rounded to float as the step-by-step composite rounds it, so the results are those of the
+ * composite on this backend (an element that a different split of the work moves between a vector
+ * loop and its scalar tail may differ by an ulp per step); only the memory traffic and the
+ * intermediate arrays go. Chunks are split over the threads for long operands. Outputs may alias
+ * inputs: a chunk's inputs are all read before any of its outputs is written.
  */
 final class SimdElementwise implements FusedElementwise {
   /** Elements per chunk: 16 registers of 256 floats fill half of a 32 KiB level-1 cache. */
