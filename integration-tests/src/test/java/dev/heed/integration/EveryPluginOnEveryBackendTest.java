@@ -14,9 +14,15 @@ import dev.heed.core.nn.AttentionUnit;
 import dev.heed.core.nn.AttentionUnitProvider;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
+import dev.heed.core.nn.Parameter;
+import dev.heed.core.optim.Optimizer;
+import dev.heed.core.optim.OptimizerProvider;
+import dev.heed.core.optim.ParameterGroup;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.ProviderInfo;
+import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Scope;
+import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import dev.heed.testkit.TestBackends;
@@ -28,10 +34,11 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every activation and every attention unit in the build, forward and backward, on every available
- * backend in the build (simd, opencl on PoCL in CI, …) against the reference backend: the "composed
- * from core operations, so it runs on every backend" promise, checked across modules. Tolerance:
- * 1e-4 relative to max(1, |reference|), the float32 tolerance of the contracts.
+ * Every activation, attention unit and optimizer in the build (activations and units forward and
+ * backward, optimizers over several steps), on every available backend in the build (simd, opencl
+ * on PoCL in CI, …) against the reference backend: the "composed from core operations, so it runs
+ * on every backend" promise, checked across modules. Tolerance: 1e-4 relative to max(1,
+ * |reference|), the float32 tolerance of the contracts.
  */
 class EveryPluginOnEveryBackendTest {
   private static final double TOLERANCE = 1e-4;
@@ -76,6 +83,71 @@ class EveryPluginOnEveryBackendTest {
       }
     }
     return tests.stream();
+  }
+
+  /**
+   * Every optimizer, with its defaults and with each of {@code maximize}, {@code weight_decay} and
+   * {@code amsgrad} it declares switched on, for 15 steps on a 1,003-element parameter (not a
+   * multiple of a vector, across the chunks of fused updates) against the reference backend.
+   */
+  @TestFactory
+  Stream<DynamicTest> optimizersAgreeWithTheReference() {
+    assertTrue(plugins.optimizers().all().size() >= 10, "the optimizers are on the path");
+    List<DynamicTest> tests = new ArrayList<>();
+    for (String backend : otherBackends()) {
+      for (OptimizerProvider o : plugins.optimizers().all()) {
+        List<Map<String, Object>> variants = new ArrayList<>();
+        variants.add(Map.of());
+        if (o.options().find("maximize") != null) {
+          variants.add(Map.of("maximize", true));
+        }
+        if (o.options().find("weight_decay") != null) {
+          variants.add(Map.of("weight_decay", 0.1));
+        }
+        if (o.options().find("amsgrad") != null) {
+          variants.add(Map.of("amsgrad", true));
+        }
+        if (o.name().equals("sgd")) {
+          variants.add(Map.of("momentum", 0.9));
+        }
+        for (Map<String, Object> raw : variants) {
+          tests.add(
+              DynamicTest.dynamicTest(
+                  o.name() + " " + raw + " on " + backend,
+                  () ->
+                      compare(
+                          List.of(run(o, raw, TestBackends.reference())),
+                          List.of(run(o, raw, TestBackends.open(backend))))));
+        }
+      }
+    }
+    return tests.stream();
+  }
+
+  /** The parameter after 15 steps on {@code sum(c·(p - t)²)}. */
+  @SuppressWarnings("try")
+  private float[] run(OptimizerProvider provider, Map<String, Object> raw, Backend backend) {
+    int n = 1003;
+    Options o = provider.options().resolve("optimizer '" + provider.name() + "'", raw);
+    Parameter p =
+        new Parameter(Scope.outside(() -> Tensors.of(backend, DType.FLOAT32, sample(n), n)));
+    Tensor target =
+        Scope.outside(() -> Tensors.uniform(backend, Shape.of(n), DType.FLOAT32, -1, 1, 3));
+    Tensor c = Scope.outside(() -> Tensors.uniform(backend, Shape.of(n), DType.FLOAT32, 0.5, 2, 5));
+    Optimizer opt = provider.create(o, List.of(ParameterGroup.of(Map.of("p", p))));
+    for (int step = 0; step < 15; step++) {
+      opt.zeroGrad();
+      try (Scope s = Scope.open()) {
+        Elementwise.sub(p.value(), target).square().mul(c).sum().backward();
+        opt.step();
+      }
+    }
+    float[] out = p.value().toFloatArray();
+    p.zeroGrad();
+    p.value().close();
+    target.close();
+    c.close();
+    return out;
   }
 
   private static float[] sample(int n) {
