@@ -14,6 +14,9 @@ final class Checks {
 
   /** {@code b} as a live buffer of {@code backend}. */
   static SimdBuffer buffer(SimdBackend backend, String kernel, String role, Buffer b) {
+    if (b instanceof SimdBuffer s && s.owner() == backend && !s.isReleased()) {
+      return s; // the common case, without a capturing lambda per call
+    }
     return KernelChecks.buffer(
         "simd", SimdBuffer.class, cb -> cb.owner() == backend, kernel, role, b);
   }

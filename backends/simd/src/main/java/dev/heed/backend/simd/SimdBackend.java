@@ -180,6 +180,10 @@ public final class SimdBackend implements Backend {
     if (bx.dtype() == DType.FLOAT32) {
       float[] xs = bx.floats();
       float[] ys = by.floats();
+      if (count < 2 * PARALLEL_GRAIN) { // one chunk: no split and no lambda to build
+        VecUnary.apply(op, a, b, xs, ys, 0, (int) count);
+        return;
+      }
       workers.parallelRange(
           count,
           PARALLEL_GRAIN,
@@ -217,8 +221,13 @@ public final class SimdBackend implements Backend {
       int oa = (int) aLayout.offset();
       int ob = (int) bLayout.offset();
       int oo = (int) outLayout.offset();
+      long count = outLayout.elementCount();
+      if (count < 2 * PARALLEL_GRAIN) { // one chunk: no split and no lambda to build
+        VecBinary.dense(op, xa, oa, xb, ob, xo, oo, 0, (int) count);
+        return;
+      }
       workers.parallelRange(
-          outLayout.elementCount(),
+          count,
           PARALLEL_GRAIN,
           (from, to) -> VecBinary.dense(op, xa, oa, xb, ob, xo, oo, (int) from, (int) to));
       return;

@@ -64,6 +64,10 @@ final class SimdElementwise implements FusedElementwise {
     if (count == 0) {
       return;
     }
+    if (count < 2 * PARALLEL_GRAIN) { // one chunk: no split and no lambda to build
+      range(program, in, out, 0, (int) count);
+      return;
+    }
     backend
         .workers()
         .parallelRange(
