@@ -6,6 +6,13 @@ import dev.heed.core.backend.Layout;
 final class Broadcast {
   private Broadcast() {}
 
+  /**
+   * As {@link #layout(Shape, Shape)}, taking the tensor's own (cached) layout when no broadcast.
+   */
+  static Layout layout(Tensor src, Shape out) {
+    return src.shape().equals(out) ? src.layout() : layout(src.shape(), out);
+  }
+
   /** The layout reading a contiguous tensor of shape {@code src} as shape {@code out}. */
   static Layout layout(Shape src, Shape out) {
     int rank = out.rank();

@@ -195,9 +195,9 @@ public final class Elementwise {
         .binary(
             op,
             a.buffer(),
-            Broadcast.layout(a.shape(), out),
+            Broadcast.layout(a, out),
             b.buffer(),
-            Broadcast.layout(b.shape(), out),
+            Broadcast.layout(b, out),
             r.buffer(),
             r.layout());
     return r;
@@ -352,11 +352,11 @@ public final class Elementwise {
     a.backend()
         .where(
             cond.buffer(),
-            Broadcast.layout(cond.shape(), out),
+            Broadcast.layout(cond, out),
             a.buffer(),
-            Broadcast.layout(a.shape(), out),
+            Broadcast.layout(a, out),
             b.buffer(),
-            Broadcast.layout(b.shape(), out),
+            Broadcast.layout(b, out),
             r.buffer(),
             r.layout());
     return Autograd.record(
@@ -402,7 +402,7 @@ public final class Elementwise {
             target.buffer(),
             target.layout(),
             other.buffer(),
-            Broadcast.layout(other.shape(), out),
+            Broadcast.layout(other, out),
             target.buffer(),
             target.layout());
   }
@@ -432,11 +432,7 @@ public final class Elementwise {
     }
     target
         .backend()
-        .copy(
-            source.buffer(),
-            Broadcast.layout(source.shape(), out),
-            target.buffer(),
-            target.layout());
+        .copy(source.buffer(), Broadcast.layout(source, out), target.buffer(), target.layout());
   }
 
   /** Sets every element of {@code target} to {@code value}. */

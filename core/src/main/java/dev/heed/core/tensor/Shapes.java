@@ -163,7 +163,7 @@ public final class Shapes {
           "expand: " + x.shape() + " cannot be broadcast to " + shape);
     }
     Tensor r = Tensor.allocate(x.backend(), shape, x.dtype());
-    x.backend().copy(x.buffer(), Broadcast.layout(x.shape(), shape), r.buffer(), r.layout());
+    x.backend().copy(x.buffer(), Broadcast.layout(x, shape), r.buffer(), r.layout());
     Shape original = x.shape();
     return Autograd.record(r, "expand", g -> new Tensor[] {sumTo(g, original)}, x);
   }
