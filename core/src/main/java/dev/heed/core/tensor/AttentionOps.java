@@ -121,13 +121,25 @@ public final class AttentionOps {
         return fusedSelfAttention(fused.get(), qkv, batch, t, heads, d, scale);
       }
     }
-    Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, d), 2, 0, 3, 1, 4);
-    Tensor q = Shapes.reshape(Shapes.slice(split, 0, 0, 1), batch, heads, t, d);
-    Tensor k = Shapes.reshape(Shapes.slice(split, 0, 1, 2), batch, heads, t, d);
-    Tensor v = Shapes.reshape(Shapes.slice(split, 0, 2, 3), batch, heads, t, d);
-    Attended a = scaledDotProduct(q, k, v, null, scale, dropout, training, seed);
+    Tensor[] qkvHeads = splitHeads(qkv, batch, t, heads, d);
+    Attended a =
+        scaledDotProduct(
+            qkvHeads[0], qkvHeads[1], qkvHeads[2], null, scale, dropout, training, seed);
     Tensor merged = Shapes.reshape(Shapes.permute(a.output(), 0, 2, 1, 3), batch, t, e);
     return new Attended(merged, a.weights());
+  }
+
+  /**
+   * The queries, keys and values {@code [B, H, T, d]} of a packed projection {@code [B, T, 3·H·d]}:
+   * one permuting copy to {@code [3, B, H, T, d]} and three slices.
+   */
+  private static Tensor[] splitHeads(Tensor qkv, int batch, int t, int heads, int d) {
+    Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, d), 2, 0, 3, 1, 4);
+    Tensor[] parts = new Tensor[3];
+    for (int i = 0; i < 3; i++) {
+      parts[i] = Shapes.reshape(Shapes.slice(split, 0, i, i + 1), batch, heads, t, d);
+    }
+    return parts;
   }
 
   /**
@@ -155,9 +167,9 @@ public final class AttentionOps {
         weights,
         "selfAttentionWeights",
         g -> {
-          Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, d), 2, 0, 3, 1, 4);
-          Tensor q = Shapes.reshape(Shapes.slice(split, 0, 0, 1), batch, heads, t, d);
-          Tensor k = Shapes.reshape(Shapes.slice(split, 0, 1, 2), batch, heads, t, d);
+          Tensor[] qkvHeads = splitHeads(qkv, batch, t, heads, d);
+          Tensor q = qkvHeads[0];
+          Tensor k = qkvHeads[1];
           Tensor gy = Elementwise.mul(g, w);
           Tensor gs =
               Elementwise.sub(gy, Elementwise.mul(w, Reductions.sum(gy, -1, true))).mul(scale);
