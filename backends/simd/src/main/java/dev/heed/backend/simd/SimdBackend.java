@@ -180,7 +180,7 @@ public final class SimdBackend implements Backend {
     if (bx.dtype() == DType.FLOAT32) {
       float[] xs = bx.floats();
       float[] ys = by.floats();
-      if (count < 2 * PARALLEL_GRAIN) { // one chunk: no split and no lambda to build
+      if (workers.serial(count, PARALLEL_GRAIN)) {
         VecUnary.apply(op, a, b, xs, ys, 0, (int) count);
         return;
       }
@@ -222,7 +222,7 @@ public final class SimdBackend implements Backend {
       int ob = (int) bLayout.offset();
       int oo = (int) outLayout.offset();
       long count = outLayout.elementCount();
-      if (count < 2 * PARALLEL_GRAIN) { // one chunk: no split and no lambda to build
+      if (workers.serial(count, PARALLEL_GRAIN)) {
         VecBinary.dense(op, xa, oa, xb, ob, xo, oo, 0, (int) count);
         return;
       }

@@ -64,7 +64,7 @@ final class SimdElementwise implements FusedElementwise {
     if (count == 0) {
       return;
     }
-    if (count < 2 * PARALLEL_GRAIN) { // one chunk: no split and no lambda to build
+    if (backend.workers().serial(count, PARALLEL_GRAIN)) {
       range(program, in, out, 0, (int) count);
       return;
     }

@@ -111,13 +111,26 @@ final class Workers implements AutoCloseable {
    * per thread, and runs {@code body(from, to)} for each.
    */
   void parallelRange(long n, long grain, RangeBody body) {
-    int chunks = (int) Math.max(1, Math.min(threads, n / Math.max(1, grain)));
+    int chunks = chunks(n, grain);
     if (chunks == 1) {
       body.run(0, n);
       return;
     }
     long step = (n + chunks - 1) / chunks;
     parallelFor(chunks, c -> body.run(c * step, Math.min(n, (c + 1) * step)));
+  }
+
+  /**
+   * Whether {@link #parallelRange} would run {@code n} elements with this grain on the calling
+   * thread alone: small kernels check it first and call their loop directly, without building the
+   * lambda of a split.
+   */
+  boolean serial(long n, long grain) {
+    return chunks(n, grain) == 1;
+  }
+
+  private int chunks(long n, long grain) {
+    return (int) Math.max(1, Math.min(threads, n / Math.max(1, grain)));
   }
 
   /** A loop body over an index range. */
