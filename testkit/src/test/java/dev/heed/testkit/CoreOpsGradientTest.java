@@ -159,6 +159,9 @@ class CoreOpsGradientTest {
     assertGradients(
         in -> Linalg.linear(in.get(0), in.get(1), in.get(2)), List.of(x(5, 4), x(3, 4), x(3)));
     assertGradients(in -> Linalg.linear(in.get(0), in.get(1), null), List.of(x(5, 4), x(3, 4)));
+    // a bias that broadcasts without being [out] takes the composite path
+    assertGradients(
+        in -> Linalg.linear(in.get(0), in.get(1), in.get(2)), List.of(x(5, 4), x(3, 4), x(1, 3)));
     assertGradients(
         in -> Linalg.linear(in.get(0), in.get(1), in.get(2)), List.of(x(2, 5, 4), x(3, 4), x(3)));
   }

@@ -78,11 +78,6 @@ public final class ElementwiseProgram {
     return inputs + steps.length;
   }
 
-  /** The registers written to the outputs, in order. */
-  public int[] outputs() {
-    return outputs.clone();
-  }
-
   /** Number of outputs. */
   public int outputCount() {
     return outputs.length;

@@ -466,12 +466,7 @@ public final class Elementwise {
       fused.get().run(program, buffers(inputs), outBuffers, first.size());
       return out;
     }
-    Tensor[] r = stepByStep(program, inputs);
-    for (int j = 0; j < out.length; j++) {
-      Tensor t = r[program.output(j)];
-      out[j] = isInput(t, inputs) ? Shapes.copy(t) : t;
-    }
-    return out;
+    return stepByStep(program, inputs);
   }
 
   /**
@@ -500,12 +495,7 @@ public final class Elementwise {
       fused.get().run(program, buffers(inputs), buffers(targets), first.size());
       return;
     }
-    Tensor[] r = stepByStep(program, inputs);
-    Tensor[] results = new Tensor[targets.length];
-    for (int j = 0; j < targets.length; j++) {
-      Tensor t = r[program.output(j)];
-      results[j] = isInput(t, inputs) ? Shapes.copy(t) : t;
-    }
+    Tensor[] results = stepByStep(program, inputs);
     for (int j = 0; j < targets.length; j++) {
       assign(targets[j], results[j]);
     }
@@ -540,16 +530,11 @@ public final class Elementwise {
     return b;
   }
 
-  private static boolean isInput(Tensor t, Tensor[] inputs) {
-    for (Tensor in : inputs) {
-      if (in == t) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The composite: every step as its own kernel, one tensor per register. */
+  /**
+   * The composite: every step as its own kernel, one tensor per register; returns the outputs, as
+   * new tensors (an output that is an input register is copied, so writing the outputs over the
+   * inputs in order cannot change one that is still to be written).
+   */
   private static Tensor[] stepByStep(ElementwiseProgram program, Tensor[] inputs) {
     Tensor[] r = new Tensor[program.registers()];
     System.arraycopy(inputs, 0, r, 0, inputs.length);
@@ -560,7 +545,12 @@ public final class Elementwise {
               ? unaryRaw(s.unary(), s.a(), s.b(), r[s.x()])
               : binaryRaw("fused " + s.binary(), s.binary(), r[s.x()], r[s.y()]);
     }
-    return r;
+    Tensor[] out = new Tensor[program.outputCount()];
+    for (int j = 0; j < out.length; j++) {
+      int o = program.output(j);
+      out[j] = o < inputs.length ? Shapes.copy(r[o]) : r[o];
+    }
+    return out;
   }
 
   private static void checkInPlace(String op, Tensor target) {

@@ -115,16 +115,24 @@ public final class Linalg {
     }
     int[] outDims = x.shape().with(-1, weight.dim(0)).dims();
     Tensor x2 = x.rank() == 2 ? x : Shapes.reshape(x, -1, x.dim(-1));
-    Tensor y = bias == null ? matmul(x2, weight, false, true) : affine(x2, weight, bias);
+    Tensor y;
+    if (bias == null) {
+      y = matmul(x2, weight, false, true);
+    } else if (bias.rank() == 1 && bias.dim(0) == weight.dim(0)) {
+      y = affine(x2, weight, bias);
+    } else {
+      // a bias of another shape is added with broadcasting, as before (and as PyTorch does)
+      y = Elementwise.add(matmul(x2, weight, false, true), bias);
+    }
     return x.rank() == 2 ? y : Shapes.reshape(y, outDims);
   }
 
   /**
-   * {@code x·Wᵀ + b} for a matrix {@code x [m, in]} as one operation, as BLAS {@code gemm} with
-   * {@code beta = 1} does it: the output starts as the bias repeated on every row and the product
-   * is added to it, so no second pass over the output and no intermediate product are needed. One
-   * node on the tape, whose backward gives {@code gx = g·W}, {@code gW = gᵀ·x} and {@code gb = Σ
-   * rows of g}, each only when that input requires a gradient.
+   * {@code x·Wᵀ + b} for a matrix {@code x [m, in]} and a bias {@code [out]} as one operation, as
+   * BLAS {@code gemm} with {@code beta = 1} does it: the output starts as the bias repeated on
+   * every row and the product is added to it, so no second pass over the output and no intermediate
+   * product are needed. One node on the tape, whose backward gives {@code gx = g·W}, {@code gW =
+   * gᵀ·x} and {@code gb = Σ rows of g}, each only when that input requires a gradient.
    */
   private static Tensor affine(Tensor x, Tensor weight, Tensor bias) {
     Checks.sameDevice("linear", x, weight);
@@ -133,16 +141,6 @@ public final class Linalg {
     int m = x.dim(0);
     int k = x.dim(1);
     int n = weight.dim(0);
-    if (bias.rank() != 1 || bias.dim(0) != n) {
-      throw new IllegalArgumentException(
-          "linear: bias "
-              + bias.shape()
-              + " does not fit weight "
-              + weight.shape()
-              + " (expected bias ["
-              + n
-              + "])");
-    }
     Tensor out = Tensor.allocate(x.backend(), Shape.of(m, n), x.dtype());
     x.backend()
         .copy(
