@@ -12,13 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the preferred species); for each block of {@link #MC} rows, {@code op(A)} is packed into panels
  * of {@link #MR} rows. The micro-kernel keeps an {@code MR × NR} tile of C in {@code 2·MR} vector
  * registers (16 with MR = 8, of the 32 that AVX-512 has) and does {@code 2·MR} FMAs per step of
- * {@code p} with two vector loads and {@code MR} broadcasts. Transposes are absorbed by the
- * packing, so all four combinations run the same kernel; a row-major A feeding few columns is not
- * packed at all but read in place by a second kernel through eight row pointers. Tiles at the edges
- * are computed into a scratch tile and merged with scalar code. Panels are zero-padded, so edges
- * cost no branches in the kernel. Eight rows suit the power-of-two extents of attention networks
- * (no edge tile for 32, 64, 128 or 1024 rows) and let a transposed A be packed one 256-bit vector
- * per step.
+ * {@code p} with two vector loads and {@code MR} broadcasts. Transposes are absorbed by the packing
+ * (a transposed B by 16×16 transposes in registers, {@link #transpose16}), so all four combinations
+ * run the same kernel; a row-major A feeding few columns is not packed at all but read in place by
+ * a second kernel through eight row pointers. Tiles at the edges are computed into a scratch tile
+ * and merged with scalar code. Panels are zero-padded, so edges cost no branches in the kernel.
+ * Eight rows suit the power-of-two extents of attention networks (no edge tile for 32, 64, 128 or
+ * 1024 rows) and let a transposed A be packed one 256-bit vector per step.
  *
  * <p>Work is split over the backend's threads by batch entry, and within a matrix by row ranges
  * (multiples of {@code MR}) or column ranges (multiples of {@code NR}), each task writing its own
