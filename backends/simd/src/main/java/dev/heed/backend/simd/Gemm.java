@@ -119,6 +119,10 @@ final class Gemm {
       }
       return;
     }
+    if (NarrowGemm.takes(s)) {
+      NarrowGemm.matmul(workers, s, a, b, c);
+      return;
+    }
     long fmas = (long) batch * m * n * k;
     int threads = fmas < PARALLEL_MIN_FMAS ? 1 : workers.threads();
     // with fewer matrices than threads, split each matrix by columns (each thread packs its own

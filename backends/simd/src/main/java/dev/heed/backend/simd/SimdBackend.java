@@ -60,6 +60,7 @@ public final class SimdBackend implements Backend {
   private final SimdAttention attention;
   private final SimdElementwise elementwise;
   private final SimdSelfAttention selfAttention;
+  private final ArrayPool pool = new ArrayPool();
 
   /** Opens the backend with a pool of {@code threads} threads (the caller included). */
   SimdBackend(int threads) {
@@ -73,6 +74,11 @@ public final class SimdBackend implements Backend {
   /** The thread pool. */
   Workers workers() {
     return workers;
+  }
+
+  /** The arrays of released FLOAT32 buffers. */
+  ArrayPool pool() {
+    return pool;
   }
 
   @Override
@@ -114,7 +120,9 @@ public final class SimdBackend implements Backend {
               + " elements");
     }
     try {
-      return new SimdBuffer(this, dtype, (int) size);
+      return dtype == DType.FLOAT32
+          ? new SimdBuffer(this, pool.take((int) size))
+          : new SimdBuffer(this, dtype, (int) size);
     } catch (OutOfMemoryError e) {
       throw new BackendException(
           "simd allocate: no room on the Java heap for "
@@ -356,8 +364,10 @@ public final class SimdBackend implements Backend {
     if (ba.dtype() == DType.FLOAT32
         && (long) spec.m() * spec.n() * spec.k() > SMALL_MATMUL_MULTIPLY_ADDS) {
       Gemm.matmul(workers, spec, ba.floats(), bb.floats(), bc.floats());
+    } else if (ba.dtype() == DType.FLOAT32 && spec.k() > 0) {
+      // too small for packing to pay off (a seed-sized layer): dot products, on this thread
+      SmallGemm.matmul(spec, ba.floats(), bb.floats(), bc.floats());
     } else if (ba.dtype() == DType.FLOAT32) {
-      // too small for packing to pay off (a seed-sized layer): the plain loops, on this thread
       ReferenceMatmul.matmul(spec, ba.floats(), bb.floats(), bc.floats());
     } else {
       ReferenceMatmul.matmul(spec, ba.doubles(), bb.doubles(), bc.doubles());
@@ -429,6 +439,7 @@ public final class SimdBackend implements Backend {
   @Override
   public void close() {
     workers.close();
+    pool.clear();
   }
 
   @Override

@@ -5,7 +5,8 @@ import dev.heed.core.backend.support.HeapBuffer;
 
 /**
  * A buffer of the {@code simd} backend: a Java array on the heap (see {@link HeapBuffer}), owned by
- * the backend instance that allocated it.
+ * the backend instance that allocated it. A FLOAT32 buffer's array comes from, and goes back to,
+ * the backend's {@link ArrayPool}.
  */
 final class SimdBuffer extends HeapBuffer {
   private final SimdBackend owner;
@@ -15,8 +16,20 @@ final class SimdBuffer extends HeapBuffer {
     this.owner = owner;
   }
 
+  SimdBuffer(SimdBackend owner, float[] data) {
+    super("simd", DType.FLOAT32, data.length, data);
+    this.owner = owner;
+  }
+
   /** The backend that allocated this buffer. */
   SimdBackend owner() {
     return owner;
+  }
+
+  @Override
+  protected void released(Object data) {
+    if (data instanceof float[] f) {
+      owner.pool().give(f);
+    }
   }
 }

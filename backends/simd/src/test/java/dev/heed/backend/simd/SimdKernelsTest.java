@@ -113,6 +113,47 @@ class SimdKernelsTest {
 
   @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
+  void narrowMatmulsMatchTheReference(int threads) {
+    // C of at most 16 columns with a row-major A (NarrowGemm): rows and columns that are not
+    // multiples of its 4 x 4 block, depths with and without a vector tail, one split over threads
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    int[][] dims = {{133, 10, 257}, {6, 16, 16}, {1, 1, 17}, {3, 5, 100}, {4099, 7, 600}};
+    for (int[] d : dims) {
+      int m = d[0];
+      int n = d[1];
+      int k = d[2];
+      for (int t = 0; t < 4; t++) {
+        boolean ta = (t & 1) != 0;
+        boolean tb = (t & 2) != 0;
+        int batch = m * n * k > 1_000_000 ? 1 : 2;
+        MatmulSpec s =
+            new MatmulSpec(
+                batch,
+                m,
+                n,
+                k,
+                ta,
+                tb,
+                5,
+                (long) m * k,
+                3,
+                (long) k * n,
+                7,
+                (long) m * n + 2,
+                -1.25,
+                t == 1 ? 0 : 0.5);
+        float[] a = random(6, 5 + batch * m * k);
+        float[] bm = random(7, 3 + batch * k * n);
+        float[] c = random(8, 7 + batch * (m * n + 2));
+        String what = "matmul " + s + " threads=" + threads;
+        assertClose(what, run(simd, s, a, bm, c), run(ref, s, a, bm, c), 2e-5 * Math.sqrt(k));
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
   void broadcastBatchesSplitOverThreads(int threads) {
     Backend simd = SimdBackends.withThreads(threads);
     Backend ref = TestBackends.reference();

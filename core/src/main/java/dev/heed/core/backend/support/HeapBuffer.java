@@ -2,13 +2,17 @@ package dev.heed.core.backend.support;
 
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A buffer held as a Java array on the heap ({@code float[]}, {@code double[]} or {@code int[]} by
  * {@link DType}), the storage of backends that compute on the CPU. Each such backend subclasses it
  * (so {@link KernelChecks#buffer} can tell its buffers from another backend's) and records its
- * owner there. Closing drops the array reference, so the garbage collector reclaims it; {@link
- * #close()} is idempotent and safe from any thread (a {@code Cleaner} thread included).
+ * owner there. Closing drops the array reference, so the garbage collector reclaims it, or hands it
+ * to {@link #released(Object)} once, where a backend may keep it for a later buffer of the same
+ * size; {@link #close()} is idempotent and safe from any thread (a {@code Cleaner} thread
+ * included).
  */
 public abstract class HeapBuffer implements Buffer {
   private final String backendName;
@@ -17,6 +21,16 @@ public abstract class HeapBuffer implements Buffer {
 
   /** The array, or null once released. Volatile so a close from another thread is seen. */
   private volatile Object data;
+
+  private static final VarHandle DATA;
+
+  static {
+    try {
+      DATA = MethodHandles.lookup().findVarHandle(HeapBuffer.class, "data", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * Allocates a zeroed array of {@code size} elements of {@code dtype}.
@@ -36,6 +50,30 @@ public abstract class HeapBuffer implements Buffer {
           case FLOAT64 -> new double[size];
           case INT32 -> new int[size];
         };
+  }
+
+  /**
+   * A buffer over {@code data}, an array of {@code size} elements of {@code dtype} ({@code
+   * float[]}, {@code double[]} or {@code int[]}) that the caller has zeroed and hands over: nothing
+   * else may hold it.
+   *
+   * @throws IllegalArgumentException when the array is not of that type and length
+   */
+  protected HeapBuffer(String backendName, DType dtype, int size, Object data) {
+    int length =
+        switch (dtype) {
+          case FLOAT32 -> data instanceof float[] f ? f.length : -1;
+          case FLOAT64 -> data instanceof double[] d ? d.length : -1;
+          case INT32 -> data instanceof int[] i ? i.length : -1;
+        };
+    if (length != size) {
+      throw new IllegalArgumentException(
+          backendName + " buffer: the given array is not " + dtype + "[" + size + "]");
+    }
+    this.backendName = backendName;
+    this.dtype = dtype;
+    this.size = size;
+    this.data = data;
   }
 
   /** A Java array: the garbage collector reclaims it, no cleaner is needed. */
@@ -86,8 +124,18 @@ public abstract class HeapBuffer implements Buffer {
 
   @Override
   public final void close() {
-    data = null;
+    Object d = DATA.getAndSet(this, null);
+    if (d != null) {
+      released(d);
+    }
   }
+
+  /**
+   * Called once, by the first {@link #close()}, with the array this buffer held: nothing refers to
+   * it through this buffer any more. Does nothing here (the garbage collector reclaims the array);
+   * a backend may keep it for a later buffer of the same size.
+   */
+  protected void released(Object data) {}
 
   @Override
   public String toString() {

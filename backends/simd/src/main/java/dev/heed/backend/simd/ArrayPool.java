@@ -1,0 +1,65 @@
+package dev.heed.backend.simd;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The float arrays of released buffers, kept for the next buffer of the same length. A training
+ * step allocates the same activations and gradients every step; a fresh Java array is new memory
+ * (the allocator moves on through the heap), so every step would write its intermediates to cold
+ * cache lines, while the array released by the previous step is still in the level-2 cache. Only
+ * arrays of {@link #MIN_LENGTH} to {@link #MAX_LENGTH} elements are kept (smaller ones cost less to
+ * allocate than to look up; larger ones do not stay in cache anyway), at most {@link
+ * #CAPACITY_FLOATS} elements in all, newest first. A kept array is zeroed when handed out, as a new
+ * one is. Safe for any thread.
+ */
+final class ArrayPool {
+  static final int MIN_LENGTH = 16;
+  static final int MAX_LENGTH = 1 << 18;
+  static final long CAPACITY_FLOATS = 1L << 22;
+
+  private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+  private long kept;
+
+  /** A zeroed array of {@code length} floats: a kept one if there is one, else a new one. */
+  float[] take(int length) {
+    if (length >= MIN_LENGTH && length <= MAX_LENGTH) {
+      float[] a;
+      synchronized (this) {
+        ArrayDeque<float[]> q = free.get(length);
+        a = q == null ? null : q.pollLast();
+        if (a != null) {
+          kept -= length;
+        }
+      }
+      if (a != null) {
+        Arrays.fill(a, 0f);
+        return a;
+      }
+    }
+    return new float[length];
+  }
+
+  /** Keeps {@code a}, which nothing else refers to any more, if it fits the pool. */
+  void give(float[] a) {
+    int length = a.length;
+    if (length < MIN_LENGTH || length > MAX_LENGTH) {
+      return;
+    }
+    synchronized (this) {
+      if (kept + length > CAPACITY_FLOATS) {
+        return;
+      }
+      free.computeIfAbsent(length, l -> new ArrayDeque<>()).addLast(a);
+      kept += length;
+    }
+  }
+
+  /** Drops every kept array. */
+  synchronized void clear() {
+    free.clear();
+    kept = 0;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.heed.backend.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.DType;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The arrays of released buffers are reused zeroed, once each, within the pool's limits. */
+class ArrayPoolTest {
+
+  @Test
+  void aReleasedArrayComesBackZeroed() {
+    try (SimdBackend b = new SimdBackend(1)) {
+      SimdBuffer first = (SimdBuffer) b.allocate(DType.FLOAT32, 1000);
+      float[] array = first.floats();
+      b.fill(first, 0, 1000, 3.5);
+      first.close();
+      SimdBuffer second = (SimdBuffer) b.allocate(DType.FLOAT32, 1000);
+      assertSame(array, second.floats(), "the released array is reused");
+      float[] zeros = new float[1000];
+      assertEquals(0, Arrays.compare(zeros, second.floats()), "and handed out zeroed");
+    }
+  }
+
+  @Test
+  void closingTwiceGivesTheArrayBackOnce() {
+    try (SimdBackend b = new SimdBackend(1)) {
+      Buffer first = b.allocate(DType.FLOAT32, 500);
+      first.close();
+      first.close();
+      SimdBuffer x = (SimdBuffer) b.allocate(DType.FLOAT32, 500);
+      SimdBuffer y = (SimdBuffer) b.allocate(DType.FLOAT32, 500);
+      assertNotSame(x.floats(), y.floats(), "two live buffers never share an array");
+    }
+  }
+
+  @Test
+  void onlyArraysWithinTheLimitsAreKept() {
+    ArrayPool pool = new ArrayPool();
+    float[] tiny = new float[ArrayPool.MIN_LENGTH - 1];
+    float[] huge = new float[ArrayPool.MAX_LENGTH + 1];
+    pool.give(tiny);
+    pool.give(huge);
+    assertNotSame(tiny, pool.take(tiny.length));
+    assertNotSame(huge, pool.take(huge.length));
+    // up to the capacity, then no more
+    int length = ArrayPool.MAX_LENGTH;
+    int fit = (int) (ArrayPool.CAPACITY_FLOATS / length);
+    float[][] given = new float[fit + 1][];
+    for (int i = 0; i <= fit; i++) {
+      given[i] = new float[length];
+      pool.give(given[i]);
+    }
+    for (int i = fit - 1; i >= 0; i--) {
+      assertSame(given[i], pool.take(length), "newest first");
+    }
+    assertNotSame(given[fit], pool.take(length), "the array beyond the capacity was dropped");
+  }
+
+  @Test
+  void otherTypesAreNotPooled() {
+    try (SimdBackend b = new SimdBackend(1)) {
+      SimdBuffer d = (SimdBuffer) b.allocate(DType.FLOAT64, 100);
+      double[] array = d.doubles();
+      d.close();
+      assertNotSame(array, ((SimdBuffer) b.allocate(DType.FLOAT64, 100)).doubles());
+    }
+  }
+}
