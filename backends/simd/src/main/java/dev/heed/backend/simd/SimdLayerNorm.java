@@ -12,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FusedLayerNorm} for FLOAT32: one pass for the mean, one for the variance of the centred
  * values (two-pass, as stable as the composite), one to write {@code y}; rows split over the
  * threads. The backward pass uses {@code x̂ = (x - mean)·rstd}, {@code g = gy·weight} and {@code gx
- * = rstd·(g - mean(g) - x̂·mean(g·x̂))}; the parameter gradients are reduced per thread into
- * per-thread partial rows, then summed.
+ * = rstd·(g - mean(g) - x̂·mean(g·x̂))}, vectorised along the row (the two row means accumulate in
+ * float vectors, summed across lanes at the end of the row); the parameter gradients are reduced
+ * per thread into per-thread partial rows, then summed.
  */
 final class SimdLayerNorm implements FusedLayerNorm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -150,25 +151,52 @@ final class SimdLayerNorm implements FusedLayerNorm {
         c -> {
           int from = c * step;
           int to = Math.min(rows, from + step);
+          int bound = S.loopBound(d);
+          int pw = c * 2 * d;
+          int pb = pw + d;
           for (int r = from; r < to; r++) {
             int base = r * d;
             float mu = ms[r];
             float inv = rs[r];
-            double sg = 0;
-            double sgx = 0;
-            for (int i = 0; i < d; i++) {
+            FloatVector vmu = FloatVector.broadcast(S, mu);
+            FloatVector vinv = FloatVector.broadcast(S, inv);
+            FloatVector asg = FloatVector.zero(S);
+            FloatVector asgx = FloatVector.zero(S);
+            int i = 0;
+            for (; i < bound; i += S.length()) {
+              FloatVector gyv = FloatVector.fromArray(S, gys, base + i);
+              FloatVector xh = FloatVector.fromArray(S, xs, base + i).sub(vmu).mul(vinv);
+              FloatVector g = ws == null ? gyv : gyv.mul(FloatVector.fromArray(S, ws, i));
+              asg = asg.add(g);
+              asgx = g.fma(xh, asgx);
+              if (params) {
+                gyv.fma(xh, FloatVector.fromArray(S, partial, pw + i)).intoArray(partial, pw + i);
+                gyv.add(FloatVector.fromArray(S, partial, pb + i)).intoArray(partial, pb + i);
+              }
+            }
+            float sg = asg.reduceLanes(VectorOperators.ADD);
+            float sgx = asgx.reduceLanes(VectorOperators.ADD);
+            for (; i < d; i++) {
               float xh = (xs[base + i] - mu) * inv;
               float g = ws == null ? gys[base + i] : gys[base + i] * ws[i];
               sg += g;
               sgx += g * xh;
               if (params) {
-                partial[c * 2 * d + i] += gys[base + i] * xh;
-                partial[c * 2 * d + d + i] += gys[base + i];
+                partial[pw + i] += gys[base + i] * xh;
+                partial[pb + i] += gys[base + i];
               }
             }
-            float mg = (float) (sg / d);
-            float mgx = (float) (sgx / d);
-            for (int i = 0; i < d; i++) {
+            float mg = sg / d;
+            float mgx = sgx / d;
+            FloatVector vmg = FloatVector.broadcast(S, mg);
+            FloatVector vmgx = FloatVector.broadcast(S, mgx);
+            for (i = 0; i < bound; i += S.length()) {
+              FloatVector xh = FloatVector.fromArray(S, xs, base + i).sub(vmu).mul(vinv);
+              FloatVector gyv = FloatVector.fromArray(S, gys, base + i);
+              FloatVector g = ws == null ? gyv : gyv.mul(FloatVector.fromArray(S, ws, i));
+              g.sub(vmg).sub(xh.mul(vmgx)).mul(vinv).intoArray(gxs, base + i);
+            }
+            for (; i < d; i++) {
               float xh = (xs[base + i] - mu) * inv;
               float g = ws == null ? gys[base + i] : gys[base + i] * ws[i];
               gxs[base + i] = inv * (g - mg - xh * mgx);
