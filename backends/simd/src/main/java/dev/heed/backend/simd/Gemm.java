@@ -13,12 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  * of {@link #MR} rows. The micro-kernel keeps an {@code MR × NR} tile of C in {@code 2·MR} vector
  * registers (16 with MR = 8, of the 32 that AVX-512 has) and does {@code 2·MR} FMAs per step of
  * {@code p} with two vector loads and {@code MR} broadcasts. Transposes are absorbed by the packing
- * (a transposed B by 16×16 transposes in registers, {@link #transpose16}), so all four combinations
- * run the same kernel; a row-major A feeding few columns is not packed at all but read in place by
- * a second kernel through eight row pointers. Tiles at the edges are computed into a scratch tile
- * and merged with scalar code. Panels are zero-padded, so edges cost no branches in the kernel.
- * Eight rows suit the power-of-two extents of attention networks (no edge tile for 32, 64, 128 or
- * 1024 rows) and let a transposed A be packed one 256-bit vector per step.
+ * (a transposed B by 16×16 transposes in registers, {@link #transpose16}, a row-major A sixteen
+ * rows at a time by {@link #packRows16}), so all four combinations run the same kernel; a row-major
+ * A feeding few columns is not packed at all but read in place by a second kernel through eight row
+ * pointers. Tiles at the edges are computed into a scratch tile and merged with scalar code. Panels
+ * are zero-padded, so edges cost no branches in the kernel. Eight rows suit the power-of-two
+ * extents of attention networks (no edge tile for 32, 64, 128 or 1024 rows) and let a transposed A
+ * be packed one 256-bit vector per step.
  *
  * <p>Work is split over the backend's threads by batch entry, and within a matrix by row ranges
  * (multiples of {@code MR}) or column ranges (multiples of {@code NR}), each task writing its own
@@ -37,6 +38,43 @@ final class Gemm {
   private static final FloatVector[] T16_LO = new FloatVector[4];
 
   private static final FloatVector[] T16_HI = new FloatVector[4];
+
+  /**
+   * Lane selections of {@link #packRows16}: rounds 0 and 1 swap vector bit 2 with lane bit 3 and
+   * vector bit 1 with lane bit 2; round 2 swaps vector bit 0 with lane bit 1 and rotates the lane
+   * bits so that each vector holds eight rows at two consecutive depths.
+   */
+  private static final FloatVector[] P16_LO = new FloatVector[3];
+
+  private static final FloatVector[] P16_HI = new FloatVector[3];
+
+  static {
+    if (T16) {
+      for (int r = 0; r < 2; r++) {
+        int b = 3 - r;
+        float[] lo = new float[16];
+        float[] hi = new float[16];
+        for (int l = 0; l < 16; l++) {
+          int from = (l >> b & 1) == 0 ? 0 : 16;
+          lo[l] = from + (l & ~(1 << b));
+          hi[l] = from + (l | (1 << b));
+        }
+        P16_LO[r] = FloatVector.fromArray(S, lo, 0);
+        P16_HI[r] = FloatVector.fromArray(S, hi, 0);
+      }
+      float[] lo = new float[16];
+      float[] hi = new float[16];
+      for (int l = 0; l < 16; l++) {
+        // lane l = (p0 i2 i1 i0) comes from lane (i2 i1 t p0) of the vector whose bit 0 is i0
+        int from = (l & 1) == 0 ? 0 : 16;
+        int lane = ((l >> 2 & 1) << 3) | ((l >> 1 & 1) << 2) | (l >> 3);
+        lo[l] = from + lane;
+        hi[l] = from + lane + 2;
+      }
+      P16_LO[2] = FloatVector.fromArray(S, lo, 0);
+      P16_HI[2] = FloatVector.fromArray(S, hi, 0);
+    }
+  }
 
   static {
     if (T16) {
@@ -84,11 +122,12 @@ final class Gemm {
   private static final long PARALLEL_MIN_FMAS = 1L << 21;
 
   /**
-   * Columns of C below which a row-major A is not packed (packing costs about 0.45 ns per element
-   * of A; reading it in place slows the kernel by about 0.001 ns per multiply-add, so the
-   * break-even is near 400 columns).
+   * Columns of C below which a row-major A is not packed. Packing by {@link #packRows16} costs
+   * about a third of the scalar moves it replaced, so packing now pays from a few hundred columns
+   * down: measured on 1 thread, 1024×256×1024 5.32 → 5.12 ms and 1024×256×256 1.29 → 1.22 ms with
+   * this limit at 128 instead of 384; 64 and 32 were no better.
    */
-  private static final int IN_PLACE_A_MAX_COLUMNS = 384;
+  private static final int IN_PLACE_A_MAX_COLUMNS = 128;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -297,7 +336,21 @@ final class Gemm {
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
       int base = ir * kc;
-      if (s.transA() && mr == MR) {
+      if (!s.transA() && T16 && ir + 2 * MR <= mc) {
+        // two panels of a row-major A: 16×16 blocks transposed in registers, a scalar tail of p
+        int src = ao + (ic + ir) * k + pc;
+        int p = 0;
+        for (; p + 16 <= kc; p += 16) {
+          packRows16(a, src + p, k, dst, base + p * MR, kc);
+        }
+        for (int r = 0; r < 2 * MR; r++) {
+          int d = base + (r / MR) * MR * kc + r % MR;
+          for (int q = p; q < kc; q++) {
+            dst[d + q * MR] = a[src + r * k + q];
+          }
+        }
+        ir += MR;
+      } else if (s.transA() && mr == MR) {
         // op(A)[i][p] = a[ao + p*m + i]: MR = 8 consecutive values per p, one 256-bit vector
         int src = ao + pc * m + ic + ir;
         if (A8 != null) {
@@ -417,6 +470,153 @@ final class Gemm {
         }
       }
     }
+  }
+
+  /**
+   * Packs two panels of a row-major A at once: the 16×16 block {@code a[src + i·k + p]} ({@code i,
+   * p < 16}) is written as {@code dst[d + (i/8)·8·kc + p·8 + i%8]}, i.e. rows 0–7 into the panel at
+   * {@code d} and rows 8–15 into the next one, eight rows per depth. Three rounds of two-vector
+   * lane selections turn the sixteen row vectors into sixteen vectors of eight rows at two
+   * consecutive depths, each stored whole.
+   */
+  private static void packRows16(float[] a, int src, int k, float[] dst, int d, int kc) {
+    FloatVector v0 = FloatVector.fromArray(S, a, src + 0 * k);
+    FloatVector v1 = FloatVector.fromArray(S, a, src + 1 * k);
+    FloatVector v2 = FloatVector.fromArray(S, a, src + 2 * k);
+    FloatVector v3 = FloatVector.fromArray(S, a, src + 3 * k);
+    FloatVector v4 = FloatVector.fromArray(S, a, src + 4 * k);
+    FloatVector v5 = FloatVector.fromArray(S, a, src + 5 * k);
+    FloatVector v6 = FloatVector.fromArray(S, a, src + 6 * k);
+    FloatVector v7 = FloatVector.fromArray(S, a, src + 7 * k);
+    FloatVector v8 = FloatVector.fromArray(S, a, src + 8 * k);
+    FloatVector v9 = FloatVector.fromArray(S, a, src + 9 * k);
+    FloatVector v10 = FloatVector.fromArray(S, a, src + 10 * k);
+    FloatVector v11 = FloatVector.fromArray(S, a, src + 11 * k);
+    FloatVector v12 = FloatVector.fromArray(S, a, src + 12 * k);
+    FloatVector v13 = FloatVector.fromArray(S, a, src + 13 * k);
+    FloatVector v14 = FloatVector.fromArray(S, a, src + 14 * k);
+    FloatVector v15 = FloatVector.fromArray(S, a, src + 15 * k);
+    FloatVector x;
+    FloatVector y;
+    FloatVector lo0 = P16_LO[0];
+    FloatVector hi0 = P16_HI[0];
+    x = v0;
+    y = v4;
+    v0 = lo0.selectFrom(x, y);
+    v4 = hi0.selectFrom(x, y);
+    x = v1;
+    y = v5;
+    v1 = lo0.selectFrom(x, y);
+    v5 = hi0.selectFrom(x, y);
+    x = v2;
+    y = v6;
+    v2 = lo0.selectFrom(x, y);
+    v6 = hi0.selectFrom(x, y);
+    x = v3;
+    y = v7;
+    v3 = lo0.selectFrom(x, y);
+    v7 = hi0.selectFrom(x, y);
+    x = v8;
+    y = v12;
+    v8 = lo0.selectFrom(x, y);
+    v12 = hi0.selectFrom(x, y);
+    x = v9;
+    y = v13;
+    v9 = lo0.selectFrom(x, y);
+    v13 = hi0.selectFrom(x, y);
+    x = v10;
+    y = v14;
+    v10 = lo0.selectFrom(x, y);
+    v14 = hi0.selectFrom(x, y);
+    x = v11;
+    y = v15;
+    v11 = lo0.selectFrom(x, y);
+    v15 = hi0.selectFrom(x, y);
+    FloatVector lo1 = P16_LO[1];
+    FloatVector hi1 = P16_HI[1];
+    x = v0;
+    y = v2;
+    v0 = lo1.selectFrom(x, y);
+    v2 = hi1.selectFrom(x, y);
+    x = v1;
+    y = v3;
+    v1 = lo1.selectFrom(x, y);
+    v3 = hi1.selectFrom(x, y);
+    x = v4;
+    y = v6;
+    v4 = lo1.selectFrom(x, y);
+    v6 = hi1.selectFrom(x, y);
+    x = v5;
+    y = v7;
+    v5 = lo1.selectFrom(x, y);
+    v7 = hi1.selectFrom(x, y);
+    x = v8;
+    y = v10;
+    v8 = lo1.selectFrom(x, y);
+    v10 = hi1.selectFrom(x, y);
+    x = v9;
+    y = v11;
+    v9 = lo1.selectFrom(x, y);
+    v11 = hi1.selectFrom(x, y);
+    x = v12;
+    y = v14;
+    v12 = lo1.selectFrom(x, y);
+    v14 = hi1.selectFrom(x, y);
+    x = v13;
+    y = v15;
+    v13 = lo1.selectFrom(x, y);
+    v15 = hi1.selectFrom(x, y);
+    FloatVector lo2 = P16_LO[2];
+    FloatVector hi2 = P16_HI[2];
+    x = v0;
+    y = v1;
+    v0 = lo2.selectFrom(x, y);
+    v1 = hi2.selectFrom(x, y);
+    x = v2;
+    y = v3;
+    v2 = lo2.selectFrom(x, y);
+    v3 = hi2.selectFrom(x, y);
+    x = v4;
+    y = v5;
+    v4 = lo2.selectFrom(x, y);
+    v5 = hi2.selectFrom(x, y);
+    x = v6;
+    y = v7;
+    v6 = lo2.selectFrom(x, y);
+    v7 = hi2.selectFrom(x, y);
+    x = v8;
+    y = v9;
+    v8 = lo2.selectFrom(x, y);
+    v9 = hi2.selectFrom(x, y);
+    x = v10;
+    y = v11;
+    v10 = lo2.selectFrom(x, y);
+    v11 = hi2.selectFrom(x, y);
+    x = v12;
+    y = v13;
+    v12 = lo2.selectFrom(x, y);
+    v13 = hi2.selectFrom(x, y);
+    x = v14;
+    y = v15;
+    v14 = lo2.selectFrom(x, y);
+    v15 = hi2.selectFrom(x, y);
+    int e = d + 8 * kc;
+    v0.intoArray(dst, d + 0);
+    v1.intoArray(dst, d + 16);
+    v2.intoArray(dst, d + 32);
+    v3.intoArray(dst, d + 48);
+    v4.intoArray(dst, d + 64);
+    v5.intoArray(dst, d + 80);
+    v6.intoArray(dst, d + 96);
+    v7.intoArray(dst, d + 112);
+    v8.intoArray(dst, e + 0);
+    v9.intoArray(dst, e + 16);
+    v10.intoArray(dst, e + 32);
+    v11.intoArray(dst, e + 48);
+    v12.intoArray(dst, e + 64);
+    v13.intoArray(dst, e + 80);
+    v14.intoArray(dst, e + 96);
+    v15.intoArray(dst, e + 112);
   }
 
   /**
