@@ -266,7 +266,7 @@ class SimdKernelsTest {
       }
       assertClose("copy " + cases[c][0] + " threads=" + threads, out[0], out[1], 0);
     }
-    int[][] shapes = {{rows, cols, 1}, {1, rows, cols}, {7, 150, 33}, {1, 5, 40_000}};
+    int[][] shapes = {{rows, cols, 1}, {1, rows, cols}, {7, 150, 33}, {1, 5, 40_000}, {3, 70, 300}};
     for (int[] sh : shapes) {
       float[] v = random(12, sh[0] * sh[1] * sh[2]);
       float[][] out = new float[2][];
