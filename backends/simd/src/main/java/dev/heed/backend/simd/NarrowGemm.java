@@ -2,7 +2,6 @@ package dev.heed.backend.simd;
 
 import dev.heed.core.backend.MatmulSpec;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,9 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed is first transposed into a per-thread copy, which is small when C is narrow). {@link
  * Gemm}'s register tile is {@code 2·L} columns wide, so a ten-column C would use a third of it;
  * here a 4 × 4 block of C is sixteen vector accumulators over {@code k} (four loads of A and four
- * of B feed sixteen FMAs), summed across lanes at the end. Blocks at the edges repeat the last row
- * or column and drop the repeated results. Accumulation is in float; the order differs from the
- * reference (lanes, then across lanes), within the contract's tolerance.
+ * of B feed sixteen FMAs), summed across lanes at the end; the last {@code k % L} of the depth is
+ * added by scalar code. Blocks at the edges repeat the last row or column and drop the repeated
+ * results. Accumulation is in float; the order differs from the reference (lanes, then across
+ * lanes), within the contract's tolerance.
  */
 final class NarrowGemm {
   private NarrowGemm() {}
@@ -93,11 +93,10 @@ final class NarrowGemm {
     float beta = (float) s.beta();
     boolean keep = s.beta() != 0;
     int kv = k - k % L;
-    VectorMask<Float> tail = kv < k ? S.indexInRange(kv, k) : null;
     float[] out = scratch.out;
     for (int i0 = from; i0 < to; i0 += 4) {
       for (int j0 = 0; j0 < n; j0 += 4) {
-        block(a, ao, k, m, i0, bt, bo, n, j0, kv, tail, out);
+        block(a, ao, k, m, i0, bt, bo, n, j0, kv, out);
         for (int di = 0; di < 4 && i0 + di < to; di++) {
           int crow = co + (i0 + di) * n;
           for (int dj = 0; dj < 4 && j0 + dj < n; dj++) {
@@ -125,7 +124,6 @@ final class NarrowGemm {
       int n,
       int j0,
       int kv,
-      VectorMask<Float> tail,
       float[] out) {
     int a0 = ao + i0 * k;
     int a1 = ao + Math.min(i0 + 1, m - 1) * k;
@@ -166,34 +164,6 @@ final class NarrowGemm {
       c32 = x3.fma(y2, c32);
       c33 = x3.fma(y3, c33);
     }
-    if (tail != null) {
-      // the last k % L of the depth (the same sixteen FMAs on masked loads: zeros past k)
-      int p = kv;
-      FloatVector x0 = FloatVector.fromArray(S, a, a0 + p, tail);
-      FloatVector x1 = FloatVector.fromArray(S, a, a1 + p, tail);
-      FloatVector x2 = FloatVector.fromArray(S, a, a2 + p, tail);
-      FloatVector x3 = FloatVector.fromArray(S, a, a3 + p, tail);
-      FloatVector y0 = FloatVector.fromArray(S, bt, b0 + p, tail);
-      FloatVector y1 = FloatVector.fromArray(S, bt, b1 + p, tail);
-      FloatVector y2 = FloatVector.fromArray(S, bt, b2 + p, tail);
-      FloatVector y3 = FloatVector.fromArray(S, bt, b3 + p, tail);
-      c00 = x0.fma(y0, c00);
-      c01 = x0.fma(y1, c01);
-      c02 = x0.fma(y2, c02);
-      c03 = x0.fma(y3, c03);
-      c10 = x1.fma(y0, c10);
-      c11 = x1.fma(y1, c11);
-      c12 = x1.fma(y2, c12);
-      c13 = x1.fma(y3, c13);
-      c20 = x2.fma(y0, c20);
-      c21 = x2.fma(y1, c21);
-      c22 = x2.fma(y2, c22);
-      c23 = x2.fma(y3, c23);
-      c30 = x3.fma(y0, c30);
-      c31 = x3.fma(y1, c31);
-      c32 = x3.fma(y2, c32);
-      c33 = x3.fma(y3, c33);
-    }
     out[0] = c00.reduceLanes(VectorOperators.ADD);
     out[1] = c01.reduceLanes(VectorOperators.ADD);
     out[2] = c02.reduceLanes(VectorOperators.ADD);
@@ -210,5 +180,20 @@ final class NarrowGemm {
     out[13] = c31.reduceLanes(VectorOperators.ADD);
     out[14] = c32.reduceLanes(VectorOperators.ADD);
     out[15] = c33.reduceLanes(VectorOperators.ADD);
+    if (kv < k) {
+      // the last k % L of the depth, scalar (a vector copy of the loop body would make this
+      // method too large for the first JIT tier, leaving it interpreted until the second)
+      int[] rows = {a0, a1, a2, a3};
+      int[] cols = {b0, b1, b2, b3};
+      for (int r = 0; r < 4; r++) {
+        for (int c = 0; c < 4; c++) {
+          float t = 0f;
+          for (int p = kv; p < k; p++) {
+            t += a[rows[r] + p] * bt[cols[c] + p];
+          }
+          out[r * 4 + c] += t;
+        }
+      }
+    }
   }
 }
