@@ -16,7 +16,7 @@ import java.util.Map;
  * one is. Safe for any thread.
  */
 final class ArrayPool {
-  static final int MIN_LENGTH = 16;
+  static final int MIN_LENGTH = 1024;
   static final int MAX_LENGTH = 1 << 18;
   static final long CAPACITY_FLOATS = 1L << 22;
 

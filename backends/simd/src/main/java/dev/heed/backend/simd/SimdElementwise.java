@@ -16,11 +16,17 @@ import dev.heed.core.backend.support.KernelChecks;
  * composite on this backend (an element that a different split of the work moves between a vector
  * loop and its scalar tail may differ by an ulp per step); only the memory traffic and the
  * intermediate arrays go. Chunks are split over the threads for long operands. Outputs may alias
- * inputs: a chunk's inputs are all read before any of its outputs is written.
+ * inputs: the last step writes its output directly, element by element after reading that element's
+ * operands (every earlier step of the chunk has run), and the other outputs are copied from the
+ * per-thread arrays once the chunk is done.
  */
 final class SimdElementwise implements FusedElementwise {
-  /** Elements per chunk: 16 registers of 256 floats fill half of a 32 KiB level-1 cache. */
-  static final int CHUNK = 256;
+  /**
+   * Elements per chunk: 4 KiB per register, so a short chain's registers stay in the level-1 cache
+   * and a long one's (Adam: 17 registers) in level 2. Measured on the MLP step (1 thread): 256
+   * elements 93 µs, 512 91 µs, 1024 89–90 µs, 2048 91.5 µs, 4096 95 µs.
+   */
+  static final int CHUNK = 1024;
 
   /** Elements below which a program runs on the calling thread. */
   private static final int PARALLEL_GRAIN = 1 << 15;
@@ -110,6 +116,15 @@ final class SimdElementwise implements FusedElementwise {
     for (int i = 0; i < inputs; i++) {
       arr[i] = in[i];
     }
+    // the last step writes straight into its output when exactly one output takes it: nothing
+    // reads a register after the last step, and the other outputs come from per-thread arrays
+    int last = inputs + steps - 1;
+    int direct = -1;
+    for (int j = 0; j < out.length && steps > 0; j++) {
+      if (program.output(j) == last) {
+        direct = direct == -1 ? j : -2;
+      }
+    }
     for (int c = from; c < to; c += CHUNK) {
       int n = Math.min(CHUNK, to - c);
       for (int i = 0; i < inputs; i++) {
@@ -117,30 +132,35 @@ final class SimdElementwise implements FusedElementwise {
       }
       for (int s = 0; s < steps; s++) {
         ElementwiseProgram.Step st = program.step(s);
-        float[] dst = arr[inputs + s];
+        boolean straight = s == steps - 1 && direct >= 0;
+        float[] dst = straight ? out[direct] : arr[inputs + s];
+        int dOff = straight ? c : 0;
         int x = st.x();
         if (st.unary() != null) {
-          VecUnary.apply(st.unary(), st.a(), st.b(), arr[x], off[x], dst, 0, n);
+          VecUnary.apply(st.unary(), st.a(), st.b(), arr[x], off[x], dst, dOff, n);
         } else if (VecBinary.vectorised(st.binary())) {
           int y = st.y();
-          VecBinary.dense(st.binary(), arr[x], off[x], arr[y], off[y], dst, 0, 0, n);
+          VecBinary.dense(st.binary(), arr[x], off[x], arr[y], off[y], dst, dOff, 0, n);
         } else {
           int y = st.y();
-          scalar(st.binary(), arr[x], off[x], arr[y], off[y], dst, n);
+          scalar(st.binary(), arr[x], off[x], arr[y], off[y], dst, dOff, n);
         }
       }
       // outputs only after every step of the chunk has read its inputs (an output may be an input)
       for (int j = 0; j < out.length; j++) {
-        int o = program.output(j);
-        System.arraycopy(arr[o], off[o], out[j], c, n);
+        if (j != direct) {
+          int o = program.output(j);
+          System.arraycopy(arr[o], off[o], out[j], c, n);
+        }
       }
     }
   }
 
   /** As the reference binary kernel: float64 of the float operands, rounded once. */
-  private static void scalar(BinaryOp op, float[] x, int xo, float[] y, int yo, float[] o, int n) {
+  private static void scalar(
+      BinaryOp op, float[] x, int xo, float[] y, int yo, float[] o, int oo, int n) {
     for (int i = 0; i < n; i++) {
-      o[i] = (float) op.apply(x[xo + i], y[yo + i]);
+      o[oo + i] = (float) op.apply(x[xo + i], y[yo + i]);
     }
   }
 
