@@ -240,6 +240,30 @@ public abstract class BackendContract {
         on() + "allocate(" + t + ", " + n + ")", download(allocate(t, n)), new double[n]);
   }
 
+  /**
+   * {@code allocateForOverwrite} gives a live buffer of the type and size asked for, also after
+   * buffers of that size were written and released (whose memory a backend may hand out again), and
+   * a kernel that writes every element leaves exactly its results there.
+   */
+  @ParameterizedTest(name = "{0} × {1}")
+  @MethodSource("dev.heed.testkit.BackendCases#typesAndSizes")
+  public void allocateForOverwriteThenWrite(DType t, int n) {
+    assumeSupported(t);
+    double[] v = values(t, n + 1, n);
+    for (int i = 0; i < 3; i++) {
+      upload(t, v).close();
+    }
+    Buffer b = device.allocateForOverwrite(t, n);
+    assertNotNull(b, on() + "allocateForOverwrite returned null");
+    buffers.add(b);
+    assertEquals(t, b.dtype(), on() + "allocateForOverwrite(" + t + ", " + n + ") buffer type");
+    assertEquals(n, b.size(), on() + "allocateForOverwrite(" + t + ", " + n + ") buffer size");
+    assertFalse(b.isReleased(), on() + "a new buffer is released");
+    double[] w = values(t, n + 2, n);
+    device.upload(segment(t, w), b, 0, n);
+    Compare.assertExact(on() + "allocateForOverwrite then upload", download(b), w);
+  }
+
   /** Uploads and downloads round-trip exactly, whole and in part at an offset. */
   @ParameterizedTest(name = "{0} × {1}")
   @MethodSource("dev.heed.testkit.BackendCases#typesAndSizes")

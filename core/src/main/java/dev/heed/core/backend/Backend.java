@@ -39,6 +39,16 @@ public interface Backend extends AutoCloseable {
   Buffer allocate(DType dtype, long size);
 
   /**
+   * Allocates {@code size} elements for a result that a kernel is about to write in full, so their
+   * initial contents are unspecified (a backend may hand out recycled memory without clearing it).
+   * Core calls it only for outputs whose every element the next kernel call writes: unary, binary,
+   * matmul with {@code beta = 0}, fused elementwise outputs, softmax. The default allocates zeros.
+   */
+  default Buffer allocateForOverwrite(DType dtype, long size) {
+    return allocate(dtype, size);
+  }
+
+  /**
    * Copies {@code count} elements from host memory into {@code dst} starting at element {@code
    * dstOffset}. The host segment holds elements of {@code dst.dtype()} in native byte order and has
    * at least {@code count · byteSize} bytes.

@@ -44,7 +44,7 @@ public final class Elementwise {
 
   static Tensor unaryRaw(UnaryOp op, double a, double b, Tensor x) {
     Checks.floating(op.name().toLowerCase(java.util.Locale.ROOT), x);
-    Tensor out = Tensor.allocate(x.backend(), x.shape(), x.dtype());
+    Tensor out = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
     x.backend().unary(op, a, b, x.buffer(), out.buffer(), x.size());
     return out;
   }
@@ -190,7 +190,7 @@ public final class Elementwise {
     Checks.sameDevice(name, a, b);
     Checks.floating(name, a);
     Shape out = Shape.broadcast(name, a.shape(), b.shape());
-    Tensor r = Tensor.allocate(a.backend(), out, a.dtype());
+    Tensor r = Tensor.allocateForOverwrite(a.backend(), out, a.dtype());
     a.backend()
         .binary(
             op,
@@ -460,7 +460,7 @@ public final class Elementwise {
     if (fused.isPresent() && fused.get().supports(first.dtype())) {
       Buffer[] outBuffers = new Buffer[out.length];
       for (int j = 0; j < out.length; j++) {
-        out[j] = Tensor.allocate(first.backend(), first.shape(), first.dtype());
+        out[j] = Tensor.allocateForOverwrite(first.backend(), first.shape(), first.dtype());
         outBuffers[j] = out[j].buffer();
       }
       fused.get().run(program, buffers(inputs), outBuffers, first.size());

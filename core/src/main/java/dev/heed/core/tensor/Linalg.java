@@ -72,7 +72,7 @@ public final class Linalg {
     int count = (int) batch.size();
     long strideA = batchShape(ea).size() == 1 && count > 1 ? 0 : (long) m * ka;
     long strideB = batchShape(eb).size() == 1 && count > 1 ? 0 : (long) kb * n;
-    Tensor out = Tensor.allocate(a.backend(), concat(batch, m, n), a.dtype());
+    Tensor out = Tensor.allocateForOverwrite(a.backend(), concat(batch, m, n), a.dtype());
     MatmulSpec spec =
         new MatmulSpec(
             count, m, n, ka, transA, transB, 0, strideA, 0, strideB, 0, (long) m * n, 1.0, 0.0);
@@ -141,7 +141,8 @@ public final class Linalg {
     int m = x.dim(0);
     int k = x.dim(1);
     int n = weight.dim(0);
-    Tensor out = Tensor.allocate(x.backend(), Shape.of(m, n), x.dtype());
+    // every element is written: first by the copy of the bias, then added to by the product
+    Tensor out = Tensor.allocateForOverwrite(x.backend(), Shape.of(m, n), x.dtype());
     x.backend()
         .copy(
             bias.buffer(),

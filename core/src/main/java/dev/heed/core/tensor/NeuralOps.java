@@ -11,7 +11,7 @@ public final class NeuralOps {
   public static Tensor softmax(Tensor x, int axis) {
     Checks.floating("softmax", x);
     int a = x.shape().axis(axis);
-    Tensor y = Tensor.allocate(x.backend(), x.shape(), x.dtype());
+    Tensor y = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
     Shape s = x.shape();
     x.backend().softmax(x.buffer(), s.outer(a), s.dim(a), s.inner(a), false, y.buffer());
     return Autograd.record(
@@ -30,7 +30,7 @@ public final class NeuralOps {
   public static Tensor logSoftmax(Tensor x, int axis) {
     Checks.floating("logSoftmax", x);
     int a = x.shape().axis(axis);
-    Tensor y = Tensor.allocate(x.backend(), x.shape(), x.dtype());
+    Tensor y = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
     Shape s = x.shape();
     x.backend().softmax(x.buffer(), s.outer(a), s.dim(a), s.inner(a), true, y.buffer());
     return Autograd.record(

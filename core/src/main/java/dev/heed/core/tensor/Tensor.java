@@ -53,6 +53,15 @@ public final class Tensor implements AutoCloseable {
     return new Tensor(backend, shape, dtype, new Storage(backend.allocate(dtype, shape.size())));
   }
 
+  /**
+   * Allocates a tensor whose every element the caller's next kernel call writes, so it need not
+   * start as zeros ({@link Backend#allocateForOverwrite}).
+   */
+  static Tensor allocateForOverwrite(Backend backend, Shape shape, DType dtype) {
+    return new Tensor(
+        backend, shape, dtype, new Storage(backend.allocateForOverwrite(dtype, shape.size())));
+  }
+
   /** The backend owning the data. */
   public Backend backend() {
     return backend;

@@ -13,7 +13,8 @@ import java.util.Map;
  * arrays of {@link #MIN_LENGTH} to {@link #MAX_LENGTH} elements are kept (smaller ones cost less to
  * allocate than to look up; larger ones do not stay in cache anyway), at most {@link
  * #CAPACITY_FLOATS} elements in all, newest first. A kept array is zeroed when handed out, as a new
- * one is. Safe for any thread.
+ * one is, unless it is for an output that a kernel is about to overwrite ({@code
+ * allocateForOverwrite}). Safe for any thread.
  */
 final class ArrayPool {
   static final int MIN_LENGTH = 1024;
@@ -25,6 +26,14 @@ final class ArrayPool {
 
   /** A zeroed array of {@code length} floats: a kept one if there is one, else a new one. */
   float[] take(int length) {
+    return take(length, true);
+  }
+
+  /**
+   * An array of {@code length} floats: a kept one if there is one (zeroed when {@code zero}, else
+   * as its last buffer left it), else a new one (zeros).
+   */
+  float[] take(int length, boolean zero) {
     if (length >= MIN_LENGTH && length <= MAX_LENGTH) {
       float[] a;
       synchronized (this) {
@@ -35,7 +44,9 @@ final class ArrayPool {
         }
       }
       if (a != null) {
-        Arrays.fill(a, 0f);
+        if (zero) {
+          Arrays.fill(a, 0f);
+        }
         return a;
       }
     }

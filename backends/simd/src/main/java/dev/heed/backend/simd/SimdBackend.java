@@ -108,6 +108,16 @@ public final class SimdBackend implements Backend {
 
   @Override
   public Buffer allocate(DType dtype, long size) {
+    return allocate(dtype, size, true);
+  }
+
+  /** A FLOAT32 buffer's recycled array is handed out as its last buffer left it. */
+  @Override
+  public Buffer allocateForOverwrite(DType dtype, long size) {
+    return allocate(dtype, size, false);
+  }
+
+  private Buffer allocate(DType dtype, long size, boolean zero) {
     Objects.requireNonNull(dtype, "allocate: dtype");
     if (size < 0 || size > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
@@ -121,7 +131,7 @@ public final class SimdBackend implements Backend {
     }
     try {
       return dtype == DType.FLOAT32
-          ? new SimdBuffer(this, pool.take((int) size))
+          ? new SimdBuffer(this, pool.take((int) size, zero))
           : new SimdBuffer(this, dtype, (int) size);
     } catch (OutOfMemoryError e) {
       throw new BackendException(

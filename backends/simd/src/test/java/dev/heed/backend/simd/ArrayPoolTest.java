@@ -27,6 +27,20 @@ class ArrayPoolTest {
   }
 
   @Test
+  void anOutputToOverwriteGetsTheArrayAsItWasLeft() {
+    try (SimdBackend b = new SimdBackend(1)) {
+      int n = ArrayPool.MIN_LENGTH;
+      SimdBuffer first = (SimdBuffer) b.allocate(DType.FLOAT32, n);
+      float[] array = first.floats();
+      b.fill(first, 0, n, 2.5);
+      first.close();
+      SimdBuffer second = (SimdBuffer) b.allocateForOverwrite(DType.FLOAT32, n);
+      assertTrue(array == second.floats(), "the released array is reused");
+      assertEquals(2.5f, second.floats()[n - 1], "and not cleared");
+    }
+  }
+
+  @Test
   void closingTwiceGivesTheArrayBackOnce() {
     try (SimdBackend b = new SimdBackend(1)) {
       int n = ArrayPool.MIN_LENGTH;
