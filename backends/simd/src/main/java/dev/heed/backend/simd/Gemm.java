@@ -305,6 +305,8 @@ final class Gemm {
                     ld,
                     scale,
                     acc);
+              } else if (mr <= MR / 2) {
+                kernel4(kc, scratch.a, ap, scratch.b, bp, out, oi, ld, scale, acc);
               } else {
                 kernel(kc, scratch.a, ap, scratch.b, bp, out, oi, ld, scale, acc);
               }
@@ -796,6 +798,76 @@ final class Gemm {
     v13.intoArray(dst, d + 13 * NR);
     v14.intoArray(dst, d + 14 * NR);
     v15.intoArray(dst, d + 15 * NR);
+  }
+
+  /**
+   * {@link #kernel} for an edge panel of at most four rows: the first four rows of the packed panel
+   * (its layout is unchanged, {@code MR} values per step) into four rows of C, with half the FMAs
+   * of the full tile.
+   */
+  private static void kernel4(
+      int kc,
+      float[] ap,
+      int ai,
+      float[] bp,
+      int bi,
+      float[] c,
+      int ci,
+      int ldc,
+      float alpha,
+      boolean accumulate) {
+    FloatVector z = FloatVector.zero(S);
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z;
+    FloatVector c20 = z, c21 = z, c30 = z, c31 = z;
+    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x = FloatVector.broadcast(S, ap[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+    }
+    if (alpha != 1f) {
+      FloatVector va = FloatVector.broadcast(S, alpha);
+      c00 = c00.mul(va);
+      c01 = c01.mul(va);
+      c10 = c10.mul(va);
+      c11 = c11.mul(va);
+      c20 = c20.mul(va);
+      c21 = c21.mul(va);
+      c30 = c30.mul(va);
+      c31 = c31.mul(va);
+    }
+    int r0 = ci;
+    int r1 = r0 + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    if (accumulate) {
+      c00 = c00.add(FloatVector.fromArray(S, c, r0));
+      c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, r1));
+      c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, r2));
+      c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, r3));
+      c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+    }
+    c00.intoArray(c, r0);
+    c01.intoArray(c, r0 + L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
   }
 
   /**
