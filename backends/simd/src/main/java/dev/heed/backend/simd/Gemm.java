@@ -16,10 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
  * (a transposed B by 16×16 transposes in registers, {@link #transpose16}, a row-major A sixteen
  * rows at a time by {@link #packRows16}), so all four combinations run the same kernel; a row-major
  * A feeding few columns is not packed at all but read in place by a second kernel through eight row
- * pointers. Tiles at the edges are computed into a scratch tile and merged with scalar code. Panels
- * are zero-padded, so edges cost no branches in the kernel. Eight rows suit the power-of-two
- * extents of attention networks (no edge tile for 32, 64, 128 or 1024 rows) and let a transposed A
- * be packed one 256-bit vector per step.
+ * pointers, and a transposed A (a block of whole panels) is read in place by the first kernel,
+ * whose steps are then a row of A apart. Tiles at the edges are computed into a scratch tile and
+ * merged with scalar code; an edge panel of at most four rows runs a 4-row kernel. Panels are
+ * zero-padded, so edges cost no branches in the kernel. Eight rows suit the power-of-two extents of
+ * attention networks (no edge tile for 32, 64, 128 or 1024 rows) and make a step of a transposed A
+ * one 256-bit vector.
  *
  * <p>Work is split over the backend's threads by batch entry, and within a matrix by row ranges
  * (multiples of {@code MR}) or column ranges (multiples of {@code NR}), each task writing its own
