@@ -78,7 +78,14 @@ class SimdKernelsTest {
     Backend simd = SimdBackends.withThreads(threads);
     Backend ref = TestBackends.reference();
     int[][] dims = {
-      {131, 2100, 300}, {200, 70, 513}, {97, 97, 97}, {1, 300, 600}, {300, 1, 40}, {64, 40, 24}
+      {131, 2100, 300},
+      {200, 70, 513},
+      {97, 97, 97},
+      {1, 300, 600},
+      {300, 1, 40},
+      {64, 40, 24},
+      {64, 64, 40},
+      {16, 128, 33}
     };
     for (int[] d : dims) {
       int m = d[0];
