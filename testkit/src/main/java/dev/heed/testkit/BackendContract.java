@@ -736,7 +736,7 @@ public abstract class BackendContract {
     assumeTrue(
         fused.isPresent() && fused.get().supports(t), on() + "offers no fused chains for " + t);
     for (ElementwiseProgram program : FusedChains.programs()) {
-      for (int n : new int[] {0, 1, 17, 255, 256, 300, 70_001}) {
+      for (int n : new int[] {0, 1, 17, 255, 256, 300, 1023, 1024, 1025, 2100, 70_001}) {
         double[][] in = FusedChains.inputs(program, 977L * n + program.stepCount(), n + SLACK, t);
         double[][] want = FusedChains.expected(program, in, n, t, SENTINEL);
         Buffer[] inputs = new Buffer[in.length];

@@ -9,10 +9,10 @@ import dev.heed.core.backend.support.KernelChecks;
 
 /**
  * {@link FusedElementwise} for FLOAT32: the elements are taken in chunks of {@link #CHUNK} that
- * stay in the level-1 cache; for each chunk every step runs as the same vector kernel that {@code
- * unary} and {@code binary} use ({@link VecUnary}, {@link VecBinary}), reading the inputs where
- * they lie and writing per-thread register arrays, and the output registers are copied out. Every
- * step is rounded to float as the step-by-step composite rounds it, so the results are those of the
+ * stay in cache; for each chunk every step runs as the same vector kernel that {@code unary} and
+ * {@code binary} use ({@link VecUnary}, {@link VecBinary}), reading the inputs where they lie and
+ * writing per-thread register arrays, and the output registers are copied out. Every step is
+ * rounded to float as the step-by-step composite rounds it, so the results are those of the
  * composite on this backend (an element that a different split of the work moves between a vector
  * loop and its scalar tail may differ by an ulp per step); only the memory traffic and the
  * intermediate arrays go. Chunks are split over the threads for long operands. Outputs may alias
