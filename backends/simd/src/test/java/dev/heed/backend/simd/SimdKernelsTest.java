@@ -72,11 +72,52 @@ class SimdKernelsTest {
     return download(b, cb);
   }
 
+  /**
+   * Each {@code {m, n, k}} in all four transpose combinations (batches of {@code batch}, one matrix
+   * above a million multiply-adds), with offsets and gaps between batch entries, {@code alpha} and
+   * beta 0.5 (0 for the combination {@code zeroBeta}), against the reference backend.
+   */
+  private static void matmulsMatch(
+      int threads, int[][] dims, int batch, double alpha, int zeroBeta, long seed) {
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    for (int[] d : dims) {
+      int m = d[0];
+      int n = d[1];
+      int k = d[2];
+      for (int t = 0; t < 4; t++) {
+        int entries = m * n * k > 1_000_000 ? 1 : batch;
+        MatmulSpec s =
+            new MatmulSpec(
+                entries,
+                m,
+                n,
+                k,
+                (t & 1) != 0,
+                (t & 2) != 0,
+                5,
+                (long) m * k,
+                3,
+                (long) k * n,
+                7,
+                (long) m * n + 2,
+                alpha,
+                t == zeroBeta ? 0 : 0.5);
+        float[] a = random(seed, 5 + entries * m * k);
+        float[] bm = random(seed + 1, 3 + entries * k * n);
+        float[] c = random(seed + 2, 7 + entries * (m * n + 2));
+        String what = "matmul " + s + " threads=" + threads;
+        assertClose(what, run(simd, s, a, bm, c), run(ref, s, a, bm, c), 2e-5 * Math.sqrt(k));
+      }
+    }
+  }
+
   @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
   void largeMatmulsMatchTheReference(int threads) {
-    Backend simd = SimdBackends.withThreads(threads);
-    Backend ref = TestBackends.reference();
+    // several cache blocks in every dimension with tails; shapes that take the in-place transposed
+    // A ({64, 40, 24}, {200, 70, 513}), the in-place B ({64, 64, 40}, {16, 128, 33}) and the
+    // 4-row edge kernel ({131, ...}, {97, ...})
     int[][] dims = {
       {131, 2100, 300},
       {200, 70, 513},
@@ -87,37 +128,7 @@ class SimdKernelsTest {
       {64, 64, 40},
       {16, 128, 33}
     };
-    for (int[] d : dims) {
-      int m = d[0];
-      int n = d[1];
-      int k = d[2];
-      for (int t = 0; t < 4; t++) {
-        boolean ta = (t & 1) != 0;
-        boolean tb = (t & 2) != 0;
-        int batch = m * n * k > 1_000_000 ? 1 : 3;
-        MatmulSpec s =
-            new MatmulSpec(
-                batch,
-                m,
-                n,
-                k,
-                ta,
-                tb,
-                5,
-                (long) m * k,
-                3,
-                (long) k * n,
-                7,
-                (long) m * n + 2,
-                0.75,
-                t == 3 ? 0 : 0.5);
-        float[] a = random(1, 5 + batch * m * k);
-        float[] bm = random(2, 3 + batch * k * n);
-        float[] c = random(3, 7 + batch * (m * n + 2));
-        String what = "matmul " + s + " threads=" + threads;
-        assertClose(what, run(simd, s, a, bm, c), run(ref, s, a, bm, c), 2e-5 * Math.sqrt(k));
-      }
-    }
+    matmulsMatch(threads, dims, 3, 0.75, 3, 1);
   }
 
   @ParameterizedTest(name = "threads={0}")
@@ -125,40 +136,8 @@ class SimdKernelsTest {
   void narrowMatmulsMatchTheReference(int threads) {
     // C of at most 16 columns with a row-major A (NarrowGemm): rows and columns that are not
     // multiples of its 4 x 4 block, depths with and without a vector tail, one split over threads
-    Backend simd = SimdBackends.withThreads(threads);
-    Backend ref = TestBackends.reference();
     int[][] dims = {{133, 10, 257}, {6, 16, 16}, {1, 1, 17}, {3, 5, 100}, {4099, 7, 600}};
-    for (int[] d : dims) {
-      int m = d[0];
-      int n = d[1];
-      int k = d[2];
-      for (int t = 0; t < 4; t++) {
-        boolean ta = (t & 1) != 0;
-        boolean tb = (t & 2) != 0;
-        int batch = m * n * k > 1_000_000 ? 1 : 2;
-        MatmulSpec s =
-            new MatmulSpec(
-                batch,
-                m,
-                n,
-                k,
-                ta,
-                tb,
-                5,
-                (long) m * k,
-                3,
-                (long) k * n,
-                7,
-                (long) m * n + 2,
-                -1.25,
-                t == 1 ? 0 : 0.5);
-        float[] a = random(6, 5 + batch * m * k);
-        float[] bm = random(7, 3 + batch * k * n);
-        float[] c = random(8, 7 + batch * (m * n + 2));
-        String what = "matmul " + s + " threads=" + threads;
-        assertClose(what, run(simd, s, a, bm, c), run(ref, s, a, bm, c), 2e-5 * Math.sqrt(k));
-      }
-    }
+    matmulsMatch(threads, dims, 2, -1.25, 1, 6);
   }
 
   @ParameterizedTest(name = "threads={0}")
