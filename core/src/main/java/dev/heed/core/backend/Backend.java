@@ -42,7 +42,8 @@ public interface Backend extends AutoCloseable {
    * Allocates {@code size} elements for a result that a kernel is about to write in full, so their
    * initial contents are unspecified (a backend may hand out recycled memory without clearing it).
    * Core calls it only for outputs whose every element the next kernel call writes: unary, binary,
-   * matmul with {@code beta = 0}, fused elementwise outputs, softmax. The default allocates zeros.
+   * matmul with {@code beta = 0}, {@code linear} (the bias copy writes every element before the
+   * product is added), fused elementwise outputs, softmax. The default allocates zeros.
    */
   default Buffer allocateForOverwrite(DType dtype, long size) {
     return allocate(dtype, size);

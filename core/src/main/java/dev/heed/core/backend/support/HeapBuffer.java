@@ -54,8 +54,9 @@ public abstract class HeapBuffer implements Buffer {
 
   /**
    * A buffer over {@code data}, an array of {@code size} elements of {@code dtype} ({@code
-   * float[]}, {@code double[]} or {@code int[]}) that the caller has zeroed and hands over: nothing
-   * else may hold it.
+   * float[]}, {@code double[]} or {@code int[]}) that the caller hands over: nothing else may hold
+   * it. Its contents become the buffer's, so it must be zeroed for {@code Backend.allocate}; for
+   * {@code Backend.allocateForOverwrite} they may be anything.
    *
    * @throws IllegalArgumentException when the array is not of that type and length
    */
