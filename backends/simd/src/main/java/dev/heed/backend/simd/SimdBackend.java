@@ -375,7 +375,7 @@ public final class SimdBackend implements Backend {
         && (long) spec.m() * spec.n() * spec.k() > SMALL_MATMUL_MULTIPLY_ADDS) {
       Gemm.matmul(workers, spec, ba.floats(), bb.floats(), bc.floats());
     } else if (ba.dtype() == DType.FLOAT32 && spec.k() > 0) {
-      // too small for packing to pay off (a seed-sized layer): dot products, on this thread
+      // too small for packing to pay off (a seed-sized layer): row accumulations, on this thread
       SmallGemm.matmul(spec, ba.floats(), bb.floats(), bc.floats());
     } else if (ba.dtype() == DType.FLOAT32) {
       ReferenceMatmul.matmul(spec, ba.floats(), bb.floats(), bc.floats());

@@ -116,13 +116,18 @@ final class SimdElementwise implements FusedElementwise {
     for (int i = 0; i < inputs; i++) {
       arr[i] = in[i];
     }
-    // the last step writes straight into its output when exactly one output takes it: nothing
-    // reads a register after the last step, and the other outputs come from per-thread arrays
+    // the last step writes straight into its output when exactly one output takes it and no
+    // output is an input register: nothing reads a register after the last step, and the other
+    // outputs come from per-thread arrays (an input copied out after the chunk could be the array
+    // the last step has just written)
     int last = inputs + steps - 1;
     int direct = -1;
     for (int j = 0; j < out.length && steps > 0; j++) {
       if (program.output(j) == last) {
         direct = direct == -1 ? j : -2;
+      } else if (program.output(j) < inputs) {
+        direct = -2;
+        break;
       }
     }
     for (int c = from; c < to; c += CHUNK) {

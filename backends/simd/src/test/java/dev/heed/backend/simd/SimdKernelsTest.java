@@ -7,6 +7,8 @@ import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -138,6 +140,29 @@ class SimdKernelsTest {
     // multiples of its 4 x 4 block, depths with and without a vector tail, one split over threads
     int[][] dims = {{133, 10, 257}, {6, 16, 16}, {1, 1, 17}, {3, 5, 100}, {4099, 7, 600}};
     matmulsMatch(threads, dims, 2, -1.25, 1, 6);
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void aFusedChainWritingOverAnInputItAlsoCopiesOut(int threads) {
+    // outputs (x, x·x + 1) with the second written over x: the input copied out must be x as it
+    // was, not the chain's result (the last step may not write its output first here)
+    Backend simd = SimdBackends.withThreads(threads);
+    ElementwiseProgram.Builder p = ElementwiseProgram.builder(1);
+    int last = p.affine(p.unary(UnaryOp.SQUARE, 0), 1, 1);
+    ElementwiseProgram program = p.output(0).output(last).build();
+    FusedElementwise fused = simd.capability(FusedElementwise.class).orElseThrow();
+    int n = 70_001;
+    float[] x = random(14, n);
+    Buffer xb = upload(simd, x);
+    Buffer copy = simd.allocate(DType.FLOAT32, n);
+    fused.run(program, new Buffer[] {xb}, new Buffer[] {copy, xb}, n);
+    float[] expected = new float[n];
+    for (int i = 0; i < n; i++) {
+      expected[i] = x[i] * x[i] + 1;
+    }
+    assertClose("the input copied out", download(simd, copy), x, 0);
+    assertClose("the chain over its input", download(simd, xb), expected, 1e-6);
   }
 
   @ParameterizedTest(name = "threads={0}")
