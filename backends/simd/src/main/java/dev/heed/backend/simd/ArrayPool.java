@@ -24,11 +24,6 @@ final class ArrayPool {
   private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
   private long kept;
 
-  /** A zeroed array of {@code length} floats: a kept one if there is one, else a new one. */
-  float[] take(int length) {
-    return take(length, true);
-  }
-
   /**
    * An array of {@code length} floats: a kept one if there is one (zeroed when {@code zero}, else
    * as its last buffer left it), else a new one (zeros).

@@ -121,7 +121,7 @@ final class Gemm {
    * Products below this many multiply-adds (about 40 µs of work) run on the calling thread only:
    * waking a worker costs tens of microseconds, so smaller splits were measured slower.
    */
-  private static final long PARALLEL_MIN_FMAS = 1L << 21;
+  static final long PARALLEL_MIN_FMAS = 1L << 21;
 
   /**
    * Columns of C below which a row-major A is not packed. Packing by {@link #packRows16} costs

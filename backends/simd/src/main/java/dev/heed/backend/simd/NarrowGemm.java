@@ -26,9 +26,6 @@ final class NarrowGemm {
   /** The widest C this kernel takes. */
   static final int MAX_COLUMNS = 16;
 
-  /** Products below this many multiply-adds run on the calling thread (as in {@link Gemm}). */
-  private static final long PARALLEL_MIN_FMAS = 1L << 21;
-
   /** Per-thread scratch: a transposed B, and one block's sums. */
   private static final class Scratch {
     float[] bt = new float[1024];
@@ -50,7 +47,7 @@ final class NarrowGemm {
     int blocks = (m + 3) / 4;
     int batch = s.batch();
     boolean parallel =
-        workers.threads() > 1 && (long) batch * m * s.n() * s.k() >= PARALLEL_MIN_FMAS;
+        workers.threads() > 1 && (long) batch * m * s.n() * s.k() >= Gemm.PARALLEL_MIN_FMAS;
     int chunks = parallel ? Math.min(blocks, workers.threads()) : 1;
     int perChunk = (blocks + chunks - 1) / chunks;
     workers.parallelFor(

@@ -60,8 +60,8 @@ class ArrayPoolTest {
     float[] huge = new float[ArrayPool.MAX_LENGTH + 1];
     pool.give(tiny);
     pool.give(huge);
-    assertTrue(tiny != pool.take(tiny.length), "below the minimum length: not kept");
-    assertTrue(huge != pool.take(huge.length), "above the maximum length: not kept");
+    assertTrue(tiny != pool.take(tiny.length, true), "below the minimum length: not kept");
+    assertTrue(huge != pool.take(huge.length, true), "above the maximum length: not kept");
     // up to the capacity, then no more
     int length = ArrayPool.MAX_LENGTH;
     int fit = (int) (ArrayPool.CAPACITY_FLOATS / length);
@@ -71,9 +71,9 @@ class ArrayPoolTest {
       pool.give(given[i]);
     }
     for (int i = fit - 1; i >= 0; i--) {
-      assertTrue(given[i] == pool.take(length), "newest first");
+      assertTrue(given[i] == pool.take(length, true), "newest first");
     }
-    assertTrue(given[fit] != pool.take(length), "the array beyond the capacity was dropped");
+    assertTrue(given[fit] != pool.take(length, true), "the array beyond the capacity was dropped");
   }
 
   @Test
