@@ -1,6 +1,9 @@
 package dev.heed.bench;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -16,6 +19,9 @@ import java.util.Set;
  * @param rounds timed rounds per measurement (the median is reported), at least 1
  * @param roundSeconds target length of one round
  * @param warmupSeconds minimum warm-up before the rounds (and at least 3 calls)
+ * @param backendOptions further options of the backend by name, as a command line gives them (for
+ *     example {@code matmul=clblast} for {@code opencl}); checked by the backend's schema when it
+ *     opens. {@code threads} is not among them: it comes from {@code threads}
  */
 public record BenchOptions(
     String backend,
@@ -24,7 +30,8 @@ public record BenchOptions(
     List<Integer> sizes,
     int rounds,
     double roundSeconds,
-    double warmupSeconds) {
+    double warmupSeconds,
+    Map<String, String> backendOptions) {
 
   /** Every workload group, in the order they run. */
   public static final List<String> GROUPS =
@@ -36,6 +43,12 @@ public record BenchOptions(
     threads = List.copyOf(threads);
     only = Set.copyOf(only);
     sizes = List.copyOf(sizes);
+    backendOptions = Collections.unmodifiableMap(new LinkedHashMap<>(backendOptions));
+    if (backendOptions.containsKey("threads")) {
+      throw new IllegalArgumentException(
+          "bench: the backend's 'threads' option is set by the thread counts (--threads), not as a"
+              + " backend option");
+    }
     for (int t : threads) {
       if (t < 1) {
         throw new IllegalArgumentException("bench: thread counts must be >= 1, got " + threads);
@@ -71,31 +84,54 @@ public record BenchOptions(
    */
   public static BenchOptions defaults() {
     return new BenchOptions(
-        "simd", List.of(1, 2), Set.copyOf(GROUPS), List.of(256, 512, 1024, 2048), 9, 0.25, 2.0);
+        "simd",
+        List.of(1, 2),
+        Set.copyOf(GROUPS),
+        List.of(256, 512, 1024, 2048),
+        9,
+        0.25,
+        2.0,
+        Map.of());
   }
 
   /** A copy with another backend. */
   public BenchOptions withBackend(String value) {
-    return new BenchOptions(value, threads, only, sizes, rounds, roundSeconds, warmupSeconds);
+    return new BenchOptions(
+        value, threads, only, sizes, rounds, roundSeconds, warmupSeconds, backendOptions);
   }
 
   /** A copy with other thread counts. */
   public BenchOptions withThreads(List<Integer> value) {
-    return new BenchOptions(backend, value, only, sizes, rounds, roundSeconds, warmupSeconds);
+    return new BenchOptions(
+        backend, value, only, sizes, rounds, roundSeconds, warmupSeconds, backendOptions);
   }
 
   /** A copy with other workload groups. */
   public BenchOptions withOnly(Set<String> value) {
-    return new BenchOptions(backend, threads, value, sizes, rounds, roundSeconds, warmupSeconds);
+    return new BenchOptions(
+        backend, threads, value, sizes, rounds, roundSeconds, warmupSeconds, backendOptions);
   }
 
   /** A copy with other matmul sizes. */
   public BenchOptions withSizes(List<Integer> value) {
-    return new BenchOptions(backend, threads, only, value, rounds, roundSeconds, warmupSeconds);
+    return new BenchOptions(
+        backend, threads, only, value, rounds, roundSeconds, warmupSeconds, backendOptions);
+  }
+
+  /**
+   * A copy with backend option {@code key} set to {@code value} (a later value for the same key
+   * wins).
+   */
+  public BenchOptions withBackendOption(String key, String value) {
+    Map<String, String> map = new LinkedHashMap<>(backendOptions);
+    map.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    return new BenchOptions(
+        backend, threads, only, sizes, rounds, roundSeconds, warmupSeconds, map);
   }
 
   /** A copy with other timing (rounds, seconds per round, warm-up seconds). */
   public BenchOptions withTiming(int rounds, double roundSeconds, double warmupSeconds) {
-    return new BenchOptions(backend, threads, only, sizes, rounds, roundSeconds, warmupSeconds);
+    return new BenchOptions(
+        backend, threads, only, sizes, rounds, roundSeconds, warmupSeconds, backendOptions);
   }
 }

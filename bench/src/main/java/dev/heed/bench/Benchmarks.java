@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The end-to-end benchmark driver behind {@code heed bench}: the workloads of the PyTorch reference
@@ -64,12 +65,18 @@ public final class Benchmarks {
                 + " skipped: the backend has no 'threads' option");
         continue;
       }
-      try (Backend backend = Steps.open(provider.name(), t)) {
+      try (Backend backend = Steps.open(provider.name(), t, options.backendOptions())) {
         lines.accept(
             "heed info backend="
                 + backend.name()
                 + " threads="
                 + t
+                + (options.backendOptions().isEmpty()
+                    ? ""
+                    : " options="
+                        + options.backendOptions().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(",")))
                 + " java="
                 + Runtime.version()
                 + " loadavg="

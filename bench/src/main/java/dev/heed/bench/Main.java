@@ -13,7 +13,8 @@ import java.util.Set;
  * <pre>
  * java --add-modules jdk.incubator.vector -p &lt;module path&gt; -m dev.heed.bench/dev.heed.bench.Main \
  *     [--backend simd] [--threads 1,2] [--only matmul,mha,encoder,mlp,mha_small,seed]
- *     [--sizes 256,512,1024,2048] [--rounds 9] [--round-s 0.25] [--warmup-s 0.5]
+ *     [--sizes 256,512,1024,2048] [--rounds 9] [--round-s 0.25] [--warmup-s 2]
+ *     [--backend-option KEY=VALUE]...
  * </pre>
  *
  * <p>Like the CLI, this tool is the one place of its module that writes to standard out: it hands
@@ -55,12 +56,22 @@ public final class Main {
           case "--rounds" -> rounds = Integer.parseInt(v);
           case "--round-s" -> roundS = Double.parseDouble(v);
           case "--warmup-s" -> warmupS = Double.parseDouble(v);
+          case "--backend-option" -> {
+            int eq = v.indexOf('=');
+            if (eq <= 0) {
+              throw new IllegalArgumentException(
+                  "option --backend-option: '"
+                      + v
+                      + "' is not KEY=VALUE (for example matmul=clblast)");
+            }
+            o = o.withBackendOption(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
+          }
           default ->
               throw new IllegalArgumentException(
                   "unknown option "
                       + a
                       + "; expected --backend, --threads, --only, --sizes, --rounds, --round-s"
-                      + " or --warmup-s");
+                      + ", --warmup-s or --backend-option");
         }
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("option " + a + ": '" + v + "' is not a number");

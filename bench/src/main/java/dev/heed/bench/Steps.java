@@ -14,6 +14,7 @@ import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,16 +41,26 @@ public final class Steps implements AutoCloseable {
    * without that option must be asked for 1 thread).
    */
   public static Backend open(String name, int threads) {
+    return open(name, threads, Map.of());
+  }
+
+  /**
+   * Opens backend {@code name} with {@code threads} threads and further {@code options} (values as
+   * a command line gives them, checked by the backend's schema).
+   */
+  public static Backend open(String name, int threads, Map<String, String> options) {
     BackendProvider p = Plugins.shared().backends().getAvailable(name);
     String owner = "backend '" + p.name() + "'";
+    Map<String, Object> raw = new LinkedHashMap<>(options);
     if (p.options().find("threads") == null) {
       if (threads != 1) {
         throw new IllegalArgumentException(
             owner + " has no 'threads' option; it can only be measured at threads=1");
       }
-      return p.create(p.options().defaults(owner));
+    } else {
+      raw.put("threads", threads);
     }
-    return p.create(p.options().resolve(owner, Map.of("threads", threads)));
+    return p.create(p.options().resolve(owner, raw));
   }
 
   /** Runs one step and waits for the backend. */

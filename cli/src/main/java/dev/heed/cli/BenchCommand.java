@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,8 +68,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--warmup-seconds",
       paramLabel = "S",
-      description = "Minimum warm-up (default: 0.5).")
+      description = "Minimum warm-up (default: 2).")
   Double warmupSeconds;
+
+  @Option(
+      names = {"-O", "--backend-option"},
+      paramLabel = "KEY=VALUE",
+      description =
+          "A further option of the backend, for example matmul=clblast for opencl (repeatable;"
+              + " the thread count comes from --threads).")
+  Map<String, String> backendOptions;
 
   /** Completion candidates: the workload groups. */
   static final class Groups extends ArrayList<String> {
@@ -95,6 +104,11 @@ final class BenchCommand implements Callable<Integer> {
       }
       if (sizes != null) {
         options = options.withSizes(sizes);
+      }
+      if (backendOptions != null) {
+        for (Map.Entry<String, String> e : backendOptions.entrySet()) {
+          options = options.withBackendOption(e.getKey(), e.getValue());
+        }
       }
       if (rounds != null || roundSeconds != null || warmupSeconds != null) {
         options =

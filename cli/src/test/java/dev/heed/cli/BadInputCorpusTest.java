@@ -195,7 +195,15 @@ class BadInputCorpusTest {
             "no backend named 'tanh'"),
         c("bench unknown group", List.of("bench", "--only", "nope"), "unknown workload group"),
         c("bench zero threads", List.of("bench", "--threads", "0"), "thread counts must be >= 1"),
-        c("bench bad number", List.of("bench", "--threads", "two"), "'two'"));
+        c("bench bad number", List.of("bench", "--threads", "two"), "'two'"),
+        c(
+            "bench unknown backend option",
+            List.of("bench", "--backend", "cpu", "--only", "seed", "-O", "matmull=clblast"),
+            "backend 'cpu' has no option 'matmull'"),
+        c(
+            "bench threads as a backend option",
+            List.of("bench", "--backend-option", "threads=4"),
+            "set by the thread counts (--threads)"));
   }
 
   private static void check(Case k) {

@@ -2,6 +2,7 @@ package dev.heed.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heed.core.Plugins;
 import dev.heed.core.plugin.ProviderInfo;
@@ -121,6 +122,38 @@ class CommandLineTest {
     String[] lines = r.out().strip().split("\n");
     assertTrue(lines[0].startsWith("heed info backend=cpu threads=1"), r.out());
     assertTrue(lines.length >= 2 && lines[1].startsWith("heed seed_mlp_step"), r.out());
+  }
+
+  @Test
+  void benchPassesBackendOptionsAndNamesThem() {
+    // opencl is the backend with options besides threads; CI has it through PoCL
+    assumeTrue(
+        Plugins.shared()
+            .backends()
+            .find("opencl")
+            .map(p -> p.availability().isAvailable())
+            .orElse(false),
+        "no OpenCL platform here");
+    Heeds.Result r =
+        Heeds.run(
+                "bench",
+                "--backend",
+                "opencl",
+                "-O",
+                "matmul=builtin",
+                "--only",
+                "seed",
+                "--threads",
+                "1",
+                "--rounds",
+                "1",
+                "--round-seconds",
+                "0.01",
+                "--warmup-seconds",
+                "0")
+            .expect(0);
+    assertTrue(
+        r.out().startsWith("heed info backend=opencl threads=1 options=matmul=builtin "), r.out());
   }
 
   @Test
