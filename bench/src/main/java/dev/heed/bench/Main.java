@@ -14,7 +14,7 @@ import java.util.Set;
  * java --add-modules jdk.incubator.vector -p &lt;module path&gt; -m dev.heed.bench/dev.heed.bench.Main \
  *     [--backend simd] [--threads 1,2] [--only matmul,mha,encoder,mlp,mha_small,seed]
  *     [--sizes 256,512,1024,2048] [--rounds 9] [--round-s 0.25] [--warmup-s 2]
- *     [--backend-option KEY=VALUE]...
+ *     [-O|--backend-option KEY=VALUE]...
  * </pre>
  *
  * <p>Like the CLI, this tool is the one place of its module that writes to standard out: it hands
@@ -56,7 +56,7 @@ public final class Main {
           case "--rounds" -> rounds = Integer.parseInt(v);
           case "--round-s" -> roundS = Double.parseDouble(v);
           case "--warmup-s" -> warmupS = Double.parseDouble(v);
-          case "--backend-option" -> {
+          case "--backend-option", "-O" -> {
             int eq = v.indexOf('=');
             if (eq <= 0) {
               throw new IllegalArgumentException(
