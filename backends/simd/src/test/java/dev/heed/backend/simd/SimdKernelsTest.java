@@ -1,5 +1,6 @@
 package dev.heed.backend.simd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,9 @@ import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.testkit.TestBackends;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -115,7 +118,7 @@ class SimdKernelsTest {
   }
 
   @ParameterizedTest(name = "threads={0}")
-  @ValueSource(ints = {1, 2})
+  @ValueSource(ints = {1, 2, 5, 16})
   void largeMatmulsMatchTheReference(int threads) {
     // several cache blocks in every dimension with tails; shapes that take the in-place transposed
     // A ({64, 40, 24}, {200, 70, 513}), the in-place B ({64, 64, 40}, {16, 128, 33}) and the
@@ -131,6 +134,29 @@ class SimdKernelsTest {
       {16, 128, 33}
     };
     matmulsMatch(threads, dims, 3, 0.75, 3, 1);
+  }
+
+  @Test
+  void matricesSplitIntoGridsThatPackLittle() {
+    // 2 threads: columns for a square C, rows for a tall one (a weight gradient)
+    assertArrayEquals(new int[] {1, 2}, Gemm.grid(1024, 1024, 2));
+    assertArrayEquals(new int[] {2, 1}, Gemm.grid(1024, 256, 2));
+    // many threads: two-dimensional
+    assertArrayEquals(new int[] {4, 4}, Gemm.grid(1024, 1024, 16));
+    assertArrayEquals(new int[] {2, 2}, Gemm.grid(1024, 1024, 4));
+    assertArrayEquals(new int[] {4, 2}, Gemm.grid(2048, 1024, 8));
+    // fewer blocks than asked where C has too few panels, never more
+    assertArrayEquals(new int[] {2, 2}, Gemm.grid(16, 2 * Gemm.NR, 16));
+    assertArrayEquals(new int[] {1, 1}, Gemm.grid(Gemm.MR, Gemm.NR, 4));
+    for (int splits = 1; splits <= 40; splits++) {
+      for (int m : new int[] {1, 9, 100, 1000}) {
+        for (int n : new int[] {1, 33, 100, 1000}) {
+          int[] g = Gemm.grid(m, n, splits);
+          assertTrue(g[0] >= 1 && g[1] >= 1 && g[0] * g[1] <= splits, () -> Arrays.toString(g));
+          assertTrue(g[0] <= (m + Gemm.MR - 1) / Gemm.MR && g[1] <= (n + Gemm.NR - 1) / Gemm.NR);
+        }
+      }
+    }
   }
 
   @ParameterizedTest(name = "threads={0}")
