@@ -65,12 +65,15 @@ public final class OpenClBackend implements Backend {
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicLong liveBuffers = new AtomicLong();
   private final AtomicLong liveBytes = new AtomicLong();
+  private final ClPool pool;
   private boolean closed;
 
   OpenClBackend(Cl cl, ClDevices.Device device, ClBlast blas) {
     this.cl = cl;
     this.device = device;
     this.blas = blas;
+    // released buffers are kept for reuse up to a quarter of the device's memory
+    this.pool = new ClPool(device.globalMemory() / 4);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment err = arena.allocate(JAVA_INT);
       MemorySegment props = arena.allocate(JAVA_LONG, 3);
@@ -155,6 +158,19 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public Buffer allocate(DType dtype, long size) {
+    return allocate(dtype, size, true);
+  }
+
+  /**
+   * As {@link #allocate}, without filling zeros: the buffer may be one released earlier, holding
+   * its old contents, for an output that the next kernel writes in full.
+   */
+  @Override
+  public Buffer allocateForOverwrite(DType dtype, long size) {
+    return allocate(dtype, size, false);
+  }
+
+  private Buffer allocate(DType dtype, long size, boolean zero) {
     Objects.requireNonNull(dtype, "allocate: dtype");
     if (!supports(dtype)) {
       throw new IllegalArgumentException(
@@ -179,61 +195,92 @@ public final class OpenClBackend implements Backend {
     }
     MemorySegment mem = MemorySegment.NULL;
     if (size > 0) {
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment err = arena.allocate(JAVA_INT);
-        mem =
-            Cl.callHandle(
-                cl.createBuffer,
-                "clCreateBuffer",
-                context,
-                Cl.CL_MEM_READ_WRITE,
-                bytes,
-                MemorySegment.NULL,
-                err);
-        int status = err.get(JAVA_INT, 0);
-        if (status != Cl.CL_SUCCESS) {
-          throw new BackendException(
-              "opencl allocate: clCreateBuffer of "
-                  + bytes
-                  + " bytes failed with "
-                  + Cl.errorName(status)
-                  + " ("
-                  + liveBytes.get()
-                  + " bytes in "
-                  + liveBuffers.get()
-                  + " live buffers on "
-                  + device.name()
-                  + "); release buffers or use smaller batches");
-        }
+      mem = pool.take(bytes);
+      if (mem == null) {
+        mem = createBuffer(bytes, true);
       }
     }
     liveBuffers.incrementAndGet();
     liveBytes.addAndGet(bytes);
-    ClBuffer b = new ClBuffer(this, dtype, size, mem, release(cl, mem, bytes));
-    if (size > 0) {
+    ClBuffer b = new ClBuffer(this, dtype, size, mem, release(cl, pool, mem, bytes));
+    if (size > 0 && zero) {
       fillBytes(b, 0, bytes, MemorySegment.ofArray(new int[] {0}));
     }
     return b;
   }
 
-  /** The release action of a buffer; it must not refer to the buffer (Cleaner rule). */
-  private Runnable release(Cl lib, MemorySegment mem, long bytes) {
+  /**
+   * A new {@code cl_mem} of {@code bytes}; when the driver refuses and {@code retry}, the pool's
+   * buffers are released and the creation tried once more.
+   */
+  private MemorySegment createBuffer(long bytes, boolean retry) {
+    int status;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment err = arena.allocate(JAVA_INT);
+      MemorySegment mem =
+          Cl.callHandle(
+              cl.createBuffer,
+              "clCreateBuffer",
+              context,
+              Cl.CL_MEM_READ_WRITE,
+              bytes,
+              MemorySegment.NULL,
+              err);
+      status = err.get(JAVA_INT, 0);
+      if (status == Cl.CL_SUCCESS) {
+        return mem;
+      }
+    }
+    if (retry && pool.bytes() > 0) {
+      for (MemorySegment m : pool.drain()) {
+        releaseMem(cl, m);
+      }
+      return createBuffer(bytes, false);
+    }
+    throw new BackendException(
+        "opencl allocate: clCreateBuffer of "
+            + bytes
+            + " bytes failed with "
+            + Cl.errorName(status)
+            + " ("
+            + liveBytes.get()
+            + " bytes in "
+            + liveBuffers.get()
+            + " live buffers on "
+            + device.name()
+            + "); release buffers or use smaller batches");
+  }
+
+  /** Bytes of released buffers held for reuse. */
+  long pooledBytes() {
+    return pool.bytes();
+  }
+
+  /**
+   * The release action of a buffer: back to the pool, or to the driver when the pool is full or
+   * closed. It must not refer to the buffer (Cleaner rule).
+   */
+  private Runnable release(Cl lib, ClPool to, MemorySegment mem, long bytes) {
     AtomicLong buffers = liveBuffers;
     AtomicLong held = liveBytes;
     return () -> {
       buffers.decrementAndGet();
       held.addAndGet(-bytes);
-      if (!mem.equals(MemorySegment.NULL)) {
-        try {
-          int s = Cl.call(lib.releaseMemObject, "clReleaseMemObject", mem);
-          if (s != Cl.CL_SUCCESS) {
-            LOG.log(System.Logger.Level.WARNING, "clReleaseMemObject: " + Cl.errorName(s));
-          }
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "clReleaseMemObject failed", e);
-        }
+      if (!mem.equals(MemorySegment.NULL) && !to.give(mem, bytes)) {
+        releaseMem(lib, mem);
       }
     };
+  }
+
+  private static void releaseMem(Cl lib, MemorySegment mem) {
+    try {
+      int s = Cl.call(lib.releaseMemObject, "clReleaseMemObject", mem);
+      if (s != Cl.CL_SUCCESS) {
+        LOG.log(System.Logger.Level.WARNING, "clReleaseMemObject: " + Cl.errorName(s));
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "clReleaseMemObject failed", e);
+    }
   }
 
   @Override
@@ -734,6 +781,9 @@ public final class OpenClBackend implements Backend {
       }
       closed = true;
       Cl.call(cl.finish, "clFinish", queue);
+      for (MemorySegment m : pool.close()) {
+        releaseMem(cl, m);
+      }
       program.release();
       Cl.call(cl.releaseCommandQueue, "clReleaseCommandQueue", queue);
       Cl.call(cl.releaseContext, "clReleaseContext", context);

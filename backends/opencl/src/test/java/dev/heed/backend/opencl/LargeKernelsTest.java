@@ -16,6 +16,7 @@ import dev.heed.core.backend.ReduceOp;
 import dev.heed.testkit.TestBackends;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -292,6 +293,45 @@ class LargeKernelsTest {
     b.close();
     assertTrue(b.isReleased());
     assertEquals(before, cl.liveBuffers(), "live buffers after close from another thread");
+  }
+
+  @Test
+  void releasedBuffersAreReusedAndAllocateStillFillsZeros() {
+    OpenClBackend cl = OpenClTests.backend();
+    int n = 12_347; // a size no other test allocates
+    float[] sevens = new float[n];
+    Arrays.fill(sevens, 7f);
+    Buffer first = cl.allocate(DType.FLOAT32, n);
+    cl.upload(MemorySegment.ofArray(sevens), first, 0, n);
+    long pooled = cl.pooledBytes();
+    first.close();
+    assertEquals(pooled + 4L * n, cl.pooledBytes(), "a released buffer is kept for reuse");
+    try (Buffer again = cl.allocate(DType.FLOAT32, n)) {
+      assertEquals(pooled, cl.pooledBytes(), "the next allocation of that size takes it");
+      assertArrayEquals(new float[n], download(cl, again), "allocate fills zeros on reuse too");
+      cl.upload(MemorySegment.ofArray(sevens), again, 0, n);
+    }
+    try (Buffer over = cl.allocateForOverwrite(DType.FLOAT32, n)) {
+      assertEquals(pooled, cl.pooledBytes(), "allocateForOverwrite takes a pooled buffer too");
+      float[] ramp = data(5, n);
+      cl.upload(MemorySegment.ofArray(ramp), over, 0, n);
+      assertArrayEquals(ramp, download(cl, over));
+    }
+  }
+
+  @Test
+  void buffersReleasedAfterTheBackendClosesGoToTheDriver() {
+    OpenClTests.assumePlatform();
+    var provider = dev.heed.core.Plugins.shared().backends().get("opencl");
+    OpenClBackend own = (OpenClBackend) provider.create(provider.options().defaults("opencl"));
+    Buffer kept = own.allocate(DType.FLOAT32, 100);
+    own.allocate(DType.FLOAT32, 100).close();
+    assertEquals(400, own.pooledBytes());
+    own.close();
+    assertEquals(0, own.pooledBytes(), "closing the backend releases the pool");
+    kept.close();
+    assertEquals(0, own.pooledBytes(), "a release after close is not pooled");
+    assertEquals(0, own.liveBuffers());
   }
 
   @Test
