@@ -16,6 +16,13 @@ public final class Layout {
   private final long offset;
 
   /**
+   * {@link #elementCount()} and {@link #isContiguous()}, computed once (the layout is immutable).
+   */
+  private final long count;
+
+  private final boolean contiguous;
+
+  /**
    * @param shape extent of each dimension, each {@code >= 0}
    * @param strides element stride of each dimension, same length as {@code shape}
    * @param offset index of element {@code (0, …, 0)}
@@ -41,6 +48,21 @@ public final class Layout {
     this.shape = shape.clone();
     this.strides = strides.clone();
     this.offset = offset;
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    this.count = n;
+    boolean dense = true;
+    long expected = 1;
+    for (int k = shape.length - 1; k >= 0 && n != 0; k--) {
+      if (shape[k] != 1 && strides[k] != expected) {
+        dense = false;
+        break;
+      }
+      expected *= shape[k];
+    }
+    this.contiguous = dense;
   }
 
   /** A contiguous row-major layout of {@code shape} starting at element 0. */
@@ -95,26 +117,12 @@ public final class Layout {
 
   /** Number of elements of the view (product of the shape). */
   public long elementCount() {
-    long n = 1;
-    for (int d : shape) {
-      n *= d;
-    }
-    return n;
+    return count;
   }
 
   /** Whether the view is contiguous row-major (ignoring dimensions of extent 1; empty: true). */
   public boolean isContiguous() {
-    if (elementCount() == 0) {
-      return true;
-    }
-    long expected = 1;
-    for (int k = shape.length - 1; k >= 0; k--) {
-      if (shape[k] != 1 && strides[k] != expected) {
-        return false;
-      }
-      expected *= shape[k];
-    }
-    return true;
+    return contiguous;
   }
 
   /**
@@ -148,10 +156,11 @@ public final class Layout {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Layout l
-        && offset == l.offset
-        && Arrays.equals(shape, l.shape)
-        && Arrays.equals(strides, l.strides);
+    return o == this
+        || o instanceof Layout l
+            && offset == l.offset
+            && Arrays.equals(shape, l.shape)
+            && Arrays.equals(strides, l.strides);
   }
 
   @Override

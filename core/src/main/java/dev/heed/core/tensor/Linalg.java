@@ -58,21 +58,31 @@ public final class Linalg {
               + kb
               + ")");
     }
-    Shape batchA = batchShape(a);
-    Shape batchB = batchShape(b);
-    Shape batch = Shape.broadcast("matmul (batch dimensions)", batchA, batchB);
-    Tensor ea =
-        batchA.size() == 1 || batchA.equals(batch)
-            ? a
-            : Shapes.expand(a, concat(batch, a.dim(-2), a.dim(-1)));
-    Tensor eb =
-        batchB.size() == 1 || batchB.equals(batch)
-            ? b
-            : Shapes.expand(b, concat(batch, b.dim(-2), b.dim(-1)));
-    int count = (int) batch.size();
-    long strideA = batchShape(ea).size() == 1 && count > 1 ? 0 : (long) m * ka;
-    long strideB = batchShape(eb).size() == 1 && count > 1 ? 0 : (long) kb * n;
-    Tensor out = Tensor.allocateForOverwrite(a.backend(), concat(batch, m, n), a.dtype());
+    Tensor ea = a;
+    Tensor eb = b;
+    int count = 1;
+    long strideA = (long) m * ka;
+    long strideB = (long) kb * n;
+    Shape outShape;
+    if (a.rank() == 2 && b.rank() == 2) {
+      // no batch dimensions (a layer's product): no batch shapes to build and broadcast
+      outShape = Shape.of(m, n);
+    } else {
+      Shape batchA = batchShape(a);
+      Shape batchB = batchShape(b);
+      Shape batch = Shape.broadcast("matmul (batch dimensions)", batchA, batchB);
+      if (!(batchA.size() == 1 || batchA.equals(batch))) {
+        ea = Shapes.expand(a, concat(batch, a.dim(-2), a.dim(-1)));
+      }
+      if (!(batchB.size() == 1 || batchB.equals(batch))) {
+        eb = Shapes.expand(b, concat(batch, b.dim(-2), b.dim(-1)));
+      }
+      count = (int) batch.size();
+      strideA = batchShape(ea).size() == 1 && count > 1 ? 0 : strideA;
+      strideB = batchShape(eb).size() == 1 && count > 1 ? 0 : strideB;
+      outShape = concat(batch, m, n);
+    }
+    Tensor out = Tensor.allocateForOverwrite(a.backend(), outShape, a.dtype());
     MatmulSpec spec =
         new MatmulSpec(
             count, m, n, ka, transA, transB, 0, strideA, 0, strideB, 0, (long) m * n, 1.0, 0.0);

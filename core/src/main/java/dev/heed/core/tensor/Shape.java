@@ -1,5 +1,6 @@
 package dev.heed.core.tensor;
 
+import dev.heed.core.backend.Layout;
 import java.util.Arrays;
 
 /**
@@ -10,8 +11,24 @@ public final class Shape {
   private static final Shape SCALAR = new Shape(new int[0]);
   private final int[] dims;
 
+  /** The contiguous layout of this shape, made on first use (see {@link #layout()}). */
+  private Layout layout;
+
   private Shape(int[] dims) {
     this.dims = dims;
+  }
+
+  /**
+   * The contiguous row-major layout of this shape at offset 0, made once per shape object: every
+   * tensor of this shape object shares it (layouts are immutable).
+   */
+  Layout layout() {
+    Layout l = layout;
+    if (l == null) {
+      l = Layout.contiguous(dims);
+      layout = l; // immutable, so a race only makes it twice
+    }
+    return l;
   }
 
   /** A shape with the given extents, each {@code >= 0}. */
@@ -107,6 +124,9 @@ public final class Shape {
 
   /** The broadcast of two shapes under NumPy rules, or an exception naming the operation. */
   public static Shape broadcast(String op, Shape a, Shape b) {
+    if (a == b || a.equals(b)) {
+      return a;
+    }
     int rank = Math.max(a.rank(), b.rank());
     int[] out = new int[rank];
     for (int k = 0; k < rank; k++) {

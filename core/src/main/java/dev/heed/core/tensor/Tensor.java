@@ -31,9 +31,6 @@ public final class Tensor implements AutoCloseable {
   Node node;
   Scope scope;
 
-  /** {@link #layout()}, computed on first use. */
-  private Layout layout;
-
   /** During {@code backward}: the gradient gathered so far for this tensor, or null. */
   Tensor pendingGrad;
 
@@ -106,12 +103,7 @@ public final class Tensor implements AutoCloseable {
 
   /** The contiguous layout of this tensor's elements in its buffer. */
   public Layout layout() {
-    Layout l = layout;
-    if (l == null) {
-      l = Layout.contiguous(shape.dims());
-      layout = l; // immutable, so a race only computes it twice
-    }
-    return l;
+    return shape.layout();
   }
 
   // ---------------------------------------------------------------- autodiff

@@ -210,6 +210,14 @@ public final class KernelChecks {
     }
     long lo = l.offset();
     long hi = l.offset();
+    if (l.isContiguous()) {
+      // the common case, without the loop: the elements are offset … offset + count - 1
+      hi = lo + l.elementCount() - 1;
+      if (hi >= lo && hi < b.size()) {
+        return new long[] {lo, hi};
+      }
+      hi = lo;
+    }
     try {
       for (int k = 0; k < l.rank(); k++) {
         long span = Math.multiplyExact((long) l.dim(k) - 1, l.stride(k));
