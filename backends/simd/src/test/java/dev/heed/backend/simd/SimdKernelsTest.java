@@ -137,6 +137,42 @@ class SimdKernelsTest {
   }
 
   @Test
+  void smallMatmulsAreTheReferencesBitForBit() {
+    // at most 1024 multiply-adds per matrix (SmallGemm): rows of C in masked vectors where op(B)'s
+    // rows are contiguous, scalar otherwise; both must equal the reference exactly
+    Backend simd = SimdBackends.withThreads(1);
+    Backend ref = TestBackends.reference();
+    int[][] dims = {{1, 10, 10}, {1, 5, 10}, {10, 10, 1}, {3, 17, 7}, {2, 33, 5}, {4, 16, 16}};
+    for (int[] d : dims) {
+      int m = d[0];
+      int n = d[1];
+      int k = d[2];
+      for (int t = 0; t < 8; t++) {
+        MatmulSpec s =
+            new MatmulSpec(
+                3,
+                m,
+                n,
+                k,
+                (t & 1) != 0,
+                (t & 2) != 0,
+                2,
+                (long) m * k,
+                1,
+                (long) k * n,
+                3,
+                (long) m * n + 1,
+                t < 4 ? 1.0 : 0.75,
+                (t & 4) != 0 ? 0.5 : 0);
+        float[] a = random(11, 2 + 3 * m * k);
+        float[] bm = random(12, 1 + 3 * k * n);
+        float[] c = random(13, 3 + 3 * (m * n + 1));
+        assertArrayEquals(run(ref, s, a, bm, c), run(simd, s, a, bm, c), () -> "matmul " + s);
+      }
+    }
+  }
+
+  @Test
   void matricesSplitIntoGridsThatPackLittle() {
     // 2 threads: columns for a square C, rows for a tall one (a weight gradient)
     assertArrayEquals(new int[] {1, 2}, Gemm.grid(1024, 1024, 2));
