@@ -105,6 +105,11 @@ public final class Layout {
     return shape.clone();
   }
 
+  /** Whether {@code other} has the same shape (extents), whatever its strides and offset. */
+  public boolean sameShape(Layout other) {
+    return Arrays.equals(shape, other.shape);
+  }
+
   /** A copy of the strides. */
   public long[] strides() {
     return strides.clone();

@@ -24,6 +24,9 @@ public final class Elementwise {
   /** {@code g·step(x > 0)} from {@code (g, x)}: the derivative of ReLU (0 at 0). */
   private static final ElementwiseProgram RELU_GRAD;
 
+  /** {@code g·(2x)} from {@code (g, x)}: the derivative of the square, one pass instead of two. */
+  private static final ElementwiseProgram SQUARE_GRAD;
+
   static {
     ElementwiseProgram.Builder r = ElementwiseProgram.builder(2);
     r.output(r.binary(BinaryOp.MUL, 0, r.unary(UnaryOp.STEP, 0, 0, 1)));
@@ -36,6 +39,9 @@ public final class Elementwise {
     int oneMinus = s.affine(1, -1, 1);
     s.output(s.binary(BinaryOp.MUL, 0, s.binary(BinaryOp.MUL, 1, oneMinus)));
     SIGMOID_GRAD = s.build();
+    ElementwiseProgram.Builder q = ElementwiseProgram.builder(2);
+    q.output(q.binary(BinaryOp.MUL, 0, q.affine(1, 2, 0)));
+    SQUARE_GRAD = q.build();
   }
 
   private Elementwise() {}
@@ -105,7 +111,7 @@ public final class Elementwise {
     return Autograd.record(
         unaryRaw(UnaryOp.SQUARE, 0, 0, x),
         "square",
-        g -> new Tensor[] {mul(g, affine(x, 2, 0))},
+        g -> new Tensor[] {fused(SQUARE_GRAD, g, x)[0]},
         x);
   }
 

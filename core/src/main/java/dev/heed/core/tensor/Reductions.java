@@ -16,8 +16,10 @@ public final class Reductions {
     if (op.producesIndices() && s.dim(a) == 0) {
       throw new IllegalArgumentException(name + ": axis " + axis + " of shape " + s + " is empty");
     }
+    // the reduction writes every output element
     Tensor out =
-        Tensor.allocate(x.backend(), s.without(a), op.producesIndices() ? DType.INT32 : x.dtype());
+        Tensor.allocateForOverwrite(
+            x.backend(), s.without(a), op.producesIndices() ? DType.INT32 : x.dtype());
     x.backend().reduce(op, x.buffer(), s.outer(a), s.dim(a), s.inner(a), out.buffer());
     return out;
   }
@@ -36,9 +38,11 @@ public final class Reductions {
 
   /** Sum of all elements, as a rank-0 tensor. */
   public static Tensor sum(Tensor x) {
-    Shape s = x.shape();
-    Tensor flat = Shapes.reshape(x, (int) s.size());
-    return Reductions.sum(flat, 0, false);
+    // one reduction over the elements as they lie (no flattened view on the tape)
+    Checks.floating("sum", x);
+    Tensor out = Tensor.allocateForOverwrite(x.backend(), Shape.scalar(), x.dtype());
+    x.backend().reduce(ReduceOp.SUM, x.buffer(), 1, (int) x.size(), 1, out.buffer());
+    return Autograd.record(out, "sum", g -> new Tensor[] {Shapes.expand(g, x.shape())}, x);
   }
 
   /** Mean along {@code axis}. */

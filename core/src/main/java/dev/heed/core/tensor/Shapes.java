@@ -162,7 +162,7 @@ public final class Shapes {
       throw new IllegalArgumentException(
           "expand: " + x.shape() + " cannot be broadcast to " + shape);
     }
-    Tensor r = Tensor.allocate(x.backend(), shape, x.dtype());
+    Tensor r = Tensor.allocateForOverwrite(x.backend(), shape, x.dtype()); // the copy fills it
     x.backend().copy(x.buffer(), Broadcast.layout(x, shape), r.buffer(), r.layout());
     Shape original = x.shape();
     return Autograd.record(r, "expand", g -> new Tensor[] {sumTo(g, original)}, x);
