@@ -3,6 +3,7 @@ package dev.heed.backend.simd;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.support.ReferenceCopy;
 import dev.heed.core.backend.support.StridedWalk;
+import java.util.Arrays;
 
 /** {@code copy} split over the worker threads: {@link ReferenceCopy} row by row, in chunks. */
 final class CopyKernel {
@@ -26,6 +27,24 @@ final class CopyKernel {
       }
       return;
     }
+    long count = dl.elementCount();
+    // small or single-threaded copies between arrays of one type (a copy may also convert)
+    if (dl.isContiguous()
+        && src.getClass() == dst.getClass()
+        && (workers.threads() == 1 || count < (1 << 16))) {
+      int to = (int) dl.offset();
+      int n = (int) count;
+      if (sl.isContiguous()) {
+        // a whole view to a whole view (a copy out of a scope, a reshape that must copy)
+        System.arraycopy(src, (int) sl.offset(), dst, to, n);
+        return;
+      }
+      if (src instanceof float[] f && dst instanceof float[] g && allStridesZero(sl)) {
+        // one element repeated (the gradient of a sum spread over its input)
+        Arrays.fill(g, to, to + n, f[(int) sl.offset()]);
+        return;
+      }
+    }
     StridedWalk w = StridedWalk.of(sl, dl);
     long rows = w.rows();
     if (workers.threads() == 1 || rows < 2 || (long) w.length() * rows < (1 << 16)) {
@@ -36,6 +55,15 @@ final class CopyKernel {
         rows,
         Math.max(1, (1 << 14) / Math.max(1, w.length())),
         (from, to) -> ReferenceCopy.rows(src, dst, w.at(from), to - from));
+  }
+
+  private static boolean allStridesZero(Layout l) {
+    for (int k = 0; k < l.rank(); k++) {
+      if (l.stride(k) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code sl} is a {@code [rows, n]} view of one contiguous row and {@code dl} dense. */
