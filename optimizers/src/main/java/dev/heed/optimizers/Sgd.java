@@ -33,24 +33,39 @@ final class Sgd extends GroupedOptimizer {
   private Plain plainKey;
   private ElementwiseProgram plain;
 
+  /** The options last read, and their values (read once per group, not per parameter and step). */
+  private Options read;
+
+  private double momentum;
+  private double dampening;
+  private double weightDecay;
+  private boolean nesterov;
+  private boolean maximize;
+
   Sgd(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of(MOMENTUM_BUFFER));
   }
 
   @Override
   void update(String name, Parameter parameter, Options options, double learningRate) {
-    double momentum = options.getDouble("momentum");
-    double dampening = options.getDouble("dampening");
-    double weightDecay = options.getDouble("weight_decay");
-    boolean nesterov = options.getBoolean("nesterov");
-    boolean maximize = options.getBoolean("maximize");
+    if (options != read) {
+      momentum = options.getDouble("momentum");
+      dampening = options.getDouble("dampening");
+      weightDecay = options.getDouble("weight_decay");
+      nesterov = options.getBoolean("nesterov");
+      maximize = options.getBoolean("maximize");
+      read = options;
+    }
 
     Tensor p = parameter.value();
     if (momentum == 0) {
       // p - lr·(±g + weight_decay·p) as one elementwise chain, built once for all parameters
       // that share these settings
-      Plain key = new Plain(learningRate, weightDecay, maximize);
-      if (!key.equals(plainKey)) {
+      if (plainKey == null
+          || plainKey.lr() != learningRate
+          || plainKey.weightDecay() != weightDecay
+          || plainKey.maximize() != maximize) {
+        Plain key = new Plain(learningRate, weightDecay, maximize);
         ElementwiseProgram.Builder b = ElementwiseProgram.builder(2);
         int rd = maximize ? b.unary(UnaryOp.NEG, 1) : 1;
         if (weightDecay != 0) {
