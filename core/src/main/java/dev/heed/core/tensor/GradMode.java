@@ -11,14 +11,12 @@ package dev.heed.core.tensor;
  * }</pre>
  */
 public final class GradMode implements AutoCloseable {
-  private static final ThreadLocal<boolean[]> ENABLED =
-      ThreadLocal.withInitial(() -> new boolean[] {true});
   private final boolean previous;
 
   private GradMode(boolean enabled) {
-    boolean[] flag = ENABLED.get();
-    previous = flag[0];
-    flag[0] = enabled;
+    ThreadState state = ThreadState.current();
+    previous = state.gradEnabled;
+    state.gradEnabled = enabled;
   }
 
   /** Switches recording off until {@link #close()}. */
@@ -33,12 +31,12 @@ public final class GradMode implements AutoCloseable {
 
   /** Whether operations on this thread record themselves. */
   public static boolean isEnabled() {
-    return ENABLED.get()[0];
+    return ThreadState.current().gradEnabled;
   }
 
   /** Restores the previous mode. */
   @Override
   public void close() {
-    ENABLED.get()[0] = previous;
+    ThreadState.current().gradEnabled = previous;
   }
 }

@@ -24,8 +24,6 @@ import java.util.function.Supplier;
  * Scopes nest and must be closed in reverse order of opening, on the thread that opened them.
  */
 public final class Scope implements AutoCloseable {
-  private static final ThreadLocal<ArrayDeque<Scope>> STACK =
-      ThreadLocal.withInitial(ArrayDeque::new);
 
   private final boolean collecting;
   private final List<Tensor> tensors = new ArrayList<>();
@@ -38,7 +36,7 @@ public final class Scope implements AutoCloseable {
   /** Opens a scope on this thread. */
   public static Scope open() {
     Scope s = new Scope(true);
-    STACK.get().push(s);
+    ThreadState.current().scopes.push(s);
     return s;
   }
 
@@ -48,7 +46,7 @@ public final class Scope implements AutoCloseable {
    */
   public static <T> T outside(Supplier<T> action) {
     Scope barrier = new Scope(false);
-    STACK.get().push(barrier);
+    ThreadState.current().scopes.push(barrier);
     try {
       return action.get();
     } finally {
@@ -58,7 +56,7 @@ public final class Scope implements AutoCloseable {
 
   /** Registers a new tensor with the innermost scope, if any; returns that scope or null. */
   static Scope register(Tensor t) {
-    Scope s = STACK.get().peek();
+    Scope s = ThreadState.current().scopes.peek();
     if (s == null || !s.collecting) {
       return null;
     }
@@ -72,7 +70,7 @@ public final class Scope implements AutoCloseable {
    */
   public Tensor keep(Tensor t) {
     if (t.scope == this) {
-      var it = STACK.get().iterator();
+      var it = ThreadState.current().scopes.iterator();
       while (it.hasNext() && it.next() != this) {
         // advance to this scope
       }
@@ -103,7 +101,7 @@ public final class Scope implements AutoCloseable {
     if (closed) {
       return;
     }
-    ArrayDeque<Scope> stack = STACK.get();
+    ArrayDeque<Scope> stack = ThreadState.current().scopes;
     if (stack.peek() != this) {
       throw new IllegalStateException(
           "scopes must be closed in reverse order of opening, on their own thread");
