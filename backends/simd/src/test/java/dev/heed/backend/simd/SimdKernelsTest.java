@@ -139,15 +139,31 @@ class SimdKernelsTest {
   @Test
   void smallMatmulsAreTheReferencesBitForBit() {
     // at most 1024 multiply-adds per matrix (SmallGemm): rows of C in masked vectors where op(B)'s
-    // rows are contiguous, scalar otherwise; both must equal the reference exactly
+    // rows are contiguous, scalar otherwise; both must equal the reference exactly. The last three
+    // are larger but narrower than a register panel with a row-major B: SmallGemm's vector rows
+    // too (tested without transposing B, which takes the packed kernel)
     Backend simd = SimdBackends.withThreads(1);
     Backend ref = TestBackends.reference();
-    int[][] dims = {{1, 10, 10}, {1, 5, 10}, {10, 10, 1}, {3, 17, 7}, {2, 33, 5}, {4, 16, 16}};
+    int[][] dims = {
+      {1, 10, 10},
+      {1, 5, 10},
+      {10, 10, 1},
+      {3, 17, 7},
+      {2, 33, 5},
+      {4, 16, 16},
+      {10, 10, 32},
+      {32, 16, 32},
+      {16, 31, 33}
+    };
     for (int[] d : dims) {
       int m = d[0];
       int n = d[1];
       int k = d[2];
+      boolean narrowOnly = (long) m * n * k > 1024;
       for (int t = 0; t < 8; t++) {
+        if (narrowOnly && (t & 2) != 0) {
+          continue;
+        }
         MatmulSpec s =
             new MatmulSpec(
                 3,
