@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heed.core.Plugins;
 import dev.heed.core.plugin.ProviderInfo;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CommandLineTest {
@@ -101,24 +103,28 @@ class CommandLineTest {
     }
   }
 
+  /** {@code heed bench} of the seed group, one short round, with {@code backendArgs} first. */
+  private static Heeds.Result quickSeedBench(String... backendArgs) {
+    List<String> args = new ArrayList<>(List.of("bench"));
+    args.addAll(List.of(backendArgs));
+    args.addAll(
+        List.of(
+            "--only",
+            "seed",
+            "--threads",
+            "1",
+            "--rounds",
+            "1",
+            "--round-seconds",
+            "0.01",
+            "--warmup-seconds",
+            "0"));
+    return Heeds.run(args.toArray(String[]::new)).expect(0);
+  }
+
   @Test
   void benchPrintsOneLinePerMeasurement() {
-    Heeds.Result r =
-        Heeds.run(
-                "bench",
-                "--backend",
-                "cpu",
-                "--only",
-                "seed",
-                "--threads",
-                "1",
-                "--rounds",
-                "1",
-                "--round-seconds",
-                "0.01",
-                "--warmup-seconds",
-                "0")
-            .expect(0);
+    Heeds.Result r = quickSeedBench("--backend", "cpu");
     String[] lines = r.out().strip().split("\n");
     assertTrue(lines[0].startsWith("heed info backend=cpu threads=1"), r.out());
     assertTrue(lines.length >= 2 && lines[1].startsWith("heed seed_mlp_step"), r.out());
@@ -134,24 +140,7 @@ class CommandLineTest {
             .map(p -> p.availability().isAvailable())
             .orElse(false),
         "no OpenCL platform here");
-    Heeds.Result r =
-        Heeds.run(
-                "bench",
-                "--backend",
-                "opencl",
-                "-O",
-                "matmul=builtin",
-                "--only",
-                "seed",
-                "--threads",
-                "1",
-                "--rounds",
-                "1",
-                "--round-seconds",
-                "0.01",
-                "--warmup-seconds",
-                "0")
-            .expect(0);
+    Heeds.Result r = quickSeedBench("--backend", "opencl", "-O", "matmul=builtin");
     assertTrue(
         r.out().startsWith("heed info backend=opencl threads=1 options=matmul=builtin "), r.out());
   }
