@@ -1,6 +1,8 @@
 package dev.heed.core.tensor;
 
 import dev.heed.core.backend.Buffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 
 /**
@@ -11,9 +13,21 @@ import java.lang.ref.Cleaner;
 final class Storage {
   private static final Cleaner CLEANER = Cleaner.create();
 
+  private static final VarHandle REFERENCES;
+
+  static {
+    try {
+      REFERENCES = MethodHandles.lookup().findVarHandle(Storage.class, "references", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Buffer buffer;
   private final Cleaner.Cleanable cleanable;
-  private int references = 1;
+
+  /** Tensors using the buffer; 0 once released. Changed by compare-and-set (one atomic each). */
+  private volatile int references = 1;
 
   Storage(Buffer buffer) {
     this.buffer = buffer;
@@ -30,19 +44,29 @@ final class Storage {
   }
 
   /** Whether exactly one tensor uses this storage (no view shares it). */
-  synchronized boolean exclusive() {
+  boolean exclusive() {
     return references == 1;
   }
 
-  synchronized void retain() {
-    if (references <= 0) {
-      throw new IllegalStateException("tensor used after it was closed");
-    }
-    references++;
+  void retain() {
+    int r;
+    do {
+      r = references;
+      if (r <= 0) {
+        throw new IllegalStateException("tensor used after it was closed");
+      }
+    } while (!REFERENCES.compareAndSet(this, r, r + 1));
   }
 
-  synchronized void release() {
-    if (references > 0 && --references == 0) {
+  void release() {
+    int r;
+    do {
+      r = references;
+      if (r <= 0) {
+        return;
+      }
+    } while (!REFERENCES.compareAndSet(this, r, r - 1));
+    if (r == 1) {
       if (cleanable == null) {
         buffer.close();
       } else {
