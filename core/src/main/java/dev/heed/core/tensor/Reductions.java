@@ -2,6 +2,7 @@ package dev.heed.core.tensor;
 
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.ReduceOp;
+import dev.heed.core.backend.UnaryOp;
 
 /** Reductions along an axis or over all elements. */
 public final class Reductions {
@@ -53,7 +54,17 @@ public final class Reductions {
 
   /** Mean of all elements, as a rank-0 tensor. */
   public static Tensor mean(Tensor x) {
-    return Elementwise.affine(sum(x), 1.0 / x.size(), 0);
+    // the sum, scaled where it lies: one tensor and one tape node (a loss's last step)
+    Checks.floating("mean", x);
+    double scale = 1.0 / x.size();
+    Tensor out = Tensor.allocateForOverwrite(x.backend(), Shape.scalar(), x.dtype());
+    x.backend().reduce(ReduceOp.SUM, x.buffer(), 1, (int) x.size(), 1, out.buffer());
+    x.backend().unary(UnaryOp.AFFINE, scale, 0, out.buffer(), out.buffer(), 1);
+    return Autograd.record(
+        out,
+        "mean",
+        g -> new Tensor[] {Elementwise.affine(Shapes.expand(g, x.shape()), scale, 0)},
+        x);
   }
 
   /** Maximum along {@code axis}; the gradient is split evenly among tied maxima. */
