@@ -39,11 +39,19 @@ public final class Reductions {
 
   /** Sum of all elements, as a rank-0 tensor. */
   public static Tensor sum(Tensor x) {
-    // one reduction over the elements as they lie (no flattened view on the tape)
-    Checks.floating("sum", x);
+    Tensor out = sumAll("sum", x);
+    return Autograd.record(out, "sum", g -> new Tensor[] {Shapes.expand(g, x.shape())}, x);
+  }
+
+  /**
+   * The sum of all elements as a rank-0 tensor, not recorded: one reduction over the elements as
+   * they lie (no flattened view on the tape).
+   */
+  private static Tensor sumAll(String name, Tensor x) {
+    Checks.floating(name, x);
     Tensor out = Tensor.allocateForOverwrite(x.backend(), Shape.scalar(), x.dtype());
     x.backend().reduce(ReduceOp.SUM, x.buffer(), 1, (int) x.size(), 1, out.buffer());
-    return Autograd.record(out, "sum", g -> new Tensor[] {Shapes.expand(g, x.shape())}, x);
+    return out;
   }
 
   /** Mean along {@code axis}. */
@@ -55,10 +63,8 @@ public final class Reductions {
   /** Mean of all elements, as a rank-0 tensor. */
   public static Tensor mean(Tensor x) {
     // the sum, scaled where it lies: one tensor and one tape node (a loss's last step)
-    Checks.floating("mean", x);
     double scale = 1.0 / x.size();
-    Tensor out = Tensor.allocateForOverwrite(x.backend(), Shape.scalar(), x.dtype());
-    x.backend().reduce(ReduceOp.SUM, x.buffer(), 1, (int) x.size(), 1, out.buffer());
+    Tensor out = sumAll("mean", x);
     x.backend().unary(UnaryOp.AFFINE, scale, 0, out.buffer(), out.buffer(), 1);
     return Autograd.record(
         out,
