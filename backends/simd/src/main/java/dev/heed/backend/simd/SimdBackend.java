@@ -367,6 +367,11 @@ public final class SimdBackend implements Backend {
    * panels would be mostly padding. Measured on 1 thread: the weight gradients of a 10-10-5 network
    * at batch 32, 5×10×32 and 10×10×32 (Aᵀ·B), 0.62 → 0.21 and 0.78 → 0.40 µs; 32×16×32 1.94 → 0.86
    * µs, 16×16×64 (Aᵀ·B) 1.65 → 1.09 µs; 32×10×32 (Aᵀ·B) 1.14 → 1.22 µs (the largest, about even).
+   * With four rows of C at a time (fifth session) these are 0.21 → 0.14, 0.40 → 0.25, 0.65, 0.61
+   * and 0.64 µs. A transposed B is taken too where {@link SmallGemm#transposes} copies it: the
+   * forward layers of that network at batch 32, 32×10×10 and 32×5×10 (A·Bᵀ), 0.56 → 0.29-0.31 and
+   * 0.47 → 0.25-0.30 µs; a copied 16×64 B (1024 elements) made 16×16×64 slower than packing (0.80 →
+   * 1.28).
    */
   private static final long NARROW_ROWS_MULTIPLY_ADDS = 1 << 14;
 
@@ -383,7 +388,9 @@ public final class SimdBackend implements Backend {
     long fmas = (long) spec.m() * spec.n() * spec.k();
     boolean rows =
         fmas <= SMALL_MATMUL_MULTIPLY_ADDS
-            || (!spec.transB() && spec.n() < Gemm.NR && fmas <= NARROW_ROWS_MULTIPLY_ADDS);
+            || (spec.n() < Gemm.NR
+                && fmas <= NARROW_ROWS_MULTIPLY_ADDS
+                && (!spec.transB() || SmallGemm.transposes(spec.m(), spec.n(), spec.k())));
     if (ba.dtype() == DType.FLOAT32 && !rows) {
       Gemm.matmul(workers, spec, ba.floats(), bb.floats(), bc.floats());
     } else if (ba.dtype() == DType.FLOAT32 && spec.k() > 0) {

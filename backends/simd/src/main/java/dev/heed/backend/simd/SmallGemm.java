@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * in the order {@code p = 0 … k-1}, rounding every product and every sum, as the reference backend
  * does, so the results are the reference's bit for bit. Where a row of op(B) is contiguous, the row
  * of C is accumulated in vectors (masked at its end), each lane in that same order with a multiply
- * and an add, so still bit for bit.
+ * and an add, so still bit for bit; four rows of C at a time, whose chains of additions overlap. A
+ * small transposed B (a layer's weight in {@code x·Wᵀ}) is first copied row-major for those vector
+ * rows, as the reference copies it.
  */
 final class SmallGemm {
   private SmallGemm() {}
@@ -30,6 +32,43 @@ final class SmallGemm {
     return r;
   }
 
+  /**
+   * From this many rows of C, a transposed B is copied row-major for the vector rows; below, the
+   * scalar loop reads it in place (copying k·n elements for one row costs more than it saves).
+   */
+  private static final int TRANSPOSE_MIN_ROWS = 4;
+
+  /**
+   * At most this many elements of a transposed B are copied (about a nanosecond each: 10×10 costs
+   * less than a tenth of a microsecond, 16×64 more than the packed kernel's whole product).
+   */
+  private static final int TRANSPOSE_MAX_ELEMENTS = 256;
+
+  /** Whether a transposed B of {@code k×n} elements is copied row-major for {@code m} rows of C. */
+  static boolean transposes(int m, int n, int k) {
+    return m >= TRANSPOSE_MIN_ROWS && n * k <= TRANSPOSE_MAX_ELEMENTS;
+  }
+
+  private static final ThreadLocal<float[]> TRANSPOSED =
+      ThreadLocal.withInitial(() -> new float[TRANSPOSE_MAX_ELEMENTS]);
+
+  /**
+   * {@code bt[p·n + j] = b[bo + j·k + p]}: one pass in the order B lies (a short inner loop costs
+   * more).
+   */
+  private static void transpose(float[] b, int bo, int n, int k, float[] bt) {
+    int p = 0;
+    int to = 0;
+    for (int e = bo, end = bo + n * k; e < end; e++) {
+      bt[to] = b[e];
+      to += n;
+      if (++p == k) {
+        p = 0;
+        to -= n * k - 1;
+      }
+    }
+  }
+
   /** {@code C = alpha · op(A) · op(B) + beta · C} for each matrix of {@code s} ({@code k > 0}). */
   static void matmul(MatmulSpec s, float[] a, float[] b, float[] c) {
     int m = s.m();
@@ -45,6 +84,18 @@ final class SmallGemm {
     int bj = s.transB() ? k : 1;
     if (bj == 1) {
       rowsInVectors(s, a, b, c, ai, ap, bp, alpha, beta, keep);
+      return;
+    }
+    if (transposes(m, n, k)) {
+      // op(B) = Bᵀ copied row-major (k·n moves, as the reference does) for the vector rows
+      float[] bt = TRANSPOSED.get();
+      for (int t = 0; t < s.batch(); t++) {
+        int ao = (int) (s.aOffset() + t * s.aBatchStride());
+        int bo = (int) (s.bOffset() + t * s.bBatchStride());
+        int co = (int) (s.cOffset() + t * s.cBatchStride());
+        transpose(b, bo, n, k, bt);
+        rowsInVectors(m, n, k, a, ao, ai, ap, bt, 0, n, c, co, alpha, beta, keep);
+      }
       return;
     }
     float[] acc = row(n);
@@ -74,7 +125,13 @@ final class SmallGemm {
     }
   }
 
-  /** As {@link #matmul} where op(B)'s rows are contiguous: a row of C in masked vectors. */
+  /** Rows of C accumulated together in {@link #rowsInVectors}: four independent chains of sums. */
+  private static final int BLOCK = 4;
+
+  /**
+   * As {@link #matmul} where op(B)'s rows are contiguous: rows of C in masked vectors, {@link
+   * #BLOCK} rows at a time so that their sums, each a chain of dependent additions, overlap.
+   */
   private static void rowsInVectors(
       MatmulSpec s,
       float[] a,
@@ -86,30 +143,124 @@ final class SmallGemm {
       float alpha,
       float beta,
       boolean keep) {
-    int m = s.m();
-    int n = s.n();
-    int k = s.k();
     for (int t = 0; t < s.batch(); t++) {
       int ao = (int) (s.aOffset() + t * s.aBatchStride());
       int bo = (int) (s.bOffset() + t * s.bBatchStride());
       int co = (int) (s.cOffset() + t * s.cBatchStride());
-      for (int i = 0; i < m; i++) {
-        int arow = ao + i * ai;
-        int crow = co + i * n;
-        for (int j = 0; j < n; j += S.length()) {
-          VectorMask<Float> in = S.indexInRange(j, n);
-          FloatVector acc = FloatVector.zero(S);
-          for (int p = 0; p < k; p++) {
-            // a product, then a sum: two roundings, as the scalar loop's acc += a·b
-            acc = acc.add(FloatVector.fromArray(S, b, bo + p * bp + j, in).mul(a[arow + p * ap]));
-          }
-          FloatVector r = acc.mul(alpha);
-          if (keep) {
-            r = r.add(FloatVector.fromArray(S, c, crow + j, in).mul(beta));
-          }
-          r.intoArray(c, crow + j, in);
-        }
+      rowsInVectors(s.m(), s.n(), s.k(), a, ao, ai, ap, b, bo, bp, c, co, alpha, beta, keep);
+    }
+  }
+
+  /** One matrix of {@link #rowsInVectors}; op(B)[p, j] = b[bo + p·bp + j]. */
+  static void rowsInVectors(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int ao,
+      int ai,
+      int ap,
+      float[] b,
+      int bo,
+      int bp,
+      float[] c,
+      int co,
+      float alpha,
+      float beta,
+      boolean keep) {
+    // each block in its own method: one method with both was left to C1 (its register allocator
+    // gave up), which boxes every vector
+    for (int j = 0; j < n; j += S.length()) {
+      int i = 0;
+      for (; i + BLOCK <= m; i += BLOCK) {
+        fourRows(
+            n, k, a, ao + i * ai, ai, ap, b, bo + j, bp, c, co + i * n + j, j, alpha, beta, keep);
+      }
+      for (; i < m; i++) {
+        oneRow(n, k, a, ao + i * ai, ap, b, bo + j, bp, c, co + i * n + j, j, alpha, beta, keep);
       }
     }
+  }
+
+  /** Four rows of C from column {@code j}, at most one vector wide, starting at {@code c[at]}. */
+  private static void fourRows(
+      int n,
+      int k,
+      float[] a,
+      int a0,
+      int ai,
+      int ap,
+      float[] b,
+      int bo,
+      int bp,
+      float[] c,
+      int at,
+      int j,
+      float alpha,
+      float beta,
+      boolean keep) {
+    VectorMask<Float> in = S.indexInRange(j, n);
+    int a1 = a0 + ai;
+    int a2 = a1 + ai;
+    int a3 = a2 + ai;
+    FloatVector acc0 = FloatVector.zero(S);
+    FloatVector acc1 = acc0;
+    FloatVector acc2 = acc0;
+    FloatVector acc3 = acc0;
+    for (int p = 0; p < k; p++) {
+      // a product, then a sum: two roundings, as the scalar loop's acc += a·b
+      FloatVector bv = FloatVector.fromArray(S, b, bo + p * bp, in);
+      int q = p * ap;
+      acc0 = acc0.add(bv.mul(a[a0 + q]));
+      acc1 = acc1.add(bv.mul(a[a1 + q]));
+      acc2 = acc2.add(bv.mul(a[a2 + q]));
+      acc3 = acc3.add(bv.mul(a[a3 + q]));
+    }
+    // the stores written out: a vector passed to a method that is not inlined is boxed
+    int c1 = at + n;
+    int c2 = c1 + n;
+    int c3 = c2 + n;
+    acc0 = acc0.mul(alpha);
+    acc1 = acc1.mul(alpha);
+    acc2 = acc2.mul(alpha);
+    acc3 = acc3.mul(alpha);
+    if (keep) {
+      acc0 = acc0.add(FloatVector.fromArray(S, c, at, in).mul(beta));
+      acc1 = acc1.add(FloatVector.fromArray(S, c, c1, in).mul(beta));
+      acc2 = acc2.add(FloatVector.fromArray(S, c, c2, in).mul(beta));
+      acc3 = acc3.add(FloatVector.fromArray(S, c, c3, in).mul(beta));
+    }
+    acc0.intoArray(c, at, in);
+    acc1.intoArray(c, c1, in);
+    acc2.intoArray(c, c2, in);
+    acc3.intoArray(c, c3, in);
+  }
+
+  /** One row of C from column {@code j}, at most one vector wide, starting at {@code c[at]}. */
+  private static void oneRow(
+      int n,
+      int k,
+      float[] a,
+      int arow,
+      int ap,
+      float[] b,
+      int bo,
+      int bp,
+      float[] c,
+      int at,
+      int j,
+      float alpha,
+      float beta,
+      boolean keep) {
+    VectorMask<Float> in = S.indexInRange(j, n);
+    FloatVector acc = FloatVector.zero(S);
+    for (int p = 0; p < k; p++) {
+      acc = acc.add(FloatVector.fromArray(S, b, bo + p * bp, in).mul(a[arow + p * ap]));
+    }
+    acc = acc.mul(alpha);
+    if (keep) {
+      acc = acc.add(FloatVector.fromArray(S, c, at, in).mul(beta));
+    }
+    acc.intoArray(c, at, in);
   }
 }

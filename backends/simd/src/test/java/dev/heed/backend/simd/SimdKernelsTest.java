@@ -138,10 +138,13 @@ class SimdKernelsTest {
 
   @Test
   void smallMatmulsAreTheReferencesBitForBit() {
-    // at most 1024 multiply-adds per matrix (SmallGemm): rows of C in masked vectors where op(B)'s
-    // rows are contiguous, scalar otherwise; both must equal the reference exactly. The last three
-    // are larger but narrower than a register panel with a row-major B: SmallGemm's vector rows
-    // too (tested without transposing B, which takes the packed kernel)
+    // at most 1024 multiply-adds per matrix (SmallGemm): rows of C in masked vectors, four at a
+    // time, where op(B)'s rows are contiguous or a transposed B is copied (from 4 rows of C, up to
+    // 256 elements of B), scalar otherwise; all must equal the reference exactly. From {10, 10, 32}
+    // on they are larger but narrower than a register panel: SmallGemm's vector rows too where
+    // op(B)
+    // is row-major or copied ({32, 10, 10} and {32, 5, 10} with a transposed B: a seed-sized
+    // layer at batch 32), the packed kernel otherwise
     Backend simd = SimdBackends.withThreads(1);
     Backend ref = TestBackends.reference();
     int[][] dims = {
@@ -153,7 +156,10 @@ class SimdKernelsTest {
       {4, 16, 16},
       {10, 10, 32},
       {32, 16, 32},
-      {16, 31, 33}
+      {16, 31, 33},
+      {32, 10, 10},
+      {32, 5, 10},
+      {7, 16, 16}
     };
     for (int[] d : dims) {
       int m = d[0];
@@ -161,7 +167,7 @@ class SimdKernelsTest {
       int k = d[2];
       boolean narrowOnly = (long) m * n * k > 1024;
       for (int t = 0; t < 8; t++) {
-        if (narrowOnly && (t & 2) != 0) {
+        if (narrowOnly && (t & 2) != 0 && !SmallGemm.transposes(m, n, k)) {
           continue;
         }
         MatmulSpec s =
