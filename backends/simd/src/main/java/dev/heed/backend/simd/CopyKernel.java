@@ -31,7 +31,7 @@ final class CopyKernel {
     // small or single-threaded copies between arrays of one type (a copy may also convert)
     if (dl.isContiguous()
         && src.getClass() == dst.getClass()
-        && (workers.threads() == 1 || count < (1 << 14))) {
+        && (workers.threads() == 1 || count < (1 << 16))) {
       int to = (int) dl.offset();
       int n = (int) count;
       if (sl.isContiguous()) {
@@ -47,7 +47,7 @@ final class CopyKernel {
     }
     StridedWalk w = StridedWalk.of(sl, dl);
     long rows = w.rows();
-    if (workers.threads() == 1 || rows < 2 || (long) w.length() * rows < (1 << 14)) {
+    if (workers.threads() == 1 || rows < 2 || (long) w.length() * rows < (1 << 16)) {
       ReferenceCopy.rows(src, dst, w, rows);
       return;
     }

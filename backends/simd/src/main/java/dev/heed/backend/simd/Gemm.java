@@ -118,13 +118,10 @@ final class Gemm {
   static final int NC = 128 * NR;
 
   /**
-   * Products below this many multiply-adds (about 2 µs of work) run on the calling thread only. A
-   * spinning helper takes a job in well under a microsecond ({@link Workers}); with the fork-join
-   * pool it replaced this was 2M (waking a worker cost tens of microseconds). Measured on 2
-   * threads: small attention (B=1 T=32 D=64) 21-22 → 18-20 µs, the 64-256-10 MLP step 79-80 → 65-67
-   * µs; 64K was slower again (small attention 20-24 µs).
+   * Products below this many multiply-adds (about 40 µs of work) run on the calling thread only:
+   * waking a worker costs tens of microseconds, so smaller splits were measured slower.
    */
-  static final long PARALLEL_MIN_FMAS = 1L << 17;
+  static final long PARALLEL_MIN_FMAS = 1L << 21;
 
   /**
    * Columns of C below which a row-major A is not packed. Packing by {@link #packRows16} costs

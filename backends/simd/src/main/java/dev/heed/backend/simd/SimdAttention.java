@@ -112,7 +112,7 @@ final class SimdAttention implements FusedAttention {
 
   /** Whether the whole call is worth more than one thread (about 2M multiply-adds). */
   static boolean work(int batch, int tq, int tk, int d, int dv) {
-    return (long) batch * tq * tk * (d + dv) >= Gemm.PARALLEL_MIN_FMAS;
+    return (long) batch * tq * tk * (d + dv) >= 1 << 21;
   }
 
   @Override

@@ -52,12 +52,8 @@ public final class SimdBackend implements Backend {
   /** The provider name. */
   static final String NAME = "simd";
 
-  /**
-   * Elements below which an elementwise kernel stays on the calling thread (this and the other
-   * kernels' grains were lowered 4× for the spinning {@link Workers}: the MLP step on 2 threads
-   * 75-90 → 69-77 µs in alternating runs, the encoder step even).
-   */
-  private static final int PARALLEL_GRAIN = 1 << 14;
+  /** Elements below which an elementwise kernel stays on the calling thread. */
+  private static final int PARALLEL_GRAIN = 1 << 16;
 
   private final Workers workers;
   private final SimdLayerNorm layerNorm;

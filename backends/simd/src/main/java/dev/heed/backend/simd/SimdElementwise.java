@@ -29,7 +29,7 @@ final class SimdElementwise implements FusedElementwise {
   static final int CHUNK = 1024;
 
   /** Elements below which a program runs on the calling thread. */
-  private static final int PARALLEL_GRAIN = 1 << 13;
+  private static final int PARALLEL_GRAIN = 1 << 15;
 
   private static final String KERNEL = "fused elementwise";
 

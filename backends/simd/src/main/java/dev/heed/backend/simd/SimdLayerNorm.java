@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdLayerNorm implements FusedLayerNorm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int GRAIN_ELEMENTS = 1 << 14;
+  private static final int GRAIN_ELEMENTS = 1 << 16;
 
   private final SimdBackend backend;
 

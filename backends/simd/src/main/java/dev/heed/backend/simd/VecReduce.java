@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VecReduce {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int GRAIN = 1 << 14;
+  private static final int GRAIN = 1 << 16;
 
   private VecReduce() {}
 
