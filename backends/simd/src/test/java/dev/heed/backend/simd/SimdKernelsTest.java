@@ -320,6 +320,66 @@ class SimdKernelsTest {
     }
   }
 
+  @Test
+  void tanhIsWithinSixUlpOfTheFloat64FunctionEverywhere() {
+    // the rational approximation: a sweep of [-12, 12] with every vector tail, the ends of its
+    // range (±9 and beyond), the small magnitudes where it returns x, subnormals, zeros of both
+    // signs, infinities and NaN
+    Backend simd = SimdBackends.withThreads(1);
+    float[] special = {
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      -1e-40f,
+      1e-30f,
+      1e-10f,
+      3.99e-4f,
+      -4.01e-4f,
+      1e-3f,
+      0.5f,
+      -0.5f,
+      1f,
+      3f,
+      8.47554f,
+      -8.47554f,
+      8.999f,
+      9f,
+      -9f,
+      9.01f,
+      20f,
+      -20f,
+      Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN
+    };
+    int sweep = 200_001;
+    float[] x = Arrays.copyOf(special, special.length + sweep);
+    for (int i = 0; i < sweep; i++) {
+      x[special.length + i] = -12f + 24f * i / (sweep - 1);
+    }
+    for (int n : new int[] {x.length, 1, 7, 17, 33}) {
+      float[] in = Arrays.copyOf(x, n);
+      Buffer xb = upload(simd, in);
+      Buffer yb = simd.allocate(DType.FLOAT32, n);
+      simd.unary(UnaryOp.TANH, 0, 0, xb, yb, n);
+      float[] y = download(simd, yb);
+      for (int i = 0; i < n; i++) {
+        float expected = (float) Math.tanh(in[i]);
+        if (Float.isNaN(expected)) {
+          assertTrue(Float.isNaN(y[i]), "tanh(NaN) = " + y[i]);
+          continue;
+        }
+        double ulps = Math.abs(y[i] - (double) expected) / Math.ulp(expected);
+        int at = i;
+        assertTrue(ulps <= 6, () -> "tanh(" + in[at] + ") = " + y[at] + ", expected " + expected);
+        if (Math.abs(in[i]) < 4e-4f) {
+          assertEquals(Float.floatToIntBits(in[i]), Float.floatToIntBits(y[i]), "tanh(x) = x");
+        }
+      }
+    }
+  }
+
   @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
   void largeBroadcastCopyAndSumMatchTheReference(int threads) {
