@@ -19,8 +19,13 @@ public abstract class HeapBuffer implements Buffer {
   private final DType dtype;
   private final int size;
 
-  /** The array, or null once released. Volatile so a close from another thread is seen. */
-  private volatile Object data;
+  /**
+   * The array, or null once released. Not a volatile field: the constructor's store would then be a
+   * fence on every buffer (a small training step allocates about twenty). {@link #close()} clears
+   * it atomically and {@link #isReleased()} reads it as a volatile, so a close from another thread
+   * is seen there; kernels read it plainly.
+   */
+  private Object data;
 
   private static final VarHandle DATA;
 
@@ -120,7 +125,7 @@ public abstract class HeapBuffer implements Buffer {
 
   @Override
   public final boolean isReleased() {
-    return data == null;
+    return DATA.getVolatile(this) == null;
   }
 
   @Override
