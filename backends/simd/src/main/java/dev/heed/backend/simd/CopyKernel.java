@@ -4,9 +4,14 @@ import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.support.ReferenceCopy;
 import dev.heed.core.backend.support.StridedWalk;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /** {@code copy} split over the worker threads: {@link ReferenceCopy} row by row, in chunks. */
 final class CopyKernel {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
   private CopyKernel() {}
 
   /**
@@ -17,11 +22,21 @@ final class CopyKernel {
   static void copy(Workers workers, Object src, Layout sl, Object dst, Layout dl) {
     if (rowBroadcast(sl, dl)) {
       // a vector repeated on every row of a contiguous matrix (a bias filling a linear's output):
-      // one System.arraycopy per row, without building a walk
+      // one copy per row, without building a walk
       int rows = dl.dim(0);
       int n = dl.dim(1);
       int from = (int) sl.offset();
       int to = (int) dl.offset();
+      if (n <= S.length() && src instanceof float[] f && dst instanceof float[] g) {
+        // a row of at most one vector: loaded once, stored on every row (System.arraycopy of a
+        // length not known when compiled is a call per row)
+        VectorMask<Float> in = S.indexInRange(0, n);
+        FloatVector v = FloatVector.fromArray(S, f, from, in);
+        for (int r = 0; r < rows; r++, to += n) {
+          v.intoArray(g, to, in);
+        }
+        return;
+      }
       for (int r = 0; r < rows; r++, to += n) {
         System.arraycopy(src, from, dst, to, n);
       }

@@ -170,70 +170,77 @@ final class SmallGemm {
       boolean keep) {
     // each block in its own method: one method with both was left to C1 (its register allocator
     // gave up), which boxes every vector
+    int blocks = m / BLOCK;
     for (int j = 0; j < n; j += S.length()) {
-      int i = 0;
-      for (; i + BLOCK <= m; i += BLOCK) {
-        fourRows(
-            n, k, a, ao + i * ai, ai, ap, b, bo + j, bp, c, co + i * n + j, j, alpha, beta, keep);
+      if (blocks > 0) {
+        fourRows(blocks, n, k, a, ao, ai, ap, b, bo + j, bp, c, co + j, j, alpha, beta, keep);
       }
-      for (; i < m; i++) {
+      for (int i = blocks * BLOCK; i < m; i++) {
         oneRow(n, k, a, ao + i * ai, ap, b, bo + j, bp, c, co + i * n + j, j, alpha, beta, keep);
       }
     }
   }
 
-  /** Four rows of C from column {@code j}, at most one vector wide, starting at {@code c[at]}. */
+  /**
+   * The first {@code blocks}·4 rows of C, four at a time, from column {@code j}, at most one vector
+   * wide; the first row starts at {@code a[aFirst]} and {@code c[cFirst]}.
+   */
   private static void fourRows(
+      int blocks,
       int n,
       int k,
       float[] a,
-      int a0,
+      int aFirst,
       int ai,
       int ap,
       float[] b,
       int bo,
       int bp,
       float[] c,
-      int at,
+      int cFirst,
       int j,
       float alpha,
       float beta,
       boolean keep) {
     VectorMask<Float> in = S.indexInRange(j, n);
-    int a1 = a0 + ai;
-    int a2 = a1 + ai;
-    int a3 = a2 + ai;
-    FloatVector acc0 = FloatVector.zero(S);
-    FloatVector acc1 = acc0;
-    FloatVector acc2 = acc0;
-    FloatVector acc3 = acc0;
-    for (int p = 0; p < k; p++) {
-      // a product, then a sum: two roundings, as the scalar loop's acc += a·b
-      FloatVector bv = FloatVector.fromArray(S, b, bo + p * bp, in);
-      int q = p * ap;
-      acc0 = acc0.add(bv.mul(a[a0 + q]));
-      acc1 = acc1.add(bv.mul(a[a1 + q]));
-      acc2 = acc2.add(bv.mul(a[a2 + q]));
-      acc3 = acc3.add(bv.mul(a[a3 + q]));
+    for (int blk = 0; blk < blocks; blk++) {
+      int a0 = aFirst + blk * BLOCK * ai;
+      int at = cFirst + blk * BLOCK * n;
+      int a1 = a0 + ai;
+      int a2 = a1 + ai;
+      int a3 = a2 + ai;
+      FloatVector acc0 = FloatVector.zero(S);
+      FloatVector acc1 = acc0;
+      FloatVector acc2 = acc0;
+      FloatVector acc3 = acc0;
+      for (int p = 0; p < k; p++) {
+        // a product, then a sum: two roundings, as the scalar loop's acc += a·b
+        FloatVector bv = FloatVector.fromArray(S, b, bo + p * bp, in);
+        int q = p * ap;
+        acc0 = acc0.add(bv.mul(a[a0 + q]));
+        acc1 = acc1.add(bv.mul(a[a1 + q]));
+        acc2 = acc2.add(bv.mul(a[a2 + q]));
+        acc3 = acc3.add(bv.mul(a[a3 + q]));
+      }
+      // the stores written out: a vector passed to a method that is not inlined is boxed
+      int c1 = at + n;
+      int c2 = c1 + n;
+      int c3 = c2 + n;
+      acc0 = acc0.mul(alpha);
+      acc1 = acc1.mul(alpha);
+      acc2 = acc2.mul(alpha);
+      acc3 = acc3.mul(alpha);
+      if (keep) {
+        acc0 = acc0.add(FloatVector.fromArray(S, c, at, in).mul(beta));
+        acc1 = acc1.add(FloatVector.fromArray(S, c, c1, in).mul(beta));
+        acc2 = acc2.add(FloatVector.fromArray(S, c, c2, in).mul(beta));
+        acc3 = acc3.add(FloatVector.fromArray(S, c, c3, in).mul(beta));
+      }
+      acc0.intoArray(c, at, in);
+      acc1.intoArray(c, c1, in);
+      acc2.intoArray(c, c2, in);
+      acc3.intoArray(c, c3, in);
     }
-    // the stores written out: a vector passed to a method that is not inlined is boxed
-    int c1 = at + n;
-    int c2 = c1 + n;
-    int c3 = c2 + n;
-    acc0 = acc0.mul(alpha);
-    acc1 = acc1.mul(alpha);
-    acc2 = acc2.mul(alpha);
-    acc3 = acc3.mul(alpha);
-    if (keep) {
-      acc0 = acc0.add(FloatVector.fromArray(S, c, at, in).mul(beta));
-      acc1 = acc1.add(FloatVector.fromArray(S, c, c1, in).mul(beta));
-      acc2 = acc2.add(FloatVector.fromArray(S, c, c2, in).mul(beta));
-      acc3 = acc3.add(FloatVector.fromArray(S, c, c3, in).mul(beta));
-    }
-    acc0.intoArray(c, at, in);
-    acc1.intoArray(c, c1, in);
-    acc2.intoArray(c, c2, in);
-    acc3.intoArray(c, c3, in);
   }
 
   /** One row of C from column {@code j}, at most one vector wide, starting at {@code c[at]}. */

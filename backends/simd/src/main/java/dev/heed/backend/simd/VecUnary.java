@@ -127,22 +127,32 @@ final class VecUnary {
             || op == UnaryOp.LOG
             || op == UnaryOp.TANH
             || op == UnaryOp.SIGMOID)) {
-      // masked-off lanes read as 0 and are not stored
-      VectorMask<Float> m = S.indexInRange(end, to);
-      FloatVector v = FloatVector.fromArray(S, x, xo + end, m);
-      FloatVector r =
-          switch (op) {
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case TANH -> tanh(v);
-            default -> sigmoid(v, FloatVector.broadcast(S, 1f));
-          };
-      r.intoArray(y, yo + end, m);
+      maskedTail(op, x, xo, y, yo, end, to);
       return;
     }
     for (int i = end; i < to; i++) {
       y[yo + i] = (float) op.apply(x[xo + i], a, b);
     }
+  }
+
+  /**
+   * Elements {@code [end, to)} (fewer than a vector) of EXP, LOG, TANH or SIGMOID as one masked
+   * vector. A method of its own: in {@link #apply} the compiler stopped inlining {@link #tanh},
+   * whose vector argument and result were then boxed on every call.
+   */
+  private static void maskedTail(
+      UnaryOp op, float[] x, int xo, float[] y, int yo, int end, int to) {
+    // masked-off lanes read as 0 and are not stored
+    VectorMask<Float> m = S.indexInRange(end, to);
+    FloatVector v = FloatVector.fromArray(S, x, xo + end, m);
+    FloatVector r =
+        switch (op) {
+          case EXP -> v.lanewise(VectorOperators.EXP);
+          case LOG -> v.lanewise(VectorOperators.LOG);
+          case TANH -> tanh(v);
+          default -> sigmoid(v, FloatVector.broadcast(S, 1f));
+        };
+    r.intoArray(y, yo + end, m);
   }
 
   /** Beyond ±9, tanh is ±1 in float. */
