@@ -1,6 +1,7 @@
 package dev.heed.backend.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -109,12 +110,15 @@ final class VecReduce {
       }
       acc.intoArray(out, ob + i);
     }
-    for (; i < to; i++) {
-      float s = 0;
+    if (i < to) {
+      // the last columns (all of them in a narrow layer's bias gradient) as one masked vector: each
+      // lane still sums its column in row order, as the scalar loop did
+      VectorMask<Float> m = S.indexInRange(i, to);
+      FloatVector acc = FloatVector.zero(S);
       for (int j = 0; j < axis; j++) {
-        s += x[xb + j * inner + i];
+        acc = acc.add(FloatVector.fromArray(S, x, xb + j * inner + i, m));
       }
-      out[ob + i] = s;
+      acc.intoArray(out, ob + i, m);
     }
   }
 }
