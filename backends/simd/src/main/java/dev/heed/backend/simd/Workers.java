@@ -3,12 +3,15 @@ package dev.heed.backend.simd;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The backend's worker threads: {@code threads - 1} daemon workers of a {@link ForkJoinPool} plus
  * the calling thread, which always takes part. {@link #parallelFor} hands out task indices from a
  * shared counter, so uneven tasks balance themselves. With one thread, or one task, everything runs
  * on the caller and nothing is allocated.
+ *
+ * <p>A task's exception reaches the caller as it was thrown, once every other task has run.
  *
  * <p>Kernels split work so that each task writes a disjoint part of the output; the result does not
  * depend on which thread ran which task.
@@ -72,10 +75,17 @@ final class Workers implements AutoCloseable {
       return;
     }
     AtomicInteger next = new AtomicInteger();
+    // a task's exception is kept and rethrown as it is (a fork-join task's join would rethrow a
+    // copy wrapping it, whose message starts with the original's class name)
+    AtomicReference<Throwable> failed = new AtomicReference<>();
     Runnable drain =
         () -> {
           for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
-            body.run(t);
+            try {
+              body.run(t);
+            } catch (RuntimeException | Error e) {
+              failed.compareAndSet(null, e);
+            }
           }
         };
     @SuppressWarnings("unchecked")
@@ -83,21 +93,11 @@ final class Workers implements AutoCloseable {
     for (int h = 0; h < helpers; h++) {
       forks[h] = pool.submit(drain);
     }
-    Throwable failure = null;
-    try {
-      drain.run();
-    } catch (RuntimeException | Error e) {
-      failure = e;
-    }
+    drain.run();
     for (ForkJoinTask<?> f : forks) {
-      try {
-        f.join();
-      } catch (RuntimeException | Error e) {
-        if (failure == null) {
-          failure = e;
-        }
-      }
+      f.join();
     }
+    Throwable failure = failed.get();
     if (failure instanceof RuntimeException r) {
       throw r;
     }
