@@ -36,11 +36,11 @@ class WorkersTest {
   @Test
   void helpersRunTasksAtTheSameTimeAsTheCaller() throws InterruptedException {
     // each of two tasks waits for the other to start: only two threads at once can finish them;
-    // first with the helper just started, then after it has been idle
+    // first with the helper just started, then after it has stopped spinning and parked
     try (Workers w = new Workers(2)) {
       for (int round = 0; round < 2; round++) {
         if (round == 1) {
-          Thread.sleep(100);
+          Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Workers.SPIN_NANOS) + 100);
         }
         CountDownLatch both = new CountDownLatch(2);
         Set<String> names = ConcurrentHashMap.newKeySet();
@@ -146,5 +146,30 @@ class WorkersTest {
       }
       assertEquals(0, wrong.get());
     }
+  }
+
+  @Test
+  void closingEndsTheHelpersAndLaterJobsRunOnTheCaller() throws InterruptedException {
+    Workers w = new Workers(3);
+    w.parallelFor(6, t -> {});
+    w.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (helpersAlive(w) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertFalse(helpersAlive(w), "helper threads still running after close");
+    Set<String> names = ConcurrentHashMap.newKeySet();
+    w.parallelFor(6, t -> names.add(Thread.currentThread().getName()));
+    assertEquals(Set.of(Thread.currentThread().getName()), names);
+  }
+
+  private static boolean helpersAlive(Workers w) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().startsWith("heed-simd-") && t.isAlive() && owns(w, t));
+  }
+
+  /** Whether {@code t} is one of {@code w}'s helpers (other tests' pools may still be running). */
+  private static boolean owns(Workers w, Thread t) {
+    return w.helperThreads().contains(t);
   }
 }
