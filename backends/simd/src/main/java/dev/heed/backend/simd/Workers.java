@@ -284,6 +284,9 @@ final class Workers implements AutoCloseable {
         parked = true;
         if (generation == last && !closed) {
           LockSupport.parkNanos(this, KEEP_ALIVE_NANOS);
+          // an interrupt would make every later park return at once: nothing here interrupts a
+          // helper, so the flag is cleared and the helper waits on
+          Thread.interrupted();
         }
         parked = false;
         if (generation == last && System.nanoTime() - idleSince >= KEEP_ALIVE_NANOS) {

@@ -149,6 +149,26 @@ class WorkersTest {
   }
 
   @Test
+  void anInterruptedHelperStillParksAndTakesLaterJobs() throws InterruptedException {
+    try (Workers w = new Workers(2)) {
+      w.parallelFor(4, t -> {});
+      for (Thread t : w.helperThreads()) {
+        t.interrupt();
+      }
+      Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Workers.SPIN_NANOS) + 100);
+      for (Thread t : w.helperThreads()) {
+        // parked (waiting), not spinning on a park that returns at once
+        assertEquals(Thread.State.TIMED_WAITING, t.getState(), t::toString);
+      }
+      AtomicIntegerArray runs = new AtomicIntegerArray(16);
+      w.parallelFor(16, runs::incrementAndGet);
+      for (int i = 0; i < 16; i++) {
+        assertEquals(1, runs.get(i), "task " + i);
+      }
+    }
+  }
+
+  @Test
   void closingEndsTheHelpersAndLaterJobsRunOnTheCaller() throws InterruptedException {
     Workers w = new Workers(3);
     w.parallelFor(6, t -> {});
