@@ -176,12 +176,12 @@ final class VecUnary {
   private static final FloatVector B6 = FloatVector.broadcast(S, 1.19825839466702e-06f);
 
   /**
-   * {@code tanh} in each lane by a rational function: ten FMAs and a division, within 6 ulp
-   * (relative 3.3e-7, checked against float64 {@code tanh} on 3.2 million points), where the JDK's
-   * vector {@code TANH} (its short-vector math library) cost about three times as long: the
-   * 64-256-10 MLP step's 16K hidden values took 11.6 % of the step. Magnitudes below {@link
-   * #TANH_LINEAR} return x itself (the rational function loses precision on subnormals), NaN stays
-   * NaN, ±∞ give ±1.
+   * {@code tanh} in each lane by a rational function: nine FMAs, two multiplications and a
+   * division, within 6 ulp (relative 3.3e-7, checked against float64 {@code tanh} on 3.2 million
+   * points), 0.39 ns an element on 16K values in cache where the JDK's vector {@code TANH} (its
+   * short-vector math library) took 0.60 ns: the 64-256-10 MLP step's hidden values were 11.6 % of
+   * the step. Magnitudes below {@link #TANH_LINEAR} return x itself (the rational function loses
+   * precision on subnormals), NaN stays NaN, ±∞ give ±1.
    */
   private static FloatVector tanh(FloatVector v) {
     FloatVector x = v.max(-TANH_CLAMP).min(TANH_CLAMP);
