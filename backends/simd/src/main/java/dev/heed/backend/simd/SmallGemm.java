@@ -82,45 +82,66 @@ final class SmallGemm {
     int ap = s.transA() ? m : 1;
     int bp = s.transB() ? 1 : n;
     int bj = s.transB() ? k : 1;
-    if (bj == 1) {
-      rowsInVectors(s, a, b, c, ai, ap, bp, alpha, beta, keep);
-      return;
-    }
-    if (transposes(m, n, k)) {
-      // op(B) = Bᵀ copied row-major (k·n moves, as the reference does) for the vector rows
-      float[] bt = TRANSPOSED.get();
-      for (int t = 0; t < s.batch(); t++) {
-        int ao = (int) (s.aOffset() + t * s.aBatchStride());
-        int bo = (int) (s.bOffset() + t * s.bBatchStride());
-        int co = (int) (s.cOffset() + t * s.cBatchStride());
-        transpose(b, bo, n, k, bt);
-        rowsInVectors(m, n, k, a, ao, ai, ap, bt, 0, n, c, co, alpha, beta, keep);
-      }
-      return;
-    }
-    float[] acc = row(n);
+    // vector rows where op(B)'s rows are contiguous or a small transposed B is copied so (as the
+    // reference copies it; once for a B that every matrix of the batch shares), scalar otherwise
+    boolean copy = bj != 1 && transposes(m, n, k);
+    float[] bt = copy ? TRANSPOSED.get() : null;
+    float[] acc = bj != 1 && !copy ? row(n) : null;
+    long copied = -1;
     for (int t = 0; t < s.batch(); t++) {
       int ao = (int) (s.aOffset() + t * s.aBatchStride());
       int bo = (int) (s.bOffset() + t * s.bBatchStride());
       int co = (int) (s.cOffset() + t * s.cBatchStride());
-      for (int i = 0; i < m; i++) {
-        int arow = ao + i * ai;
-        int crow = co + i * n;
-        // the row of C accumulates over p with independent sums across j (no chain of dependent
-        // additions as a dot product per element would have)
+      if (bj == 1) {
+        rowsInVectors(m, n, k, a, ao, ai, ap, b, bo, bp, c, co, alpha, beta, keep);
+      } else if (copy) {
+        if (bo != copied) {
+          transpose(b, bo, n, k, bt);
+          copied = bo;
+        }
+        rowsInVectors(m, n, k, a, ao, ai, ap, bt, 0, n, c, co, alpha, beta, keep);
+      } else {
+        scalarRows(m, n, k, a, ao, ai, ap, b, bo, bp, bj, c, co, alpha, beta, keep, acc);
+      }
+    }
+  }
+
+  /** One matrix of {@link #matmul} a row of C at a time, in the scalar array {@code acc}. */
+  private static void scalarRows(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int ao,
+      int ai,
+      int ap,
+      float[] b,
+      int bo,
+      int bp,
+      int bj,
+      float[] c,
+      int co,
+      float alpha,
+      float beta,
+      boolean keep,
+      float[] acc) {
+    for (int i = 0; i < m; i++) {
+      int arow = ao + i * ai;
+      int crow = co + i * n;
+      // the row of C accumulates over p with independent sums across j (no chain of dependent
+      // additions as a dot product per element would have)
+      for (int j = 0; j < n; j++) {
+        acc[j] = 0f;
+      }
+      for (int p = 0; p < k; p++) {
+        float aip = a[arow + p * ap];
+        int brow = bo + p * bp;
         for (int j = 0; j < n; j++) {
-          acc[j] = 0f;
+          acc[j] += aip * b[brow + j * bj];
         }
-        for (int p = 0; p < k; p++) {
-          float aip = a[arow + p * ap];
-          int brow = bo + p * bp;
-          for (int j = 0; j < n; j++) {
-            acc[j] += aip * b[brow + j * bj];
-          }
-        }
-        for (int j = 0; j < n; j++) {
-          c[crow + j] = keep ? alpha * acc[j] + beta * c[crow + j] : alpha * acc[j];
-        }
+      }
+      for (int j = 0; j < n; j++) {
+        c[crow + j] = keep ? alpha * acc[j] + beta * c[crow + j] : alpha * acc[j];
       }
     }
   }
@@ -129,30 +150,11 @@ final class SmallGemm {
   private static final int BLOCK = 4;
 
   /**
-   * As {@link #matmul} where op(B)'s rows are contiguous: rows of C in masked vectors, {@link
-   * #BLOCK} rows at a time so that their sums, each a chain of dependent additions, overlap.
+   * One matrix of {@link #matmul} where op(B)'s rows are contiguous, op(B)[p, j] = b[bo + p·bp +
+   * j]: rows of C in masked vectors, {@link #BLOCK} rows at a time so that their sums, each a chain
+   * of dependent additions, overlap.
    */
   private static void rowsInVectors(
-      MatmulSpec s,
-      float[] a,
-      float[] b,
-      float[] c,
-      int ai,
-      int ap,
-      int bp,
-      float alpha,
-      float beta,
-      boolean keep) {
-    for (int t = 0; t < s.batch(); t++) {
-      int ao = (int) (s.aOffset() + t * s.aBatchStride());
-      int bo = (int) (s.bOffset() + t * s.bBatchStride());
-      int co = (int) (s.cOffset() + t * s.cBatchStride());
-      rowsInVectors(s.m(), s.n(), s.k(), a, ao, ai, ap, b, bo, bp, c, co, alpha, beta, keep);
-    }
-  }
-
-  /** One matrix of {@link #rowsInVectors}; op(B)[p, j] = b[bo + p·bp + j]. */
-  static void rowsInVectors(
       int m,
       int n,
       int k,

@@ -166,7 +166,8 @@ class SimdKernelsTest {
       int n = d[1];
       int k = d[2];
       boolean narrowOnly = (long) m * n * k > 1024;
-      for (int t = 0; t < 8; t++) {
+      // t: bit 0 transposes A, bit 1 B, bit 2 keeps C (beta), bit 3 shares one B over the batch
+      for (int t = 0; t < 16; t++) {
         if (narrowOnly && (t & 2) != 0 && !SmallGemm.transposes(m, n, k)) {
           continue;
         }
@@ -181,10 +182,10 @@ class SimdKernelsTest {
                 2,
                 (long) m * k,
                 1,
-                (long) k * n,
+                (t & 8) != 0 ? 0 : (long) k * n,
                 3,
                 (long) m * n + 1,
-                t < 4 ? 1.0 : 0.75,
+                (t & 4) == 0 ? 1.0 : 0.75,
                 (t & 4) != 0 ? 0.5 : 0);
         float[] a = random(11, 2 + 3 * m * k);
         float[] bm = random(12, 1 + 3 * k * n);
