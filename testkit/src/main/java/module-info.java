@@ -3,8 +3,11 @@
  * dev.heed.testkit.ActivationContract}, {@link dev.heed.testkit.AttentionUnitContract}, {@link
  * dev.heed.testkit.OptimizerContract} or {@link dev.heed.testkit.BackendContract} in a JUnit 5 test
  * of your plugin, and check your own differentiable code with {@link
- * dev.heed.testkit.GradientChecker}. The reference {@code cpu} backend comes along as the oracle;
- * it is found through {@link dev.heed.core.Plugins}, never imported.
+ * dev.heed.testkit.GradientChecker}. Each optional backend capability has its own contract ({@link
+ * dev.heed.testkit.FusedElementwiseContract}, {@link dev.heed.testkit.FusedLayerNormContract},
+ * {@link dev.heed.testkit.FusedAttentionContract}), which {@code BackendContract} also runs on its
+ * backend. The reference {@code cpu} backend comes along as the oracle; it is found through {@link
+ * dev.heed.core.Plugins}, never imported.
  */
 module dev.heed.testkit {
   requires transitive dev.heed.core;

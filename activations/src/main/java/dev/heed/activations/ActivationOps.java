@@ -13,6 +13,10 @@ import dev.heed.core.tensor.Tensors;
  * where the 0/1 mask carries no gradient, so the derivative at a breakpoint is that of the piece
  * whose mask includes the breakpoint. Masks are products, never {@code where} between an
  * overflowing and a finite branch, so large inputs give no {@code 0·∞}.
+ *
+ * <p>Masks compare in the input's dtype, as PyTorch does after converting a scalar option to the
+ * tensor's dtype: for FLOAT32 the threshold is rounded to float first, so {@code x = 0.1f} sits
+ * exactly on a kink at 0.1 (see {@link dev.heed.core.backend.UnaryOp#STEP}).
  */
 final class ActivationOps {
   private ActivationOps() {}
@@ -22,7 +26,7 @@ final class ActivationOps {
     return Tensors.scalar(like.backend(), like.dtype(), value);
   }
 
-  /** 1 where {@code x > t}, else 0; no gradient. */
+  /** 1 where {@code x > t}, else 0, with {@code t} rounded to x's dtype; no gradient. */
   static Tensor gt(Tensor x, double t) {
     return Elementwise.step(x, t);
   }

@@ -14,8 +14,10 @@ import java.util.function.UnaryOperator;
 /**
  * Hard swish, as {@code torch.nn.Hardswish}: {@code x·relu6(x + 3)/6}, that is 0 for {@code x <=
  * -3}, {@code x} for {@code x >= 3} and {@code x(x + 3)/6} between. At the kinks the derivative is
- * that of the outer piece: 0 at -3 and 1 at 3, as in current PyTorch (PyTorch 1.13's CPU kernel
- * answered -1/2 at -3, and 3/2 or 1 at 3 depending on the element's position; pytorch#136345).
+ * that of the outer piece: 0 at -3 and 1 at 3, as PyTorch's {@code hardswish_backward} since
+ * pytorch/pytorch#148049 ({@code x <= -3 → 0}, {@code x < 3 → g·(x/3 + 1/2)}, else {@code g}).
+ * Older PyTorch differs exactly there: torch 2.6 and earlier answer -1/2 at -3 and 3/2 at 3, and
+ * torch 1.13's vectorised CPU path 1 at 3 (pytorch/pytorch#136345, #147801).
  */
 public final class HardswishActivationProvider extends ElementwiseActivationProvider {
   /** Cheap; for ServiceLoader. */

@@ -13,7 +13,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Thresholding, as {@code torch.nn.Threshold}: {@code x} where {@code x > threshold}, else {@code
- * value}. Both options are required, as in PyTorch. The derivative at {@code threshold} is 0.
+ * value}. Both options are required, as in PyTorch. The derivative at {@code threshold} is 0. The
+ * comparison is in the input's dtype, as in PyTorch: for FLOAT32 the threshold is rounded to float
+ * first, so {@code 0.1f} with threshold 0.1 is at the threshold and becomes {@code value}.
  */
 public final class ThresholdActivationProvider extends ElementwiseActivationProvider {
   /** Cheap; for ServiceLoader. */

@@ -54,7 +54,7 @@ final class DotProductAttention implements AttentionUnit {
     AttentionOps.Attended a =
         AttentionOps.scaledDotProduct(
             q, in.key(), in.value(), in.mask(), scale, dropout, drop, drop ? ctx.nextSeed() : 0);
-    return new AttentionResult(in.restore(a.output()), in.restore(a.weights()));
+    return AttentionResult.lazy(in.restore(a.output()), () -> in.restore(a.weights()));
   }
 
   @Override

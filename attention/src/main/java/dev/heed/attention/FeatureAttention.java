@@ -14,6 +14,7 @@ import dev.heed.core.tensor.Linalg;
 import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -75,8 +76,7 @@ final class FeatureAttention implements AttentionUnit {
   }
 
   private static Initializer uniform(double bound) {
-    return (t, fan, seed) ->
-        t.backend().random(Distribution.UNIFORM, -bound, bound, seed, 0, t.buffer(), t.size());
+    return (t, fan, seed) -> Tensors.fillRandom(t, Distribution.UNIFORM, -bound, bound, seed);
   }
 
   private static void zeros(Tensor t, Fan fan, long seed) {

@@ -3,6 +3,7 @@ package dev.heed.attention;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.nn.Initializer;
 import dev.heed.core.tensor.Elementwise;
+import dev.heed.core.tensor.Tensors;
 
 /** The initialisers PyTorch's modules use by default, as {@link Initializer}s. */
 final class Inits {
@@ -10,8 +11,7 @@ final class Inits {
 
   /** Uniform on {@code ±bound}. */
   static Initializer uniform(double bound) {
-    return (t, fan, seed) ->
-        t.backend().random(Distribution.UNIFORM, -bound, bound, seed, 0, t.buffer(), t.size());
+    return (t, fan, seed) -> Tensors.fillRandom(t, Distribution.UNIFORM, -bound, bound, seed);
   }
 
   /** {@code nn.Linear}'s default: uniform on {@code ±1/√fanIn}. */
@@ -27,8 +27,7 @@ final class Inits {
 
   /** Normal with mean 0 and standard deviation {@code std}. */
   static Initializer normal(double std) {
-    return (t, fan, seed) ->
-        t.backend().random(Distribution.NORMAL, 0, std, seed, 0, t.buffer(), t.size());
+    return (t, fan, seed) -> Tensors.fillRandom(t, Distribution.NORMAL, 0, std, seed);
   }
 
   /** A constant. */

@@ -114,8 +114,8 @@ final class MultiHeadAttention implements AttentionUnit {
     AttentionOps.Attended a;
     if (inProjWeight != null && m == null && query == key && key == value) {
       // self-attention: one product with the whole in-projection, then the heads attend where
-      // they lie in it (AttentionOps.selfAttention splits and merges them, fused when the backend
-      // can); the same values as the three projections below
+      // they lie in it (AttentionOps.selfAttention takes them as strided views and merges the
+      // output back, fused when the backend can); the same values as the three projections below
       Tensor qkv =
           Linalg.linear(
               in.query(), inProjWeight.value(), inProjBias == null ? null : inProjBias.value());
@@ -142,13 +142,17 @@ final class MultiHeadAttention implements AttentionUnit {
     Tensor out =
         Linalg.linear(
             merged, outProjWeight.value(), outProjBias == null ? null : outProjBias.value());
-    Tensor weights = a.weights();
-    if (averageWeights) {
-      weights = Reductions.mean(weights, 1, false);
-    } else if (in.singleQuery()) {
-      weights = Shapes.squeeze(weights, 2);
-    }
-    return new AttentionResult(in.restore(out), averageWeights ? in.restore(weights) : weights);
+    AttentionOps.Attended attended = a;
+    // the weights are computed only if someone asks for them (a fused kernel does not write them)
+    return AttentionResult.lazy(
+        in.restore(out),
+        () -> {
+          Tensor weights = attended.weights();
+          if (averageWeights) {
+            return in.restore(Reductions.mean(weights, 1, false));
+          }
+          return in.singleQuery() ? Shapes.squeeze(weights, 2) : weights;
+        });
   }
 
   /** Projects {@code x} with the {@code part}-th (q, k, v) block of the input projection. */

@@ -20,7 +20,7 @@ import java.util.Map;
 final class SelfAttentionLayer implements MaskedLayer, AttentionWeightsSource {
   private final AttentionUnit unit;
   private final boolean causal;
-  private Tensor lastWeights;
+  private AttentionResult last;
 
   SelfAttentionLayer(AttentionUnit unit, boolean causal) {
     this.unit = unit;
@@ -39,18 +39,18 @@ final class SelfAttentionLayer implements MaskedLayer, AttentionWeightsSource {
       m = AttentionMasks.combine(m, AttentionMasks.causal(input.backend(), input.dtype(), t, t));
     }
     AttentionResult r = unit.attend(input, input, input, m, ctx);
-    lastWeights = r.weights();
+    last = r;
     return r.output();
   }
 
   /** The attention weights of the last call, or null. */
   Tensor lastWeights() {
-    return lastWeights;
+    return last == null ? null : last.weights();
   }
 
   @Override
   public Tensor lastAttentionWeights() {
-    return lastWeights;
+    return lastWeights();
   }
 
   @Override

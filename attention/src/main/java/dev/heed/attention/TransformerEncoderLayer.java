@@ -37,7 +37,7 @@ final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSour
   private final double dropout;
   private final boolean normFirst;
   private final boolean causal;
-  private Tensor lastWeights;
+  private AttentionResult last;
 
   TransformerEncoderLayer(EncoderOptions o, int features, BuildContext ctx) {
     this.features = features;
@@ -80,7 +80,7 @@ final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSour
 
   private Tensor attention(Tensor x, Tensor mask, ForwardContext ctx) {
     AttentionResult r = selfAttn.attend(x, x, x, mask, ctx);
-    lastWeights = r.weights();
+    last = r;
     return Dropouts.apply(r.output(), dropout, ctx);
   }
 
@@ -88,12 +88,12 @@ final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSour
    * The self-attention weights {@code [B, T, T]} (averaged over heads) of the last call, or null.
    */
   Tensor lastWeights() {
-    return lastWeights;
+    return last == null ? null : last.weights();
   }
 
   @Override
   public Tensor lastAttentionWeights() {
-    return lastWeights;
+    return lastWeights();
   }
 
   @Override

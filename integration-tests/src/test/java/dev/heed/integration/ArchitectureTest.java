@@ -149,6 +149,58 @@ class ArchitectureTest {
   }
 
   @Test
+  void backendsHoldNoChecksAndPluginsIssueNoKernelsThemselves() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.heed.backend..")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("dev.heed.core.backend.Kernels")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("dev.heed.core.backend.CheckedBackend")
+            .because(
+                "core checks every kernel call once, before dispatch; backends implement unchecked"
+                    + " kernels (DESIGN.md)"));
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(
+                "dev.heed.activations..",
+                "dev.heed.attention..",
+                "dev.heed.optimizers..",
+                "dev.heed.assembly..",
+                "dev.heed.cli..")
+            .should()
+            .callMethodWhere(
+                DescribedPredicate.describe(
+                    "target is a kernel of dev.heed.core.backend.Backend",
+                    (JavaMethodCall call) ->
+                        call.getTargetOwner().isAssignableTo("dev.heed.core.backend.Backend")
+                            && KERNELS.contains(call.getName())))
+            .because(
+                "plugins compute with core's tensor operations, which check arguments, record"
+                    + " gradients and version writes; only core dispatches kernels"));
+  }
+
+  private static final Set<String> KERNELS =
+      Set.of(
+          "upload",
+          "download",
+          "fill",
+          "copy",
+          "unary",
+          "binary",
+          "where",
+          "reduce",
+          "softmax",
+          "matmul",
+          "gather",
+          "scatterAdd",
+          "random");
+
+  @Test
   void nothingDependsOnTheCommandLineOrOnAssemblyBelowIt() {
     check(
         noClasses()

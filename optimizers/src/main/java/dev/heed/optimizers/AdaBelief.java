@@ -23,13 +23,17 @@ import java.util.List;
  * Slots: {@code exp_avg} (m), {@code exp_avg_var} (s) and the step count.
  */
 final class AdaBelief extends GroupedOptimizer {
+  /** The betas of each group, parsed once. */
+  private final PerGroup<double[]> betas;
+
   AdaBelief(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_avg_var"), true);
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
   }
 
   @Override
   void update(String name, Parameter parameter, Options options, double lr) {
-    double[] betas = Pairs.betas("", options.getString("betas"));
+    double[] betas = this.betas.get(options);
     double eps = options.getDouble("eps");
     double weightDecay = options.getDouble("weight_decay");
     long t = stepCount(name);

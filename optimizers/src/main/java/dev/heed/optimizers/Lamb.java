@@ -25,13 +25,17 @@ import java.util.List;
  * the step count.
  */
 final class Lamb extends GroupedOptimizer {
+  /** The betas of each group, parsed once. */
+  private final PerGroup<double[]> betas;
+
   Lamb(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_avg_sq"), true);
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
   }
 
   @Override
   void update(String name, Parameter parameter, Options options, double lr) {
-    double[] betas = Pairs.betas("", options.getString("betas"));
+    double[] betas = this.betas.get(options);
     long t = stepCount(name);
     Tensor p = parameter.value();
     Tensor g = Ops.gradient(parameter, options.getBoolean("maximize"));

@@ -21,13 +21,17 @@ import java.util.List;
  * Slots: {@code exp_avg} (m) and the step count.
  */
 final class Lion extends GroupedOptimizer {
+  /** The betas of each group, parsed once. */
+  private final PerGroup<double[]> betas;
+
   Lion(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg"), true);
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
   }
 
   @Override
   void update(String name, Parameter parameter, Options options, double lr) {
-    double[] betas = Pairs.betas("", options.getString("betas"));
+    double[] betas = this.betas.get(options);
     Tensor p = parameter.value();
     Tensor g = Ops.gradient(parameter, options.getBoolean("maximize"));
     Tensor m = slot(name, "exp_avg", () -> Tensors.zerosLike(p));

@@ -32,8 +32,12 @@ final class Nadam extends GroupedOptimizer {
   /** Π_t by parameter, and the step it belongs to. */
   private final Map<String, double[]> products = new HashMap<>();
 
+  /** The betas of each group, parsed once. */
+  private final PerGroup<double[]> betas;
+
   Nadam(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_avg_sq"), true);
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
   }
 
   private static double mu(double beta1, double decay, long t) {
@@ -42,7 +46,7 @@ final class Nadam extends GroupedOptimizer {
 
   @Override
   void update(String name, Parameter parameter, Options options, double lr) {
-    double[] betas = Pairs.betas("", options.getString("betas"));
+    double[] betas = this.betas.get(options);
     double decay = options.getDouble("momentum_decay");
     long t = stepCount(name);
     Tensor p = parameter.value();

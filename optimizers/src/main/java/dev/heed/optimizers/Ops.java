@@ -1,6 +1,7 @@
 package dev.heed.optimizers;
 
 import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.ElementwiseProgram.Scalar;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.tensor.Elementwise;
@@ -46,8 +47,24 @@ final class Ops {
     return weightDecay == 0 ? g : Elementwise.add(g, scale(p, weightDecay));
   }
 
-  /** In a chain: {@code a·r}, or {@code r} itself when {@code a} is 1 (as {@link #scale}). */
-  static int scale(ElementwiseProgram.Builder b, int r, double a) {
-    return a == 1 ? r : b.affine(r, a, 0);
+  /**
+   * In a chain: {@code a·r} for a coefficient given at run time, as the step {@code a·r + z} whose
+   * {@code a} and {@code z} are run-time parameters {@code index} and {@code index + 1}, set by
+   * {@link #scale(double[], int, double)}. The program is the same whatever {@code a} is.
+   */
+  static int scale(ElementwiseProgram.Builder b, int r, int index) {
+    return b.affine(r, Scalar.parameter(index), Scalar.parameter(index + 1));
+  }
+
+  /**
+   * Sets the two run-time parameters of a chain's {@link #scale(ElementwiseProgram.Builder, int,
+   * int) scale} step to compute {@code a·r} exactly as {@link #scale(Tensor, double)} does: {@code
+   * a·r + 0} (what the affine kernel computes) when {@code a ≠ 1}, and {@code r} itself when {@code
+   * a} is 1: {@code 1·r + (−0)} is {@code r} bit for bit, a zero keeping its sign, where {@code 1·r
+   * + 0} would turn {@code −0} into {@code +0}.
+   */
+  static void scale(double[] parameters, int index, double a) {
+    parameters[index] = a;
+    parameters[index + 1] = a == 1 ? -0.0 : 0.0;
   }
 }

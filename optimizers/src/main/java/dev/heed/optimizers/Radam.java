@@ -22,13 +22,17 @@ import java.util.List;
  * Slots: {@code exp_avg}, {@code exp_avg_sq} and the step count.
  */
 final class Radam extends GroupedOptimizer {
+  /** The betas of each group, parsed once. */
+  private final PerGroup<double[]> betas;
+
   Radam(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_avg_sq"), true);
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
   }
 
   @Override
   void update(String name, Parameter parameter, Options options, double lr) {
-    double[] betas = Pairs.betas("", options.getString("betas"));
+    double[] betas = this.betas.get(options);
     long t = stepCount(name);
     Tensor p = parameter.value();
     Tensor g = Ops.l2(parameter.grad(), p, options.getDouble("weight_decay"));

@@ -24,14 +24,26 @@ import java.util.List;
  * Slots: {@code prev}, {@code step_size} and the step count.
  */
 final class Rprop extends GroupedOptimizer {
+  /** The etas and step-size limits of each group, parsed once. */
+  private final PerGroup<double[][]> pairs;
+
   Rprop(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("prev", "step_size"), true);
+    this.pairs =
+        new PerGroup<>(
+            settings,
+            o ->
+                new double[][] {
+                  Pairs.parse("", "etas", o.getString("etas")),
+                  Pairs.parse("", "step_sizes", o.getString("step_sizes"))
+                });
   }
 
   @Override
   void update(String name, Parameter parameter, Options options, double lr) {
-    double[] etas = Pairs.parse("", "etas", options.getString("etas"));
-    double[] limits = Pairs.parse("", "step_sizes", options.getString("step_sizes"));
+    double[][] read = pairs.get(options);
+    double[] etas = read[0];
+    double[] limits = read[1];
     Tensor p = parameter.value();
     Tensor g = Ops.gradient(parameter, options.getBoolean("maximize"));
     Tensor prev = slot(name, "prev", () -> Tensors.zerosLike(p));

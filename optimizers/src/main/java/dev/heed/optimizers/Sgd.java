@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.ElementwiseProgram.Scalar;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
@@ -9,7 +10,9 @@ import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The update of {@code torch.optim.SGD} for one parameter {@code p} with gradient {@code g}:
@@ -27,73 +30,98 @@ import java.util.List;
 final class Sgd extends GroupedOptimizer {
   static final String MOMENTUM_BUFFER = "momentum_buffer";
 
-  /** The settings a plain (momentum-free) update depends on. */
-  private record Plain(double lr, double weightDecay, boolean maximize) {}
+  // the run-time parameters of the momentum-free program: -lr, then the weight decay when it is on
+  private static final int RATE = 0;
+  private static final int DECAY = 1;
 
-  private Plain plainKey;
-  private ElementwiseProgram plain;
+  /**
+   * A group's settings, read once from its options; without momentum also its program and a buffer
+   * for the program's run-time parameters, refilled for every update (each run takes a copy).
+   */
+  private record Settings(
+      double momentum,
+      double dampening,
+      double weightDecay,
+      boolean nesterov,
+      boolean maximize,
+      ElementwiseProgram plain,
+      double[] parameters) {}
 
-  /** The options last read, and their values (read once per group, not per parameter and step). */
-  private Options read;
+  /** What the momentum-free program's steps depend on. */
+  private record Structure(boolean maximize, boolean weightDecay) {}
 
-  private double momentum;
-  private double dampening;
-  private double weightDecay;
-  private boolean nesterov;
-  private boolean maximize;
+  /**
+   * The momentum-free programs built, one per structure, shared by the groups of that structure.
+   */
+  private final Map<Structure, ElementwiseProgram> programs = new HashMap<>();
+
+  private final PerGroup<Settings> settings;
 
   Sgd(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of(MOMENTUM_BUFFER));
+    this.settings = new PerGroup<>(settings, this::read);
+  }
+
+  private Settings read(Options options) {
+    double momentum = options.getDouble("momentum");
+    double weightDecay = options.getDouble("weight_decay");
+    boolean maximize = options.getBoolean("maximize");
+    ElementwiseProgram plain =
+        momentum != 0
+            ? null
+            : programs.computeIfAbsent(new Structure(maximize, weightDecay != 0), Sgd::plain);
+    return new Settings(
+        momentum,
+        options.getDouble("dampening"),
+        weightDecay,
+        options.getBoolean("nesterov"),
+        maximize,
+        plain,
+        plain == null ? null : new double[plain.parameters()]);
+  }
+
+  /**
+   * {@code p - lr·(±g + weight_decay·p)} as one elementwise chain, the learning rate and weight
+   * decay run-time parameters. Inputs p, g; output p.
+   */
+  private static ElementwiseProgram plain(Structure c) {
+    ElementwiseProgram.Builder b = ElementwiseProgram.builder(2);
+    int rd = c.maximize() ? b.unary(UnaryOp.NEG, 1) : 1;
+    if (c.weightDecay()) {
+      rd = b.binary(BinaryOp.ADD, rd, b.affine(0, Scalar.parameter(DECAY), Scalar.constant(0)));
+    }
+    b.output(b.binary(BinaryOp.ADD, 0, b.affine(rd, Scalar.parameter(RATE), Scalar.constant(0))));
+    return b.build();
   }
 
   @Override
   void update(String name, Parameter parameter, Options options, double learningRate) {
-    if (options != read) {
-      momentum = options.getDouble("momentum");
-      dampening = options.getDouble("dampening");
-      weightDecay = options.getDouble("weight_decay");
-      nesterov = options.getBoolean("nesterov");
-      maximize = options.getBoolean("maximize");
-      read = options;
-    }
-
+    Settings s = settings.get(options);
     Tensor p = parameter.value();
-    if (momentum == 0) {
-      // p - lr·(±g + weight_decay·p) as one elementwise chain, built once for all parameters
-      // that share these settings
-      if (plainKey == null
-          || plainKey.lr() != learningRate
-          || plainKey.weightDecay() != weightDecay
-          || plainKey.maximize() != maximize) {
-        Plain key = new Plain(learningRate, weightDecay, maximize);
-        ElementwiseProgram.Builder b = ElementwiseProgram.builder(2);
-        int rd = maximize ? b.unary(UnaryOp.NEG, 1) : 1;
-        if (weightDecay != 0) {
-          rd = b.binary(BinaryOp.ADD, rd, b.affine(0, weightDecay, 0));
-        }
-        b.output(b.binary(BinaryOp.ADD, 0, b.affine(rd, -learningRate, 0)));
-        plain = b.build();
-        plainKey = key;
+    if (s.plain() != null) {
+      double[] x = s.parameters();
+      x[RATE] = -learningRate;
+      if (s.weightDecay() != 0) {
+        x[DECAY] = s.weightDecay();
       }
-      Elementwise.fusedInto(plain, new Tensor[] {p, parameter.grad()}, p);
+      Elementwise.fusedInto(s.plain(), x, new Tensor[] {p, parameter.grad()}, p);
       return;
     }
-    Tensor d = maximize ? Elementwise.neg(parameter.grad()) : parameter.grad();
-    if (weightDecay != 0) {
-      d = Elementwise.add(d, Elementwise.affine(p, weightDecay, 0));
+    double momentum = s.momentum();
+    double dampening = s.dampening();
+    Tensor d = s.maximize() ? Elementwise.neg(parameter.grad()) : parameter.grad();
+    if (s.weightDecay() != 0) {
+      d = Elementwise.add(d, Elementwise.affine(p, s.weightDecay(), 0));
     }
-    if (momentum != 0) {
-      Tensor buffer = slot(name, MOMENTUM_BUFFER);
-      if (buffer == null) {
-        Tensor first = d;
-        buffer = slot(name, MOMENTUM_BUFFER, () -> Shapes.copy(first));
-      } else {
-        Elementwise.applyInPlace(UnaryOp.AFFINE, momentum, 0, buffer);
-        Elementwise.addInPlace(
-            buffer, dampening == 0 ? d : Elementwise.affine(d, 1 - dampening, 0));
-      }
-      d = nesterov ? Elementwise.add(d, Elementwise.affine(buffer, momentum, 0)) : buffer;
+    Tensor buffer = slot(name, MOMENTUM_BUFFER);
+    if (buffer == null) {
+      Tensor first = d;
+      buffer = slot(name, MOMENTUM_BUFFER, () -> Shapes.copy(first));
+    } else {
+      Elementwise.applyInPlace(UnaryOp.AFFINE, momentum, 0, buffer);
+      Elementwise.addInPlace(buffer, dampening == 0 ? d : Elementwise.affine(d, 1 - dampening, 0));
     }
+    d = s.nesterov() ? Elementwise.add(d, Elementwise.affine(buffer, momentum, 0)) : buffer;
     Elementwise.addInPlace(p, Elementwise.affine(d, -learningRate, 0));
   }
 }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestFactory;
 class PyTorchReferenceTest {
   static final double TOLERANCE = 1e-5;
 
-  /** The problem's parameters and loss on the reference backend, in float64. */
+  /** The problem's parameters and loss, in float64. */
   static final class Problem {
     final Parameter w;
     final Parameter b;
@@ -43,16 +43,15 @@ class PyTorchReferenceTest {
     private final Tensor c;
     private final Tensor t;
 
-    Problem() {
-      Backend cpu = TestBackends.reference();
+    Problem(Backend backend) {
       Map<String, double[]> p = Fixtures.problem();
-      w = new Parameter(Scope.outside(() -> Tensors.of(cpu, DType.FLOAT64, p.get("W"), 3, 4)));
-      b = new Parameter(Scope.outside(() -> Tensors.of(cpu, DType.FLOAT64, p.get("b"), 4)));
-      u = new Parameter(Scope.outside(() -> Tensors.of(cpu, DType.FLOAT64, p.get("u"), 2)));
-      x = Scope.outside(() -> Tensors.of(cpu, DType.FLOAT64, p.get("X"), 5, 3));
-      y = Scope.outside(() -> Tensors.of(cpu, DType.FLOAT64, p.get("Y"), 5, 4));
-      c = Scope.outside(() -> Tensors.of(cpu, DType.FLOAT64, p.get("c"), 2));
-      t = Scope.outside(() -> Tensors.of(cpu, DType.FLOAT64, p.get("t"), 2));
+      w = new Parameter(Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, p.get("W"), 3, 4)));
+      b = new Parameter(Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, p.get("b"), 4)));
+      u = new Parameter(Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, p.get("u"), 2)));
+      x = Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, p.get("X"), 5, 3));
+      y = Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, p.get("Y"), 5, 4));
+      c = Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, p.get("c"), 2));
+      t = Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, p.get("t"), 2));
     }
 
     /** mean((X W + b - Y)²) + 0.05 Σ W⁴ + Σ c (u - t)² + 0.1 Σ u⁴ */
@@ -84,12 +83,13 @@ class PyTorchReferenceTest {
   @TestFactory
   Stream<DynamicTest> matchesTorchOptim() {
     return Fixtures.cases("optimizers.txt").stream()
-        .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
+        .map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c, TestBackends.reference())));
   }
 
-  private static void check(Fixtures.Case c) {
+  /** Runs case {@code c} on {@code backend} and compares every row with PyTorch's numbers. */
+  static void check(Fixtures.Case c, Backend backend) {
     OptimizerProvider provider = Plugins.shared().optimizers().get(c.kind());
-    Problem problem = new Problem();
+    Problem problem = new Problem(backend);
     Optimizer optimizer =
         provider.create(
             provider.options().resolve("optimizer '" + c.kind() + "'", c.options()),

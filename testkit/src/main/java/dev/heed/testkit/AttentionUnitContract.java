@@ -283,6 +283,39 @@ public abstract class AttentionUnitContract {
     }
   }
 
+  /**
+   * Weights asked for late (a unit may compute them only on request, {@link AttentionResult#lazy})
+   * are those of their own call, even after the unit has attended to other inputs, and asking for
+   * them or not leaves the output as it is.
+   */
+  @Test
+  public void weightsAskedForLateAreThoseOfTheirCall() {
+    Backend ref = TestBackends.reference();
+    try (Scope scope = Scope.open()) {
+      AttentionUnit unit = create(ref, DType.FLOAT64);
+      Inputs in = inputs(ref, DType.FLOAT64, 2);
+      AttentionResult later = unit.attend(in.query(), in.key(), in.value(), null, forwardContext());
+      assertNotNull(later, owner() + ": attend returned null");
+      double[] out = later.output().toDoubleArray();
+      Tensor q = in.query().mul(-1.5);
+      attend(
+          unit, selfAttention() ? new Inputs(q, q, q) : new Inputs(q, in.key(), in.value()), null);
+      assertNotNull(later.weights(), owner() + ": the result has no weights");
+      double[] lateWeights = later.weights().toDoubleArray();
+      AttentionResult atOnce = attend(unit, in, null);
+      Compare.assertClose(
+          owner() + ": output without asking for the weights vs with them",
+          out,
+          atOnce.output().toDoubleArray(),
+          1e-12);
+      Compare.assertClose(
+          owner() + ": weights asked for after another call vs at once",
+          lateWeights,
+          atOnce.weights().toDoubleArray(),
+          1e-12);
+    }
+  }
+
   /** Each example of a batch of 3 gives the same output and weights as when attended alone. */
   @Test
   public void examplesOfABatchAreIndependent() {

@@ -12,8 +12,6 @@ import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
-import dev.heed.core.backend.ElementwiseProgram;
-import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -21,6 +19,7 @@ import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.tensor.Scope;
 import dev.heed.testkit.BackendCases.CopyCase;
 import dev.heed.testkit.BackendCases.ElementwiseCase;
+import dev.heed.testkit.BackendCases.UnaryCase;
 import dev.heed.testkit.CompositePrograms.Program;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -28,15 +27,24 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract every {@link Backend} meets: each kernel against its definition, over awkward sizes
- * (1, primes, sizes that are not a multiple of 8 or 16, empty dimensions where legal) and layouts
- * (offsets, strides, transposes, broadcasting, in place), and composite programs forward and
- * backward through the tape against the reference backend. Extend it in a JUnit 5 test:
+ * (1, primes, sizes that are not a multiple of 8 or 16, an empty reduced axis) and views: unary,
+ * binary, where and copy over offset, strided, transposed, permuted and broadcast operands, into
+ * strided and transposed outputs and in place; reductions and softmax of rank-3 views with any
+ * strides and offsets; matrix products whose A and B rows lie further apart than their length
+ * ({@code lda}, {@code ldb}: a matrix read out of a wider one, the heads of a packed projection)
+ * with batch strides, offsets and broadcasting; gather and scatter over contiguous operands with
+ * valid indices. Composite programs run forward and backward through the tape against the reference
+ * backend, and the capability contracts run as nested tests (see {@link
+ * #runsCapabilityContracts()}). Every kernel call is one core could issue: valid arguments and a
+ * non-empty output (matrix products with {@code k = 0} and a non-empty C included, as the kernel
+ * allows), since kernels trust their arguments. Extend it in a JUnit 5 test:
  *
  * <pre>{@code
  * class SimdBackendTest extends BackendContract {
@@ -46,11 +54,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Kernel results are downloaded and compared with the normative float64 definitions ({@link
  * UnaryOp#apply}, {@link BinaryOp#apply}, {@link Distribution#sample} and the kernels' Javadoc,
- * which the reference backend implements), computed on the host from the same inputs. A value
- * passes when {@code |actual - expected| <= tolerance(dtype)·(|expected| + scale)}, where {@code
- * scale} is 1, or for sums and products the sum of the magnitudes of the terms. NaN must meet NaN
- * and infinities must match. Cases in {@code FLOAT64} are skipped when the backend does not support
- * it.
+ * which the reference backend implements; {@link UnaryOp#applyFloat32} for FLOAT32 unary results,
+ * so that STEP's threshold and CLAMP's bounds are compared in float), computed on the host from the
+ * same inputs. A value passes when {@code |actual - expected| <= tolerance(dtype)·(|expected| +
+ * scale)}, where {@code scale} is 1, or for sums and products the sum of the magnitudes of the
+ * terms. NaN must meet NaN and infinities must match. Cases in {@code FLOAT64} are skipped when the
+ * backend does not support it.
  *
  * <p>{@link #backend()} is called once per test; return a shared instance when opening is costly.
  * The contract never closes the backend; it releases every buffer it allocates.
@@ -75,6 +84,17 @@ public abstract class BackendContract {
    */
   protected double tolerance(DType dtype) {
     return dtype == DType.FLOAT64 ? 1e-12 : 1e-5;
+  }
+
+  /**
+   * Whether this contract also runs the capability contracts ({@link FusedElementwiseContract},
+   * {@link FusedLayerNormContract}, {@link FusedAttentionContract}, with their default tolerances)
+   * on {@link #backend()}, as nested tests; each skips what the backend does not offer. Return
+   * false when the backend's test suite extends those contracts itself (for instance to change a
+   * tolerance). Default true.
+   */
+  protected boolean runsCapabilityContracts() {
+    return true;
   }
 
   /** The reference backend ({@code cpu}, opened with its default options). */
@@ -119,7 +139,9 @@ public abstract class BackendContract {
 
   private Buffer upload(DType t, double[] values) {
     Buffer b = allocate(t, values.length);
-    device.upload(segment(t, values), b, 0, values.length);
+    if (values.length > 0) {
+      device.upload(segment(t, values), b, 0, values.length);
+    }
     return b;
   }
 
@@ -130,6 +152,9 @@ public abstract class BackendContract {
   private double[] download(Buffer b, long offset, long count) {
     int n = Math.toIntExact(count);
     double[] out = new double[n];
+    if (n == 0) {
+      return out; // core never issues an empty transfer
+    }
     switch (b.dtype()) {
       case FLOAT64 -> device.download(b, offset, count, MemorySegment.ofArray(out));
       case FLOAT32 -> {
@@ -260,7 +285,9 @@ public abstract class BackendContract {
     assertEquals(n, b.size(), on() + "allocateForOverwrite(" + t + ", " + n + ") buffer size");
     assertFalse(b.isReleased(), on() + "a new buffer is released");
     double[] w = values(t, n + 2, n);
-    device.upload(segment(t, w), b, 0, n);
+    if (n > 0) {
+      device.upload(segment(t, w), b, 0, n);
+    }
     Compare.assertExact(on() + "allocateForOverwrite then upload", download(b), w);
   }
 
@@ -274,7 +301,9 @@ public abstract class BackendContract {
     Buffer b = allocate(t, n);
     int offset = n / 3;
     int count = n / 2;
-    device.upload(segment(t, Arrays.copyOf(v, count)), b, offset, count);
+    if (count > 0) {
+      device.upload(segment(t, Arrays.copyOf(v, count)), b, offset, count);
+    }
     double[] expected = new double[n];
     System.arraycopy(v, 0, expected, offset, count);
     Compare.assertExact(
@@ -295,11 +324,15 @@ public abstract class BackendContract {
     int offset = n / 4;
     int count = n / 2;
     double value = t == DType.INT32 ? -7 : -2.5;
-    device.fill(b, offset, count, value);
+    if (count > 0) {
+      device.fill(b, offset, count, value);
+    }
     double[] expected = v.clone();
     Arrays.fill(expected, offset, offset + count, value);
     Compare.assertExact(on() + "fill of " + count + " at " + offset, download(b), expected);
-    device.fill(b, 0, n, 0.1);
+    if (n > 0) {
+      device.fill(b, 0, n, 0.1);
+    }
     Compare.assertExact(
         on() + "fill with 0.1", download(b), filled(n, KernelOracle.convert(t, 0.1)));
   }
@@ -327,30 +360,64 @@ public abstract class BackendContract {
 
   // ------------------------------------------------------------------ unary
 
+  /**
+   * The parameters of each operation. STEP's threshold and CLAMP's bounds are not representable in
+   * float32, so that a FLOAT32 kernel must round them to float and compare in float ({@link
+   * UnaryOp#applyFloat32}).
+   */
   private static double[] unaryParameters(UnaryOp op) {
     return switch (op) {
       case AFFINE -> new double[] {1.5, -0.25};
       case POW -> new double[] {2.5, 0};
-      case CLAMP -> new double[] {-0.5, 0.75};
-      case STEP -> new double[] {0.25, 0};
+      case CLAMP -> new double[] {-0.1, 0.3};
+      case STEP -> new double[] {0.1, 0};
       default -> new double[] {0, 0};
     };
   }
 
+  /**
+   * Inputs in the operation's domain. For STEP and CLAMP every third element is the threshold or a
+   * bound as a float, as a double, or the floats next to it: where comparing in the wrong type
+   * gives another answer.
+   */
   private static double[] unaryDomain(UnaryOp op, long seed, int n) {
-    return switch (op) {
-      case LOG, SQRT, POW -> Samples.uniform(seed, n, 0.05, 4);
-      case LOG1P -> Samples.uniform(seed, n, -0.9, 4);
-      case RECIPROCAL -> Samples.awayFromZero(seed, n, 0.1, 4);
-      default -> Samples.uniform(seed, n, -4, 4);
-    };
+    double[] v =
+        switch (op) {
+          case LOG, SQRT, POW -> Samples.uniform(seed, n, 0.05, 4);
+          case LOG1P -> Samples.uniform(seed, n, -0.9, 4);
+          case RECIPROCAL -> Samples.awayFromZero(seed, n, 0.1, 4);
+          default -> Samples.uniform(seed, n, -4, 4);
+        };
+    if (op == UnaryOp.STEP || op == UnaryOp.CLAMP) {
+      double[] p = unaryParameters(op);
+      double[] edges = new double[8];
+      for (int e = 0; e < 2; e++) {
+        float f = (float) p[e];
+        edges[4 * e] = f;
+        edges[4 * e + 1] = p[e];
+        edges[4 * e + 2] = Math.nextUp(f);
+        edges[4 * e + 3] = Math.nextDown(f);
+      }
+      for (int i = 0; i < n; i += 3) {
+        v[i] = edges[(i / 3) % (op == UnaryOp.STEP ? 4 : 8)];
+      }
+    }
+    return v;
   }
 
-  private double[] unaryExpected(UnaryOp op, DType t, double[] x) {
+  /**
+   * {@link UnaryOp#apply} in FLOAT64, {@link UnaryOp#applyFloat32} in FLOAT32 (parameters that are
+   * compared with the element rounded to float first).
+   */
+  private static double unaryValue(UnaryOp op, DType t, double x, double a, double b) {
+    return t == DType.FLOAT32 ? op.applyFloat32((float) x, a, b) : op.apply(x, a, b);
+  }
+
+  private static double[] unaryExpected(UnaryOp op, DType t, double[] x) {
     double[] p = unaryParameters(op);
     double[] y = new double[x.length];
     for (int i = 0; i < x.length; i++) {
-      y[i] = KernelOracle.convert(t, op.apply(x[i], p[0], p[1]));
+      y[i] = unaryValue(op, t, x[i], p[0], p[1]);
     }
     return y;
   }
@@ -364,17 +431,83 @@ public abstract class BackendContract {
   public void unary(UnaryOp op, DType t) {
     assumeSupported(t);
     double[] p = unaryParameters(op);
-    for (int n : new int[] {0, 1, 7, 33, 129}) {
+    for (int n : new int[] {1, 7, 33, 129}) {
       double[] x = KernelOracle.convert(t, unaryDomain(op, 31L * n + op.ordinal(), n + SLACK));
       double[] expected = unaryExpected(op, t, x);
       Buffer xb = upload(t, x);
       Buffer yb = upload(t, filled(n + SLACK, SENTINEL));
-      device.unary(op, p[0], p[1], xb, yb, n);
+      device.unary(op, p[0], p[1], xb, Layout.contiguous(n), yb, Layout.contiguous(n));
       double[] want = filled(n + SLACK, SENTINEL);
       System.arraycopy(expected, 0, want, 0, n);
       assertClose(op + " of " + n + " elements", t, download(yb), want);
-      device.unary(op, p[0], p[1], xb, xb, n + SLACK);
+      Layout all = Layout.contiguous(n + SLACK);
+      device.unary(op, p[0], p[1], xb, all, xb, all);
       assertClose(op + " in place of " + (n + SLACK) + " elements", t, download(xb), expected);
+    }
+  }
+
+  /**
+   * Every unary operation over strided, offset, transposed, permuted and broadcast input views,
+   * into strided and transposed outputs, and in place on non-contiguous views; elements outside the
+   * output view stay.
+   */
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("dev.heed.testkit.BackendCases#unaryViewCases")
+  public void unaryViews(UnaryOp op, DType t, String layouts) {
+    UnaryCase c = BackendCases.unaryCase(layouts);
+    assumeSupported(t);
+    double[] p = unaryParameters(op);
+    double[] x = KernelOracle.convert(t, unaryDomain(op, 57L + op.ordinal(), (int) size(c.x())));
+    double[] values = unaryExpected(op, t, KernelOracle.read(x, c.x()));
+    Buffer xb = upload(t, x);
+    if (c.y() == null) {
+      device.unary(op, p[0], p[1], xb, c.x(), xb, c.x());
+      assertClose(
+          op + " in place over " + c, t, download(xb), KernelOracle.write(x, c.x(), values));
+      return;
+    }
+    double[] y = filled((int) size(c.y()), SENTINEL);
+    Buffer yb = upload(t, y);
+    device.unary(op, p[0], p[1], xb, c.x(), yb, c.y());
+    assertClose(op + " over " + c, t, download(yb), KernelOracle.write(y, c.y(), values));
+    Compare.assertExact(on() + op + " over " + c + " changed its input", download(xb), x);
+  }
+
+  /**
+   * STEP and CLAMP compare in the element type: in FLOAT32 the threshold 0.1 is rounded to {@code
+   * 0.1f} first, so {@code 0.1f > 0.1} is false there and true in FLOAT64 ({@link
+   * UnaryOp#applyFloat32}), in vector lanes and scalar tails alike.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.heed.testkit.BackendCases#floatTypes")
+  public void stepAndClampCompareInTheElementType(DType t) {
+    assumeSupported(t);
+    float f = 0.1f;
+    double[] edges = {f, 0.1, Math.nextUp(f), Math.nextDown(f), -f, -0.1, 0.3f, 0.3};
+    for (int n : new int[] {edges.length, 37}) {
+      double[] x = KernelOracle.convert(t, Samples.tile(edges, n));
+      Layout l = Layout.contiguous(n);
+      for (double[] op : new double[][] {{0.1, 0}, {-0.1, 0.3}}) {
+        UnaryOp u = op[1] == 0 ? UnaryOp.STEP : UnaryOp.CLAMP;
+        Buffer yb = allocate(t, n);
+        device.unary(u, op[0], op[1], upload(t, x), l, yb, l);
+        double[] expected = new double[n];
+        for (int i = 0; i < n; i++) {
+          expected[i] = unaryValue(u, t, x[i], op[0], op[1]);
+        }
+        Compare.assertExact(
+            on()
+                + u
+                + " with parameters "
+                + Arrays.toString(op)
+                + " in "
+                + t
+                + " of "
+                + n
+                + " elements (FLOAT32 compares with the parameters rounded to float)",
+            download(yb),
+            expected);
+      }
     }
   }
 
@@ -389,7 +522,8 @@ public abstract class BackendContract {
     double[] p = unaryParameters(op);
     Buffer xb = upload(t, x);
     Buffer yb = allocate(t, x.length);
-    device.unary(op, p[0], p[1], xb, yb, x.length);
+    Layout all = Layout.contiguous(x.length);
+    device.unary(op, p[0], p[1], xb, all, yb, all);
     assertClose(op + " of " + Arrays.toString(x), t, download(yb), unaryExpected(op, t, x));
   }
 
@@ -438,18 +572,34 @@ public abstract class BackendContract {
     assertClose(op + " over " + c, t, download(ob), KernelOracle.write(out, outLayout, values));
   }
 
-  /** Every binary operation in place: the output is the first operand, with the same view. */
-  @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("dev.heed.testkit.BackendCases#binaryOps")
-  public void binaryInPlace(BinaryOp op, DType t) {
+  /**
+   * Every binary operation in place, on contiguous and non-contiguous views: the output is the
+   * first or the second operand's buffer with the same view; the other operand is contiguous.
+   */
+  @ParameterizedTest(name = "{0} {1} {2} into a={3}")
+  @MethodSource("dev.heed.testkit.BackendCases#binaryInPlaceCases")
+  public void binaryInPlace(BinaryOp op, DType t, String view, boolean intoA) {
     assumeSupported(t);
-    Layout l = Layout.contiguous(new int[] {3, 11}, 1);
-    double[] a = KernelOracle.convert(t, binaryOperand(op, true, 3, (int) size(l)));
-    double[] b = KernelOracle.convert(t, binaryOperand(op, false, 4, 33));
-    Buffer ab = upload(t, a);
-    device.binary(op, ab, l, upload(t, b), Layout.contiguous(3, 11), ab, l);
-    double[] expected = KernelOracle.write(a, l, binaryExpected(op, t, KernelOracle.read(a, l), b));
-    assertClose(op + " in place", t, download(ab), expected);
+    Layout l = BackendCases.inPlaceView(view).layout();
+    Layout dense = Layout.contiguous(l.shape());
+    int n = (int) l.elementCount();
+    double[] target = KernelOracle.convert(t, binaryOperand(op, intoA, 3, (int) size(l)));
+    double[] other = KernelOracle.convert(t, binaryOperand(op, !intoA, 4, n));
+    Buffer tb = upload(t, target);
+    Buffer ob = upload(t, other);
+    double[] values;
+    if (intoA) {
+      device.binary(op, tb, l, ob, dense, tb, l);
+      values = binaryExpected(op, t, KernelOracle.read(target, l), other);
+    } else {
+      device.binary(op, ob, dense, tb, l, tb, l);
+      values = binaryExpected(op, t, other, KernelOracle.read(target, l));
+    }
+    assertClose(
+        op + " in place into " + (intoA ? "a" : "b") + " over " + view,
+        t,
+        download(tb),
+        KernelOracle.write(target, l, values));
   }
 
   /**
@@ -517,7 +667,7 @@ public abstract class BackendContract {
       x[i] = Math.rint(x[i] * 4) / 4;
     }
     Buffer out = allocate(op.producesIndices() ? DType.INT32 : t, outer * inner);
-    device.reduce(op, upload(t, x), outer, axis, inner, out);
+    device.reduce(op, upload(t, x), Layout.contiguous(outer, axis, inner), out);
     String what = op + " of [" + outer + ", " + axis + ", " + inner + "]";
     double[] expected = KernelOracle.reduce(op, x, outer, axis, inner);
     if (op.producesIndices()) {
@@ -532,6 +682,41 @@ public abstract class BackendContract {
     }
   }
 
+  /**
+   * Every reduction of rank-3 views with any strides and offsets (permuted, transposed, every other
+   * element, broadcast along the axis or the outer dimension), into a contiguous output from
+   * element 0; nothing after it is written.
+   */
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("dev.heed.testkit.BackendCases#reduceViewCases")
+  public void reduceViews(ReduceOp op, DType t, String view) {
+    assumeSupported(t);
+    Layout l = BackendCases.reductionView(view).layout();
+    int outer = l.dim(0);
+    int axis = l.dim(1);
+    int inner = l.dim(2);
+    double[] x = Samples.uniform(41L + op.ordinal(), (int) size(l), -2, 2);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = Math.rint(x[i] * 4) / 4;
+    }
+    DType outType = op.producesIndices() ? DType.INT32 : t;
+    double[] before = filled(outer * inner + SLACK, SENTINEL);
+    Buffer out = upload(outType, before);
+    device.reduce(op, upload(t, x), l, out);
+    double[] seen = KernelOracle.read(x, l);
+    double[] expected =
+        Arrays.copyOf(KernelOracle.reduce(op, seen, outer, axis, inner), before.length);
+    System.arraycopy(before, outer * inner, expected, outer * inner, SLACK);
+    String what = op + " of the view " + view;
+    if (op.producesIndices()) {
+      Compare.assertExact(on() + what, download(out), expected);
+    } else {
+      double[] scale =
+          Arrays.copyOf(KernelOracle.absoluteSums(seen, outer, axis, inner), before.length);
+      assertClose(what, t, download(out), KernelOracle.convert(t, expected), scale);
+    }
+  }
+
   /** MAX and MIN give NaN when any element is NaN, wherever it sits. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.heed.testkit.BackendCases#floatTypes")
@@ -541,7 +726,7 @@ public abstract class BackendContract {
     double[] x = {nan, 1, 2, 3, 4, 1, 2, nan, 3, 0, 1, 5, 2, 3, 4, 1, 2, 3, 4, nan};
     for (ReduceOp op : List.of(ReduceOp.MAX, ReduceOp.MIN)) {
       Buffer out = allocate(t, 4);
-      device.reduce(op, upload(t, x), 4, 5, 1, out);
+      device.reduce(op, upload(t, x), Layout.contiguous(4, 5, 1), out);
       assertClose(op + " with NaN", t, download(out), KernelOracle.reduce(op, x, 4, 5, 1));
     }
   }
@@ -557,12 +742,39 @@ public abstract class BackendContract {
       x[i] = KernelOracle.convert(t, 3 * x[i]);
     }
     Buffer y = allocate(t, n);
-    device.softmax(upload(t, x), outer, axis, inner, log, y);
+    device.softmax(upload(t, x), Layout.contiguous(outer, axis, inner), log, y);
     assertClose(
         (log ? "log-softmax" : "softmax") + " of [" + outer + ", " + axis + ", " + inner + "]",
         t,
         download(y),
         KernelOracle.convert(t, KernelOracle.softmax(x, outer, axis, inner, log)));
+  }
+
+  /**
+   * Softmax and log-softmax of rank-3 views with any strides and offsets, into a contiguous output
+   * from element 0; nothing after it is written.
+   */
+  @ParameterizedTest(name = "log={0} {1} {2}")
+  @MethodSource("dev.heed.testkit.BackendCases#softmaxViewCases")
+  public void softmaxViews(boolean log, DType t, String view) {
+    assumeSupported(t);
+    Layout l = BackendCases.reductionView(view).layout();
+    int n = (int) l.elementCount();
+    double[] x = KernelOracle.convert(t, Samples.normal(43, (int) size(l)));
+    for (int i = 0; i < x.length; i++) {
+      x[i] = KernelOracle.convert(t, 3 * x[i]);
+    }
+    Buffer y = upload(t, filled(n + SLACK, SENTINEL));
+    device.softmax(upload(t, x), l, log, y);
+    double[] expected =
+        Arrays.copyOf(
+            KernelOracle.convert(
+                t,
+                KernelOracle.softmax(KernelOracle.read(x, l), l.dim(0), l.dim(1), l.dim(2), log)),
+            n + SLACK);
+    Arrays.fill(expected, n, n + SLACK, SENTINEL);
+    assertClose(
+        (log ? "log-softmax" : "softmax") + " of the view " + view, t, download(y), expected);
   }
 
   /**
@@ -579,13 +791,13 @@ public abstract class BackendContract {
       String what = (log ? "log-softmax" : "softmax") + " of " + Arrays.toString(x);
       double[] expected = KernelOracle.convert(t, KernelOracle.softmax(x, 4, 3, 1, log));
       Buffer y = allocate(t, x.length);
-      device.softmax(upload(t, x), 4, 3, 1, log, y);
+      device.softmax(upload(t, x), Layout.contiguous(4, 3, 1), log, y);
       double[] actual = download(y);
       assertClose(what, t, actual, expected);
       assertEquals(
           log ? -inf : 0.0, actual[3], on() + what + ": a -∞ entry must give exactly that");
       Buffer xb = upload(t, x);
-      device.softmax(xb, 4, 3, 1, log, xb);
+      device.softmax(xb, Layout.contiguous(4, 3, 1), log, xb);
       assertClose(what + " in place", t, download(xb), expected);
     }
   }
@@ -594,15 +806,18 @@ public abstract class BackendContract {
 
   /**
    * Matrix products over all four transpose combinations, batches with broadcast (stride 0),
-   * offsets and gaps, {@code alpha != 1}, {@code beta != 0}, {@code k = 0} and empty dimensions.
+   * offsets and gaps, {@code alpha != 1}, {@code beta != 0}, {@code k = 0} (C non-empty), and
+   * leading dimensions {@code lda}, {@code ldb} longer than the stored rows (a matrix read out of a
+   * wider one, the heads of a packed projection).
    */
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("dev.heed.testkit.BackendCases#matmulCases")
   public void matmul(String name, DType t, MatmulSpec spec, boolean nanInC) {
     assumeSupported(t);
-    int aSize = extent(spec.batch(), spec.aOffset(), spec.aBatchStride(), spec.m() * spec.k());
-    int bSize = extent(spec.batch(), spec.bOffset(), spec.bBatchStride(), spec.k() * spec.n());
-    int cSize = extent(spec.batch(), spec.cOffset(), spec.cBatchStride(), spec.m() * spec.n());
+    int aSize = extent(spec.batch(), spec.aOffset(), spec.aBatchStride(), spec.aSpan());
+    int bSize = extent(spec.batch(), spec.bOffset(), spec.bBatchStride(), spec.bSpan());
+    int cSize =
+        extent(spec.batch(), spec.cOffset(), spec.cBatchStride(), (long) spec.m() * spec.n());
     double[] a = KernelOracle.convert(t, Samples.normal(21, aSize));
     double[] b = KernelOracle.convert(t, Samples.normal(22, bSize));
     double[] c =
@@ -620,7 +835,7 @@ public abstract class BackendContract {
     assertClose("matmul " + name + " " + spec, t, download(cb), expected, scale);
   }
 
-  private static int extent(int batch, long offset, long stride, int matrix) {
+  private static int extent(int batch, long offset, long stride, long matrix) {
     long size = batch == 0 ? offset : offset + (batch - 1L) * stride + matrix;
     return Math.toIntExact(size + SLACK);
   }
@@ -719,58 +934,6 @@ public abstract class BackendContract {
     }
   }
 
-  // ------------------------------------------------------------------ fused elementwise chains
-
-  /**
-   * Chains for {@link FusedElementwise}, when the backend offers it for the type: an activation
-   * derivative, an optimizer update writing its outputs over its inputs, and a chain through the
-   * unary and binary operations; over lengths around a chunk and a parallel split. Every output
-   * agrees with {@link ElementwiseProgram#evaluate} element by element, and nothing past {@code
-   * count} is written.
-   */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.heed.testkit.BackendCases#floatTypes")
-  public void fusedElementwise(DType t) {
-    assumeSupported(t);
-    var fused = device.capability(FusedElementwise.class);
-    assumeTrue(
-        fused.isPresent() && fused.get().supports(t), on() + "offers no fused chains for " + t);
-    for (ElementwiseProgram program : FusedChains.programs()) {
-      for (int n : new int[] {0, 1, 17, 255, 256, 300, 1023, 1024, 1025, 2100, 70_001}) {
-        double[][] in = FusedChains.inputs(program, 977L * n + program.stepCount(), n + SLACK, t);
-        double[][] want = FusedChains.expected(program, in, n, t, SENTINEL);
-        Buffer[] inputs = new Buffer[in.length];
-        for (int i = 0; i < in.length; i++) {
-          inputs[i] = upload(t, in[i]);
-        }
-        Buffer[] outputs = new Buffer[program.outputCount()];
-        for (int j = 0; j < outputs.length; j++) {
-          outputs[j] = upload(t, filled(n + SLACK, SENTINEL));
-        }
-        fused.get().run(program, inputs, outputs, n);
-        for (int j = 0; j < outputs.length; j++) {
-          assertClose(
-              program + " output " + j + " of " + n + " elements",
-              t,
-              download(outputs[j]),
-              want[j]);
-        }
-        // in place: output j written over input j (an optimizer's parameter and moments)
-        Buffer[] inPlace = Arrays.copyOf(inputs, outputs.length);
-        fused.get().run(program, inputs, inPlace, n);
-        for (int j = 0; j < outputs.length; j++) {
-          double[] expected = Arrays.copyOf(want[j], n + SLACK);
-          System.arraycopy(in[j], n, expected, n, SLACK);
-          assertClose(
-              program + " output " + j + " in place of " + n + " elements",
-              t,
-              download(inPlace[j]),
-              expected);
-        }
-      }
-    }
-  }
-
   // ------------------------------------------------------------------ through the tape
 
   /**
@@ -795,6 +958,51 @@ public abstract class BackendContract {
             expected.get(i),
             10 * tolerance(t));
       }
+    }
+  }
+
+  // ------------------------------------------------------------------ capabilities
+
+  private void assumeCapabilityContracts() {
+    assumeTrue(runsCapabilityContracts(), "the capability contracts run in their own test classes");
+  }
+
+  /** {@link FusedElementwiseContract} on this contract's backend. */
+  @Nested
+  public class FusedElementwiseCapability extends FusedElementwiseContract {
+    /** For JUnit. */
+    public FusedElementwiseCapability() {}
+
+    @Override
+    protected Backend backend() {
+      assumeCapabilityContracts();
+      return device;
+    }
+  }
+
+  /** {@link FusedLayerNormContract} on this contract's backend. */
+  @Nested
+  public class FusedLayerNormCapability extends FusedLayerNormContract {
+    /** For JUnit. */
+    public FusedLayerNormCapability() {}
+
+    @Override
+    protected Backend backend() {
+      assumeCapabilityContracts();
+      return device;
+    }
+  }
+
+  /** {@link FusedAttentionContract} on this contract's backend. */
+  @Nested
+  public class FusedAttentionCapability extends FusedAttentionContract {
+    /** For JUnit. */
+    public FusedAttentionCapability() {}
+
+    @Override
+    protected Backend backend() {
+      assumeCapabilityContracts();
+      return device;
     }
   }
 }

@@ -52,7 +52,8 @@ import java.util.function.Supplier;
  * <p><b>Inputs.</b> Differentiated tensors must be {@code FLOAT64} leaves (for example on {@link
  * TestBackends#reference()}); the checker sets {@code requiresGrad}, perturbs their elements in
  * place (one element upload at a time, outside the tape) and restores every value and flag before
- * returning. Their accumulated gradients are cleared. The function must be deterministic (fixed
+ * returning. A leaf may be a view of its buffer (a slice or a transpose, detached), but not a
+ * broadcast one. Their accumulated gradients are cleared. The function must be deterministic (fixed
  * seeds for dropout) and is evaluated {@code 1 + 2·n + 1} times for {@code n} elements.
  */
 public final class GradientChecker {
@@ -465,6 +466,19 @@ public final class GradientChecker {
               + t.gradFnName()
               + "; pass leaf tensors and compute inside the function");
     }
+    for (int k = 0; k < t.rank(); k++) {
+      if (t.layout().stride(k) == 0 && t.dim(k) > 1) {
+        throw new IllegalArgumentException(
+            "gradient check: "
+                + label
+                + " "
+                + t.shape()
+                + " is a broadcast view (stride 0 along dimension "
+                + k
+                + "), so one stored value stands for several elements; pass a tensor whose"
+                + " elements are stored apart (a copy, or the tensor before expand)");
+      }
+    }
     if (t.size() > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("gradient check: " + label + " is too large");
     }
@@ -583,8 +597,14 @@ public final class GradientChecker {
     }
   }
 
+  /** Sets row-major element {@code element} of {@code t}, which may be a view of its buffer. */
   private static void set(Tensor t, long element, double value) {
-    t.backend().upload(MemorySegment.ofArray(new double[] {value}), t.buffer(), element, 1);
+    t.backend()
+        .upload(
+            MemorySegment.ofArray(new double[] {value}),
+            t.buffer(),
+            t.layout().indexOf(element),
+            1);
   }
 
   /** The fixed projection: magnitudes in [0.5, 1.5), random signs. */

@@ -131,8 +131,9 @@ final class KernelOracle {
   }
 
   /**
-   * {@code Backend.matmul}: the expected contents of C and, in {@code scale}, the magnitude of the
-   * terms of each element ({@code |alpha|·Σ|a·b| + |beta·c|}) for the tolerance.
+   * {@code Backend.matmul}, with the leading dimensions {@code lda} and {@code ldb}: the expected
+   * contents of C and, in {@code scale}, the magnitude of the terms of each element ({@code
+   * |alpha|·Σ|a·b| + |beta·c|}) for the tolerance.
    */
   static double[] matmul(MatmulSpec s, double[] a, double[] b, double[] c, double[] scale) {
     double[] out = c.clone();
@@ -146,9 +147,9 @@ final class KernelOracle {
           double abs = 0;
           for (int p = 0; p < s.k(); p++) {
             double av =
-                a[(int) (aBase + (s.transA() ? (long) p * s.m() + i : (long) i * s.k() + p))];
+                a[(int) (aBase + (s.transA() ? (long) p * s.lda() + i : (long) i * s.lda() + p))];
             double bv =
-                b[(int) (bBase + (s.transB() ? (long) j * s.k() + p : (long) p * s.n() + j))];
+                b[(int) (bBase + (s.transB() ? (long) j * s.ldb() + p : (long) p * s.ldb() + j))];
             sum += av * bv;
             abs += Math.abs(av * bv);
           }

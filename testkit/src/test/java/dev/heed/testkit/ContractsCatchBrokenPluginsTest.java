@@ -12,6 +12,7 @@ import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.ActivationProvider;
+import dev.heed.core.nn.AttentionResult;
 import dev.heed.core.nn.AttentionSpec;
 import dev.heed.core.nn.AttentionUnitProvider;
 import dev.heed.core.optim.OptimizerProvider;
@@ -127,6 +128,27 @@ class ContractsCatchBrokenPluginsTest {
   }
 
   @Test
+  void attentionWhoseLazyWeightsAreTheLatestCalls() {
+    AttentionUnitContract c =
+        new DotContract() {
+          @Override
+          protected AttentionUnitProvider provider() {
+            return new Fixtures.DotAttentionProvider() {
+              private Tensor latest;
+
+              @Override
+              AttentionResult result(Tensor output, Tensor weights) {
+                latest = weights;
+                return AttentionResult.lazy(output, () -> latest);
+              }
+            };
+          }
+        };
+    c.weightsAreDistributions();
+    fails(c::weightsAskedForLateAreThoseOfTheirCall, "weights asked for after another call");
+  }
+
+  @Test
   void attentionThatIgnoresItsMask() {
     AttentionUnitContract c =
         new DotContract() {
@@ -233,10 +255,12 @@ class ContractsCatchBrokenPluginsTest {
         backend(
             new BrokenBackend() {
               @Override
-              public void reduce(
-                  ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out) {
-                cpu.reduce(
-                    op, x, outer, op == ReduceOp.SUM ? Math.max(0, axis - 1) : axis, inner, out);
+              public void reduce(ReduceOp op, Buffer x, Layout xLayout, Buffer out) {
+                int[] shape = xLayout.shape();
+                if (op == ReduceOp.SUM) {
+                  shape[1] = Math.max(0, shape[1] - 1);
+                }
+                super.reduce(op, x, new Layout(shape, xLayout.strides(), xLayout.offset()), out);
               }
             });
     try {
@@ -260,10 +284,10 @@ class ContractsCatchBrokenPluginsTest {
                   Layout bLayout,
                   Buffer out,
                   Layout outLayout) {
-                cpu.binary(op, a, aLayout, b, bLayout, out, outLayout);
+                super.binary(op, a, aLayout, b, bLayout, out, outLayout);
                 if (op == BinaryOp.MAX) {
                   // fmax semantics: where b is NaN take a
-                  cpu.where(b, bLayout, out, outLayout, a, aLayout, out, outLayout);
+                  super.where(b, bLayout, out, outLayout, a, aLayout, out, outLayout);
                 }
               }
             });
@@ -280,19 +304,19 @@ class ContractsCatchBrokenPluginsTest {
         backend(
             new BrokenBackend() {
               @Override
-              public void unary(UnaryOp op, double a, double b, Buffer x, Buffer y, long count) {
+              public void unary(
+                  UnaryOp op, double a, double b, Buffer x, Layout xl, Buffer y, Layout yl) {
                 if (op != UnaryOp.TANH) {
-                  cpu.unary(op, a, b, x, y, count);
+                  super.unary(op, a, b, x, xl, y, yl);
                   return;
                 }
                 // (e^2x - 1) / (e^2x + 1): NaN for large x
-                cpu.unary(UnaryOp.AFFINE, 2, 0, x, y, count);
-                cpu.unary(UnaryOp.EXP, 0, 0, y, y, count);
-                Buffer plus = cpu.allocate(y.dtype(), count);
-                cpu.unary(UnaryOp.AFFINE, 1, 1, y, plus, count);
-                cpu.unary(UnaryOp.AFFINE, 1, -1, y, y, count);
-                Layout l = Layout.contiguous((int) count);
-                cpu.binary(BinaryOp.DIV, y, l, plus, l, y, l);
+                super.unary(UnaryOp.AFFINE, 2, 0, x, xl, y, yl);
+                super.unary(UnaryOp.EXP, 0, 0, y, yl, y, yl);
+                Buffer plus = allocate(y.dtype(), y.size());
+                super.unary(UnaryOp.AFFINE, 1, 1, y, yl, plus, yl);
+                super.unary(UnaryOp.AFFINE, 1, -1, y, yl, y, yl);
+                super.binary(BinaryOp.DIV, y, yl, plus, yl, y, yl);
                 plus.close();
               }
             });
@@ -311,7 +335,7 @@ class ContractsCatchBrokenPluginsTest {
             new BrokenBackend() {
               @Override
               public void matmul(MatmulSpec s, Buffer a, Buffer b, Buffer cb) {
-                cpu.matmul(
+                super.matmul(
                     new MatmulSpec(
                         s.batch(),
                         s.m(),
@@ -326,7 +350,9 @@ class ContractsCatchBrokenPluginsTest {
                         s.cOffset(),
                         s.cBatchStride(),
                         s.alpha(),
-                        0),
+                        0,
+                        s.lda(),
+                        s.ldb()),
                     a,
                     b,
                     cb);
@@ -335,6 +361,136 @@ class ContractsCatchBrokenPluginsTest {
     try {
       MatmulSpec spec = new MatmulSpec(2, 7, 13, 5, false, true, 0, 35, 0, 65, 0, 91, 1.5, 0.5);
       fails(() -> c.matmul("beta", DType.FLOAT32, spec, false), "matmul beta");
+    } finally {
+      c.releaseTestBuffers();
+    }
+  }
+
+  @Test
+  void backendWhoseUnaryReadsEveryViewAsContiguous() {
+    BackendContract c =
+        backend(
+            new BrokenBackend() {
+              @Override
+              public void unary(
+                  UnaryOp op, double a, double b, Buffer x, Layout xl, Buffer y, Layout yl) {
+                super.unary(op, a, b, x, Layout.contiguous(xl.shape(), xl.offset()), y, yl);
+              }
+            });
+    try {
+      c.unaryViews(UnaryOp.EXP, DType.FLOAT32, "offsets [4, 13]");
+      fails(
+          () -> c.unaryViews(UnaryOp.EXP, DType.FLOAT32, "transposed [13, 7] of [7, 13]"),
+          "EXP over transposed [13, 7]");
+    } finally {
+      c.releaseTestBuffers();
+    }
+  }
+
+  @Test
+  void backendWhoseStepComparesFloat32InDouble() {
+    BackendContract c =
+        backend(
+            new BrokenBackend() {
+              @Override
+              public void unary(
+                  UnaryOp op, double a, double b, Buffer x, Layout xl, Buffer y, Layout yl) {
+                if (op != UnaryOp.STEP || x.dtype() != DType.FLOAT32) {
+                  super.unary(op, a, b, x, xl, y, yl);
+                  return;
+                }
+                float[] in = ((dev.heed.core.backend.support.HeapBuffer) x).floats();
+                float[] out = ((dev.heed.core.backend.support.HeapBuffer) y).floats();
+                for (long i = 0; i < yl.elementCount(); i++) {
+                  out[(int) yl.indexOf(i)] = (double) in[(int) xl.indexOf(i)] > a ? 1f : 0f;
+                }
+              }
+            });
+    try {
+      c.stepAndClampCompareInTheElementType(DType.FLOAT64);
+      fails(() -> c.stepAndClampCompareInTheElementType(DType.FLOAT32), "STEP with parameters");
+      fails(() -> c.unary(UnaryOp.STEP, DType.FLOAT32), "STEP of 1 elements");
+    } finally {
+      c.releaseTestBuffers();
+    }
+  }
+
+  @Test
+  void backendWhoseReductionIgnoresTheViewsOffset() {
+    BackendContract c =
+        backend(
+            new BrokenBackend() {
+              @Override
+              public void reduce(ReduceOp op, Buffer x, Layout xl, Buffer out) {
+                super.reduce(op, x, new Layout(xl.shape(), xl.strides(), 0), out);
+              }
+            });
+    try {
+      c.reduceViews(ReduceOp.SUM, DType.FLOAT32, "a column of [7, 4]: [4, 7, 1] strides (1, 4, 1)");
+      fails(
+          () -> c.reduceViews(ReduceOp.MAX, DType.FLOAT64, "contiguous at offset 5 [2, 33, 3]"),
+          "MAX of the view contiguous at offset 5");
+    } finally {
+      c.releaseTestBuffers();
+    }
+  }
+
+  @Test
+  void backendWhoseSoftmaxAssumesAUnitInnerStride() {
+    BackendContract c =
+        backend(
+            new BrokenBackend() {
+              @Override
+              public void softmax(Buffer x, Layout xl, boolean log, Buffer y) {
+                long[] s = xl.strides();
+                s[2] = 1;
+                super.softmax(x, new Layout(xl.shape(), s, xl.offset()), log, y);
+              }
+            });
+    try {
+      fails(
+          () ->
+              c.softmaxViews(
+                  false, DType.FLOAT32, "permuted [3, 5, 4] of [4, 5, 3]: strides (1, 3, 15)"),
+          "softmax of the view permuted [3, 5, 4]");
+    } finally {
+      c.releaseTestBuffers();
+    }
+  }
+
+  @Test
+  void backendWhoseMatmulIgnoresLeadingDimensions() {
+    BackendContract c =
+        backend(
+            new BrokenBackend() {
+              @Override
+              public void matmul(MatmulSpec s, Buffer a, Buffer b, Buffer cb) {
+                super.matmul(
+                    new MatmulSpec(
+                        s.batch(),
+                        s.m(),
+                        s.n(),
+                        s.k(),
+                        s.transA(),
+                        s.transB(),
+                        s.aOffset(),
+                        s.aBatchStride(),
+                        s.bOffset(),
+                        s.bBatchStride(),
+                        s.cOffset(),
+                        s.cBatchStride(),
+                        s.alpha(),
+                        s.beta()),
+                    a,
+                    b,
+                    cb);
+              }
+            });
+    try {
+      MatmulSpec dense = MatmulSpec.of(2, 3, 4, 5, false, true);
+      c.matmul("dense", DType.FLOAT32, dense, false);
+      MatmulSpec wide = new MatmulSpec(1, 7, 9, 5, false, false, 2, 0, 0, 0, 0, 63, 1, 0, 11, 9);
+      fails(() -> c.matmul("lda 11", DType.FLOAT32, wide, false), "matmul lda 11");
     } finally {
       c.releaseTestBuffers();
     }

@@ -120,6 +120,11 @@ public final class Fixtures {
       return NeuralOps.softmax(scores, -1);
     }
 
+    /** What attend returns: the output and the weights. */
+    AttentionResult result(Tensor output, Tensor weights) {
+      return new AttentionResult(output, weights);
+    }
+
     /** The output from the weights and values. */
     Tensor combine(Tensor weights, Tensor value) {
       return Linalg.matmul(weights, value);
@@ -153,7 +158,7 @@ public final class Fixtures {
             scores = scores.add(mask);
           }
           Tensor w = normalise(scores);
-          return new AttentionResult(combine(w, value), w);
+          return result(combine(w, value), w);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.heed.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +12,8 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Scope;
+import dev.heed.core.tensor.Shape;
+import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import java.util.List;
@@ -167,5 +170,34 @@ class GradientCheckerTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> GradientChecker.check(in -> in.get(0).exp(), List.of(x)));
+  }
+
+  /** A leaf that is a transposed view at an offset of its buffer is perturbed where it lies. */
+  @Test
+  void leafViewsArePerturbedInPlace() {
+    Tensor stored =
+        Tensors.of(ref, DType.FLOAT64, new double[] {9, 0.5, -1.25, 2, 0.75, -0.5, 1.5}, 7);
+    Tensor view =
+        Shapes.transpose(Shapes.reshape(Shapes.slice(stored, 0, 1, 7), 2, 3), 0, 1).detach();
+    double[] before = stored.toDoubleArray();
+    Tensor weights = Tensors.of(ref, DType.FLOAT64, new double[] {1, -2, 3, 0.5, 4, -1}, 3, 2);
+    GradientChecker.Report r =
+        GradientChecker.check(
+            in -> in.get(0).square().mul(weights).mul(Elementwise.sin(in.get(0))), List.of(view));
+    assertTrue(r.passed(), r.summary());
+    assertEquals(6, r.checked());
+    assertArrayEquals(before, stored.toDoubleArray(), 0, "the checker restores every value");
+  }
+
+  @Test
+  void broadcastLeafIsRefused() {
+    Tensor expanded =
+        Shapes.expand(Tensors.of(ref, DType.FLOAT64, new double[] {1, 2}, 1, 2), Shape.of(3, 2))
+            .detach();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> GradientChecker.check(in -> in.get(0).square(), List.of(expanded)));
+    assertTrue(e.getMessage().contains("is a broadcast view"), e.getMessage());
   }
 }

@@ -12,17 +12,25 @@ import java.util.Optional;
  * #download}, as {@link MemorySegment}s whose element type is the buffer's {@link DType} in native
  * byte order (heap segments such as {@code MemorySegment.ofArray(float[])} are fine).
  *
- * <p><b>Conventions.</b> Sizes and offsets are in elements. Every buffer argument must have been
- * allocated by this backend and not released. Unless a kernel says otherwise, all floating-point
- * operands of one call share one {@link DType} ({@link DType#FLOAT32} or {@link DType#FLOAT64}).
- * Kernels may run asynchronously, but each kernel observes the effects of every kernel issued
- * before it on the same backend, and {@link #download} returns only when the data is on the host.
- * Output buffers may alias inputs only where the kernel says so. Violations throw {@link
- * IllegalArgumentException} naming the kernel, the sizes involved and what was expected; device
- * failures throw {@link BackendException}.
+ * <p><b>Views.</b> Most kernels read and write strided views of buffers, each described by a {@link
+ * Layout} (shape, element strides, offset; a stride may be 0 to broadcast). A backend must compute
+ * every view correctly and may keep fast paths for the common ones (contiguous, a transposed
+ * matrix); {@code dev.heed.core.backend.support} has reference loops for heap arrays.
  *
- * <p><b>Threads.</b> A backend instance may be shared by threads, but kernels on buffers that one
- * thread is writing must not be issued from another thread at the same time.
+ * <p><b>Checks live in core.</b> Core checks every argument once, before dispatch, in {@link
+ * Kernels} (with the messages users see): buffers of this backend and not released, one
+ * floating-point {@link DType} for all operands unless a kernel says otherwise, views inside their
+ * buffers and of matching shapes, destinations that do not write an element twice, outputs that
+ * alias inputs only where a kernel allows it, index ranges. Kernels therefore trust their arguments
+ * and hold no validation code; calling one directly with arguments that break its contract is
+ * undefined (wrap the backend in {@link CheckedBackend} to call kernels directly with the checks).
+ * Core never issues a kernel whose output has no elements. Sizes and offsets are in elements.
+ *
+ * <p><b>Order and threads.</b> Kernels may run asynchronously, but each kernel observes the effects
+ * of every kernel issued before it on the same backend, and {@link #download} returns only when the
+ * data is on the host. Device failures throw {@link BackendException}. A backend instance may be
+ * shared by threads, but kernels on buffers that one thread is writing must not be issued from
+ * another thread at the same time.
  */
 public interface Backend extends AutoCloseable {
 
@@ -67,17 +75,19 @@ public interface Backend extends AutoCloseable {
   /**
    * Copies the view {@code srcLayout} of {@code src} into the view {@code dstLayout} of {@code dst}
    * element by element in row-major order. The two layouts have the same shape. Source strides may
-   * be 0 (broadcast); destination views must not overlap themselves. When the buffers' types differ
-   * the values are converted (float to INT32 truncates toward zero). This one kernel covers copies,
-   * transposes, permutations, slices, concatenation and broadcasting.
+   * be 0 (broadcast); the destination view does not overlap itself, and the two views do not share
+   * memory unless they are identical (core stages overlapping copies). When the buffers' types
+   * differ the values are converted (float to INT32 truncates toward zero). This one kernel covers
+   * copies, transposes, permutations, slices, concatenation and broadcasting.
    */
   void copy(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout);
 
   /**
-   * {@code y[i] = op(x[i]; a, b)} for {@code i} in {@code [0, count)}, both contiguous from element
-   * 0. {@code y} may be {@code x} (in place).
+   * {@code y[v] = op(x[v]; a, b)} for every element {@code v} of the views, which have the same
+   * shape; {@code x} may broadcast with stride 0. {@code y} may be the same buffer as {@code x}
+   * only when the views are identical (in place).
    */
-  void unary(UnaryOp op, double a, double b, Buffer x, Buffer y, long count);
+  void unary(UnaryOp op, double a, double b, Buffer x, Layout xLayout, Buffer y, Layout yLayout);
 
   /**
    * {@code out[v] = op(a[v], b[v])} for every element {@code v} of the views. The three layouts
@@ -108,18 +118,21 @@ public interface Backend extends AutoCloseable {
       Layout outLayout);
 
   /**
-   * Reduces the contiguous tensor {@code x} of shape {@code [outer, axis, inner]} along its middle
-   * dimension into {@code out} of shape {@code [outer, inner]}. Arg-reductions write {@link
-   * DType#INT32}.
+   * Reduces the view {@code xLayout} of {@code x}, of rank 3 {@code [outer, axis, inner]} with any
+   * strides, along its middle dimension into {@code out}, contiguous {@code [outer, inner]} from
+   * element 0. Arg-reductions write {@link DType#INT32}. {@code out} does not share memory with
+   * {@code x}.
    */
-  void reduce(ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out);
+  void reduce(ReduceOp op, Buffer x, Layout xLayout, Buffer out);
 
   /**
-   * Softmax (or log-softmax when {@code log}) of the contiguous tensor {@code x} of shape {@code
-   * [outer, axis, inner]} along its middle dimension, computed stably (the maximum is subtracted
-   * first). A row that is entirely {@code -∞} gives NaN, as in PyTorch. {@code y} may be {@code x}.
+   * Softmax (or log-softmax when {@code log}) of the view {@code xLayout} of {@code x}, of rank 3
+   * {@code [outer, axis, inner]} with any strides, along its middle dimension, computed stably (the
+   * maximum is subtracted first), into {@code y}, contiguous {@code [outer, axis, inner]} from
+   * element 0. A row that is entirely {@code -∞} gives NaN, as in PyTorch. {@code y} may be {@code
+   * x} only when {@code xLayout} is contiguous from element 0 (in place).
    */
-  void softmax(Buffer x, int outer, int axis, int inner, boolean log, Buffer y);
+  void softmax(Buffer x, Layout xLayout, boolean log, Buffer y);
 
   /**
    * The batched matrix product described by {@code spec}; {@code c} must not alias {@code a} or
@@ -128,16 +141,17 @@ public interface Backend extends AutoCloseable {
   void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c);
 
   /**
-   * Index select: with {@code src} of shape {@code [outer, axis, inner]} and {@code count} {@link
-   * DType#INT32} indices, writes {@code out[o, j, i] = src[o, indices[j], i]} ({@code out} of shape
-   * {@code [outer, count, inner]}). An index outside {@code [0, axis)} is an error.
+   * Index select: with {@code src} contiguous {@code [outer, axis, inner]} and {@code count} {@link
+   * DType#INT32} indices, all contiguous from element 0, writes {@code out[o, j, i] = src[o,
+   * indices[j], i]} ({@code out} contiguous {@code [outer, count, inner]}). Core has made sure that
+   * every index lies in {@code [0, axis)} (where the indices were made, or by reading them).
    */
   void gather(Buffer src, int outer, int axis, int inner, Buffer indices, int count, Buffer out);
 
   /**
    * The adjoint of {@link #gather}: {@code out[o, indices[j], i] += src[o, j, i]} with {@code src}
-   * of shape {@code [outer, count, inner]} and {@code out} of shape {@code [outer, axis, inner]}.
-   * Repeated indices accumulate.
+   * contiguous {@code [outer, count, inner]} and {@code out} contiguous {@code [outer, axis,
+   * inner]}. Repeated indices accumulate, in index order (so results are deterministic).
    */
   void scatterAdd(
       Buffer src, int outer, int count, int inner, Buffer indices, int axis, Buffer out);

@@ -13,6 +13,12 @@ package dev.heed.core.backend;
  */
 public interface Buffer extends AutoCloseable {
 
+  /**
+   * The backend instance that allocated this buffer. Core's checks ({@link Kernels}) compare it
+   * with the backend a kernel is issued to, so a buffer never reaches another backend's kernel.
+   */
+  Backend backend();
+
   /** The element type. */
   DType dtype();
 

@@ -12,6 +12,11 @@ package dev.heed.core.backend;
  * one floating-point type, belonging to the backend that offers the capability. An output may be
  * the same buffer as an input (an update in place, as an optimizer's {@code p}, {@code m} and
  * {@code v}); outputs must be distinct from each other.
+ *
+ * <p>A program's structure (its steps and constants) stays the same while its {@linkplain
+ * ElementwiseProgram.Scalar#parameter run-time parameters} change from call to call (a learning
+ * rate, a bias correction): a backend that compiles programs caches what it builds by {@link
+ * ElementwiseProgram#equals structure}, and builds once per structure, not once per call.
  */
 public interface FusedElementwise extends Capability {
 
@@ -23,9 +28,16 @@ public interface FusedElementwise extends Capability {
    * program's steps and writes its outputs' element {@code e}.
    *
    * @param program the chain
+   * @param parameters the values of the program's run-time parameters, {@link
+   *     ElementwiseProgram#parameters()} of them
    * @param inputs one buffer per program input
    * @param outputs one buffer per program output
-   * @param count number of elements
+   * @param count number of elements, at least 1
    */
-  void run(ElementwiseProgram program, Buffer[] inputs, Buffer[] outputs, long count);
+  void run(
+      ElementwiseProgram program,
+      double[] parameters,
+      Buffer[] inputs,
+      Buffer[] outputs,
+      long count);
 }

@@ -3,10 +3,14 @@ package dev.heed.core.backend;
 /**
  * Elementwise functions of one argument, {@code y = f(x; a, b)}, for {@link Backend#unary}.
  *
- * <p>{@link #apply(double, double, double)} is the normative definition in float64; a backend
- * computing in float32 must agree with it to within float32 rounding of the result (the tolerances
- * are in the testkit's {@code BackendContract}). The parameters {@code a} and {@code b} are ignored
- * by operations that do not name them.
+ * <p>{@link #apply(double, double, double)} is the normative definition in float64 and {@link
+ * #applyFloat32(float, double, double)} in float32; a backend computing in float32 must agree with
+ * the latter to within float32 rounding of the result (the tolerances are in the testkit's {@code
+ * BackendContract}), and exactly where it compares: a parameter that is compared with {@code x}
+ * (STEP's threshold, CLAMP's bounds) is first rounded to the element type, so a FLOAT32 kernel
+ * compares float with float, in its vector lanes and its scalar tail alike, as PyTorch compares in
+ * the tensor's dtype. The parameters {@code a} and {@code b} are ignored by operations that do not
+ * name them.
  */
 public enum UnaryOp {
   /** {@code -x} */
@@ -45,9 +49,19 @@ public enum UnaryOp {
   AFFINE,
   /** {@code x^a} */
   POW,
-  /** {@code min(max(x, a), b)}; NaN stays NaN. */
+  /**
+   * {@code min(max(x, a), b)}; NaN stays NaN. In FLOAT32 the bounds are rounded to float first
+   * (which gives the same value as clamping in float64 and rounding the result, since rounding is
+   * monotone).
+   */
   CLAMP,
-  /** {@code 1} where {@code x > a}, else {@code 0} (NaN gives 0). */
+  /**
+   * {@code 1} where {@code x > a}, else {@code 0} (NaN gives 0). The comparison is in the element
+   * type: for FLOAT32 the threshold {@code a} is first rounded to float (to nearest; beyond the
+   * float range to ±∞) and the float {@code x} is compared with that float, so {@code 0.1f > 0.1}
+   * is false in FLOAT32, as {@code torch.tensor(0.1) > 0.1} is for a float32 tensor, while in
+   * FLOAT64 {@code (double) 0.1f > 0.1} is true.
+   */
   STEP;
 
   /** The reference value of this operation, in float64. */
@@ -73,6 +87,19 @@ public enum UnaryOp {
       case POW -> Math.pow(x, a);
       case CLAMP -> x != x ? x : Math.min(Math.max(x, a), b);
       case STEP -> x > a ? 1.0 : 0.0;
+    };
+  }
+
+  /**
+   * The reference value of this operation for a FLOAT32 element: STEP compares {@code x} with
+   * {@code (float) a} and CLAMP clamps to {@code [(float) a, (float) b]}; every other operation is
+   * {@link #apply} in float64, rounded once to float.
+   */
+  public float applyFloat32(float x, double a, double b) {
+    return switch (this) {
+      case STEP -> x > (float) a ? 1f : 0f;
+      case CLAMP -> (float) apply(x, (float) a, (float) b);
+      default -> (float) apply(x, a, b);
     };
   }
 

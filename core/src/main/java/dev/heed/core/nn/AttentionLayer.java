@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public final class AttentionLayer implements Layer, AttentionWeightsSource {
   private final AttentionUnit unit;
-  private Tensor lastWeights;
+  private AttentionResult last;
 
   /** Wraps {@code unit}. */
   public AttentionLayer(AttentionUnit unit) {
@@ -19,18 +19,21 @@ public final class AttentionLayer implements Layer, AttentionWeightsSource {
   @Override
   public Tensor forward(Tensor input, ForwardContext ctx) {
     AttentionResult r = unit.attend(input, input, input, null, ctx);
-    lastWeights = r.weights();
+    last = r;
     return r.output();
   }
 
-  /** The attention weights of the last forward pass (owned by that pass's scope), or null. */
+  /**
+   * The attention weights of the last forward pass (owned by that pass's scope, and computed when
+   * first asked for), or null.
+   */
   public Tensor lastWeights() {
-    return lastWeights;
+    return last == null ? null : last.weights();
   }
 
   @Override
   public Tensor lastAttentionWeights() {
-    return lastWeights;
+    return lastWeights();
   }
 
   /** The wrapped unit. */

@@ -3,6 +3,7 @@ package dev.heed.core.nn;
 import dev.heed.core.tensor.Linalg;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,15 +46,7 @@ public final class Dense implements Layer {
     Initializer pyTorchDefault =
         (t, fan, seed) -> {
           double bound = 1.0 / Math.sqrt(fan.fanIn());
-          t.backend()
-              .random(
-                  dev.heed.core.backend.Distribution.UNIFORM,
-                  -bound,
-                  bound,
-                  seed,
-                  0,
-                  t.buffer(),
-                  t.size());
+          Tensors.fillRandom(t, dev.heed.core.backend.Distribution.UNIFORM, -bound, bound, seed);
         };
     Fan fan = Fan.dense(in, out);
     this.weight =

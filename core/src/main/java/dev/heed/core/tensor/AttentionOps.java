@@ -1,30 +1,289 @@
 package dev.heed.core.tensor;
 
+import dev.heed.core.backend.AttentionProblem;
+import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedLayerNorm;
-import dev.heed.core.backend.FusedSelfAttention;
+import dev.heed.core.backend.Layout;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Composite operations of attention networks, built from the primitive operations (so their
- * gradients come from the tape and they run on every backend). A backend may later offer fused
- * versions through {@link dev.heed.core.backend.Capability capabilities}; these composites are the
- * definition such kernels must match.
+ * gradients come from the tape and they run on every backend). A backend may offer fused versions
+ * through {@link dev.heed.core.backend.Capability capabilities} ({@link FusedAttention}, {@link
+ * FusedLayerNorm}); these composites are the definition such kernels must match.
  */
 public final class AttentionOps {
   private AttentionOps() {}
 
   /**
-   * Attention output with its weights.
-   *
-   * @param output the weighted values {@code [..., queries, valueDim]}
-   * @param weights the attention weights {@code [..., queries, keys]}, rows summing to 1 (before
-   *     dropout)
+   * Attention output with its weights, which are computed when first asked for when the fused
+   * kernel did not materialise them.
    */
-  public record Attended(Tensor output, Tensor weights) {}
+  public static final class Attended {
+    private final Tensor output;
+    private Supplier<Tensor> pending;
+    private Tensor weights;
+
+    Attended(Tensor output, Tensor weights) {
+      this.output = output;
+      this.weights = weights;
+    }
+
+    Attended(Tensor output, Supplier<Tensor> weights) {
+      this.output = output;
+      this.pending = weights;
+    }
+
+    /** The weighted values {@code [..., queries, valueDim]}. */
+    public Tensor output() {
+      return output;
+    }
+
+    /**
+     * The attention weights {@code [..., queries, keys]}, rows summing to 1 (before dropout);
+     * computed on the first call if the kernel did not write them (while the inputs are open).
+     * Gradients flow through them to the queries and keys.
+     */
+    public Tensor weights() {
+      if (pending != null) {
+        weights = pending.get();
+        pending = null;
+      }
+      return weights;
+    }
+  }
 
   /**
-   * Scaled dot-product attention {@code softmax(q·kᵀ·scale + mask)·v}.
+   * Scaled dot-product attention over heads, as {@link AttentionProblem} defines it: {@code
+   * softmax(scale·q·kᵀ + mask)·v} per head, with a causal rule, dropout and grouped-query heads.
+   *
+   * <p>{@code q} is {@code [B, H, Tq, d]}, {@code k} {@code [B, Hkv, Tk, d]} and {@code v} {@code
+   * [B, Hkv, Tk, dv]}, views with any strides (a head split of a projection needs no copy); {@code
+   * Hkv} divides {@code H}, and query head {@code h} reads key head {@code h / (H / Hkv)}. The
+   * result is {@code [B, H, Tq, dv]}. When the backend offers {@link FusedAttention} for the call,
+   * one kernel computes it each way (flash-style, without the weights) and the output is a view of
+   * a {@code [B, Tq, H, dv]} tensor, so merging the heads back is free; otherwise the composite of
+   * primitive operations runs. Either way {@link Attended#weights()} gives the weights {@code [B,
+   * H, Tq, Tk]} when asked.
+   */
+  public static Attended attention(Tensor q, Tensor k, Tensor v, AttentionOptions options) {
+    if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) {
+      throw new IllegalArgumentException(
+          "attention: expected q [B, H, Tq, d], k [B, Hkv, Tk, d] and v [B, Hkv, Tk, dv], got "
+              + q.shape()
+              + ", "
+              + k.shape()
+              + ", "
+              + v.shape());
+    }
+    Checks.sameDevice("attention", q, k);
+    Checks.sameDevice("attention", q, v);
+    Checks.floating("attention", q);
+    int b = q.dim(0);
+    int h = q.dim(1);
+    int hkv = k.dim(1);
+    int tq = q.dim(2);
+    int tk = k.dim(2);
+    int d = q.dim(3);
+    int dv = v.dim(3);
+    if (k.dim(0) != b
+        || v.dim(0) != b
+        || v.dim(1) != hkv
+        || k.dim(3) != d
+        || v.dim(2) != tk
+        || hkv == 0
+        || h % hkv != 0) {
+      throw new IllegalArgumentException(
+          "attention: queries "
+              + q.shape()
+              + ", keys "
+              + k.shape()
+              + " and values "
+              + v.shape()
+              + " do not fit: expected q [B, H, Tq, d], k [B, Hkv, Tk, d], v [B, Hkv, Tk, dv] with"
+              + " Hkv dividing H");
+    }
+    double scale = Double.isNaN(options.scale()) ? 1 / Math.sqrt(d) : options.scale();
+    Tensor mask = options.mask();
+    Shape scores = Shape.of(b, h, tq, tk);
+    if (mask != null) {
+      Checks.sameDevice("attention mask", q, mask);
+      if (!Shape.broadcast("attention mask", mask.shape(), scores).equals(scores)) {
+        throw new IllegalArgumentException(
+            "attention: the mask "
+                + mask.shape()
+                + " does not broadcast to the scores [B, H, Tq, Tk] = "
+                + scores);
+      }
+      if (options.booleanMask()) {
+        Tensor zero = Tensors.scalar(q.backend(), q.dtype(), 0.0);
+        Tensor hidden = Tensors.scalar(q.backend(), q.dtype(), Double.NEGATIVE_INFINITY);
+        mask = Elementwise.where(mask, zero, hidden);
+      }
+    }
+    AttentionProblem problem =
+        new AttentionProblem(
+            b,
+            h,
+            hkv,
+            tq,
+            tk,
+            d,
+            dv,
+            scale,
+            options.causal(),
+            options.activeDropout(),
+            options.seed());
+    Optional<FusedAttention> fused = q.backend().capability(FusedAttention.class);
+    if (fused.isPresent()
+        && q.size() > 0
+        && k.size() > 0
+        && v.size() > 0
+        && (mask == null || !mask.requiresGrad())
+        && fused.get().supports(q.dtype(), problem, mask != null)) {
+      return fusedAttention(fused.get(), q, k, v, mask, problem);
+    }
+    return compositeAttention(q, k, v, mask, problem);
+  }
+
+  /** The composite: products, mask, softmax, dropout, product; every step on the tape. */
+  private static Attended compositeAttention(
+      Tensor q, Tensor k, Tensor v, Tensor mask, AttentionProblem p) {
+    Tensor weights = compositeWeights(q, k, mask, p);
+    Tensor dropped = NeuralOps.dropout(weights, p.dropout(), p.dropout() > 0, p.seed());
+    Tensor out;
+    if (p.group() == 1) {
+      out = Linalg.matmul(dropped, v);
+    } else {
+      Tensor d5 = Shapes.reshape(dropped, p.batch(), p.kvHeads(), p.group(), p.queries(), p.keys());
+      out =
+          Shapes.reshape(
+              Linalg.matmul(d5, Shapes.unsqueeze(v, 2)),
+              p.batch(),
+              p.heads(),
+              p.queries(),
+              p.valueDim());
+    }
+    return new Attended(out, weights);
+  }
+
+  /** {@code softmax(scale·q·kᵀ + mask + causal)} {@code [B, H, Tq, Tk]}, recorded. */
+  private static Tensor compositeWeights(Tensor q, Tensor k, Tensor mask, AttentionProblem p) {
+    Tensor scores;
+    if (p.group() == 1) {
+      scores = Linalg.matmul(q, k, false, true);
+    } else {
+      Tensor q5 = Shapes.reshape(q, p.batch(), p.kvHeads(), p.group(), p.queries(), p.headDim());
+      scores =
+          Shapes.reshape(
+              Linalg.matmul(q5, Shapes.unsqueeze(k, 2), false, true),
+              p.batch(),
+              p.heads(),
+              p.queries(),
+              p.keys());
+    }
+    if (p.scale() != 1.0) {
+      scores = scores.mul(p.scale());
+    }
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    if (p.causal()) {
+      scores = scores.add(causalMask(q.backend(), q, p.queries(), p.keys()));
+    }
+    return NeuralOps.softmax(scores, -1);
+  }
+
+  /**
+   * {@code [Tq, Tk]}: 0 where query {@code i} sees key {@code j <= i + Tk - Tq}, else {@code -∞}.
+   */
+  static Tensor causalMask(Backend backend, Tensor like, int tq, int tk) {
+    double[] m = new double[tq * tk];
+    for (int i = 0; i < tq; i++) {
+      for (int j = 0; j < tk; j++) {
+        m[i * tk + j] = j <= i + tk - tq ? 0.0 : Double.NEGATIVE_INFINITY;
+      }
+    }
+    return Tensors.of(backend, like.dtype(), m, tq, tk);
+  }
+
+  /**
+   * Through the backend's {@link FusedAttention}: the output is a {@code [B, H, Tq, dv]} view of a
+   * {@code [B, Tq, H, dv]} tensor; its tape entry runs the fused backward from the saved row
+   * log-sum-exps; the weights are the composite's, computed if asked for.
+   */
+  private static Attended fusedAttention(
+      FusedAttention fused, Tensor q, Tensor k, Tensor v, Tensor mask, AttentionProblem p) {
+    Backend be = q.backend();
+    int b = p.batch();
+    int h = p.heads();
+    int tq = p.queries();
+    int dv = p.valueDim();
+    Tensor merged = Tensor.allocateForOverwrite(be, Shape.of(b, tq, h, dv), q.dtype());
+    Layout outLayout =
+        new Layout(
+            new int[] {b, h, tq, dv}, new long[] {(long) tq * h * dv, dv, (long) h * dv, 1}, 0);
+    Tensor lse = Tensor.allocateForOverwrite(be, Shape.of(b, h, tq), q.dtype());
+    Layout maskLayout = mask == null ? null : Broadcast.layout(mask, Shape.of(b, h, tq, p.keys()));
+    fused.forward(
+        p,
+        q.buffer(),
+        q.layout(),
+        k.buffer(),
+        k.layout(),
+        v.buffer(),
+        v.layout(),
+        mask == null ? null : mask.buffer(),
+        maskLayout,
+        merged.buffer(),
+        outLayout,
+        lse.buffer(),
+        null);
+    Tensor out = merged.view(Shape.of(b, h, tq, dv), outLayout);
+    Autograd.record(
+        out,
+        "attention",
+        new Tensor[] {q, k, v, out},
+        g -> {
+          Tensor gq =
+              q.requiresGrad() ? Tensor.allocateForOverwrite(be, q.shape(), g.dtype()) : null;
+          Tensor gk =
+              k.requiresGrad() ? Tensor.allocateForOverwrite(be, k.shape(), g.dtype()) : null;
+          Tensor gv =
+              v.requiresGrad() ? Tensor.allocateForOverwrite(be, v.shape(), g.dtype()) : null;
+          fused.backward(
+              p,
+              q.buffer(),
+              q.layout(),
+              k.buffer(),
+              k.layout(),
+              v.buffer(),
+              v.layout(),
+              mask == null ? null : mask.buffer(),
+              maskLayout,
+              merged.buffer(),
+              outLayout,
+              lse.buffer(),
+              g.buffer(),
+              g.layout(),
+              gq == null ? null : gq.buffer(),
+              gk == null ? null : gk.buffer(),
+              gv == null ? null : gv.buffer());
+          return new Tensor[] {gq, gk, gv};
+        },
+        q,
+        k,
+        v);
+    return new Attended(out, () -> compositeWeights(q, k, mask, p));
+  }
+
+  /**
+   * Scaled dot-product attention {@code softmax(q·kᵀ·scale + mask)·v} over any leading dimensions.
+   * Tensors of rank 4 ({@code [B, H, T, d]}) and rank 3 ({@code [B, T, d]}, one head) go through
+   * {@link #attention} (and so a backend's fused kernel); other ranks, or leading dimensions that
+   * broadcast, run the composite.
    *
    * @param q queries {@code [..., queries, d]}
    * @param k keys {@code [..., keys, d]}
@@ -65,11 +324,20 @@ public final class AttentionOps {
               + v.shape()
               + " do not fit: expected q [..., Tq, d], k [..., Tk, d], v [..., Tk, dv]");
     }
-    if (mask == null && (dropout == 0 || !training)) {
-      Optional<FusedAttention> fused = q.backend().capability(FusedAttention.class);
-      if (fused.isPresent() && fusable(fused.get(), q, k, v)) {
-        return fusedScaledDotProduct(fused.get(), q, k, v, scale);
-      }
+    AttentionOptions o =
+        AttentionOptions.defaults().withScale(scale).withDropout(dropout, training, seed);
+    if (q.rank() == 4 && sameLeading(q, k, v, 2) && fitsMask(mask, 4)) {
+      return attention(q, k, v, o.withMask(mask));
+    }
+    if (q.rank() == 3 && sameLeading(q, k, v, 1) && fitsMask(mask, 3)) {
+      Tensor m = mask != null && mask.rank() == 3 ? Shapes.unsqueeze(mask, 1) : mask;
+      Attended a =
+          attention(
+              Shapes.unsqueeze(q, 1),
+              Shapes.unsqueeze(k, 1),
+              Shapes.unsqueeze(v, 1),
+              o.withMask(m));
+      return new Attended(Shapes.squeeze(a.output(), 1), () -> Shapes.squeeze(a.weights(), 1));
     }
     Tensor scores = Linalg.matmul(q, k, false, true);
     if (scale != 1.0) {
@@ -83,17 +351,33 @@ public final class AttentionOps {
     return new Attended(Linalg.matmul(dropped, v), weights);
   }
 
+  /** Whether q, k and v have rank {@code rank + 2} and equal leading {@code rank} dimensions. */
+  private static boolean sameLeading(Tensor q, Tensor k, Tensor v, int rank) {
+    if (k.rank() != q.rank() || v.rank() != q.rank()) {
+      return false;
+    }
+    for (int i = 0; i < rank; i++) {
+      if (i == 1 && rank == 2) {
+        continue; // heads: checked by attention (grouped-query heads may differ)
+      }
+      if (k.dim(i) != q.dim(i) || v.dim(i) != q.dim(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean fitsMask(Tensor mask, int rank) {
+    return mask == null || mask.rank() <= rank;
+  }
+
   /**
    * Multi-head self-attention on one packed input projection, as {@code nn.MultiheadAttention}
    * computes it between its projections: {@code qkv [B, T, 3·H·d]} is the input projection's output
    * (for every position the queries, then the keys, then the values, each {@code H} heads of {@code
-   * d} features). Each head attends with {@link #scaledDotProduct} (no mask); the result is the
-   * attended values with the heads merged back, {@code [B, T, H·d]}, and the weights {@code [B, H,
-   * T, T]}.
-   *
-   * <p>Without active dropout, a backend's {@link FusedSelfAttention} does it in one kernel each
-   * way, reading the heads where they lie in {@code qkv} and writing the merged output directly;
-   * otherwise the heads are split and merged with copies around {@link #scaledDotProduct}.
+   * d} features). The heads are strided views of {@code qkv} (no copy) and attend with {@link
+   * #attention}; the result is the attended values with the heads merged back, {@code [B, T, H·d]},
+   * and the weights {@code [B, H, T, T]}.
    *
    * @param qkv the packed projection {@code [B, T, 3·H·d]}
    * @param heads the number of heads H
@@ -115,76 +399,15 @@ public final class AttentionOps {
     int t = qkv.dim(1);
     int e = qkv.dim(2) / 3;
     int d = e / heads;
-    if (dropout == 0 || !training) {
-      Optional<FusedSelfAttention> fused = qkv.backend().capability(FusedSelfAttention.class);
-      if (fused.isPresent() && fused.get().supports(qkv.dtype()) && qkv.size() > 0) {
-        return fusedSelfAttention(fused.get(), qkv, batch, t, heads, d, scale);
-      }
-    }
-    Tensor[] qkvHeads = splitHeads(qkv, batch, t, heads, d);
-    Attended a =
-        scaledDotProduct(
-            qkvHeads[0], qkvHeads[1], qkvHeads[2], null, scale, dropout, training, seed);
-    Tensor merged = Shapes.reshape(Shapes.permute(a.output(), 0, 2, 1, 3), batch, t, e);
-    return new Attended(merged, a.weights());
-  }
-
-  /**
-   * The queries, keys and values {@code [B, H, T, d]} of a packed projection {@code [B, T, 3·H·d]}:
-   * one permuting copy to {@code [3, B, H, T, d]} and three slices.
-   */
-  private static Tensor[] splitHeads(Tensor qkv, int batch, int t, int heads, int d) {
     Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, d), 2, 0, 3, 1, 4);
-    Tensor[] parts = new Tensor[3];
-    for (int i = 0; i < 3; i++) {
-      parts[i] = Shapes.reshape(Shapes.slice(split, 0, i, i + 1), batch, heads, t, d);
-    }
-    return parts;
-  }
-
-  /**
-   * {@link #selfAttention} through {@link FusedSelfAttention}. The output's tape node runs the
-   * fused backward; the weights get their own node whose backward is the composite formula, so a
-   * loss that uses the weights still gets correct gradients.
-   */
-  private static Attended fusedSelfAttention(
-      FusedSelfAttention fused, Tensor qkv, int batch, int t, int heads, int d, double scale) {
-    Tensor weights = Tensor.allocate(qkv.backend(), Shape.of(batch, heads, t, t), qkv.dtype());
-    Tensor out = Tensor.allocate(qkv.backend(), Shape.of(batch, t, heads * d), qkv.dtype());
-    fused.forward(qkv.buffer(), batch, t, heads, d, scale, weights.buffer(), out.buffer());
-    Tensor w = weights;
-    Autograd.record(
-        out,
-        "selfAttention",
-        g -> {
-          Tensor gQkv = Tensor.allocate(g.backend(), qkv.shape(), g.dtype());
-          fused.backward(
-              g.buffer(), qkv.buffer(), w.buffer(), batch, t, heads, d, scale, gQkv.buffer());
-          return new Tensor[] {gQkv};
-        },
-        qkv);
-    Autograd.record(
-        weights,
-        "selfAttentionWeights",
-        g -> {
-          Tensor[] qkvHeads = splitHeads(qkv, batch, t, heads, d);
-          Tensor q = qkvHeads[0];
-          Tensor k = qkvHeads[1];
-          Tensor gy = Elementwise.mul(g, w);
-          Tensor gs =
-              Elementwise.sub(gy, Elementwise.mul(w, Reductions.sum(gy, -1, true))).mul(scale);
-          Tensor gq = Linalg.matmul(gs, k);
-          Tensor gk = Linalg.matmul(gs, q, true, false);
-          Tensor gv = Tensors.zeros(g.backend(), gq.shape(), g.dtype());
-          Tensor stacked =
-              Shapes.reshape(
-                  Shapes.concat(0, java.util.List.of(gq, gk, gv)), 3, batch, heads, t, d);
-          return new Tensor[] {
-            Shapes.reshape(Shapes.permute(stacked, 1, 3, 0, 2, 4), batch, t, 3 * heads * d)
-          };
-        },
-        qkv);
-    return new Attended(out, weights);
+    Attended a =
+        attention(
+            Shapes.select(split, 0, 0),
+            Shapes.select(split, 0, 1),
+            Shapes.select(split, 0, 2),
+            AttentionOptions.defaults().withScale(scale).withDropout(dropout, training, seed));
+    Tensor merged = Shapes.reshape(Shapes.permute(a.output(), 0, 2, 1, 3), batch, t, e);
+    return new Attended(merged, a::weights);
   }
 
   /**
@@ -208,8 +431,14 @@ public final class AttentionOps {
               + " and "
               + (bias == null ? "none" : bias.shape()));
     }
+    if (weight != null) {
+      Checks.sameDevice("layerNorm", x, weight);
+    }
+    if (bias != null) {
+      Checks.sameDevice("layerNorm", x, bias);
+    }
     Optional<FusedLayerNorm> fused = x.backend().capability(FusedLayerNorm.class);
-    if (fused.isPresent() && fused.get().supports(x.dtype()) && d > 0) {
+    if (fused.isPresent() && fused.get().supports(x.dtype()) && d > 0 && x.size() > 0) {
       return fusedLayerNorm(fused.get(), x, weight, bias, eps);
     }
     Tensor centered = x.sub(Reductions.mean(x, -1, true));
@@ -225,20 +454,24 @@ public final class AttentionOps {
   }
 
   /**
-   * Layer norm through the backend's {@link FusedLayerNorm}; the tape node's backward runs the
-   * capability's fused backward (first-order gradients only: the backward itself is not recorded).
+   * Layer norm through the backend's {@link FusedLayerNorm}, on contiguous operands; the tape
+   * entry's backward runs the capability's fused backward (first-order gradients only: the backward
+   * itself is not recorded).
    */
   private static Tensor fusedLayerNorm(
       FusedLayerNorm fused, Tensor x, Tensor weight, Tensor bias, double eps) {
     int d = x.dim(-1);
     int rows = (int) (x.size() / d);
-    Tensor y = Tensor.allocate(x.backend(), x.shape(), x.dtype());
-    Tensor mean = Tensor.allocate(x.backend(), Shape.of(rows), x.dtype());
-    Tensor rstd = Tensor.allocate(x.backend(), Shape.of(rows), x.dtype());
+    Tensor xd = Shapes.dense(x);
+    Tensor wd = weight == null ? null : Shapes.dense(weight);
+    Tensor bd = bias == null ? null : Shapes.dense(bias);
+    Tensor y = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
+    Tensor mean = Tensor.allocateForOverwrite(x.backend(), Shape.of(rows), x.dtype());
+    Tensor rstd = Tensor.allocateForOverwrite(x.backend(), Shape.of(rows), x.dtype());
     fused.forward(
-        x.buffer(),
-        weight == null ? null : weight.buffer(),
-        bias == null ? null : bias.buffer(),
+        xd.buffer(),
+        wd == null ? null : wd.buffer(),
+        bd == null ? null : bd.buffer(),
         rows,
         d,
         eps,
@@ -248,20 +481,22 @@ public final class AttentionOps {
     return Autograd.record(
         y,
         "layerNorm",
+        new Tensor[] {xd, wd},
         g -> {
-          Tensor gx = Tensor.allocate(g.backend(), x.shape(), g.dtype());
+          Tensor gd = Shapes.dense(g);
+          Tensor gx = Tensor.allocateForOverwrite(g.backend(), x.shape(), g.dtype());
           Tensor gw =
               weight != null && weight.requiresGrad()
-                  ? Tensor.allocate(g.backend(), weight.shape(), g.dtype())
+                  ? Tensor.allocateForOverwrite(g.backend(), weight.shape(), g.dtype())
                   : null;
           Tensor gb =
               bias != null && bias.requiresGrad()
-                  ? Tensor.allocate(g.backend(), bias.shape(), g.dtype())
+                  ? Tensor.allocateForOverwrite(g.backend(), bias.shape(), g.dtype())
                   : null;
           fused.backward(
-              g.buffer(),
-              x.buffer(),
-              weight == null ? null : weight.buffer(),
+              gd.buffer(),
+              xd.buffer(),
+              wd == null ? null : wd.buffer(),
               mean.buffer(),
               rstd.buffer(),
               rows,
@@ -274,100 +509,5 @@ public final class AttentionOps {
         x,
         weight,
         bias);
-  }
-
-  /** Whether the fused kernel applies: one backend and type, equal batch dimensions, no empties. */
-  private static boolean fusable(FusedAttention fused, Tensor q, Tensor k, Tensor v) {
-    if (!fused.supports(q.dtype())
-        || k.dtype() != q.dtype()
-        || v.dtype() != q.dtype()
-        || k.backend() != q.backend()
-        || v.backend() != q.backend()
-        || q.rank() != k.rank()
-        || q.rank() != v.rank()
-        || q.size() == 0
-        || k.size() == 0
-        || v.size() == 0) {
-      return false;
-    }
-    for (int i = 0; i < q.rank() - 2; i++) {
-      if (q.dim(i) != k.dim(i) || q.dim(i) != v.dim(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Scaled dot-product attention through the backend's {@link FusedAttention}. The output's tape
-   * node runs the fused backward; the weights get their own node whose backward is the composite
-   * formula (softmax and matmul backward in core operations), so a loss that uses the weights still
-   * gets correct gradients.
-   */
-  private static Attended fusedScaledDotProduct(
-      FusedAttention fused, Tensor q, Tensor k, Tensor v, double scale) {
-    int tq = q.dim(-2);
-    int d = q.dim(-1);
-    int tk = k.dim(-2);
-    int dv = v.dim(-1);
-    int batch = (int) (q.size() / ((long) tq * d));
-    Shape batchShape = q.shape().with(-1, tk);
-    Tensor weights = Tensor.allocate(q.backend(), batchShape, q.dtype());
-    Tensor out = Tensor.allocate(q.backend(), q.shape().with(-1, dv), q.dtype());
-    fused.forward(
-        q.buffer(),
-        k.buffer(),
-        v.buffer(),
-        batch,
-        tq,
-        tk,
-        d,
-        dv,
-        scale,
-        weights.buffer(),
-        out.buffer());
-    Tensor w = weights;
-    Autograd.record(
-        out,
-        "scaledDotProduct",
-        g -> {
-          Tensor gq = q.requiresGrad() ? Tensor.allocate(g.backend(), q.shape(), g.dtype()) : null;
-          Tensor gk = k.requiresGrad() ? Tensor.allocate(g.backend(), k.shape(), g.dtype()) : null;
-          Tensor gv = v.requiresGrad() ? Tensor.allocate(g.backend(), v.shape(), g.dtype()) : null;
-          fused.backward(
-              g.buffer(),
-              q.buffer(),
-              k.buffer(),
-              v.buffer(),
-              w.buffer(),
-              batch,
-              tq,
-              tk,
-              d,
-              dv,
-              scale,
-              gq == null ? null : gq.buffer(),
-              gk == null ? null : gk.buffer(),
-              gv == null ? null : gv.buffer());
-          return new Tensor[] {gq, gk, gv};
-        },
-        q,
-        k,
-        v);
-    Autograd.record(
-        weights,
-        "attentionWeights",
-        g -> {
-          Tensor gy = Elementwise.mul(g, w);
-          Tensor gs =
-              Elementwise.sub(gy, Elementwise.mul(w, Reductions.sum(gy, -1, true))).mul(scale);
-          Tensor gq = q.requiresGrad() ? Linalg.matmul(gs, k) : null;
-          Tensor gk = k.requiresGrad() ? Linalg.matmul(gs, q, true, false) : null;
-          return new Tensor[] {gq, gk, null};
-        },
-        q,
-        k,
-        v);
-    return new Attended(out, weights);
   }
 }

@@ -8,30 +8,61 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Reverse-mode differentiation over the tape recorded by the operations. */
 final class Autograd {
-  /** Numbers the graph walks, so a tensor marks itself visited without a set. */
+  /** For operations whose gradient reads no tensor (sums, views, copies). */
+  static final Tensor[] NONE = new Tensor[0];
+
+  /** Numbers the graph walks, so an entry marks itself visited without a set. */
   private static final AtomicLong WALKS = new AtomicLong();
 
-  private static final Comparator<Tensor> LATEST_FIRST =
-      Comparator.comparingLong((Tensor t) -> t.node.sequence()).reversed();
+  private static final Comparator<Node> LATEST_FIRST =
+      Comparator.comparingLong(Node::sequence).reversed();
 
   private Autograd() {}
 
   /**
    * Records {@code out} as produced by {@code op} from {@code inputs} when recording is on and some
-   * input requires a gradient. Returns {@code out}.
+   * input requires a gradient; the gradient formula reads the inputs (they are checked for in-place
+   * changes before it runs). Returns {@code out}.
    */
   static Tensor record(Tensor out, String op, Node.Backward backward, Tensor... inputs) {
+    return record(out, op, inputs, backward, inputs);
+  }
+
+  /**
+   * As {@link #record(Tensor, String, Node.Backward, Tensor...)}, with the tensors the gradient
+   * formula reads named in {@code saved} ({@link #NONE} for none).
+   */
+  static Tensor record(
+      Tensor out, String op, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
     if (!GradMode.isEnabled()) {
       return out;
     }
     for (Tensor in : inputs) {
       if (in != null && in.requiresGrad()) {
-        out.node = new Node(op, inputs.clone(), backward);
-        out.requiresGradInternal();
+        attach(out, op, saved, backward, inputs);
         return out;
       }
     }
     return out;
+  }
+
+  /** Records a view's entry, whose gradient formula reads no tensor. */
+  static Tensor recordView(Tensor out, String op, Node.Backward backward, Tensor... inputs) {
+    return record(out, op, NONE, backward, inputs);
+  }
+
+  /**
+   * Gives {@code out} the entry {@code op} over {@code inputs} whatever the {@link GradMode}: for a
+   * view re-deriving its entry from its base, which must happen once, whenever it is noticed.
+   */
+  static void attach(
+      Tensor out, String op, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
+    Node[] edges = new Node[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      edges[i] = inputs[i] == null ? null : inputs[i].currentNode();
+    }
+    out.node = new Node(op, out.shape(), inputs.clone(), edges, saved, backward);
+    out.requiresGradInternal();
   }
 
   @SuppressWarnings("try")
@@ -50,53 +81,57 @@ final class Autograd {
               + " does not match the tensor's shape "
               + root.shape());
     }
-    List<Tensor> order = topologicalOrder(root);
-    // gradients waiting for their tensor's turn live in the tensors themselves (no identity map:
-    // hashing fresh objects by identity is a measurable part of a small network's step)
-    root.pendingGrad = gradRoot;
+    Node rootNode = root.currentNode();
     try (GradMode off = GradMode.disable()) {
-      if (root.node == null) {
-        root.pendingGrad = null;
+      if (rootNode == null) {
         accumulateLeaf(root, gradRoot, false);
         return;
       }
-      for (Tensor t : order) {
-        Tensor g = t.pendingGrad;
-        t.pendingGrad = null;
-        if (g == null) {
-          continue;
-        }
-        Node node = t.node;
-        Tensor[] inputGrads = node.backward().apply(g);
-        Tensor[] inputs = node.inputs();
-        for (int i = 0; i < inputs.length; i++) {
-          Tensor in = inputs[i];
-          Tensor gi = inputGrads[i];
-          if (in == null || gi == null || !in.requiresGrad()) {
+      List<Node> order = topologicalOrder(rootNode);
+      // gradients waiting for their entry's turn live in the entries themselves (no identity map:
+      // hashing fresh objects by identity is a measurable part of a small network's step)
+      rootNode.pendingGrad = gradRoot;
+      try {
+        for (Node node : order) {
+          Tensor g = node.pendingGrad;
+          node.pendingGrad = null;
+          if (g == null) {
             continue;
           }
-          if (!gi.shape().equals(in.shape())) {
-            throw new IllegalStateException(
-                "internal error: the backward of "
-                    + node.op()
-                    + " gave a gradient of shape "
-                    + gi.shape()
-                    + " for an input of shape "
-                    + in.shape());
-          }
-          if (in.node == null) {
-            accumulateLeaf(in, gi, gi != g && once(inputGrads, gi));
-          } else {
-            Tensor prev = in.pendingGrad;
-            in.pendingGrad = prev == null ? gi : Elementwise.add(prev, gi);
+          node.checkSaved();
+          Tensor[] inputGrads = node.backward().apply(g);
+          Tensor[] inputs = node.inputs();
+          Node[] edges = node.edges();
+          for (int i = 0; i < inputs.length; i++) {
+            Tensor in = inputs[i];
+            Tensor gi = inputGrads[i];
+            if (in == null || gi == null) {
+              continue;
+            }
+            Node edge = edges[i];
+            Shape expected = edge == null ? in.shape() : edge.shape();
+            if (!gi.shape().equals(expected)) {
+              throw new IllegalStateException(
+                  "internal error: the backward of "
+                      + node.op()
+                      + " gave a gradient of shape "
+                      + gi.shape()
+                      + " for an input of shape "
+                      + expected);
+            }
+            if (edge != null) {
+              Tensor prev = edge.pendingGrad;
+              edge.pendingGrad = prev == null ? gi : Elementwise.add(prev, gi);
+            } else if (in.node == null && in.requiresGrad()) {
+              accumulateLeaf(in, gi, gi != g && once(inputGrads, gi));
+            }
           }
         }
+      } finally {
+        for (Node n : order) {
+          n.pendingGrad = null;
+        }
       }
-    } finally {
-      for (Tensor t : order) {
-        t.pendingGrad = null;
-      }
-      root.pendingGrad = null;
     }
   }
 
@@ -125,22 +160,22 @@ final class Autograd {
     return n == 1;
   }
 
-  /** Tensors with a tape entry reachable from {@code root}, latest operation first. */
-  private static List<Tensor> topologicalOrder(Tensor root) {
-    List<Tensor> found = new ArrayList<>();
+  /** Entries reachable from {@code root}, latest operation first. */
+  private static List<Node> topologicalOrder(Node root) {
+    List<Node> found = new ArrayList<>();
     long walk = WALKS.incrementAndGet();
-    ArrayDeque<Tensor> stack = new ArrayDeque<>();
+    ArrayDeque<Node> stack = new ArrayDeque<>();
     stack.push(root);
     while (!stack.isEmpty()) {
-      Tensor t = stack.pop();
-      if (t.node == null || t.visitedInWalk == walk) {
+      Node n = stack.pop();
+      if (n.visitedInWalk == walk) {
         continue;
       }
-      t.visitedInWalk = walk;
-      found.add(t);
-      for (Tensor in : t.node.inputs()) {
-        if (in != null && in.node != null) {
-          stack.push(in);
+      n.visitedInWalk = walk;
+      found.add(n);
+      for (Node e : n.edges()) {
+        if (e != null && e.visitedInWalk != walk) {
+          stack.push(e);
         }
       }
     }

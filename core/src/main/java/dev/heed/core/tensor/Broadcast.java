@@ -2,32 +2,26 @@ package dev.heed.core.tensor;
 
 import dev.heed.core.backend.Layout;
 
-/** Layouts that present a contiguous tensor as broadcast to a larger shape (stride 0). */
+/** Layouts that present a tensor as broadcast to a larger shape (stride 0). */
 final class Broadcast {
   private Broadcast() {}
 
   /**
-   * As {@link #layout(Shape, Shape)}, taking the tensor's own (cached) layout when no broadcast.
+   * The layout reading {@code src} (a view with any strides) as shape {@code out}: its own layout
+   * when the shapes agree, otherwise its strides with 0 for the dimensions that broadcast.
    */
   static Layout layout(Tensor src, Shape out) {
-    return src.shape().equals(out) ? src.layout() : layout(src.shape(), out);
-  }
-
-  /** The layout reading a contiguous tensor of shape {@code src} as shape {@code out}. */
-  static Layout layout(Shape src, Shape out) {
+    Layout l = src.layout();
+    if (src.shape().equals(out)) {
+      return l;
+    }
     int rank = out.rank();
     int shift = rank - src.rank();
-    long[] contiguous = new long[src.rank()];
-    long s = 1;
-    for (int k = src.rank() - 1; k >= 0; k--) {
-      contiguous[k] = s;
-      s *= src.dim(k);
-    }
     long[] strides = new long[rank];
     for (int k = 0; k < rank; k++) {
       int j = k - shift;
-      strides[k] = j < 0 || (src.dim(j) == 1 && out.dim(k) != 1) ? 0 : contiguous[j];
+      strides[k] = j < 0 || (l.dim(j) == 1 && out.dim(k) != 1) ? 0 : l.stride(j);
     }
-    return new Layout(out.dims(), strides, 0);
+    return new Layout(out.dims(), strides, l.offset());
   }
 }

@@ -4,6 +4,7 @@ import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedElementwise;
+import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.UnaryOp;
 import java.util.Optional;
 
@@ -51,13 +52,14 @@ public final class Elementwise {
   static Tensor unaryRaw(UnaryOp op, double a, double b, Tensor x) {
     Checks.floating(op.name().toLowerCase(java.util.Locale.ROOT), x);
     Tensor out = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
-    x.backend().unary(op, a, b, x.buffer(), out.buffer(), x.size());
+    Kernels.unary(x.backend(), op, a, b, x.buffer(), x.layout(), out.buffer(), out.layout());
     return out;
   }
 
   /** {@code -x} */
   public static Tensor neg(Tensor x) {
-    return Autograd.record(unaryRaw(UnaryOp.NEG, 0, 0, x), "neg", g -> new Tensor[] {neg(g)}, x);
+    return Autograd.record(
+        unaryRaw(UnaryOp.NEG, 0, 0, x), "neg", Autograd.NONE, g -> new Tensor[] {neg(g)}, x);
   }
 
   /** {@code |x|}; the derivative at 0 is 0. */
@@ -74,13 +76,14 @@ public final class Elementwise {
   /** {@code e^x} */
   public static Tensor exp(Tensor x) {
     Tensor out = unaryRaw(UnaryOp.EXP, 0, 0, x);
-    return Autograd.record(out, "exp", g -> new Tensor[] {mul(g, out)}, x);
+    return Autograd.record(out, "exp", new Tensor[] {out}, g -> new Tensor[] {mul(g, out)}, x);
   }
 
   /** {@code e^x - 1} */
   public static Tensor expm1(Tensor x) {
     Tensor out = unaryRaw(UnaryOp.EXPM1, 0, 0, x);
-    return Autograd.record(out, "expm1", g -> new Tensor[] {mul(g, affine(out, 1, 1))}, x);
+    return Autograd.record(
+        out, "expm1", new Tensor[] {out}, g -> new Tensor[] {mul(g, affine(out, 1, 1))}, x);
   }
 
   /** natural logarithm */
@@ -97,13 +100,15 @@ public final class Elementwise {
   /** square root */
   public static Tensor sqrt(Tensor x) {
     Tensor out = unaryRaw(UnaryOp.SQRT, 0, 0, x);
-    return Autograd.record(out, "sqrt", g -> new Tensor[] {div(g, affine(out, 2, 0))}, x);
+    return Autograd.record(
+        out, "sqrt", new Tensor[] {out}, g -> new Tensor[] {div(g, affine(out, 2, 0))}, x);
   }
 
   /** {@code 1 / x} */
   public static Tensor reciprocal(Tensor x) {
     Tensor out = unaryRaw(UnaryOp.RECIPROCAL, 0, 0, x);
-    return Autograd.record(out, "reciprocal", g -> new Tensor[] {neg(mul(g, square(out)))}, x);
+    return Autograd.record(
+        out, "reciprocal", new Tensor[] {out}, g -> new Tensor[] {neg(mul(g, square(out)))}, x);
   }
 
   /** {@code x²} */
@@ -130,13 +135,15 @@ public final class Elementwise {
   /** hyperbolic tangent */
   public static Tensor tanh(Tensor x) {
     Tensor out = unaryRaw(UnaryOp.TANH, 0, 0, x);
-    return Autograd.record(out, "tanh", g -> new Tensor[] {fused(TANH_GRAD, g, out)[0]}, x);
+    return Autograd.record(
+        out, "tanh", new Tensor[] {out}, g -> new Tensor[] {fused(TANH_GRAD, g, out)[0]}, x);
   }
 
   /** logistic sigmoid */
   public static Tensor sigmoid(Tensor x) {
     Tensor out = unaryRaw(UnaryOp.SIGMOID, 0, 0, x);
-    return Autograd.record(out, "sigmoid", g -> new Tensor[] {fused(SIGMOID_GRAD, g, out)[0]}, x);
+    return Autograd.record(
+        out, "sigmoid", new Tensor[] {out}, g -> new Tensor[] {fused(SIGMOID_GRAD, g, out)[0]}, x);
   }
 
   /** {@code max(x, 0)}; the derivative at 0 is 0, as in PyTorch. */
@@ -157,7 +164,11 @@ public final class Elementwise {
   /** {@code a·x + b} */
   public static Tensor affine(Tensor x, double a, double b) {
     return Autograd.record(
-        unaryRaw(UnaryOp.AFFINE, a, b, x), "affine", g -> new Tensor[] {affine(g, a, 0)}, x);
+        unaryRaw(UnaryOp.AFFINE, a, b, x),
+        "affine",
+        Autograd.NONE,
+        g -> new Tensor[] {affine(g, a, 0)},
+        x);
   }
 
   /** {@code x^p} for a constant exponent. */
@@ -197,15 +208,15 @@ public final class Elementwise {
     Checks.floating(name, a);
     Shape out = Shape.broadcast(name, a.shape(), b.shape());
     Tensor r = Tensor.allocateForOverwrite(a.backend(), out, a.dtype());
-    a.backend()
-        .binary(
-            op,
-            a.buffer(),
-            Broadcast.layout(a, out),
-            b.buffer(),
-            Broadcast.layout(b, out),
-            r.buffer(),
-            r.layout());
+    Kernels.binary(
+        a.backend(),
+        op,
+        a.buffer(),
+        Broadcast.layout(a, out),
+        b.buffer(),
+        Broadcast.layout(b, out),
+        r.buffer(),
+        r.layout());
     return r;
   }
 
@@ -214,6 +225,7 @@ public final class Elementwise {
     return Autograd.record(
         binaryRaw("add", BinaryOp.ADD, a, b),
         "add",
+        Autograd.NONE,
         g -> new Tensor[] {Shapes.sumTo(g, a.shape()), Shapes.sumTo(g, b.shape())},
         a,
         b);
@@ -224,6 +236,7 @@ public final class Elementwise {
     return Autograd.record(
         binaryRaw("sub", BinaryOp.SUB, a, b),
         "sub",
+        Autograd.NONE,
         g ->
             new Tensor[] {
               Shapes.sumTo(g, a.shape()), b.requiresGrad() ? Shapes.sumTo(neg(g), b.shape()) : null
@@ -252,6 +265,7 @@ public final class Elementwise {
     return Autograd.record(
         out,
         "div",
+        new Tensor[] {b, out},
         g ->
             new Tensor[] {
               a.requiresGrad() ? Shapes.sumTo(div(g, b), a.shape()) : null,
@@ -267,6 +281,7 @@ public final class Elementwise {
     return Autograd.record(
         out,
         "pow",
+        new Tensor[] {a, b, out},
         g -> {
           Tensor ga =
               a.requiresGrad()
@@ -354,20 +369,21 @@ public final class Elementwise {
     Checks.sameDevice("where", cond, a);
     Shape out =
         Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
-    Tensor r = Tensor.allocate(a.backend(), out, a.dtype());
-    a.backend()
-        .where(
-            cond.buffer(),
-            Broadcast.layout(cond, out),
-            a.buffer(),
-            Broadcast.layout(a, out),
-            b.buffer(),
-            Broadcast.layout(b, out),
-            r.buffer(),
-            r.layout());
+    Tensor r = Tensor.allocateForOverwrite(a.backend(), out, a.dtype());
+    Kernels.where(
+        a.backend(),
+        cond.buffer(),
+        Broadcast.layout(cond, out),
+        a.buffer(),
+        Broadcast.layout(a, out),
+        b.buffer(),
+        Broadcast.layout(b, out),
+        r.buffer(),
+        r.layout());
     return Autograd.record(
         r,
         "where",
+        new Tensor[] {cond},
         g -> {
           Tensor zero = Tensors.scalar(g.backend(), g.dtype(), 0.0);
           return new Tensor[] {
@@ -381,15 +397,18 @@ public final class Elementwise {
         b);
   }
 
-  // ------------------------------------------------------------------ in place (optimizers)
+  // ------------------------------------------------------------------ in place
 
   /**
    * {@code target = target op other} in place, broadcasting {@code other} to {@code target}'s
    * shape. Not recorded: only for tensors outside the tape (optimizer updates, gradient
-   * accumulation) with {@link GradMode} off or on tensors that need no gradient.
+   * accumulation), with {@link GradMode} off or on tensors that need no gradient.
+   *
+   * @throws IllegalStateException when gradients are recorded and {@code target} or {@code other}
+   *     requires one
    */
   public static void applyInPlace(BinaryOp op, Tensor target, Tensor other) {
-    checkInPlace("applyInPlace", target);
+    checkInPlace("applyInPlace " + op, target, other);
     Checks.sameDevice("applyInPlace " + op, target, other);
     Shape out = Shape.broadcast("applyInPlace " + op, target.shape(), other.shape());
     if (!out.equals(target.shape())) {
@@ -401,16 +420,16 @@ public final class Elementwise {
               + " does not broadcast to the target's shape "
               + target.shape());
     }
-    target
-        .backend()
-        .binary(
-            op,
-            target.buffer(),
-            target.layout(),
-            other.buffer(),
-            Broadcast.layout(other, out),
-            target.buffer(),
-            target.layout());
+    Kernels.binary(
+        target.backend(),
+        op,
+        target.buffer(),
+        target.layout(),
+        other.buffer(),
+        Broadcast.layout(other, out),
+        target.buffer(),
+        target.layout());
+    target.bumpVersion();
   }
 
   /**
@@ -418,8 +437,18 @@ public final class Elementwise {
    * #applyInPlace(BinaryOp, Tensor, Tensor)}.
    */
   public static void applyInPlace(UnaryOp op, double a, double b, Tensor target) {
-    checkInPlace("applyInPlace", target);
-    target.backend().unary(op, a, b, target.buffer(), target.buffer(), target.size());
+    checkInPlace("applyInPlace " + op, target, null);
+    Checks.floating("applyInPlace " + op, target);
+    Kernels.unary(
+        target.backend(),
+        op,
+        a,
+        b,
+        target.buffer(),
+        target.layout(),
+        target.buffer(),
+        target.layout());
+    target.bumpVersion();
   }
 
   /** {@code target += other} in place. */
@@ -427,91 +456,160 @@ public final class Elementwise {
     applyInPlace(BinaryOp.ADD, target, other);
   }
 
-  /** Copies {@code source}'s values into {@code target} (same shape, or broadcastable). */
+  /**
+   * Copies {@code source}'s values into {@code target} (same shape, or broadcastable), in place;
+   * {@code target} may be a view, and the write is seen through every tensor sharing its storage.
+   *
+   * <p>Recorded when gradients are recorded and {@code source} or {@code target} requires one: the
+   * tensor that {@code target} is a view of (or {@code target} itself) gets a new tape entry whose
+   * gradient goes to {@code source} for the overwritten elements and to that tensor's earlier value
+   * for the others, as PyTorch records {@code copy_} into a view. Tensors that other operations
+   * saved for their gradients must not be overwritten (backward refuses them).
+   *
+   * @throws IllegalStateException when the write would need recording but {@code target} is a leaf
+   *     that requires a gradient or a view of one
+   */
   public static void assign(Tensor target, Tensor source) {
-    checkInPlace("assign", target);
     Checks.sameDevice("assign", target, source);
     Shape out = Shape.broadcast("assign", target.shape(), source.shape());
     if (!out.equals(target.shape())) {
       throw new IllegalArgumentException(
           "assign: " + source.shape() + " does not broadcast to " + target.shape());
     }
-    target
-        .backend()
-        .copy(source.buffer(), Broadcast.layout(source, out), target.buffer(), target.layout());
+    boolean record = GradMode.isEnabled() && (target.requiresGrad() || source.requiresGrad());
+    if (record) {
+      Tensor root = target.base != null ? target.base : target;
+      if (root.currentNode() == null && root.requiresGrad()) {
+        throw new IllegalStateException(
+            "assign: cannot write into "
+                + (root == target ? "a leaf tensor " : "a view of a leaf tensor ")
+                + root.shape()
+                + " that requires a gradient while gradients are recorded; write into a copy"
+                + " (clone it with Shapes.copy) or wrap the update in"
+                + " try (var g = GradMode.disable()) { ... }");
+      }
+    }
+    Kernels.copy(
+        target.backend(),
+        source.buffer(),
+        Broadcast.layout(source, out),
+        target.buffer(),
+        target.layout());
+    target.bumpVersion();
+    if (record) {
+      Writes.recordAssign(target, source);
+    }
   }
 
-  /** Sets every element of {@code target} to {@code value}. */
+  /** Sets every element of {@code target} (a tensor or a view) to {@code value}, in place. */
   public static void fill(Tensor target, double value) {
-    checkInPlace("fill", target);
-    target.backend().fill(target.buffer(), 0, target.size(), value);
+    checkInPlace("fill", target, null);
+    if (target.isContiguous()) {
+      Kernels.fill(
+          target.backend(), target.buffer(), target.layout().offset(), target.size(), value);
+    } else {
+      Tensor v = Tensors.scalar(target.backend(), target.dtype(), value);
+      Kernels.copy(
+          target.backend(),
+          v.buffer(),
+          Broadcast.layout(v, target.shape()),
+          target.buffer(),
+          target.layout());
+    }
+    target.bumpVersion();
   }
 
   // ------------------------------------------------------------------ fused chains
 
+  private static final double[] NO_PARAMETERS = new double[0];
+
   /**
-   * Runs {@code program} over {@code inputs}, which share one shape, backend and floating-point
-   * type, and returns its outputs as new tensors of that shape: in one pass when the backend offers
-   * {@link FusedElementwise}, else step by step. Not recorded on the tape, so for backward formulas
-   * and optimizer updates (which run with {@link GradMode} off) and for tensors that need no
-   * gradient.
+   * Runs {@code program} (without run-time parameters) over {@code inputs}; see {@link
+   * #fused(ElementwiseProgram, double[], Tensor...)}.
+   */
+  public static Tensor[] fused(ElementwiseProgram program, Tensor... inputs) {
+    return fused(program, NO_PARAMETERS, inputs);
+  }
+
+  /**
+   * Runs {@code program} with the run-time {@code parameters} over {@code inputs}, which share one
+   * shape, backend and floating-point type, and returns its outputs as new contiguous tensors of
+   * that shape: in one pass when the backend offers {@link FusedElementwise}, else step by step.
+   * Not recorded on the tape, so for backward formulas and optimizer updates (which run with {@link
+   * GradMode} off) and for tensors that need no gradient.
    *
    * @throws IllegalStateException when gradients are recorded and an input requires one
    */
-  public static Tensor[] fused(ElementwiseProgram program, Tensor... inputs) {
-    checkFused(program, inputs);
+  public static Tensor[] fused(ElementwiseProgram program, double[] parameters, Tensor... inputs) {
+    checkFused(program, parameters, inputs);
     Tensor first = inputs[0];
     Tensor[] out = new Tensor[program.outputCount()];
     Optional<FusedElementwise> fused = first.backend().capability(FusedElementwise.class);
-    if (fused.isPresent() && fused.get().supports(first.dtype())) {
+    if (fused.isPresent() && fused.get().supports(first.dtype()) && first.size() > 0) {
       Buffer[] outBuffers = new Buffer[out.length];
       for (int j = 0; j < out.length; j++) {
         out[j] = Tensor.allocateForOverwrite(first.backend(), first.shape(), first.dtype());
         outBuffers[j] = out[j].buffer();
       }
-      fused.get().run(program, buffers(inputs), outBuffers, first.size());
+      fused.get().run(program, parameters.clone(), denseBuffers(inputs), outBuffers, first.size());
       return out;
     }
-    return stepByStep(program, inputs);
+    return stepByStep(program, parameters, inputs);
+  }
+
+  /** {@link #fusedInto(ElementwiseProgram, double[], Tensor[], Tensor...)} without parameters. */
+  public static void fusedInto(ElementwiseProgram program, Tensor[] inputs, Tensor... targets) {
+    fusedInto(program, NO_PARAMETERS, inputs, targets);
   }
 
   /**
-   * Runs {@code program} over {@code inputs} and writes its outputs into {@code targets}, in place
-   * (a target may be one of the inputs: an optimizer's parameter and moments). The same rules as
-   * {@link #fused(ElementwiseProgram, Tensor...)}; targets must have the inputs' shape and must not
-   * require a gradient while gradients are recorded.
+   * Runs {@code program} with the run-time {@code parameters} over {@code inputs} and writes its
+   * outputs into {@code targets}, in place (a target may be one of the inputs: an optimizer's
+   * parameter and moments). The same rules as {@link #fused(ElementwiseProgram, double[],
+   * Tensor...)}; targets must have the inputs' shape and must not require a gradient while
+   * gradients are recorded.
    */
-  public static void fusedInto(ElementwiseProgram program, Tensor[] inputs, Tensor... targets) {
-    checkFused(program, inputs);
+  public static void fusedInto(
+      ElementwiseProgram program, double[] parameters, Tensor[] inputs, Tensor... targets) {
+    checkFused(program, parameters, inputs);
     Tensor first = inputs[0];
     if (targets.length != program.outputCount()) {
       throw new IllegalArgumentException(
           "fused: " + targets.length + " targets for " + program.outputCount() + " outputs");
     }
+    boolean dense = true;
     for (Tensor t : targets) {
-      checkInPlace("fused", t);
+      checkInPlace("fused", t, null);
       Checks.sameDevice("fused", first, t);
       if (!t.shape().equals(first.shape())) {
         throw new IllegalArgumentException(
             "fused: target " + t.shape() + " differs from the inputs' shape " + first.shape());
       }
+      dense &= t.dense();
     }
     Optional<FusedElementwise> fused = first.backend().capability(FusedElementwise.class);
-    if (fused.isPresent() && fused.get().supports(first.dtype())) {
-      fused.get().run(program, buffers(inputs), buffers(targets), first.size());
+    if (dense && fused.isPresent() && fused.get().supports(first.dtype()) && first.size() > 0) {
+      Buffer[] in = denseBuffers(inputs);
+      Buffer[] out = buffers(targets);
+      checkTargetsApart(targets);
+      fused.get().run(program, parameters.clone(), in, out, first.size());
+      for (Tensor t : targets) {
+        t.bumpVersion();
+      }
       return;
     }
-    Tensor[] results = stepByStep(program, inputs);
+    Tensor[] results = stepByStep(program, parameters, inputs);
     for (int j = 0; j < targets.length; j++) {
       assign(targets[j], results[j]);
     }
   }
 
-  private static void checkFused(ElementwiseProgram program, Tensor[] inputs) {
+  private static void checkFused(ElementwiseProgram program, double[] parameters, Tensor[] inputs) {
     if (inputs.length != program.inputs()) {
       throw new IllegalArgumentException(
           "fused: " + inputs.length + " inputs for a program of " + program.inputs());
     }
+    program.checkParameters(parameters);
     Tensor first = inputs[0];
     Checks.floating("fused", first);
     for (Tensor t : inputs) {
@@ -528,10 +626,31 @@ public final class Elementwise {
     }
   }
 
+  /** Requires the targets of a fused chain to be distinct storages. */
+  private static void checkTargetsApart(Tensor[] targets) {
+    for (int i = 0; i < targets.length; i++) {
+      for (int j = i + 1; j < targets.length; j++) {
+        if (targets[i].sharesStorage(targets[j])) {
+          throw new IllegalArgumentException(
+              "fused: targets " + i + " and " + j + " share memory; each output needs its own");
+        }
+      }
+    }
+  }
+
   private static Buffer[] buffers(Tensor[] tensors) {
     Buffer[] b = new Buffer[tensors.length];
     for (int i = 0; i < b.length; i++) {
       b[i] = tensors[i].buffer();
+    }
+    return b;
+  }
+
+  /** The buffers of the inputs, each contiguous from element 0 (copied when it is a view). */
+  private static Buffer[] denseBuffers(Tensor[] tensors) {
+    Buffer[] b = new Buffer[tensors.length];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = Shapes.dense(tensors[i]).buffer();
     }
     return b;
   }
@@ -541,14 +660,15 @@ public final class Elementwise {
    * new tensors (an output that is an input register is copied, so writing the outputs over the
    * inputs in order cannot change one that is still to be written).
    */
-  private static Tensor[] stepByStep(ElementwiseProgram program, Tensor[] inputs) {
+  private static Tensor[] stepByStep(
+      ElementwiseProgram program, double[] parameters, Tensor[] inputs) {
     Tensor[] r = new Tensor[program.registers()];
     System.arraycopy(inputs, 0, r, 0, inputs.length);
     for (int i = 0; i < program.stepCount(); i++) {
       ElementwiseProgram.Step s = program.step(i);
       r[inputs.length + i] =
           s.unary() != null
-              ? unaryRaw(s.unary(), s.a(), s.b(), r[s.x()])
+              ? unaryRaw(s.unary(), s.a().resolve(parameters), s.b().resolve(parameters), r[s.x()])
               : binaryRaw("fused " + s.binary(), s.binary(), r[s.x()], r[s.y()]);
     }
     Tensor[] out = new Tensor[program.outputCount()];
@@ -559,12 +679,27 @@ public final class Elementwise {
     return out;
   }
 
-  private static void checkInPlace(String op, Tensor target) {
-    if (GradMode.isEnabled() && target.requiresGrad()) {
+  /**
+   * Requires that an unrecorded in-place write cannot corrupt a gradient: with gradients recorded,
+   * neither the target nor the other operand may require one (the write would be missing from the
+   * tape).
+   */
+  private static void checkInPlace(String op, Tensor target, Tensor other) {
+    if (!GradMode.isEnabled()) {
+      return;
+    }
+    if (target.requiresGrad()) {
       throw new IllegalStateException(
           op
               + ": cannot modify a tensor that requires a gradient while gradients are recorded;"
               + " wrap the update in try (var g = GradMode.disable()) { ... }");
+    }
+    if (other != null && other.requiresGrad()) {
+      throw new IllegalStateException(
+          op
+              + ": the operand requires a gradient, but an in-place update is not recorded on the"
+              + " tape; use the out-of-place operation, or wrap the update in"
+              + " try (var g = GradMode.disable()) { ... }");
     }
   }
 }

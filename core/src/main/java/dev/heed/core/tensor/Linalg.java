@@ -1,5 +1,6 @@
 package dev.heed.core.tensor;
 
+import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 
@@ -58,38 +59,20 @@ public final class Linalg {
               + kb
               + ")");
     }
-    Tensor ea = a;
-    Tensor eb = b;
-    int count = 1;
-    long strideA = (long) m * ka;
-    long strideB = (long) kb * n;
     Shape outShape;
     if (a.rank() == 2 && b.rank() == 2) {
       // no batch dimensions (a layer's product): no batch shapes to build and broadcast
       outShape = Shape.of(m, n);
     } else {
-      Shape batchA = batchShape(a);
-      Shape batchB = batchShape(b);
-      Shape batch = Shape.broadcast("matmul (batch dimensions)", batchA, batchB);
-      if (!(batchA.size() == 1 || batchA.equals(batch))) {
-        ea = Shapes.expand(a, concat(batch, a.dim(-2), a.dim(-1)));
-      }
-      if (!(batchB.size() == 1 || batchB.equals(batch))) {
-        eb = Shapes.expand(b, concat(batch, b.dim(-2), b.dim(-1)));
-      }
-      count = (int) batch.size();
-      strideA = batchShape(ea).size() == 1 && count > 1 ? 0 : strideA;
-      strideB = batchShape(eb).size() == 1 && count > 1 ? 0 : strideB;
+      Shape batch = Shape.broadcast("matmul (batch dimensions)", batchShape(a), batchShape(b));
       outShape = concat(batch, m, n);
     }
     Tensor out = Tensor.allocateForOverwrite(a.backend(), outShape, a.dtype());
-    MatmulSpec spec =
-        new MatmulSpec(
-            count, m, n, ka, transA, transB, 0, strideA, 0, strideB, 0, (long) m * n, 1.0, 0.0);
-    a.backend().matmul(spec, ea.buffer(), eb.buffer(), out.buffer());
+    product(a, transA, b, transB, out, 0.0);
     return Autograd.record(
         out,
         "matmul",
+        new Tensor[] {a, b},
         g -> {
           Tensor ga = null;
           Tensor gb = null;
@@ -149,23 +132,17 @@ public final class Linalg {
     Checks.sameDevice("linear", x, bias);
     Checks.floating("linear", x);
     int m = x.dim(0);
-    int k = x.dim(1);
     int n = weight.dim(0);
     // every element is written: first by the copy of the bias, then added to by the product
-    Tensor out = Tensor.allocateForOverwrite(x.backend(), Shape.of(m, n), x.dtype());
-    x.backend()
-        .copy(
-            bias.buffer(),
-            new Layout(new int[] {m, n}, new long[] {0, 1}, 0),
-            out.buffer(),
-            Layout.contiguous(m, n));
-    MatmulSpec spec =
-        new MatmulSpec(
-            1, m, n, k, false, true, 0, (long) m * k, 0, (long) n * k, 0, (long) m * n, 1.0, 1.0);
-    x.backend().matmul(spec, x.buffer(), weight.buffer(), out.buffer());
+    Shape outShape = Shape.of(m, n);
+    Tensor out = Tensor.allocateForOverwrite(x.backend(), outShape, x.dtype());
+    Kernels.copy(
+        x.backend(), bias.buffer(), Broadcast.layout(bias, outShape), out.buffer(), out.layout());
+    product(x, false, weight, true, out, 1.0);
     return Autograd.record(
         out,
         "linear",
+        new Tensor[] {x, weight},
         g ->
             new Tensor[] {
               x.requiresGrad() ? matmul(g, weight, false, false) : null,
@@ -175,6 +152,139 @@ public final class Linalg {
         x,
         weight,
         bias);
+  }
+
+  /**
+   * {@code out = op(a)·op(b) + beta·out} into the contiguous {@code out}, whose batch shape is the
+   * broadcast of the operands' batch shapes: operands are read where they lie when each matrix is a
+   * row-major or transposed view (a leading dimension of any size) and the batch dimensions merge
+   * into runs of one stride; otherwise the operand is copied first. Batch dimensions that do not
+   * merge into one run are looped over, one kernel per outer batch entry.
+   */
+  private static void product(
+      Tensor a, boolean transA, Tensor b, boolean transB, Tensor out, double beta) {
+    Operand pa = Operand.of(a, transA);
+    Operand pb = Operand.of(b, transB);
+    int rank = out.rank();
+    int m = out.dim(-2);
+    int n = out.dim(-1);
+    int k = transA ? a.dim(-2) : a.dim(-1);
+    int batchRank = rank - 2;
+    // per batch dimension: extent, and the strides of A, B and C (0 where an operand broadcasts)
+    int[] extent = new int[batchRank];
+    long[] sa = new long[batchRank];
+    long[] sb = new long[batchRank];
+    long[] sc = new long[batchRank];
+    Layout cl = out.layout();
+    for (int d = 0; d < batchRank; d++) {
+      extent[d] = out.dim(d);
+      sa[d] = pa.batchStride(d, batchRank, extent[d]);
+      sb[d] = pb.batchStride(d, batchRank, extent[d]);
+      sc[d] = cl.stride(d);
+    }
+    // merge batch dimensions, innermost first, into runs that one stride describes for all three
+    int runs = 0;
+    int[] runExtent = new int[Math.max(1, batchRank)];
+    long[] runA = new long[Math.max(1, batchRank)];
+    long[] runB = new long[Math.max(1, batchRank)];
+    long[] runC = new long[Math.max(1, batchRank)];
+    for (int d = batchRank - 1; d >= 0; d--) {
+      if (extent[d] == 1) {
+        continue;
+      }
+      if (runs > 0) {
+        int r = runs - 1;
+        if (sa[d] == runA[r] * runExtent[r]
+            && sb[d] == runB[r] * runExtent[r]
+            && sc[d] == runC[r] * runExtent[r]
+            && (long) runExtent[r] * extent[d] <= Integer.MAX_VALUE) {
+          runExtent[r] *= extent[d];
+          continue;
+        }
+      }
+      runExtent[runs] = extent[d];
+      runA[runs] = sa[d];
+      runB[runs] = sb[d];
+      runC[runs] = sc[d];
+      runs++;
+    }
+    int inner = runs == 0 ? 1 : runExtent[0];
+    long innerA = runs == 0 ? 0 : runA[0];
+    long innerB = runs == 0 ? 0 : runB[0];
+    long innerC = runs == 0 ? (long) m * n : runC[0];
+    // the outer runs (indices 1 … runs-1) are looped over as an odometer
+    int[] counter = new int[Math.max(0, runs - 1)];
+    long offA = pa.offset;
+    long offB = pb.offset;
+    long offC = cl.offset();
+    while (true) {
+      MatmulSpec spec =
+          new MatmulSpec(
+              inner, m, n, k, pa.trans, pb.trans, offA, innerA, offB, innerB, offC, innerC, 1.0,
+              beta, pa.ld, pb.ld);
+      Kernels.matmul(out.backend(), spec, pa.tensor.buffer(), pb.tensor.buffer(), out.buffer());
+      int r = 0;
+      while (r < counter.length) {
+        counter[r]++;
+        offA += runA[r + 1];
+        offB += runB[r + 1];
+        offC += runC[r + 1];
+        if (counter[r] < runExtent[r + 1]) {
+          break;
+        }
+        offA -= runA[r + 1] * runExtent[r + 1];
+        offB -= runB[r + 1] * runExtent[r + 1];
+        offC -= runC[r + 1] * runExtent[r + 1];
+        counter[r] = 0;
+        r++;
+      }
+      if (r == counter.length) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * How a product reads one operand: the tensor (the operand itself, or a contiguous copy of it),
+   * whether its matrices are stored transposed relative to the product's {@code op}, their leading
+   * dimension, and the offset of the first matrix.
+   */
+  private record Operand(Tensor tensor, boolean trans, int ld, long offset) {
+
+    static Operand of(Tensor x, boolean opTrans) {
+      Operand o = read(x, opTrans);
+      return o != null ? o : read(Shapes.copy(x), opTrans);
+    }
+
+    /** The operand as it lies, or null when its last two dimensions are not a strided matrix. */
+    private static Operand read(Tensor x, boolean opTrans) {
+      Layout l = x.layout();
+      int r = l.rank();
+      int rows = l.dim(r - 2);
+      int cols = l.dim(r - 1);
+      long rs = l.stride(r - 2);
+      long cs = l.stride(r - 1);
+      if ((cols <= 1 || cs == 1) && (rows <= 1 || rs >= cols) && rs <= Integer.MAX_VALUE) {
+        int ld = rows <= 1 ? Math.max(1, cols) : (int) rs;
+        return new Operand(x, opTrans, ld, l.offset());
+      }
+      if ((rows <= 1 || rs == 1) && (cols <= 1 || cs >= rows) && cs <= Integer.MAX_VALUE) {
+        int ld = cols <= 1 ? Math.max(1, rows) : (int) cs;
+        return new Operand(x, !opTrans, ld, l.offset());
+      }
+      return null;
+    }
+
+    /**
+     * The stride of batch dimension {@code d} of a product with {@code batchRank} batch dimensions
+     * (0 where this operand broadcasts).
+     */
+    long batchStride(int d, int batchRank, int extent) {
+      Layout l = tensor.layout();
+      int shift = batchRank - (l.rank() - 2);
+      int j = d - shift;
+      return j < 0 || l.dim(j) != extent ? 0 : l.stride(j);
+    }
   }
 
   private static Shape batchShape(Tensor t) {

@@ -2,6 +2,8 @@ package dev.heed.core.tensor;
 
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.Kernels;
+import dev.heed.core.backend.Layout;
 
 /** Operations specific to neural networks: softmax, embeddings (gather), one-hot, dropout. */
 public final class NeuralOps {
@@ -11,12 +13,11 @@ public final class NeuralOps {
   public static Tensor softmax(Tensor x, int axis) {
     Checks.floating("softmax", x);
     int a = x.shape().axis(axis);
-    Tensor y = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
-    Shape s = x.shape();
-    x.backend().softmax(x.buffer(), s.outer(a), s.dim(a), s.inner(a), false, y.buffer());
+    Tensor y = softmaxRaw(x, a, false);
     return Autograd.record(
         y,
         "softmax",
+        new Tensor[] {y},
         g -> {
           Tensor gy = Elementwise.mul(g, y);
           return new Tensor[] {
@@ -30,17 +31,29 @@ public final class NeuralOps {
   public static Tensor logSoftmax(Tensor x, int axis) {
     Checks.floating("logSoftmax", x);
     int a = x.shape().axis(axis);
-    Tensor y = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
-    Shape s = x.shape();
-    x.backend().softmax(x.buffer(), s.outer(a), s.dim(a), s.inner(a), true, y.buffer());
+    Tensor y = softmaxRaw(x, a, true);
     return Autograd.record(
         y,
         "logSoftmax",
+        new Tensor[] {y},
         g ->
             new Tensor[] {
               Elementwise.sub(g, Elementwise.mul(Elementwise.exp(y), Reductions.sum(g, a, true)))
             },
         x);
+  }
+
+  /** The (log-)softmax of {@code x} along axis {@code a} into a new contiguous tensor. */
+  private static Tensor softmaxRaw(Tensor x, int a, boolean log) {
+    Layout l = Views.around(x.layout(), a);
+    Tensor src = x;
+    if (l == null) {
+      src = Shapes.copy(x);
+      l = Views.around(src.layout(), a);
+    }
+    Tensor y = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
+    Kernels.softmax(x.backend(), src.buffer(), l, log, y.buffer());
+    return y;
   }
 
   /**
@@ -68,18 +81,45 @@ public final class NeuralOps {
     for (int k = a + 1; k < s.rank(); k++) {
       outDims[j++] = s.dim(k);
     }
-    Tensor out = Tensor.allocate(src.backend(), Shape.of(outDims), src.dtype());
+    Tensor out = Tensor.allocateForOverwrite(src.backend(), Shape.of(outDims), src.dtype());
     int outer = s.outer(a);
     int inner = s.inner(a);
     int extent = s.dim(a);
-    src.backend().gather(src.buffer(), outer, extent, inner, indices.buffer(), count, out.buffer());
+    Tensor table = Shapes.dense(src);
+    Tensor idx = Shapes.dense(indices);
+    Kernels.gather(
+        src.backend(),
+        table.buffer(),
+        outer,
+        extent,
+        inner,
+        idx.buffer(),
+        count,
+        out.buffer(),
+        idx.knownIndexBound());
+    if (idx.knownIndexBound() < 0) {
+      // checked against the extent just now: later uses of these indices need not read them
+      idx.knowIndexBound(extent);
+      indices.knowIndexBound(extent);
+    }
+    long bound = idx.knownIndexBound();
     return Autograd.record(
         out,
         "indexSelect",
+        new Tensor[] {indices},
         g -> {
           Tensor full = Tensor.allocate(g.backend(), s, g.dtype());
-          g.backend()
-              .scatterAdd(g.buffer(), outer, count, inner, indices.buffer(), extent, full.buffer());
+          Tensor gd = Shapes.dense(g);
+          Kernels.scatterAdd(
+              g.backend(),
+              gd.buffer(),
+              outer,
+              count,
+              inner,
+              idx.buffer(),
+              extent,
+              full.buffer(),
+              bound);
           return new Tensor[] {full, null};
         },
         src,

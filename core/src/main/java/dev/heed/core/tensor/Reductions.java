@@ -1,6 +1,8 @@
 package dev.heed.core.tensor;
 
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Kernels;
+import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
 
@@ -17,11 +19,20 @@ public final class Reductions {
     if (op.producesIndices() && s.dim(a) == 0) {
       throw new IllegalArgumentException(name + ": axis " + axis + " of shape " + s + " is empty");
     }
+    Layout l = Views.around(x.layout(), a);
+    Tensor src = x;
+    if (l == null) {
+      src = Shapes.copy(x);
+      l = Views.around(src.layout(), a);
+    }
     // the reduction writes every output element
     Tensor out =
         Tensor.allocateForOverwrite(
             x.backend(), s.without(a), op.producesIndices() ? DType.INT32 : x.dtype());
-    x.backend().reduce(op, x.buffer(), s.outer(a), s.dim(a), s.inner(a), out.buffer());
+    Kernels.reduce(x.backend(), op, src.buffer(), l, out.buffer());
+    if (op.producesIndices()) {
+      out.knowIndexBound(s.dim(a));
+    }
     return out;
   }
 
@@ -33,6 +44,7 @@ public final class Reductions {
     return Autograd.record(
         keepDim ? Shapes.reshape(out, keepShape.dims()) : out,
         "sum",
+        Autograd.NONE,
         g -> new Tensor[] {Shapes.expand(Shapes.reshape(g, keepShape.dims()), x.shape())},
         x);
   }
@@ -40,7 +52,8 @@ public final class Reductions {
   /** Sum of all elements, as a rank-0 tensor. */
   public static Tensor sum(Tensor x) {
     Tensor out = sumAll("sum", x);
-    return Autograd.record(out, "sum", g -> new Tensor[] {Shapes.expand(g, x.shape())}, x);
+    return Autograd.record(
+        out, "sum", Autograd.NONE, g -> new Tensor[] {Shapes.expand(g, x.shape())}, x);
   }
 
   /**
@@ -49,8 +62,9 @@ public final class Reductions {
    */
   private static Tensor sumAll(String name, Tensor x) {
     Checks.floating(name, x);
+    Tensor src = x.isContiguous() ? x : Shapes.copy(x);
     Tensor out = Tensor.allocateForOverwrite(x.backend(), Shape.scalar(), x.dtype());
-    x.backend().reduce(ReduceOp.SUM, x.buffer(), 1, (int) x.size(), 1, out.buffer());
+    Kernels.reduce(x.backend(), ReduceOp.SUM, src.buffer(), Views.flat(src.layout()), out.buffer());
     return out;
   }
 
@@ -65,10 +79,19 @@ public final class Reductions {
     // the sum, scaled where it lies: one tensor and one tape node (a loss's last step)
     double scale = 1.0 / x.size();
     Tensor out = sumAll("mean", x);
-    x.backend().unary(UnaryOp.AFFINE, scale, 0, out.buffer(), out.buffer(), 1);
+    Kernels.unary(
+        x.backend(),
+        UnaryOp.AFFINE,
+        scale,
+        0,
+        out.buffer(),
+        out.layout(),
+        out.buffer(),
+        out.layout());
     return Autograd.record(
         out,
         "mean",
+        Autograd.NONE,
         g -> new Tensor[] {Elementwise.affine(Shapes.expand(g, x.shape()), scale, 0)},
         x);
   }
@@ -91,6 +114,7 @@ public final class Reductions {
     return Autograd.record(
         result,
         name,
+        new Tensor[] {x, out},
         g -> {
           Tensor hit = Elementwise.equal(x, Shapes.reshape(out, keepShape.dims()));
           Tensor count = reduceRaw(name, ReduceOp.SUM, hit, a);

@@ -1,16 +1,22 @@
 package dev.heed.core.tensor;
 
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.Layout;
 import java.util.Arrays;
 import java.util.List;
 
-/** Operations that rearrange elements: reshape, transpose, broadcast, slice, concatenate, cast. */
+/**
+ * Operations that rearrange elements. Reshape (where the strides allow), unsqueeze, squeeze,
+ * permute, transpose, expand, slice and select are views: they share the input's storage, cost no
+ * kernel, and record how their gradient maps back. Concatenation, copy and cast make new tensors.
+ */
 public final class Shapes {
   private Shapes() {}
 
   /**
-   * The same elements under another shape of equal size (shares the data). One extent may be -1,
+   * The same elements under another shape of equal size: a view when the input's strides allow it
+   * (always for a contiguous input), otherwise a contiguous copy reshaped. One extent may be -1,
    * inferred from the others.
    */
   public static Tensor reshape(Tensor x, int... dims) {
@@ -24,6 +30,9 @@ public final class Shapes {
               "reshape " + x.shape() + " to " + Arrays.toString(dims) + ": only one -1 allowed");
         }
         infer = k;
+      } else if (d[k] < 0) {
+        throw new IllegalArgumentException(
+            "reshape " + x.shape() + " to " + Arrays.toString(dims) + ": negative extent " + d[k]);
       } else {
         known *= d[k];
       }
@@ -54,15 +63,31 @@ public final class Shapes {
               + target.size()
               + " elements)");
     }
-    if (target.equals(x.shape()) && !x.requiresGrad()) {
-      return x.view(target);
+    Layout l = x.layout();
+    long[] strides =
+        l.isContiguous()
+            ? Layout.contiguous(target.dims()).strides()
+            : Views.restride(x.shape(), l, target);
+    Tensor source = x;
+    if (strides == null) {
+      // the strides do not allow a view: reshape a contiguous copy (recorded)
+      source = copy(x);
+      strides = Layout.contiguous(target.dims()).strides();
+      l = source.layout();
     }
-    Shape original = x.shape();
-    return Autograd.record(
-        x.view(target), "reshape", g -> new Tensor[] {reshape(g, original.dims())}, x);
+    Tensor out = source.view(target, new Layout(target.dims(), strides, l.offset()));
+    Shape original = source.shape();
+    return Autograd.recordView(
+        out, "reshape", g -> new Tensor[] {reshape(g, original.dims())}, source);
   }
 
-  /** Inserts a dimension of extent 1 at {@code axis} (which may equal the rank). */
+  /** A view of {@code x} with the given layout (shape, strides and offset in its storage). */
+  static Tensor view(Tensor x, String op, Layout layout, Node.Backward backward) {
+    Tensor out = x.view(Shape.of(layout.shape()), layout);
+    return Autograd.recordView(out, op, backward, x);
+  }
+
+  /** Inserts a dimension of extent 1 at {@code axis} (which may equal the rank); a view. */
   public static Tensor unsqueeze(Tensor x, int axis) {
     int rank = x.rank();
     int a = axis < 0 ? axis + rank + 1 : axis;
@@ -70,28 +95,54 @@ public final class Shapes {
       throw new IllegalArgumentException(
           "unsqueeze: axis " + axis + " out of range for shape " + x.shape());
     }
+    Layout l = x.layout();
     int[] d = new int[rank + 1];
+    long[] st = new long[rank + 1];
     for (int k = 0, j = 0; k <= rank; k++) {
-      d[k] = k == a ? 1 : x.shape().dim(j++);
+      if (k == a) {
+        d[k] = 1;
+        st[k] = a < rank ? l.stride(a) * Math.max(1, l.dim(a)) : 1;
+      } else {
+        d[k] = l.dim(j);
+        st[k] = l.stride(j++);
+      }
     }
-    return reshape(x, d);
+    return view(x, "unsqueeze", new Layout(d, st, l.offset()), g -> new Tensor[] {squeeze(g, a)});
   }
 
-  /** Removes dimension {@code axis}, which must have extent 1. */
+  /** Removes dimension {@code axis}, which must have extent 1; a view. */
   public static Tensor squeeze(Tensor x, int axis) {
     int a = x.shape().axis(axis);
     if (x.shape().dim(a) != 1) {
       throw new IllegalArgumentException(
           "squeeze: axis " + axis + " of shape " + x.shape() + " is not 1");
     }
-    return reshape(x, x.shape().without(a).dims());
+    Layout l = x.layout();
+    int rank = x.rank();
+    int[] d = new int[rank - 1];
+    long[] st = new long[rank - 1];
+    for (int k = 0, j = 0; k < rank; k++) {
+      if (k != a) {
+        d[j] = l.dim(k);
+        st[j++] = l.stride(k);
+      }
+    }
+    return view(x, "squeeze", new Layout(d, st, l.offset()), g -> new Tensor[] {unsqueeze(g, a)});
   }
 
   /** A contiguous copy, with an identity gradient. */
   public static Tensor copy(Tensor x) {
-    Tensor out = Tensor.allocate(x.backend(), x.shape(), x.dtype());
-    x.backend().copy(x.buffer(), x.layout(), out.buffer(), out.layout());
-    return Autograd.record(out, "copy", g -> new Tensor[] {g}, x);
+    Tensor out = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
+    Kernels.copy(x.backend(), x.buffer(), x.layout(), out.buffer(), out.layout());
+    out.knowIndexBound(x.knownIndexBound());
+    return Autograd.recordView(out, "copy", g -> new Tensor[] {g}, x);
+  }
+
+  /**
+   * {@code x} itself when it is contiguous from element 0 of its buffer, else a contiguous copy.
+   */
+  static Tensor dense(Tensor x) {
+    return x.dense() ? x : copy(x);
   }
 
   /** A copy converted to {@code dtype}; gradients convert back. */
@@ -99,16 +150,16 @@ public final class Shapes {
     if (dtype == x.dtype()) {
       return copy(x);
     }
-    Tensor out = Tensor.allocate(x.backend(), x.shape(), dtype);
-    x.backend().copy(x.buffer(), x.layout(), out.buffer(), out.layout());
+    Tensor out = Tensor.allocateForOverwrite(x.backend(), x.shape(), dtype);
+    Kernels.copy(x.backend(), x.buffer(), x.layout(), out.buffer(), out.layout());
     if (!dtype.isFloatingPoint() || !x.dtype().isFloatingPoint()) {
       return out;
     }
     DType back = x.dtype();
-    return Autograd.record(out, "cast", g -> new Tensor[] {cast(g, back)}, x);
+    return Autograd.recordView(out, "cast", g -> new Tensor[] {cast(g, back)}, x);
   }
 
-  /** Reorders dimensions: output dimension {@code k} is input dimension {@code axes[k]}. */
+  /** Reorders dimensions: output dimension {@code k} is input dimension {@code axes[k]}; a view. */
   public static Tensor permute(Tensor x, int... axes) {
     int rank = x.rank();
     if (axes.length != rank) {
@@ -120,7 +171,7 @@ public final class Shapes {
               + " axes of "
               + x.shape());
     }
-    long[] contiguous = x.layout().strides();
+    Layout l = x.layout();
     int[] shape = new int[rank];
     long[] strides = new long[rank];
     int[] inverse = new int[rank];
@@ -132,16 +183,18 @@ public final class Shapes {
             "permute: axis " + axes[k] + " repeated in " + Arrays.toString(axes));
       }
       used[a] = true;
-      shape[k] = x.shape().dim(a);
-      strides[k] = contiguous[a];
+      shape[k] = l.dim(a);
+      strides[k] = l.stride(a);
       inverse[a] = k;
     }
-    Tensor out = Tensor.allocate(x.backend(), Shape.of(shape), x.dtype());
-    x.backend().copy(x.buffer(), new Layout(shape, strides, 0), out.buffer(), out.layout());
-    return Autograd.record(out, "permute", g -> new Tensor[] {permute(g, inverse)}, x);
+    return view(
+        x,
+        "permute",
+        new Layout(shape, strides, l.offset()),
+        g -> new Tensor[] {permute(g, inverse)});
   }
 
-  /** Swaps two dimensions (a copy). */
+  /** Swaps two dimensions; a view. */
   public static Tensor transpose(Tensor x, int axis0, int axis1) {
     int rank = x.rank();
     int[] axes = new int[rank];
@@ -155,17 +208,21 @@ public final class Shapes {
     return permute(x, axes);
   }
 
-  /** Broadcasts {@code x} to {@code shape} (a copy); the gradient sums back. */
+  /**
+   * Broadcasts {@code x} to {@code shape}: a view in which the broadcast dimensions have stride 0
+   * (so it must not be written to); the gradient sums back.
+   */
   public static Tensor expand(Tensor x, Shape shape) {
     Shape out = Shape.broadcast("expand", x.shape(), shape);
     if (!out.equals(shape)) {
       throw new IllegalArgumentException(
           "expand: " + x.shape() + " cannot be broadcast to " + shape);
     }
-    Tensor r = Tensor.allocateForOverwrite(x.backend(), shape, x.dtype()); // the copy fills it
-    x.backend().copy(x.buffer(), Broadcast.layout(x, shape), r.buffer(), r.layout());
+    if (shape.equals(x.shape())) {
+      return x;
+    }
     Shape original = x.shape();
-    return Autograd.record(r, "expand", g -> new Tensor[] {sumTo(g, original)}, x);
+    return view(x, "expand", Broadcast.layout(x, shape), g -> new Tensor[] {sumTo(g, original)});
   }
 
   /**
@@ -193,7 +250,7 @@ public final class Shapes {
     return t;
   }
 
-  /** Elements {@code [start, end)} along {@code axis} (a copy). */
+  /** Elements {@code [start, end)} along {@code axis}; a view. */
   public static Tensor slice(Tensor x, int axis, int start, int end) {
     int a = x.shape().axis(axis);
     int n = x.shape().dim(a);
@@ -211,22 +268,45 @@ public final class Shapes {
               + n
               + ")");
     }
+    Layout l = x.layout();
     Shape outShape = x.shape().with(a, end - start);
-    long[] strides = x.layout().strides();
-    Layout src =
-        new Layout(outShape.dims(), strides, start * (a < strides.length ? strides[a] : 1));
-    Tensor out = Tensor.allocate(x.backend(), outShape, x.dtype());
-    x.backend().copy(x.buffer(), src, out.buffer(), out.layout());
+    long offset = l.offset() + (end > start ? start * l.stride(a) : 0);
     Shape original = x.shape();
-    return Autograd.record(
-        out,
+    Layout within =
+        new Layout(
+            outShape.dims(),
+            Layout.contiguous(original.dims()).strides(),
+            start * Layout.contiguous(original.dims()).stride(a));
+    return view(
+        x,
         "slice",
-        g -> {
-          Tensor full = Tensor.allocate(g.backend(), original, g.dtype());
-          g.backend().copy(g.buffer(), g.layout(), full.buffer(), src);
-          return new Tensor[] {full};
-        },
-        x);
+        new Layout(outShape.dims(), l.strides(), offset),
+        g -> new Tensor[] {Views.scatterInto(g, original, within)});
+  }
+
+  /** Elements {@code [start, start + length)} along {@code axis}; a view (PyTorch's narrow). */
+  public static Tensor narrow(Tensor x, int axis, int start, int length) {
+    return slice(x, axis, start, start + length);
+  }
+
+  /** Element {@code index} along {@code axis}, that dimension removed; a view. */
+  public static Tensor select(Tensor x, int axis, int index) {
+    int a = x.shape().axis(axis);
+    int n = x.shape().dim(a);
+    if (index < -n || index >= n) {
+      throw new IllegalArgumentException(
+          "select: index "
+              + index
+              + " is outside axis "
+              + axis
+              + " of shape "
+              + x.shape()
+              + " (extent "
+              + n
+              + ")");
+    }
+    int i = index < 0 ? index + n : index;
+    return squeeze(slice(x, a, i, i + 1), a);
   }
 
   /** Joins tensors along {@code axis}; all other extents must agree. */
@@ -252,21 +332,25 @@ public final class Shapes {
       total += t.shape().dim(a);
     }
     Shape outShape = first.shape().with(a, total);
-    Tensor out = Tensor.allocate(first.backend(), outShape, first.dtype());
+    Tensor out = Tensor.allocateForOverwrite(first.backend(), outShape, first.dtype());
     long[] strides = out.layout().strides();
     int offset = 0;
     int[] starts = new int[parts.size()];
+    long bound = first.dtype() == DType.INT32 ? 0 : -1;
     for (int i = 0; i < parts.size(); i++) {
       Tensor t = parts.get(i);
       starts[i] = offset;
       Layout dst = new Layout(t.shape().dims(), strides, offset * strides[a]);
-      t.backend().copy(t.buffer(), t.layout(), out.buffer(), dst);
+      Kernels.copy(t.backend(), t.buffer(), t.layout(), out.buffer(), dst);
       offset += t.shape().dim(a);
+      bound = bound < 0 || t.knownIndexBound() < 0 ? -1 : Math.max(bound, t.knownIndexBound());
     }
+    out.knowIndexBound(bound);
     Tensor[] inputs = parts.toArray(Tensor[]::new);
     return Autograd.record(
         out,
         "concat",
+        Autograd.NONE,
         g -> {
           Tensor[] grads = new Tensor[inputs.length];
           for (int i = 0; i < inputs.length; i++) {

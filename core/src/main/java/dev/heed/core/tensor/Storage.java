@@ -6,9 +6,14 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 
 /**
- * A reference-counted device buffer shared by a tensor and its views (reshapes, detaches). The
- * buffer is released when the last tensor using it closes; a {@link Cleaner} releases buffers whose
- * tensors were never closed, as a safety net only.
+ * A reference-counted device buffer shared by a tensor and its views (reshapes, permutes, slices,
+ * detaches). The buffer is released when the last tensor using it closes; a {@link Cleaner}
+ * releases buffers whose tensors were never closed, as a safety net only.
+ *
+ * <p>The storage also carries the version counter of its data: every write into the buffer after
+ * the kernel that first filled it raises it, so that backward can tell when a tensor saved for a
+ * gradient was modified in place afterwards. Tensors are not thread-safe, and neither is the
+ * counter.
  */
 final class Storage {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -33,6 +38,9 @@ final class Storage {
    */
   private volatile int extra;
 
+  /** Writes since creation. */
+  private int version;
+
   Storage(Buffer buffer) {
     this.buffer = buffer;
     this.cleanable =
@@ -45,6 +53,16 @@ final class Storage {
           "tensor used after it was closed (its scope ended or close() was called)");
     }
     return buffer;
+  }
+
+  /** Writes into the buffer since it was created. */
+  int version() {
+    return version;
+  }
+
+  /** Records a write into the buffer. */
+  void bumpVersion() {
+    version++;
   }
 
   /** Whether exactly one tensor uses this storage (no view shares it). */

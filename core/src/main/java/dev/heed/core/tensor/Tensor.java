@@ -3,19 +3,31 @@ package dev.heed.core.tensor;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.Layout;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * An n-dimensional array of numbers living on a {@link Backend}, contiguous in row-major order.
+ * An n-dimensional array of numbers living on a {@link Backend}: a view (shape, strides, offset;
+ * see {@link #layout()}) over a storage that holds a backend buffer.
+ *
+ * <p>Permute, transpose, slice, select, expand, unsqueeze/squeeze and (where the strides allow)
+ * reshape return views over the same storage, without copying; a write through a view is seen by
+ * the tensor it was taken from and by every other view of that storage. {@link #contiguous()}
+ * copies when asked, and an operation whose kernel needs contiguous data copies its operand first.
  *
  * <p>Values stay on the device until asked for ({@link #toFloatArray()}, {@link #item()}).
  * Operations are grouped by concern in {@link Elementwise}, {@link Reductions}, {@link Linalg},
- * {@link Shapes} and {@link NeuralOps}; the most common ones are also methods here. Each operation
- * runs a backend kernel and, when {@link GradMode} is on and an input {@linkplain #requiresGrad()
- * requires a gradient}, records itself on the tape so that {@link #backward()} can derive
- * gradients. All operands of an operation must share one backend and one {@link DType}.
+ * {@link Shapes}, {@link NeuralOps} and {@link AttentionOps}; the most common ones are also methods
+ * here. Each operation checks its arguments, runs a backend kernel through {@link
+ * dev.heed.core.backend.Kernels} and, when {@link GradMode} is on and an input {@linkplain
+ * #requiresGrad() requires a gradient}, records itself on the tape so that {@link #backward()} can
+ * derive gradients. All operands of an operation must share one backend and one {@link DType}.
+ *
+ * <p>Every write into a storage (an in-place operation, an optimizer step) raises the storage's
+ * version; backward refuses to use a tensor that an operation saved for its gradient when that
+ * tensor was modified in place afterwards, instead of computing a silently wrong gradient.
  *
  * <p>A tensor is released when its {@link Scope} closes or when {@link #close()} is called; using
  * it afterwards throws {@link IllegalStateException}. Tensors are not thread-safe.
@@ -23,6 +35,7 @@ import java.util.Arrays;
 public final class Tensor implements AutoCloseable {
   private final Backend backend;
   private final Shape shape;
+  private final Layout layout;
   private final DType dtype;
   private final Storage storage;
   private boolean closed;
@@ -31,23 +44,53 @@ public final class Tensor implements AutoCloseable {
   Node node;
   Scope scope;
 
-  /** During {@code backward}: the gradient gathered so far for this tensor, or null. */
-  Tensor pendingGrad;
+  /**
+   * For a view made by a view operation: the tensor whose storage it views (never itself a view),
+   * through which a recorded write into this view is put on the tape; null otherwise.
+   */
+  final Tensor base;
 
-  /** The last graph walk that visited this tensor (see {@code Autograd}). */
-  long visitedInWalk;
+  /** The value of {@link #history} of {@link #base} when this view's tape entry was made. */
+  private int baseHistory;
+
+  /**
+   * Raised whenever a recorded write into this tensor (or a view of it) gives it a new tape entry,
+   * so that its views made before re-derive their own entries from it.
+   */
+  int history;
+
+  /**
+   * For an INT32 tensor: an exclusive upper bound that every element is known to respect (and no
+   * element is negative), established where the values were made or checked; -1 when unknown. Valid
+   * while the storage's version is {@link #indexBoundVersion}: any later write forgets it. Lets
+   * index operations skip reading the indices back to check them.
+   */
+  private long indexBound = -1;
+
+  private int indexBoundVersion;
 
   Tensor(Backend backend, Shape shape, DType dtype, Storage storage) {
+    this(backend, shape, shape.layout(), dtype, storage, null);
+  }
+
+  private Tensor(
+      Backend backend, Shape shape, Layout layout, DType dtype, Storage storage, Tensor base) {
     this.backend = backend;
     this.shape = shape;
+    this.layout = layout;
     this.dtype = dtype;
     this.storage = storage;
+    this.base = base;
+    if (base != null) {
+      this.baseHistory = base.history;
+    }
     this.scope = Scope.register(this);
   }
 
   /** Allocates a zero-filled tensor. */
   static Tensor allocate(Backend backend, Shape shape, DType dtype) {
-    return new Tensor(backend, shape, dtype, new Storage(backend.allocate(dtype, shape.size())));
+    return new Tensor(
+        backend, shape, dtype, new Storage(Kernels.allocate(backend, dtype, shape.size())));
   }
 
   /**
@@ -56,7 +99,10 @@ public final class Tensor implements AutoCloseable {
    */
   static Tensor allocateForOverwrite(Backend backend, Shape shape, DType dtype) {
     return new Tensor(
-        backend, shape, dtype, new Storage(backend.allocateForOverwrite(dtype, shape.size())));
+        backend,
+        shape,
+        dtype,
+        new Storage(Kernels.allocateForOverwrite(backend, dtype, shape.size())));
   }
 
   /** The backend owning the data. */
@@ -90,8 +136,8 @@ public final class Tensor implements AutoCloseable {
   }
 
   /**
-   * The device buffer, for backends' optional capabilities and tests. The buffer belongs to the
-   * tensor: do not close it.
+   * The device buffer of the storage, for backends' optional capabilities and tests; this tensor's
+   * elements are where {@link #layout()} says. The buffer belongs to the storage: do not close it.
    */
   public Buffer buffer() {
     if (closed) {
@@ -101,16 +147,101 @@ public final class Tensor implements AutoCloseable {
     return storage.buffer();
   }
 
-  /** The contiguous layout of this tensor's elements in its buffer. */
+  /** Where this tensor's elements lie in its {@link #buffer()}: shape, strides and offset. */
   public Layout layout() {
-    return shape.layout();
+    return layout;
+  }
+
+  /** Whether the elements lie contiguously in row-major order (at any offset). */
+  public boolean isContiguous() {
+    return layout.isContiguous();
+  }
+
+  /** Whether the elements lie contiguously in row-major order from element 0 of the buffer. */
+  boolean dense() {
+    return layout.isContiguous() && layout.offset() == 0;
+  }
+
+  /**
+   * This tensor when its elements are contiguous, otherwise a contiguous copy (recorded, with an
+   * identity gradient).
+   */
+  public Tensor contiguous() {
+    return isContiguous() ? this : Shapes.copy(this);
+  }
+
+  /** Whether this tensor and {@code other} share a storage (one is a view of the other, say). */
+  public boolean sharesStorage(Tensor other) {
+    return storage == other.storage;
+  }
+
+  /**
+   * The version of the storage: raised by every write into it after its creation (in-place
+   * operations, optimizer steps, writes through views).
+   */
+  public int version() {
+    return storage.version();
+  }
+
+  /**
+   * An exclusive upper bound of this INT32 tensor's elements (none negative) known without reading
+   * them, or -1.
+   */
+  long knownIndexBound() {
+    return indexBound >= 0 && indexBoundVersion == storage.version() ? indexBound : -1;
+  }
+
+  /** Records that every element lies in {@code [0, bound)} now ({@code bound} -1: unknown). */
+  void knowIndexBound(long bound) {
+    indexBound = bound;
+    indexBoundVersion = storage.version();
+  }
+
+  /** Records a write into this tensor's storage. */
+  void bumpVersion() {
+    storage.bumpVersion();
+  }
+
+  /** Whether other tensors (views, detached copies) share this tensor's storage. */
+  boolean storageShared() {
+    return !storage.exclusive();
   }
 
   // ---------------------------------------------------------------- autodiff
 
   /** Whether gradients flow to this tensor. */
   public boolean requiresGrad() {
+    if (base != null && baseHistory != base.history) {
+      rederive();
+    }
     return requiresGrad;
+  }
+
+  /**
+   * This tensor's current tape entry, or null: a view whose base has been written to since the
+   * view's entry was made first re-derives its entry as a view of the base.
+   */
+  Node currentNode() {
+    if (base != null && baseHistory != base.history) {
+      rederive();
+    }
+    return node;
+  }
+
+  /** Makes this view's tape entry "a view of the base as it is now". */
+  private void rederive() {
+    baseHistory = base.history;
+    if (!base.requiresGrad()) {
+      return;
+    }
+    Tensor b = base;
+    Layout within = Views.within(layout, b);
+    Autograd.attach(
+        this,
+        "view",
+        Autograd.NONE,
+        g -> new Tensor[] {Views.scatterInto(g, b.shape(), within)},
+        b);
   }
 
   /**
@@ -118,7 +249,7 @@ public final class Tensor implements AutoCloseable {
    * this tensor.
    */
   public Tensor requiresGrad(boolean value) {
-    if (node != null) {
+    if (currentNode() != null) {
       throw new IllegalStateException(
           "requiresGrad can only be set on leaf tensors; this one was computed by " + node.op());
     }
@@ -131,12 +262,13 @@ public final class Tensor implements AutoCloseable {
 
   /** Whether this tensor was produced by a recorded operation (so it is not a leaf). */
   public boolean hasGradFn() {
-    return node != null;
+    return currentNode() != null;
   }
 
   /** The operation that produced this tensor on the tape, or null for a leaf. */
   public String gradFnName() {
-    return node == null ? null : node.op();
+    Node n = currentNode();
+    return n == null ? null : n.op();
   }
 
   /** The accumulated gradient of a leaf after {@link #backward()}, or null. */
@@ -181,10 +313,15 @@ public final class Tensor implements AutoCloseable {
     Autograd.backward(this, gradOutput);
   }
 
-  /** A tensor sharing this one's data but cut from the tape (no gradient flows through it). */
+  /**
+   * A tensor sharing this one's data (and its storage's version) but cut from the tape: no gradient
+   * flows through it.
+   */
   public Tensor detach() {
     storage.retain();
-    return new Tensor(backend, shape, dtype, storage);
+    Tensor d = new Tensor(backend, shape, layout, dtype, storage, null);
+    d.knowIndexBound(knownIndexBound());
+    return d;
   }
 
   // ---------------------------------------------------------------- host transfer
@@ -194,7 +331,7 @@ public final class Tensor implements AutoCloseable {
     checkSize();
     float[] out = new float[(int) size()];
     switch (dtype) {
-      case FLOAT32 -> backend.download(buffer(), 0, out.length, MemorySegment.ofArray(out));
+      case FLOAT32 -> download(MemorySegment.ofArray(out), out.length);
       case FLOAT64, INT32 -> {
         double[] d = toDoubleArray();
         for (int i = 0; i < out.length; i++) {
@@ -211,10 +348,10 @@ public final class Tensor implements AutoCloseable {
     int n = (int) size();
     double[] out = new double[n];
     switch (dtype) {
-      case FLOAT64 -> backend.download(buffer(), 0, n, MemorySegment.ofArray(out));
+      case FLOAT64 -> download(MemorySegment.ofArray(out), n);
       case FLOAT32 -> {
         float[] f = new float[n];
-        backend.download(buffer(), 0, n, MemorySegment.ofArray(f));
+        download(MemorySegment.ofArray(f), n);
         for (int i = 0; i < n; i++) {
           out[i] = f[i];
         }
@@ -236,8 +373,21 @@ public final class Tensor implements AutoCloseable {
       throw new IllegalStateException("toIntArray needs an INT32 tensor; this one is " + dtype);
     }
     int[] out = new int[(int) size()];
-    backend.download(buffer(), 0, out.length, MemorySegment.ofArray(out));
+    download(MemorySegment.ofArray(out), out.length);
     return out;
+  }
+
+  /** Downloads the elements in row-major order: as they lie, or through a contiguous copy. */
+  @SuppressWarnings("try")
+  private void download(MemorySegment host, int count) {
+    if (layout.isContiguous()) {
+      Kernels.download(backend, buffer(), layout.offset(), count, host);
+      return;
+    }
+    try (GradMode off = GradMode.disable();
+        Tensor packed = Shapes.copy(this)) {
+      Kernels.download(backend, packed.buffer(), 0, count, host);
+    }
   }
 
   /** The value of a one-element tensor. */
@@ -347,12 +497,15 @@ public final class Tensor implements AutoCloseable {
     return Reductions.mean(this, axis, keepDim);
   }
 
-  /** The same data seen with another shape of equal size; one extent may be -1 (inferred). */
+  /**
+   * The same elements seen with another shape of equal size (a view where the strides allow, a copy
+   * otherwise); one extent may be -1 (inferred).
+   */
   public Tensor reshape(int... dims) {
     return Shapes.reshape(this, dims);
   }
 
-  /** Swaps two dimensions. */
+  /** Swaps two dimensions (a view). */
   public Tensor transpose(int axis0, int axis1) {
     return Shapes.transpose(this, axis0, axis1);
   }
@@ -389,20 +542,32 @@ public final class Tensor implements AutoCloseable {
   /**
    * Takes this tensor out of its scope, so that it outlives it, when nothing else can see its
    * values: it belongs to a scope (not to a caller outside any scope), no view shares its storage,
-   * and it is not on the tape. Returns whether it did.
+   * it is contiguous from element 0, and it is not on the tape. Returns whether it did.
    */
   boolean adoptOutOfScope() {
-    if (closed || scope == null || node != null || requiresGrad || !storage.exclusive()) {
+    if (closed
+        || scope == null
+        || node != null
+        || requiresGrad
+        || base != null
+        || !dense()
+        || !storage.exclusive()) {
       return false;
     }
     scope = null;
     return true;
   }
 
-  /** Shares this tensor's storage under a new shape (a view). */
-  Tensor view(Shape newShape) {
+  /**
+   * A view of this tensor's storage with shape {@code newShape} and layout {@code newLayout} (not
+   * recorded; the view operations record it).
+   */
+  Tensor view(Shape newShape, Layout newLayout) {
     storage.retain();
-    return new Tensor(backend, newShape, dtype, storage);
+    Tensor root = base != null ? base : this;
+    Tensor v = new Tensor(backend, newShape, newLayout, dtype, storage, root);
+    v.knowIndexBound(knownIndexBound());
+    return v;
   }
 
   @Override

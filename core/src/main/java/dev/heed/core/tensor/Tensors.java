@@ -3,6 +3,7 @@ package dev.heed.core.tensor;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.Kernels;
 import java.lang.foreign.MemorySegment;
 
 /** Creating tensors: constants, host data, random numbers. */
@@ -28,7 +29,7 @@ public final class Tensors {
   public static Tensor full(Backend backend, Shape shape, DType dtype, double value) {
     Tensor t = Tensor.allocate(backend, shape, dtype);
     if (value != 0.0) {
-      backend.fill(t.buffer(), 0, shape.size(), value);
+      Kernels.fill(backend, t.buffer(), 0, shape.size(), value);
     }
     return t;
   }
@@ -48,13 +49,14 @@ public final class Tensors {
     checkCount(values.length, s);
     Tensor t = Tensor.allocate(backend, s, dtype);
     switch (dtype) {
-      case FLOAT32 -> backend.upload(MemorySegment.ofArray(values), t.buffer(), 0, values.length);
+      case FLOAT32 ->
+          Kernels.upload(backend, MemorySegment.ofArray(values), t.buffer(), 0, values.length);
       case FLOAT64 -> {
         double[] d = new double[values.length];
         for (int i = 0; i < d.length; i++) {
           d[i] = values[i];
         }
-        backend.upload(MemorySegment.ofArray(d), t.buffer(), 0, d.length);
+        Kernels.upload(backend, MemorySegment.ofArray(d), t.buffer(), 0, d.length);
       }
       case INT32 -> throw new IllegalArgumentException("use Tensors.indices for INT32 data");
     }
@@ -67,25 +69,38 @@ public final class Tensors {
     checkCount(values.length, s);
     Tensor t = Tensor.allocate(backend, s, dtype);
     switch (dtype) {
-      case FLOAT64 -> backend.upload(MemorySegment.ofArray(values), t.buffer(), 0, values.length);
+      case FLOAT64 ->
+          Kernels.upload(backend, MemorySegment.ofArray(values), t.buffer(), 0, values.length);
       case FLOAT32 -> {
         float[] f = new float[values.length];
         for (int i = 0; i < f.length; i++) {
           f[i] = (float) values[i];
         }
-        backend.upload(MemorySegment.ofArray(f), t.buffer(), 0, f.length);
+        Kernels.upload(backend, MemorySegment.ofArray(f), t.buffer(), 0, f.length);
       }
       case INT32 -> throw new IllegalArgumentException("use Tensors.indices for INT32 data");
     }
     return t;
   }
 
-  /** An INT32 tensor of indices. */
+  /**
+   * An INT32 tensor of indices. Their range is noted as they are uploaded, so index operations
+   * check them against an extent without reading them back from the device.
+   */
   public static Tensor indices(Backend backend, int[] values, int... shape) {
     Shape s = Shape.of(shape);
     checkCount(values.length, s);
     Tensor t = Tensor.allocate(backend, s, DType.INT32);
-    backend.upload(MemorySegment.ofArray(values), t.buffer(), 0, values.length);
+    Kernels.upload(backend, MemorySegment.ofArray(values), t.buffer(), 0, values.length);
+    long max = -1;
+    for (int v : values) {
+      if (v < 0) {
+        max = Long.MAX_VALUE;
+        break;
+      }
+      max = Math.max(max, v);
+    }
+    t.knowIndexBound(max == Long.MAX_VALUE ? -1 : max + 1);
     return t;
   }
 
@@ -98,8 +113,8 @@ public final class Tensors {
       double a,
       double b,
       long seed) {
-    Tensor t = Tensor.allocate(backend, shape, dtype);
-    backend.random(distribution, a, b, seed, 0, t.buffer(), shape.size());
+    Tensor t = Tensor.allocateForOverwrite(backend, shape, dtype);
+    Kernels.random(backend, distribution, a, b, seed, 0, t.buffer(), shape.size());
     return t;
   }
 
@@ -119,12 +134,27 @@ public final class Tensors {
   public static Tensor eye(Backend backend, int n, DType dtype) {
     Tensor t = Tensor.allocate(backend, Shape.of(n, n), dtype);
     // the diagonal is every (n+1)-th element: view the buffer as [n] with stride n+1
-    backend.copy(
+    Kernels.copy(
+        backend,
         full(backend, Shape.of(1), dtype, 1.0).buffer(),
         new dev.heed.core.backend.Layout(new int[] {n}, new long[] {0}, 0),
         t.buffer(),
         new dev.heed.core.backend.Layout(new int[] {n}, new long[] {n + 1L}, 0));
     return t;
+  }
+
+  /**
+   * Fills {@code t} (a whole tensor, contiguous from element 0, such as a new parameter) with
+   * random numbers from the counter-based stream {@code seed}, in place.
+   */
+  public static void fillRandom(
+      Tensor t, Distribution distribution, double a, double b, long seed) {
+    if (!t.dense()) {
+      throw new IllegalArgumentException(
+          "fillRandom: tensor " + t.shape() + " is a view; fill a whole tensor");
+    }
+    Kernels.random(t.backend(), distribution, a, b, seed, 0, t.buffer(), t.size());
+    t.bumpVersion();
   }
 
   /** A copy of {@code t} on another backend (through the host), without tape history. */

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.CheckedBackend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.UnaryOp;
 import java.lang.foreign.Arena;
@@ -17,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class CpuBufferTest {
-  private final CpuBackend cpu = new CpuBackend();
+  private final Backend cpu = CheckedBackend.of(new CpuBackend());
 
   @ParameterizedTest
   @EnumSource(DType.class)
@@ -119,7 +121,8 @@ class CpuBufferTest {
     assertTrue(b.isReleased());
     Buffer y = cpu.allocate(DType.FLOAT32, 2);
     var e =
-        assertThrows(IllegalArgumentException.class, () -> cpu.unary(UnaryOp.NEG, 0, 0, b, y, 2));
+        assertThrows(
+            IllegalArgumentException.class, () -> Host.unary(cpu, UnaryOp.NEG, 0, 0, b, y, 2));
     assertTrue(e.getMessage().contains("unary"), e.getMessage());
     assertTrue(e.getMessage().contains("released"), e.getMessage());
     assertThrows(
@@ -133,10 +136,15 @@ class CpuBufferTest {
     Buffer y = cpu.allocate(DType.FLOAT32, 2);
     var e =
         assertThrows(
-            IllegalArgumentException.class, () -> cpu.unary(UnaryOp.NEG, 0, 0, other, y, 2));
+            IllegalArgumentException.class, () -> Host.unary(cpu, UnaryOp.NEG, 0, 0, other, y, 2));
     assertTrue(e.getMessage().contains("another cpu backend"), e.getMessage());
     Buffer foreign =
         new Buffer() {
+          @Override
+          public Backend backend() {
+            return null;
+          }
+
           @Override
           public DType dtype() {
             return DType.FLOAT32;
@@ -157,7 +165,8 @@ class CpuBufferTest {
         };
     var f =
         assertThrows(
-            IllegalArgumentException.class, () -> cpu.unary(UnaryOp.NEG, 0, 0, foreign, y, 2));
+            IllegalArgumentException.class,
+            () -> Host.unary(cpu, UnaryOp.NEG, 0, 0, foreign, y, 2));
     assertTrue(f.getMessage().contains("not allocated by the cpu backend"), f.getMessage());
   }
 
@@ -166,14 +175,15 @@ class CpuBufferTest {
     Buffer x = cpu.allocate(DType.FLOAT32, 2);
     Buffer y = cpu.allocate(DType.FLOAT64, 2);
     var e =
-        assertThrows(IllegalArgumentException.class, () -> cpu.unary(UnaryOp.EXP, 0, 0, x, y, 2));
+        assertThrows(
+            IllegalArgumentException.class, () -> Host.unary(cpu, UnaryOp.EXP, 0, 0, x, y, 2));
     String m = e.getMessage();
     assertTrue(m.startsWith("unary EXP"), m);
     assertTrue(m.contains("FLOAT64") && m.contains("FLOAT32"), m);
     var i =
         assertThrows(
             IllegalArgumentException.class,
-            () -> cpu.unary(UnaryOp.EXP, 0, 0, cpu.allocate(DType.INT32, 2), y, 2));
+            () -> Host.unary(cpu, UnaryOp.EXP, 0, 0, cpu.allocate(DType.INT32, 2), y, 2));
     assertTrue(i.getMessage().contains("expected FLOAT32 or FLOAT64"), i.getMessage());
   }
 }

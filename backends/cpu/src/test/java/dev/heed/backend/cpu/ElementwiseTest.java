@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.CheckedBackend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.UnaryOp;
@@ -18,7 +20,7 @@ class ElementwiseTest {
   private static final double[] SAMPLES = {
     -3.5, -1, -0.25, -0.0, 0, 1e-9, 0.3, 1, 2, 7.25, Double.NaN, Double.POSITIVE_INFINITY
   };
-  private final CpuBackend cpu = new CpuBackend();
+  private final Backend cpu = CheckedBackend.of(new CpuBackend());
 
   private static double round(DType dtype, double v) {
     return dtype == DType.FLOAT32 ? (float) v : v;
@@ -30,7 +32,7 @@ class ElementwiseTest {
     Buffer x = Host.of(cpu, dtype, SAMPLES);
     Buffer y = cpu.allocate(dtype, SAMPLES.length);
     for (UnaryOp op : UnaryOp.values()) {
-      cpu.unary(op, 0.5, 2.0, x, y, SAMPLES.length);
+      Host.unary(cpu, op, 0.5, 2.0, x, y, SAMPLES.length);
       double[] got = Host.read(cpu, y);
       for (int i = 0; i < SAMPLES.length; i++) {
         double expected = round(dtype, op.apply(round(dtype, SAMPLES[i]), 0.5, 2.0));
@@ -44,13 +46,13 @@ class ElementwiseTest {
   void unaryHandComputedAndInPlace(DType dtype) {
     Buffer x = Host.of(cpu, dtype, -2, 0, 3, 9);
     Buffer y = cpu.allocate(dtype, 4);
-    cpu.unary(UnaryOp.RELU, 0, 0, x, y, 4);
+    Host.unary(cpu, UnaryOp.RELU, 0, 0, x, y, 4);
     assertArrayEquals(new double[] {0, 0, 3, 9}, Host.read(cpu, y));
-    cpu.unary(UnaryOp.AFFINE, 2, 1, x, y, 3);
+    Host.unary(cpu, UnaryOp.AFFINE, 2, 1, x, y, 3);
     assertArrayEquals(new double[] {-3, 1, 7, 9}, Host.read(cpu, y));
-    cpu.unary(UnaryOp.CLAMP, -1, 4, x, x, 4);
+    Host.unary(cpu, UnaryOp.CLAMP, -1, 4, x, x, 4);
     assertArrayEquals(new double[] {-1, 0, 3, 4}, Host.read(cpu, x));
-    cpu.unary(UnaryOp.SQRT, 0, 0, x, x, 4);
+    Host.unary(cpu, UnaryOp.SQRT, 0, 0, x, x, 4);
     double[] r = Host.read(cpu, x);
     assertTrue(Double.isNaN(r[0]));
     assertArrayEquals(

@@ -3,6 +3,9 @@ package dev.heed.backend.cpu;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Layout;
+import dev.heed.core.backend.ReduceOp;
+import dev.heed.core.backend.UnaryOp;
 import java.lang.foreign.MemorySegment;
 
 /** Moving test data between Java arrays and buffers of any dtype. */
@@ -76,6 +79,24 @@ final class Host {
     int[] v = new int[(int) b.size()];
     backend.download(b, 0, v.length, MemorySegment.ofArray(v));
     return v;
+  }
+
+  /** {@code unary} over the first {@code n} elements of {@code x} into those of {@code y}. */
+  static void unary(Backend backend, UnaryOp op, double a, double b, Buffer x, Buffer y, long n) {
+    Layout l = Layout.contiguous((int) n);
+    backend.unary(op, a, b, x, l, y, l);
+  }
+
+  /** {@code reduce} of contiguous {@code [outer, axis, inner]}. */
+  static void reduce(
+      Backend backend, ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out) {
+    backend.reduce(op, x, Layout.contiguous(outer, axis, inner), out);
+  }
+
+  /** {@code softmax} of contiguous {@code [outer, axis, inner]}. */
+  static void softmax(
+      Backend backend, Buffer x, int outer, int axis, int inner, boolean log, Buffer y) {
+    backend.softmax(x, Layout.contiguous(outer, axis, inner), log, y);
   }
 
   /** A comparison tolerance for hand-computed values in {@code dtype}. */

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.CheckedBackend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.MatmulSpec;
 import java.util.Random;
@@ -20,7 +22,7 @@ class MatmulTest {
   private static final double[] B = {7, 8, 9, 10, 11, 12};
   private static final double[] B_T = {7, 9, 11, 8, 10, 12};
   private static final double[] AB = {58, 64, 139, 154};
-  private final CpuBackend cpu = new CpuBackend();
+  private final Backend cpu = CheckedBackend.of(new CpuBackend());
 
   private static MatmulSpec spec(
       int batch, boolean ta, boolean tb, long aStride, long bStride, double alpha, double beta) {

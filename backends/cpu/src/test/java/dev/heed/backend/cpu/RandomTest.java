@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.CheckedBackend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import java.util.Arrays;
@@ -14,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class RandomTest {
-  private final CpuBackend cpu = new CpuBackend();
+  private final Backend cpu = CheckedBackend.of(new CpuBackend());
 
   private double[] draw(
       DType dtype, Distribution d, double a, double b, long seed, long offset, int n) {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.CheckedBackend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.ReduceOp;
 import org.junit.jupiter.api.Test;
@@ -13,17 +15,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class ReduceTest {
   private static final double INF = Double.POSITIVE_INFINITY;
-  private final CpuBackend cpu = new CpuBackend();
+  private final Backend cpu = CheckedBackend.of(new CpuBackend());
 
   private double[] values(ReduceOp op, Buffer x, int outer, int axis, int inner) {
     Buffer out = cpu.allocate(x.dtype(), (long) outer * inner);
-    cpu.reduce(op, x, outer, axis, inner, out);
+    Host.reduce(cpu, op, x, outer, axis, inner, out);
     return Host.read(cpu, out);
   }
 
   private int[] indices(ReduceOp op, Buffer x, int outer, int axis, int inner) {
     Buffer out = cpu.allocate(DType.INT32, (long) outer * inner);
-    cpu.reduce(op, x, outer, axis, inner, out);
+    Host.reduce(cpu, op, x, outer, axis, inner, out);
     return Host.readInts(cpu, out);
   }
 
@@ -81,7 +83,7 @@ class ReduceTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> cpu.reduce(ReduceOp.ARGMAX, x, 2, 0, 1, cpu.allocate(DType.INT32, 2)));
+            () -> Host.reduce(cpu, ReduceOp.ARGMAX, x, 2, 0, 1, cpu.allocate(DType.INT32, 2)));
     assertTrue(e.getMessage().startsWith("reduce ARGMAX"), e.getMessage());
   }
 
@@ -91,13 +93,14 @@ class ReduceTest {
     var t =
         assertThrows(
             IllegalArgumentException.class,
-            () -> cpu.reduce(ReduceOp.ARGMAX, x, 1, 4, 1, cpu.allocate(DType.FLOAT32, 1)));
+            () -> Host.reduce(cpu, ReduceOp.ARGMAX, x, 1, 4, 1, cpu.allocate(DType.FLOAT32, 1)));
     assertTrue(t.getMessage().contains("expected INT32"), t.getMessage());
     var s =
         assertThrows(
             IllegalArgumentException.class,
-            () -> cpu.reduce(ReduceOp.SUM, x, 1, 5, 1, cpu.allocate(DType.FLOAT32, 1)));
+            () -> Host.reduce(cpu, ReduceOp.SUM, x, 1, 5, 1, cpu.allocate(DType.FLOAT32, 1)));
     assertTrue(s.getMessage().contains("4 elements"), s.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> cpu.reduce(ReduceOp.SUM, x, 1, 4, 1, x));
+    assertThrows(
+        IllegalArgumentException.class, () -> Host.reduce(cpu, ReduceOp.SUM, x, 1, 4, 1, x));
   }
 }

@@ -28,8 +28,8 @@ final class ClBuffer implements Buffer {
     this.cleanable = owner.cleaner().register(this, release);
   }
 
-  /** The backend that allocated this buffer. */
-  OpenClBackend owner() {
+  @Override
+  public OpenClBackend backend() {
     return owner;
   }
 

@@ -16,9 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The one OpenCL program of a backend, built once when the backend opens (so compile errors surface
  * there, with the build log), and its kernels, created on first use and cached. The source is
- * assembled from templates in this package: {@code common.cl} once, {@code math.cl} per
- * floating-point type and {@code data.cl} per element type, with the type and the kernel-name
- * suffix as preprocessor macros.
+ * assembled from templates in this package: {@code bits.cl} and {@code common.cl} once, {@code
+ * ops.cl} and {@code math.cl} per floating-point type and {@code data.cl} per element type, with
+ * the type and the kernel-name suffix as preprocessor macros. A fused elementwise program ({@link
+ * ClFused}) is a program of its own, built from the source it is given.
  */
 final class ClProgram {
   private final Cl cl;
@@ -43,8 +44,8 @@ final class ClProgram {
     this.cl = cl;
     long wg = device.maxWorkGroup();
     this.rowGroup = (int) Long.highestOneBit(Math.min(256, Math.max(1, wg)));
-    // GPUs: 16 x 16 items of 4 x 4 outputs; on a CPU device (PoCL) fewer, fatter items of 8 x 8
-    // outputs did better: both are 64 x 64 tiles
+    // 64 x 64 tiles: on GPUs 16 x 16 items of 4 x 4 outputs; on a CPU device (PoCL) fewer,
+    // fatter items of 8 x 8 outputs, which its vectoriser runs better
     boolean big = device.gpu() && wg >= 256;
     this.matmulLocal = big ? 16 : wg >= 64 ? 8 : wg >= 16 ? 4 : 1;
     this.matmulWork = big || !device.gpu() && wg >= 64 ? 4 * 16 / matmulLocal : 4;
@@ -103,8 +104,9 @@ final class ClProgram {
     s.append("#define RWG ").append(rowGroup).append('\n');
     s.append("#define MM_L ").append(matmulLocal).append('\n');
     s.append("#define MM_W ").append(matmulWork).append('\n');
+    s.append(resource("bits.cl"));
     s.append(resource("common.cl"));
-    String math = resource("math.cl");
+    String math = resource("ops.cl") + resource("math.cl");
     String data = resource("data.cl");
     s.append(instance(math, "float", "f32", "(float)"));
     s.append(instance(data, "float", "f32", "(float)"));
@@ -116,7 +118,10 @@ final class ClProgram {
     return s.toString();
   }
 
-  private static String instance(String template, String type, String suffix, String convert) {
+  /**
+   * {@code template} with {@code T}, {@code K(name)} and {@code CONVERT_REAL} defined around it.
+   */
+  static String instance(String template, String type, String suffix, String convert) {
     return "\n#define T "
         + type
         + "\n#define K(name) name##_"
@@ -128,7 +133,8 @@ final class ClProgram {
         + "\n#undef T\n#undef K\n#undef CONVERT_REAL\n";
   }
 
-  private static String resource(String name) {
+  /** The text of kernel source {@code name} of this package. */
+  static String resource(String name) {
     try (InputStream in = ClProgram.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new BackendException("opencl: kernel source " + name + " is missing from the jar");

@@ -76,8 +76,14 @@ final class Launch implements AutoCloseable {
     return set(64, arena.allocateFrom(JAVA_LONG, values));
   }
 
-  /** Enqueues over {@code n} items (rounded up to a multiple of 64; kernels bound-check). */
+  /**
+   * Enqueues over {@code n} items (rounded up to a multiple of 64; kernels bound-check); nothing
+   * for {@code n = 0}, which OpenCL 1.x rejects as a global size.
+   */
   void run(long n) {
+    if (n == 0) {
+      return;
+    }
     long global = (n + 63) / 64 * 64;
     run(new long[] {global}, null);
   }

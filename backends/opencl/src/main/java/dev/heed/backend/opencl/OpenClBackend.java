@@ -8,17 +8,19 @@ import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendException;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
-import dev.heed.core.backend.support.KernelChecks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,30 +30,36 @@ import java.util.concurrent.locks.ReentrantLock;
  * (blocking transfers). Kernels are queued in order on one command queue and run asynchronously;
  * {@link #download} and {@link #synchronize} wait for them.
  *
- * <p>Arguments are checked as the reference backend checks them, before anything is queued. Values
- * follow the reference definitions ({@link UnaryOp#apply}, {@link BinaryOp#apply}, {@link
- * Distribution#sample}) computed in the buffers' type with the device's built-in functions, so
- * FLOAT32 results agree to within a few units in the last place. FLOAT64 is offered only where the
- * device reports {@code cl_khr_fp64}.
+ * <p>Kernels trust their arguments: core checks them before dispatch. Values follow the reference
+ * definitions ({@link UnaryOp#apply}, {@link BinaryOp#apply}, {@link Distribution#sample}) computed
+ * in the buffers' type with the device's built-in functions, so FLOAT32 results agree to within a
+ * few units in the last place. FLOAT64 is offered only where the device reports {@code
+ * cl_khr_fp64}.
  *
- * <p>{@code matmul} runs a tiled kernel with local memory, or CLBlast's GEMM when the provider's
- * {@code matmul} option asks for it (falling back to the tiled kernel, with a warning, if CLBlast
- * reports an error).
- *
- * <p>{@code gather} and {@code scatterAdd} read the indices to the host to check them (an index out
- * of range is an {@link IllegalArgumentException} before anything is written) and, for {@code
- * scatterAdd}, to plan a deterministic accumulation in index order. Thread-safe: launches are
- * serialised by a lock.
+ * <p>Strided views are walked by kernels that take the simplified shape and strides ({@link
+ * Views}), with a dense fast path for contiguous operands. {@code matmul} runs a tiled kernel with
+ * local memory, or CLBlast's GEMM when the provider's {@code matmul} option asks for it (falling
+ * back to the tiled kernel, with a warning, if CLBlast reports an error); both honour the leading
+ * dimensions. {@code gather} never reads its indices; {@code scatterAdd} plans its deterministic
+ * accumulation on the device (see {@link #scatterAdd}). {@link FusedElementwise} compiles each
+ * program once ({@link ClFused}); {@link FusedAttention} is flash-style ({@link ClAttention}).
+ * Thread-safe: launches are serialised by a lock.
  */
 public final class OpenClBackend implements Backend {
   static final String NAME = "opencl";
   private static final Cleaner CLEANER = Cleaner.create();
 
   /**
-   * Rows longer than this (with {@code inner == 1}) are reduced by a work-group each; shorter ones
-   * by one work item each, which wastes no idle items on short rows (say softmax over 10 classes).
+   * Rows longer than this may be reduced by a work-group each; shorter ones are reduced by one work
+   * item each, which wastes no idle items on short rows (say softmax over 10 classes).
    */
   static final int ROW_GROUP_MIN = 64;
+
+  /**
+   * Up to this many outputs, a long axis is reduced by a work-group per output even when its
+   * elements are not adjacent: one work item per output would leave most of the device idle.
+   */
+  static final int ROW_GROUP_MAX_OUTPUTS = 1024;
 
   private static final System.Logger LOG = System.getLogger(OpenClBackend.class.getName());
 
@@ -66,6 +74,9 @@ public final class OpenClBackend implements Backend {
   private final AtomicLong liveBuffers = new AtomicLong();
   private final AtomicLong liveBytes = new AtomicLong();
   private final ClPool pool;
+  private final ClFused fused;
+  private final ClAttention attention;
+  private final AtomicLong downloads = new AtomicLong();
   private boolean closed;
 
   OpenClBackend(Cl cl, ClDevices.Device device, ClBlast blas) {
@@ -108,6 +119,8 @@ public final class OpenClBackend implements Backend {
       Cl.call(cl.releaseContext, "clReleaseContext", context);
       throw e;
     }
+    fused = new ClFused(this);
+    attention = new ClAttention(this);
     LOG.log(System.Logger.Level.DEBUG, "opened opencl backend on {0}", device.describe());
   }
 
@@ -133,6 +146,16 @@ public final class OpenClBackend implements Backend {
   /** The device this backend runs on. */
   ClDevices.Device device() {
     return device;
+  }
+
+  /** The {@code cl} bindings. */
+  Cl cl() {
+    return cl;
+  }
+
+  /** Number of {@link #download} calls so far (device-to-host reads), for tests. */
+  long downloads() {
+    return downloads.get();
   }
 
   @Override
@@ -170,26 +193,17 @@ public final class OpenClBackend implements Backend {
     return allocate(dtype, size, false);
   }
 
-  private Buffer allocate(DType dtype, long size, boolean zero) {
-    Objects.requireNonNull(dtype, "allocate: dtype");
-    if (!supports(dtype)) {
-      throw new IllegalArgumentException(
-          "allocate: "
-              + dtype
-              + " is not supported by "
-              + device.describe()
-              + " (no cl_khr_fp64); use FLOAT32");
-    }
+  private ClBuffer allocate(DType dtype, long size, boolean zero) {
     long bytes = size * dtype.byteSize();
-    if (size < 0 || size > Long.MAX_VALUE / 8 || bytes > device.maxAlloc()) {
-      throw new IllegalArgumentException(
-          "allocate: "
+    if (size > Long.MAX_VALUE / 8 || bytes > device.maxAlloc()) {
+      throw new BackendException(
+          "opencl allocate: "
               + size
               + " elements of "
               + dtype
-              + " requested; expected 0 to "
-              + device.maxAlloc() / dtype.byteSize()
-              + " elements (the device's largest allocation is "
+              + " exceed the largest allocation of "
+              + device.describe()
+              + " ("
               + device.maxAlloc()
               + " bytes)");
     }
@@ -285,11 +299,9 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void upload(MemorySegment host, Buffer dst, long dstOffset, long count) {
-    ClBuffer d = Checks.buffer(this, "upload", "dst", dst);
-    KernelChecks.range("upload", "dst", d, dstOffset, count);
-    KernelChecks.hostSegment("upload", host, count, d.dtype(), false);
+    ClBuffer d = (ClBuffer) dst;
     if (count == 0) {
-      return;
+      return; // core issues no empty transfer; a direct call is a no-op, as OpenCL requires
     }
     long bytes = count * d.dtype().byteSize();
     try (Arena arena = Arena.ofConfined()) {
@@ -303,9 +315,8 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void download(Buffer src, long srcOffset, long count, MemorySegment host) {
-    ClBuffer s = Checks.buffer(this, "download", "src", src);
-    KernelChecks.range("download", "src", s, srcOffset, count);
-    KernelChecks.hostSegment("download", host, count, s.dtype(), true);
+    ClBuffer s = (ClBuffer) src;
+    downloads.incrementAndGet();
     if (count == 0) {
       return;
     }
@@ -355,8 +366,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void fill(Buffer dst, long offset, long count, double value) {
-    ClBuffer d = Checks.buffer(this, "fill", "dst", dst);
-    KernelChecks.range("fill", "dst", d, offset, count);
+    ClBuffer d = (ClBuffer) dst;
     if (count == 0) {
       return;
     }
@@ -405,7 +415,12 @@ public final class OpenClBackend implements Backend {
 
   /** Runs {@code body} with the launch of kernel {@code name} under the launch lock. */
   private void launch(String name, java.util.function.Consumer<Launch> body) {
-    MemorySegment kernel = program.kernel(name);
+    launch(program, name, body);
+  }
+
+  /** Runs {@code body} with the launch of kernel {@code name} of {@code from}. */
+  void launch(ClProgram from, String name, java.util.function.Consumer<Launch> body) {
+    MemorySegment kernel = from.kernel(name);
     lock.lock();
     try (Launch l = new Launch(cl, queue, kernel, name)) {
       body.accept(l);
@@ -418,22 +433,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void copy(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout) {
-    ClBuffer s = Checks.buffer(this, "copy", "src", src);
-    ClBuffer d = Checks.buffer(this, "copy", "dst", dst);
-    KernelChecks.CopyPath path = KernelChecks.copyArgs(s, srcLayout, d, dstLayout);
-    if (path == KernelChecks.CopyPath.EMPTY) {
-      return;
-    }
-    if (path == KernelChecks.CopyPath.STAGED) {
-      // overlapping source and destination: stage the whole source first, as memmove does
-      Layout staged = Layout.contiguous(srcLayout.shape());
-      try (ClBuffer tmp = (ClBuffer) allocate(s.dtype(), srcLayout.elementCount())) {
-        copyViews(s, srcLayout, tmp, staged);
-        copyViews(tmp, staged, d, dstLayout);
-      }
-      return;
-    }
-    copyViews(s, srcLayout, d, dstLayout);
+    copyViews((ClBuffer) src, srcLayout, (ClBuffer) dst, dstLayout);
   }
 
   private void copyViews(ClBuffer s, Layout sl, ClBuffer d, Layout dl) {
@@ -480,18 +480,35 @@ public final class OpenClBackend implements Backend {
   // ------------------------------------------------------------------ elementwise
 
   @Override
-  public void unary(UnaryOp op, double a, double b, Buffer x, Buffer y, long count) {
-    Objects.requireNonNull(op, "unary: op");
-    ClBuffer bx = Checks.buffer(this, "unary", "x", x);
-    ClBuffer by = Checks.buffer(this, "unary", "y", y);
-    KernelChecks.unaryArgs(op, bx, by, count);
-    if (count == 0) {
+  public void unary(
+      UnaryOp op, double a, double b, Buffer x, Layout xLayout, Buffer y, Layout yLayout) {
+    ClBuffer bx = (ClBuffer) x;
+    ClBuffer by = (ClBuffer) y;
+    boolean wide = bx.dtype() == DType.FLOAT64;
+    Views v = Views.of(xLayout, yLayout);
+    if (v.isEmpty()) {
+      return; // core issues no empty kernel; a direct call is a no-op, as OpenCL requires
+    }
+    String t = suffix(bx.dtype());
+    if (v.dense()) {
+      long n = v.count();
+      launch(
+          "unary_" + t,
+          l -> {
+            l.i32(op.ordinal()).real(wide, a).real(wide, b);
+            l.mem(bx).i64(v.offsets()[0]).mem(by).i64(v.offsets()[1]).i64(n).run(n);
+          });
       return;
     }
-    boolean wide = bx.dtype() == DType.FLOAT64;
-    launch(
-        "unary_" + suffix(bx.dtype()),
-        l -> l.i32(op.ordinal()).real(wide, a).real(wide, b).mem(bx).mem(by).i64(count).run(count));
+    v.chunks(c ->
+        launch(
+            "unary_strided_" + t,
+            l -> {
+              l.i32(op.ordinal()).real(wide, a).real(wide, b).i32(c.rank()).int8(c.shape8());
+              l.mem(bx).long8(c.strides8(0)).i64(c.offsets()[0]);
+              l.mem(by).long8(c.strides8(1)).i64(c.offsets()[1]);
+              l.i64(c.count()).run(c.count());
+            }));
   }
 
   @Override
@@ -503,15 +520,13 @@ public final class OpenClBackend implements Backend {
       Layout bLayout,
       Buffer out,
       Layout outLayout) {
-    Objects.requireNonNull(op, "binary: op");
-    String k = KernelChecks.kernelName(op);
-    ClBuffer ba = Checks.buffer(this, k, "a", a);
-    ClBuffer bb = Checks.buffer(this, k, "b", b);
-    ClBuffer bo = Checks.buffer(this, k, "out", out);
-    if (!KernelChecks.binaryArgs(k, ba, aLayout, bb, bLayout, bo, outLayout)) {
+    ClBuffer ba = (ClBuffer) a;
+    ClBuffer bb = (ClBuffer) b;
+    ClBuffer bo = (ClBuffer) out;
+    Views v = Views.of(aLayout, bLayout, outLayout);
+    if (v.isEmpty()) {
       return;
     }
-    Views v = Views.of(aLayout, bLayout, outLayout);
     String t = suffix(ba.dtype());
     if (v.dense()) {
       long n = v.count();
@@ -545,15 +560,14 @@ public final class OpenClBackend implements Backend {
       Layout bLayout,
       Buffer out,
       Layout outLayout) {
-    String k = "where";
-    ClBuffer bc = Checks.buffer(this, k, "cond", cond);
-    ClBuffer ba = Checks.buffer(this, k, "a", a);
-    ClBuffer bb = Checks.buffer(this, k, "b", b);
-    ClBuffer bo = Checks.buffer(this, k, "out", out);
-    if (!KernelChecks.whereArgs(bc, condLayout, ba, aLayout, bb, bLayout, bo, outLayout)) {
+    ClBuffer bc = (ClBuffer) cond;
+    ClBuffer ba = (ClBuffer) a;
+    ClBuffer bb = (ClBuffer) b;
+    ClBuffer bo = (ClBuffer) out;
+    Views v = Views.of(condLayout, aLayout, bLayout, outLayout);
+    if (v.isEmpty()) {
       return;
     }
-    Views v = Views.of(condLayout, aLayout, bLayout, outLayout);
     v.chunks(c ->
         launch(
             "where_" + suffix(ba.dtype()),
@@ -569,59 +583,76 @@ public final class OpenClBackend implements Backend {
 
   // ------------------------------------------------------------------ reductions and softmax
 
+  /**
+   * Whether the rank-3 view {@code [outer, axis, inner]} is reduced by a work-group per output
+   * (rather than one work item per output): when the axis is long and either consecutive elements
+   * along it are adjacent in memory or there are too few outputs to keep the device busy with one
+   * item each.
+   */
+  private static boolean byRows(Layout x) {
+    long outputs = (long) x.dim(0) * x.dim(2);
+    return x.dim(1) > ROW_GROUP_MIN && (x.stride(1) == 1 || outputs <= ROW_GROUP_MAX_OUTPUTS);
+  }
+
   @Override
-  public void reduce(ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out) {
-    Objects.requireNonNull(op, "reduce: op");
-    String k = KernelChecks.kernelName(op);
-    ClBuffer bx = Checks.buffer(this, k, "x", x);
-    ClBuffer bo = Checks.buffer(this, k, "out", out);
-    long no = KernelChecks.reduceArgs(k, op, bx, outer, axis, inner, bo);
-    if (no == 0) {
-      return;
-    }
+  public void reduce(ReduceOp op, Buffer x, Layout xLayout, Buffer out) {
+    ClBuffer bx = (ClBuffer) x;
+    ClBuffer bo = (ClBuffer) out;
     String t = suffix(bx.dtype());
-    if (inner == 1 && axis > ROW_GROUP_MIN) {
+    int outer = xLayout.dim(0);
+    int axis = xLayout.dim(1);
+    int inner = xLayout.dim(2);
+    long no = (long) outer * inner;
+    if (byRows(xLayout)) {
       long group = program.rowGroup;
       launch(
           "reduce_rows_" + t,
           l -> {
-            l.i32(op.ordinal()).mem(bx).i32(axis).mem(bo).mem(bo);
-            l.run(new long[] {outer * group}, new long[] {group});
+            l.i32(op.ordinal()).mem(bx);
+            strides(l, xLayout).i32(axis).i32(inner).mem(bo).mem(bo);
+            l.run(new long[] {no * group}, new long[] {group});
           });
     } else {
       launch(
           "reduce_cols_" + t,
           l -> {
-            l.i32(op.ordinal()).mem(bx).i32(outer).i32(axis).i32(inner).mem(bo).mem(bo);
+            l.i32(op.ordinal()).mem(bx);
+            strides(l, xLayout).i32(outer).i32(axis).i32(inner).mem(bo).mem(bo);
             l.run(no);
           });
     }
   }
 
+  /** The offset and the three strides of a rank-3 view, as the reduction kernels take them. */
+  private static Launch strides(Launch l, Layout x) {
+    return l.i64(x.offset()).i64(x.stride(0)).i64(x.stride(1)).i64(x.stride(2));
+  }
+
   @Override
-  public void softmax(Buffer x, int outer, int axis, int inner, boolean log, Buffer y) {
-    String k = log ? "log-softmax" : "softmax";
-    ClBuffer bx = Checks.buffer(this, k, "x", x);
-    ClBuffer by = Checks.buffer(this, k, "y", y);
-    long n = KernelChecks.softmaxArgs(k, bx, outer, axis, inner, by);
-    if (n == 0) {
-      return;
-    }
+  public void softmax(Buffer x, Layout xLayout, boolean log, Buffer y) {
+    ClBuffer bx = (ClBuffer) x;
+    ClBuffer by = (ClBuffer) y;
     String t = suffix(bx.dtype());
     int lg = log ? 1 : 0;
-    if (inner == 1 && axis > ROW_GROUP_MIN) {
+    int outer = xLayout.dim(0);
+    int axis = xLayout.dim(1);
+    int inner = xLayout.dim(2);
+    long rows = (long) outer * inner;
+    if (byRows(xLayout)) {
       long group = program.rowGroup;
       launch(
           "softmax_rows_" + t,
           l -> {
-            l.mem(bx).i32(axis).i32(lg).mem(by);
-            l.run(new long[] {outer * group}, new long[] {group});
+            strides(l.mem(bx), xLayout).i32(axis).i32(inner).i32(lg).mem(by);
+            l.run(new long[] {rows * group}, new long[] {group});
           });
     } else {
-      long columns = (long) outer * inner;
       launch(
           "softmax_cols_" + t,
-          l -> l.mem(bx).i32(outer).i32(axis).i32(inner).i32(lg).mem(by).run(columns));
+          l -> {
+            strides(l.mem(bx), xLayout).i32(outer).i32(axis).i32(inner).i32(lg).mem(by);
+            l.run(rows);
+          });
     }
   }
 
@@ -629,14 +660,9 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
-    Objects.requireNonNull(spec, "matmul: spec");
-    String k = "matmul";
-    ClBuffer ba = Checks.buffer(this, k, "a", a);
-    ClBuffer bb = Checks.buffer(this, k, "b", b);
-    ClBuffer bc = Checks.buffer(this, k, "c", c);
-    if (!KernelChecks.matmulArgs(spec, ba, bb, bc)) {
-      return;
-    }
+    ClBuffer ba = (ClBuffer) a;
+    ClBuffer bb = (ClBuffer) b;
+    ClBuffer bc = (ClBuffer) c;
     boolean wide = ba.dtype() == DType.FLOAT64;
     if (blas != null && !blasFailed && ClBlast.handles(spec)) {
       int status;
@@ -665,8 +691,8 @@ public final class OpenClBackend implements Backend {
         l -> {
           l.i32(spec.m()).i32(spec.n()).i32(spec.k());
           l.i32(spec.transA() ? 1 : 0).i32(spec.transB() ? 1 : 0);
-          l.mem(ba).i64(spec.aOffset()).i64(spec.aBatchStride());
-          l.mem(bb).i64(spec.bOffset()).i64(spec.bBatchStride());
+          l.mem(ba).i64(spec.aOffset()).i64(spec.aBatchStride()).i32(spec.lda());
+          l.mem(bb).i64(spec.bOffset()).i64(spec.bBatchStride()).i32(spec.ldb());
           l.mem(bc).i64(spec.cOffset()).i64(spec.cBatchStride());
           l.real(wide, spec.alpha()).real(wide, spec.beta());
           l.run(new long[] {gx, gy, spec.batch()}, new long[] {local, local, 1});
@@ -678,57 +704,62 @@ public final class OpenClBackend implements Backend {
   @Override
   public void gather(
       Buffer src, int outer, int axis, int inner, Buffer indices, int count, Buffer out) {
-    String k = "gather";
-    ClBuffer bs = Checks.buffer(this, k, "src", src);
-    ClBuffer bi = Checks.buffer(this, k, "indices", indices);
-    ClBuffer bo = Checks.buffer(this, k, "out", out);
-    long no = KernelChecks.gatherArgs(bs, outer, axis, inner, bi, count, bo);
-    KernelChecks.indices(k, readIndices(bi, count), count, axis);
-    if (no == 0) {
-      return;
-    }
+    ClBuffer bs = (ClBuffer) src;
+    ClBuffer bi = (ClBuffer) indices;
+    ClBuffer bo = (ClBuffer) out;
+    long no = (long) outer * count * inner;
     launch(
         "gather_" + suffix(bs.dtype()),
         l -> l.mem(bs).i32(axis).i32(inner).mem(bi).i32(count).mem(bo).i64(no).run(no));
   }
 
+  /**
+   * Deterministic without reading the indices to the host: three small kernels sort the positions
+   * by index on the device with a stable counting sort (counts per index, their prefix sums, then
+   * one work-group that places the positions block by block, in order), and one work item per
+   * (outer, run of one index, inner) adds its run's source rows in that order, as the sequential
+   * definition does. The placement costs a work-group's width of comparisons per position, whatever
+   * the indices repeat.
+   */
   @Override
   public void scatterAdd(
       Buffer src, int outer, int count, int inner, Buffer indices, int axis, Buffer out) {
-    String k = "scatterAdd";
-    ClBuffer bs = Checks.buffer(this, k, "src", src);
-    ClBuffer bi = Checks.buffer(this, k, "indices", indices);
-    ClBuffer bo = Checks.buffer(this, k, "out", out);
-    long ns = KernelChecks.scatterAddArgs(bs, outer, count, inner, bi, axis, bo);
-    int[] idx = readIndices(bi, count);
-    KernelChecks.indices(k, idx, count, axis);
-    if (ns == 0) {
-      return;
-    }
-    int[] plan = ScatterPlan.of(idx);
-    int unique = ScatterPlan.unique(plan, count);
-    long items = (long) outer * unique * inner;
-    try (ClBuffer p = (ClBuffer) allocate(DType.INT32, plan.length)) {
-      upload(MemorySegment.ofArray(plan), p, 0, plan.length);
+    ClBuffer bs = (ClBuffer) src;
+    ClBuffer bi = (ClBuffer) indices;
+    ClBuffer bo = (ClBuffer) out;
+    long items = (long) outer * count * inner;
+    long group = program.rowGroup;
+    // the plan's buffers go back to the pool at once: a kernel that reuses one runs after these
+    // on the in-order queue
+    try (ClBuffer counts = allocate(DType.INT32, axis, false);
+        ClBuffer starts = allocate(DType.INT32, axis + 1L, false);
+        ClBuffer order = allocate(DType.INT32, count, false)) {
+      fillBytes(counts, 0, 4L * axis, MemorySegment.ofArray(new int[] {0}));
+      launch("scatter_count", l -> l.mem(bi).i32(count).mem(counts).run(count));
+      launch(
+          "scatter_scan",
+          l -> l.mem(counts).i32(axis).mem(starts).run(new long[] {group}, new long[] {group}));
+      launch(
+          "scatter_order",
+          l ->
+              l.mem(bi)
+                  .i32(count)
+                  .mem(counts)
+                  .mem(order)
+                  .run(new long[] {group}, new long[] {group}));
       launch(
           "scatter_add_" + suffix(bs.dtype()),
           l ->
               l.mem(bs)
                   .i32(count)
                   .i32(inner)
-                  .mem(p)
-                  .i32(unique)
+                  .mem(bi)
+                  .mem(order)
                   .i32(axis)
                   .mem(bo)
                   .i64(items)
                   .run(items));
-    } // OpenCL frees the plan once the kernel that uses it has finished
-  }
-
-  private int[] readIndices(ClBuffer b, int count) {
-    int[] idx = new int[count];
-    download(b, 0, count, MemorySegment.ofArray(idx));
-    return idx;
+    }
   }
 
   // ------------------------------------------------------------------ random
@@ -742,12 +773,7 @@ public final class OpenClBackend implements Backend {
       long streamOffset,
       Buffer out,
       long count) {
-    Objects.requireNonNull(distribution, "random: distribution");
-    ClBuffer bo = Checks.buffer(this, "random", "out", out);
-    KernelChecks.range("random", "out", bo, 0, count);
-    if (count == 0) {
-      return;
-    }
+    ClBuffer bo = (ClBuffer) out;
     // BERNOULLI: u < a exactly, with u = bits >>> 11 times 2^-53, is (bits >>> 11) < ceil(a·2^53)
     double t = Math.ceil(a * 0x1.0p53);
     long threshold = a != a || t <= 0 ? 0 : t >= 0x1.0p53 ? 1L << 53 : (long) t;
@@ -758,6 +784,19 @@ public final class OpenClBackend implements Backend {
           l.i32(distribution.ordinal()).real(wide, a).real(wide, b).i64(threshold);
           l.i64(seed).i64(streamOffset).mem(bo).i64(count).run(count);
         });
+  }
+
+  // ------------------------------------------------------------------ capabilities
+
+  @Override
+  public <T extends Capability> Optional<T> capability(Class<T> type) {
+    if (type == FusedElementwise.class) {
+      return Optional.of(type.cast(fused));
+    }
+    if (type == FusedAttention.class) {
+      return Optional.of(type.cast(attention));
+    }
+    return Optional.empty();
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -774,6 +813,10 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void close() {
+    // the capabilities' programs first, outside the launch lock: a capability takes its own lock
+    // before the launch lock, never after
+    fused.release();
+    attention.release();
     lock.lock();
     try {
       if (closed) {

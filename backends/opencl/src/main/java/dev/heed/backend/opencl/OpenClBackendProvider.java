@@ -40,7 +40,9 @@ public final class OpenClBackendProvider implements BackendProvider {
 
   @Override
   public String description() {
-    String what = "OpenCL C kernels on an OpenCL device (tiled matmul, reductions, softmax)";
+    String what =
+        "OpenCL C kernels on an OpenCL device (tiled matmul, reductions, softmax, fused"
+            + " elementwise programs, flash-style attention)";
     try {
       return what + "; devices: " + ClDevices.listing(ClDevices.all());
     } catch (IllegalStateException e) {

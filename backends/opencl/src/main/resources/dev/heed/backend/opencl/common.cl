@@ -15,13 +15,7 @@ typedef float real_t;
 #define UNPACK(sh, v) int sh[MAXR] = {v.s0, v.s1, v.s2, v.s3, v.s4, v.s5, v.s6, v.s7}
 #define UNPACKL(st, v) long st[MAXR] = {v.s0, v.s1, v.s2, v.s3, v.s4, v.s5, v.s6, v.s7}
 
-// SplitMix64's output function at counter index of stream seed (dev.heed.core.backend.CounterRandom).
-inline ulong heed_bits(ulong seed, ulong index) {
-  ulong z = seed + (index + 1UL) * 0x9E3779B97F4A7C15UL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-  return z ^ (z >> 31);
-}
+// heed_bits, the counter-based stream, is in bits.cl (the Java side prepends it).
 
 #ifdef HAS_FP64
 inline real_t heed_uniform(ulong seed, ulong index) {
@@ -86,3 +80,76 @@ HEED_COPY(copy_f64_f32, double, float, convert_float)
 HEED_COPY(copy_f64_i32, double, int, convert_int_sat_rtz)
 HEED_COPY(copy_i32_f64, int, double, convert_double)
 #endif
+
+// The plan of a deterministic scatterAdd, built on the device from count indices idx (each in
+// [0, axis)): order lists the positions 0..count-1 sorted by index, the positions of one index in
+// increasing order (a stable counting sort).
+
+// counts[t] = number of positions with index t (counts zeroed by the host).
+__kernel void scatter_count(__global const int* idx, int count, __global int* counts) {
+  int j = get_global_id(0);
+  if (j >= count) return;
+  atomic_inc(counts + idx[j]);
+}
+
+// starts = the exclusive prefix sums of counts (starts[axis] = count); counts becomes a copy of
+// starts[0..axis), the cursors of scatter_order. One work-group: each item scans a contiguous
+// chunk.
+__kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void scatter_scan(
+    __global int* counts, int axis, __global int* starts) {
+  __local int part[RWG];
+  int lid = get_local_id(0);
+  int per = (axis + RWG - 1) / RWG;
+  int from = min(axis, lid * per);
+  int to = min(axis, from + per);
+  int s = 0;
+  for (int t = from; t < to; t++) s += counts[t];
+  part[lid] = s;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  if (lid == 0) {
+    int acc = 0;
+    for (int q = 0; q < RWG; q++) {
+      int c = part[q];
+      part[q] = acc;
+      acc += c;
+    }
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  int acc = part[lid];
+  for (int t = from; t < to; t++) {
+    int c = counts[t];
+    starts[t] = acc;
+    counts[t] = acc;
+    acc += c;
+  }
+  if (lid == RWG - 1) starts[axis] = acc;
+}
+
+// One work-group walks the positions in blocks of RWG, in order: a position goes to its index's
+// cursor plus the number of earlier positions of the block with that index, and then the last such
+// position of the block moves the cursor past them. So each run lists its positions in increasing
+// order, at a cost of RWG comparisons per position whatever the indices.
+__kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void scatter_order(
+    __global const int* idx, int count, __global int* cursor, __global int* order) {
+  __local int block[RWG];
+  int lid = get_local_id(0);
+  for (int base = 0; base < count; base += RWG) {
+    int j = base + lid;
+    int t = j < count ? idx[j] : -1;
+    block[lid] = t;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int before = 0;
+    int after = 0;
+    if (t >= 0) {
+      for (int q = 0; q < RWG; q++) {
+        int same = block[q] == t;
+        before += q < lid ? same : 0;
+        after += q > lid ? same : 0;
+      }
+      order[cursor[t] + before] = j;
+    }
+    barrier(CLK_GLOBAL_MEM_FENCE);
+    if (t >= 0 && after == 0) cursor[t] += before + 1;
+    barrier(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+  }
+}

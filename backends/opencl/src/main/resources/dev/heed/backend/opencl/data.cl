@@ -11,22 +11,25 @@ __kernel void K(gather)(__global const T* src, int axis, int inner, __global con
   out[g] = src[(o * axis + idx[j]) * inner + i];
 }
 
-// One work item per (outer, unique target, inner): sums the source rows of its target in index
-// order onto the output, so the result is deterministic and equals the sequential definition.
-__kernel void K(scatter_add)(__global const T* src, int count, int inner,
-                             __global const int* plan, int unique, int axis, __global T* out,
-                             long n) {
+// One work item per (outer, sorted position q, inner); the item at the first position of each
+// index's run (see the plan kernels of common.cl) adds the source rows of that index onto the
+// output in index order, so the result is deterministic and equals the sequential definition.
+__kernel void K(scatter_add)(__global const T* src, int count, int inner, __global const int* idx,
+                             __global const int* order, int axis, __global T* out, long n) {
   long g = get_global_id(0);
   if (g >= n) return;
   long i = g % inner;
   long r = g / inner;
-  long u = r % unique;
-  long o = r / unique;
-  __global const int* order = plan + 2 * unique + 1;
-  long at = (o * axis + plan[unique + 1 + u]) * inner + i;
+  int q = r % count;
+  long o = r / count;
+  int t = idx[order[q]];
+  if (q > 0 && idx[order[q - 1]] == t) return;
+  long at = (o * axis + t) * inner + i;
   T acc = out[at];
-  for (int q = plan[u]; q < plan[u + 1]; q++) {
-    acc += src[(o * count + order[q]) * inner + i];
+  for (int p = q; p < count; p++) {
+    int j = order[p];
+    if (idx[j] != t) break;
+    acc += src[(o * count + j) * inner + i];
   }
   out[at] = acc;
 }

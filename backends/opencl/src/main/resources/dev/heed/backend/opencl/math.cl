@@ -1,65 +1,30 @@
 // Kernels for each floating-point type T (float, double); K(name) appends the type suffix.
 // Operation codes are the ordinals of UnaryOp, BinaryOp and ReduceOp.
 
-// Java's Math.max/min: NaN if either is NaN, and +0 > -0.
-inline T K(jmax)(T x, T y) {
-  if (x != x || y != y) return x + y;
-  if (x == 0 && y == 0) return signbit(x) ? y : x;
-  return x > y ? x : y;
-}
-inline T K(jmin)(T x, T y) {
-  if (x != x || y != y) return x + y;
-  if (x == 0 && y == 0) return signbit(x) ? x : y;
-  return x < y ? x : y;
-}
-
-inline T K(unop)(int op, T x, T a, T b) {
-  switch (op) {
-    case 0: return -x;
-    case 1: return fabs(x);
-    case 2: return x > 0 ? (T) 1 : (x < 0 ? (T) -1 : x);
-    case 3: return exp(x);
-    case 4: return expm1(x);
-    case 5: return log(x);
-    case 6: return log1p(x);
-    case 7: return sqrt(x);
-    case 8: return (T) 1 / x;
-    case 9: return x * x;
-    case 10: return sin(x);
-    case 11: return cos(x);
-    case 12: return tanh(x);
-    case 13: return x >= 0 ? (T) 1 / ((T) 1 + exp(-x)) : exp(x) / ((T) 1 + exp(x));
-    case 14: return x > 0 ? x : (x == x ? (T) 0 : x);
-    case 15: return erf(x);
-    case 16: return a * x + b;
-    case 17: return pow(x, a);
-    case 18: return x != x ? x : K(jmin)(K(jmax)(x, a), b);
-    default: return x > a ? (T) 1 : (T) 0;
-  }
-}
-
-inline T K(binop)(int op, T x, T y) {
-  switch (op) {
-    case 0: return x + y;
-    case 1: return x - y;
-    case 2: return x * y;
-    case 3: return x / y;
-    case 4: return pow(x, y);
-    case 5: return K(jmax)(x, y);
-    case 6: return K(jmin)(x, y);
-    case 7: return x > y ? (T) 1 : (T) 0;
-    case 8: return x >= y ? (T) 1 : (T) 0;
-    case 9: return x < y ? (T) 1 : (T) 0;
-    case 10: return x <= y ? (T) 1 : (T) 0;
-    case 11: return x == y ? (T) 1 : (T) 0;
-    default: return x != y ? (T) 1 : (T) 0;
-  }
-}
-
-__kernel void K(unary)(int op, T a, T b, __global const T* x, __global T* y, long n) {
+// Contiguous x and y from their offsets (no strides to walk); y may be x (in place).
+__kernel void K(unary)(int op, T a, T b, __global const T* x, long ox, __global T* y, long oy,
+                       long n) {
   long i = get_global_id(0);
   if (i >= n) return;
-  y[i] = K(unop)(op, x[i], a, b);
+  y[oy + i] = K(unop)(op, x[ox + i], a, b);
+}
+
+// Strided views; x may broadcast (stride 0), y may be x only as the identical view.
+__kernel void K(unary_strided)(int op, T a, T b, int rank, int8 shape, __global const T* x,
+                               long8 sx, long ox, __global T* y, long8 sy, long oy, long n) {
+  long i = get_global_id(0);
+  if (i >= n) return;
+  UNPACK(sh, shape);
+  UNPACKL(tx, sx);
+  UNPACKL(ty, sy);
+  long ix = ox, iy = oy, r = i;
+  for (int k = rank - 1; k >= 0; k--) {
+    long c = r % sh[k];
+    r /= sh[k];
+    ix += c * tx[k];
+    iy += c * ty[k];
+  }
+  y[iy] = K(unop)(op, x[ix], a, b);
 }
 
 __kernel void K(binary)(int op, int rank, int8 shape, __global const T* a, long8 sa, long oa,
@@ -132,20 +97,23 @@ inline T K(combine)(int op, T x, T y) {
   return op == 0 ? x + y : (op == 1 ? K(jmax)(x, y) : K(jmin)(x, y));
 }
 
-// reduce with inner > 1: one work item per output, walking its column of the axis in order
-// (compensated summation for SUM).
-__kernel void K(reduce_cols)(int op, __global const T* x, int outer, int axis, int inner,
-                             __global T* out, __global int* iout) {
+// The reductions and softmax read a view [outer, axis, inner] of x: element (o, j, i) at
+// x[xo + o * so + j * sa + i * si]. Their outputs are contiguous [outer, inner] (reduce) and
+// [outer, axis, inner] (softmax) from element 0.
+
+// reduce, one work item per output, walking its column of the axis in order (compensated
+// summation for SUM).
+__kernel void K(reduce_cols)(int op, __global const T* x, long xo, long so, long sa, long si,
+                             int outer, int axis, int inner, __global T* out,
+                             __global int* iout) {
   long g = get_global_id(0);
   if (g >= (long) outer * inner) return;
-  long o = g / inner;
-  long i = g % inner;
-  __global const T* p = x + o * axis * inner + i;
+  __global const T* p = x + xo + (g / inner) * so + (g % inner) * si;
   if (op >= 3) {
     T v = p[0];
     int best = 0;
     for (int j = 1; j < axis; j++) {
-      T c = p[(long) j * inner];
+      T c = p[j * sa];
       if (K(beats)(op, c, j, v, best)) {
         v = c;
         best = j;
@@ -155,7 +123,7 @@ __kernel void K(reduce_cols)(int op, __global const T* x, int outer, int axis, i
   } else if (op == 0) {
     T s = 0, comp = 0;
     for (int j = 0; j < axis; j++) {
-      T y = p[(long) j * inner] - comp;
+      T y = p[j * sa] - comp;
       T t = s + y;
       comp = (t - s) - y;
       s = t;
@@ -164,27 +132,30 @@ __kernel void K(reduce_cols)(int op, __global const T* x, int outer, int axis, i
   } else {
     T acc = K(identity)(op);
     for (int j = 0; j < axis; j++) {
-      acc = K(combine)(op, acc, p[(long) j * inner]);
+      acc = K(combine)(op, acc, p[j * sa]);
     }
     out[g] = acc;
   }
 }
 
-// reduce with inner == 1: one work-group of RWG items per row, a strided pass then a tree.
+// reduce, one work-group of RWG items per output (o, i): a strided pass over the axis, then a
+// tree.
 __kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void K(reduce_rows)(
-    int op, __global const T* x, int axis, __global T* out, __global int* iout) {
+    int op, __global const T* x, long xo, long so, long sa, long si, int axis, int inner,
+    __global T* out, __global int* iout) {
   __local T lv[RWG];
   __local int li[RWG];
   int lid = get_local_id(0);
   long row = get_group_id(0);
-  __global const T* p = x + row * axis;
+  __global const T* p = x + xo + (row / inner) * so + (row % inner) * si;
   T v;
   int best = -1;
   if (op >= 3) {
     v = 0;
     for (int j = lid; j < axis; j += RWG) {
-      if (K(beats)(op, p[j], j, v, best)) {
-        v = p[j];
+      T c = p[j * sa];
+      if (K(beats)(op, c, j, v, best)) {
+        v = c;
         best = j;
       }
     }
@@ -192,7 +163,7 @@ __kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void K(reduce_rows)(
     T comp = 0;
     v = 0;
     for (int j = lid; j < axis; j += RWG) {
-      T y = p[j] - comp;
+      T y = p[j * sa] - comp;
       T t = v + y;
       comp = (t - v) - y;
       v = t;
@@ -200,7 +171,7 @@ __kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void K(reduce_rows)(
   } else {
     v = K(identity)(op);
     for (int j = lid; j < axis; j += RWG) {
-      v = K(combine)(op, v, p[j]);
+      v = K(combine)(op, v, p[j * sa]);
     }
   }
   lv[lid] = v;
@@ -228,38 +199,42 @@ __kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void K(reduce_rows)(
   }
 }
 
-// softmax with inner > 1: one work item per (outer, inner) column, three passes.
-__kernel void K(softmax_cols)(__global const T* x, int outer, int axis, int inner, int lg,
-                              __global T* y) {
+// softmax, one work item per (outer, inner) column, three passes. y may be x when the view is
+// contiguous from element 0: each item reads its column before writing it.
+__kernel void K(softmax_cols)(__global const T* x, long xo, long so, long sa, long si, int outer,
+                              int axis, int inner, int lg, __global T* y) {
   long g = get_global_id(0);
   if (g >= (long) outer * inner) return;
-  long base = (g / inner) * axis * inner + g % inner;
+  __global const T* p = x + xo + (g / inner) * so + (g % inner) * si;
+  __global T* q = y + (g / inner) * axis * inner + g % inner;
   T m = -INFINITY;
   for (int j = 0; j < axis; j++) {
-    m = K(jmax)(m, x[base + (long) j * inner]);
+    m = K(jmax)(m, p[j * sa]);
   }
   T s = 0;
   for (int j = 0; j < axis; j++) {
-    s += exp(x[base + (long) j * inner] - m);
+    s += exp(p[j * sa] - m);
   }
   T ls = log(s);
   for (int j = 0; j < axis; j++) {
-    long at = base + (long) j * inner;
-    T shifted = x[at] - m;
-    y[at] = lg ? shifted - ls : exp(shifted) / s;
+    T shifted = p[j * sa] - m;
+    q[(long) j * inner] = lg ? shifted - ls : exp(shifted) / s;
   }
 }
 
-// softmax with inner == 1: one work-group per row; y may be x (each item writes only what it read
-// after the barriers of the two tree reductions).
+// softmax, one work-group per (outer, inner) row; y may be x as for softmax_cols (each item
+// writes only what it read, after the barriers of the two tree reductions).
 __kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void K(softmax_rows)(
-    __global const T* x, int axis, int lg, __global T* y) {
+    __global const T* x, long xo, long so, long sa, long si, int axis, int inner, int lg,
+    __global T* y) {
   __local T lv[RWG];
   int lid = get_local_id(0);
-  long base = get_group_id(0) * (long) axis;
+  long row = get_group_id(0);
+  __global const T* p = x + xo + (row / inner) * so + (row % inner) * si;
+  __global T* q = y + (row / inner) * axis * inner + row % inner;
   T m = -INFINITY;
   for (int j = lid; j < axis; j += RWG) {
-    m = K(jmax)(m, x[base + j]);
+    m = K(jmax)(m, p[j * sa]);
   }
   lv[lid] = m;
   barrier(CLK_LOCAL_MEM_FENCE);
@@ -271,7 +246,7 @@ __kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void K(softmax_rows)(
   barrier(CLK_LOCAL_MEM_FENCE);
   T sum = 0;
   for (int j = lid; j < axis; j += RWG) {
-    sum += exp(x[base + j] - m);
+    sum += exp(p[j * sa] - m);
   }
   lv[lid] = sum;
   barrier(CLK_LOCAL_MEM_FENCE);
@@ -282,21 +257,22 @@ __kernel __attribute__((reqd_work_group_size(RWG, 1, 1))) void K(softmax_rows)(
   sum = lv[0];
   T ls = log(sum);
   for (int j = lid; j < axis; j += RWG) {
-    T shifted = x[base + j] - m;
-    y[base + j] = lg ? shifted - ls : exp(shifted) / sum;
+    T shifted = p[j * sa] - m;
+    q[(long) j * inner] = lg ? shifted - ls : exp(shifted) / sum;
   }
 }
 
-// C = alpha * op(A) * op(B) + beta * C for matrix get_global_id(2) of the batch. Tiles of
-// MM_T x MM_T outputs per work-group of MM_L x MM_L items, each item MM_W x MM_W outputs strided
-// by MM_L (so neighbouring items touch neighbouring columns); the k dimension walks in panels of
-// MM_K through local memory. Accumulation runs in order of p, as in the reference.
+// C = alpha * op(A) * op(B) + beta * C for matrix get_global_id(2) of the batch; stored rows of A
+// and B are lda and ldb elements apart, C is dense. Tiles of MM_T x MM_T outputs per work-group of
+// MM_L x MM_L items, each item MM_W x MM_W outputs strided by MM_L (so neighbouring items touch
+// neighbouring columns); the k dimension walks in panels of MM_K through local memory.
+// Accumulation runs in order of p, as in the reference.
 #define MM_T (MM_L * MM_W)
 #define MM_K 16
 __kernel __attribute__((reqd_work_group_size(MM_L, MM_L, 1))) void K(matmul)(
     int m, int n, int k, int transA, int transB, __global const T* A, long aOff, long aStride,
-    __global const T* B, long bOff, long bStride, __global T* C, long cOff, long cStride, T alpha,
-    T beta) {
+    int lda, __global const T* B, long bOff, long bStride, int ldb, __global T* C, long cOff,
+    long cStride, T alpha, T beta) {
   __local T As[MM_K][MM_T];
   __local T Bs[MM_K][MM_T];
   int tx = get_local_id(0);
@@ -324,7 +300,7 @@ __kernel __attribute__((reqd_work_group_size(MM_L, MM_L, 1))) void K(matmul)(
       int gi = row0 + r;
       int gp = t + p;
       As[p][r] = (gi < m && gp < k)
-          ? (transA ? A[(long) gp * m + gi] : A[(long) gi * k + gp]) : (T) 0;
+          ? (transA ? A[(long) gp * lda + gi] : A[(long) gi * lda + gp]) : (T) 0;
     }
     for (int l = lin; l < MM_K * MM_T; l += MM_L * MM_L) {
       int p, c;
@@ -338,7 +314,7 @@ __kernel __attribute__((reqd_work_group_size(MM_L, MM_L, 1))) void K(matmul)(
       int gj = col0 + c;
       int gp = t + p;
       Bs[p][c] = (gj < n && gp < k)
-          ? (transB ? B[(long) gj * k + gp] : B[(long) gp * n + gj]) : (T) 0;
+          ? (transB ? B[(long) gj * ldb + gp] : B[(long) gp * ldb + gj]) : (T) 0;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     int pend = min(MM_K, k - t);

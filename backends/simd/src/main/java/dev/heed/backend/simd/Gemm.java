@@ -292,6 +292,8 @@ final class Gemm {
       Scratch scratch) {
     int n = s.n();
     int k = s.k();
+    int ldA = s.lda();
+    int ldB = s.ldb();
     float alpha = (float) s.alpha();
     float beta0 = (float) s.beta();
     // a row-major A feeding few column panels is read where it lies: packing it costs more than
@@ -339,27 +341,27 @@ final class Gemm {
               float scale = full ? alpha : 1f;
               // the packed panel, or a transposed A where it lies (MR consecutive values per step)
               float[] aArr = inPlaceT ? a : scratch.a;
-              int aIdx = inPlaceT ? ao + pc * s.m() + ic + ir : ap;
-              int lda = inPlaceT ? s.m() : MR;
+              int aIdx = inPlaceT ? ao + pc * ldA + ic + ir : ap;
+              int lda = inPlaceT ? ldA : MR;
               float[] bArr = inPlaceB ? b : scratch.b;
-              int bIdx = inPlaceB ? bo + pc * n + jc + jr : bp;
-              int ldb = inPlaceB ? n : NR;
+              int bIdx = inPlaceB ? bo + pc * ldB + jc + jr : bp;
+              int ldb = inPlaceB ? ldB : NR;
               boolean acc = full && beta != 0f;
               if (inPlace) {
                 // rows past the edge repeat the last row (valid memory; their results are dropped)
-                int r0 = ao + (ic + ir) * k + pc;
+                int r0 = ao + (ic + ir) * ldA + pc;
                 int last = mr - 1;
                 kernelRows(
                     kc,
                     a,
                     r0,
-                    r0 + Math.min(1, last) * k,
-                    r0 + Math.min(2, last) * k,
-                    r0 + Math.min(3, last) * k,
-                    r0 + Math.min(4, last) * k,
-                    r0 + Math.min(5, last) * k,
-                    r0 + Math.min(6, last) * k,
-                    r0 + Math.min(7, last) * k,
+                    r0 + Math.min(1, last) * ldA,
+                    r0 + Math.min(2, last) * ldA,
+                    r0 + Math.min(3, last) * ldA,
+                    r0 + Math.min(4, last) * ldA,
+                    r0 + Math.min(5, last) * ldA,
+                    r0 + Math.min(6, last) * ldA,
+                    r0 + Math.min(7, last) * ldA,
                     scratch.b,
                     bp,
                     out,
@@ -395,40 +397,40 @@ final class Gemm {
    */
   private static void packA(
       MatmulSpec s, float[] a, int ao, int ic, int mc, int pc, int kc, float[] dst) {
-    int m = s.m();
-    int k = s.k();
+    // stored rows of A are lda apart, whether they are rows of op(A) or its columns
+    int ld = s.lda();
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = Math.min(MR, mc - ir);
       int base = ir * kc;
       if (!s.transA() && T16 && ir + 2 * MR <= mc) {
         // two panels of a row-major A: 16×16 blocks transposed in registers, a scalar tail of p
-        int src = ao + (ic + ir) * k + pc;
+        int src = ao + (ic + ir) * ld + pc;
         int p = 0;
         for (; p + 16 <= kc; p += 16) {
-          packRows16(a, src + p, k, dst, base + p * MR, kc);
+          packRows16(a, src + p, ld, dst, base + p * MR, kc);
         }
         for (int r = 0; r < 2 * MR; r++) {
           int d = base + (r / MR) * MR * kc + r % MR;
           for (int q = p; q < kc; q++) {
-            dst[d + q * MR] = a[src + r * k + q];
+            dst[d + q * MR] = a[src + r * ld + q];
           }
         }
         ir += MR;
       } else if (s.transA() && mr == MR) {
-        // op(A)[i][p] = a[ao + p*m + i]: MR = 8 consecutive values per p, one 256-bit vector
-        int src = ao + pc * m + ic + ir;
+        // op(A)[i][p] = a[ao + p*ld + i]: MR = 8 consecutive values per p, one 256-bit vector
+        int src = ao + pc * ld + ic + ir;
         if (A8 != null) {
-          for (int p = 0, d = base; p < kc; p++, d += MR, src += m) {
+          for (int p = 0, d = base; p < kc; p++, d += MR, src += ld) {
             FloatVector.fromArray(A8, a, src).intoArray(dst, d);
           }
         } else {
-          for (int p = 0, d = base; p < kc; p++, d += MR, src += m) {
+          for (int p = 0, d = base; p < kc; p++, d += MR, src += ld) {
             System.arraycopy(a, src, dst, d, MR);
           }
         }
       } else if (s.transA()) {
         for (int p = 0; p < kc; p++) {
-          int src = ao + (pc + p) * m + ic + ir;
+          int src = ao + (pc + p) * ld + ic + ir;
           int d = base + p * MR;
           for (int r = 0; r < mr; r++) {
             dst[d + r] = a[src + r];
@@ -438,15 +440,15 @@ final class Gemm {
           }
         }
       } else if (mr == MR) {
-        // op(A)[i][p] = a[ao + i*k + p]: eight row streams, written in order
-        int s0 = ao + (ic + ir) * k + pc;
-        int s1 = s0 + k;
-        int s2 = s1 + k;
-        int s3 = s2 + k;
-        int s4 = s3 + k;
-        int s5 = s4 + k;
-        int s6 = s5 + k;
-        int s7 = s6 + k;
+        // op(A)[i][p] = a[ao + i*ld + p]: eight row streams, written in order
+        int s0 = ao + (ic + ir) * ld + pc;
+        int s1 = s0 + ld;
+        int s2 = s1 + ld;
+        int s3 = s2 + ld;
+        int s4 = s3 + ld;
+        int s5 = s4 + ld;
+        int s6 = s5 + ld;
+        int s7 = s6 + ld;
         for (int p = 0, d = base; p < kc; p++, d += MR) {
           dst[d] = a[s0 + p];
           dst[d + 1] = a[s1 + p];
@@ -460,7 +462,7 @@ final class Gemm {
       } else {
         for (int r = 0; r < MR; r++) {
           if (r < mr) {
-            int src = ao + (ic + ir + r) * k + pc;
+            int src = ao + (ic + ir + r) * ld + pc;
             for (int p = 0; p < kc; p++) {
               dst[base + p * MR + r] = a[src + p];
             }
@@ -481,31 +483,31 @@ final class Gemm {
    */
   private static void packB(
       MatmulSpec s, float[] b, int bo, int pc, int kc, int jc, int nc, float[] dst) {
-    int n = s.n();
-    int k = s.k();
+    // stored rows of B are ldb apart, whether they are rows of op(B) or its columns
+    int ld = s.ldb();
     for (int jr = 0; jr < nc; jr += NR) {
       int nr = Math.min(NR, nc - jr);
       int base = jr * kc;
       if (s.transB() && T16 && nr == NR) {
-        // op(B)[p][j] = b[bo + j*k + p]: 16×16 blocks transposed in registers, a scalar tail of p
+        // op(B)[p][j] = b[bo + j*ld + p]: 16×16 blocks transposed in registers, a scalar tail of p
         int p = 0;
         for (; p + 16 <= kc; p += 16) {
           for (int jj = 0; jj < NR; jj += 16) {
-            transpose16(b, bo + (jc + jr + jj) * k + pc + p, k, dst, base + p * NR + jj);
+            transpose16(b, bo + (jc + jr + jj) * ld + pc + p, ld, dst, base + p * NR + jj);
           }
         }
         for (int j = 0; j < NR; j++) {
-          int src = bo + (jc + jr + j) * k + pc;
+          int src = bo + (jc + jr + j) * ld + pc;
           for (int q = p; q < kc; q++) {
             dst[base + q * NR + j] = b[src + q];
           }
         }
       } else if (s.transB()) {
-        // op(B)[p][j] = b[bo + j*k + p]: contiguous reads along each row of B (a gather of NR
-        // values k apart per p was measured 3x slower overall)
+        // op(B)[p][j] = b[bo + j*ld + p]: contiguous reads along each row of B (a gather of NR
+        // values ld apart per p was measured 3x slower overall)
         for (int j = 0; j < NR; j++) {
           if (j < nr) {
-            int src = bo + (jc + jr + j) * k + pc;
+            int src = bo + (jc + jr + j) * ld + pc;
             for (int p = 0; p < kc; p++) {
               dst[base + p * NR + j] = b[src + p];
             }
@@ -516,9 +518,9 @@ final class Gemm {
           }
         }
       } else {
-        // op(B)[p][j] = b[bo + p*n + j]: NR consecutive values per p
+        // op(B)[p][j] = b[bo + p*ld + j]: NR consecutive values per p
         for (int p = 0; p < kc; p++) {
-          int src = bo + (pc + p) * n + jc + jr;
+          int src = bo + (pc + p) * ld + jc + jr;
           int d = base + p * NR;
           if (nr == NR) {
             FloatVector.fromArray(S, b, src).intoArray(dst, d);

@@ -70,6 +70,8 @@ final class NarrowGemm {
     int ao = (int) (s.aOffset() + t * s.aBatchStride());
     int bo = (int) (s.bOffset() + t * s.bBatchStride());
     int co = (int) (s.cOffset() + t * s.cBatchStride());
+    int lda = s.lda();
+    int ldb = s.ldb();
     Scratch scratch = SCRATCH.get();
     float[] bt = b;
     if (!s.transB()) {
@@ -80,10 +82,11 @@ final class NarrowGemm {
       bt = scratch.bt;
       for (int p = 0; p < k; p++) {
         for (int j = 0; j < n; j++) {
-          bt[j * k + p] = b[bo + p * n + j];
+          bt[j * k + p] = b[bo + p * ldb + j];
         }
       }
       bo = 0;
+      ldb = k;
     }
     int m = s.m();
     float alpha = (float) s.alpha();
@@ -93,7 +96,7 @@ final class NarrowGemm {
     float[] out = scratch.out;
     for (int i0 = from; i0 < to; i0 += 4) {
       for (int j0 = 0; j0 < n; j0 += 4) {
-        block(a, ao, k, m, i0, bt, bo, n, j0, kv, out);
+        block(a, ao, lda, k, m, i0, bt, bo, ldb, n, j0, kv, out);
         for (int di = 0; di < 4 && i0 + di < to; di++) {
           int crow = co + (i0 + di) * n;
           for (int dj = 0; dj < 4 && j0 + dj < n; dj++) {
@@ -107,29 +110,31 @@ final class NarrowGemm {
   }
 
   /**
-   * {@code out[4·di + dj] = Σ_p A[i0+di, p]·Bt[j0+dj, p]}, rows and columns past the edge clamped
-   * to the last one.
+   * {@code out[4·di + dj] = Σ_p A[i0+di, p]·Bt[j0+dj, p]} (rows of A {@code lda} apart, rows of Bt
+   * {@code ldb} apart), rows and columns past the edge clamped to the last one.
    */
   private static void block(
       float[] a,
       int ao,
+      int lda,
       int k,
       int m,
       int i0,
       float[] bt,
       int bo,
+      int ldb,
       int n,
       int j0,
       int kv,
       float[] out) {
-    int a0 = ao + i0 * k;
-    int a1 = ao + Math.min(i0 + 1, m - 1) * k;
-    int a2 = ao + Math.min(i0 + 2, m - 1) * k;
-    int a3 = ao + Math.min(i0 + 3, m - 1) * k;
-    int b0 = bo + j0 * k;
-    int b1 = bo + Math.min(j0 + 1, n - 1) * k;
-    int b2 = bo + Math.min(j0 + 2, n - 1) * k;
-    int b3 = bo + Math.min(j0 + 3, n - 1) * k;
+    int a0 = ao + i0 * lda;
+    int a1 = ao + Math.min(i0 + 1, m - 1) * lda;
+    int a2 = ao + Math.min(i0 + 2, m - 1) * lda;
+    int a3 = ao + Math.min(i0 + 3, m - 1) * lda;
+    int b0 = bo + j0 * ldb;
+    int b1 = bo + Math.min(j0 + 1, n - 1) * ldb;
+    int b2 = bo + Math.min(j0 + 2, n - 1) * ldb;
+    int b3 = bo + Math.min(j0 + 3, n - 1) * ldb;
     FloatVector z = FloatVector.zero(S);
     FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
     FloatVector c10 = z, c11 = z, c12 = z, c13 = z;

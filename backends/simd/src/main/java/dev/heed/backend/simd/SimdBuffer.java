@@ -12,18 +12,13 @@ final class SimdBuffer extends HeapBuffer {
   private final SimdBackend owner;
 
   SimdBuffer(SimdBackend owner, DType dtype, int size) {
-    super("simd", dtype, size);
+    super(owner, dtype, size);
     this.owner = owner;
   }
 
   SimdBuffer(SimdBackend owner, float[] data) {
-    super("simd", DType.FLOAT32, data.length, data);
+    super(owner, DType.FLOAT32, data.length, data);
     this.owner = owner;
-  }
-
-  /** The backend that allocated this buffer. */
-  SimdBackend owner() {
-    return owner;
   }
 
   @Override

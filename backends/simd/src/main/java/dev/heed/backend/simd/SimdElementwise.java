@@ -5,7 +5,7 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedElementwise;
-import dev.heed.core.backend.support.KernelChecks;
+import dev.heed.core.backend.support.HeapBuffer;
 
 /**
  * {@link FusedElementwise} for FLOAT32: the elements are taken in chunks of {@link #CHUNK} that
@@ -31,8 +31,6 @@ final class SimdElementwise implements FusedElementwise {
   /** Elements below which a program runs on the calling thread. */
   private static final int PARALLEL_GRAIN = 1 << 15;
 
-  private static final String KERNEL = "fused elementwise";
-
   private static final ThreadLocal<float[][]> REGISTERS = ThreadLocal.withInitial(() -> null);
 
   private final SimdBackend backend;
@@ -47,62 +45,57 @@ final class SimdElementwise implements FusedElementwise {
   }
 
   @Override
-  public void run(ElementwiseProgram program, Buffer[] inputs, Buffer[] outputs, long count) {
-    if (inputs.length != program.inputs() || outputs.length != program.outputCount()) {
-      throw new IllegalArgumentException(
-          "fused elementwise: "
-              + inputs.length
-              + " inputs and "
-              + outputs.length
-              + " outputs for "
-              + program);
-    }
-    float[][] in = arrays("input", inputs, count);
-    float[][] out = arrays("output", outputs, count);
-    for (int i = 0; i < out.length; i++) {
-      for (int j = 0; j < i; j++) {
-        if (out[i] == out[j]) {
-          throw new IllegalArgumentException(
-              "fused elementwise: outputs " + j + " and " + i + " are the same buffer");
-        }
+  public void run(
+      ElementwiseProgram program,
+      double[] parameters,
+      Buffer[] inputs,
+      Buffer[] outputs,
+      long count) {
+    float[][] in = arrays(inputs);
+    float[][] out = arrays(outputs);
+    // each unary step's scalars, resolved against this call's parameters once
+    int steps = program.stepCount();
+    double[] as = new double[steps];
+    double[] bs = new double[steps];
+    for (int s = 0; s < steps; s++) {
+      ElementwiseProgram.Step st = program.step(s);
+      if (st.unary() != null) {
+        as[s] = st.a().resolve(parameters);
+        bs[s] = st.b().resolve(parameters);
       }
     }
-    if (count == 0) {
-      return;
-    }
     if (backend.workers().serial(count, PARALLEL_GRAIN)) {
-      range(program, in, out, 0, (int) count);
+      range(program, as, bs, in, out, 0, (int) count);
       return;
     }
     backend
         .workers()
         .parallelRange(
-            count, PARALLEL_GRAIN, (from, to) -> range(program, in, out, (int) from, (int) to));
+            count,
+            PARALLEL_GRAIN,
+            (from, to) -> range(program, as, bs, in, out, (int) from, (int) to));
   }
 
-  private float[][] arrays(String role, Buffer[] buffers, long count) {
+  private static float[][] arrays(Buffer[] buffers) {
     float[][] a = new float[buffers.length][];
     for (int i = 0; i < buffers.length; i++) {
-      Buffer given = buffers[i];
-      // the role's name is built only for a message (this runs for every update of every tensor)
-      if (!(given instanceof SimdBuffer b)
-          || b.owner() != backend
-          || b.isReleased()
-          || b.dtype() != DType.FLOAT32
-          || b.size() < count) {
-        String r = role + " " + i;
-        SimdBuffer checked = Checks.buffer(backend, KERNEL, r, given);
-        KernelChecks.dtype(KERNEL, r, checked, DType.FLOAT32);
-        KernelChecks.range(KERNEL, r, checked, 0, count);
-        throw new IllegalStateException(KERNEL + ": " + r + " rejected without a reason");
-      }
-      a[i] = b.floats();
+      a[i] = ((HeapBuffer) buffers[i]).floats();
     }
     return a;
   }
 
+  /**
+   * Elements {@code [from, to)}; {@code as[s]} and {@code bs[s]} are unary step {@code s}'s
+   * scalars.
+   */
   private static void range(
-      ElementwiseProgram program, float[][] in, float[][] out, int from, int to) {
+      ElementwiseProgram program,
+      double[] as,
+      double[] bs,
+      float[][] in,
+      float[][] out,
+      int from,
+      int to) {
     int inputs = program.inputs();
     int steps = program.stepCount();
     float[][] r = registers(program.registers());
@@ -142,7 +135,7 @@ final class SimdElementwise implements FusedElementwise {
         int dOff = straight ? c : 0;
         int x = st.x();
         if (st.unary() != null) {
-          VecUnary.apply(st.unary(), st.a(), st.b(), arr[x], off[x], dst, dOff, n);
+          VecUnary.apply(st.unary(), as[s], bs[s], arr[x], off[x], dst, dOff, n);
         } else if (VecBinary.vectorised(st.binary())) {
           int y = st.y();
           VecBinary.dense(st.binary(), arr[x], off[x], arr[y], off[y], dst, dOff, 0, n);

@@ -3,7 +3,7 @@ package dev.heed.backend.simd;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedLayerNorm;
-import dev.heed.core.backend.support.KernelChecks;
+import dev.heed.core.backend.support.HeapBuffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,14 +31,9 @@ final class SimdLayerNorm implements FusedLayerNorm {
     return dtype == DType.FLOAT32;
   }
 
-  private SimdBuffer check(String role, Buffer b, long size, boolean optional) {
-    if (b == null && optional) {
-      return null;
-    }
-    SimdBuffer s = Checks.buffer(backend, "layerNorm", role, b);
-    KernelChecks.dtype("layerNorm", role, s, DType.FLOAT32);
-    KernelChecks.range("layerNorm", role, s, 0, size);
-    return s;
+  /** The array of a FLOAT32 buffer, or null for an absent optional operand. */
+  private static float[] floats(Buffer b) {
+    return b == null ? null : ((HeapBuffer) b).floats();
   }
 
   @Override
@@ -52,15 +47,12 @@ final class SimdLayerNorm implements FusedLayerNorm {
       Buffer y,
       Buffer mean,
       Buffer rstd) {
-    long n = KernelChecks.elements("layerNorm", "x of shape [rows, d]", rows, d);
-    float[] xs = check("x", x, n, false).floats();
-    SimdBuffer wb = check("weight", weight, d, true);
-    SimdBuffer bb = check("bias", bias, d, true);
-    float[] ys = check("y", y, n, false).floats();
-    float[] ms = check("mean", mean, rows, false).floats();
-    float[] rs = check("rstd", rstd, rows, false).floats();
-    float[] ws = wb == null ? null : wb.floats();
-    float[] bs = bb == null ? null : bb.floats();
+    float[] xs = floats(x);
+    float[] ws = floats(weight);
+    float[] bs = floats(bias);
+    float[] ys = floats(y);
+    float[] ms = floats(mean);
+    float[] rs = floats(rstd);
     int bound = S.loopBound(d);
     backend
         .workers()
@@ -131,20 +123,19 @@ final class SimdLayerNorm implements FusedLayerNorm {
       Buffer gx,
       Buffer gWeight,
       Buffer gBias) {
-    long n = KernelChecks.elements("layerNorm backward", "x of shape [rows, d]", rows, d);
-    float[] gys = check("gy", gy, n, false).floats();
-    float[] xs = check("x", x, n, false).floats();
-    SimdBuffer wb = check("weight", weight, d, true);
-    float[] ws = wb == null ? null : wb.floats();
-    float[] ms = check("mean", mean, rows, false).floats();
-    float[] rs = check("rstd", rstd, rows, false).floats();
-    float[] gxs = check("gx", gx, n, false).floats();
-    SimdBuffer gwb = check("gWeight", gWeight, d, true);
-    SimdBuffer gbb = check("gBias", gBias, d, true);
+    long n = (long) rows * d;
+    float[] gys = floats(gy);
+    float[] xs = floats(x);
+    float[] ws = floats(weight);
+    float[] ms = floats(mean);
+    float[] rs = floats(rstd);
+    float[] gxs = floats(gx);
+    float[] gws = floats(gWeight);
+    float[] gbs = floats(gBias);
     Workers workers = backend.workers();
     int chunks = (int) Math.max(1, Math.min(workers.threads(), n / GRAIN_ELEMENTS));
     int step = (rows + chunks - 1) / chunks;
-    boolean params = gwb != null || gbb != null;
+    boolean params = gws != null || gbs != null;
     float[] partial = params ? new float[chunks * 2 * d] : null;
     workers.parallelFor(
         chunks,
@@ -211,11 +202,11 @@ final class SimdLayerNorm implements FusedLayerNorm {
           w += partial[c * 2 * d + i];
           b += partial[c * 2 * d + d + i];
         }
-        if (gwb != null) {
-          gwb.floats()[i] = (float) w;
+        if (gws != null) {
+          gws[i] = (float) w;
         }
-        if (gbb != null) {
-          gbb.floats()[i] = (float) b;
+        if (gbs != null) {
+          gbs[i] = (float) b;
         }
       }
     }

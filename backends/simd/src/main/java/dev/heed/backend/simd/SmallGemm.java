@@ -53,18 +53,20 @@ final class SmallGemm {
       ThreadLocal.withInitial(() -> new float[TRANSPOSE_MAX_ELEMENTS]);
 
   /**
-   * {@code bt[p·n + j] = b[bo + j·k + p]}: one pass in the order B lies (a short inner loop costs
-   * more).
+   * {@code bt[p·n + j] = b[bo + j·ldb + p]}: one pass in the order B lies, skipping the gap between
+   * stored rows (a short inner loop costs more).
    */
-  private static void transpose(float[] b, int bo, int n, int k, float[] bt) {
+  private static void transpose(float[] b, int bo, int ldb, int n, int k, float[] bt) {
     int p = 0;
     int to = 0;
-    for (int e = bo, end = bo + n * k; e < end; e++) {
+    int gap = ldb - k;
+    for (int e = bo, end = bo + (n - 1) * ldb + k; e < end; e++) {
       bt[to] = b[e];
       to += n;
       if (++p == k) {
         p = 0;
         to -= n * k - 1;
+        e += gap;
       }
     }
   }
@@ -77,11 +79,12 @@ final class SmallGemm {
     float alpha = (float) s.alpha();
     float beta = (float) s.beta();
     boolean keep = s.beta() != 0;
-    // op(A)[i, p] = a[ao + i·ai + p·ap], op(B)[p, j] = b[bo + p·bp + j·bj]
-    int ai = s.transA() ? 1 : k;
-    int ap = s.transA() ? m : 1;
-    int bp = s.transB() ? 1 : n;
-    int bj = s.transB() ? k : 1;
+    // op(A)[i, p] = a[ao + i·ai + p·ap], op(B)[p, j] = b[bo + p·bp + j·bj]: stored rows are the
+    // leading dimensions apart
+    int ai = s.transA() ? 1 : s.lda();
+    int ap = s.transA() ? s.lda() : 1;
+    int bp = s.transB() ? 1 : s.ldb();
+    int bj = s.transB() ? s.ldb() : 1;
     // vector rows where op(B)'s rows are contiguous or a small transposed B is copied so (as the
     // reference copies it; once for a B that every matrix of the batch shares), scalar otherwise
     boolean copy = bj != 1 && transposes(m, n, k);
@@ -96,7 +99,7 @@ final class SmallGemm {
         rowsInVectors(m, n, k, a, ao, ai, ap, b, bo, bp, c, co, alpha, beta, keep);
       } else if (copy) {
         if (bo != copied) {
-          transpose(b, bo, n, k, bt);
+          transpose(b, bo, bj, n, k, bt);
           copied = bo;
         }
         rowsInVectors(m, n, k, a, ao, ai, ap, bt, 0, n, c, co, alpha, beta, keep);

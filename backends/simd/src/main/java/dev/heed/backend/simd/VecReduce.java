@@ -18,7 +18,8 @@ final class VecReduce {
 
   private VecReduce() {}
 
-  static void sum(Workers workers, float[] x, int outer, int axis, int inner, float[] out) {
+  /** Sums contiguous {@code [outer, axis, inner]} starting at {@code x[xo]} into {@code out}. */
+  static void sum(Workers workers, float[] x, int xo, int outer, int axis, int inner, float[] out) {
     long total = (long) outer * axis * inner;
     if (inner == 1) {
       workers.parallelRange(
@@ -26,7 +27,7 @@ final class VecReduce {
           Math.max(1, GRAIN / Math.max(1, axis)),
           (from, to) -> {
             for (int o = (int) from; o < to; o++) {
-              out[o] = row(x, o * axis, axis);
+              out[o] = row(x, xo + o * axis, axis);
             }
           });
       return;
@@ -37,7 +38,7 @@ final class VecReduce {
           Math.max(1, GRAIN / Math.max(1, (long) axis * inner)),
           (from, to) -> {
             for (int o = (int) from; o < to; o++) {
-              columns(x, o, axis, inner, out, 0, inner);
+              columns(x, xo, o, axis, inner, out, 0, inner);
             }
           });
       return;
@@ -46,7 +47,8 @@ final class VecReduce {
     int chunks = Math.max(1, Math.min(workers.threads(), inner / S.length()));
     int step = ((inner + chunks - 1) / chunks + S.length() - 1) / S.length() * S.length();
     workers.parallelFor(
-        chunks, c -> columns(x, 0, axis, inner, out, c * step, Math.min(inner, (c + 1) * step)));
+        chunks,
+        c -> columns(x, xo, 0, axis, inner, out, c * step, Math.min(inner, (c + 1) * step)));
   }
 
   private static float row(float[] x, int base, int n) {
@@ -63,11 +65,14 @@ final class VecReduce {
     return (float) s;
   }
 
-  /** {@code out[o, i] = Σ_j x[o, j, i]} for columns {@code i} in {@code [from, to)}. */
+  /**
+   * {@code out[o, i] = Σ_j x[xo + (o·axis + j)·inner + i]} for columns {@code i} in {@code [from,
+   * to)}.
+   */
   private static void columns(
-      float[] x, int o, int axis, int inner, float[] out, int from, int to) {
+      float[] x, int xo, int o, int axis, int inner, float[] out, int from, int to) {
     int ob = o * inner;
-    int xb = o * axis * inner;
+    int xb = xo + o * axis * inner;
     int i = from;
     int l = S.length();
     // eight vectors of columns at a time: each row contributes 8·L contiguous floats (a walk down

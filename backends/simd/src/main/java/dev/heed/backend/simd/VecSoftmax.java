@@ -16,19 +16,23 @@ final class VecSoftmax {
 
   private VecSoftmax() {}
 
-  /** Rows {@code [from, to)} of length {@code n} starting at {@code row·n}. */
-  static void rows(float[] x, float[] y, int n, boolean log, int from, int to) {
+  /**
+   * Rows {@code [from, to)} of length {@code n}: row {@code r} of {@code x} starts at {@code xo +
+   * r·n}, of {@code y} at {@code r·n} ({@code xo} is 0 when {@code y} is {@code x}).
+   */
+  static void rows(float[] x, int xo, float[] y, int n, boolean log, int from, int to) {
     int bound = S.loopBound(n);
     for (int r = from; r < to; r++) {
+      int xb = xo + r * n;
       int base = r * n;
       FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
       int i = 0;
       for (; i < bound; i += S.length()) {
-        vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, base + i));
+        vmax = vmax.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xb + i));
       }
       float max = vmax.reduceLanes(VectorOperators.MAX);
       for (; i < n; i++) {
-        max = Math.max(max, x[base + i]);
+        max = Math.max(max, x[xb + i]);
       }
       FloatVector vm = FloatVector.broadcast(S, max);
       FloatVector vsum = FloatVector.zero(S);
@@ -37,28 +41,27 @@ final class VecSoftmax {
       if (log) {
         for (; i < bound; i += S.length()) {
           vsum =
-              vsum.add(FloatVector.fromArray(S, x, base + i).sub(vm).lanewise(VectorOperators.EXP));
+              vsum.add(FloatVector.fromArray(S, x, xb + i).sub(vm).lanewise(VectorOperators.EXP));
         }
         for (; i < n; i++) {
-          sum += Math.exp(x[base + i] - max);
+          sum += Math.exp(x[xb + i] - max);
         }
         float ls = (float) Math.log(sum + vsum.reduceLanes(VectorOperators.ADD));
         FloatVector vl = FloatVector.broadcast(S, ls);
         for (i = 0; i < bound; i += S.length()) {
-          FloatVector.fromArray(S, x, base + i).sub(vm).sub(vl).intoArray(y, base + i);
+          FloatVector.fromArray(S, x, xb + i).sub(vm).sub(vl).intoArray(y, base + i);
         }
         for (; i < n; i++) {
-          y[base + i] = (x[base + i] - max) - ls;
+          y[base + i] = (x[xb + i] - max) - ls;
         }
       } else {
         for (; i < bound; i += S.length()) {
-          FloatVector e =
-              FloatVector.fromArray(S, x, base + i).sub(vm).lanewise(VectorOperators.EXP);
+          FloatVector e = FloatVector.fromArray(S, x, xb + i).sub(vm).lanewise(VectorOperators.EXP);
           e.intoArray(y, base + i);
           vsum = vsum.add(e);
         }
         for (; i < n; i++) {
-          float e = (float) Math.exp(x[base + i] - max);
+          float e = (float) Math.exp(x[xb + i] - max);
           y[base + i] = e;
           sum += e;
         }

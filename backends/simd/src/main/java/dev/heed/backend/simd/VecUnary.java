@@ -11,10 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
  * SQRT, RECIPROCAL, EXP, LOG, TANH, SIGMOID, RELU, AFFINE, STEP) are computed in float lanes (EXP,
  * LOG and SIGMOID through the JDK's vector math library, within about 1 ulp, TANH by a rational
  * function within 6 ulp: both well inside the contract's 1e-5 relative tolerance); the others, and
- * the tail that does not fill a vector, use {@link UnaryOp#apply} in float64 rounded once, exactly
- * as the reference backend does — except that the tail of EXP, LOG, TANH and SIGMOID is one masked
- * vector: their float64 functions cost 10-20 ns an element, which made a 10-wide layer's TANH take
- * 170 ns.
+ * the tail that does not fill a vector, use {@link UnaryOp#applyFloat32} (float64 rounded once),
+ * exactly as the reference backend does — except that the tail of EXP, LOG, TANH and SIGMOID is one
+ * masked vector: their float64 functions cost 10-20 ns an element, which made a 10-wide layer's
+ * TANH take 170 ns. Comparisons are in float everywhere: STEP's lanes compare with the threshold
+ * rounded to float, and so does {@link UnaryOp#applyFloat32} in the tail (and for CLAMP's bounds),
+ * so an element's answer does not depend on whether it falls in a lane or in the tail.
  */
 final class VecUnary {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -38,7 +40,7 @@ final class VecUnary {
   static void apply(UnaryOp op, double a, double b, float[] x, int xo, float[] y, int yo, int n) {
     if (!vectorised(op)) {
       for (int i = 0; i < n; i++) {
-        y[yo + i] = (float) op.apply(x[xo + i], a, b);
+        y[yo + i] = op.applyFloat32(x[xo + i], a, b);
       }
       return;
     }
@@ -112,6 +114,7 @@ final class VecUnary {
         }
       }
       case STEP -> {
+        // the threshold rounded to float, as UnaryOp.applyFloat32 compares
         FloatVector va = FloatVector.broadcast(S, (float) a);
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
@@ -131,7 +134,7 @@ final class VecUnary {
       return;
     }
     for (int i = end; i < to; i++) {
-      y[yo + i] = (float) op.apply(x[xo + i], a, b);
+      y[yo + i] = op.applyFloat32(x[xo + i], a, b);
     }
   }
 

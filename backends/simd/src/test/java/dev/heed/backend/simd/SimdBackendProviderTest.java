@@ -10,7 +10,6 @@ import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.backend.DType;
-import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.plugin.OptionSpec;
 import java.util.Map;
@@ -44,7 +43,6 @@ class SimdBackendProviderTest {
           b.deviceDescription());
       assertTrue(b.supports(DType.FLOAT32));
       assertTrue(b.capability(FusedLayerNorm.class).isPresent());
-      assertTrue(b.capability(FusedAttention.class).isPresent());
     }
     try (Backend b = p.create(p.options().resolve("backend 'simd'", Map.of("threads", 3)))) {
       assertTrue(b.deviceDescription().contains("3 thread(s)"), b.deviceDescription());

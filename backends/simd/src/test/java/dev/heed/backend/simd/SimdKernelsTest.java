@@ -84,6 +84,22 @@ class SimdKernelsTest {
    */
   private static void matmulsMatch(
       int threads, int[][] dims, int batch, double alpha, int zeroBeta, long seed) {
+    matmulsMatch(threads, dims, batch, alpha, zeroBeta, seed, 0, 0);
+  }
+
+  /**
+   * As {@link #matmulsMatch(int, int[][], int, double, int, long)}, with stored rows of A and B
+   * {@code padA} and {@code padB} elements longer than their row lengths (leading dimensions).
+   */
+  private static void matmulsMatch(
+      int threads,
+      int[][] dims,
+      int batch,
+      double alpha,
+      int zeroBeta,
+      long seed,
+      int padA,
+      int padB) {
     Backend simd = SimdBackends.withThreads(threads);
     Backend ref = TestBackends.reference();
     for (int[] d : dims) {
@@ -92,24 +108,32 @@ class SimdKernelsTest {
       int k = d[2];
       for (int t = 0; t < 4; t++) {
         int entries = m * n * k > 1_000_000 ? 1 : batch;
+        boolean ta = (t & 1) != 0;
+        boolean tb = (t & 2) != 0;
+        int lda = (ta ? m : k) + padA;
+        int ldb = (tb ? k : n) + padB;
+        long aStride = (long) (ta ? k : m) * lda;
+        long bStride = (long) (tb ? n : k) * ldb;
         MatmulSpec s =
             new MatmulSpec(
                 entries,
                 m,
                 n,
                 k,
-                (t & 1) != 0,
-                (t & 2) != 0,
+                ta,
+                tb,
                 5,
-                (long) m * k,
+                aStride,
                 3,
-                (long) k * n,
+                bStride,
                 7,
                 (long) m * n + 2,
                 alpha,
-                t == zeroBeta ? 0 : 0.5);
-        float[] a = random(seed, 5 + entries * m * k);
-        float[] bm = random(seed + 1, 3 + entries * k * n);
+                t == zeroBeta ? 0 : 0.5,
+                lda,
+                ldb);
+        float[] a = random(seed, (int) (5 + entries * aStride));
+        float[] bm = random(seed + 1, (int) (3 + entries * bStride));
         float[] c = random(seed + 2, 7 + entries * (m * n + 2));
         String what = "matmul " + s + " threads=" + threads;
         assertClose(what, run(simd, s, a, bm, c), run(ref, s, a, bm, c), 2e-5 * Math.sqrt(k));
@@ -134,6 +158,29 @@ class SimdKernelsTest {
       {16, 128, 33}
     };
     matmulsMatch(threads, dims, 3, 0.75, 3, 1);
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void matmulsWithLeadingDimensionsBeyondTheRowsMatchTheReference(int threads) {
+    // the packed kernel (in-place and packed A, in-place and packed B, 16x16 transposes, edge
+    // tiles), the narrow kernel and the small kernel, each reading A and B rows a leading dimension
+    // apart: a head's columns of a projection (lda = H·d) and transposed views of one
+    int[][] dims = {
+      {131, 300, 70},
+      {64, 64, 40},
+      {16, 128, 33},
+      {200, 70, 513},
+      {97, 7, 97},
+      {133, 10, 257},
+      {32, 10, 10},
+      {3, 17, 7},
+      {1, 1, 1},
+      {1, 13, 31}
+    };
+    matmulsMatch(threads, dims, 3, 0.75, 2, 21, 3, 0);
+    matmulsMatch(threads, dims, 2, 1.0, 1, 22, 0, 5);
+    matmulsMatch(threads, dims, 2, -0.5, 0, 23, 64 * 3, 17);
   }
 
   @Test
@@ -166,29 +213,38 @@ class SimdKernelsTest {
       int n = d[1];
       int k = d[2];
       boolean narrowOnly = (long) m * n * k > 1024;
-      // t: bit 0 transposes A, bit 1 B, bit 2 keeps C (beta), bit 3 shares one B over the batch
-      for (int t = 0; t < 16; t++) {
+      // t: bit 0 transposes A, bit 1 B, bit 2 keeps C (beta), bit 3 shares one B over the batch,
+      // bit 4 stores the rows of A and B 3 and 2 elements longer than they are (lda, ldb)
+      for (int t = 0; t < 32; t++) {
         if (narrowOnly && (t & 2) != 0 && !SmallGemm.transposes(m, n, k)) {
           continue;
         }
+        boolean ta = (t & 1) != 0;
+        boolean tb = (t & 2) != 0;
+        int lda = (ta ? m : k) + ((t & 16) != 0 ? 3 : 0);
+        int ldb = (tb ? k : n) + ((t & 16) != 0 ? 2 : 0);
+        long aStride = (long) (ta ? k : m) * lda;
+        long bStride = (long) (tb ? n : k) * ldb;
         MatmulSpec s =
             new MatmulSpec(
                 3,
                 m,
                 n,
                 k,
-                (t & 1) != 0,
-                (t & 2) != 0,
+                ta,
+                tb,
                 2,
-                (long) m * k,
+                aStride,
                 1,
-                (t & 8) != 0 ? 0 : (long) k * n,
+                (t & 8) != 0 ? 0 : bStride,
                 3,
                 (long) m * n + 1,
                 (t & 4) == 0 ? 1.0 : 0.75,
-                (t & 4) != 0 ? 0.5 : 0);
-        float[] a = random(11, 2 + 3 * m * k);
-        float[] bm = random(12, 1 + 3 * k * n);
+                (t & 4) != 0 ? 0.5 : 0,
+                lda,
+                ldb);
+        float[] a = random(11, (int) (2 + 3 * aStride));
+        float[] bm = random(12, (int) (1 + 3 * bStride));
         float[] c = random(13, 3 + 3 * (m * n + 1));
         assertArrayEquals(run(ref, s, a, bm, c), run(simd, s, a, bm, c), () -> "matmul " + s);
       }
@@ -241,7 +297,7 @@ class SimdKernelsTest {
     float[] x = random(14, n);
     Buffer xb = upload(simd, x);
     Buffer copy = simd.allocate(DType.FLOAT32, n);
-    fused.run(program, new Buffer[] {xb}, new Buffer[] {copy, xb}, n);
+    fused.run(program, new double[0], new Buffer[] {xb}, new Buffer[] {copy, xb}, n);
     float[] expected = new float[n];
     for (int i = 0; i < n; i++) {
       expected[i] = x[i] * x[i] + 1;
@@ -283,7 +339,8 @@ class SimdKernelsTest {
       for (int j = 0; j < 2; j++) {
         Buffer xb = upload(backends[j], in);
         Buffer yb = backends[j].allocate(DType.FLOAT32, n);
-        backends[j].unary(op, 1.5, -0.25, xb, yb, n);
+        Layout all = Layout.contiguous(n);
+        backends[j].unary(op, 1.5, -0.25, xb, all, yb, all);
         xb.close();
         out[j] = download(backends[j], yb);
       }
@@ -314,7 +371,7 @@ class SimdKernelsTest {
       Backend[] backends = {simd, ref};
       for (int j = 0; j < 2; j++) {
         Buffer xb = upload(backends[j], s);
-        backends[j].softmax(xb, rows, cols, 1, log, xb);
+        backends[j].softmax(xb, Layout.contiguous(rows, cols, 1), log, xb);
         out[j] = download(backends[j], xb);
       }
       assertClose("softmax log=" + log + " threads=" + threads, out[0], out[1], 1e-5);
@@ -363,7 +420,7 @@ class SimdKernelsTest {
       float[] in = Arrays.copyOf(x, n);
       Buffer xb = upload(simd, in);
       Buffer yb = simd.allocate(DType.FLOAT32, n);
-      simd.unary(UnaryOp.TANH, 0, 0, xb, yb, n);
+      simd.unary(UnaryOp.TANH, 0, 0, xb, Layout.contiguous(n), yb, Layout.contiguous(n));
       float[] y = download(simd, yb);
       for (int i = 0; i < n; i++) {
         float expected = (float) Math.tanh(in[i]);
@@ -431,7 +488,7 @@ class SimdKernelsTest {
       for (int j = 0; j < 2; j++) {
         Buffer vb = upload(backends[j], v);
         Buffer ob = backends[j].allocate(DType.FLOAT32, (long) sh[0] * sh[2]);
-        backends[j].reduce(ReduceOp.SUM, vb, sh[0], sh[1], sh[2], ob);
+        backends[j].reduce(ReduceOp.SUM, vb, Layout.contiguous(sh), ob);
         vb.close();
         out[j] = download(backends[j], ob);
       }

@@ -1,5 +1,6 @@
 package dev.heed.core.backend.support;
 
+import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import java.lang.invoke.MethodHandles;
@@ -7,15 +8,14 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A buffer held as a Java array on the heap ({@code float[]}, {@code double[]} or {@code int[]} by
- * {@link DType}), the storage of backends that compute on the CPU. Each such backend subclasses it
- * (so {@link KernelChecks#buffer} can tell its buffers from another backend's) and records its
- * owner there. Closing drops the array reference, so the garbage collector reclaims it, or hands it
- * to {@link #released(Object)} once, where a backend may keep it for a later buffer of the same
- * size; {@link #close()} is idempotent and safe from any thread (a {@code Cleaner} thread
- * included).
+ * {@link DType}), the storage of backends that compute on the CPU ({@link HeapBackend}), owned by
+ * the backend instance that allocated it. Closing drops the array reference, so the garbage
+ * collector reclaims it, or hands it to {@link #released(Object)} once, where a backend may keep it
+ * for a later buffer of the same size; {@link #close()} is idempotent and safe from any thread (a
+ * {@code Cleaner} thread included).
  */
-public abstract class HeapBuffer implements Buffer {
-  private final String backendName;
+public class HeapBuffer implements Buffer {
+  private final Backend owner;
   private final DType dtype;
   private final int size;
 
@@ -40,13 +40,13 @@ public abstract class HeapBuffer implements Buffer {
   /**
    * Allocates a zeroed array of {@code size} elements of {@code dtype}.
    *
-   * @param backendName the owning backend's name, shown by {@link #toString()}
+   * @param owner the backend that allocates it
    * @param dtype the element type
    * @param size the number of elements, at least 0
    * @throws OutOfMemoryError when the heap has no room for the array
    */
-  protected HeapBuffer(String backendName, DType dtype, int size) {
-    this.backendName = backendName;
+  public HeapBuffer(Backend owner, DType dtype, int size) {
+    this.owner = owner;
     this.dtype = dtype;
     this.size = size;
     this.data =
@@ -65,7 +65,7 @@ public abstract class HeapBuffer implements Buffer {
    *
    * @throws IllegalArgumentException when the array is not of that type and length
    */
-  protected HeapBuffer(String backendName, DType dtype, int size, Object data) {
+  public HeapBuffer(Backend owner, DType dtype, int size, Object data) {
     int length =
         switch (dtype) {
           case FLOAT32 -> data instanceof float[] f ? f.length : -1;
@@ -74,12 +74,17 @@ public abstract class HeapBuffer implements Buffer {
         };
     if (length != size) {
       throw new IllegalArgumentException(
-          backendName + " buffer: the given array is not " + dtype + "[" + size + "]");
+          owner.name() + " buffer: the given array is not " + dtype + "[" + size + "]");
     }
-    this.backendName = backendName;
+    this.owner = owner;
     this.dtype = dtype;
     this.size = size;
     this.data = data;
+  }
+
+  @Override
+  public final Backend backend() {
+    return owner;
   }
 
   /** A Java array: the garbage collector reclaims it, no cleaner is needed. */
@@ -145,6 +150,6 @@ public abstract class HeapBuffer implements Buffer {
 
   @Override
   public String toString() {
-    return backendName + " " + dtype + "[" + size + "]" + (isReleased() ? " (released)" : "");
+    return owner.name() + " " + dtype + "[" + size + "]" + (isReleased() ? " (released)" : "");
   }
 }

@@ -34,7 +34,9 @@ public final class ReferenceMatmul {
     float[] acc = new float[n];
     float[] packed = s.transB() && k > 0 ? new float[k * n] : null;
     long packedFrom = -1;
+    int lda = s.lda();
     for (int t = 0; t < s.batch(); t++) {
+      int ldb = s.ldb();
       int ao = (int) (s.aOffset() + t * s.aBatchStride());
       int bo = (int) (s.bOffset() + t * s.bBatchStride());
       int co = (int) (s.cOffset() + t * s.cBatchStride());
@@ -45,17 +47,18 @@ public final class ReferenceMatmul {
       float[] bm = b;
       if (packed != null) {
         if (bo != packedFrom) {
-          transpose(b, bo, n, k, packed);
+          transpose(b, bo, n, k, s.ldb(), packed);
           packedFrom = bo;
         }
         bm = packed;
         bo = 0;
+        ldb = n;
       }
       for (int i = 0; i < m; i++) {
         Arrays.fill(acc, 0f);
         for (int p = 0; p < k; p++) {
-          float aip = s.transA() ? a[ao + p * m + i] : a[ao + i * k + p];
-          int row = bo + p * n;
+          float aip = s.transA() ? a[ao + p * lda + i] : a[ao + i * lda + p];
+          int row = bo + p * ldb;
           for (int j = 0; j < n; j++) {
             acc[j] += aip * bm[row + j];
           }
@@ -87,7 +90,9 @@ public final class ReferenceMatmul {
     double[] acc = new double[n];
     double[] packed = s.transB() && k > 0 ? new double[k * n] : null;
     long packedFrom = -1;
+    int lda = s.lda();
     for (int t = 0; t < s.batch(); t++) {
+      int ldb = s.ldb();
       int ao = (int) (s.aOffset() + t * s.aBatchStride());
       int bo = (int) (s.bOffset() + t * s.bBatchStride());
       int co = (int) (s.cOffset() + t * s.cBatchStride());
@@ -98,17 +103,18 @@ public final class ReferenceMatmul {
       double[] bm = b;
       if (packed != null) {
         if (bo != packedFrom) {
-          transpose(b, bo, n, k, packed);
+          transpose(b, bo, n, k, s.ldb(), packed);
           packedFrom = bo;
         }
         bm = packed;
         bo = 0;
+        ldb = n;
       }
       for (int i = 0; i < m; i++) {
         Arrays.fill(acc, 0.0);
         for (int p = 0; p < k; p++) {
-          double aip = s.transA() ? a[ao + p * m + i] : a[ao + i * k + p];
-          int row = bo + p * n;
+          double aip = s.transA() ? a[ao + p * lda + i] : a[ao + i * lda + p];
+          int row = bo + p * ldb;
           for (int j = 0; j < n; j++) {
             acc[j] += aip * bm[row + j];
           }
@@ -128,20 +134,21 @@ public final class ReferenceMatmul {
   }
 
   /**
-   * {@code dst[p, j] = src[off + j·k + p]}: the {@code n × k} matrix at {@code off}, transposed.
+   * {@code dst[p, j] = src[off + j·ld + p]}: the {@code n × k} matrix at {@code off} with rows
+   * {@code ld} apart, transposed.
    */
-  private static void transpose(float[] src, int off, int n, int k, float[] dst) {
+  private static void transpose(float[] src, int off, int n, int k, int ld, float[] dst) {
     for (int j = 0; j < n; j++) {
-      int row = off + j * k;
+      int row = off + j * ld;
       for (int p = 0; p < k; p++) {
         dst[p * n + j] = src[row + p];
       }
     }
   }
 
-  private static void transpose(double[] src, int off, int n, int k, double[] dst) {
+  private static void transpose(double[] src, int off, int n, int k, int ld, double[] dst) {
     for (int j = 0; j < n; j++) {
-      int row = off + j * k;
+      int row = off + j * ld;
       for (int p = 0; p < k; p++) {
         dst[p * n + j] = src[row + p];
       }

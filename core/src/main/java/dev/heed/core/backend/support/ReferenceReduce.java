@@ -1,5 +1,6 @@
 package dev.heed.core.backend.support;
 
+import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.ReduceOp;
 
 /**
@@ -19,6 +20,21 @@ public final class ReferenceReduce {
   private ReferenceReduce() {}
 
   /**
+   * Reduces the view {@code xl} ({@code [outer, axis, inner]}, any strides) of {@code x} along its
+   * middle dimension into contiguous {@code out}; a view that is not contiguous from element 0 is
+   * first copied into a contiguous array.
+   *
+   * @param x a {@code float[]} or {@code double[]}
+   * @param out an array of the type of {@code x}, or {@code int[]} for the arg-reductions
+   */
+  public static void reduce(ReduceOp op, Object x, Layout xl, Object out) {
+    Object dense = xl.isContiguous() && xl.offset() == 0 ? x : ReferenceCopy.stage(x, xl);
+    reduce(op, dense, xl.dim(0), xl.dim(1), xl.dim(2), out);
+  }
+
+  /**
+   * Reduces contiguous {@code [outer, axis, inner]} along its middle dimension.
+   *
    * @param x a {@code float[]} or {@code double[]}
    * @param out an array of the type of {@code x}, or {@code int[]} for the arg-reductions
    */

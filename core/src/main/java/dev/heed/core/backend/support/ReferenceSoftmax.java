@@ -1,5 +1,7 @@
 package dev.heed.core.backend.support;
 
+import dev.heed.core.backend.Layout;
+
 /**
  * {@code softmax} and {@code log-softmax} of a contiguous {@code [outer, axis, inner]} tensor along
  * its middle dimension, computed stably in float64 and rounded once to the buffer type:
@@ -16,6 +18,26 @@ package dev.heed.core.backend.support;
  */
 public final class ReferenceSoftmax {
   private ReferenceSoftmax() {}
+
+  /**
+   * Softmax ({@code log} false) or log-softmax of the view {@code xl} ({@code [outer, axis,
+   * inner]}, any strides) of {@code x} into contiguous {@code y}; a view that is not contiguous
+   * from element 0 is first copied into a contiguous array.
+   *
+   * @param x a {@code float[]} or {@code double[]}
+   * @param y an array of the same type
+   */
+  public static void softmax(Object x, Layout xl, boolean log, Object y) {
+    Object dense = xl.isContiguous() && xl.offset() == 0 ? x : ReferenceCopy.stage(x, xl);
+    int outer = xl.dim(0);
+    int axis = xl.dim(1);
+    int inner = xl.dim(2);
+    if (dense instanceof float[] f) {
+      softmax(f, outer, axis, inner, log, (float[]) y);
+    } else {
+      softmax((double[]) dense, outer, axis, inner, log, (double[]) y);
+    }
+  }
 
   /**
    * Softmax ({@code log} false) or log-softmax of contiguous float {@code [outer, axis, inner]}.

@@ -4,8 +4,9 @@ import dev.heed.core.backend.UnaryOp;
 
 /**
  * {@code unary}: {@code y[i] = op(x[i]; a, b)} over contiguous elements. The value is {@link
- * UnaryOp#apply} in float64, rounded once to float for FLOAT32; a few hot operations are written
- * out so the loop needs no dispatch per element, with identical results.
+ * UnaryOp#apply} for FLOAT64 and {@link UnaryOp#applyFloat32} for FLOAT32 (float64 rounded once to
+ * float, with STEP's threshold and CLAMP's bounds rounded to float before they are compared); a few
+ * hot operations are written out so the loop needs no dispatch per element, with identical results.
  */
 public final class ReferenceUnary {
   private ReferenceUnary() {}
@@ -38,9 +39,15 @@ public final class ReferenceUnary {
           y[i] = (float) (a * x[i] + b);
         }
       }
+      case STEP -> { // compared in float: the threshold is rounded first
+        float t = (float) a;
+        for (int i = 0; i < count; i++) {
+          y[i] = x[i] > t ? 1f : 0f;
+        }
+      }
       default -> {
         for (int i = 0; i < count; i++) {
-          y[i] = (float) op.apply(x[i], a, b);
+          y[i] = op.applyFloat32(x[i], a, b);
         }
       }
     }

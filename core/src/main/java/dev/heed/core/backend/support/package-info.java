@@ -1,9 +1,11 @@
 /**
- * Backend-neutral helpers for backend authors: the argument checks every kernel runs ({@link
- * dev.heed.core.backend.support.KernelChecks}, with the messages all backends share), the
+ * Backend-neutral helpers for backend authors: {@link dev.heed.core.backend.support.HeapBackend}, a
+ * base that implements every kernel over Java arrays ({@link
+ * dev.heed.core.backend.support.HeapBuffer}) with the reference loops, for any strides; the
  * simplification of strided views ({@link dev.heed.core.backend.support.MergedLayouts}) and a
- * row-by-row walk over them ({@link dev.heed.core.backend.support.StridedWalk}), and scalar
- * reference kernels over heap arrays. Nothing here is needed to use a backend; tensors and layers
- * never see this package.
+ * row-by-row walk over them ({@link dev.heed.core.backend.support.StridedWalk}); and the scalar
+ * reference kernels themselves ({@code Reference*}), the definitions other backends are compared
+ * with. Nothing here checks arguments (core does, in {@link dev.heed.core.backend.Kernels}), and
+ * nothing here is needed to use a backend; tensors and layers never see this package.
  */
 package dev.heed.core.backend.support;

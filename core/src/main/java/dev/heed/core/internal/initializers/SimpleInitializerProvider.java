@@ -4,19 +4,21 @@ import dev.heed.core.backend.Distribution;
 import dev.heed.core.nn.Fan;
 import dev.heed.core.nn.Initializer;
 import dev.heed.core.nn.InitializerProvider;
+import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
 
 /** Shared parts of the built-in initializers: filling a tensor from the backend's random kernel. */
 abstract class SimpleInitializerProvider implements InitializerProvider {
 
   /** Fills {@code t} with draws of {@code d(a, b)} from stream {@code seed}. */
   static void draw(Tensor t, Distribution d, double a, double b, long seed) {
-    t.backend().random(d, a, b, seed, 0, t.buffer(), t.size());
+    Tensors.fillRandom(t, d, a, b, seed);
   }
 
   /** Fills {@code t} with {@code value}. */
   static void constant(Tensor t, double value) {
-    t.backend().fill(t.buffer(), 0, t.size(), value);
+    Elementwise.fill(t, value);
   }
 
   /** Gain for a nonlinearity, as {@code torch.nn.init.calculate_gain}. */

@@ -15,12 +15,25 @@ import org.junit.jupiter.api.Test;
 /** A heap buffer over a given array, and its release hook. */
 class HeapBufferTest {
 
+  /** A heap backend for the buffers. */
+  static final class KernelChecksTestBackend extends HeapBackend {
+    @Override
+    public String name() {
+      return "test";
+    }
+
+    @Override
+    public String deviceDescription() {
+      return "test";
+    }
+  }
+
   /** Records the arrays handed back by {@link #released}. */
   static final class Recording extends HeapBuffer {
     final List<Object> released = new ArrayList<>();
 
     Recording(DType dtype, int size, Object data) {
-      super("test", dtype, size, data);
+      super(new KernelChecksTestBackend(), dtype, size, data);
     }
 
     @Override

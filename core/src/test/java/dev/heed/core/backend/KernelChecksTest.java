@@ -1,4 +1,4 @@
-package dev.heed.core.backend.support;
+package dev.heed.core.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,34 +6,49 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.heed.core.backend.Buffer;
-import dev.heed.core.backend.DType;
-import dev.heed.core.backend.Layout;
+import dev.heed.core.backend.support.HeapBackend;
+import dev.heed.core.backend.support.HeapBuffer;
 import org.junit.jupiter.api.Test;
 
 class KernelChecksTest {
 
-  /** A heap buffer of a test backend, owned by {@code owner}. */
-  static final class TestBuffer extends HeapBuffer {
-    final Object owner;
+  /** A heap backend named {@code name}. */
+  static final class Named extends HeapBackend {
+    private final String name;
 
-    TestBuffer(Object owner, DType dtype, int size) {
-      super("test", dtype, size);
-      this.owner = owner;
+    Named(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String deviceDescription() {
+      return "test";
     }
   }
 
-  /** A buffer of some other backend. */
+  /** A buffer of another kind than heap buffers. */
   static final class OtherBuffer extends HeapBuffer {
-    OtherBuffer(DType dtype, int size) {
-      super("other", dtype, size);
+    OtherBuffer(Backend owner, DType dtype, int size) {
+      super(owner, dtype, size);
     }
   }
 
-  private final Object backend = new Object();
+  private final Backend backend = new Named("test");
 
-  private TestBuffer own(Buffer b) {
-    return KernelChecks.buffer("test", TestBuffer.class, t -> t.owner == backend, "k", "x", b);
+  private static final class TestBuffer extends HeapBuffer {
+    TestBuffer(Backend owner, DType dtype, int size) {
+      super(owner, dtype, size);
+    }
+  }
+
+  private Buffer own(Buffer b) {
+    KernelChecks.buffer(backend, "k", "x", b);
+    return b;
   }
 
   private static String message(Runnable r) {
@@ -54,11 +69,11 @@ class KernelChecksTest {
             + OtherBuffer.class.getName()
             + ") was not allocated by the test backend; pass buffers of the backend that runs the"
             + " kernel",
-        message(() -> own(new OtherBuffer(DType.FLOAT32, 1))));
+        message(() -> own(new OtherBuffer(new Named("other"), DType.FLOAT32, 1))));
     assertEquals(
         "k: buffer x was allocated by another test backend instance; pass buffers of the backend"
             + " that runs the kernel",
-        message(() -> own(new TestBuffer(new Object(), DType.FLOAT32, 1))));
+        message(() -> own(new TestBuffer(new Named("test"), DType.FLOAT32, 1))));
     TestBuffer released = new TestBuffer(backend, DType.INT32, 2);
     released.close();
     assertEquals(

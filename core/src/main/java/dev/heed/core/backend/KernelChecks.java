@@ -1,26 +1,18 @@
-package dev.heed.core.backend.support;
+package dev.heed.core.backend;
 
-import dev.heed.core.backend.BinaryOp;
-import dev.heed.core.backend.Buffer;
-import dev.heed.core.backend.DType;
-import dev.heed.core.backend.Layout;
-import dev.heed.core.backend.MatmulSpec;
-import dev.heed.core.backend.ReduceOp;
-import dev.heed.core.backend.UnaryOp;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.function.Predicate;
 
 /**
- * Argument checks for backend kernels, shared by every backend so that all of them reject the same
- * calls with the same words. Every failure is an {@link IllegalArgumentException} whose message
- * starts with the kernel's name and says what was found and what was expected; only {@link #buffer}
- * names the backend (the name its caller passes). The checks read a buffer's {@link Buffer#dtype()}
- * and {@link Buffer#size()} only, never its memory, so they serve host and device backends alike.
- * Element ranges are {@code long[] {lo, hi}} pairs of element indices (inclusive), or {@code null}
- * for an operand with no elements.
+ * The argument checks of every backend kernel, run once by {@link Kernels} before dispatch, so that
+ * every backend rejects the same calls with the same words and no backend holds checks of its own.
+ * Every failure is an {@link IllegalArgumentException} whose message starts with the kernel's name
+ * and says what was found and what was expected; only {@link #buffer} names the backend. The checks
+ * read a buffer's {@link Buffer#backend()}, {@link Buffer#dtype()} and {@link Buffer#size()} only,
+ * never its memory, so they serve host and device backends alike. Element ranges are {@code long[]
+ * {lo, hi}} pairs of element indices (inclusive), or {@code null} for an operand with no elements.
  */
-public final class KernelChecks {
+final class KernelChecks {
   private static final String[] UNARY_NAMES = names("unary ", UnaryOp.values());
   private static final String[] BINARY_NAMES = names("binary ", BinaryOp.values());
   private static final String[] REDUCE_NAMES = names("reduce ", ReduceOp.values());
@@ -36,48 +28,48 @@ public final class KernelChecks {
   /**
    * {@code "unary " + op}, the kernel name the messages use, without building a string per call.
    */
-  public static String kernelName(UnaryOp op) {
+  static String kernelName(UnaryOp op) {
     return UNARY_NAMES[op.ordinal()];
   }
 
   /** {@code "binary " + op}, without building a string per call. */
-  public static String kernelName(BinaryOp op) {
+  static String kernelName(BinaryOp op) {
     return BINARY_NAMES[op.ordinal()];
   }
 
   /** {@code "reduce " + op}, without building a string per call. */
-  public static String kernelName(ReduceOp op) {
+  static String kernelName(ReduceOp op) {
     return REDUCE_NAMES[op.ordinal()];
   }
 
   private KernelChecks() {}
 
   /**
-   * {@code b} as a live buffer of the calling backend instance.
+   * Requires {@code b} to be a live buffer of {@code backend}.
    *
-   * @param <B> the backend's buffer type
-   * @param backendName the backend's name as it appears in messages (for example {@code "cpu"})
-   * @param bufferClass the backend's buffer class; any other {@link Buffer} is rejected
-   * @param ownedByCaller whether a buffer of {@code bufferClass} was allocated by the backend
-   *     instance that runs the kernel (typically {@code b -> b.owner() == this})
+   * @param backend the backend that runs the kernel
    * @param kernel the kernel's name, the first word of every message
    * @param role the operand's name in the kernel's signature
    * @param b the buffer passed by the caller
-   * @return {@code b}, cast to {@code bufferClass}
    * @throws IllegalArgumentException when {@code b} is null, of another backend, of another
    *     instance of this backend, or released
    */
-  public static <B extends Buffer> B buffer(
-      String backendName,
-      Class<B> bufferClass,
-      Predicate<? super B> ownedByCaller,
-      String kernel,
-      String role,
-      Buffer b) {
+  static void buffer(Backend backend, String kernel, String role, Buffer b) {
     if (b == null) {
       throw new IllegalArgumentException(kernel + ": buffer " + role + " is null");
     }
-    if (!bufferClass.isInstance(b)) {
+    Backend owner = b.backend();
+    if (owner != backend) {
+      if (owner != null && owner.name().equals(backend.name())) {
+        throw new IllegalArgumentException(
+            kernel
+                + ": buffer "
+                + role
+                + " was allocated by another "
+                + backend.name()
+                + " backend instance; pass buffers of the backend"
+                + " that runs the kernel");
+      }
       throw new IllegalArgumentException(
           kernel
               + ": buffer "
@@ -85,30 +77,18 @@ public final class KernelChecks {
               + " ("
               + b.getClass().getName()
               + ") was not allocated by the "
-              + backendName
+              + backend.name()
               + " backend; pass buffers of the backend that runs"
               + " the kernel");
     }
-    B cb = bufferClass.cast(b);
-    if (!ownedByCaller.test(cb)) {
+    if (b.isReleased()) {
       throw new IllegalArgumentException(
-          kernel
-              + ": buffer "
-              + role
-              + " was allocated by another "
-              + backendName
-              + " backend instance; pass buffers of the backend"
-              + " that runs the kernel");
+          kernel + ": buffer " + role + " (" + b + ") was released; it cannot be used any more");
     }
-    if (cb.isReleased()) {
-      throw new IllegalArgumentException(
-          kernel + ": buffer " + role + " (" + cb + ") was released; it cannot be used any more");
-    }
-    return cb;
   }
 
   /** Requires a floating-point buffer. */
-  public static void floating(String kernel, String role, Buffer b) {
+  static void floating(String kernel, String role, Buffer b) {
     if (!b.dtype().isFloatingPoint()) {
       throw new IllegalArgumentException(
           kernel
@@ -121,7 +101,7 @@ public final class KernelChecks {
   }
 
   /** Requires {@code b} to have dtype {@code expected}. */
-  public static void dtype(String kernel, String role, Buffer b, DType expected) {
+  static void dtype(String kernel, String role, Buffer b, DType expected) {
     if (b.dtype() != expected) {
       throw new IllegalArgumentException(
           kernel + ": buffer " + role + " has dtype " + b.dtype() + ", expected " + expected);
@@ -129,8 +109,7 @@ public final class KernelChecks {
   }
 
   /** Requires {@code b} to have the dtype of {@code first} (named {@code firstRole}). */
-  public static void sameType(
-      String kernel, String firstRole, Buffer first, String role, Buffer b) {
+  static void sameType(String kernel, String firstRole, Buffer first, String role, Buffer b) {
     if (b.dtype() != first.dtype()) {
       throw new IllegalArgumentException(
           kernel
@@ -147,7 +126,7 @@ public final class KernelChecks {
   }
 
   /** Requires {@code [offset, offset + count)} to lie inside {@code b}. */
-  public static void range(String kernel, String role, Buffer b, long offset, long count) {
+  static void range(String kernel, String role, Buffer b, long offset, long count) {
     if (offset < 0 || count < 0 || offset > b.size() || count > b.size() - offset) {
       throw new IllegalArgumentException(
           kernel
@@ -167,7 +146,7 @@ public final class KernelChecks {
   }
 
   /** The element count of a {@code dims} tensor, checked to be non-negative and to fit a long. */
-  public static long elements(String kernel, String what, int... dims) {
+  static long elements(String kernel, String what, int... dims) {
     long n = 1;
     for (int d : dims) {
       if (d < 0) {
@@ -180,8 +159,7 @@ public final class KernelChecks {
   }
 
   /** Requires two views of the same shape. */
-  public static void sameShape(
-      String kernel, String firstRole, Layout first, String role, Layout l) {
+  static void sameShape(String kernel, String firstRole, Layout first, String role, Layout l) {
     if (!first.sameShape(l)) {
       throw new IllegalArgumentException(
           kernel
@@ -201,7 +179,7 @@ public final class KernelChecks {
    * Requires every element of the view to lie inside {@code b} and returns the smallest and largest
    * element index it touches ({@code null} for an empty view).
    */
-  public static long[] view(String kernel, String role, Buffer b, Layout l) {
+  static long[] view(String kernel, String role, Buffer b, Layout l) {
     if (l == null) {
       throw new IllegalArgumentException(kernel + ": layout " + role + " is null");
     }
@@ -254,7 +232,7 @@ public final class KernelChecks {
   }
 
   /** Requires a destination view that does not write one element twice through a zero stride. */
-  public static void writable(String kernel, String role, Layout l) {
+  static void writable(String kernel, String role, Layout l) {
     for (int k = 0; k < l.rank(); k++) {
       if (l.stride(k) == 0 && l.dim(k) > 1) {
         throw new IllegalArgumentException(
@@ -275,12 +253,12 @@ public final class KernelChecks {
   /**
    * Whether two element ranges {@code [lo, hi]} of buffers overlap (null ranges are empty views).
    */
-  public static boolean overlap(Buffer a, long[] ra, Buffer b, long[] rb) {
+  static boolean overlap(Buffer a, long[] ra, Buffer b, long[] rb) {
     return a == b && ra != null && rb != null && ra[0] <= rb[1] && rb[0] <= ra[1];
   }
 
   /** Requires that an output does not overlap an input it may not alias. */
-  public static void noAlias(
+  static void noAlias(
       String kernel, String outRole, Buffer out, long[] ro, String inRole, Buffer in, long[] ri) {
     if (overlap(out, ro, in, ri)) {
       throw new IllegalArgumentException(
@@ -302,7 +280,7 @@ public final class KernelChecks {
   }
 
   /** Requires a non-negative dimension. */
-  public static void nonNegative(String kernel, String what, long value) {
+  static void nonNegative(String kernel, String what, long value) {
     if (value < 0) {
       throw new IllegalArgumentException(kernel + ": " + what + " is " + value + ", expected >= 0");
     }
@@ -312,7 +290,7 @@ public final class KernelChecks {
    * Requires an output that shares memory with an input to be the very same view (elementwise in
    * place), where the kernel reads each element just before writing it.
    */
-  public static void inPlaceOnly(
+  static void inPlaceOnly(
       String kernel,
       Buffer out,
       long[] ro,
@@ -336,7 +314,7 @@ public final class KernelChecks {
   }
 
   /** The element range {@code [0, n - 1]} of a contiguous operand, or null when empty. */
-  public static long[] span(long n) {
+  static long[] span(long n) {
     return n == 0 ? null : new long[] {0, n - 1};
   }
 
@@ -344,7 +322,7 @@ public final class KernelChecks {
    * Checks that every matrix of a batched operand lies inside its buffer and returns the element
    * range the batch covers (null when the operand has no elements).
    */
-  public static long[] batchRange(
+  static long[] batchRange(
       String kernel, String role, Buffer b, int batch, long offset, long stride, long size) {
     if (batch == 0 || size == 0) {
       return null;
@@ -382,7 +360,7 @@ public final class KernelChecks {
   }
 
   /** Checks a host segment for a transfer of {@code count} elements. */
-  public static void hostSegment(
+  static void hostSegment(
       String kernel, MemorySegment host, long count, DType dtype, boolean writes) {
     if (host == null) {
       throw new IllegalArgumentException(kernel + ": host segment is null");
@@ -410,7 +388,7 @@ public final class KernelChecks {
   }
 
   /** Requires every one of the first {@code count} indices to lie in {@code [0, axis)}. */
-  public static void indices(String kernel, int[] indices, int count, int axis) {
+  static void indices(String kernel, int[] indices, int count, int axis) {
     for (int j = 0; j < count; j++) {
       int index = indices[j];
       if (index < 0 || index >= axis) {
@@ -434,7 +412,7 @@ public final class KernelChecks {
   // or released buffer is reported before anything else), then calls one of these.
 
   /** What a checked {@code copy} has to do. */
-  public enum CopyPath {
+  enum CopyPath {
     /** The destination view has no elements: nothing to do. */
     EMPTY,
     /** Copy element by element, source to destination. */
@@ -452,7 +430,7 @@ public final class KernelChecks {
    *
    * @return what the copy has to do
    */
-  public static CopyPath copyArgs(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout) {
+  static CopyPath copyArgs(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout) {
     long[] rs = view("copy", "src", src, srcLayout);
     long[] rd = view("copy", "dst", dst, dstLayout);
     sameShape("copy", "src", srcLayout, "dst", dstLayout);
@@ -466,15 +444,25 @@ public final class KernelChecks {
   }
 
   /**
-   * The checks of {@code unary(op, a, b, x, y, count)}: a floating-point {@code x}, {@code y} of
-   * its dtype, and {@code count} elements inside both.
+   * The checks of {@code unary(op, a, b, x, xLayout, y, yLayout)}: a floating-point {@code x},
+   * {@code y} of its dtype, views inside their buffers and of one shape, a writable output that
+   * shares memory with {@code x} only as the identical view.
+   *
+   * @return whether the output has any element (false: nothing to do)
    */
-  public static void unaryArgs(UnaryOp op, Buffer x, Buffer y, long count) {
+  static boolean unaryArgs(UnaryOp op, Buffer x, Layout xLayout, Buffer y, Layout yLayout) {
     String k = kernelName(op);
     floating(k, "x", x);
     sameType(k, "x", x, "y", y);
-    range(k, "x", x, 0, count);
-    range(k, "y", y, 0, count);
+    if (denseAndSeparate(x, xLayout, y, yLayout)) {
+      return yLayout.elementCount() > 0;
+    }
+    long[] rx = view(k, "x", x, xLayout);
+    long[] ry = view(k, "y", y, yLayout);
+    sameShape(k, "y", yLayout, "x", xLayout);
+    writable(k, "y", yLayout);
+    inPlaceOnly(k, y, ry, yLayout, "x", x, rx, xLayout);
+    return ry != null;
   }
 
   /**
@@ -485,7 +473,7 @@ public final class KernelChecks {
    * @param kernel the kernel's name ({@code "binary " + op})
    * @return whether the output has any element (false: nothing to do)
    */
-  public static boolean binaryArgs(
+  static boolean binaryArgs(
       String kernel,
       Buffer a,
       Layout aLayout,
@@ -541,7 +529,7 @@ public final class KernelChecks {
    *
    * @return whether the output has any element (false: nothing to do)
    */
-  public static boolean whereArgs(
+  static boolean whereArgs(
       Buffer cond,
       Layout condLayout,
       Buffer a,
@@ -570,50 +558,63 @@ public final class KernelChecks {
   }
 
   /**
-   * The checks of {@code reduce(op, x, outer, axis, inner, out)}: a floating-point {@code x}, an
-   * INT32 {@code out} for the arg-reductions (which also need a non-empty axis) or one of {@code
-   * x}'s dtype otherwise, both extents inside their buffers, and separate memory.
+   * The checks of {@code reduce(op, x, xLayout, out)}: a floating-point {@code x} viewed as {@code
+   * [outer, axis, inner]} inside its buffer, an INT32 {@code out} for the arg-reductions (which
+   * also need a non-empty axis) or one of {@code x}'s dtype otherwise, {@code outer·inner} elements
+   * of {@code out} inside it, and separate memory.
    *
    * @param kernel the kernel's name ({@code "reduce " + op})
    * @return the number of output elements, {@code outer * inner}
    */
-  public static long reduceArgs(
-      String kernel, ReduceOp op, Buffer x, int outer, int axis, int inner, Buffer out) {
+  static long reduceArgs(String kernel, ReduceOp op, Buffer x, Layout xLayout, Buffer out) {
     String k = kernel;
     floating(k, "x", x);
     if (op.producesIndices()) {
       dtype(k, "out", out, DType.INT32);
-      if (axis == 0) {
-        throw new IllegalArgumentException(
-            k + ": the axis has extent 0; an arg-reduction needs at least one element");
-      }
     } else {
       sameType(k, "x", x, "out", out);
     }
-    long nx = elements(k, "x of shape [outer, axis, inner]", outer, axis, inner);
-    long no = elements(k, "out of shape [outer, inner]", outer, inner);
-    range(k, "x", x, 0, nx);
+    rank3(k, xLayout);
+    if (op.producesIndices() && xLayout.dim(1) == 0) {
+      throw new IllegalArgumentException(
+          k + ": the axis has extent 0; an arg-reduction needs at least one element");
+    }
+    long[] rx = view(k, "x", x, xLayout);
+    long no = (long) xLayout.dim(0) * xLayout.dim(2);
     range(k, "out", out, 0, no);
-    noAlias(k, "out", out, span(no), "x", x, span(nx));
+    noAlias(k, "out", out, span(no), "x", x, rx);
     return no;
   }
 
   /**
-   * The checks of {@code softmax(x, outer, axis, inner, log, y)}: a floating-point {@code x},
-   * {@code y} of its dtype, both holding {@code outer * axis * inner} elements.
+   * The checks of {@code softmax(x, xLayout, log, y)}: a floating-point {@code x} viewed as {@code
+   * [outer, axis, inner]} inside its buffer, {@code y} of its dtype holding as many elements from
+   * element 0, and a {@code y} that shares memory with {@code x} only when {@code x} is the same
+   * contiguous run (in place).
    *
    * @param kernel the kernel's name ({@code "softmax"} or {@code "log-softmax"})
    * @return the number of elements, {@code outer * axis * inner}
    */
-  public static long softmaxArgs(
-      String kernel, Buffer x, int outer, int axis, int inner, Buffer y) {
+  static long softmaxArgs(String kernel, Buffer x, Layout xLayout, Buffer y) {
     String k = kernel;
     floating(k, "x", x);
     sameType(k, "x", x, "y", y);
-    long n = elements(k, "x of shape [outer, axis, inner]", outer, axis, inner);
-    range(k, "x", x, 0, n);
+    rank3(k, xLayout);
+    long[] rx = view(k, "x", x, xLayout);
+    long n = xLayout.elementCount();
     range(k, "y", y, 0, n);
+    inPlaceOnly(k, y, span(n), Layout.contiguous(xLayout.shape()), "x", x, rx, xLayout);
     return n;
+  }
+
+  private static void rank3(String k, Layout l) {
+    if (l == null) {
+      throw new IllegalArgumentException(k + ": layout x is null");
+    }
+    if (l.rank() != 3) {
+      throw new IllegalArgumentException(
+          k + ": view x " + l + " has rank " + l.rank() + "; expected [outer, axis, inner]");
+    }
   }
 
   /**
@@ -623,14 +624,14 @@ public final class KernelChecks {
    *
    * @return whether {@code c} has any element (false: nothing to do)
    */
-  public static boolean matmulArgs(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
+  static boolean matmulArgs(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
     String k = "matmul";
     floating(k, "a", a);
     sameType(k, "a", a, "b", b);
     sameType(k, "a", a, "c", c);
     int batch = spec.batch();
-    long mk = (long) spec.m() * spec.k();
-    long kn = (long) spec.k() * spec.n();
+    long mk = spec.aSpan();
+    long kn = spec.bSpan();
     long mn = (long) spec.m() * spec.n();
     if (batch > 1 && mn > 0 && Math.abs(spec.cBatchStride()) < mn) {
       throw new IllegalArgumentException(
@@ -660,7 +661,7 @@ public final class KernelChecks {
    *
    * @return the number of output elements, {@code outer * count * inner}
    */
-  public static long gatherArgs(
+  static long gatherArgs(
       Buffer src, int outer, int axis, int inner, Buffer indices, int count, Buffer out) {
     String k = "gather";
     indexTypes(k, src, indices, out);
@@ -677,7 +678,7 @@ public final class KernelChecks {
    *
    * @return the number of source elements, {@code outer * count * inner}
    */
-  public static long scatterAddArgs(
+  static long scatterAddArgs(
       Buffer src, int outer, int count, int inner, Buffer indices, int axis, Buffer out) {
     String k = "scatterAdd";
     indexTypes(k, src, indices, out);

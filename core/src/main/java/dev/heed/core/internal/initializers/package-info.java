@@ -1,0 +1,5 @@
+/**
+ * Core's built-in initializers (zeros, constant, normal, uniform, Xavier, He) as plugins; not
+ * exported.
+ */
+package dev.heed.core.internal.initializers;
