@@ -150,49 +150,11 @@ public abstract class BackendContract {
   }
 
   private double[] download(Buffer b, long offset, long count) {
-    int n = Math.toIntExact(count);
-    double[] out = new double[n];
-    if (n == 0) {
-      return out; // core never issues an empty transfer
-    }
-    switch (b.dtype()) {
-      case FLOAT64 -> device.download(b, offset, count, MemorySegment.ofArray(out));
-      case FLOAT32 -> {
-        float[] f = new float[n];
-        device.download(b, offset, count, MemorySegment.ofArray(f));
-        for (int i = 0; i < n; i++) {
-          out[i] = f[i];
-        }
-      }
-      case INT32 -> {
-        int[] v = new int[n];
-        device.download(b, offset, count, MemorySegment.ofArray(v));
-        for (int i = 0; i < n; i++) {
-          out[i] = v[i];
-        }
-      }
-    }
-    return out;
+    return DeviceBuffers.download(device, b, offset, count);
   }
 
   private static MemorySegment segment(DType t, double[] values) {
-    return switch (t) {
-      case FLOAT64 -> MemorySegment.ofArray(values.clone());
-      case FLOAT32 -> {
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-          f[i] = (float) values[i];
-        }
-        yield MemorySegment.ofArray(f);
-      }
-      case INT32 -> {
-        int[] v = new int[values.length];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (int) values[i];
-        }
-        yield MemorySegment.ofArray(v);
-      }
-    };
+    return DeviceBuffers.segment(t, values);
   }
 
   /** Host values suited to {@code t}: integers for INT32, float32-exact for floats. */

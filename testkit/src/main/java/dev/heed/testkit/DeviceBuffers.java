@@ -56,23 +56,28 @@ final class DeviceBuffers implements AutoCloseable {
 
   /** Every element of {@code b}, a buffer of {@code backend}. */
   static double[] download(Backend backend, Buffer b) {
-    int n = Math.toIntExact(b.size());
+    return download(backend, b, 0, b.size());
+  }
+
+  /** {@code count} elements of {@code b} from element {@code offset}, as doubles. */
+  static double[] download(Backend backend, Buffer b, long offset, long count) {
+    int n = Math.toIntExact(count);
     double[] out = new double[n];
     if (n == 0) {
-      return out;
+      return out; // core never issues an empty transfer
     }
     switch (b.dtype()) {
-      case FLOAT64 -> backend.download(b, 0, n, MemorySegment.ofArray(out));
+      case FLOAT64 -> backend.download(b, offset, count, MemorySegment.ofArray(out));
       case FLOAT32 -> {
         float[] f = new float[n];
-        backend.download(b, 0, n, MemorySegment.ofArray(f));
+        backend.download(b, offset, count, MemorySegment.ofArray(f));
         for (int i = 0; i < n; i++) {
           out[i] = f[i];
         }
       }
       case INT32 -> {
         int[] v = new int[n];
-        backend.download(b, 0, n, MemorySegment.ofArray(v));
+        backend.download(b, offset, count, MemorySegment.ofArray(v));
         for (int i = 0; i < n; i++) {
           out[i] = v[i];
         }
