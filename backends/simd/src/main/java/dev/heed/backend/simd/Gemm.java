@@ -118,23 +118,22 @@ final class Gemm {
   static final int NC = 128 * NR;
 
   /**
-   * Products below this many multiply-adds (about 40 µs of work) run on the calling thread only:
-   * waking a worker costs tens of microseconds, so smaller splits were measured slower.
+   * Products below this many multiply-adds (some tens of microseconds of work) run on the calling
+   * thread only: handing part of a smaller product to another thread costs more than it saves.
    */
   static final long PARALLEL_MIN_FMAS = 1L << 21;
 
   /**
-   * Columns of C below which a row-major A is not packed. Packing by {@link #packRows16} costs
-   * about a third of the scalar moves it replaced, so packing now pays from a few hundred columns
-   * down: measured on 1 thread, 1024×256×1024 5.32 → 5.12 ms and 1024×256×256 1.29 → 1.22 ms with
-   * this limit at 128 instead of 384; 64 and 32 were no better.
+   * Columns of C below which a row-major A is not packed but read in place. Packing by {@link
+   * #packRows16} costs about a third of scalar moves, so it pays from this many columns on (a lower
+   * limit is no faster on the machines measured).
    */
   private static final int IN_PLACE_A_MAX_COLUMNS = 128;
 
   /**
    * Elements of a row-major B up to which it is read in place by the micro-kernel instead of packed
-   * (256 KiB: it stays in the level-2 cache). Measured on 1 thread: 10×256×64 5.7 → 4.2 µs,
-   * 64×256×10 4.5 → 4.2 µs, attention's 32×(128×64×128) unchanged; larger B were not faster.
+   * (256 KiB: it stays in the level-2 cache), which saves the packing of small products; a larger B
+   * gains nothing from it.
    */
   private static final long IN_PLACE_B_MAX = 1L << 16;
 
@@ -220,10 +219,9 @@ final class Gemm {
    * column parts}}, whose product is at most {@code splits} (less only where C has too few panels
    * of {@code MR} rows and {@code NR} columns). Each block's task packs its rows of A and its
    * columns of B, so the grid minimises {@code m/rows + n/columns}, and of equal grids takes the
-   * one with fewer row parts (a square C on 2 threads splits by columns: by rows was measured 10-40
-   * % slower). Measured on a 16-core Xeon (the device machine, 2026-11-26), 1024² on 4 threads:
-   * 244-258 GFLOP/s split 1×4, where each task packs all of A, and 439 split 2×2; on 16 threads
-   * 733-772 split 1×16 and 763-848 split 4×4 or 2×8. On 2 threads 1024×600×512 203 → 209 GFLOP/s.
+   * one with fewer row parts (a square C on 2 threads splits by columns, which is faster than by
+   * rows on the machines measured). A two-dimensional grid keeps every task from packing all of A
+   * on many threads.
    */
   static int[] grid(int m, int n, int splits) {
     int rowUnits = (m + MR - 1) / MR;
@@ -316,8 +314,7 @@ final class Gemm {
         for (int ic = i0; ic < i1; ic += MC) {
           int mc = Math.min(MC, i1 - ic);
           // a transposed A whose block is whole panels is read where it lies: each step of a panel
-          // is MR consecutive values, as packed, only a row of A apart (measured on 1 thread:
-          // 256×64×64 21.1 → 18.8 µs, 1024×256×1024 5.40 → 4.98 ms, none slower)
+          // is MR consecutive values, as packed, only a row of A apart, so packing it only copies
           boolean inPlaceT = s.transA() && mc % MR == 0;
           if (!inPlace && !inPlaceT) {
             packA(s, a, ao, ic, mc, pc, kc, scratch.a);
@@ -504,7 +501,7 @@ final class Gemm {
         }
       } else if (s.transB()) {
         // op(B)[p][j] = b[bo + j*ld + p]: contiguous reads along each row of B (a gather of NR
-        // values ld apart per p was measured 3x slower overall)
+        // values ld apart per p is about 3x slower overall)
         for (int j = 0; j < NR; j++) {
           if (j < nr) {
             int src = bo + (jc + jr + j) * ld + pc;

@@ -5,6 +5,7 @@ import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.Layout;
@@ -15,6 +16,7 @@ import dev.heed.core.backend.support.HeapBackend;
 import dev.heed.core.backend.support.HeapBuffer;
 import dev.heed.core.backend.support.ReferenceBinary;
 import dev.heed.core.backend.support.StridedWalk;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,7 @@ public final class SimdBackend extends HeapBackend {
   private final Workers workers;
   private final SimdLayerNorm layerNorm;
   private final SimdElementwise elementwise;
+  private final SimdFlashAttention flashAttention;
   private final ArrayPool pool = new ArrayPool();
 
   /** Opens the backend with a pool of {@code threads} threads (the caller included). */
@@ -52,6 +55,7 @@ public final class SimdBackend extends HeapBackend {
     this.workers = new Workers(threads);
     this.layerNorm = new SimdLayerNorm(this);
     this.elementwise = new SimdElementwise(this);
+    this.flashAttention = new SimdFlashAttention(workers);
   }
 
   /** The thread pool. */
@@ -101,29 +105,71 @@ public final class SimdBackend extends HeapBackend {
   }
 
   /**
-   * FLOAT32 over two contiguous views (at any offsets) in vectors; other views by the reference.
+   * FLOAT32 in vectors over two contiguous views (at any offsets), or row by row where the output's
+   * innermost elements are contiguous and the input's contiguous too (rows of a strided view, a row
+   * repeated by a broadcast) or one value repeated along the row; other views by the reference.
    */
   @Override
   public void unary(
       UnaryOp op, double a, double b, Buffer x, Layout xLayout, Buffer y, Layout yLayout) {
-    if (x.dtype() != DType.FLOAT32 || !xLayout.isContiguous() || !yLayout.isContiguous()) {
+    if (x.dtype() != DType.FLOAT32) {
       super.unary(op, a, b, x, xLayout, y, yLayout);
       return;
     }
     float[] xs = floats(x);
     float[] ys = floats(y);
-    int xo = (int) xLayout.offset();
-    int yo = (int) yLayout.offset();
-    long count = yLayout.elementCount();
-    if (workers.serial(count, PARALLEL_GRAIN)) {
-      VecUnary.apply(op, a, b, xs, xo, ys, yo, (int) count);
+    if (xLayout.isContiguous() && yLayout.isContiguous()) {
+      int xo = (int) xLayout.offset();
+      int yo = (int) yLayout.offset();
+      long count = yLayout.elementCount();
+      if (workers.serial(count, PARALLEL_GRAIN)) {
+        VecUnary.apply(op, a, b, xs, xo, ys, yo, (int) count);
+        return;
+      }
+      workers.parallelRange(
+          count,
+          PARALLEL_GRAIN,
+          (from, to) ->
+              VecUnary.apply(
+                  op, a, b, xs, xo + (int) from, ys, yo + (int) from, (int) (to - from)));
+      return;
+    }
+    StridedWalk w = StridedWalk.of(xLayout, yLayout);
+    int sx = w.stride(0);
+    if ((sx & ~1) != 0 || w.stride(1) != 1) {
+      super.unary(op, a, b, x, xLayout, y, yLayout);
+      return;
+    }
+    int n = w.length();
+    if (workers.serial(w.rows() * n, PARALLEL_GRAIN)) {
+      for (long i = 0, rows = w.rows(); i < rows; i++, w.next()) {
+        unaryRow(op, a, b, xs, w.base(0), sx, ys, w.base(1), n);
+      }
       return;
     }
     workers.parallelRange(
-        count,
-        PARALLEL_GRAIN,
-        (from, to) ->
-            VecUnary.apply(op, a, b, xs, xo + (int) from, ys, yo + (int) from, (int) (to - from)));
+        w.rows(),
+        Math.max(1, PARALLEL_GRAIN / n),
+        (from, to) -> {
+          StridedWalk r = from == 0 ? w : w.at(from);
+          for (long i = from; i < to; i++, r.next()) {
+            unaryRow(op, a, b, xs, r.base(0), sx, ys, r.base(1), n);
+          }
+        });
+  }
+
+  /**
+   * {@code y[yi + j] = op(x[xi + j·sx])} for {@code j < n}, where {@code sx} is 1 (a contiguous
+   * row) or 0 (one value repeated along the row, as a loss's mean spreads its gradient: computed
+   * once, as the reference computes it, and filled in).
+   */
+  private static void unaryRow(
+      UnaryOp op, double a, double b, float[] x, int xi, int sx, float[] y, int yi, int n) {
+    if (sx == 1) {
+      VecUnary.apply(op, a, b, x, xi, y, yi, n);
+    } else {
+      Arrays.fill(y, yi, yi + n, op.applyFloat32(x[xi], a, b));
+    }
   }
 
   @Override
@@ -190,38 +236,57 @@ public final class SimdBackend extends HeapBackend {
     }
   }
 
-  /** FLOAT32 sums of a contiguous view (at any offset) in vectors; the rest by the reference. */
+  /**
+   * FLOAT32 sums in vectors where the view's innermost elements are contiguous: rows ({@code inner
+   * == 1}) contiguous along the axis, or columns ({@code inner > 1}) contiguous along {@code
+   * inner}, at any offset and outer strides; a transposed matrix ({@code inner == 1}, contiguous
+   * along {@code outer}) is summed as columns. The rest by the reference.
+   */
   @Override
   public void reduce(ReduceOp op, Buffer x, Layout xLayout, Buffer out) {
-    if (op != ReduceOp.SUM || x.dtype() != DType.FLOAT32 || !xLayout.isContiguous()) {
-      super.reduce(op, x, xLayout, out);
-      return;
+    if (op == ReduceOp.SUM && x.dtype() == DType.FLOAT32) {
+      int outer = xLayout.dim(0);
+      int axis = xLayout.dim(1);
+      int inner = xLayout.dim(2);
+      int xo = (int) xLayout.offset();
+      // the stride of a dimension of extent 1 is only ever multiplied by 0
+      int so = (int) xLayout.stride(0);
+      int sa = (int) xLayout.stride(1);
+      if (inner == 1 ? axis == 1 || sa == 1 : xLayout.stride(2) == 1) {
+        VecReduce.sum(workers, floats(x), xo, so, sa, outer, axis, inner, floats(out));
+        return;
+      }
+      if (inner == 1 && so == 1) {
+        // out[o] = Σ_j x[xo + o + j·sa]: the outer index runs along the stored rows
+        VecReduce.sum(workers, floats(x), xo, 0, sa, 1, axis, outer, floats(out));
+        return;
+      }
     }
-    VecReduce.sum(
-        workers,
-        floats(x),
-        (int) xLayout.offset(),
-        xLayout.dim(0),
-        xLayout.dim(1),
-        xLayout.dim(2),
-        floats(out));
+    super.reduce(op, x, xLayout, out);
   }
 
-  /** FLOAT32 rows ({@code inner == 1}) of a contiguous view (any offset) in vectors. */
+  /**
+   * FLOAT32 softmax of rows ({@code inner == 1}) whose elements are contiguous, at any offset and
+   * row stride, in vectors; the rest by the reference.
+   */
   @Override
   public void softmax(Buffer x, Layout xLayout, boolean log, Buffer y) {
-    if (x.dtype() != DType.FLOAT32 || xLayout.dim(2) != 1 || !xLayout.isContiguous()) {
+    int axis = xLayout.dim(1);
+    if (x.dtype() != DType.FLOAT32
+        || xLayout.dim(2) != 1
+        || (axis != 1 && xLayout.stride(1) != 1)) {
       super.softmax(x, xLayout, log, y);
       return;
     }
     float[] xs = floats(x);
     float[] ys = floats(y);
     int xo = (int) xLayout.offset();
-    int axis = xLayout.dim(1);
+    // the row stride of a single row is never used
+    int rs = (int) xLayout.stride(0);
     workers.parallelRange(
         xLayout.dim(0),
         Math.max(1, PARALLEL_GRAIN / Math.max(1, axis)),
-        (from, to) -> VecSoftmax.rows(xs, xo, ys, axis, log, (int) from, (int) to));
+        (from, to) -> VecSoftmax.rows(xs, xo, rs, ys, axis, log, (int) from, (int) to));
   }
 
   /** Below this many multiply-adds per matrix, packing panels costs more than it saves. */
@@ -265,6 +330,7 @@ public final class SimdBackend extends HeapBackend {
     if (type == FusedElementwise.class) {
       return Optional.of(type.cast(elementwise));
     }
+    if (type == FusedAttention.class) return Optional.of(type.cast(flashAttention));
     return Optional.empty();
   }
 

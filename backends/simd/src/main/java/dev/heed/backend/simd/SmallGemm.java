@@ -173,8 +173,8 @@ final class SmallGemm {
       float alpha,
       float beta,
       boolean keep) {
-    // each block in its own method: one method with both was left to C1 (its register allocator
-    // gave up), which boxes every vector
+    // each block in its own method: one method with both is left to C1 (its register allocator
+    // gives up), which boxes every vector
     int blocks = m / BLOCK;
     for (int j = 0; j < n; j += S.length()) {
       if (blocks > 0) {

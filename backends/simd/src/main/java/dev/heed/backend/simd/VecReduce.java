@@ -6,11 +6,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * FLOAT32 {@code reduce SUM} of a contiguous {@code [outer, axis, inner]} tensor with the preferred
- * vector species, split over threads: rows ({@code inner == 1}) are summed in vector lanes and the
- * lanes added in double; columns ({@code inner > 1}) are accumulated a vector of columns at a time
- * down the axis. Sums are in float lanes rather than the reference's float64, which stays well
- * within the contract's tolerance (relative to the sum of the magnitudes).
+ * FLOAT32 {@code reduce SUM} of an {@code [outer, axis, inner]} view whose innermost elements are
+ * contiguous (rows of a strided view included) with the preferred vector species, split over
+ * threads: rows ({@code inner == 1}) are summed in vector lanes and the lanes added in double;
+ * columns ({@code inner > 1}) are accumulated a vector of columns at a time down the axis. Sums are
+ * in float lanes rather than the reference's float64, which stays well within the contract's
+ * tolerance (relative to the sum of the magnitudes).
  */
 final class VecReduce {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -18,8 +19,21 @@ final class VecReduce {
 
   private VecReduce() {}
 
-  /** Sums contiguous {@code [outer, axis, inner]} starting at {@code x[xo]} into {@code out}. */
-  static void sum(Workers workers, float[] x, int xo, int outer, int axis, int inner, float[] out) {
+  /**
+   * Sums the view whose element {@code (o, j, i)} is {@code x[xo + o·so + j·sa + i]} along {@code
+   * j} into contiguous {@code out[o·inner + i]}. With {@code inner == 1} the rows must be
+   * contiguous ({@code sa == 1}, or {@code axis == 1}).
+   */
+  static void sum(
+      Workers workers,
+      float[] x,
+      int xo,
+      int so,
+      int sa,
+      int outer,
+      int axis,
+      int inner,
+      float[] out) {
     long total = (long) outer * axis * inner;
     if (inner == 1) {
       workers.parallelRange(
@@ -27,7 +41,7 @@ final class VecReduce {
           Math.max(1, GRAIN / Math.max(1, axis)),
           (from, to) -> {
             for (int o = (int) from; o < to; o++) {
-              out[o] = row(x, xo + o * axis, axis);
+              out[o] = row(x, xo + o * so, axis);
             }
           });
       return;
@@ -38,7 +52,7 @@ final class VecReduce {
           Math.max(1, GRAIN / Math.max(1, (long) axis * inner)),
           (from, to) -> {
             for (int o = (int) from; o < to; o++) {
-              columns(x, xo, o, axis, inner, out, 0, inner);
+              columns(x, xo + o * so, sa, axis, out, o * inner, 0, inner);
             }
           });
       return;
@@ -47,8 +61,7 @@ final class VecReduce {
     int chunks = Math.max(1, Math.min(workers.threads(), inner / S.length()));
     int step = ((inner + chunks - 1) / chunks + S.length() - 1) / S.length() * S.length();
     workers.parallelFor(
-        chunks,
-        c -> columns(x, xo, 0, axis, inner, out, c * step, Math.min(inner, (c + 1) * step)));
+        chunks, c -> columns(x, xo, sa, axis, out, 0, c * step, Math.min(inner, (c + 1) * step)));
   }
 
   private static float row(float[] x, int base, int n) {
@@ -66,13 +79,11 @@ final class VecReduce {
   }
 
   /**
-   * {@code out[o, i] = Σ_j x[xo + (o·axis + j)·inner + i]} for columns {@code i} in {@code [from,
-   * to)}.
+   * {@code out[ob + i] = Σ_j x[xb + j·sa + i]} for {@code j < axis} and columns {@code i} in {@code
+   * [from, to)}.
    */
   private static void columns(
-      float[] x, int xo, int o, int axis, int inner, float[] out, int from, int to) {
-    int ob = o * inner;
-    int xb = xo + o * axis * inner;
+      float[] x, int xb, int sa, int axis, float[] out, int ob, int from, int to) {
     int i = from;
     int l = S.length();
     // eight vectors of columns at a time: each row contributes 8·L contiguous floats (a walk down
@@ -88,7 +99,7 @@ final class VecReduce {
       FloatVector a6 = a0;
       FloatVector a7 = a0;
       for (int j = 0; j < axis; j++) {
-        int r = xb + j * inner + i;
+        int r = xb + j * sa + i;
         a0 = a0.add(FloatVector.fromArray(S, x, r));
         a1 = a1.add(FloatVector.fromArray(S, x, r + l));
         a2 = a2.add(FloatVector.fromArray(S, x, r + 2 * l));
@@ -111,7 +122,7 @@ final class VecReduce {
     for (; i < bound; i += S.length()) {
       FloatVector acc = FloatVector.zero(S);
       for (int j = 0; j < axis; j++) {
-        acc = acc.add(FloatVector.fromArray(S, x, xb + j * inner + i));
+        acc = acc.add(FloatVector.fromArray(S, x, xb + j * sa + i));
       }
       acc.intoArray(out, ob + i);
     }
@@ -121,7 +132,7 @@ final class VecReduce {
       VectorMask<Float> m = S.indexInRange(i, to);
       FloatVector acc = FloatVector.zero(S);
       for (int j = 0; j < axis; j++) {
-        acc = acc.add(FloatVector.fromArray(S, x, xb + j * inner + i, m));
+        acc = acc.add(FloatVector.fromArray(S, x, xb + j * sa + i, m));
       }
       acc.intoArray(out, ob + i, m);
     }

@@ -5,11 +5,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * FLOAT32 {@code softmax} and {@code log-softmax} of rows ({@code inner == 1}, the attention and
- * classifier case) with the preferred vector species: a vector maximum, then {@code exp(x - max)}
- * written to {@code y} while summing (in float lanes, the sum then finished in double), then one
- * scaling pass. A row that is all -∞ gives NaN everywhere (as {@code -∞ - -∞} is NaN), like the
- * reference. {@code y} may be {@code x}.
+ * FLOAT32 {@code softmax} and {@code log-softmax} of contiguous rows ({@code inner == 1}, the
+ * attention and classifier case, the rows of a strided view included) with the preferred vector
+ * species: a vector maximum, then {@code exp(x - max)} written to {@code y} while summing (in float
+ * lanes, the sum then finished in double), then one scaling pass. A row that is all -∞ gives NaN
+ * everywhere (as {@code -∞ - -∞} is NaN), like the reference. {@code y} may be {@code x} read from
+ * element 0.
  */
 final class VecSoftmax {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -18,12 +19,13 @@ final class VecSoftmax {
 
   /**
    * Rows {@code [from, to)} of length {@code n}: row {@code r} of {@code x} starts at {@code xo +
-   * r·n}, of {@code y} at {@code r·n} ({@code xo} is 0 when {@code y} is {@code x}).
+   * r·rs} (its elements contiguous), of {@code y} at {@code r·n}; {@code y} may be {@code x} when
+   * {@code xo} is 0 and {@code rs} is {@code n}.
    */
-  static void rows(float[] x, int xo, float[] y, int n, boolean log, int from, int to) {
+  static void rows(float[] x, int xo, int rs, float[] y, int n, boolean log, int from, int to) {
     int bound = S.loopBound(n);
     for (int r = from; r < to; r++) {
-      int xb = xo + r * n;
+      int xb = xo + r * rs;
       int base = r * n;
       FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
       int i = 0;

@@ -13,10 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * function within 6 ulp: both well inside the contract's 1e-5 relative tolerance); the others, and
  * the tail that does not fill a vector, use {@link UnaryOp#applyFloat32} (float64 rounded once),
  * exactly as the reference backend does — except that the tail of EXP, LOG, TANH and SIGMOID is one
- * masked vector: their float64 functions cost 10-20 ns an element, which made a 10-wide layer's
- * TANH take 170 ns. Comparisons are in float everywhere: STEP's lanes compare with the threshold
- * rounded to float, and so does {@link UnaryOp#applyFloat32} in the tail (and for CLAMP's bounds),
- * so an element's answer does not depend on whether it falls in a lane or in the tail.
+ * masked vector: their float64 functions cost 10-20 ns an element, more than the vector loop of a
+ * narrow layer's whole row. Comparisons are in float everywhere: STEP's lanes compare with the
+ * threshold rounded to float, and so does {@link UnaryOp#applyFloat32} in the tail (and for CLAMP's
+ * bounds), so an element's answer does not depend on whether it falls in a lane or in the tail.
  */
 final class VecUnary {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -49,7 +49,7 @@ final class VecUnary {
     int end = S.loopBound(n);
     int l = S.length();
     // one loop per operation: no dispatch and no merge of vector values inside the loop (a switch
-    // in the loop body was measured several times slower once many operations flow through it)
+    // in the loop body is several times slower once many operations flow through it)
     switch (op) {
       case NEG -> {
         for (int i = from; i < end; i += l) {
@@ -105,8 +105,8 @@ final class VecUnary {
         }
       }
       case AFFINE -> {
-        // broadcasts hoisted out of the loop (a ternary FMA of broadcasts was measured not to be
-        // intrinsified here, falling back to a per-lane loop)
+        // broadcasts hoisted out of the loop (a ternary FMA of broadcasts is not intrinsified here
+        // and falls back to a per-lane loop)
         FloatVector va = FloatVector.broadcast(S, (float) a);
         FloatVector vb = FloatVector.broadcast(S, (float) b);
         for (int i = from; i < end; i += l) {
@@ -140,8 +140,8 @@ final class VecUnary {
 
   /**
    * Elements {@code [end, to)} (fewer than a vector) of EXP, LOG, TANH or SIGMOID as one masked
-   * vector. A method of its own: in {@link #apply} the compiler stopped inlining {@link #tanh},
-   * whose vector argument and result were then boxed on every call.
+   * vector. A method of its own: inside {@link #apply} the compiler does not inline {@link #tanh},
+   * whose vector argument and result are then boxed on every call.
    */
   private static void maskedTail(
       UnaryOp op, float[] x, int xo, float[] y, int yo, int end, int to) {
@@ -181,10 +181,9 @@ final class VecUnary {
   /**
    * {@code tanh} in each lane by a rational function: nine FMAs, two multiplications and a
    * division, within 6 ulp (relative 3.3e-7, checked against float64 {@code tanh} on 3.2 million
-   * points), 0.39 ns an element on 16K values in cache where the JDK's vector {@code TANH} (its
-   * short-vector math library) took 0.60 ns: the 64-256-10 MLP step's hidden values were 11.6 % of
-   * the step. Magnitudes below {@link #TANH_LINEAR} return x itself (the rational function loses
-   * precision on subnormals), NaN stays NaN, ±∞ give ±1.
+   * points), about two thirds of the time of the JDK's vector {@code TANH} (its short-vector math
+   * library) on values in cache. Magnitudes below {@link #TANH_LINEAR} return x itself (the
+   * rational function loses precision on subnormals), NaN stays NaN, ±∞ give ±1.
    */
   private static FloatVector tanh(FloatVector v) {
     FloatVector x = v.max(-TANH_CLAMP).min(TANH_CLAMP);

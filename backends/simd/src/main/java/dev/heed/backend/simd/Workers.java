@@ -15,14 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A helper that has finished a job waits for the next one spinning for {@link #SPIN_NANOS}, and
  * only then parks (at once where there are more threads than processors): a training step's split
- * kernels often follow each other within microseconds, and waking a parked thread costs tens of
- * microseconds (a fork-join pool's submit-and-join of one helper measured 28-43 µs on this machine,
- * a spinning helper's hand-off 0.2-0.5 µs). The spin is short because on a shared machine the
- * scheduler may run a spinning helper on the caller's processor: with 0.5 ms (and splits of smaller
- * kernels) the 2-thread MLP step measured 65-70 µs one time and 130-166 µs another, against 80-94
- * µs for the fork-join pool. With 20 µs the encoder step on 2 threads went 31.0-33.4 → 29.1-32.0 ms
- * (six alternating pairs), the MLP and small attention unchanged. A helper parked for {@link
- * #KEEP_ALIVE_NANOS} ends; the next job starts it again.
+ * kernels often follow each other within microseconds, and waking a parked thread (or a fork-join
+ * pool's submit and join) costs tens of microseconds, where a spinning helper takes the next job in
+ * well under one. The spin is short because on a shared machine the scheduler may run a spinning
+ * helper on the caller's processor, where a long spin slows the caller more than parking would
+ * cost. A helper parked for {@link #KEEP_ALIVE_NANOS} ends; the next job starts it again.
  *
  * <p>One job runs at a time: a {@code parallelFor} called from inside a task (a kernel that splits
  * its own work within a split kernel), or from a second application thread while a job runs, runs
