@@ -134,6 +134,12 @@ public final class SimdBackend extends HeapBackend {
                   op, a, b, xs, xo + (int) from, ys, yo + (int) from, (int) (to - from)));
       return;
     }
+    if (yLayout.isContiguous() && oneValue(xLayout)) {
+      // one value everywhere (the gradient of a mean): no walk to build
+      int yo = (int) yLayout.offset();
+      unaryRow(op, a, b, xs, (int) xLayout.offset(), 0, ys, yo, (int) yLayout.elementCount());
+      return;
+    }
     StridedWalk w = StridedWalk.of(xLayout, yLayout);
     int sx = w.stride(0);
     if ((sx & ~1) != 0 || w.stride(1) != 1) {
@@ -156,6 +162,16 @@ public final class SimdBackend extends HeapBackend {
             unaryRow(op, a, b, xs, r.base(0), sx, ys, r.base(1), n);
           }
         });
+  }
+
+  /** Whether every stride of {@code l} is 0 (one element repeated over the whole view). */
+  private static boolean oneValue(Layout l) {
+    for (int k = 0; k < l.rank(); k++) {
+      if (l.stride(k) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -240,7 +256,8 @@ public final class SimdBackend extends HeapBackend {
    * FLOAT32 sums in vectors where the view's innermost elements are contiguous: rows ({@code inner
    * == 1}) contiguous along the axis, or columns ({@code inner > 1}) contiguous along {@code
    * inner}, at any offset and outer strides; a transposed matrix ({@code inner == 1}, contiguous
-   * along {@code outer}) is summed as columns. The rest by the reference.
+   * along {@code outer}) is summed as columns, and a broadcast axis (stride 0) as a product. The
+   * rest by the reference.
    */
   @Override
   public void reduce(ReduceOp op, Buffer x, Layout xLayout, Buffer out) {
@@ -252,6 +269,12 @@ public final class SimdBackend extends HeapBackend {
       // the stride of a dimension of extent 1 is only ever multiplied by 0
       int so = (int) xLayout.stride(0);
       int sa = (int) xLayout.stride(1);
+      if (sa == 0) {
+        // a sum along a broadcast axis (the gradient of a broadcast, itself broadcast): each
+        // output is axis times one element, as the reference's float64 sum of axis equal terms
+        sumOfRepeats(floats(x), xo, so, (int) xLayout.stride(2), outer, axis, inner, floats(out));
+        return;
+      }
       if (inner == 1 ? axis == 1 || sa == 1 : xLayout.stride(2) == 1) {
         VecReduce.sum(workers, floats(x), xo, so, sa, outer, axis, inner, floats(out));
         return;
@@ -263,6 +286,23 @@ public final class SimdBackend extends HeapBackend {
       }
     }
     super.reduce(op, x, xLayout, out);
+  }
+
+  /**
+   * {@code out[o·inner + i] = axis · x[xo + o·so + i·si]} in float64, rounded once: the float64 sum
+   * of {@code axis} copies of one float is exact (below 2^29 terms), and so is this product; adding
+   * +0 makes a sum of -0 terms +0, as the reference's sum from 0 gives.
+   */
+  private static void sumOfRepeats(
+      float[] x, int xo, int so, int si, int outer, int axis, int inner, float[] out) {
+    double times = axis;
+    for (int o = 0; o < outer; o++) {
+      int xb = xo + o * so;
+      int ob = o * inner;
+      for (int i = 0; i < inner; i++) {
+        out[ob + i] = (float) (0.0 + times * x[xb + i * si]);
+      }
+    }
   }
 
   /**

@@ -208,6 +208,25 @@ class StridedViewsTest {
     }
   }
 
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void sumsAlongABroadcastAxisAreTheReferencesBitForBit(int threads) {
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    // the gradient of a broadcast summed back when it is itself broadcast: one value everywhere,
+    // one row repeated down the axis, one value per outer index
+    Layout[] views = {
+      new Layout(new int[] {1, 1024, 256}, new long[] {1, 0, 0}, 3),
+      new Layout(new int[] {7, 13, 5}, new long[] {6, 0, 1}, 2),
+      new Layout(new int[] {5, 9, 1}, new long[] {1, 0, 1}, 0),
+      new Layout(new int[] {3, 2, 17}, new long[] {17, 0, 1}, 1)
+    };
+    for (Layout l : views) {
+      float[] x = random(l.dim(1), (int) l.extent());
+      assertClose("sum " + l + " threads=" + threads, sum(simd, x, l), sum(ref, x, l), 0);
+    }
+  }
+
   private static float[] softmax(Backend b, float[] x, Layout xl, boolean log) {
     Buffer xb = upload(b, x);
     Buffer y = b.allocate(DType.FLOAT32, xl.elementCount());
