@@ -308,6 +308,45 @@ class SimdKernelsTest {
 
   @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
+  void fusedProgramsTakeTheirRunTimeParametersOnEveryCall(int threads) {
+    // one program (an update with a learning rate and a shift as parameters, a constant clamp)
+    // run with different parameter values: each call follows the program's evaluate for its values
+    Backend simd = SimdBackends.withThreads(threads);
+    FusedElementwise fused = simd.capability(FusedElementwise.class).orElseThrow();
+    ElementwiseProgram.Builder p = ElementwiseProgram.builder(2);
+    ElementwiseProgram.Scalar rate = p.parameter();
+    ElementwiseProgram.Scalar shift = p.parameter();
+    int step = p.affine(1, rate, shift);
+    int next = p.binary(BinaryOp.SUB, 0, step);
+    int clamped = p.unary(UnaryOp.CLAMP, -1.5, 1.5, next);
+    ElementwiseProgram program = p.output(clamped).output(step).build();
+    for (int n : new int[] {1, 37, 70_001}) {
+      float[] x = random(15, n);
+      float[] g = random(16, n);
+      for (double[] params : new double[][] {{0.5, -0.25}, {-2, 3}, {0.001, 0}}) {
+        Buffer xb = upload(simd, x);
+        Buffer gb = upload(simd, g);
+        Buffer sb = simd.allocate(DType.FLOAT32, n);
+        fused.run(program, params, new Buffer[] {xb, gb}, new Buffer[] {xb, sb}, n);
+        gb.close();
+        float[] updated = download(simd, xb);
+        float[] steps = download(simd, sb);
+        float[] expectUpdated = new float[n];
+        float[] expectSteps = new float[n];
+        for (int i = 0; i < n; i++) {
+          double[] e = program.evaluate(new double[] {x[i], g[i]}, params, true);
+          expectUpdated[i] = (float) e[0];
+          expectSteps[i] = (float) e[1];
+        }
+        String what = Arrays.toString(params) + " n=" + n + " threads=" + threads;
+        assertClose("step " + what, steps, expectSteps, 1e-6);
+        assertClose("update " + what, updated, expectUpdated, 1e-6);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
   void broadcastBatchesSplitOverThreads(int threads) {
     Backend simd = SimdBackends.withThreads(threads);
     Backend ref = TestBackends.reference();
