@@ -458,7 +458,7 @@ public abstract class FusedAttentionContract {
     Buffer gv = buffers.filled(t, nv + SLACK, SENTINEL);
     fused.backward(
         p, f.q(), c.q(), f.k(), c.k(), f.v(), c.v(), f.mask(), c.mask(), f.out(), c.out(), f.lse(),
-        gOut, c.gOut(), gq, gk, gv);
+        null, gOut, c.gOut(), gq, gk, gv);
     String what = name + " (" + t + "): ";
     assertClose(
         what + "gq",
@@ -478,10 +478,34 @@ public abstract class FusedAttentionContract {
     Buffer gkOnly = buffers.filled(t, nk + SLACK, -SENTINEL);
     fused.backward(
         p, f.q(), c.q(), f.k(), c.k(), f.v(), c.v(), f.mask(), c.mask(), f.out(), c.out(), f.lse(),
-        gOut, c.gOut(), null, gkOnly, null);
+        null, gOut, c.gOut(), null, gkOnly, null);
     double[] onlyK = KernelOracle.convert(t, want.gk());
     double[] expectedOnlyK = Arrays.copyOf(onlyK, nk + SLACK);
     Arrays.fill(expectedOnlyK, nk, nk + SLACK, -SENTINEL);
     assertClose(what + "gk alone (gq and gv null)", t, buffers.download(gkOnly), expectedOnlyK);
+    // with the weights the forward wrote, which a kernel may read instead of recomputing them
+    Buffer weights = buffers.filled(t, p.batch() * p.heads() * p.queries() * p.keys(), SENTINEL);
+    Forwarded fw = forward(fused, c, t, o, weights);
+    Buffer gq2 = buffers.filled(t, nq + SLACK, SENTINEL);
+    Buffer gk2 = buffers.filled(t, nk + SLACK, SENTINEL);
+    Buffer gv2 = buffers.filled(t, nv + SLACK, SENTINEL);
+    fused.backward(
+        p, fw.q(), c.q(), fw.k(), c.k(), fw.v(), c.v(), fw.mask(), c.mask(), fw.out(), c.out(),
+        fw.lse(), weights, gOut, c.gOut(), gq2, gk2, gv2);
+    assertClose(
+        what + "gq with the forward's weights",
+        t,
+        buffers.download(gq2),
+        withSentinels(KernelOracle.convert(t, want.gq()), nq + SLACK));
+    assertClose(
+        what + "gk with the forward's weights",
+        t,
+        buffers.download(gk2),
+        withSentinels(KernelOracle.convert(t, want.gk()), nk + SLACK));
+    assertClose(
+        what + "gv with the forward's weights",
+        t,
+        buffers.download(gv2),
+        withSentinels(KernelOracle.convert(t, want.gv()), nv + SLACK));
   }
 }

@@ -222,6 +222,7 @@ class CapableBackend extends StrictBackend {
         Buffer out,
         Layout outLayout,
         Buffer lse,
+        Buffer weights,
         Buffer gOut,
         Layout gOutLayout,
         Buffer gq,

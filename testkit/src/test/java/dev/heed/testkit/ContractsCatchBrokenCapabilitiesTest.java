@@ -346,6 +346,7 @@ class ContractsCatchBrokenCapabilitiesTest {
             Buffer out,
             Layout outLayout,
             Buffer lse,
+            Buffer weights,
             Buffer gOut,
             Layout gl,
             Buffer gq,

@@ -76,6 +76,7 @@ public interface FusedAttention extends Capability {
       Buffer out,
       Layout outLayout,
       Buffer lse,
+      Buffer weights,
       Buffer gOut,
       Layout gOutLayout,
       Buffer gq,

@@ -148,6 +148,12 @@ public final class AttentionOps {
     return compositeAttention(q, k, v, mask, problem);
   }
 
+  /**
+   * The most attention weights ({@code B·H·Tq·Tk} elements, 16 MiB of FLOAT32) that the fused
+   * forward keeps for the backward; larger problems recompute them from the log-sum-exp.
+   */
+  private static final long KEPT_WEIGHTS = 1L << 22;
+
   /** The composite: products, mask, softmax, dropout, product; every step on the tape. */
   private static Attended compositeAttention(
       Tensor q, Tensor k, Tensor v, Tensor mask, AttentionProblem p) {
@@ -227,6 +233,14 @@ public final class AttentionOps {
             new int[] {b, h, tq, dv}, new long[] {(long) tq * h * dv, dv, (long) h * dv, 1}, 0);
     Tensor lse = Tensor.allocateForOverwrite(be, Shape.of(b, h, tq), q.dtype());
     Layout maskLayout = mask == null ? null : Broadcast.layout(mask, Shape.of(b, h, tq, p.keys()));
+    // with a gradient to come and weights small enough, the forward keeps them for the backward
+    // (no recomputation of the scores); long sequences stay flash-style
+    boolean backward =
+        GradMode.isEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad());
+    Tensor weights =
+        backward && (long) b * h * tq * p.keys() <= KEPT_WEIGHTS
+            ? Tensor.allocateForOverwrite(be, Shape.of(b, h, tq, p.keys()), q.dtype())
+            : null;
     fused.forward(
         p,
         q.buffer(),
@@ -240,7 +254,7 @@ public final class AttentionOps {
         merged.buffer(),
         outLayout,
         lse.buffer(),
-        null);
+        weights == null ? null : weights.buffer());
     Tensor out = merged.view(Shape.of(b, h, tq, dv), outLayout);
     Autograd.record(
         out,
@@ -266,6 +280,7 @@ public final class AttentionOps {
               merged.buffer(),
               outLayout,
               lse.buffer(),
+              weights == null ? null : weights.buffer(),
               g.buffer(),
               g.layout(),
               gq == null ? null : gq.buffer(),

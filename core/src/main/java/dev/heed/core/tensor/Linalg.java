@@ -170,6 +170,32 @@ public final class Linalg {
     int n = out.dim(-1);
     int k = transA ? a.dim(-2) : a.dim(-1);
     int batchRank = rank - 2;
+    if (batchRank == 0) {
+      // one matrix (a layer's product): no batch dimensions to merge
+      Kernels.matmul(
+          out.backend(),
+          new MatmulSpec(
+              1,
+              m,
+              n,
+              k,
+              pa.trans,
+              pb.trans,
+              pa.offset,
+              0,
+              pb.offset,
+              0,
+              out.layout().offset(),
+              0,
+              1.0,
+              beta,
+              pa.ld,
+              pb.ld),
+          pa.tensor.buffer(),
+          pb.tensor.buffer(),
+          out.buffer());
+      return;
+    }
     // per batch dimension: extent, and the strides of A, B and C (0 where an operand broadcasts)
     int[] extent = new int[batchRank];
     long[] sa = new long[batchRank];

@@ -190,6 +190,7 @@ final class ClAttention implements FusedAttention {
       Buffer out,
       Layout outLayout,
       Buffer lse,
+      Buffer weights,
       Buffer gOut,
       Layout gOutLayout,
       Buffer gq,

@@ -142,6 +142,7 @@ final class SimdFlashAttention implements FusedAttention {
       Buffer out,
       Layout outLayout,
       Buffer lse,
+      Buffer weights,
       Buffer gOut,
       Layout gOutLayout,
       Buffer gq,
