@@ -76,13 +76,32 @@ public final class Layout {
    * as a broadcast.
    */
   public static Layout contiguous(int[] shape, long offset) {
-    long[] strides = new long[shape.length];
-    long s = 1;
-    for (int k = shape.length - 1; k >= 0; k--) {
-      strides[k] = s;
-      s *= Math.max(1, shape[k]);
+    if (offset < 0) {
+      throw new IllegalArgumentException("layout: negative offset " + offset);
     }
-    return new Layout(shape, strides, offset);
+    int[] dims = shape.clone();
+    long[] strides = new long[dims.length];
+    long s = 1;
+    long n = 1;
+    for (int k = dims.length - 1; k >= 0; k--) {
+      if (dims[k] < 0) {
+        throw new IllegalArgumentException(
+            "layout: negative dimension in " + Arrays.toString(shape));
+      }
+      strides[k] = s;
+      s *= Math.max(1, dims[k]);
+      n *= dims[k];
+    }
+    return new Layout(dims, strides, offset, n);
+  }
+
+  /** A contiguous layout over arrays made for it (not copied, not checked again). */
+  private Layout(int[] shape, long[] strides, long offset, long count) {
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.count = count;
+    this.contiguous = true;
   }
 
   /** Rank (number of dimensions). */

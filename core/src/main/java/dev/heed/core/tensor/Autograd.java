@@ -61,7 +61,8 @@ final class Autograd {
     for (int i = 0; i < inputs.length; i++) {
       edges[i] = inputs[i] == null ? null : inputs[i].currentNode();
     }
-    out.node = new Node(op, out.shape(), inputs.clone(), edges, saved, backward);
+    // the inputs array is the caller's varargs array, made for this call
+    out.node = new Node(op, out.shape(), inputs, edges, saved, backward);
     out.requiresGradInternal();
   }
 

@@ -185,7 +185,7 @@ public final class Linalg {
               0,
               pb.offset,
               0,
-              out.layout().offset(),
+              out.offset(),
               0,
               1.0,
               beta,

@@ -11,11 +11,19 @@ public final class Shape {
   private static final Shape SCALAR = new Shape(new int[0]);
   private final int[] dims;
 
+  /** {@link #size()}, computed once (the shape is immutable). */
+  private final long size;
+
   /** The contiguous layout of this shape, made on first use (see {@link #layout()}). */
   private Layout layout;
 
   private Shape(int[] dims) {
     this.dims = dims;
+    long n = 1;
+    for (int d : dims) {
+      n *= d;
+    }
+    this.size = n;
   }
 
   /**
@@ -64,11 +72,7 @@ public final class Shape {
 
   /** Number of elements. */
   public long size() {
-    long n = 1;
-    for (int d : dims) {
-      n *= d;
-    }
-    return n;
+    return size;
   }
 
   /**

@@ -63,19 +63,22 @@ public final class Shapes {
               + target.size()
               + " elements)");
     }
-    Layout l = x.layout();
-    long[] strides =
-        l.isContiguous()
-            ? Layout.contiguous(target.dims()).strides()
-            : Views.restride(x.shape(), l, target);
     Tensor source = x;
-    if (strides == null) {
-      // the strides do not allow a view: reshape a contiguous copy (recorded)
-      source = copy(x);
-      strides = Layout.contiguous(target.dims()).strides();
-      l = source.layout();
+    Layout view = null; // null: contiguous from element 0, the target shape's own layout
+    if (!x.dense()) {
+      Layout l = x.layout();
+      long[] strides =
+          l.isContiguous()
+              ? Layout.contiguous(target.dims()).strides()
+              : Views.restride(x.shape(), l, target);
+      if (strides == null) {
+        // the strides do not allow a view: reshape a contiguous copy (recorded)
+        source = copy(x);
+      } else {
+        view = new Layout(target.dims(), strides, l.offset());
+      }
     }
-    Tensor out = source.view(target, new Layout(target.dims(), strides, l.offset()));
+    Tensor out = source.view(target, view);
     Shape original = source.shape();
     return Autograd.recordView(
         out, "reshape", g -> new Tensor[] {reshape(g, original.dims())}, source);

@@ -35,7 +35,10 @@ import java.util.Arrays;
 public final class Tensor implements AutoCloseable {
   private final Backend backend;
   private final Shape shape;
+
+  /** The view's layout, or null for a tensor contiguous from element 0 (its shape's layout). */
   private final Layout layout;
+
   private final DType dtype;
   private final Storage storage;
   private boolean closed;
@@ -65,12 +68,12 @@ public final class Tensor implements AutoCloseable {
    * while the storage's version is {@link #indexBoundVersion}: any later write forgets it. Lets
    * index operations skip reading the indices back to check them.
    */
-  private long indexBound = -1;
+  private long indexBoundPlusOne; // the bound plus one, so that a new tensor's 0 means unknown
 
   private int indexBoundVersion;
 
   Tensor(Backend backend, Shape shape, DType dtype, Storage storage) {
-    this(backend, shape, shape.layout(), dtype, storage, null);
+    this(backend, shape, null, dtype, storage, null);
   }
 
   private Tensor(
@@ -149,17 +152,22 @@ public final class Tensor implements AutoCloseable {
 
   /** Where this tensor's elements lie in its {@link #buffer()}: shape, strides and offset. */
   public Layout layout() {
-    return layout;
+    return layout != null ? layout : shape.layout();
   }
 
   /** Whether the elements lie contiguously in row-major order (at any offset). */
   public boolean isContiguous() {
-    return layout.isContiguous();
+    return layout == null || layout.isContiguous();
   }
 
   /** Whether the elements lie contiguously in row-major order from element 0 of the buffer. */
   boolean dense() {
-    return layout.isContiguous() && layout.offset() == 0;
+    return layout == null || layout.isContiguous() && layout.offset() == 0;
+  }
+
+  /** The buffer index of element (0, …, 0). */
+  long offset() {
+    return layout == null ? 0 : layout.offset();
   }
 
   /**
@@ -188,12 +196,14 @@ public final class Tensor implements AutoCloseable {
    * them, or -1.
    */
   long knownIndexBound() {
-    return indexBound >= 0 && indexBoundVersion == storage.version() ? indexBound : -1;
+    return indexBoundPlusOne > 0 && indexBoundVersion == storage.version()
+        ? indexBoundPlusOne - 1
+        : -1;
   }
 
   /** Records that every element lies in {@code [0, bound)} now ({@code bound} -1: unknown). */
   void knowIndexBound(long bound) {
-    indexBound = bound;
+    indexBoundPlusOne = bound < 0 ? 0 : bound + 1;
     indexBoundVersion = storage.version();
   }
 
@@ -235,7 +245,7 @@ public final class Tensor implements AutoCloseable {
       return;
     }
     Tensor b = base;
-    Layout within = Views.within(layout, b);
+    Layout within = Views.within(layout(), b);
     Autograd.attach(
         this,
         "view",
@@ -380,8 +390,8 @@ public final class Tensor implements AutoCloseable {
   /** Downloads the elements in row-major order: as they lie, or through a contiguous copy. */
   @SuppressWarnings("try")
   private void download(MemorySegment host, int count) {
-    if (layout.isContiguous()) {
-      Kernels.download(backend, buffer(), layout.offset(), count, host);
+    if (isContiguous()) {
+      Kernels.download(backend, buffer(), offset(), count, host);
       return;
     }
     try (GradMode off = GradMode.disable();
@@ -559,14 +569,17 @@ public final class Tensor implements AutoCloseable {
   }
 
   /**
-   * A view of this tensor's storage with shape {@code newShape} and layout {@code newLayout} (not
-   * recorded; the view operations record it).
+   * A view of this tensor's storage with shape {@code newShape} and layout {@code newLayout}, or
+   * contiguous from element 0 when {@code newLayout} is null (not recorded; the view operations
+   * record it).
    */
   Tensor view(Shape newShape, Layout newLayout) {
     storage.retain();
     Tensor root = base != null ? base : this;
     Tensor v = new Tensor(backend, newShape, newLayout, dtype, storage, root);
-    v.knowIndexBound(knownIndexBound());
+    if (dtype == DType.INT32) {
+      v.knowIndexBound(knownIndexBound());
+    }
     return v;
   }
 

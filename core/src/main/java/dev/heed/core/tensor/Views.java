@@ -115,6 +115,17 @@ final class Views {
    * allow merging them (the caller then copies).
    */
   static Layout around(Layout l, int axis) {
+    if (l.isContiguous() && l.offset() == 0) {
+      int outer = 1;
+      for (int k = 0; k < axis; k++) {
+        outer *= l.dim(k);
+      }
+      int inner = 1;
+      for (int k = axis + 1; k < l.rank(); k++) {
+        inner *= l.dim(k);
+      }
+      return Layout.contiguous(outer, l.dim(axis), inner);
+    }
     long[] outer = merge(l, 0, axis);
     long[] inner = merge(l, axis + 1, l.rank());
     if (outer == null || inner == null) {
@@ -134,8 +145,7 @@ final class Views {
     if (!l.isContiguous()) {
       return null;
     }
-    long n = l.elementCount();
-    return new Layout(new int[] {1, (int) n, 1}, new long[] {n, 1, 1}, l.offset());
+    return Layout.contiguous(new int[] {1, (int) l.elementCount(), 1}, l.offset());
   }
 
   /**
