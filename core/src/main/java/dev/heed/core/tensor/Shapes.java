@@ -309,7 +309,31 @@ public final class Shapes {
               + ")");
     }
     int i = index < 0 ? index + n : index;
-    return squeeze(slice(x, a, i, i + 1), a);
+    Layout l = x.layout();
+    int rank = x.rank();
+    int[] d = new int[rank - 1];
+    long[] st = new long[rank - 1];
+    for (int k = 0, j = 0; k < rank; k++) {
+      if (k != a) {
+        d[j] = l.dim(k);
+        st[j++] = l.stride(k);
+      }
+    }
+    Shape original = x.shape();
+    int[] contiguous = original.dims();
+    long[] cs = Layout.contiguous(contiguous).strides();
+    long[] within = new long[rank - 1];
+    for (int k = 0, j = 0; k < rank; k++) {
+      if (k != a) {
+        within[j++] = cs[k];
+      }
+    }
+    Layout place = new Layout(d, within, i * cs[a]);
+    return view(
+        x,
+        "select",
+        new Layout(d, st, l.offset() + i * l.stride(a)),
+        g -> new Tensor[] {Views.scatterInto(g, original, place)});
   }
 
   /** Joins tensors along {@code axis}; all other extents must agree. */
