@@ -9,21 +9,25 @@ import dev.heed.core.backend.support.HeapBuffer;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * {@link FusedAttention} for FLOAT32, flash-style: the {@code [queries, keys]} weights are never
- * materialised; a thread holds one tile of {@code BQ × BK} scores at a time ({@link
- * SimdFlashCall}).
+ * {@link FusedAttention} for FLOAT32.
  *
- * <p>Forward: the keys are first transposed to {@code [d, Tk]} per key head, so that the score tile
- * {@code q·kᵀ} is a product whose vectors run over keys, like every product here ({@link
- * SimdFlashGemm}); when few query rows share a key head, as when one new query attends to a cache
- * of keys, the copy would cost more than the scores, which are then dot products of rows ({@link
- * SimdFlashCall#byRows}). Then each task — one block of query rows of one query head — streams over
- * the key blocks with an online softmax ({@link SimdFlashForward}). Backward: the keys and values
- * are transposed likewise (or not, by rows) and {@code D = rowsum(gOut∘out)} computed, then the
- * tiles recompute the weights from the log-sum-exps ({@link SimdFlashBackward}). Queries, the mask
- * and the output gradient are read through their strides; the operands whose rows are read as
- * vectors (values; in the backward also keys, queries and the output gradient; by rows also queries
- * and keys) are copied first when their rows are not contiguous.
+ * <p>Forward: with at most {@link SimdFlashDenseForward#MAX_KEYS} keys, a block of query rows takes
+ * every key at once ({@link SimdFlashDenseForward}: packed products, an exact row softmax). Longer
+ * sequences, and calls where few query rows share a key head, run flash-style: a thread holds one
+ * tile of {@code BQ × BK} scores at a time ({@link SimdFlashCall}), the keys first transposed to
+ * {@code [d, Tk]} per key head so that the score tile {@code q·kᵀ} is a product whose vectors run
+ * over keys ({@link SimdFlashGemm}), or, when few query rows share a key head, as when one new
+ * query attends to a cache of keys (the copy would cost more than the scores), dot products of rows
+ * ({@link SimdFlashCall#byRows}); each task, one block of query rows of one query head, streams
+ * over the key blocks with an online softmax ({@link SimdFlashForward}). Either writes the weights
+ * when they are asked for.
+ *
+ * <p>Backward: from the weights the forward kept, when core passes them, by packed products ({@link
+ * SimdFlashKeptBackward}); otherwise flash-style, the keys and values transposed likewise (or not,
+ * by rows) and the tiles recomputing the weights from the log-sum-exps ({@link SimdFlashBackward}).
+ * Both take {@code D = rowsum(gOut∘out)}. Queries, the mask and the output gradient are read
+ * through their strides; operands whose rows are read as vectors or as the rows of a packed product
+ * are copied first when their rows are not contiguous.
  *
  * <p>Results do not depend on the number of threads: every task computes the same elements the same
  * way whoever runs it.
@@ -95,6 +99,21 @@ final class SimdFlashAttention implements FusedAttention {
       return;
     }
     boolean parallel = work(problem) >= PARALLEL_MIN_FMAS;
+    if (SimdFlashDenseForward.takes(problem)) {
+      SimdFlashCall c =
+          new SimdFlashCall(
+              problem, view(q, qLayout).gemmRows(), view(mask, maskLayout), null, null);
+      SimdFlashDenseForward f =
+          new SimdFlashDenseForward(
+              c,
+              view(k, kLayout).gemmRows(),
+              view(v, vLayout).gemmRows(),
+              view(out, outLayout),
+              floats(lse),
+              weights == null ? null : floats(weights));
+      workers.parallelFor(parallel, f.tasks(), f::run);
+      return;
+    }
     boolean byRows = SimdFlashCall.byRows(problem);
     SimdFlashView queries = view(q, qLayout);
     SimdFlashView keys = view(k, kLayout);
@@ -152,6 +171,26 @@ final class SimdFlashAttention implements FusedAttention {
       return;
     }
     boolean parallel = work(problem) >= PARALLEL_MIN_FMAS / 2;
+    if (weights != null && problem.queries() > 0 && problem.keys() > 0) {
+      keptBackward(
+          problem,
+          q,
+          qLayout,
+          k,
+          kLayout,
+          v,
+          vLayout,
+          out,
+          outLayout,
+          weights,
+          gOut,
+          gOutLayout,
+          gq,
+          gk,
+          gv,
+          parallel);
+      return;
+    }
     boolean byRows = SimdFlashCall.byRows(problem);
     SimdFlashView queries = view(q, qLayout);
     SimdFlashView queryRows = queries.contiguousRows();
@@ -191,6 +230,58 @@ final class SimdFlashAttention implements FusedAttention {
     }
     if (gq != null) {
       workers.parallelFor(problem.batch() * problem.heads() * c.queryBlocks(), bw::queryBlock);
+    }
+  }
+
+  /** The backward pass from the weights the forward kept ({@link SimdFlashKeptBackward}). */
+  private void keptBackward(
+      AttentionProblem problem,
+      Buffer q,
+      Layout qLayout,
+      Buffer k,
+      Layout kLayout,
+      Buffer v,
+      Layout vLayout,
+      Buffer out,
+      Layout outLayout,
+      Buffer weights,
+      Buffer gOut,
+      Layout gOutLayout,
+      Buffer gq,
+      Buffer gk,
+      Buffer gv,
+      boolean parallel) {
+    SimdFlashCall c = new SimdFlashCall(problem, null, null, null, null);
+    SimdFlashView gradOut = view(gOut, gOutLayout);
+    float[] delta = delta(c, view(out, outLayout), gradOut, parallel);
+    SimdFlashKeptBackward bw =
+        new SimdFlashKeptBackward(
+            c,
+            floats(weights),
+            view(q, qLayout).gemmRows(),
+            view(k, kLayout).gemmRows(),
+            view(v, vLayout).gemmRows(),
+            gradOut.gemmRows(),
+            delta,
+            gq == null ? null : floats(gq),
+            gk == null ? null : floats(gk),
+            gv == null ? null : floats(gv));
+    int keyHeads = problem.batch() * problem.kvHeads();
+    int threads = workers.threads();
+    if (!parallel || keyHeads >= threads) {
+      workers.parallelFor(parallel, keyHeads, bw::keyHead);
+      return;
+    }
+    if (gk != null || gv != null) {
+      int keys = SimdFlashKeptBackward.keysPerTask(problem.keys(), keyHeads, threads);
+      int blocks = (problem.keys() + keys - 1) / keys;
+      workers.parallelFor(keyHeads * blocks, task -> bw.keyBlock(task, keys));
+    }
+    if (gq != null) {
+      int rows = bw.rowsPerTask(threads);
+      int blocks = (problem.queries() + rows - 1) / rows;
+      workers.parallelFor(
+          problem.batch() * problem.heads() * blocks, task -> bw.queryBlock(task, rows));
     }
   }
 

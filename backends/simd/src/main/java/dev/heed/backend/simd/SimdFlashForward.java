@@ -56,12 +56,18 @@ final class SimdFlashForward {
     Arrays.fill(w.l, 0, bq, 0f);
     Arrays.fill(w.o, 0, bq * dv, 0f);
     int keys = c.keysSeen(i0, bq);
+    int blocks = (keys + BK - 1) / BK;
+    float[] shifts = weights == null ? null : w.shifts(bq * blocks);
     for (int j0 = 0; j0 < keys; j0 += BK) {
       int bk = Math.min(BK, c.tk - j0);
       c.scores(w, b, h, i0, bq, j0, bk);
       int pad = SimdFlashCall.padded(bk);
       for (int r = 0; r < bq; r++) {
-        update(w, r, pad);
+        float shift = update(w, r, pad);
+        if (weights != null) {
+          shifts[r * blocks + j0 / BK] = shift;
+          System.arraycopy(w.s, r * BK, weights, c.rowIndex(b, h, i0 + r) * c.tk + j0, bk);
+        }
         if (c.dropout) {
           int base = r * BK;
           int lim = c.visible(i0 + r, j0, bk);
@@ -82,12 +88,17 @@ final class SimdFlashForward {
       finish(w, b, h, i0 + r, r);
     }
     if (weights != null) {
-      writeWeights(w, b, h, i0, bq);
+      for (int r = 0; r < bq; r++) {
+        normaliseWeights(w, shifts, blocks, c.rowIndex(b, h, i0 + r), r, keys);
+      }
     }
   }
 
-  /** The online softmax step of row {@code r} of the tile (see the class comment). */
-  private void update(SimdFlashScratch w, int r, int pad) {
+  /**
+   * The online softmax step of row {@code r} of the tile (see the class comment); returns the shift
+   * of the tile's weights {@code exp(s - shift)}.
+   */
+  private float update(SimdFlashScratch w, int r, int pad) {
     float[] s = w.s;
     int base = r * BK;
     FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -115,6 +126,7 @@ final class SimdFlashForward {
       scaleRow(w.o, r * c.dv, c.dv, alpha);
     }
     w.m[r] = m;
+    return shift;
   }
 
   private static void scaleRow(float[] o, int at, int n, float factor) {
@@ -165,23 +177,43 @@ final class SimdFlashForward {
     }
   }
 
-  /** The weights {@code exp(s - lse)} of rows {@code [i0, i0 + bq)}, every key. */
-  private void writeWeights(SimdFlashScratch w, int b, int h, int i0, int bq) {
+  /**
+   * Row {@code r} (row {@code row} of {@code [B, H, Tq]}) of the kept weights, which hold each key
+   * block's {@code exp(s - shift)} for the block's shift in {@code shifts[r·blocks + block]}:
+   * rescaled to {@code exp(s - m)/sum} with the row's final shift {@code m} and sum, and 0 for the
+   * keys from {@code keys} on, which the causal rule hides from the whole query block. A row whose
+   * sum is 0 (it sees no key) or NaN gets NaN weights, as the composite's softmax gives.
+   */
+  private void normaliseWeights(
+      SimdFlashScratch w, float[] shifts, int blocks, int row, int r, int keys) {
     int tk = c.tk;
-    for (int j0 = 0; j0 < tk; j0 += BK) {
-      int bk = Math.min(BK, tk - j0);
-      c.scores(w, b, h, i0, bq, j0, bk);
-      for (int r = 0; r < bq; r++) {
-        int row = c.rowIndex(b, h, i0 + r);
-        FloatVector vl = FloatVector.broadcast(S, lse[row]);
-        int to = row * tk + j0;
-        int base = r * BK;
-        for (int j = 0; j < bk; j += L) {
-          VectorMask<Float> in = S.indexInRange(j, bk);
-          SimdFlashMath.exp(FloatVector.fromArray(S, w.s, base + j).sub(vl))
-              .intoArray(weights, to + j, in);
-        }
+    int at = row * tk;
+    float sum = w.l[r];
+    if (sum == 0f || Float.isNaN(sum)) {
+      Arrays.fill(weights, at, at + tk, Float.NaN);
+      return;
+    }
+    float m = w.m[r];
+    float last = m == Float.NEGATIVE_INFINITY ? 0f : m;
+    float inv = 1f / sum;
+    for (int kb = 0; kb < blocks; kb++) {
+      float shift = shifts[r * blocks + kb];
+      float factor =
+          shift == last
+              ? inv
+              : SimdFlashMath.exp(FloatVector.broadcast(S, shift - last)).lane(0) * inv;
+      int from = at + kb * BK;
+      int n = Math.min(BK, keys - kb * BK);
+      FloatVector f = FloatVector.broadcast(S, factor);
+      int j = 0;
+      for (int full = S.loopBound(n); j < full; j += L) {
+        FloatVector.fromArray(S, weights, from + j).mul(f).intoArray(weights, from + j);
+      }
+      if (j < n) {
+        VectorMask<Float> in = S.indexInRange(j, n);
+        FloatVector.fromArray(S, weights, from + j, in).mul(f).intoArray(weights, from + j, in);
       }
     }
+    Arrays.fill(weights, at + keys, at + tk, 0f);
   }
 }

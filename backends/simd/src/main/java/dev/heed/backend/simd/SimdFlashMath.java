@@ -67,7 +67,12 @@ final class SimdFlashMath {
    * results), NaN gives NaN; inputs above 88 are taken as 88.
    */
   static FloatVector exp(FloatVector x) {
-    FloatVector v = x.max(LOW).min(HIGH);
+    // a compare and a blend each (the MAX and MIN operations order NaN and signed zeros as
+    // Math.max does, in longer compiled code); the same results for every input
+    FloatVector low = FloatVector.broadcast(S, LOW);
+    FloatVector high = FloatVector.broadcast(S, HIGH);
+    FloatVector v = x.blend(low, x.lt(low));
+    v = v.blend(high, v.compare(VectorOperators.GT, high));
     FloatVector t = v.fma(LOG2E, ROUNDER);
     FloatVector n = t.sub(ROUNDER);
     FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), v);

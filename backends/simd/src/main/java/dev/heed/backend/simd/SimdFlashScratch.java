@@ -34,7 +34,18 @@ final class SimdFlashScratch {
   /** Unnormalised output {@code [BQ, dv]}. */
   float[] o = new float[0];
 
+  /** Each query row's shift of each key block, for the kept weights. */
+  private float[] shifts = new float[0];
+
   private SimdFlashScratch() {}
+
+  /** {@link #shifts}, at least {@code n} floats. */
+  float[] shifts(int n) {
+    if (shifts.length < n) {
+      shifts = new float[n];
+    }
+    return shifts;
+  }
 
   /** The calling thread's scratch, with room for an output block of {@code dv} columns. */
   static SimdFlashScratch get(int dv) {

@@ -51,9 +51,11 @@ final class SimdFlashView {
    * whose rows are read as vectors.
    */
   SimdFlashView contiguousRows() {
-    if (col == 1) {
-      return this;
-    }
+    return col == 1 ? this : copy();
+  }
+
+  /** A contiguous copy. */
+  private SimdFlashView copy() {
     int n = shape[3];
     int t = shape[2];
     float[] dense = new float[shape[0] * shape[1] * t * n];
@@ -69,6 +71,26 @@ final class SimdFlashView {
       }
     }
     return new SimdFlashView(dense, 0, shape[1] * t * n, t * n, n, 1, shape);
+  }
+
+  /**
+   * This view if its rows can be read as the rows of a matrix of {@link Gemm} (contiguous, and a
+   * row stride at least the row length unless there is one row), else a contiguous copy.
+   */
+  SimdFlashView gemmRows() {
+    if (col == 1 && (row >= shape[3] || shape[2] <= 1)) {
+      return this;
+    }
+    return copy();
+  }
+
+  /**
+   * The row stride as the leading dimension of a {@link Gemm} product that reads {@code n} rows of
+   * a {@link #gemmRows} view: when it reads one, any value at least the row length (the stride is
+   * then never used).
+   */
+  int ld(int n) {
+    return n <= 1 ? Math.max(row, shape[3]) : row;
   }
 
   /**

@@ -132,6 +132,18 @@ class SimdFlashAttentionTest {
   /** Output, then the gradients of q, k and v ({@code null} where not asked for). */
   private static List<double[]> run(
       Backend be, DType dtype, Case c, boolean gradQ, boolean gradKv, float[] maskValues) {
+    return run(be, dtype, c, Double.NaN, gradQ, gradKv, maskValues);
+  }
+
+  /** As above, with the scale of the scores ({@code NaN} for the default {@code 1/√d}). */
+  private static List<double[]> run(
+      Backend be,
+      DType dtype,
+      Case c,
+      double scale,
+      boolean gradQ,
+      boolean gradKv,
+      float[] maskValues) {
     try (Scope s = Scope.open()) {
       Tensor q =
           tensor(be, dtype, random(1, count(c.b, c.h, c.tq, c.d)), c.b, c.h, c.tq, c.d)
@@ -146,6 +158,9 @@ class SimdFlashAttentionTest {
           AttentionOptions.defaults()
               .withCausal(c.causal)
               .withDropout(c.dropout, c.dropout > 0, 1234);
+      if (!Double.isNaN(scale)) {
+        o = o.withScale(scale);
+      }
       if (c.masked()) {
         int[] shape = c.maskShape();
         o = o.withMask(tensor(be, dtype, maskValues == null ? mask(shape) : maskValues, shape));
@@ -572,6 +587,186 @@ class SimdFlashAttentionTest {
       List<double[]> again = run(be, DType.FLOAT32, c, true, true, m);
       for (int j = 0; j < WHAT.length; j++) {
         assertArrayEquals(first.get(j), again.get(j), WHAT[j] + " changed in run " + i);
+      }
+    }
+  }
+
+  /** What one direct forward and backward call of the kernel wrote. */
+  private record Direct(
+      double[] out, double[] lse, double[] weights, double[] gq, double[] gk, double[] gv) {
+    List<double[]> all() {
+      List<double[]> list = new ArrayList<>(Arrays.asList(out, lse, gq, gk, gv));
+      if (weights != null) {
+        list.add(weights);
+      }
+      return list;
+    }
+  }
+
+  /**
+   * The kernel called directly on the inputs of {@link #run} (the output gradient is the {@code r}
+   * of its loss): the forward, keeping the weights when {@code keep}, and the backward, given those
+   * weights when {@code keep} and recomputing them otherwise.
+   */
+  private static Direct direct(Backend be, Case c, double scale, boolean keep) {
+    AttentionProblem p =
+        new AttentionProblem(
+            c.b, c.h, c.hkv, c.tq, c.tk, c.d, c.dv, scale, c.causal, c.dropout, 1234);
+    FusedAttention fused = be.capability(FusedAttention.class).orElseThrow();
+    assertTrue(fused.supports(DType.FLOAT32, p, c.masked()));
+    DType f32 = DType.FLOAT32;
+    try (Scope s = Scope.open()) {
+      Tensor q = tensor(be, f32, random(1, count(c.b, c.h, c.tq, c.d)), c.b, c.h, c.tq, c.d);
+      Tensor k = tensor(be, f32, random(2, count(c.b, c.hkv, c.tk, c.d)), c.b, c.hkv, c.tk, c.d);
+      Tensor v = tensor(be, f32, random(3, count(c.b, c.hkv, c.tk, c.dv)), c.b, c.hkv, c.tk, c.dv);
+      Tensor g = tensor(be, f32, random(4, count(c.b, c.h, c.tq, c.dv)), c.b, c.h, c.tq, c.dv);
+      int[] maskShape = c.masked() ? c.maskShape() : null;
+      Tensor m = c.masked() ? tensor(be, f32, mask(maskShape), maskShape) : null;
+      Layout ml = m == null ? null : broadcast(maskShape, c.b, c.h, c.tq, c.tk);
+      Tensor out = Tensors.zeros(be, Shape.of(c.b, c.h, c.tq, c.dv), f32);
+      Tensor lse = Tensors.zeros(be, Shape.of(c.b, c.h, c.tq), f32);
+      Tensor w = keep ? Tensors.zeros(be, Shape.of(c.b, c.h, c.tq, c.tk), f32) : null;
+      Tensor gq = Tensors.zeros(be, q.shape(), f32);
+      Tensor gk = Tensors.zeros(be, k.shape(), f32);
+      Tensor gv = Tensors.zeros(be, v.shape(), f32);
+      fused.forward(
+          p,
+          q.buffer(),
+          q.layout(),
+          k.buffer(),
+          k.layout(),
+          v.buffer(),
+          v.layout(),
+          m == null ? null : m.buffer(),
+          ml,
+          out.buffer(),
+          out.layout(),
+          lse.buffer(),
+          w == null ? null : w.buffer());
+      fused.backward(
+          p,
+          q.buffer(),
+          q.layout(),
+          k.buffer(),
+          k.layout(),
+          v.buffer(),
+          v.layout(),
+          m == null ? null : m.buffer(),
+          ml,
+          out.buffer(),
+          out.layout(),
+          lse.buffer(),
+          w == null ? null : w.buffer(),
+          g.buffer(),
+          g.layout(),
+          gq.buffer(),
+          gk.buffer(),
+          gv.buffer());
+      return new Direct(
+          out.toDoubleArray(),
+          lse.toDoubleArray(),
+          w == null ? null : w.toDoubleArray(),
+          gq.toDoubleArray(),
+          gk.toDoubleArray(),
+          gv.toDoubleArray());
+    }
+  }
+
+  /**
+   * The backward pass from the weights the forward kept, and the one that recomputes them, called
+   * directly: both agree with the composite (output, weights, gradients), give the same bits on one
+   * and on two threads (where two threads split the work of a single key head in two passes, by
+   * keys and by query rows, when there are fewer key heads than threads), and the forward's output
+   * is the same bits whether it keeps the weights or not. The cases cover the forward that takes
+   * every key at once, the flash-style one (more than 1024 keys, or few query rows per key head),
+   * grouped heads, dropout, the causal rule (with rows that see no key), masks of several shapes
+   * and a negative scale.
+   */
+  @ParameterizedTest(
+      name = "B={0} H={1} Hkv={2} Tq={3} Tk={4} d={5} dv={6} causal={7} mask={8} p={9} scale={10}")
+  @CsvSource({
+    "2, 4, 2, 37, 130, 16, 8, false, none, 0, 0.25",
+    "1, 4, 1, 64, 96, 32, 32, false, none, 0, 0.2",
+    "1, 4, 1, 64, 96, 32, 32, true, Tq;Tk, 0.3, 0.2",
+    "2, 2, 2, 40, 40, 16, 16, true, none, 0, 0.25",
+    "1, 2, 2, 70, 20, 8, 8, true, none, 0, 0.35",
+    "2, 2, 2, 20, 70, 8, 8, false, B;1;1;Tk, 0, 0.35",
+    "2, 2, 2, 20, 70, 8, 8, false, 1;H;Tq;Tk, 0.2, 0.35",
+    "2, 3, 3, 20, 70, 5, 9, true, Tk, 0.5, 0.4",
+    "2, 2, 2, 20, 70, 8, 8, false, B;H;Tq;1, 0, 0.35",
+    "2, 2, 1, 3, 70, 8, 8, false, none, 0.1, 0.35",
+    "1, 2, 1, 20, 1100, 8, 8, true, Tk, 0.2, 0.35",
+    "1, 1, 1, 9, 1030, 16, 8, false, none, 0, 0.25",
+    "2, 2, 2, 33, 50, 8, 8, false, none, 0, -0.3",
+    "2, 2, 2, 33, 50, 8, 8, true, B;1;1;Tk, 0.2, -0.3",
+  })
+  void keptAndRecomputedBackwardsMatchTheComposite(
+      int b,
+      int h,
+      int hkv,
+      int tq,
+      int tk,
+      int d,
+      int dv,
+      boolean causal,
+      String mask,
+      double dropout,
+      double scale) {
+    Case c = new Case(b, h, hkv, tq, tk, d, dv, causal, mask, dropout);
+    Direct kept1 = direct(SimdBackends.withThreads(1), c, scale, true);
+    Direct kept2 = direct(SimdBackends.withThreads(2), c, scale, true);
+    Direct recomputed1 = direct(SimdBackends.withThreads(1), c, scale, false);
+    Direct recomputed2 = direct(SimdBackends.withThreads(2), c, scale, false);
+    String[] what = {"output", "lse", "grad q", "grad k", "grad v", "weights"};
+    for (int i = 0; i < kept1.all().size(); i++) {
+      assertArrayEquals(
+          kept1.all().get(i), kept2.all().get(i), what[i] + " (kept): 1 and 2 threads differ");
+    }
+    for (int i = 0; i < recomputed1.all().size(); i++) {
+      assertArrayEquals(
+          recomputed1.all().get(i),
+          recomputed2.all().get(i),
+          what[i] + " (recomputed): 1 and 2 threads differ");
+    }
+    assertArrayEquals(
+        recomputed1.out(), kept1.out(), "the output with and without keeping the weights");
+    assertArrayEquals(recomputed1.lse(), kept1.lse(), "lse with and without keeping the weights");
+    float[] maskValues = c.masked() ? mask(c.maskShape()) : null;
+    List<double[]> expected =
+        run(TestBackends.reference(), DType.FLOAT64, c, scale, true, true, maskValues);
+    for (Direct r : List.of(kept1, recomputed1)) {
+      String how = r == kept1 ? " (kept weights)" : " (recomputed weights)";
+      assertClose("output" + how, expected.get(0), r.out(), TOLERANCE);
+      assertClose("grad q" + how, expected.get(1), r.gq(), TOLERANCE);
+      assertClose("grad k" + how, expected.get(2), r.gk(), TOLERANCE);
+      assertClose("grad v" + how, expected.get(3), r.gv(), TOLERANCE);
+    }
+    assertRelativelyClose(
+        "weights",
+        compositeWeights(
+            c,
+            scale,
+            random(1, count(b, h, tq, d)),
+            random(2, count(b, hkv, tk, d)),
+            random(3, count(b, hkv, tk, dv)),
+            maskValues,
+            c.masked() ? c.maskShape() : null),
+        kept1.weights());
+  }
+
+  /**
+   * Each element within {@code TOLERANCE} of itself ({@code |a - e| <= tol·|e| + 1e-12}), NaN
+   * exactly where expected is NaN: for weights, whose long rows are each small.
+   */
+  private static void assertRelativelyClose(String what, double[] expected, double[] actual) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      double e = expected[i];
+      double a = actual[i];
+      if (Double.isNaN(e) || Double.isNaN(a)) {
+        assertEquals(Double.isNaN(e), Double.isNaN(a), what + " at " + i + ": NaN");
+      } else if (!(Math.abs(a - e) <= TOLERANCE * Math.abs(e) + 1e-12)) {
+        fail(what + " at " + i + ": expected " + e + ", got " + a);
       }
     }
   }
