@@ -198,6 +198,64 @@ public abstract class FusedAttentionContract {
   }
 
   /**
+   * {@code AttentionOps.selfAttention} on a packed projection {@code [B, T, 3·H·d]} (the heads read
+   * where they lie, the gradient written back packed): output, weights and the projection's
+   * gradient agree with the composite, with and without dropout, for a contiguous projection and
+   * for a strided one.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.heed.testkit.BackendCases#floatTypes")
+  public void packedSelfAttentionMatchesTheComposite(DType t) {
+    int b = 2;
+    int time = 5;
+    int h = 3;
+    int d = 4;
+    for (double dropout : new double[] {0, 0.25}) {
+      for (boolean strided : new boolean[] {false, true}) {
+        AttentionProblem p =
+            new AttentionProblem(b, h, h, time, time, d, d, 0.4, false, dropout, 9);
+        fused(t, p, false);
+        String what =
+            "selfAttention B=2 T=5 H=3 d=4 dropout "
+                + dropout
+                + (strided ? " on a strided projection" : "")
+                + " ("
+                + t
+                + ")";
+        double[][] got = packedSelfAttention(device, t, b, time, h, d, dropout, strided);
+        double[][] want =
+            packedSelfAttention(reference(), DType.FLOAT64, b, time, h, d, dropout, strided);
+        assertClose(what + ": output", t, got[0], want[0]);
+        assertClose(what + ": weights", t, got[1], want[1]);
+        assertClose(what + ": gradient of the projection", t, got[2], want[2]);
+      }
+    }
+  }
+
+  /** Output, weights and the projection's gradient of one packed self-attention on {@code be}. */
+  private static double[][] packedSelfAttention(
+      Backend be, DType t, int b, int time, int h, int d, double dropout, boolean strided) {
+    try (Scope scope = Scope.open()) {
+      int e = 3 * h * d;
+      double[] values = Samples.float32(Samples.normal(31, b * time * e * (strided ? 2 : 1)));
+      Tensor leaf =
+          strided
+              ? Tensors.of(be, t, values, b, time, 2 * e).requiresGrad(true)
+              : Tensors.of(be, t, values, b, time, e).requiresGrad(true);
+      Tensor qkv = strided ? Shapes.slice(leaf, 2, e, 2 * e) : leaf;
+      AttentionOps.Attended a = AttentionOps.selfAttention(qkv, h, 0.4, dropout, dropout > 0, 9);
+      Tensor out = a.output();
+      Tensor weights = a.weights();
+      Tensor y = Shapes.concat(0, List.of(Shapes.reshape(out, -1), Shapes.reshape(weights, -1)));
+      y.backward(
+          Tensors.of(be, t, Samples.float32(Samples.normal(5, (int) y.size())), y.shape().dims()));
+      return new double[][] {
+        out.toDoubleArray(), weights.toDoubleArray(), leaf.grad().toDoubleArray()
+      };
+    }
+  }
+
+  /**
    * A query whose every key is masked gives NaN, as the composite (and PyTorch) does; the other
    * rows are unaffected. (Gradients through such a row are not compared.)
    */

@@ -4,6 +4,7 @@ import dev.heed.core.backend.AttentionProblem;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.Layout;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -217,81 +218,130 @@ public final class AttentionOps {
 
   /**
    * Through the backend's {@link FusedAttention}: the output is a {@code [B, H, Tq, dv]} view of a
-   * {@code [B, Tq, H, dv]} tensor; its tape entry runs the fused backward from the saved row
-   * log-sum-exps; the weights are the composite's, computed if asked for.
+   * {@code [B, Tq, H, dv]} tensor; its tape entry runs the fused backward (from the weights the
+   * forward kept, or from the saved row log-sum-exps); the weights are the composite's, computed if
+   * asked for.
    */
   private static Attended fusedAttention(
       FusedAttention fused, Tensor q, Tensor k, Tensor v, Tensor mask, AttentionProblem p) {
-    Backend be = q.backend();
-    int b = p.batch();
-    int h = p.heads();
-    int tq = p.queries();
-    int dv = p.valueDim();
-    Tensor merged = Tensor.allocateForOverwrite(be, Shape.of(b, tq, h, dv), q.dtype());
-    Layout outLayout =
-        new Layout(
-            new int[] {b, h, tq, dv}, new long[] {(long) tq * h * dv, dv, (long) h * dv, 1}, 0);
-    Tensor lse = Tensor.allocateForOverwrite(be, Shape.of(b, h, tq), q.dtype());
-    Layout maskLayout = mask == null ? null : Broadcast.layout(mask, Shape.of(b, h, tq, p.keys()));
-    // with a gradient to come and weights small enough, the forward keeps them for the backward
-    // (no recomputation of the scores); long sequences stay flash-style
-    boolean backward =
+    boolean gradient =
         GradMode.isEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad());
-    Tensor weights =
-        backward && (long) b * h * tq * p.keys() <= KEPT_WEIGHTS
-            ? Tensor.allocateForOverwrite(be, Shape.of(b, h, tq, p.keys()), q.dtype())
-            : null;
-    fused.forward(
-        p,
-        q.buffer(),
-        q.layout(),
-        k.buffer(),
-        k.layout(),
-        v.buffer(),
-        v.layout(),
-        mask == null ? null : mask.buffer(),
-        maskLayout,
-        merged.buffer(),
-        outLayout,
-        lse.buffer(),
-        weights == null ? null : weights.buffer());
-    Tensor out = merged.view(Shape.of(b, h, tq, dv), outLayout);
+    FusedRun run = FusedRun.forward(fused, q, k, v, mask, p, gradient);
+    Tensor out = run.output();
     Autograd.record(
         out,
         "attention",
         new Tensor[] {q, k, v, out},
-        g -> {
-          Tensor gq =
-              q.requiresGrad() ? Tensor.allocateForOverwrite(be, q.shape(), g.dtype()) : null;
-          Tensor gk =
-              k.requiresGrad() ? Tensor.allocateForOverwrite(be, k.shape(), g.dtype()) : null;
-          Tensor gv =
-              v.requiresGrad() ? Tensor.allocateForOverwrite(be, v.shape(), g.dtype()) : null;
-          fused.backward(
-              p,
-              q.buffer(),
-              q.layout(),
-              k.buffer(),
-              k.layout(),
-              v.buffer(),
-              v.layout(),
-              mask == null ? null : mask.buffer(),
-              maskLayout,
-              merged.buffer(),
-              outLayout,
-              lse.buffer(),
-              weights == null ? null : weights.buffer(),
-              g.buffer(),
-              g.layout(),
-              gq == null ? null : gq.buffer(),
-              gk == null ? null : gk.buffer(),
-              gv == null ? null : gv.buffer());
-          return new Tensor[] {gq, gk, gv};
-        },
+        g -> run.gradients(g, q.requiresGrad(), k.requiresGrad(), v.requiresGrad()),
         q,
         k,
         v);
     return new Attended(out, () -> compositeWeights(q, k, mask, p));
+  }
+
+  /**
+   * One fused forward and what its backward needs: the output written merged as {@code [B, Tq, H,
+   * dv]}, the rows' log-sum-exps, and the weights when they were kept for the backward.
+   */
+  private record FusedRun(
+      FusedAttention fused,
+      AttentionProblem p,
+      Tensor q,
+      Tensor k,
+      Tensor v,
+      Tensor mask,
+      Layout maskLayout,
+      Tensor merged,
+      Layout outLayout,
+      Tensor lse,
+      Tensor weights) {
+
+    /**
+     * Runs the forward; with a gradient to come and weights small enough, it keeps them for the
+     * backward (no recomputation of the scores), while long sequences stay flash-style.
+     */
+    static FusedRun forward(
+        FusedAttention fused,
+        Tensor q,
+        Tensor k,
+        Tensor v,
+        Tensor mask,
+        AttentionProblem p,
+        boolean gradient) {
+      Backend be = q.backend();
+      int b = p.batch();
+      int h = p.heads();
+      int tq = p.queries();
+      int dv = p.valueDim();
+      Tensor merged = Tensor.allocateForOverwrite(be, Shape.of(b, tq, h, dv), q.dtype());
+      Layout outLayout = headsOf(b, tq, h, dv, (long) h * dv, 0);
+      Tensor lse = Tensor.allocateForOverwrite(be, Shape.of(b, h, tq), q.dtype());
+      Layout maskLayout =
+          mask == null ? null : Broadcast.layout(mask, Shape.of(b, h, tq, p.keys()));
+      Tensor weights =
+          gradient && (long) b * h * tq * p.keys() <= KEPT_WEIGHTS
+              ? Tensor.allocateForOverwrite(be, Shape.of(b, h, tq, p.keys()), q.dtype())
+              : null;
+      fused.forward(
+          p,
+          q.buffer(),
+          q.layout(),
+          k.buffer(),
+          k.layout(),
+          v.buffer(),
+          v.layout(),
+          mask == null ? null : mask.buffer(),
+          maskLayout,
+          merged.buffer(),
+          outLayout,
+          lse.buffer(),
+          weights == null ? null : weights.buffer());
+      return new FusedRun(fused, p, q, k, v, mask, maskLayout, merged, outLayout, lse, weights);
+    }
+
+    /** The output {@code [B, H, Tq, dv]}: a view of {@link #merged}. */
+    Tensor output() {
+      return merged.view(Shape.of(p.batch(), p.heads(), p.queries(), p.valueDim()), outLayout);
+    }
+
+    /**
+     * The gradients of q, k and v (contiguous, null where not wanted) for the output gradient
+     * {@code g} ({@code [B, H, Tq, dv]}, any layout).
+     */
+    Tensor[] gradients(Tensor g, boolean wantQ, boolean wantK, boolean wantV) {
+      Backend be = q.backend();
+      Tensor gq = wantQ ? Tensor.allocateForOverwrite(be, q.shape(), g.dtype()) : null;
+      Tensor gk = wantK ? Tensor.allocateForOverwrite(be, k.shape(), g.dtype()) : null;
+      Tensor gv = wantV ? Tensor.allocateForOverwrite(be, v.shape(), g.dtype()) : null;
+      fused.backward(
+          p,
+          q.buffer(),
+          q.layout(),
+          k.buffer(),
+          k.layout(),
+          v.buffer(),
+          v.layout(),
+          mask == null ? null : mask.buffer(),
+          maskLayout,
+          merged.buffer(),
+          outLayout,
+          lse.buffer(),
+          weights == null ? null : weights.buffer(),
+          g.buffer(),
+          g.layout(),
+          gq == null ? null : gq.buffer(),
+          gk == null ? null : gk.buffer(),
+          gv == null ? null : gv.buffer());
+      return new Tensor[] {gq, gk, gv};
+    }
+  }
+
+  /**
+   * The {@code [B, H, T, d]} layout of heads that lie interleaved in rows of {@code rowLength}
+   * elements ({@code [B, T, …]} with head {@code h}'s features at {@code offset + h·d}).
+   */
+  private static Layout headsOf(int b, int t, int h, int d, long rowLength, long offset) {
+    return new Layout(new int[] {b, h, t, d}, new long[] {t * rowLength, d, rowLength, 1}, offset);
   }
 
   /**
@@ -414,15 +464,85 @@ public final class AttentionOps {
     int t = qkv.dim(1);
     int e = qkv.dim(2) / 3;
     int d = e / heads;
-    Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, d), 2, 0, 3, 1, 4);
-    Attended a =
-        attention(
-            Shapes.select(split, 0, 0),
-            Shapes.select(split, 0, 1),
-            Shapes.select(split, 0, 2),
-            AttentionOptions.defaults().withScale(scale).withDropout(dropout, training, seed));
+    AttentionOptions options =
+        AttentionOptions.defaults().withScale(scale).withDropout(dropout, training, seed);
+    Optional<FusedAttention> fused = qkv.backend().capability(FusedAttention.class);
+    if (fused.isPresent() && qkv.size() > 0) {
+      AttentionProblem p =
+          new AttentionProblem(
+              batch, heads, heads, t, t, d, d, scale, false, options.activeDropout(), seed);
+      if (fused.get().supports(qkv.dtype(), p, false)) {
+        return fusedSelfAttention(fused.get(), qkv, p);
+      }
+    }
+    Tensor[] h = heads(qkv, batch, t, heads, d);
+    Attended a = attention(h[0], h[1], h[2], options);
     Tensor merged = Shapes.reshape(Shapes.permute(a.output(), 0, 2, 1, 3), batch, t, e);
     return new Attended(merged, a::weights);
+  }
+
+  /** The queries, keys and values {@code [B, H, T, d]} of a packed projection, as views. */
+  private static Tensor[] heads(Tensor qkv, int batch, int t, int heads, int d) {
+    Tensor split = Shapes.permute(Shapes.reshape(qkv, batch, t, 3, heads, d), 2, 0, 3, 1, 4);
+    return new Tensor[] {
+      Shapes.select(split, 0, 0), Shapes.select(split, 0, 1), Shapes.select(split, 0, 2)
+    };
+  }
+
+  /**
+   * {@link #selfAttention} through the backend's {@link FusedAttention}, as one tape entry on the
+   * packed projection: the kernel reads the heads where they lie in {@code qkv} and writes the
+   * output merged, and the backward writes the three gradients into one packed gradient (each
+   * element written once), instead of three zero-filled adjoints of the head views summed.
+   */
+  @SuppressWarnings("try")
+  private static Attended fusedSelfAttention(FusedAttention fused, Tensor qkv, AttentionProblem p) {
+    int b = p.batch();
+    int t = p.queries();
+    int h = p.heads();
+    int d = p.headDim();
+    long row = 3L * h * d;
+    Tensor src = qkv;
+    if (!qkv.isContiguous()) {
+      try (GradMode off = GradMode.disable()) {
+        src = Shapes.copy(qkv);
+      }
+    }
+    Tensor[] views = new Tensor[3];
+    for (int i = 0; i < 3; i++) {
+      // the heads as plain views: the tape entry below is the projection's, not theirs
+      views[i] =
+          src.view(Shape.of(b, h, t, d), headsOf(b, t, h, d, row, src.offset() + (long) i * h * d));
+    }
+    boolean gradient = GradMode.isEnabled() && qkv.requiresGrad();
+    FusedRun run = FusedRun.forward(fused, views[0], views[1], views[2], null, p, gradient);
+    Tensor out = run.merged().view(Shape.of(b, t, h * d), null);
+    Autograd.record(
+        out,
+        "selfAttention",
+        new Tensor[] {qkv, out},
+        g -> {
+          Tensor gd = Shapes.dense(g);
+          Tensor g4 = gd.view(Shape.of(b, h, t, d), headsOf(b, t, h, d, (long) h * d, 0));
+          Tensor[] grads = run.gradients(g4, true, true, true);
+          Tensor packed = Tensor.allocateForOverwrite(g.backend(), qkv.shape(), g.dtype());
+          for (int i = 0; i < 3; i++) {
+            Kernels.copy(
+                g.backend(),
+                grads[i].buffer(),
+                grads[i].layout(),
+                packed.buffer(),
+                headsOf(b, t, h, d, row, (long) i * h * d));
+          }
+          return new Tensor[] {packed};
+        },
+        qkv);
+    return new Attended(
+        out,
+        () -> {
+          Tensor[] hs = heads(qkv, b, t, h, d);
+          return compositeWeights(hs[0], hs[1], null, p);
+        });
   }
 
   /**
