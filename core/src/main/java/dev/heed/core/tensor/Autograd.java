@@ -57,12 +57,8 @@ final class Autograd {
    */
   static void attach(
       Tensor out, String op, Tensor[] saved, Node.Backward backward, Tensor... inputs) {
-    Node[] edges = new Node[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      edges[i] = inputs[i] == null ? null : inputs[i].currentNode();
-    }
     // the inputs array is the caller's varargs array, made for this call
-    out.node = new Node(op, out.shape(), inputs, edges, saved, backward);
+    out.node = new Node(op, out.shape(), inputs, saved, backward);
     out.requiresGradInternal();
   }
 
@@ -102,14 +98,13 @@ final class Autograd {
           node.checkSaved();
           Tensor[] inputGrads = node.backward().apply(g);
           Tensor[] inputs = node.inputs();
-          Node[] edges = node.edges();
           for (int i = 0; i < inputs.length; i++) {
             Tensor in = inputs[i];
             Tensor gi = inputGrads[i];
             if (in == null || gi == null) {
               continue;
             }
-            Node edge = edges[i];
+            Node edge = node.edge(i);
             Shape expected = edge == null ? in.shape() : edge.shape();
             if (!gi.shape().equals(expected)) {
               throw new IllegalStateException(
@@ -174,7 +169,9 @@ final class Autograd {
       }
       n.visitedInWalk = walk;
       found.add(n);
-      for (Node e : n.edges()) {
+      Tensor[] inputs = n.inputs();
+      for (int i = 0; i < inputs.length; i++) {
+        Node e = n.edge(i);
         if (e != null && e.visitedInWalk != walk) {
           stack.push(e);
         }

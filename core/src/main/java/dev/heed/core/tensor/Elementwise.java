@@ -50,7 +50,9 @@ public final class Elementwise {
   // ------------------------------------------------------------------ unary
 
   static Tensor unaryRaw(UnaryOp op, double a, double b, Tensor x) {
-    Checks.floating(op.name().toLowerCase(java.util.Locale.ROOT), x);
+    if (!x.dtype().isFloatingPoint()) {
+      Checks.floating(op.name().toLowerCase(java.util.Locale.ROOT), x);
+    }
     Tensor out = Tensor.allocateForOverwrite(x.backend(), x.shape(), x.dtype());
     Kernels.unary(x.backend(), op, a, b, x.buffer(), x.layout(), out.buffer(), out.layout());
     return out;
@@ -551,7 +553,7 @@ public final class Elementwise {
         out[j] = Tensor.allocateForOverwrite(first.backend(), first.shape(), first.dtype());
         outBuffers[j] = out[j].buffer();
       }
-      fused.get().run(program, parameters.clone(), denseBuffers(inputs), outBuffers, first.size());
+      fused.get().run(program, parameters, denseBuffers(inputs), outBuffers, first.size());
       return out;
     }
     return stepByStep(program, parameters, inputs);
@@ -592,7 +594,7 @@ public final class Elementwise {
       Buffer[] in = denseBuffers(inputs);
       Buffer[] out = buffers(targets);
       checkTargetsApart(targets);
-      fused.get().run(program, parameters.clone(), in, out, first.size());
+      fused.get().run(program, parameters, in, out, first.size());
       for (Tensor t : targets) {
         t.bumpVersion();
       }

@@ -163,6 +163,19 @@ public final class Linalg {
    */
   private static void product(
       Tensor a, boolean transA, Tensor b, boolean transB, Tensor out, double beta) {
+    if (a.dense() && b.dense() && out.rank() == 2 && a.rank() == 2 && b.rank() == 2) {
+      // two whole matrices (a layer's product): the plain spec, no operand analysis
+      int m = out.dim(0);
+      int n = out.dim(1);
+      int k = transA ? a.dim(0) : a.dim(1);
+      Kernels.matmul(
+          out.backend(),
+          new MatmulSpec(1, m, n, k, transA, transB, 0, 0, 0, 0, 0, 0, 1.0, beta),
+          a.buffer(),
+          b.buffer(),
+          out.buffer());
+      return;
+    }
     Operand pa = Operand.of(a, transA);
     Operand pb = Operand.of(b, transB);
     int rank = out.rank();

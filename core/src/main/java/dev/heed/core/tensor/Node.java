@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Node {
   private static final AtomicLong SEQUENCE = new AtomicLong();
-  private static final int[] NO_VERSIONS = new int[0];
 
   /**
    * Gradients of the inputs (null entries for inputs that need none) from the output's gradient.
@@ -28,9 +27,20 @@ final class Node {
   private final String op;
   private final Shape shape;
   private final Tensor[] inputs;
-  private final Node[] edges;
+
+  /** The entries of the first two inputs, and of the rest (null when there are at most two). */
+  private final Node edge0;
+
+  private final Node edge1;
+  private final Node[] moreEdges;
   private final Tensor[] saved;
-  private final int[] savedVersions;
+
+  /** The versions of the first two saved tensors, and of the rest (null when there are none). */
+  private final int version0;
+
+  private final int version1;
+  private final int[] moreVersions;
+
   private final Backward backward;
 
   /** During {@code backward}: the gradient gathered so far for this entry's output, or null. */
@@ -44,25 +54,47 @@ final class Node {
    * @param shape the output's shape
    * @param inputs the inputs (null entries allowed); an input that requires a gradient and has no
    *     edge is a leaf whose gradient accumulates
-   * @param edges per input, the entry that produced it, or null
    * @param saved the tensors the backward reads (their versions are taken now)
    * @param backward the gradient formula
    */
-  Node(String op, Shape shape, Tensor[] inputs, Node[] edges, Tensor[] saved, Backward backward) {
+  Node(String op, Shape shape, Tensor[] inputs, Tensor[] saved, Backward backward) {
     this.op = op;
     this.shape = shape;
     this.inputs = inputs;
-    this.edges = edges;
-    this.saved = saved;
-    if (saved.length == 0) {
-      this.savedVersions = NO_VERSIONS;
-    } else {
-      this.savedVersions = new int[saved.length];
-      for (int i = 0; i < saved.length; i++) {
-        savedVersions[i] = saved[i] == null ? 0 : saved[i].version();
+    // each input's entry at this moment: a later recorded write gives the input a new one, and this
+    // operation's gradient must still go to the value it read
+    int n = inputs.length;
+    this.edge0 = n > 0 ? entryOf(inputs[0]) : null;
+    this.edge1 = n > 1 ? entryOf(inputs[1]) : null;
+    if (n > 2) {
+      this.moreEdges = new Node[n - 2];
+      for (int i = 2; i < n; i++) {
+        moreEdges[i - 2] = entryOf(inputs[i]);
       }
+    } else {
+      this.moreEdges = null;
+    }
+    this.saved = saved;
+    int s = saved.length;
+    this.version0 = s > 0 ? versionOf(saved[0]) : 0;
+    this.version1 = s > 1 ? versionOf(saved[1]) : 0;
+    if (s > 2) {
+      this.moreVersions = new int[s - 2];
+      for (int i = 2; i < s; i++) {
+        moreVersions[i - 2] = versionOf(saved[i]);
+      }
+    } else {
+      this.moreVersions = null;
     }
     this.backward = backward;
+  }
+
+  private static int versionOf(Tensor t) {
+    return t == null ? 0 : t.version();
+  }
+
+  private int savedVersion(int i) {
+    return i == 0 ? version0 : i == 1 ? version1 : moreVersions[i - 2];
   }
 
   long sequence() {
@@ -81,8 +113,13 @@ final class Node {
     return inputs;
   }
 
-  Node[] edges() {
-    return edges;
+  /** The entry that produced input {@code i} when this operation read it, or null (a leaf). */
+  Node edge(int i) {
+    return i == 0 ? edge0 : i == 1 ? edge1 : moreEdges[i - 2];
+  }
+
+  private static Node entryOf(Tensor t) {
+    return t == null ? null : t.currentNode();
   }
 
   Backward backward() {
@@ -98,7 +135,8 @@ final class Node {
   void checkSaved() {
     for (int i = 0; i < saved.length; i++) {
       Tensor t = saved[i];
-      if (t != null && t.version() != savedVersions[i]) {
+      int when = savedVersion(i);
+      if (t != null && t.version() != when) {
         throw new IllegalStateException(
             "backward: the gradient of '"
                 + op
@@ -109,7 +147,7 @@ final class Node {
                 + " that was modified by an in-place operation after '"
                 + op
                 + "' used it (its version was "
-                + savedVersions[i]
+                + when
                 + ", it is now "
                 + t.version()
                 + "); compute the value out of place, or clone it before changing it");

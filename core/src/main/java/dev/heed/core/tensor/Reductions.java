@@ -64,7 +64,8 @@ public final class Reductions {
     Checks.floating(name, x);
     Tensor src = x.isContiguous() ? x : Shapes.copy(x);
     Tensor out = Tensor.allocateForOverwrite(x.backend(), Shape.scalar(), x.dtype());
-    Kernels.reduce(x.backend(), ReduceOp.SUM, src.buffer(), Views.flat(src.layout()), out.buffer());
+    Layout all = src.dense() ? src.shape().flat() : Views.flat(src.layout());
+    Kernels.reduce(x.backend(), ReduceOp.SUM, src.buffer(), all, out.buffer());
     return out;
   }
 

@@ -17,6 +17,9 @@ public final class Shape {
   /** The contiguous layout of this shape, made on first use (see {@link #layout()}). */
   private Layout layout;
 
+  /** All elements as one run {@code [1, size, 1]}, made on first use (see {@link #flat()}). */
+  private Layout flat;
+
   private Shape(int[] dims) {
     this.dims = dims;
     long n = 1;
@@ -35,6 +38,19 @@ public final class Shape {
     if (l == null) {
       l = Layout.contiguous(dims);
       layout = l; // immutable, so a race only makes it twice
+    }
+    return l;
+  }
+
+  /**
+   * All elements of a contiguous tensor of this shape as the rank-3 layout {@code [1, size, 1]} at
+   * offset 0 (a reduction over every element), made once per shape object.
+   */
+  Layout flat() {
+    Layout l = flat;
+    if (l == null) {
+      l = Layout.contiguous(1, (int) size, 1);
+      flat = l;
     }
     return l;
   }
