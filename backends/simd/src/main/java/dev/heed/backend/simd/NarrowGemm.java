@@ -2,7 +2,6 @@ package dev.heed.backend.simd;
 
 import dev.heed.core.backend.MatmulSpec;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,10 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed is first transposed into a per-thread copy, which is small when C is narrow). {@link
  * Gemm}'s register tile is {@code 2·L} columns wide, so a ten-column C would use a third of it;
  * here a 4 × 4 block of C is sixteen vector accumulators over {@code k} (four loads of A and four
- * of B feed sixteen FMAs), summed across lanes at the end; the last {@code k % L} of the depth is
- * added by scalar code. Blocks at the edges repeat the last row or column and drop the repeated
- * results. Accumulation is in float; the order differs from the reference (lanes, then across
- * lanes), within the contract's tolerance.
+ * of B feed sixteen FMAs), summed across lanes at the end in {@link VecMath#sum}'s fixed order
+ * (sixteen at once, {@link VecMath#sums16}) (the same bits interpreted or compiled); the last
+ * {@code k % L} of the depth is added by scalar code. Blocks at the edges repeat the last row or
+ * column and drop the repeated results. Accumulation is in float; the order differs from the
+ * reference (lanes, then across lanes), within the contract's tolerance.
  */
 final class NarrowGemm {
   private NarrowGemm() {}
@@ -26,9 +26,10 @@ final class NarrowGemm {
   /** The widest C this kernel takes. */
   static final int MAX_COLUMNS = 16;
 
-  /** Per-thread scratch: a transposed B, and one block's sums. */
+  /** Per-thread scratch: a transposed B, one block's sixteen accumulators and their sums. */
   private static final class Scratch {
     float[] bt = new float[1024];
+    final float[] acc = new float[16 * L];
     final float[] out = new float[16];
   }
 
@@ -93,10 +94,17 @@ final class NarrowGemm {
     float beta = (float) s.beta();
     boolean keep = s.beta() != 0;
     int kv = k - k % L;
+    float[] acc = scratch.acc;
     float[] out = scratch.out;
     for (int i0 = from; i0 < to; i0 += 4) {
       for (int j0 = 0; j0 < n; j0 += 4) {
-        block(a, ao, lda, k, m, i0, bt, bo, ldb, n, j0, kv, out);
+        block(a, ao, lda, m, i0, bt, bo, ldb, n, j0, kv, acc);
+        // summed here rather than in block: there the compiler, having inlined the loop, stops
+        // inlining before the sums are done and passes their vectors to calls, boxed
+        VecMath.sums16(acc, out);
+        if (kv < k) {
+          tail(a, ao, lda, k, m, i0, bt, bo, ldb, n, j0, kv, out);
+        }
         for (int di = 0; di < 4 && i0 + di < to; di++) {
           int crow = co + (i0 + di) * n;
           for (int dj = 0; dj < 4 && j0 + dj < n; dj++) {
@@ -110,14 +118,14 @@ final class NarrowGemm {
   }
 
   /**
-   * {@code out[4·di + dj] = Σ_p A[i0+di, p]·Bt[j0+dj, p]} (rows of A {@code lda} apart, rows of Bt
-   * {@code ldb} apart), rows and columns past the edge clamped to the last one.
+   * {@code acc[(4·di + dj)·L + l] = Σ_{p ≡ l (mod L), p < kv} A[i0+di, p]·Bt[j0+dj, p]} (rows of A
+   * {@code lda} apart, rows of Bt {@code ldb} apart), rows and columns past the edge clamped to the
+   * last one: sixteen vectors of partial dot products, each lane a chain of fused multiply-adds.
    */
   private static void block(
       float[] a,
       int ao,
       int lda,
-      int k,
       int m,
       int i0,
       float[] bt,
@@ -126,7 +134,7 @@ final class NarrowGemm {
       int n,
       int j0,
       int kv,
-      float[] out) {
+      float[] acc) {
     int a0 = ao + i0 * lda;
     int a1 = ao + Math.min(i0 + 1, m - 1) * lda;
     int a2 = ao + Math.min(i0 + 2, m - 1) * lda;
@@ -166,35 +174,53 @@ final class NarrowGemm {
       c32 = x3.fma(y2, c32);
       c33 = x3.fma(y3, c33);
     }
-    out[0] = c00.reduceLanes(VectorOperators.ADD);
-    out[1] = c01.reduceLanes(VectorOperators.ADD);
-    out[2] = c02.reduceLanes(VectorOperators.ADD);
-    out[3] = c03.reduceLanes(VectorOperators.ADD);
-    out[4] = c10.reduceLanes(VectorOperators.ADD);
-    out[5] = c11.reduceLanes(VectorOperators.ADD);
-    out[6] = c12.reduceLanes(VectorOperators.ADD);
-    out[7] = c13.reduceLanes(VectorOperators.ADD);
-    out[8] = c20.reduceLanes(VectorOperators.ADD);
-    out[9] = c21.reduceLanes(VectorOperators.ADD);
-    out[10] = c22.reduceLanes(VectorOperators.ADD);
-    out[11] = c23.reduceLanes(VectorOperators.ADD);
-    out[12] = c30.reduceLanes(VectorOperators.ADD);
-    out[13] = c31.reduceLanes(VectorOperators.ADD);
-    out[14] = c32.reduceLanes(VectorOperators.ADD);
-    out[15] = c33.reduceLanes(VectorOperators.ADD);
-    if (kv < k) {
-      // the last k % L of the depth, scalar (a vector copy of the loop body would make this
-      // method too large for the first JIT tier, leaving it interpreted until the second)
-      int[] rows = {a0, a1, a2, a3};
-      int[] cols = {b0, b1, b2, b3};
-      for (int r = 0; r < 4; r++) {
-        for (int c = 0; c < 4; c++) {
-          float t = 0f;
-          for (int p = kv; p < k; p++) {
-            t += a[rows[r] + p] * bt[cols[c] + p];
-          }
-          out[r * 4 + c] += t;
+    c00.intoArray(acc, 0);
+    c01.intoArray(acc, L);
+    c02.intoArray(acc, 2 * L);
+    c03.intoArray(acc, 3 * L);
+    c10.intoArray(acc, 4 * L);
+    c11.intoArray(acc, 5 * L);
+    c12.intoArray(acc, 6 * L);
+    c13.intoArray(acc, 7 * L);
+    c20.intoArray(acc, 8 * L);
+    c21.intoArray(acc, 9 * L);
+    c22.intoArray(acc, 10 * L);
+    c23.intoArray(acc, 11 * L);
+    c30.intoArray(acc, 12 * L);
+    c31.intoArray(acc, 13 * L);
+    c32.intoArray(acc, 14 * L);
+    c33.intoArray(acc, 15 * L);
+  }
+
+  /**
+   * {@code out[4·di + dj] += Σ_{kv <= p < k} A[i0+di, p]·Bt[j0+dj, p]}: the last {@code k % L} of
+   * the depth, scalar, each sum in float in the order of {@code p} (a vector copy of the loop body
+   * would make {@link #block} too large for the first JIT tier, leaving it interpreted until the
+   * second).
+   */
+  private static void tail(
+      float[] a,
+      int ao,
+      int lda,
+      int k,
+      int m,
+      int i0,
+      float[] bt,
+      int bo,
+      int ldb,
+      int n,
+      int j0,
+      int kv,
+      float[] out) {
+    for (int r = 0; r < 4; r++) {
+      int row = ao + Math.min(i0 + r, m - 1) * lda;
+      for (int c = 0; c < 4; c++) {
+        int col = bo + Math.min(j0 + c, n - 1) * ldb;
+        float t = 0f;
+        for (int p = kv; p < k; p++) {
+          t += a[row + p] * bt[col + p];
         }
+        out[r * 4 + c] += t;
       }
     }
   }

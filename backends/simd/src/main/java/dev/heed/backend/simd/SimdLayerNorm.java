@@ -5,7 +5,6 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.support.HeapBuffer;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,8 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * values (two-pass, as stable as the composite), one to write {@code y}; rows split over the
  * threads. The backward pass uses {@code x̂ = (x - mean)·rstd}, {@code g = gy·weight} and {@code gx
  * = rstd·(g - mean(g) - x̂·mean(g·x̂))}, vectorised along the row (the two row means accumulate in
- * float vectors, summed across lanes at the end of the row); the parameter gradients are reduced
- * per thread into per-thread partial rows, then summed.
+ * float vectors, summed across lanes at the end of the row); the lanes of the row sums are added in
+ * {@link VecMath#sum}'s fixed order, so the results are the same interpreted or compiled; the
+ * parameter gradients are reduced per thread into per-thread partial rows, then summed.
  */
 final class SimdLayerNorm implements FusedLayerNorm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -67,7 +67,7 @@ final class SimdLayerNorm implements FusedLayerNorm {
                 for (; i < bound; i += S.length()) {
                   acc = acc.add(FloatVector.fromArray(S, xs, base + i));
                 }
-                double sum = acc.reduceLanes(VectorOperators.ADD);
+                double sum = VecMath.sum(acc);
                 for (; i < d; i++) {
                   sum += xs[base + i];
                 }
@@ -78,7 +78,7 @@ final class SimdLayerNorm implements FusedLayerNorm {
                   FloatVector c = FloatVector.fromArray(S, xs, base + i).sub(vmu);
                   acc = c.fma(c, acc);
                 }
-                double sq = acc.reduceLanes(VectorOperators.ADD);
+                double sq = VecMath.sum(acc);
                 for (; i < d; i++) {
                   float c = xs[base + i] - mu;
                   sq += c * c;
@@ -165,8 +165,8 @@ final class SimdLayerNorm implements FusedLayerNorm {
                 gyv.add(FloatVector.fromArray(S, partial, pb + i)).intoArray(partial, pb + i);
               }
             }
-            float sg = asg.reduceLanes(VectorOperators.ADD);
-            float sgx = asgx.reduceLanes(VectorOperators.ADD);
+            float sg = VecMath.sum(asg);
+            float sgx = VecMath.sum(asgx);
             for (; i < d; i++) {
               float xh = (xs[base + i] - mu) * inv;
               float g = ws == null ? gys[base + i] : gys[base + i] * ws[i];

@@ -2,16 +2,16 @@ package dev.heed.backend.simd;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * FLOAT32 {@code reduce SUM} of an {@code [outer, axis, inner]} view whose innermost elements are
  * contiguous (rows of a strided view included) with the preferred vector species, split over
- * threads: rows ({@code inner == 1}) are summed in vector lanes and the lanes added in double;
- * columns ({@code inner > 1}) are accumulated a vector of columns at a time down the axis. Sums are
- * in float lanes rather than the reference's float64, which stays well within the contract's
- * tolerance (relative to the sum of the magnitudes).
+ * threads: rows ({@code inner == 1}) are summed in vector lanes, the lanes added in a fixed order
+ * ({@link VecMath#sum}: the same bits interpreted or compiled) and the tail in double; columns
+ * ({@code inner > 1}) are accumulated a vector of columns at a time down the axis. Sums are in
+ * float lanes rather than the reference's float64, which stays well within the contract's tolerance
+ * (relative to the sum of the magnitudes).
  */
 final class VecReduce {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -71,7 +71,7 @@ final class VecReduce {
     for (; i < bound; i += S.length()) {
       acc = acc.add(FloatVector.fromArray(S, x, base + i));
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = VecMath.sum(acc);
     for (; i < n; i++) {
       s += x[base + i];
     }

@@ -9,9 +9,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * FLOAT32 {@code unary} with the preferred vector species. The hot operations (NEG, ABS, SQUARE,
  * SQRT, RECIPROCAL, EXP, LOG, TANH, SIGMOID, RELU, AFFINE, STEP) are computed in float lanes (EXP,
- * LOG and SIGMOID through the JDK's vector math library, within about 1 ulp, TANH by a rational
- * function within 6 ulp: both well inside the contract's 1e-5 relative tolerance); the others, and
- * the tail that does not fill a vector, use {@link UnaryOp#applyFloat32} (float64 rounded once),
+ * LOG and SIGMOID through {@link VecMath}, within 1 ulp, TANH by a rational function within 6 ulp:
+ * both well inside the contract's 1e-5 relative tolerance), from operations whose results Java
+ * specifies exactly, so every element's bits are the same whether the kernel runs interpreted or
+ * compiled (the Vector API's own EXP and LOG give other bits once compiled); the others, and the
+ * tail that does not fill a vector, use {@link UnaryOp#applyFloat32} (float64 rounded once),
  * exactly as the reference backend does — except that the tail of EXP, LOG, TANH and SIGMOID is one
  * masked vector: their float64 functions cost 10-20 ns an element, more than the vector loop of a
  * narrow layer's whole row. Comparisons are in float everywhere: STEP's lanes compare with the
@@ -80,12 +82,12 @@ final class VecUnary {
       }
       case EXP -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i);
+          VecMath.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
       }
       case LOG -> {
         for (int i = from; i < end; i += l) {
-          FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i);
+          VecMath.log(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
       }
       case TANH -> {
@@ -145,13 +147,17 @@ final class VecUnary {
    */
   private static void maskedTail(
       UnaryOp op, float[] x, int xo, float[] y, int yo, int end, int to) {
-    // masked-off lanes read as 0 and are not stored
+    // masked-off lanes read as 0 and are not stored; for LOG they are 1, a normal input, which
+    // keeps the tail on VecMath.log's short path
     VectorMask<Float> m = S.indexInRange(end, to);
     FloatVector v = FloatVector.fromArray(S, x, xo + end, m);
+    if (op == UnaryOp.LOG) {
+      v = v.blend(1f, m.not());
+    }
     FloatVector r =
         switch (op) {
-          case EXP -> v.lanewise(VectorOperators.EXP);
-          case LOG -> v.lanewise(VectorOperators.LOG);
+          case EXP -> VecMath.exp(v);
+          case LOG -> VecMath.log(v);
           case TANH -> tanh(v);
           default -> sigmoid(v, FloatVector.broadcast(S, 1f));
         };
@@ -195,8 +201,8 @@ final class VecUnary {
     return r.blend(v, v.abs().compare(VectorOperators.LT, TANH_LINEAR));
   }
 
-  /** {@code 1 / (1 + e^-v)} in each lane. */
+  /** {@code 1 / (1 + e^-v)} in each lane ({@link VecMath#exp}, then an add and a division). */
   private static FloatVector sigmoid(FloatVector v, FloatVector one) {
-    return one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+    return one.div(VecMath.exp(v.neg()).add(one));
   }
 }
