@@ -2,7 +2,6 @@ package dev.heed.core.tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -25,18 +24,27 @@ import java.util.function.Supplier;
  */
 public final class Scope implements AutoCloseable {
 
+  /** Lists longer than this are not kept for reuse when their scope closes. */
+  private static final int LARGEST_SPARE = 1 << 14;
+
+  /** At most this many cleared lists are kept per thread (the depth of nesting that reuses). */
+  private static final int SPARES = 8;
+
   private final boolean collecting;
-  private final List<Tensor> tensors = new ArrayList<>();
+  private final ArrayList<Tensor> tensors;
   private boolean closed;
 
-  private Scope(boolean collecting) {
+  private Scope(boolean collecting, ArrayList<Tensor> tensors) {
     this.collecting = collecting;
+    this.tensors = tensors;
   }
 
   /** Opens a scope on this thread. */
   public static Scope open() {
-    Scope s = new Scope(true);
-    ThreadState.current().scopes.push(s);
+    ThreadState state = ThreadState.current();
+    ArrayList<Tensor> list = state.spareLists.poll();
+    Scope s = new Scope(true, list != null ? list : new ArrayList<>());
+    state.scopes.push(s);
     return s;
   }
 
@@ -45,7 +53,7 @@ public final class Scope implements AutoCloseable {
    * enclosing scope (model parameters, optimizer state, accumulated gradients).
    */
   public static <T> T outside(Supplier<T> action) {
-    Scope barrier = new Scope(false);
+    Scope barrier = new Scope(false, new ArrayList<>(0));
     ThreadState.current().scopes.push(barrier);
     try {
       return action.get();
@@ -101,7 +109,8 @@ public final class Scope implements AutoCloseable {
     if (closed) {
       return;
     }
-    ArrayDeque<Scope> stack = ThreadState.current().scopes;
+    ThreadState state = ThreadState.current();
+    ArrayDeque<Scope> stack = state.scopes;
     if (stack.peek() != this) {
       throw new IllegalStateException(
           "scopes must be closed in reverse order of opening, on their own thread");
@@ -113,6 +122,10 @@ public final class Scope implements AutoCloseable {
         t.close();
       }
     }
+    int n = tensors.size();
     tensors.clear();
+    if (collecting && n <= LARGEST_SPARE && state.spareLists.size() < SPARES) {
+      state.spareLists.push(tensors);
+    }
   }
 }

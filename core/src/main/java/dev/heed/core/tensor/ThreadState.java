@@ -1,6 +1,7 @@
 package dev.heed.core.tensor;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 
 /**
  * What the tensor library keeps per thread: the stack of open scopes and whether gradients are
@@ -19,6 +20,12 @@ final class ThreadState {
 
   /** Open scopes, innermost first. */
   final ArrayDeque<Scope> scopes = new ArrayDeque<>();
+
+  /**
+   * Cleared tensor lists of closed scopes, for the next scopes opened on this thread: a training
+   * step's scope then registers its tensors without growing a new list each step.
+   */
+  final ArrayDeque<ArrayList<Tensor>> spareLists = new ArrayDeque<>();
 
   /** Whether operations record themselves on the tape. */
   boolean gradEnabled = true;
