@@ -64,13 +64,14 @@ public final class Tensor implements AutoCloseable {
 
   /**
    * For an INT32 tensor: an exclusive upper bound that every element is known to respect (and no
-   * element is negative), established where the values were made or checked; -1 when unknown. Valid
-   * while the storage's version is {@link #indexBoundVersion}: any later write forgets it. Lets
-   * index operations skip reading the indices back to check them.
+   * element is negative), established where the values were made or checked, with the storage's
+   * version then; null when unknown. Valid while the storage's version is unchanged: any later
+   * write forgets it. Lets index operations skip reading the indices back to check them. (An object
+   * of its own, so that the many tensors that are not indices carry one reference for it.)
    */
-  private long indexBoundPlusOne; // the bound plus one, so that a new tensor's 0 means unknown
+  private IndexBound indexBound;
 
-  private int indexBoundVersion;
+  private record IndexBound(long bound, int version) {}
 
   Tensor(Backend backend, Shape shape, DType dtype, Storage storage) {
     this(backend, shape, null, dtype, storage, null);
@@ -196,15 +197,13 @@ public final class Tensor implements AutoCloseable {
    * them, or -1.
    */
   long knownIndexBound() {
-    return indexBoundPlusOne > 0 && indexBoundVersion == storage.version()
-        ? indexBoundPlusOne - 1
-        : -1;
+    IndexBound b = indexBound;
+    return b != null && b.version() == storage.version() ? b.bound() : -1;
   }
 
   /** Records that every element lies in {@code [0, bound)} now ({@code bound} -1: unknown). */
   void knowIndexBound(long bound) {
-    indexBoundPlusOne = bound < 0 ? 0 : bound + 1;
-    indexBoundVersion = storage.version();
+    indexBound = bound < 0 ? null : new IndexBound(bound, storage.version());
   }
 
   /** Records a write into this tensor's storage. */

@@ -53,19 +53,8 @@ final class SimdElementwise implements FusedElementwise {
       long count) {
     float[][] in = arrays(inputs);
     float[][] out = arrays(outputs);
-    // each unary step's scalars, resolved against this call's parameters once
-    int steps = program.stepCount();
-    double[] as = new double[steps];
-    double[] bs = new double[steps];
-    for (int s = 0; s < steps; s++) {
-      ElementwiseProgram.Step st = program.step(s);
-      if (st.unary() != null) {
-        as[s] = st.a().resolve(parameters);
-        bs[s] = st.b().resolve(parameters);
-      }
-    }
     if (backend.workers().serial(count, PARALLEL_GRAIN)) {
-      range(program, as, bs, in, out, 0, (int) count);
+      range(program, parameters, in, out, 0, (int) count);
       return;
     }
     backend
@@ -73,7 +62,7 @@ final class SimdElementwise implements FusedElementwise {
         .parallelRange(
             count,
             PARALLEL_GRAIN,
-            (from, to) -> range(program, as, bs, in, out, (int) from, (int) to));
+            (from, to) -> range(program, parameters, in, out, (int) from, (int) to));
   }
 
   private static float[][] arrays(Buffer[] buffers) {
@@ -85,13 +74,12 @@ final class SimdElementwise implements FusedElementwise {
   }
 
   /**
-   * Elements {@code [from, to)}; {@code as[s]} and {@code bs[s]} are unary step {@code s}'s
-   * scalars.
+   * Elements {@code [from, to)}; the unary steps' scalars are resolved against {@code parameters}
+   * where they are applied (once per chunk: no per-call arrays of them).
    */
   private static void range(
       ElementwiseProgram program,
-      double[] as,
-      double[] bs,
+      double[] parameters,
       float[][] in,
       float[][] out,
       int from,
@@ -135,7 +123,15 @@ final class SimdElementwise implements FusedElementwise {
         int dOff = straight ? c : 0;
         int x = st.x();
         if (st.unary() != null) {
-          VecUnary.apply(st.unary(), as[s], bs[s], arr[x], off[x], dst, dOff, n);
+          VecUnary.apply(
+              st.unary(),
+              st.a().resolve(parameters),
+              st.b().resolve(parameters),
+              arr[x],
+              off[x],
+              dst,
+              dOff,
+              n);
         } else if (VecBinary.vectorised(st.binary())) {
           int y = st.y();
           VecBinary.dense(st.binary(), arr[x], off[x], arr[y], off[y], dst, dOff, 0, n);
