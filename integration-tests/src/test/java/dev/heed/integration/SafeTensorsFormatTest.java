@@ -90,6 +90,29 @@ class SafeTensorsFormatTest {
   }
 
   @Test
+  void theSameContentsGiveTheSameBytesWhateverTheMetadataMapsOrder() throws IOException {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    tensors.put("w", Tensors.of(cpu, DType.FLOAT32, new float[] {1, 2}, 2));
+    Map<String, String> one = new LinkedHashMap<>();
+    one.put("format", "pt");
+    one.put("epoch", "40");
+    one.put("b", "x");
+    Map<String, String> other = new LinkedHashMap<>();
+    other.put("b", "x");
+    other.put("epoch", "40");
+    other.put("format", "pt");
+    Path a = dir.resolve("a.safetensors");
+    Path b = dir.resolve("b.safetensors");
+    SafeTensors.write(a, tensors, one);
+    SafeTensors.write(b, tensors, other);
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    String header = new String(Files.readAllBytes(a), 8, 60, StandardCharsets.UTF_8);
+    assertTrue(
+        header.startsWith("{\"__metadata__\":{\"b\":\"x\",\"epoch\":\"40\",\"format\":\"pt\"}"),
+        header);
+  }
+
+  @Test
   void writesAnAlignedLittleEndianHeaderAndReadsItBack() throws IOException {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     tensors.put("a", Tensors.of(cpu, DType.FLOAT32, new float[] {1, -2, 3.5f}, 3));

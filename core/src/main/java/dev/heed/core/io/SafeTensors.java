@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads and writes the safetensors format (the format of Hugging Face and of PyTorch {@code
@@ -46,7 +47,9 @@ public final class SafeTensors {
   public record Entry(String name, DType dtype, Shape shape, long begin, long end) {}
 
   /**
-   * Writes {@code tensors} (in map order) and {@code metadata} to {@code file} atomically.
+   * Writes {@code tensors} (in map order) and {@code metadata} (in key order, so that the same
+   * contents always give the same bytes, whatever the map's iteration order) to {@code file}
+   * atomically.
    *
    * @throws IOException when the file cannot be written; the target is then left as it was
    */
@@ -57,7 +60,7 @@ public final class SafeTensors {
     if (!metadata.isEmpty()) {
       json.append("\"__metadata__\":{");
       boolean f = true;
-      for (var e : metadata.entrySet()) {
+      for (var e : new TreeMap<>(metadata).entrySet()) {
         json.append(f ? "" : ",")
             .append(HeaderJson.quote(e.getKey()))
             .append(':')
