@@ -98,6 +98,18 @@ final class Errors
   /** One line (or the complete message of a bad-input error) saying what went wrong. */
   static String message(Throwable ex, int status) {
     Throwable t = ex;
+    for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
+      if (t instanceof StackOverflowError) {
+        return "ran out of stack (StackOverflowError): an input may be nested too deeply; a"
+            + " larger stack can be given with HEED_OPTS=-Xss64m";
+      }
+      if (t instanceof OutOfMemoryError oom) {
+        return "out of memory ("
+            + (oom.getMessage() == null ? "OutOfMemoryError" : oom.getMessage())
+            + "): give the JVM more with HEED_OPTS=-Xmx8g (for example), or use smaller sizes";
+      }
+    }
+    t = ex;
     if (t instanceof UncheckedIOException && t.getCause() != null) {
       t = t.getCause();
     }

@@ -126,6 +126,10 @@ final class PredictCommand implements Callable<Integer> {
           b.append((float) p[j]);
         }
         out.println(b);
+        if (out.checkError()) {
+          // Standard output failed (a full disk, a closed pipe): Main reports it with status 1.
+          break;
+        }
       }
       out.flush();
     }
