@@ -5,12 +5,17 @@ import dev.heed.core.io.SafeTensorsException;
 import dev.heed.core.plugin.OptionsException;
 import dev.heed.core.plugin.PluginException;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
@@ -94,6 +99,47 @@ final class Errors
     }
     return false;
   }
+
+  /**
+   * What is at {@code path}, not following a final symbolic link: "a regular file", "a directory",
+   * "a symbolic link", "a FIFO", "a character device", "a block device", "a socket" or "a special
+   * file"; null when nothing is there.
+   *
+   * @throws IOException when it cannot be looked at (a symbolic link loop or an unreadable
+   *     directory on the way)
+   */
+  static String kind(Path path) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    if (a.isRegularFile()) {
+      return REGULAR_FILE;
+    }
+    if (a.isDirectory()) {
+      return "a directory";
+    }
+    if (a.isSymbolicLink()) {
+      return "a symbolic link";
+    }
+    try {
+      int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      return switch (mode & 0170000) {
+        case 0010000 -> "a FIFO";
+        case 0020000 -> "a character device";
+        case 0060000 -> "a block device";
+        case 0140000 -> "a socket";
+        default -> "a special file";
+      };
+    } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+      return "a special file"; // no unix attribute view here
+    }
+  }
+
+  /** What {@link #kind} says of a regular file. */
+  static final String REGULAR_FILE = "a regular file";
 
   /** One line (or the complete message of a bad-input error) saying what went wrong. */
   static String message(Throwable ex, int status) {
