@@ -93,11 +93,63 @@ final class Errors
           || t instanceof NoSuchFileException
           || t instanceof NotDirectoryException
           || t instanceof AccessDeniedException
-          || t instanceof FileNotFoundException) {
+          || t instanceof FileNotFoundException
+          || (t instanceof FileSystemException fse && pathProblem(fse.getReason()))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether a file system error's reason is a path the user gave that cannot be used. */
+  private static boolean pathProblem(String reason) {
+    return reason != null && (reason.equals(NOT_A_DIRECTORY) || reason.equals(LOOP));
+  }
+
+  private static final String NOT_A_DIRECTORY = "Not a directory";
+  private static final String LOOP = "Too many levels of symbolic links";
+
+  /** What a file system error says about its path, in words ("permission denied", …). */
+  static String describe(FileSystemException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    String reason = e.getReason();
+    if (reason == null) {
+      return e.getClass().getSimpleName();
+    }
+    return switch (reason) {
+      case NOT_A_DIRECTORY -> "not a directory (a part of the path is a file)";
+      case LOOP -> "a symbolic link loop (too many levels of symbolic links)";
+      default -> reason;
+    };
+  }
+
+  /**
+   * Refuses a path that can be neither found nor ruled out: a symbolic link loop, a directory on
+   * the way that cannot be searched, a symbolic link to nothing. Callers then check what they
+   * expect there; this keeps those cases from being reported as "no such file".
+   */
+  static void requireReachable(Path path, String what) {
+    try {
+      Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      if (Files.isSymbolicLink(path)) {
+        String to;
+        try {
+          to = Files.readSymbolicLink(path).toString();
+        } catch (IOException | UnsupportedOperationException ex) {
+          to = "a missing file";
+        }
+        throw new BadInputException(
+            path + " is a symbolic link to " + to + ", which does not exist (" + what + ")");
+      }
+      // missing: the caller says so
+    } catch (FileSystemException e) {
+      throw new BadInputException(path + ": " + describe(e) + " (" + what + ")");
+    } catch (IOException e) {
+      throw new BadInputException(path + ": " + e.getMessage() + " (" + what + ")");
+    }
   }
 
   /**
@@ -158,6 +210,9 @@ final class Errors
     t = ex;
     if (t instanceof UncheckedIOException && t.getCause() != null) {
       t = t.getCause();
+    }
+    if (t instanceof FileSystemException fse && fse.getReason() != null && fse.getFile() != null) {
+      return fse.getFile() + ": " + describe(fse);
     }
     if (t instanceof FileSystemException fse && fse.getReason() == null) {
       String kind =

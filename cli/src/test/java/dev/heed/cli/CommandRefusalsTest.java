@@ -1,0 +1,139 @@
+package dev.heed.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.heed.assembly.Heed;
+import dev.heed.assembly.api.TrainedModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 16.13: options and inputs that were ignored or misreported are refused with status 2 and a
+ * message saying what is wrong.
+ */
+class CommandRefusalsTest {
+  @TempDir static Path shared;
+  static Path run;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void trainASmallRun() {
+    run = shared.resolve("run");
+    Heeds.run(
+            "train",
+            EndToEndTest.SEED_SIMPLE.toString(),
+            "--set",
+            "training.epochs=1",
+            "--set",
+            "data.examples=64",
+            "--backend",
+            "cpu",
+            "--out",
+            run.toString())
+        .expect(Exits.OK);
+  }
+
+  private static String header() throws IOException {
+    List<String> columns = new ArrayList<>();
+    try (TrainedModel m = Heed.open(run, "cpu")) {
+      columns.addAll(m.inputNames());
+      columns.addAll(m.outputNames());
+    }
+    return String.join(",", columns) + "\n";
+  }
+
+  private static void refused(Heeds.Result r, String... fragments) {
+    r.expect(Exits.BAD_INPUT).noStackTrace();
+    assertTrue(r.out().isEmpty(), () -> "wrote to stdout:\n" + r.out());
+    for (String f : fragments) {
+      assertTrue(r.err().contains(f), () -> "no '" + f + "' in:\n" + r.err());
+    }
+  }
+
+  @Test
+  void predictRefusesANegativeTemperature() throws IOException {
+    Path in = Files.writeString(tmp.resolve("in.csv"), header());
+    refused(
+        Heeds.run("predict", run.toString(), in.toString(), "--temperature", "-1"),
+        "--temperature");
+    refused(
+        Heeds.run("predict", run.toString(), "--sample", "5", "--temperature", "-1"),
+        "--temperature",
+        "-1");
+    refused(
+        Heeds.run("predict", run.toString(), "--sample", "5", "--temperature", "Infinity"),
+        "--temperature");
+  }
+
+  @Test
+  void predictRefusesSamplingOptionsWithoutSample() throws IOException {
+    Path in = Files.writeString(tmp.resolve("in.csv"), header());
+    refused(
+        Heeds.run("predict", run.toString(), in.toString(), "--prompt", "Heed "),
+        "--prompt",
+        "--sample");
+    refused(Heeds.run("predict", run.toString(), in.toString(), "--seed", "3"), "--seed");
+    refused(Heeds.run("predict", run.toString(), "--sample", "-4"), "--sample");
+  }
+
+  @Test
+  void evalRefusesACsvWithoutExamples() throws IOException {
+    Path data = Files.writeString(tmp.resolve("empty.csv"), header());
+    Heeds.Result r = Heeds.run("eval", run.toString(), data.toString());
+    refused(r, data.toString(), "no examples");
+    assertFalse(r.out().contains("nan"), r.out());
+  }
+
+  @Test
+  void aSymbolicLinkLoopIsNotCalledMissing() throws IOException {
+    Path a = tmp.resolve("a.csv");
+    Path b = tmp.resolve("b.csv");
+    Files.createSymbolicLink(a, b);
+    Files.createSymbolicLink(b, a);
+    refused(Heeds.run("eval", run.toString(), a.toString()), a.toString(), "symbolic link");
+    refused(Heeds.run("predict", run.toString(), a.toString()), a.toString(), "symbolic link");
+    refused(Heeds.run("predict", a.toString(), "-"), a.toString(), "symbolic link");
+  }
+
+  @Test
+  void anUnreadableDirectoryIsNotCalledMissing() throws IOException {
+    Path locked = Files.createDirectories(tmp.resolve("locked"));
+    Path data = Files.writeString(locked.resolve("data.csv"), header());
+    assumeTrue(locked.toFile().setExecutable(false, false) && locked.toFile().setReadable(false));
+    try {
+      assumeTrue(!Files.isReadable(data), "running as a user who reads everything (root)");
+      refused(
+          Heeds.run("eval", run.toString(), data.toString()), data.toString(), "permission denied");
+    } finally {
+      locked.toFile().setExecutable(true, false);
+      locked.toFile().setReadable(true);
+    }
+  }
+
+  @Test
+  void trainOutUnderARegularFileIsBadInput() throws IOException {
+    Path file = Files.writeString(tmp.resolve("plain"), "x\n");
+    Path out = file.resolve("run");
+    Heeds.Result r =
+        Heeds.run(
+            "train",
+            EndToEndTest.SEED_SIMPLE.toString(),
+            "--set",
+            "training.epochs=1",
+            "--backend",
+            "cpu",
+            "--out",
+            out.toString());
+    r.expect(Exits.BAD_INPUT).noStackTrace();
+    assertTrue(r.err().contains("not a directory"), r.err());
+  }
+}
