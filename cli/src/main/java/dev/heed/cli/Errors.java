@@ -58,13 +58,59 @@ final class Errors
   public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
     PrintWriter err = cl.getErr();
     int status = getExitCode(ex);
-    err.println(prefix(cl) + message(ex, status));
+    String where = fullDisk(ex) ? writeTarget(parseResult) : null;
+    err.println(
+        prefix(cl) + message(ex, status) + (where == null ? "" : " (writing to " + where + ")"));
     if (debug()) {
       ex.printStackTrace(err);
     } else if (status == Exits.FAILURE) {
       err.println("(run with --verbose or HEED_DEBUG=1 for the stack trace)");
     }
     return status;
+  }
+
+  /**
+   * Whether {@code ex} is a full disk or quota reported without a file name, as Java's file streams
+   * report it.
+   */
+  private static boolean fullDisk(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof FileSystemException) {
+        return false; // names its file
+      }
+      String m = t.getMessage();
+      if (t instanceof IOException
+          && m != null
+          && (m.contains("No space left on device")
+              || m.contains("Disk quota exceeded")
+              || m.contains("File too large"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** Where the command writes, as its command line says: the value of --out or --resume. */
+  private static String writeTarget(ParseResult parseResult) {
+    ParseResult p = parseResult;
+    while (p != null && p.hasSubcommand()) {
+      p = p.subcommand();
+    }
+    if (p == null) {
+      return null;
+    }
+    for (String name : new String[] {"--out", "--resume"}) {
+      if (p.hasMatchedOption(name)) {
+        Object v = p.matchedOptionValue(name, null);
+        if (v != null) {
+          return v.toString();
+        }
+      }
+    }
+    return null;
   }
 
   @Override
