@@ -119,6 +119,27 @@ class CommandRefusalsTest {
     }
   }
 
+  /** Issue 16.6: a weights file with a header nested 6,000 levels is bad input, not a trace. */
+  @Test
+  void deeplyNestedWeightsAreBadInput() throws IOException {
+    Path copy = Files.createDirectories(tmp.resolve("copy"));
+    try (var files = Files.list(run)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    byte[] h =
+        ("{\"a\":" + "[".repeat(6000) + "]".repeat(6000) + "}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(8 + h.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h);
+    Path weights = Files.write(copy.resolve("weights.safetensors"), b.array());
+    Path in = Files.writeString(tmp.resolve("in.csv"), header());
+    Heeds.Result r = Heeds.run("predict", copy.toString(), in.toString());
+    refused(r, weights.getFileName().toString(), "nested");
+  }
+
   @Test
   void trainOutUnderARegularFileIsBadInput() throws IOException {
     Path file = Files.writeString(tmp.resolve("plain"), "x\n");
