@@ -199,6 +199,31 @@ final class Errors
   }
 
   /**
+   * Refuses what is not a regular file (following symbolic links), saying what it is instead:
+   * missing, a directory, a FIFO or device, a symbolic link loop or to nothing, or behind a
+   * directory that cannot be searched.
+   *
+   * @param what what the file should be, for the message ("DATA must be a CSV file")
+   */
+  static void requireRegularFile(Path path, String what) {
+    requireReachable(path, what);
+    if (Files.isRegularFile(path)) {
+      return;
+    }
+    if (!Files.exists(path)) {
+      throw new BadInputException(path + ": no such file (" + what + ")");
+    }
+    String kind;
+    try {
+      kind = kind(path.toRealPath());
+    } catch (IOException e) {
+      kind = "not a regular file";
+    }
+    throw new BadInputException(
+        path + " is " + (kind == null ? "not a regular file" : kind) + " (" + what + ")");
+  }
+
+  /**
    * What is at {@code path}, not following a final symbolic link: "a regular file", "a directory",
    * "a symbolic link", "a FIFO", "a character device", "a block device", "a socket" or "a special
    * file"; null when nothing is there.

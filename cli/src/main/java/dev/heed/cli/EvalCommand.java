@@ -41,7 +41,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Errors.requireReachable(runDir, "RUN_DIR must be a run directory");
-    Errors.requireReachable(data, "DATA must be a CSV file");
+    Errors.requireRegularFile(data, "DATA must be a CSV file");
     RunDirs.requireRunDir(runDir);
     RunDirs.requireFile(data, "DATA must be a CSV file");
     PrintWriter out = parent.io().out();

@@ -135,7 +135,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     Path file = input.equals("-") ? null : Path.of(input);
     if (file != null) {
-      Errors.requireReachable(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
+      Errors.requireRegularFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
       RunDirs.requireFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
     }
     try (TrainedModel model = Heed.open(runDir, backend)) {

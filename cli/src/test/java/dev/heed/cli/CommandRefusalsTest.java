@@ -105,6 +105,21 @@ class CommandRefusalsTest {
   }
 
   @Test
+  void aFifoOrADanglingLinkIsNamedAsSuch() throws Exception {
+    Path fifo = tmp.resolve("pipe.csv");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assumeTrue(mk.waitFor() == 0, "mkfifo failed");
+    refused(Heeds.run("eval", run.toString(), fifo.toString()), fifo.toString(), "a FIFO");
+    Path dangling = tmp.resolve("dangling.csv");
+    Files.createSymbolicLink(dangling, tmp.resolve("gone.csv"));
+    refused(
+        Heeds.run("predict", run.toString(), dangling.toString()),
+        dangling.toString(),
+        "symbolic link to",
+        "does not exist");
+  }
+
+  @Test
   void anUnreadableDirectoryIsNotCalledMissing() throws IOException {
     Path locked = Files.createDirectories(tmp.resolve("locked"));
     Path data = Files.writeString(locked.resolve("data.csv"), header());
