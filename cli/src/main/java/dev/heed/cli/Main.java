@@ -62,7 +62,8 @@ public final class Main {
       CommandLine cl = commandLine(io);
       status = cl.execute(args);
     } catch (StackOverflowError | OutOfMemoryError e) {
-      // Thrown outside a command's call (picocli's own parsing); a command's are in Errors.
+      // picocli hands only Exceptions to Errors: these JVM errors, from parsing or from a
+      // command, end here as one line, without the trace.
       io.err().println("heed: error: " + Errors.message(e, Exits.FAILURE));
       if (io.debugFromEnv()) {
         e.printStackTrace(io.err());
