@@ -40,11 +40,19 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Errors.requireReachable(runDir, "RUN_DIR must be a run directory");
+    Errors.requireRegularFile(data, "DATA must be a CSV file");
     RunDirs.requireRunDir(runDir);
     RunDirs.requireFile(data, "DATA must be a CSV file");
     PrintWriter out = parent.io().out();
     try (TrainedModel model = Heed.open(runDir, backend)) {
       Map<String, Double> metrics = model.evaluate(data);
+      Double examples = metrics.get("examples");
+      if (examples != null && examples == 0) {
+        // A loss over no rows is NaN: not a result to print with status 0.
+        throw new BadInputException(
+            data + ": no examples (a header and no data rows); eval needs at least one row");
+      }
       List<Map.Entry<String, Double>> entries = new ArrayList<>(Fmt.sorted(metrics));
       entries.sort(
           (a, b) -> Boolean.compare(!a.getKey().equals("loss"), !b.getKey().equals("loss")));

@@ -54,7 +54,18 @@ final class InitCommand implements Callable<Integer> {
     if (Files.isDirectory(target)) {
       target = target.resolve(template + ".yaml");
     }
-    if (Files.exists(target) && !force) {
+    requireDirectoryAbove(target);
+    String kind = Errors.kind(target);
+    if (kind != null && !kind.equals(Errors.REGULAR_FILE)) {
+      // Renaming over a device, FIFO or link would destroy it: only regular files are replaced.
+      throw new BadInputException(
+          target
+              + " is "
+              + kind
+              + ", not a regular file; heed init replaces only regular files: give --out a"
+              + " file name");
+    }
+    if (kind != null && !force) {
       throw new BadInputException(
           target + " already exists; pass --force to overwrite it, or --out to write elsewhere");
     }
@@ -62,5 +73,18 @@ final class InitCommand implements Callable<Integer> {
     parent.io().out().println("wrote " + target + " (template '" + template + "')");
     parent.io().out().println("next: heed train " + target);
     return Exits.OK;
+  }
+
+  /** Refuses a target that would have to be created under something that is not a directory. */
+  private static void requireDirectoryAbove(Path target) {
+    for (Path p = target.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (Files.isDirectory(p)) {
+        return;
+      }
+      if (Files.exists(p)) {
+        throw new BadInputException(
+            p + " is not a directory, so " + target + " cannot be written under it");
+      }
+    }
   }
 }

@@ -13,9 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** {@code heed predict RUN_DIR INPUT|-}: predictions of a trained model, as CSV on stdout. */
 @Command(
@@ -31,6 +34,8 @@ import picocli.CommandLine.ParentCommand;
     })
 final class PredictCommand implements Callable<Integer> {
   @ParentCommand HeedCommand parent;
+
+  @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run directory (heed train).")
   Path runDir;
@@ -75,8 +80,40 @@ final class PredictCommand implements Callable<Integer> {
       description = "Use this backend instead of the run's (${COMPLETION-CANDIDATES}).")
   String backend;
 
+  /** Refuses sampling options without --sample, and values sampling cannot use. */
+  private void checkSamplingOptions() {
+    ParseResult given = spec.commandLine().getParseResult();
+    if (sample == null) {
+      for (String o : List.of("--prompt", "--temperature", "--seed")) {
+        if (given.hasMatchedOption(o)) {
+          throw new BadInputException(
+              "found "
+                  + o
+                  + " without --sample; it applies only to sampling text: heed predict RUN_DIR"
+                  + " --sample N "
+                  + o
+                  + " …");
+        }
+      }
+      return;
+    }
+    if (sample < 0) {
+      throw new BadInputException(
+          "found --sample " + sample + ", expected a number of characters >= 0");
+    }
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new BadInputException(
+          "found --temperature "
+              + temperature
+              + ", expected a finite number > 0 (1 samples the"
+              + " model's distribution, below 1 sharpens it, above 1 flattens it)");
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
+    checkSamplingOptions();
+    Errors.requireReachable(runDir, "RUN_DIR must be a run directory");
     RunDirs.requireRunDir(runDir);
     Io io = parent.io();
     if (sample != null) {
@@ -98,6 +135,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     Path file = input.equals("-") ? null : Path.of(input);
     if (file != null) {
+      Errors.requireRegularFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
       RunDirs.requireFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
     }
     try (TrainedModel model = Heed.open(runDir, backend)) {
@@ -126,6 +164,10 @@ final class PredictCommand implements Callable<Integer> {
           b.append((float) p[j]);
         }
         out.println(b);
+        if (out.checkError()) {
+          // Standard output failed (a full disk, a closed pipe): Main reports it with status 1.
+          break;
+        }
       }
       out.flush();
     }

@@ -11,9 +11,16 @@ import java.util.Map;
  * (floats, booleans, trailing text, duplicate keys) with the byte position.
  */
 final class HeaderJson {
+  /**
+   * The deepest nesting of objects and arrays accepted. A safetensors header needs three levels
+   * (header, tensor, shape); the bound keeps the recursive parser far from the end of the stack.
+   */
+  static final int MAX_DEPTH = 64;
+
   private final String text;
   private final String file;
   private int pos;
+  private int depth;
 
   private HeaderJson(String text, String file) {
     this.text = text;
@@ -43,8 +50,8 @@ final class HeaderJson {
     }
     char c = text.charAt(pos);
     return switch (c) {
-      case '{' -> object();
-      case '[' -> array();
+      case '{' -> nested(true);
+      case '[' -> nested(false);
       case '"' -> string();
       default -> {
         if (c == '-' || (c >= '0' && c <= '9')) {
@@ -53,6 +60,19 @@ final class HeaderJson {
         throw error("unexpected character '" + c + "'");
       }
     };
+  }
+
+  /** An object or array, one level deeper than the value that holds it. */
+  private Object nested(boolean object) {
+    if (++depth > MAX_DEPTH) {
+      throw error(
+          "objects and arrays nested more than "
+              + MAX_DEPTH
+              + " levels deep (a safetensors header needs 3)");
+    }
+    Object v = object ? object() : array();
+    depth--;
+    return v;
   }
 
   private Map<String, Object> object() {
