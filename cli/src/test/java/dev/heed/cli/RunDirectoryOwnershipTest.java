@@ -9,8 +9,10 @@ import dev.heed.assembly.train.RunLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,19 @@ class RunDirectoryOwnershipTest {
     Heeds.Result t = Heeds.run(train(dir)).expect(Exits.BAD_INPUT).noStackTrace();
     assertFalse(t.err().contains("--resume"), t.err());
     Heeds.run("train", "--resume", dir.toString()).expect(Exits.BAD_INPUT).noStackTrace();
+  }
+
+  // 16.13: files get the mode of any new file (the umask decides), not owner-only 0600
+
+  @Test
+  void everyFileOfARunHasTheDefaultMode() throws IOException {
+    Set<PosixFilePermission> expected =
+        Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe")));
+    try (Stream<Path> s = Files.list(trained)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        assertEquals(expected, Files.getPosixFilePermissions(p), p::toString);
+      }
+    }
   }
 
   /** A metrics.csv line without its elapsed time. */
