@@ -70,6 +70,15 @@ final class HeedAssembly implements Assembly {
       throw new ConfigException(
           runDir + ": exists and is not a directory; expected a new run" + " directory");
     } else {
+      if (Files.isDirectory(runDir)) {
+        // before a lock file is created in someone's full directory; the check that counts is the
+        // one under the lock
+        Optional<String> owner = RunLock.owner(runDir);
+        if (owner.isPresent()) {
+          throw RunLock.inUse(runDir, owner.get());
+        }
+        requireEmpty(runDir);
+      }
       Files.createDirectories(runDir);
     }
     // the owner of the directory: the only process that writes, recovers or deletes in it
@@ -101,6 +110,14 @@ final class HeedAssembly implements Assembly {
 
   /** Starts a new run in {@code runDir}, which this process owns: it must hold nothing else. */
   private void prepare(Path runDir) throws IOException {
+    requireEmpty(runDir);
+    TrainerState.writeAtomically(
+        runDir.resolve(CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
+    saveNormalization(runDir);
+  }
+
+  /** Refuses a directory that holds anything besides the lock file. */
+  private static void requireEmpty(Path runDir) throws IOException {
     try (Stream<Path> s = Files.list(runDir)) {
       if (s.anyMatch(p -> !p.getFileName().toString().equals(RunLock.FILE))) {
         throw new ConfigException(
@@ -111,9 +128,6 @@ final class HeedAssembly implements Assembly {
                     : ""));
       }
     }
-    TrainerState.writeAtomically(
-        runDir.resolve(CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
-    saveNormalization(runDir);
   }
 
   private void saveNormalization(Path runDir) throws IOException {

@@ -228,6 +228,16 @@ class RunDirectoryTest {
     assertTrue(m.contains("pid " + ProcessHandle.current().pid()), m);
   }
 
+  @Test
+  void aRefusedNewRunLeavesSomeoneElsesDirectoryAsItWas() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("notes"));
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+    Map<String, String> files = contents(dir);
+    ConfigException e = assertThrows(ConfigException.class, () -> train(1, dir));
+    assertTrue(e.getMessage().contains("not empty"), e::getMessage);
+    assertEquals(files, contents(dir), "no lock file is left in a directory that was refused");
+  }
+
   // 16.4: the first checkpoint
 
   /** Thrown by a listener to stop training after an epoch's checkpoint, as a kill would. */

@@ -112,8 +112,8 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  /** The refusal for a second writer. */
-  private static ConfigException inUse(Path dir, String owner) {
+  /** The refusal for a second writer of {@code dir}, which {@code owner} holds. */
+  public static ConfigException inUse(Path dir, String owner) {
     return new ConfigException(
         dir
             + ": the run directory is in use by another training ("
