@@ -141,6 +141,38 @@ class RunDirectoryTest {
   }
 
   @Test
+  void readersWhileATrainingCommitsEveryFewMillisecondsNeitherFailNorDisturbIt() throws Exception {
+    Path dir = tmp.resolve("run");
+    train(1, dir);
+    Files.writeString(
+        dir.resolve("config.yaml"),
+        Files.readString(dir.resolve("config.yaml")).replace("epochs: 1\n", "epochs: 150\n"));
+    // stopped after epoch 1 of 150 (rewrite its stop reason so that resume goes on)
+    Path state = dir.resolve(TrainerState.FILE);
+    Files.writeString(state, Files.readString(state).replace("\"max epochs\"", "null"));
+    java.util.concurrent.atomic.AtomicReference<Throwable> trainer =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t =
+        new Thread(() -> {
+          try {
+            resume(dir);
+          } catch (Throwable e) {
+            trainer.set(e);
+          }
+        });
+    t.start();
+    int reads = 0;
+    while (t.isAlive() || reads < 5) {
+      assertEquals(5, predict(dir).length);
+      reads++;
+    }
+    t.join();
+    assertEquals(null, trainer.get(), "the training failed");
+    assertEquals(150, TrainerState.load(dir).epoch());
+    assertTrue(reads >= 5);
+  }
+
+  @Test
   void weightsOfAnotherEpochWithNoCommitUnderWayAreStillReported() throws IOException {
     Path old = tmp.resolve("old");
     Path next = tmp.resolve("next");
