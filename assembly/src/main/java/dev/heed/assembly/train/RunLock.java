@@ -121,9 +121,14 @@ public final class RunLock implements AutoCloseable {
             + "); wait for it to end, or train into another directory");
   }
 
-  private static String read(FileChannel ch) throws IOException {
+  /** What the lock file says about its owner (where locks are mandatory it cannot be read). */
+  private static String read(FileChannel ch) {
     ByteBuffer b = ByteBuffer.allocate(1024);
-    ch.read(b, 0);
+    try {
+      ch.read(b, 0);
+    } catch (IOException e) {
+      return "owner unknown: " + e.getMessage();
+    }
     String s = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).strip();
     return s.isEmpty() ? "owner not recorded yet" : s;
   }
