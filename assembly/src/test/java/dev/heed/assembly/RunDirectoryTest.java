@@ -408,6 +408,37 @@ class RunDirectoryTest {
   }
 
   @Test
+  void trailingGarbageAfterTheTrainerStateIsRefused() throws IOException {
+    Path dir = tmp.resolve("run");
+    train(1, dir);
+    Path f = dir.resolve(TrainerState.FILE);
+    Files.writeString(f, Files.readString(f) + "}{ x");
+    ConfigException e = assertThrows(ConfigException.class, () -> predict(dir));
+    assertTrue(e.getMessage().startsWith(f + ":"), e::getMessage);
+  }
+
+  @Test
+  void aTrainerStateWithNonFiniteLossesReadsBack() throws IOException {
+    TrainerState s =
+        new TrainerState(
+            1,
+            3,
+            42,
+            0,
+            5,
+            Double.POSITIVE_INFINITY,
+            0,
+            Map.of(),
+            null,
+            List.of(new EpochEvent(1, Double.NaN, Double.POSITIVE_INFINITY, Map.of("m", 1.0), 5)));
+    s.save(tmp);
+    TrainerState back = TrainerState.load(tmp);
+    assertEquals(s.history().getFirst().trainLoss(), back.history().getFirst().trainLoss());
+    assertEquals(Double.POSITIVE_INFINITY, back.history().getFirst().validationLoss());
+    assertEquals(s.epoch(), back.epoch());
+  }
+
+  @Test
   void runFilesGetTheDefaultModeOfNewFiles() throws IOException {
     Path probe = Files.createFile(tmp.resolve("probe"));
     Set<PosixFilePermission> expected = Files.getPosixFilePermissions(probe);

@@ -2,6 +2,7 @@ package dev.heed.assembly.train;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heed.assembly.api.ConfigException;
@@ -126,7 +127,10 @@ public record TrainerState(
     }
     JsonNode root;
     try {
-      root = JSON.readTree(bytes);
+      root =
+          JSON.readerFor(JsonNode.class)
+              .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(bytes);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw new ConfigException(
@@ -137,9 +141,10 @@ public record TrainerState(
           e);
     }
     Fields m = new Fields(f, "", root);
-    int format = m.integer("format", 1, 1, true);
+    int format = m.integer("format", 1, Integer.MAX_VALUE, true);
     if (format != 1) {
-      throw m.error("format", "found " + format + ", expected 1");
+      throw m.error(
+          "format", "found " + format + ", expected 1 (the trainer state format this Heed reads)");
     }
     List<EpochEvent> history = new ArrayList<>();
     JsonNode h = m.node("history");
@@ -219,6 +224,7 @@ public record TrainerState(
       return v.longValueExact();
     }
 
+    /** An int in {@code min … max}; when {@code optional} and absent, {@code min}. */
     int integer(String name, int min, int max, boolean optional) {
       if (optional && !object.has(name)) {
         return min;
