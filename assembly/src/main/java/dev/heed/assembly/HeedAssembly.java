@@ -8,6 +8,7 @@ import dev.heed.assembly.api.TrainingListener;
 import dev.heed.assembly.config.HeedConfig;
 import dev.heed.assembly.data.Normalization;
 import dev.heed.assembly.train.Checkpoints;
+import dev.heed.assembly.train.RunLock;
 import dev.heed.assembly.train.Trainer;
 import dev.heed.assembly.train.TrainerState;
 import dev.heed.core.backend.Backend;
@@ -52,6 +53,7 @@ final class HeedAssembly implements Assembly {
   }
 
   @Override
+  @SuppressWarnings("try") // the lock is held for the try block's duration
   public TrainResult train(Path runDir, TrainingListener listener) throws IOException {
     if (trained) {
       throw new IllegalStateException(
@@ -59,45 +61,76 @@ final class HeedAssembly implements Assembly {
     }
     trained = true;
     Trainer trainer = Heed.unwrap(() -> injector.getInstance(Trainer.class));
-    TrainerState state;
     if (resumeDir != null) {
       if (!resumeDir.toAbsolutePath().normalize().equals(runDir.toAbsolutePath().normalize())) {
         throw new ConfigException(
             runDir + ": a resumed run continues in its own directory; expected " + resumeDir);
       }
-      state = TrainerState.load(runDir);
-      Checkpoints.load(
-          runDir,
-          trainer.model(),
-          trainer.optimizer(),
-          state,
-          Heed.unwrap(() -> injector.getInstance(Backend.class)));
+    } else if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
+      throw new ConfigException(
+          runDir + ": exists and is not a directory; expected a new run" + " directory");
     } else {
-      prepare(runDir);
-      state = TrainerState.initial(config.seed());
+      if (Files.isDirectory(runDir)) {
+        // before a lock file is created in someone's full directory; the check that counts is the
+        // one under the lock
+        Optional<String> owner = RunLock.owner(runDir);
+        if (owner.isPresent()) {
+          throw RunLock.inUse(runDir, owner.get());
+        }
+        requireEmpty(runDir);
+      }
+      Files.createDirectories(runDir);
     }
-    final TrainerState start = state;
-    return Heed.unwrapIo(() -> trainer.train(runDir, start, listener));
+    // the owner of the directory: the only process that writes, recovers or deletes in it
+    try (RunLock owner = RunLock.acquire(runDir)) {
+      TrainerState state;
+      if (resumeDir != null) {
+        Checkpoints.recover(runDir);
+        if (Checkpoints.committed(runDir)) {
+          state = TrainerState.load(runDir);
+          Checkpoints.load(
+              runDir,
+              trainer.model(),
+              trainer.optimizer(),
+              state,
+              Heed.unwrap(() -> injector.getInstance(Backend.class)));
+        } else {
+          // stopped before its first checkpoint: it starts again from the beginning
+          saveNormalization(runDir);
+          state = TrainerState.initial(config.seed());
+        }
+      } else {
+        prepare(runDir);
+        state = TrainerState.initial(config.seed());
+      }
+      final TrainerState start = state;
+      return Heed.unwrapIo(() -> trainer.train(runDir, start, listener));
+    }
   }
 
+  /** Starts a new run in {@code runDir}, which this process owns: it must hold nothing else. */
   private void prepare(Path runDir) throws IOException {
-    if (Files.exists(runDir)) {
-      if (!Files.isDirectory(runDir)) {
-        throw new ConfigException(
-            runDir + ": exists and is not a directory; expected a new run" + " directory");
-      }
-      try (Stream<Path> s = Files.list(runDir)) {
-        if (s.findAny().isPresent()) {
-          throw new ConfigException(
-              runDir
-                  + ": the run directory is not empty; expected an empty or new directory (use"
-                  + " resume to continue a run)");
-        }
-      }
-    }
-    Files.createDirectories(runDir);
+    requireEmpty(runDir);
     TrainerState.writeAtomically(
         runDir.resolve(CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
+    saveNormalization(runDir);
+  }
+
+  /** Refuses a directory that holds anything besides the lock file. */
+  private static void requireEmpty(Path runDir) throws IOException {
+    try (Stream<Path> s = Files.list(runDir)) {
+      if (s.anyMatch(p -> !p.getFileName().toString().equals(RunLock.FILE))) {
+        throw new ConfigException(
+            runDir
+                + ": the run directory is not empty; expected an empty or new directory"
+                + (Files.isRegularFile(runDir.resolve(CONFIG))
+                    ? " (use resume to continue a run)"
+                    : ""));
+      }
+    }
+  }
+
+  private void saveNormalization(Path runDir) throws IOException {
     Optional<Normalization> n =
         Heed.unwrap(() ->
             injector.getInstance(
@@ -105,6 +138,14 @@ final class HeedAssembly implements Assembly {
                     new com.google.inject.TypeLiteral<Optional<Normalization>>() {})));
     if (n.isPresent()) {
       n.get().save(runDir);
+      // Normalization.save writes through an owner-only temporary file: give normalization.json
+      // the default mode of new files, as config.yaml has
+      Path file = runDir.resolve(Normalization.FILE);
+      try {
+        Files.setPosixFilePermissions(file, Files.getPosixFilePermissions(runDir.resolve(CONFIG)));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: nothing to align
+      }
     }
   }
 

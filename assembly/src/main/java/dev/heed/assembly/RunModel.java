@@ -21,7 +21,6 @@ import dev.heed.assembly.data.TextDataset;
 import dev.heed.assembly.train.Checkpoints;
 import dev.heed.assembly.train.Feed;
 import dev.heed.assembly.train.Trainer;
-import dev.heed.assembly.train.TrainerState;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.nn.ForwardContext;
@@ -77,7 +76,6 @@ final class RunModel implements TrainedModel {
 
   static RunModel open(Path runDir, HeedConfig config, String backendOverride, PluginSet plugins)
       throws IOException {
-    TrainerState state = TrainerState.load(runDir);
     Normalization n = Normalization.load(runDir);
     Injector injector =
         Heed.unwrap(() ->
@@ -93,7 +91,13 @@ final class RunModel implements TrainedModel {
                         })));
     Backend backend = Heed.unwrap(() -> injector.getInstance(Backend.class));
     Sequential model = Heed.unwrap(() -> injector.getInstance(Sequential.class));
-    Checkpoints.load(runDir, model, null, state, backend);
+    // a reader: the committed checkpoint, read without repairing anything (the run may be training)
+    try {
+      Checkpoints.loadCommitted(runDir, model, backend);
+    } catch (IOException | RuntimeException e) {
+      backend.close();
+      throw e;
+    }
     DataConfig d = config.data();
     List<String> in;
     List<String> out;

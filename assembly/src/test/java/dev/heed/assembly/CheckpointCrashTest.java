@@ -3,6 +3,7 @@ package dev.heed.assembly;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.assembly.api.Assembly;
 import dev.heed.assembly.api.TrainedModel;
@@ -72,6 +73,8 @@ class CheckpointCrashTest {
     try (TrainedModel m = Heed.open(old, null)) {
       assertEquals(10, m.inputNames().size());
     }
+    assertTrue(Files.exists(staging), "a reader leaves the commit to the writer");
+    resumedStartEpoch(old);
     assertFalse(Files.exists(staging), "the staging directory is gone after recovery");
     for (String f : List.of(Checkpoints.WEIGHTS, Checkpoints.OPTIMIZER, "trainer.json")) {
       assertArrayEquals(Files.readAllBytes(next.resolve(f)), Files.readAllBytes(old.resolve(f)), f);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -112,12 +113,23 @@ final class TrainCommand implements Callable<Integer> {
       if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
         throw new BadInputException(runDir + " is a file; --out must name a directory");
       }
+      Optional<String> owner = RunDirs.owner(runDir);
+      if (owner.isPresent()) {
+        throw new BadInputException(
+            "run directory "
+                + runDir
+                + " is in use by another heed train ("
+                + owner.get()
+                + "); wait for it to end, or choose another --out");
+      }
       if (RunDirs.nonEmptyDir(runDir)) {
         throw new BadInputException(
             "run directory "
                 + runDir
-                + " is not empty; choose another --out, remove it, or continue it with --resume "
-                + runDir);
+                + " is not empty; choose another --out"
+                + (RunDirs.resumable(runDir)
+                    ? ", remove it, or continue it with --resume " + runDir
+                    : " or remove it (it holds no run: there is no " + RunDirs.CONFIG + ")"));
       }
       assembly = Heed.assemble(c, backend);
     }
@@ -226,13 +238,16 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code runs/NAME}, or the first of {@code runs/NAME-2}, {@code -3} … that is absent or empty.
+   * {@code runs/NAME}, or the first of {@code runs/NAME-2}, {@code -3} … that is absent or empty
+   * and that no training owns.
    */
   static Path defaultRunDir(Path config) {
     String name = config.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
     Path base = Path.of("runs");
     Path dir = base.resolve(name);
-    for (int i = 2; RunDirs.nonEmptyDir(dir) || Files.isRegularFile(dir); i++) {
+    for (int i = 2;
+        RunDirs.nonEmptyDir(dir) || Files.isRegularFile(dir) || RunDirs.owner(dir).isPresent();
+        i++) {
       dir = base.resolve(name + "-" + i);
     }
     return dir;

@@ -144,6 +144,11 @@ public final class Trainer {
               seed));
     }
     List<EpochEvent> history = new ArrayList<>(state.history());
+    if (!history.isEmpty()) {
+      // metrics.csv is committed with each checkpoint; a run from before that could lack the last
+      // epoch's line, so a resumed run rewrites it from the committed history
+      MetricsCsv.write(runDir, history);
+    }
     long step = state.step();
     double best = state.bestLoss();
     int bad = state.badEpochs();
@@ -205,7 +210,6 @@ public final class Trainer {
               reason,
               history);
       Checkpoints.save(runDir, model, optimizer, now);
-      MetricsCsv.write(runDir, history);
       LOG.log(
           System.Logger.Level.DEBUG,
           () -> "epoch " + event.epoch() + " loss " + event.trainLoss() + " val " + validationLoss);

@@ -1,13 +1,21 @@
 package dev.heed.assembly.train;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.EpochEvent;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +50,7 @@ public record TrainerState(
     String stopReason,
     List<EpochEvent> history) {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The file name inside a run directory. */
   public static final String FILE = "trainer.json";
@@ -87,15 +96,12 @@ public record TrainerState(
   }
 
   /**
-   * Reads {@code dir/trainer.json}.
+   * Reads {@code dir/trainer.json}. Only the writer reads it this way (after {@link
+   * Checkpoints#recover}); readers use {@link Checkpoints#loadCommitted}.
    *
    * @throws ConfigException when it is missing or malformed
    */
-  @SuppressWarnings("unchecked")
   public static TrainerState load(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      Checkpoints.recover(dir);
-    }
     Path f = dir.resolve(FILE);
     if (!Files.isRegularFile(f)) {
       throw new ConfigException(
@@ -105,49 +111,193 @@ public record TrainerState(
               + "); expected a directory `heed train`"
               + " wrote");
     }
+    return read(f);
+  }
+
+  /**
+   * Reads a trainer state file, checking every field.
+   *
+   * @throws ConfigException naming the file and the field when it is malformed
+   */
+  public static TrainerState read(Path f) throws IOException {
+    byte[] bytes = Files.readAllBytes(f);
+    if (bytes.length == 0) {
+      throw new ConfigException(
+          f + ": empty; expected the JSON trainer state that heed train writes");
+    }
+    JsonNode root;
     try {
-      Map<String, Object> m = JSON.readValue(f.toFile(), Map.class);
-      List<EpochEvent> history = new ArrayList<>();
-      for (Map<String, Object> x : (List<Map<String, Object>>) m.get("history")) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        ((Map<String, Number>) x.get("metrics")).forEach((k, v) -> metrics.put(k, v.doubleValue()));
-        history.add(
-            new EpochEvent(
-                ((Number) x.get("epoch")).intValue(),
-                ((Number) x.get("train_loss")).doubleValue(),
-                x.get("validation_loss") == null
-                    ? Double.NaN
-                    : ((Number) x.get("validation_loss")).doubleValue(),
-                metrics,
-                ((Number) x.get("elapsed_millis")).longValue()));
+      root =
+          JSON.readerFor(JsonNode.class)
+              .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(bytes);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new ConfigException(
+          f
+              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+              + ": malformed JSON: "
+              + e.getOriginalMessage(),
+          e);
+    }
+    Fields m = new Fields(f, "", root);
+    int format = m.integer("format", 1, Integer.MAX_VALUE, true);
+    if (format != 1) {
+      throw m.error(
+          "format", "found " + format + ", expected 1 (the trainer state format this Heed reads)");
+    }
+    List<EpochEvent> history = new ArrayList<>();
+    JsonNode h = m.node("history");
+    if (!h.isArray()) {
+      throw m.error("history", "expected a list of epochs");
+    }
+    for (int i = 0; i < h.size(); i++) {
+      Fields x = new Fields(f, "history[" + i + "].", h.get(i));
+      history.add(
+          new EpochEvent(
+              x.integer("epoch", 1, Integer.MAX_VALUE, false),
+              x.real("train_loss", false),
+              x.real("validation_loss", true),
+              x.reals("metrics"),
+              x.whole("elapsed_millis", 0, Long.MAX_VALUE)));
+    }
+    JsonNode reason = m.node("stop_reason");
+    if (!reason.isNull() && !reason.isTextual()) {
+      throw m.error("stop_reason", "expected a string or null");
+    }
+    double best = m.real("best_loss", true);
+    return new TrainerState(
+        m.integer("epoch", 0, Integer.MAX_VALUE, false),
+        m.whole("step", 0, Long.MAX_VALUE),
+        m.whole("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+        m.whole("forward_seed_position", 0, Long.MAX_VALUE),
+        m.whole("elapsed_millis", 0, Long.MAX_VALUE),
+        Double.isNaN(best) ? Double.POSITIVE_INFINITY : best,
+        m.integer("bad_epochs", 0, Integer.MAX_VALUE, false),
+        m.reals("schedule_state"),
+        reason.isNull() ? null : reason.asText(),
+        history);
+  }
+
+  /** The fields of one JSON object of a trainer state file, with messages naming them. */
+  private record Fields(Path file, String prefix, JsonNode object) {
+    Fields {
+      if (!object.isObject()) {
+        throw new ConfigException(
+            file
+                + ": "
+                + (prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1) + ": ")
+                + "expected a JSON object, found "
+                + object.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
       }
-      Map<String, Double> schedule = new LinkedHashMap<>();
-      ((Map<String, Number>) m.get("schedule_state"))
-          .forEach((k, v) -> schedule.put(k, v.doubleValue()));
-      return new TrainerState(
-          ((Number) m.get("epoch")).intValue(),
-          ((Number) m.get("step")).longValue(),
-          ((Number) m.get("seed")).longValue(),
-          ((Number) m.get("forward_seed_position")).longValue(),
-          ((Number) m.get("elapsed_millis")).longValue(),
-          m.get("best_loss") == null
-              ? Double.POSITIVE_INFINITY
-              : ((Number) m.get("best_loss")).doubleValue(),
-          ((Number) m.get("bad_epochs")).intValue(),
-          schedule,
-          (String) m.get("stop_reason"),
-          history);
-    } catch (RuntimeException e) {
-      throw new ConfigException(f + ": malformed trainer state: " + e, e);
+    }
+
+    ConfigException error(String name, String what) {
+      return new ConfigException(file + ": field '" + prefix + name + "': " + what);
+    }
+
+    JsonNode node(String name) {
+      JsonNode n = object.get(name);
+      if (n == null) {
+        throw new ConfigException(
+            file
+                + ": missing field '"
+                + prefix
+                + name
+                + "'; the trainer state heed train writes has it (the file was edited or damaged)");
+      }
+      return n;
+    }
+
+    long whole(String name, long min, long max) {
+      JsonNode n = node(name);
+      if (!n.isNumber()) {
+        throw error(name, "found " + n + ", expected an integer");
+      }
+      BigDecimal v = n.decimalValue();
+      if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0) {
+        throw error(name, "found " + n + ", expected an integer");
+      }
+      if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+        throw error(name, "found " + n + ", out of range; expected " + min + " … " + max);
+      }
+      return v.longValueExact();
+    }
+
+    /** An int in {@code min … max}; when {@code optional} and absent, {@code min}. */
+    int integer(String name, int min, int max, boolean optional) {
+      if (optional && !object.has(name)) {
+        return min;
+      }
+      return (int) whole(name, min, max);
+    }
+
+    /** A number, or NaN for null (when allowed) and for the strings Jackson writes for NaN/∞. */
+    double real(String name, boolean nullable) {
+      return value(name, node(name), nullable);
+    }
+
+    private double value(String name, JsonNode n, boolean nullable) {
+      if (n.isNumber()) {
+        return n.doubleValue();
+      }
+      if (n.isNull() && nullable) {
+        return Double.NaN;
+      }
+      if (n.isTextual()) {
+        switch (n.asText()) {
+          case "NaN":
+            return Double.NaN;
+          case "Infinity":
+            return Double.POSITIVE_INFINITY;
+          case "-Infinity":
+            return Double.NEGATIVE_INFINITY;
+          default:
+            break;
+        }
+      }
+      throw error(name, "found " + n + ", expected a number" + (nullable ? " or null" : ""));
+    }
+
+    Map<String, Double> reals(String name) {
+      JsonNode n = node(name);
+      if (!n.isObject()) {
+        throw error(name, "found " + n + ", expected an object of numbers");
+      }
+      Map<String, Double> m = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        m.put(e.getKey(), value(name + "." + e.getKey(), e.getValue(), false));
+      }
+      return m;
     }
   }
 
-  /** Writes {@code bytes} to a temporary file beside {@code file}, then renames it. */
+  /**
+   * Writes {@code bytes} to a new temporary file beside {@code file}, then renames it. The file
+   * gets the mode of any new file (the umask decides), not the owner-only mode of {@link
+   * Files#createTempFile}.
+   */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path tmp =
-        Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = null;
+    for (int attempt = 0; tmp == null; attempt++) {
+      Path t =
+          dir.resolve(
+              "."
+                  + file.getFileName()
+                  + "."
+                  + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                  + ".tmp");
+      try {
+        Files.write(t, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        tmp = t;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt > 100) {
+          throw e;
+        }
+      }
+    }
     try {
-      Files.write(tmp, bytes);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
