@@ -101,13 +101,8 @@ final class TrainCommand implements Callable<Integer> {
             "missing CONFIG: give a config file (e.g. heed train examples/seed-simple.yaml), or"
                 + " --resume DIR");
       }
-      if (!Files.isRegularFile(config)) {
-        throw new BadInputException(
-            config
-                + ": "
-                + (Files.isDirectory(config) ? "is a directory" : "no such file")
-                + "; CONFIG must be a YAML or JSON config file (heed init TEMPLATE writes one)");
-      }
+      Errors.requireRegularFile(
+          config, "CONFIG must be a YAML or JSON config file; heed init TEMPLATE writes one");
       Config c = Heed.loadConfig(config, overrides);
       runDir = out != null ? out : defaultRunDir(config);
       if (Files.exists(runDir) && !Files.isDirectory(runDir)) {

@@ -102,6 +102,7 @@ class CommandRefusalsTest {
     refused(Heeds.run("eval", run.toString(), a.toString()), a.toString(), "symbolic link");
     refused(Heeds.run("predict", run.toString(), a.toString()), a.toString(), "symbolic link");
     refused(Heeds.run("predict", a.toString(), "-"), a.toString(), "symbolic link");
+    refused(Heeds.run("train", a.toString()), a.toString(), "symbolic link");
   }
 
   @Test
@@ -110,6 +111,7 @@ class CommandRefusalsTest {
     Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
     assumeTrue(mk.waitFor() == 0, "mkfifo failed");
     refused(Heeds.run("eval", run.toString(), fifo.toString()), fifo.toString(), "a FIFO");
+    refused(Heeds.run("train", fifo.toString()), fifo.toString(), "a FIFO", "CONFIG");
     Path dangling = tmp.resolve("dangling.csv");
     Files.createSymbolicLink(dangling, tmp.resolve("gone.csv"));
     refused(
