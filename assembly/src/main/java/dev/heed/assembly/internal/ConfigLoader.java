@@ -12,6 +12,7 @@ import dev.heed.assembly.config.StopConfig;
 import dev.heed.assembly.config.TrainingConfig;
 import dev.heed.assembly.data.CsvFormat;
 import dev.heed.assembly.data.TextDataset;
+import dev.heed.assembly.data.Utf8Text;
 import dev.heed.core.nn.LayerProvider;
 import dev.heed.core.plugin.Options;
 import java.io.IOException;
@@ -29,6 +30,12 @@ import java.util.Map;
  * the header, layer sizes that do not chain) happen here. Stateless.
  */
 public final class ConfigLoader {
+  /**
+   * The largest config accepted, in bytes: the YAML parser's own limit (3 MiB of code points),
+   * checked before parsing because scanning one long scalar takes time quadratic in its length.
+   */
+  public static final int MAX_CONFIG_BYTES = 3 * 1024 * 1024;
+
   private ConfigLoader() {}
 
   /** Reads {@code file} (YAML, or JSON by its {@code .json} extension). */
@@ -48,7 +55,7 @@ public final class ConfigLoader {
       throw new ConfigException(
           file + ": no such config file" + (Files.isDirectory(file) ? " (it is a directory)" : ""));
     }
-    String text = Files.readString(file);
+    String text = Utf8Text.read(file, MAX_CONFIG_BYTES, "config file");
     boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
     return load(text, file, json, overrides, plugins, fromRunDir);
   }
@@ -68,6 +75,13 @@ public final class ConfigLoader {
       PluginSet plugins,
       boolean fromRunDir)
       throws IOException {
+    if (text.length() > MAX_CONFIG_BYTES) {
+      throw new ConfigException(
+          (file == null ? "the config" : file.toString())
+              + ": the config text is longer than "
+              + MAX_CONFIG_BYTES
+              + " characters, expected at most that; nothing was parsed");
+    }
     Node root = YamlReader.parse(text, file, "config", json);
     root = Overrides.apply(root, overrides);
     Validator v = new Validator(plugins);
@@ -262,7 +276,7 @@ public final class ConfigLoader {
         if (!Files.isRegularFile(path)) {
           throw error("data.path", "found '" + given + "', but there is no file " + path);
         }
-        characters = TextDataset.characters(Files.readString(path));
+        characters = TextDataset.characters(Utf8Text.read(path));
         if (characters.size() < 2) {
           throw error(
               "data.path",
