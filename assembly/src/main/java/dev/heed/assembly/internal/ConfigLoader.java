@@ -117,6 +117,75 @@ public final class ConfigLoader {
       this.validator = validator;
     }
 
+    /**
+     * The rules the trainer would otherwise find at its first step or as an allocation error: a
+     * clipping norm of 0, and buffers (generated examples, one batch, the shuffle buffer) larger
+     * than a Java array or than half the JVM's heap.
+     */
+    private void checkSizes(DataConfig d, TrainingConfig t) {
+      if (t.clipGradNorm() != null && t.clipGradNorm() == 0) {
+        throw error(
+            "training.clip_grad_norm",
+            "found 0, expected a number > 0 (leave the key out to turn clipping off)");
+      }
+      if (ConfigSchema.SEQUENCE_TYPES.contains(d.type()) || d.type().equals("text")) {
+        return;
+      }
+      long width = (long) d.inputs() + d.outputs();
+      if (!d.type().equals("csv")) {
+        checkFloats("data.examples", d.examples(), width, d.examples() * width, "examples");
+      }
+      checkFloats(
+          "training.batch_size", t.batchSize(), width, t.batchSize() * width, "rows per batch");
+      // Each buffered row is a float[width] (16-byte header) behind an 8-byte reference.
+      long buffer = (long) d.shuffleBuffer() * (24 + 4 * width);
+      checkBytes("data.shuffle_buffer", d.shuffleBuffer(), buffer, "buffered rows");
+    }
+
+    private void checkFloats(String path, long value, long width, long floats, String what) {
+      if (floats > Integer.MAX_VALUE - 8) {
+        throw error(
+            path,
+            "found "
+                + value
+                + ", expected fewer: "
+                + value
+                + " "
+                + what
+                + " × "
+                + width
+                + " values = "
+                + floats
+                + " floats, more than one Java array holds ("
+                + (Integer.MAX_VALUE - 8)
+                + ")");
+      }
+      checkBytes(path, value, 4 * floats, what);
+    }
+
+    private void checkBytes(String path, long value, long bytes, String what) {
+      long heap = Runtime.getRuntime().maxMemory();
+      if (bytes > heap / 2) {
+        throw error(
+            path,
+            "found "
+                + value
+                + ", expected fewer: "
+                + value
+                + " "
+                + what
+                + " need about "
+                + mib(bytes)
+                + " MiB, more than half the JVM's heap ("
+                + mib(heap)
+                + " MiB; raise it with -Xmx or JAVA_TOOL_OPTIONS)");
+      }
+    }
+
+    private static long mib(long bytes) {
+      return (bytes + (1 << 20) - 1) >> 20;
+    }
+
     private ConfigException error(String path, String problem) {
       String p = path;
       Origin o = origins.get(p);
@@ -210,6 +279,7 @@ public final class ConfigLoader {
               (Double) training.get("clip_grad_norm"),
               (Double) training.get("clip_grad_value"));
       checkStop(stopConfig, trainingConfig, dataConfig);
+      checkSizes(dataConfig, trainingConfig);
 
       Map<String, Object> model = map(tree, "model");
       int inputs = model.get("inputs") == null ? dataConfig.inputs() : integer(model.get("inputs"));
