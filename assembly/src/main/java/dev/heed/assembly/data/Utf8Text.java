@@ -182,6 +182,7 @@ public final class Utf8Text {
       long lineOffset = offset;
       int n = 0;
       boolean any = false;
+      boolean ascii = true;
       while (true) {
         if (pos == end && !fill()) {
           if (!any) {
@@ -189,43 +190,52 @@ public final class Utf8Text {
           }
           break;
         }
-        byte b = buf[pos++];
-        offset++;
         if (skipLf) {
           skipLf = false;
-          if (b == '\n') {
+          if (buf[pos] == '\n') {
+            pos++;
+            offset++;
             lineOffset++;
             continue;
           }
         }
-        any = true;
-        if (b == '\n') {
+        int i = pos;
+        while (i < end) {
+          byte b = buf[i];
+          if (b == '\n' || b == '\r') {
+            break;
+          }
+          if (b < 0) {
+            ascii = false;
+          }
+          i++;
+        }
+        int len = i - pos;
+        if (len > 0) {
+          if (n + len > line.length) {
+            line = Arrays.copyOf(line, Math.max(n + len, line.length * 2));
+          }
+          System.arraycopy(buf, pos, line, n, len);
+          n += len;
+          offset += len;
+          any = true;
+        }
+        if (i < end) {
+          skipLf = buf[i] == '\r';
+          pos = i + 1;
+          offset++;
+          any = true;
           break;
         }
-        if (b == '\r') {
-          skipLf = true;
-          break;
-        }
-        if (n == line.length) {
-          line = Arrays.copyOf(line, Math.max(16, n * 2));
-        }
-        line[n++] = b;
+        pos = i;
       }
       lineNumber++;
-      return decodeLine(n, lineOffset);
+      return ascii
+          ? new String(line, 0, n, StandardCharsets.ISO_8859_1)
+          : decodeLine(n, lineOffset);
     }
 
     private String decodeLine(int n, long lineOffset) {
-      boolean ascii = true;
-      for (int i = 0; i < n; i++) {
-        if (line[i] < 0) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        return new String(line, 0, n, StandardCharsets.ISO_8859_1);
-      }
       ByteBuffer bb = ByteBuffer.wrap(line, 0, n);
       CharBuffer out = CharBuffer.allocate(n);
       decoder.reset();

@@ -163,6 +163,56 @@ class InputRulesTest {
     assertEquals(List.of("1:a", "2:b", "3:c", "4:\u00e9t\u00e9"), lines);
   }
 
+  @Test
+  void linesSurviveAnyReadBoundary() throws IOException {
+    String longLine = "\u00e9".repeat(70_000);
+    String text = "\uFEFFa\r\n" + longLine + "\r\n\r\nb\rc";
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    java.io.InputStream oneByteAtATime =
+        new java.io.ByteArrayInputStream(bytes) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1));
+          }
+        };
+    List<String> lines = new ArrayList<>();
+    try (Utf8Text.Lines l = Utf8Text.lines(oneByteAtATime, "standard input")) {
+      for (String s = l.next(); s != null; s = l.next()) {
+        lines.add(s);
+      }
+    }
+    assertEquals(List.of("a", longLine, "", "b", "c"), lines);
+    try (Utf8Text.Lines l = Utf8Text.lines(new java.io.ByteArrayInputStream(bytes), "x")) {
+      List<String> again = new ArrayList<>();
+      for (String s = l.next(); s != null; s = l.next()) {
+        again.add(s);
+      }
+      assertEquals(lines, again);
+    }
+  }
+
+  @Test
+  void aTruncatedCharacterAtTheEndIsRefused() {
+    byte[] bytes = {'a', '\n', 'b', (byte) 0xC3};
+    String m =
+        assertThrows(
+                ConfigException.class,
+                () -> {
+                  try (Utf8Text.Lines l =
+                      Utf8Text.lines(new java.io.ByteArrayInputStream(bytes), "standard input")) {
+                    while (l.next() != null) {
+                      // read to the end
+                    }
+                  }
+                })
+            .getMessage();
+    assertTrue(m.startsWith("standard input:2: byte offset 3"), m);
+    m =
+        assertThrows(ConfigException.class, () -> Utf8Text.decode(bytes, bytes.length, "f"))
+            .getMessage();
+    assertTrue(m.startsWith("f:2: byte offset 3"), m);
+  }
+
   private Path config(String csvName, String task) throws IOException {
     Path c = tmp.resolve("c.yaml");
     Files.writeString(
