@@ -164,6 +164,22 @@ class BadDataCorpusTest {
     }
     cases.add(
         new Case(
+            "predict Latin-1 from standard input",
+            List.of("predict", r, "-"),
+            (INPUTS + "\n" + inputRow("\u00e9") + "\n").getBytes(StandardCharsets.ISO_8859_1),
+            List.of("stdin:2: byte offset " + (INPUTS.length() + 3), "UTF-8")));
+    Path latin1Input =
+        write(
+            "latin1-input.csv",
+            (INPUTS + "\n" + inputRow("\u00e9") + "\n").getBytes(StandardCharsets.ISO_8859_1));
+    cases.add(
+        new Case(
+            "predict a Latin-1 file",
+            List.of("predict", r, latin1Input.toString()),
+            null,
+            List.of(latin1Input + ":2: byte offset " + (INPUTS.length() + 3), "UTF-8")));
+    cases.add(
+        new Case(
             "predict a JSON number beyond a float",
             List.of("predict", r, "-"),
             "[1,1e999,3,4,5,6,7,8,9,10]\n".getBytes(StandardCharsets.UTF_8),
