@@ -295,7 +295,7 @@ public final class ConfigLoader {
                 + " input features); leave model.inputs out to take the data's");
       }
       model.put("inputs", (long) inputs);
-      ModelConfig modelConfig = model(model, inputs, dataConfig);
+      ModelConfig modelConfig = model(model, inputs, dataConfig, trainingConfig.batchSize());
 
       if (tree.get("loss") == null) {
         String name = dataConfig.classification() ? "cross-entropy" : "mse";
@@ -673,10 +673,14 @@ public final class ConfigLoader {
     }
 
     @SuppressWarnings("unchecked")
-    private ModelConfig model(Map<String, Object> model, int inputs, DataConfig data) {
+    private ModelConfig model(
+        Map<String, Object> model, int inputs, DataConfig data, int batchSize) {
       List<Object> layers = (List<Object>) model.get("layers");
       List<LayerConfig> out = new ArrayList<>();
       int features = inputs;
+      // Bytes the dense layers need while training: weights, gradients and two optimizer moments
+      // per parameter, and a batch of outputs and their gradients per layer.
+      long denseBytes = 0;
       for (int i = 0; i < layers.size(); i++) {
         Map<String, Object> l = (Map<String, Object>) layers.get(i);
         String path = "model.layers[" + i + "]";
@@ -691,7 +695,12 @@ public final class ConfigLoader {
                     (Boolean) l.get("bias"),
                     (PluginRef) l.get("weight_init"),
                     (PluginRef) l.get("bias_init"));
-            features = integer(l.get("units"));
+            int units = integer(l.get("units"));
+            long weights = ((long) features + 1) * units;
+            checkFloats(path + ".units", units, features + 1L, weights, "units");
+            denseBytes += 16 * weights + 8L * batchSize * units;
+            checkBytes(path + ".units", units, denseBytes, "units (with the layers before)");
+            features = units;
           }
           case "attention" -> c = new LayerConfig.Attention((PluginRef) l.get("unit"));
           default -> {

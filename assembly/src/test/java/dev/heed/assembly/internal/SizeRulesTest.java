@@ -62,6 +62,39 @@ class SizeRulesTest {
   }
 
   @Test
+  void aDenseLayerBeyondAnArrayIsRefusedWhenLoaded() throws IOException {
+    Path c = config();
+    Files.writeString(
+        c,
+        Files.readString(c)
+            .replace(
+                "    - {type: dense, units: 5}",
+                "    - {type: dense, units: 1000000000}\n    - {type: dense, units: 5}"));
+    String m =
+        assertThrows(ConfigException.class, () -> Heed.loadConfig(c, List.of())).getMessage();
+    assertTrue(m.contains("config path `model.layers[0].units`"), m);
+    assertTrue(m.contains("found 1000000000"), m);
+    assertTrue(m.contains("more than one Java array holds"), m);
+  }
+
+  @Test
+  void denseLayersBeyondTheHeapAreRefusedWhenLoaded() throws IOException {
+    Path c = config();
+    String wide = "{type: dense, units: 46000}";
+    Files.writeString(
+        c,
+        Files.readString(c)
+            .replace(
+                "    - {type: dense, units: 5}",
+                ("    - " + wide + "\n").repeat(5) + "    - {type: dense, units: 5}"));
+    String m =
+        assertThrows(ConfigException.class, () -> Heed.loadConfig(c, List.of())).getMessage();
+    assertTrue(m.contains("config path `model.layers["), m);
+    assertTrue(m.contains("MiB"), m);
+    assertTrue(m.contains("heap"), m);
+  }
+
+  @Test
   void aShuffleBufferBeyondTheHeapIsRefusedWhenLoaded() throws IOException {
     String m = refusal("data.shuffle_buffer=2000000000");
     assertTrue(m.contains("config path `data.shuffle_buffer`"), m);
