@@ -76,22 +76,62 @@ class BadDataCorpusTest {
     String cfg = EndToEndTest.SEED_SIMPLE.toString();
     String out = dir.resolve("never").toString();
     List<Case> cases = new ArrayList<>();
-    for (String cell : List.of("NaN", "Infinity", "-Infinity", "1e999", "1d", "2f", "0x1p3")) {
-      Path evalCsv = write("eval-" + cell + ".csv", HEADER + "\n" + row("0") + "\n" + row(cell));
+    List<String> notNumbers =
+        List.of(
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "1e999",
+            "-3.5e38",
+            "1d",
+            "2f",
+            "1.5D",
+            "0x1p3",
+            "0x10",
+            "1.2.3",
+            "--1",
+            "1e",
+            "e5",
+            ".",
+            "+",
+            "",
+            "1_000",
+            "\u0661",
+            "true",
+            "1 2",
+            "\"1,5\"");
+    for (int k = 0; k < notNumbers.size(); k++) {
+      String cell = notNumbers.get(k);
+      String shown = cell.startsWith("\"") ? cell.substring(1, cell.length() - 1) : cell;
+      Path evalCsv = write("eval-" + k + ".csv", HEADER + "\n" + row("0") + "\n" + row(cell));
       cases.add(
           new Case(
               "eval a CSV cell " + cell,
               List.of("eval", r, evalCsv.toString()),
               null,
-              List.of(evalCsv + ":3: column 2 ('x1'): found '" + cell + "'")));
+              List.of(evalCsv + ":3: column 2 ('x1'): found '" + shown + "'")));
       Path predictCsv = write("predict-" + cell + ".csv", INPUTS + "\n" + inputRow(cell) + "\n");
       cases.add(
           new Case(
               "predict a CSV cell " + cell,
               List.of("predict", r, predictCsv.toString()),
               null,
-              List.of(predictCsv + ":2: column 2 ('x1'): found '" + cell + "'")));
+              List.of(predictCsv + ":2: column 2 ('x1'): found '" + shown + "'")));
     }
+    Path open = write("open-quote.csv", HEADER + "\n" + row("\"0") + "\n");
+    cases.add(
+        new Case(
+            "eval a quote never closed",
+            List.of("eval", r, open.toString()),
+            null,
+            List.of(open + ":2: column 2: found a quote that is never closed")));
+    Path openInput = write("open-quote-input.csv", INPUTS + "\n" + inputRow("\"0") + "\n");
+    cases.add(
+        new Case(
+            "predict a quote never closed",
+            List.of("predict", r, openInput.toString()),
+            null,
+            List.of(openInput + ":2: column 2: found a quote that is never closed")));
     Path dup = write("dup.csv", HEADER.replace("x1,", "x0,") + "\n" + row("0") + "\n");
     cases.add(
         new Case(
