@@ -87,7 +87,7 @@ public final class CsvDataset implements Dataset {
       throw e;
     }
     return new RowReader() {
-      private String where;
+      private final String name = file.toString();
 
       @Override
       public boolean next(float[] row) throws IOException {
@@ -98,11 +98,13 @@ public final class CsvDataset implements Dataset {
             return false;
           }
         } while (text.isBlank());
-        where = file + ":" + r.lineNumber();
-        List<String> f = CsvFormat.split(text, delimiter, where);
+        List<String> f = CsvFormat.fields(text, delimiter);
+        if (f == null) {
+          f = CsvFormat.split(text, delimiter, where());
+        }
         if (f.size() != header.size()) {
           throw new ConfigException(
-              where
+              where()
                   + ": found "
                   + f.size()
                   + " fields, expected "
@@ -110,7 +112,7 @@ public final class CsvDataset implements Dataset {
                   + " as in the header");
         }
         for (int k = 0; k < featureAt.length; k++) {
-          row[k] = CsvFormat.number(f.get(featureAt[k]), where, featureAt[k] + 1, features.get(k));
+          row[k] = number(f, featureAt[k], features.get(k));
         }
         int in = featureAt.length;
         if (classification) {
@@ -118,7 +120,7 @@ public final class CsvDataset implements Dataset {
           int c = classes.indexOf(label);
           if (c < 0) {
             throw new ConfigException(
-                where
+                where()
                     + ": column "
                     + (labelAt[0] + 1)
                     + " ('"
@@ -133,10 +135,20 @@ public final class CsvDataset implements Dataset {
           }
         } else {
           for (int k = 0; k < labelAt.length; k++) {
-            row[in + k] = CsvFormat.number(f.get(labelAt[k]), where, labelAt[k] + 1, labels.get(k));
+            row[in + k] = number(f, labelAt[k], labels.get(k));
           }
         }
         return true;
+      }
+
+      /** The file and line for messages, built only when one is needed. */
+      private String where() {
+        return name + ":" + r.lineNumber();
+      }
+
+      private float number(List<String> f, int at, String column) {
+        float v = CsvFormat.numberOrNaN(f.get(at));
+        return Float.isNaN(v) ? CsvFormat.number(f.get(at), where(), at + 1, column) : v;
       }
 
       @Override

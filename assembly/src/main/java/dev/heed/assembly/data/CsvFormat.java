@@ -27,6 +27,18 @@ public final class CsvFormat {
    * @throws ConfigException when a quote is left open
    */
   public static List<String> split(String line, char delimiter, String where) {
+    List<String> out = fields(line, delimiter);
+    if (out == null) {
+      throw unclosed(line, delimiter, where);
+    }
+    return out;
+  }
+
+  /**
+   * The fields of {@code line}, or null when a quote is left open (for a caller that builds its
+   * message only then).
+   */
+  public static List<String> fields(String line, char delimiter) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean quoted = false;
@@ -54,11 +66,28 @@ public final class CsvFormat {
       }
     }
     if (quoted) {
-      throw new ConfigException(
-          where + ": column " + (out.size() + 1) + ": found a quote that is never closed");
+      return null;
     }
     out.add(cur.toString().trim());
     return out;
+  }
+
+  private static ConfigException unclosed(String line, char delimiter, String where) {
+    int column = 1;
+    boolean quoted = false;
+    int open = 1;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"') {
+        if (!quoted) {
+          open = column;
+        }
+        quoted = !quoted;
+      } else if (c == delimiter && !quoted) {
+        column++;
+      }
+    }
+    return new ConfigException(where + ": column " + open + ": found a quote that is never closed");
   }
 
   /**
@@ -112,13 +141,25 @@ public final class CsvFormat {
    * @throws ConfigException when {@code cell} is not a number by these rules
    */
   public static float number(String cell, String where, int column, String name) {
+    float v = numberOrNaN(cell);
+    if (Float.isNaN(v)) {
+      throw notANumber(cell, where, column, name);
+    }
+    return v;
+  }
+
+  /**
+   * The number in {@code cell}, or NaN when it is not a number by these rules (NaN itself never
+   * is), for a caller that builds its message only then.
+   */
+  public static float numberOrNaN(String cell) {
     if (decimal(cell)) {
       float v = Float.parseFloat(cell);
       if (Float.isFinite(v)) {
         return v;
       }
     }
-    throw notANumber(cell, where, column, name);
+    return Float.NaN;
   }
 
   /**
