@@ -135,7 +135,8 @@ class CsvDataTest {
       ConfigException e =
           assertThrows(ConfigException.class, () -> a.train(tmp.resolve("r"), null));
       assertTrue(
-          e.getMessage().contains("d.csv:3: column 'y': found 'oops', expected a number"),
+          e.getMessage()
+              .contains("d.csv:3: column 2 ('y'): found 'oops', expected a finite decimal number"),
           e.getMessage());
     }
     Files.writeString(c, Files.readString(c).replace("label_columns: [y]", "label_columns: [z]"));

@@ -1,10 +1,16 @@
 package dev.heed.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.heed.assembly.api.ConfigException;
+import dev.heed.assembly.data.CsvFormat;
+import dev.heed.assembly.data.Utf8Text;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -16,9 +22,15 @@ import java.util.Map;
  * columns in any order, extra columns ignored; or without a header, exactly the inputs in order) or
  * JSON lines (one JSON array of numbers, or one object from input name to number, per line). The
  * format is taken from the first non-blank character: {@code [} or <code>{</code> is JSON lines.
+ * CSV follows {@link CsvFormat}'s rules, the same as training data: finite decimal numbers, unique
+ * non-empty header names; a leading byte order mark is skipped.
  */
 final class InputRows {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** One JSON value per line: text after it is an error, not ignored. */
+  private static final ObjectReader JSON =
+      new ObjectMapper()
+          .readerFor(JsonNode.class)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final String source;
   private final List<String> inputs;
@@ -32,12 +44,44 @@ final class InputRows {
     this.inputs = List.copyOf(inputs);
   }
 
-  /** Reads every row. */
+  /**
+   * Reads every row from bytes, decoded strictly as UTF-8: bytes that are not UTF-8 are refused
+   * with the line and byte offset, never replaced.
+   */
+  List<double[]> read(InputStream in) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try {
+      Utf8Text.Lines r = Utf8Text.lines(in, source);
+      for (String l = r.next(); l != null; l = r.next()) {
+        lines.add(l);
+      }
+    } catch (ConfigException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+    return rows(lines);
+  }
+
+  /**
+   * Reads every row from text already decoded (a leading byte order mark is skipped); prefer {@link
+   * #read(InputStream)}, which also refuses bytes that are not UTF-8.
+   */
   List<double[]> read(BufferedReader reader) throws IOException {
     List<String> lines = new ArrayList<>();
     for (String l = reader.readLine(); l != null; l = reader.readLine()) {
-      lines.add(l);
+      lines.add(lines.isEmpty() && l.startsWith("\uFEFF") ? l.substring(1) : l);
     }
+    return rows(lines);
+  }
+
+  private List<double[]> rows(List<String> lines) {
+    try {
+      return parse(lines);
+    } catch (ConfigException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+  }
+
+  private List<double[]> parse(List<String> lines) {
     int first = 0;
     while (first < lines.size() && lines.get(first).isBlank()) {
       first++;
@@ -63,6 +107,9 @@ final class InputRows {
       JsonNode node;
       try {
         node = JSON.readTree(line);
+        if (node == null) {
+          throw new BadInputException(where + ": not valid JSON (no value)");
+        }
       } catch (JsonProcessingException e) {
         throw new BadInputException(
             where
@@ -126,14 +173,25 @@ final class InputRows {
       throw new BadInputException(
           where + ": '" + name + "' must be a number, found " + v.toString());
     }
-    return v.doubleValue();
+    double d = v.doubleValue();
+    if (!Float.isFinite((float) d)) {
+      throw new BadInputException(
+          where
+              + ": '"
+              + name
+              + "' must be a finite number within ±3.4e38 (a 32-bit float), found "
+              + v.toString());
+    }
+    return d;
   }
 
   private List<double[]> csv(List<String> lines, int first) {
-    List<String> header = split(lines.get(first), source + ":" + (first + 1));
+    String headerWhere = source + ":" + (first + 1);
+    List<String> header = CsvFormat.split(lines.get(first), ',', headerWhere);
+    // A first line of numbers (or what a careless writer takes for numbers: NaN, 1d) is data.
     boolean numeric = true;
     for (String cell : header) {
-      if (!isNumber(cell)) {
+      if (!looksNumeric(cell)) {
         numeric = false;
         break;
       }
@@ -148,9 +206,10 @@ final class InputRows {
       start = first;
       width = inputs.size();
     } else {
+      CsvFormat.checkHeader(header, headerWhere);
       Map<String, Integer> index = new HashMap<>();
       for (int c = 0; c < header.size(); c++) {
-        index.putIfAbsent(header.get(c).strip(), c);
+        index.put(header.get(c), c);
       }
       for (int j = 0; j < columns.length; j++) {
         Integer c = index.get(inputs.get(j));
@@ -175,7 +234,7 @@ final class InputRows {
         continue;
       }
       String where = source + ":" + (i + 1);
-      List<String> cells = split(lines.get(i), where);
+      List<String> cells = CsvFormat.split(lines.get(i), ',', where);
       if (cells.size() != width) {
         throw new BadInputException(
             where
@@ -187,61 +246,25 @@ final class InputRows {
       }
       double[] row = new double[columns.length];
       for (int j = 0; j < columns.length; j++) {
-        String cell = cells.get(columns[j]).strip();
-        if (!isNumber(cell)) {
-          throw new BadInputException(
-              where + ": column '" + inputs.get(j) + "': '" + cell + "' is not a number");
-        }
-        row[j] = Double.parseDouble(cell);
+        row[j] =
+            CsvFormat.numberAsDouble(cells.get(columns[j]), where, columns[j] + 1, inputs.get(j));
       }
       rows.add(row);
     }
     return rows;
   }
 
-  private static boolean isNumber(String s) {
-    String t = s.strip();
-    if (t.isEmpty()) {
+  /** Whether Java would read {@code s} as a number (then it is data, checked by the rules). */
+  private static boolean looksNumeric(String s) {
+    if (s.isEmpty()) {
       return false;
     }
     try {
-      Double.parseDouble(t);
-      return !t.endsWith("d") && !t.endsWith("D") && !t.endsWith("f") && !t.endsWith("F");
+      Double.parseDouble(s);
+      return true;
     } catch (NumberFormatException e) {
       return false;
     }
-  }
-
-  /** Splits one CSV line (RFC 4180 quotes, no line breaks inside fields). */
-  static List<String> split(String line, String where) {
-    List<String> cells = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (quoted) {
-        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cur.append(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        cells.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(ch);
-      }
-    }
-    if (quoted) {
-      throw new BadInputException(where + ": unterminated quote");
-    }
-    cells.add(cur.toString());
-    return cells;
   }
 
   /** A CSV cell: quoted when it holds a comma, quote or line break. */

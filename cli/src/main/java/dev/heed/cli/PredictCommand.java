@@ -2,11 +2,9 @@ package dev.heed.cli;
 
 import dev.heed.assembly.Heed;
 import dev.heed.assembly.api.TrainedModel;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,11 +139,8 @@ final class PredictCommand implements Callable<Integer> {
     try (TrainedModel model = Heed.open(runDir, backend)) {
       InputRows reader = new InputRows(file == null ? "stdin" : input, model.inputNames());
       List<double[]> rows;
-      try (BufferedReader r =
-          file == null
-              ? new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8))
-              : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        rows = reader.read(r);
+      try (InputStream in = file == null ? io.in() : Files.newInputStream(file)) {
+        rows = reader.read(in);
       }
       List<double[]> predictions = model.predict(rows);
       PrintWriter out = io.out();

@@ -53,13 +53,16 @@ class InputRowsTest {
         "in.csv: missing column 'b'; header found: a,c; the model's inputs are: a,b,c",
         error("a,c\n1,2\n"));
     assertEquals("in.csv:2: 2 values, expected 3 (a, b, c)", error("1,2,3\n1,2\n"));
-    assertEquals("in.csv:2: column 'b': 'x' is not a number", error("a,b,c\n1,x,3\n"));
+    assertEquals(
+        "in.csv:2: column 2 ('b'): found 'x', expected a finite decimal number such as 1.5 or"
+            + " -2e-3",
+        error("a,b,c\n1,x,3\n"));
     assertEquals("in.csv:1: 2 values, expected 3 (a, b, c)", error("[1, 2]\n"));
     assertTrue(error("{\"a\": 1, \"c\": 2}").startsWith("in.csv:1: missing key 'b'"));
     assertTrue(error("[1, 2, \"x\"]").contains("'c' must be a number"));
     assertTrue(error("[1, 2,").startsWith("in.csv:1: not valid JSON"));
     assertTrue(error("\n\n").contains("no input rows"));
-    assertTrue(error("\"a,b\n").contains("unterminated quote"));
+    assertTrue(error("\"a,b\n").contains("in.csv:1: column 1: found a quote that is never closed"));
   }
 
   @Test

@@ -2,9 +2,7 @@ package dev.heed.assembly.data;
 
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.config.DataConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,8 +10,9 @@ import java.util.List;
 /**
  * A CSV file read line by line on every pass, so files larger than memory train. The header names
  * the columns; feature and label columns are picked by name; for classification the one label
- * column holds class names, encoded one-hot in {@code classes} order. Blank lines are skipped.
- * Immutable; each {@link #open()} is an independent pass.
+ * column holds class names, encoded one-hot in {@code classes} order. Blank lines are skipped;
+ * text, header and numbers follow {@link CsvFormat}'s rules. Immutable; each {@link #open()} is an
+ * independent pass.
  */
 public final class CsvDataset implements Dataset {
   private final Path file;
@@ -70,16 +69,14 @@ public final class CsvDataset implements Dataset {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(file + ": the CSV file is missing; expected the data file here");
     }
-    BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-    String headerLine = r.readLine();
-    if (headerLine == null) {
+    Utf8Text.Lines r = Utf8Text.lines(file);
+    List<String> header;
+    try {
+      header = CsvFormat.header(r, delimiter);
+    } catch (ConfigException | IOException e) {
       r.close();
-      throw new ConfigException(file + ": the CSV file is empty, expected a header line first");
+      throw e;
     }
-    if (headerLine.startsWith("\uFEFF")) {
-      headerLine = headerLine.substring(1);
-    }
-    List<String> header = CsvFormat.split(headerLine, delimiter);
     int[] featureAt;
     int[] labelAt;
     try {
@@ -90,24 +87,24 @@ public final class CsvDataset implements Dataset {
       throw e;
     }
     return new RowReader() {
-      private long line = 1;
+      private final String name = file.toString();
 
       @Override
       public boolean next(float[] row) throws IOException {
         String text;
         do {
-          text = r.readLine();
-          line++;
+          text = r.next();
           if (text == null) {
             return false;
           }
         } while (text.isBlank());
-        List<String> f = CsvFormat.split(text, delimiter);
+        List<String> f = CsvFormat.fields(text, delimiter);
+        if (f == null) {
+          f = CsvFormat.split(text, delimiter, where());
+        }
         if (f.size() != header.size()) {
           throw new ConfigException(
-              file
-                  + ":"
-                  + line
+              where()
                   + ": found "
                   + f.size()
                   + " fields, expected "
@@ -115,7 +112,7 @@ public final class CsvDataset implements Dataset {
                   + " as in the header");
         }
         for (int k = 0; k < featureAt.length; k++) {
-          row[k] = number(f.get(featureAt[k]), features.get(k));
+          row[k] = number(f, featureAt[k], features.get(k));
         }
         int in = featureAt.length;
         if (classification) {
@@ -123,12 +120,12 @@ public final class CsvDataset implements Dataset {
           int c = classes.indexOf(label);
           if (c < 0) {
             throw new ConfigException(
-                file
-                    + ":"
-                    + line
-                    + ": column '"
+                where()
+                    + ": column "
+                    + (labelAt[0] + 1)
+                    + " ('"
                     + labels.get(0)
-                    + "': found the class '"
+                    + "'): found the class '"
                     + label
                     + "', expected one of "
                     + String.join(", ", classes));
@@ -138,26 +135,20 @@ public final class CsvDataset implements Dataset {
           }
         } else {
           for (int k = 0; k < labelAt.length; k++) {
-            row[in + k] = number(f.get(labelAt[k]), labels.get(k));
+            row[in + k] = number(f, labelAt[k], labels.get(k));
           }
         }
         return true;
       }
 
-      private float number(String s, String column) {
-        try {
-          return Float.parseFloat(s);
-        } catch (NumberFormatException e) {
-          throw new ConfigException(
-              file
-                  + ":"
-                  + line
-                  + ": column '"
-                  + column
-                  + "': found '"
-                  + s
-                  + "', expected a number");
-        }
+      /** The file and line for messages, built only when one is needed. */
+      private String where() {
+        return name + ":" + r.lineNumber();
+      }
+
+      private float number(List<String> f, int at, String column) {
+        float v = CsvFormat.numberOrNaN(f.get(at));
+        return Float.isNaN(v) ? CsvFormat.number(f.get(at), where(), at + 1, column) : v;
       }
 
       @Override

@@ -3,7 +3,6 @@ package dev.heed.assembly.data;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.config.DataConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,7 +65,7 @@ public final class TextDataset {
 
   /** The data set of {@code c}: windows of the file with next-character targets. */
   public static Dataset of(DataConfig c) throws IOException {
-    int[] ids = encode(Files.readString(c.path()), c.classes(), c.path().toString());
+    int[] ids = encode(Utf8Text.read(c.path()), c.classes(), c.path().toString());
     int t = c.maxLength();
     int v = c.vocabulary();
     SequenceLayout layout = new SequenceLayout(t, v, true);

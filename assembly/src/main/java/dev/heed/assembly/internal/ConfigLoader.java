@@ -12,6 +12,7 @@ import dev.heed.assembly.config.StopConfig;
 import dev.heed.assembly.config.TrainingConfig;
 import dev.heed.assembly.data.CsvFormat;
 import dev.heed.assembly.data.TextDataset;
+import dev.heed.assembly.data.Utf8Text;
 import dev.heed.core.nn.LayerProvider;
 import dev.heed.core.plugin.Options;
 import java.io.IOException;
@@ -29,6 +30,12 @@ import java.util.Map;
  * the header, layer sizes that do not chain) happen here. Stateless.
  */
 public final class ConfigLoader {
+  /**
+   * The largest config accepted, in bytes: the YAML parser's own limit (3 MiB of code points),
+   * checked before parsing because scanning one long scalar takes time quadratic in its length.
+   */
+  public static final int MAX_CONFIG_BYTES = 3 * 1024 * 1024;
+
   private ConfigLoader() {}
 
   /** Reads {@code file} (YAML, or JSON by its {@code .json} extension). */
@@ -48,7 +55,7 @@ public final class ConfigLoader {
       throw new ConfigException(
           file + ": no such config file" + (Files.isDirectory(file) ? " (it is a directory)" : ""));
     }
-    String text = Files.readString(file);
+    String text = Utf8Text.read(file, MAX_CONFIG_BYTES, "config file");
     boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
     return load(text, file, json, overrides, plugins, fromRunDir);
   }
@@ -68,6 +75,13 @@ public final class ConfigLoader {
       PluginSet plugins,
       boolean fromRunDir)
       throws IOException {
+    if (text.length() > MAX_CONFIG_BYTES) {
+      throw new ConfigException(
+          (file == null ? "the config" : file.toString())
+              + ": the config text is longer than "
+              + MAX_CONFIG_BYTES
+              + " characters, expected at most that; nothing was parsed");
+    }
     Node root = YamlReader.parse(text, file, "config", json);
     root = Overrides.apply(root, overrides);
     Validator v = new Validator(plugins);
@@ -101,6 +115,75 @@ public final class ConfigLoader {
       this.file = file;
       this.plugins = plugins;
       this.validator = validator;
+    }
+
+    /**
+     * The rules the trainer would otherwise find at its first step or as an allocation error: a
+     * clipping norm of 0, and buffers (generated examples, one batch, the shuffle buffer) larger
+     * than a Java array or than half the JVM's heap.
+     */
+    private void checkSizes(DataConfig d, TrainingConfig t) {
+      if (t.clipGradNorm() != null && t.clipGradNorm() == 0) {
+        throw error(
+            "training.clip_grad_norm",
+            "found 0, expected a number > 0 (leave the key out to turn clipping off)");
+      }
+      if (ConfigSchema.SEQUENCE_TYPES.contains(d.type()) || d.type().equals("text")) {
+        return;
+      }
+      long width = (long) d.inputs() + d.outputs();
+      if (!d.type().equals("csv")) {
+        checkFloats("data.examples", d.examples(), width, d.examples() * width, "examples");
+      }
+      checkFloats(
+          "training.batch_size", t.batchSize(), width, t.batchSize() * width, "rows per batch");
+      // Each buffered row is a float[width] (16-byte header) behind an 8-byte reference.
+      long buffer = (long) d.shuffleBuffer() * (24 + 4 * width);
+      checkBytes("data.shuffle_buffer", d.shuffleBuffer(), buffer, "buffered rows");
+    }
+
+    private void checkFloats(String path, long value, long width, long floats, String what) {
+      if (floats > Integer.MAX_VALUE - 8) {
+        throw error(
+            path,
+            "found "
+                + value
+                + ", expected fewer: "
+                + value
+                + " "
+                + what
+                + " × "
+                + width
+                + " values = "
+                + floats
+                + " floats, more than one Java array holds ("
+                + (Integer.MAX_VALUE - 8)
+                + ")");
+      }
+      checkBytes(path, value, 4 * floats, what);
+    }
+
+    private void checkBytes(String path, long value, long bytes, String what) {
+      long heap = Runtime.getRuntime().maxMemory();
+      if (bytes > heap / 2) {
+        throw error(
+            path,
+            "found "
+                + value
+                + ", expected fewer: "
+                + value
+                + " "
+                + what
+                + " need about "
+                + mib(bytes)
+                + " MiB, more than half the JVM's heap ("
+                + mib(heap)
+                + " MiB; raise it with -Xmx or JAVA_TOOL_OPTIONS)");
+      }
+    }
+
+    private static long mib(long bytes) {
+      return (bytes + (1 << 20) - 1) >> 20;
     }
 
     private ConfigException error(String path, String problem) {
@@ -196,6 +279,7 @@ public final class ConfigLoader {
               (Double) training.get("clip_grad_norm"),
               (Double) training.get("clip_grad_value"));
       checkStop(stopConfig, trainingConfig, dataConfig);
+      checkSizes(dataConfig, trainingConfig);
 
       Map<String, Object> model = map(tree, "model");
       int inputs = model.get("inputs") == null ? dataConfig.inputs() : integer(model.get("inputs"));
@@ -211,7 +295,7 @@ public final class ConfigLoader {
                 + " input features); leave model.inputs out to take the data's");
       }
       model.put("inputs", (long) inputs);
-      ModelConfig modelConfig = model(model, inputs, dataConfig);
+      ModelConfig modelConfig = model(model, inputs, dataConfig, trainingConfig.batchSize());
 
       if (tree.get("loss") == null) {
         String name = dataConfig.classification() ? "cross-entropy" : "mse";
@@ -262,7 +346,7 @@ public final class ConfigLoader {
         if (!Files.isRegularFile(path)) {
           throw error("data.path", "found '" + given + "', but there is no file " + path);
         }
-        characters = TextDataset.characters(Files.readString(path));
+        characters = TextDataset.characters(Utf8Text.read(path));
         if (characters.size() < 2) {
           throw error(
               "data.path",
@@ -589,10 +673,14 @@ public final class ConfigLoader {
     }
 
     @SuppressWarnings("unchecked")
-    private ModelConfig model(Map<String, Object> model, int inputs, DataConfig data) {
+    private ModelConfig model(
+        Map<String, Object> model, int inputs, DataConfig data, int batchSize) {
       List<Object> layers = (List<Object>) model.get("layers");
       List<LayerConfig> out = new ArrayList<>();
       int features = inputs;
+      // Bytes the dense layers need while training: weights, gradients and two optimizer moments
+      // per parameter, and a batch of outputs and their gradients per layer.
+      long denseBytes = 0;
       for (int i = 0; i < layers.size(); i++) {
         Map<String, Object> l = (Map<String, Object>) layers.get(i);
         String path = "model.layers[" + i + "]";
@@ -607,7 +695,12 @@ public final class ConfigLoader {
                     (Boolean) l.get("bias"),
                     (PluginRef) l.get("weight_init"),
                     (PluginRef) l.get("bias_init"));
-            features = integer(l.get("units"));
+            int units = integer(l.get("units"));
+            long weights = ((long) features + 1) * units;
+            checkFloats(path + ".units", units, features + 1L, weights, "units");
+            denseBytes += 16 * weights + 8L * batchSize * units;
+            checkBytes(path + ".units", units, denseBytes, "units (with the layers before)");
+            features = units;
           }
           case "attention" -> c = new LayerConfig.Attention((PluginRef) l.get("unit"));
           default -> {

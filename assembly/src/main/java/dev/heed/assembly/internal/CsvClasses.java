@@ -2,10 +2,8 @@ package dev.heed.assembly.internal;
 
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.data.CsvFormat;
-import java.io.BufferedReader;
+import dev.heed.assembly.data.Utf8Text;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +17,14 @@ final class CsvClasses {
 
   static List<String> scan(Path file, char delimiter, int column) throws IOException {
     TreeSet<String> classes = new TreeSet<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      r.readLine();
+    try (Utf8Text.Lines r = Utf8Text.lines(file)) {
+      r.next();
       String line;
-      while ((line = r.readLine()) != null) {
+      while ((line = r.next()) != null) {
         if (line.isBlank()) {
           continue;
         }
-        List<String> f = CsvFormat.split(line, delimiter);
+        List<String> f = CsvFormat.split(line, delimiter, file + ":" + r.lineNumber());
         if (column < f.size()) {
           classes.add(f.get(column));
         }

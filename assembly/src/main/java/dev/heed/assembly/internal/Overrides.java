@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * Applies command-line overrides {@code a.b=value} and {@code model.layers[1].units=20} to a parsed
  * tree. The value is read as a YAML scalar (or flow collection: {@code [a, b]}). A missing key is
  * added; a plugin given by name ({@code optimizer: sgd}) becomes {@code {name: sgd}} when an option
- * is set inside it. The validator then checks the result, so a misspelt key gets its "did you
- * mean".
+ * is set inside it. An empty value is an error ({@code null} unsets a key). The validator then
+ * checks the result, so a misspelt key gets its "did you mean".
  */
 public final class Overrides {
   private static final Pattern SEGMENT = Pattern.compile("([A-Za-z0-9_\\-]+)((?:\\[\\d+])*)");
@@ -56,10 +56,32 @@ public final class Overrides {
       steps.add(m.group(1));
       Matcher ix = INDEX.matcher(m.group(2));
       while (ix.find()) {
-        steps.add(Integer.parseInt(ix.group(1)));
+        int index;
+        try {
+          index = Integer.parseInt(ix.group(1));
+        } catch (NumberFormatException e) {
+          throw new ConfigException(
+              where,
+              path,
+              "found the list index ["
+                  + ix.group(1)
+                  + "], which no list can have; expected the index of an existing item (from 0)");
+        }
+        steps.add(index);
       }
     }
-    Node value = YamlReader.parse(override.substring(eq + 1), null, "--set " + override, false);
+    String text = override.substring(eq + 1);
+    if (text.isBlank()) {
+      throw new ConfigException(
+          where,
+          path,
+          "found no value after '=', expected --set "
+              + path
+              + "=VALUE (write --set "
+              + path
+              + "=null to unset the key)");
+    }
+    Node value = YamlReader.parse(text, null, "--set " + override, false);
     if (value instanceof Node.MapNode m && m.entries().isEmpty()) {
       value = new Node.Scalar(null, where);
     }
