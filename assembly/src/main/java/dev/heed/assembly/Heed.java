@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One-line facade for application developers and the command line.
@@ -38,6 +40,19 @@ public final class Heed {
   private static final List<String> TEMPLATES =
       List.of(
           "seed-simple", "seed-deep", "feature-attention", "marked-token-recall", "digit-reversal");
+
+  /**
+   * Guice reads class files with an ASM that predates Java 25 to put line numbers into its own
+   * messages, and logs a warning with a stack trace ("Unsupported class file major version") when
+   * it cannot. Heed never shows Guice's messages, so that logger is silenced; held here so the
+   * setting is not collected with the logger.
+   */
+  private static final Logger GUICE_LINE_NUMBERS =
+      Logger.getLogger("com.google.inject.internal.util.LineNumbers");
+
+  static {
+    GUICE_LINE_NUMBERS.setLevel(Level.OFF);
+  }
 
   private Heed() {}
 
@@ -179,10 +194,19 @@ public final class Heed {
       if (cause instanceof PluginException p) {
         throw new ConfigException(p.getMessage(), p);
       }
-      if (cause instanceof UncheckedIOException io) {
-        throw io;
+      if (cause instanceof IllegalArgumentException a) {
+        // a plugin refused what the config gave it when it was created
+        throw new ConfigException(a.getMessage(), a);
       }
-      throw e;
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      // never Guice's own text: it names Guice's classes and its wiki
+      throw new IllegalStateException(
+          "cannot build the assembly" + (cause == null ? "" : ": " + cause), cause);
     }
   }
 

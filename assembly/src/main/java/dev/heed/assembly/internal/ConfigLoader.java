@@ -678,6 +678,10 @@ public final class ConfigLoader {
       List<Object> layers = (List<Object>) model.get("layers");
       List<LayerConfig> out = new ArrayList<>();
       int features = inputs;
+      // The rank of the activations entering each layer: token ids [B, T] and feature rows [B, F]
+      // are rank 2, sequences [B, T, F] (after an embedding) rank 3.
+      int rank = 2;
+      boolean tokens = data.sequence();
       // Bytes the dense layers need while training: weights, gradients and two optimizer moments
       // per parameter, and a batch of outputs and their gradients per layer.
       long denseBytes = 0;
@@ -700,10 +704,17 @@ public final class ConfigLoader {
             checkFloats(path + ".units", units, features + 1L, weights, "units");
             denseBytes += 16 * weights + 8L * batchSize * units;
             checkBytes(path + ".units", units, denseBytes, "units (with the layers before)");
-            features = units;
+            features = activationWidth(path, (PluginRef) l.get("activation"), rank, units);
           }
-          case "attention" -> c = new LayerConfig.Attention((PluginRef) l.get("unit"));
+          case "attention" -> {
+            PluginRef unit = (PluginRef) l.get("unit");
+            checkUnitRank(path + ".unit", unit.name(), rank, tokens);
+            c = new LayerConfig.Attention(unit);
+          }
           default -> {
+            if (ShapeRules.SEQUENCE_LAYERS.contains(type) && rank != 3) {
+              throw error(path, ShapeRules.notASequence("layer '" + type + "'", tokens));
+            }
             Map<String, Object> options = new LinkedHashMap<>(l);
             options.remove("type");
             if (data.sequence() && i == layers.size() - 1) {
@@ -725,6 +736,15 @@ public final class ConfigLoader {
               features = p.outputFeatures(o, features);
             } catch (IllegalArgumentException e) {
               throw error(path, e.getMessage());
+            }
+            if (type.equals("self-attention") && o.asMap().get("unit") instanceof String u) {
+              checkUnitRank(path + ".unit", u, rank, tokens);
+            }
+            if (type.equals("embedding")) {
+              rank = 3;
+              tokens = false;
+            } else if (ShapeRules.POOLING_LAYERS.contains(type)) {
+              rank = 2;
             }
             c = new LayerConfig.Plugin(type, options);
           }
@@ -750,6 +770,75 @@ public final class ConfigLoader {
                 + ")");
       }
       return new ModelConfig(inputs, out);
+    }
+
+    /**
+     * The width after a dense layer of {@code units} and its activation on rank-{@code rank}
+     * activations: an axis activation's {@code dim} must be an axis of them, and {@code glu} halves
+     * the feature axis (the only axis it may halve: the others are the batch and the positions).
+     */
+    private int activationWidth(String path, PluginRef activation, int rank, int units) {
+      if (activation == null || !(activation.options().get("dim") instanceof Number n)) {
+        return units;
+      }
+      String at = path + ".activation.dim";
+      long dim = n.longValue();
+      if (dim < -rank || dim >= rank) {
+        throw error(
+            at,
+            "found dim "
+                + dim
+                + " for activation '"
+                + activation.name()
+                + "' on "
+                + ShapeRules.describe(rank)
+                + ", expected an axis in ["
+                + -rank
+                + ", "
+                + (rank - 1)
+                + "] (-1: the features)");
+      }
+      if (!activation.name().equals("glu")) {
+        return units;
+      }
+      if (dim != -1 && dim != rank - 1) {
+        throw error(
+            at,
+            "found dim "
+                + dim
+                + " for activation 'glu' on "
+                + ShapeRules.describe(rank)
+                + ", expected -1 or "
+                + (rank - 1)
+                + ": glu halves its axis, and only the feature axis may change size");
+      }
+      if (units % 2 != 0) {
+        throw error(
+            path + ".units",
+            "found "
+                + units
+                + " units with activation 'glu', expected an even number: glu splits the"
+                + " features into two halves, so the next layer gets units / 2");
+      }
+      return units / 2;
+    }
+
+    /** Refuses an attention unit that cannot take rank-{@code rank} activations. */
+    private void checkUnitRank(String path, String unit, int rank, boolean tokens) {
+      if (ShapeRules.SEQUENCE_UNITS.contains(unit) && rank != 3) {
+        throw error(path, ShapeRules.notASequence("attention unit '" + unit + "'", tokens));
+      }
+      if (ShapeRules.FLAT_UNITS.contains(unit) && (rank != 2 || tokens)) {
+        throw error(
+            path,
+            "found attention unit '"
+                + unit
+                + "' on "
+                + (tokens ? "token ids [batch, positions]" : ShapeRules.describe(rank))
+                + ", expected flat feature rows [batch, features] (a feature data set, or a"
+                + " sequence-classification-head before it); for sequences use multi-head,"
+                + " scaled-dot, dot or additive");
+      }
     }
   }
 }
