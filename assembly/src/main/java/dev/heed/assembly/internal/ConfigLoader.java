@@ -709,6 +709,28 @@ public final class ConfigLoader {
           case "attention" -> {
             PluginRef unit = (PluginRef) l.get("unit");
             checkUnitRank(path + ".unit", unit.name(), rank, tokens);
+            long f = features;
+            switch (unit.name()) {
+              case "feature" ->
+                  denseBytes =
+                      checkParameters(
+                          path + ".unit",
+                          "attention unit 'feature' on " + f + " features",
+                          "its weight [" + f + ", " + f + "]",
+                          f * f,
+                          f * f + f,
+                          denseBytes + 8L * batchSize * f);
+              case "multi-head" ->
+                  denseBytes =
+                      checkParameters(
+                          path + ".unit",
+                          "attention unit 'multi-head' on " + f + " features",
+                          "its in_proj_weight [" + 3 * f + ", " + f + "]",
+                          3 * f * f,
+                          4 * f * f + 4 * f,
+                          denseBytes);
+              default -> {}
+            }
             c = new LayerConfig.Attention(unit);
           }
           default -> {
@@ -732,6 +754,18 @@ public final class ConfigLoader {
             }
             LayerProvider p = plugins.layers().get(type);
             Options o = p.options().resolve("layer '" + type + "'", options);
+            if (type.equals("embedding")) {
+              long v = o.getInt("num_embeddings") > 0 ? o.getInt("num_embeddings") : features;
+              long dim = o.getInt("embedding_dim");
+              denseBytes =
+                  checkParameters(
+                      path,
+                      "layer 'embedding' of " + v + " tokens × " + dim + " dimensions",
+                      "its weight [" + v + ", " + dim + "]",
+                      v * dim,
+                      v * dim,
+                      denseBytes);
+            }
             try {
               features = p.outputFeatures(o, features);
             } catch (IllegalArgumentException e) {
@@ -821,6 +855,46 @@ public final class ConfigLoader {
                 + " features into two halves, so the next layer gets units / 2");
       }
       return units / 2;
+    }
+
+    /**
+     * Refuses a layer whose largest parameter is more floats than one Java array holds, or whose
+     * {@code total} parameters (with weights, gradients and two optimizer moments each) bring the
+     * bytes of the layers so far beyond half the heap; the bytes with this layer.
+     */
+    private long checkParameters(
+        String path, String layer, String largestName, long largest, long total, long before) {
+      if (largest > Integer.MAX_VALUE - 8) {
+        throw error(
+            path,
+            "found "
+                + layer
+                + ", expected fewer: "
+                + largestName
+                + " holds "
+                + largest
+                + " floats, more than one Java array holds ("
+                + (Integer.MAX_VALUE - 8)
+                + ")");
+      }
+      long bytes = before + 16 * total;
+      long heap = Runtime.getRuntime().maxMemory();
+      if (bytes > heap / 2) {
+        throw error(
+            path,
+            "found "
+                + layer
+                + ", expected fewer: its "
+                + total
+                + " parameters need about "
+                + mib(16 * total)
+                + " MiB while training (weights, gradients, two optimizer moments), "
+                + mib(bytes)
+                + " MiB with the layers before, more than half the JVM's heap ("
+                + mib(heap)
+                + " MiB; raise it with -Xmx or JAVA_TOOL_OPTIONS)");
+      }
+      return bytes;
     }
 
     /** Refuses an attention unit that cannot take rank-{@code rank} activations. */

@@ -160,4 +160,52 @@ class ShapeRulesTest {
     assertFalse(m.contains("Guice"), m);
     assertFalse(m.contains("Unable to provision"), m);
   }
+
+  @Test
+  void featureAttentionBeyondAnArrayIsRefusedWhenLoaded() throws IOException {
+    // 65536 inputs are inside the schema's maximum; the unit's weight would be 65536² floats
+    Path c = config("- {type: attention, unit: feature}\n- {type: dense, units: 5}");
+    String m =
+        assertThrows(
+                ConfigException.class,
+                () -> Heed.loadConfig(c, List.of("data.inputs=65536", "data.examples=16")))
+            .getMessage();
+    assertTrue(m.contains("config path `model.layers[0].unit`"), m);
+    assertTrue(m.contains("65536 features"), m);
+    assertTrue(m.contains("more than one Java array holds"), m);
+  }
+
+  @Test
+  void featureAttentionBeyondTheHeapIsRefusedWhenLoaded() throws IOException {
+    Path c = config("- {type: attention, unit: feature}\n- {type: dense, units: 5}");
+    String m =
+        assertThrows(
+                ConfigException.class,
+                () -> Heed.loadConfig(c, List.of("data.inputs=46000", "data.examples=16")))
+            .getMessage();
+    assertTrue(m.contains("config path `model.layers[0].unit`"), m);
+    assertTrue(m.contains("MiB"), m);
+    assertTrue(m.contains("heap"), m);
+  }
+
+  @Test
+  void anEmbeddingBeyondAnArrayIsRefusedWhenLoaded() throws IOException {
+    Path c =
+        Files.writeString(
+            tmp.resolve("e.yaml"),
+            """
+            seed: 1
+            backend: cpu
+            data: {type: marked-token-recall, examples: 64, length: 6}
+            model:
+              layers:
+                - {type: embedding, embedding_dim: 1000000000}
+                - {type: sequence-classification-head, num_classes: 12}
+            optimizer: {name: sgd, lr: 0.1}
+            """);
+    String m =
+        assertThrows(ConfigException.class, () -> Heed.loadConfig(c, List.of())).getMessage();
+    assertTrue(m.contains("config path `model.layers[0]`"), m);
+    assertTrue(m.contains("more than one Java array holds"), m);
+  }
 }
