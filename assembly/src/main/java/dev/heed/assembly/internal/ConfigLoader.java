@@ -754,6 +754,7 @@ public final class ConfigLoader {
             }
             LayerProvider p = plugins.layers().get(type);
             Options o = p.options().resolve("layer '" + type + "'", options);
+            denseBytes = checkBlock(path, type, o, features, denseBytes);
             if (type.equals("embedding")) {
               long v = o.getInt("num_embeddings") > 0 ? o.getInt("num_embeddings") : features;
               long dim = o.getInt("embedding_dim");
@@ -858,6 +859,61 @@ public final class ConfigLoader {
     }
 
     /**
+     * {@link #checkParameters} for the built-in blocks on {@code e} features: a transformer encoder
+     * layer holds multi-head attention (in_proj [3e, e], out_proj [e, e]) and a feed-forward block
+     * (linear1 [ff, e], linear2 [e, ff]); an lm-head a projection [V, e]. Other layers are not
+     * estimated. The bytes with this layer.
+     */
+    private long checkBlock(String path, String type, Options o, long e, long before) {
+      switch (type) {
+        case "transformer-encoder-layer", "transformer-encoder", "feed-forward" -> {
+          long ff = o.getInt("dim_feedforward");
+          long layers = type.equals("transformer-encoder") ? o.getInt("num_layers") : 1;
+          boolean attention = !type.equals("feed-forward");
+          long largest = Math.max(ff * e, attention ? 3 * e * e : 0);
+          String largestName =
+              ff * e >= largest
+                  ? "its linear1.weight [" + ff + ", " + e + "]"
+                  : "its in_proj_weight [" + 3 * e + ", " + e + "]";
+          long perLayer =
+              saturated(2 * ff * e + ff + 3 * e + (attention ? 4 * e * e + 8 * e : 0), largest);
+          long total = perLayer > Long.MAX_VALUE / layers ? Long.MAX_VALUE : perLayer * layers;
+          return checkParameters(
+              path,
+              "layer '"
+                  + type
+                  + "' on "
+                  + e
+                  + " features with dim_feedforward "
+                  + ff
+                  + (layers > 1 ? " in " + layers + " layers" : ""),
+              largestName,
+              largest,
+              total,
+              before);
+        }
+        case "lm-head" -> {
+          long v = o.getInt("vocab_size");
+          return checkParameters(
+              path,
+              "layer 'lm-head' on " + e + " features with vocab_size " + v,
+              "its weight [" + v + ", " + e + "]",
+              v * e,
+              v * e + v,
+              before);
+        }
+        default -> {
+          return before;
+        }
+      }
+    }
+
+    /** {@code sum}, or {@link Long#MAX_VALUE} when it overflowed below {@code part}. */
+    private static long saturated(long sum, long part) {
+      return sum < part ? Long.MAX_VALUE : sum;
+    }
+
+    /**
      * Refuses a layer whose largest parameter is more floats than one Java array holds, or whose
      * {@code total} parameters (with weights, gradients and two optimizer moments each) bring the
      * bytes of the layers so far beyond half the heap; the bytes with this layer.
@@ -877,7 +933,7 @@ public final class ConfigLoader {
                 + (Integer.MAX_VALUE - 8)
                 + ")");
       }
-      long bytes = before + 16 * total;
+      long bytes = total > (Long.MAX_VALUE - before) / 16 ? Long.MAX_VALUE : before + 16 * total;
       long heap = Runtime.getRuntime().maxMemory();
       if (bytes > heap / 2) {
         throw error(

@@ -208,4 +208,27 @@ class ShapeRulesTest {
     assertTrue(m.contains("config path `model.layers[0]`"), m);
     assertTrue(m.contains("more than one Java array holds"), m);
   }
+
+  @Test
+  void aTransformerFeedForwardBeyondAnArrayIsRefusedWhenLoaded() throws IOException {
+    Path c =
+        Files.writeString(
+            tmp.resolve("t.yaml"),
+            """
+            seed: 1
+            backend: cpu
+            data: {type: marked-token-recall, examples: 64, length: 6}
+            model:
+              layers:
+                - {type: embedding, embedding_dim: 32}
+                - {type: transformer-encoder-layer, nhead: 2, dim_feedforward: 2000000000}
+                - {type: sequence-classification-head, num_classes: 12}
+            optimizer: {name: sgd, lr: 0.1}
+            """);
+    String m =
+        assertThrows(ConfigException.class, () -> Heed.loadConfig(c, List.of())).getMessage();
+    assertTrue(m.contains("config path `model.layers[1]`"), m);
+    assertTrue(m.contains("linear1.weight [2000000000, 32]"), m);
+    assertTrue(m.contains("more than one Java array holds"), m);
+  }
 }
