@@ -7,6 +7,7 @@
 module dev.heed.assembly {
   requires transitive dev.heed.core;
   requires transitive com.google.guice;
+  requires java.logging;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.yaml;

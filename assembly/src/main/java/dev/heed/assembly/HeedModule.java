@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.multibindings.Multibinder;
+import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.api.TrainingListener;
 import dev.heed.assembly.config.DataConfig;
@@ -35,6 +36,7 @@ import dev.heed.core.optim.OptimizerProvider;
 import dev.heed.core.optim.ParameterGroup;
 import dev.heed.core.optim.Schedule;
 import dev.heed.core.optim.ScheduleProvider;
+import dev.heed.core.plugin.OptionsException;
 import dev.heed.core.plugin.Provider;
 import dev.heed.core.plugin.Registry;
 import dev.heed.core.tensor.Scope;
@@ -45,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The Guice module that assembles a config: the plugin registries as {@code MapBinder}s (one per
@@ -194,7 +197,8 @@ public final class HeedModule extends AbstractModule {
   @Provides
   @Singleton
   Sequential model(ModelBuilder builder, BuildContext ctx) {
-    return Scope.outside(() -> builder.build(config.model(), ctx));
+    return Scope.outside(
+        () -> builder.build(config.model(), ctx, (path, e) -> config.error(path, e.getMessage())));
   }
 
   @Provides
@@ -202,7 +206,7 @@ public final class HeedModule extends AbstractModule {
   Loss loss(Map<String, LossProvider> losses) {
     PluginRef ref = config.loss();
     LossProvider p = losses.get(ref.name());
-    return p.create(ModelBuilder.options(p, ref));
+    return created("loss", () -> p.create(ModelBuilder.options(p, ref)));
   }
 
   @Provides
@@ -210,9 +214,13 @@ public final class HeedModule extends AbstractModule {
   Optimizer optimizer(Map<String, OptimizerProvider> optimizers, Sequential model) {
     PluginRef ref = config.optimizer();
     OptimizerProvider p = optimizers.get(ref.name());
-    return Scope.outside(() ->
-        p.create(
-            ModelBuilder.options(p, ref), List.of(ParameterGroup.of(model.namedParameters()))));
+    return created(
+        "optimizer",
+        () ->
+            Scope.outside(() ->
+                p.create(
+                    ModelBuilder.options(p, ref),
+                    List.of(ParameterGroup.of(model.namedParameters())))));
   }
 
   @Provides
@@ -223,7 +231,7 @@ public final class HeedModule extends AbstractModule {
       return Optional.empty();
     }
     ScheduleProvider p = schedules.get(ref.name());
-    return Optional.of(p.create(ModelBuilder.options(p, ref)));
+    return Optional.of(created("schedule", () -> p.create(ModelBuilder.options(p, ref))));
   }
 
   @Provides
@@ -248,5 +256,22 @@ public final class HeedModule extends AbstractModule {
         config.training(),
         config.seed(),
         new ArrayList<>(listeners));
+  }
+
+  /**
+   * Runs a provider's {@code create} for the config section at {@code path}: a refusal of its
+   * options ({@link IllegalArgumentException}) becomes a {@link ConfigException} located at the
+   * option it names, or at the section.
+   */
+  private <T> T created(String path, Supplier<T> create) {
+    try {
+      return create.get();
+    } catch (IllegalArgumentException e) {
+      String at =
+          e instanceof OptionsException o && o.option() != null && !o.option().isEmpty()
+              ? path + "." + o.option()
+              : path;
+      throw config.error(at, e.getMessage());
+    }
   }
 }

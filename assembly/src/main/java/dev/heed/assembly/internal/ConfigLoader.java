@@ -678,6 +678,10 @@ public final class ConfigLoader {
       List<Object> layers = (List<Object>) model.get("layers");
       List<LayerConfig> out = new ArrayList<>();
       int features = inputs;
+      // The rank of the activations entering each layer: token ids [B, T] and feature rows [B, F]
+      // are rank 2, sequences [B, T, F] (after an embedding) rank 3.
+      int rank = 2;
+      boolean tokens = data.sequence();
       // Bytes the dense layers need while training: weights, gradients and two optimizer moments
       // per parameter, and a batch of outputs and their gradients per layer.
       long denseBytes = 0;
@@ -700,10 +704,39 @@ public final class ConfigLoader {
             checkFloats(path + ".units", units, features + 1L, weights, "units");
             denseBytes += 16 * weights + 8L * batchSize * units;
             checkBytes(path + ".units", units, denseBytes, "units (with the layers before)");
-            features = units;
+            features = activationWidth(path, (PluginRef) l.get("activation"), rank, units);
           }
-          case "attention" -> c = new LayerConfig.Attention((PluginRef) l.get("unit"));
+          case "attention" -> {
+            PluginRef unit = (PluginRef) l.get("unit");
+            checkUnitRank(path + ".unit", unit.name(), rank, tokens);
+            long f = features;
+            switch (unit.name()) {
+              case "feature" ->
+                  denseBytes =
+                      checkParameters(
+                          path + ".unit",
+                          "attention unit 'feature' on " + f + " features",
+                          "its weight [" + f + ", " + f + "]",
+                          f * f,
+                          f * f + f,
+                          denseBytes + 8L * batchSize * f);
+              case "multi-head" ->
+                  denseBytes =
+                      checkParameters(
+                          path + ".unit",
+                          "attention unit 'multi-head' on " + f + " features",
+                          "its in_proj_weight [" + 3 * f + ", " + f + "]",
+                          3 * f * f,
+                          4 * f * f + 4 * f,
+                          denseBytes);
+              default -> {}
+            }
+            c = new LayerConfig.Attention(unit);
+          }
           default -> {
+            if (ShapeRules.SEQUENCE_LAYERS.contains(type) && rank != 3) {
+              throw error(path, ShapeRules.notASequence("layer '" + type + "'", tokens));
+            }
             Map<String, Object> options = new LinkedHashMap<>(l);
             options.remove("type");
             if (data.sequence() && i == layers.size() - 1) {
@@ -721,10 +754,32 @@ public final class ConfigLoader {
             }
             LayerProvider p = plugins.layers().get(type);
             Options o = p.options().resolve("layer '" + type + "'", options);
+            denseBytes = checkBlock(path, type, o, features, denseBytes);
+            if (type.equals("embedding")) {
+              long v = o.getInt("num_embeddings") > 0 ? o.getInt("num_embeddings") : features;
+              long dim = o.getInt("embedding_dim");
+              denseBytes =
+                  checkParameters(
+                      path,
+                      "layer 'embedding' of " + v + " tokens × " + dim + " dimensions",
+                      "its weight [" + v + ", " + dim + "]",
+                      v * dim,
+                      v * dim,
+                      denseBytes);
+            }
             try {
               features = p.outputFeatures(o, features);
             } catch (IllegalArgumentException e) {
               throw error(path, e.getMessage());
+            }
+            if (type.equals("self-attention") && o.asMap().get("unit") instanceof String u) {
+              checkUnitRank(path + ".unit", u, rank, tokens);
+            }
+            if (type.equals("embedding")) {
+              rank = 3;
+              tokens = false;
+            } else if (ShapeRules.POOLING_LAYERS.contains(type)) {
+              rank = 2;
             }
             c = new LayerConfig.Plugin(type, options);
           }
@@ -750,6 +805,170 @@ public final class ConfigLoader {
                 + ")");
       }
       return new ModelConfig(inputs, out);
+    }
+
+    /**
+     * The width after a dense layer of {@code units} and its activation on rank-{@code rank}
+     * activations: an axis activation's {@code dim} must be an axis of them, and {@code glu} halves
+     * the feature axis (the only axis it may halve: the others are the batch and the positions).
+     */
+    private int activationWidth(String path, PluginRef activation, int rank, int units) {
+      if (activation == null || !(activation.options().get("dim") instanceof Number n)) {
+        return units;
+      }
+      String at = path + ".activation.dim";
+      long dim = n.longValue();
+      if (dim < -rank || dim >= rank) {
+        throw error(
+            at,
+            "found dim "
+                + dim
+                + " for activation '"
+                + activation.name()
+                + "' on "
+                + ShapeRules.describe(rank)
+                + ", expected an axis in ["
+                + -rank
+                + ", "
+                + (rank - 1)
+                + "] (-1: the features)");
+      }
+      if (!activation.name().equals("glu")) {
+        return units;
+      }
+      if (dim != -1 && dim != rank - 1) {
+        throw error(
+            at,
+            "found dim "
+                + dim
+                + " for activation 'glu' on "
+                + ShapeRules.describe(rank)
+                + ", expected -1 or "
+                + (rank - 1)
+                + ": glu halves its axis, and only the feature axis may change size");
+      }
+      if (units % 2 != 0) {
+        throw error(
+            path + ".units",
+            "found "
+                + units
+                + " units with activation 'glu', expected an even number: glu splits the"
+                + " features into two halves, so the next layer gets units / 2");
+      }
+      return units / 2;
+    }
+
+    /**
+     * {@link #checkParameters} for the built-in blocks on {@code e} features: a transformer encoder
+     * layer holds multi-head attention (in_proj [3e, e], out_proj [e, e]) and a feed-forward block
+     * (linear1 [ff, e], linear2 [e, ff]); an lm-head a projection [V, e]. Other layers are not
+     * estimated. The bytes with this layer.
+     */
+    private long checkBlock(String path, String type, Options o, long e, long before) {
+      switch (type) {
+        case "transformer-encoder-layer", "transformer-encoder", "feed-forward" -> {
+          long ff = o.getInt("dim_feedforward");
+          long layers = type.equals("transformer-encoder") ? o.getInt("num_layers") : 1;
+          boolean attention = !type.equals("feed-forward");
+          long largest = Math.max(ff * e, attention ? 3 * e * e : 0);
+          String largestName =
+              ff * e >= largest
+                  ? "its linear1.weight [" + ff + ", " + e + "]"
+                  : "its in_proj_weight [" + 3 * e + ", " + e + "]";
+          long perLayer =
+              saturated(2 * ff * e + ff + 3 * e + (attention ? 4 * e * e + 8 * e : 0), largest);
+          long total = perLayer > Long.MAX_VALUE / layers ? Long.MAX_VALUE : perLayer * layers;
+          return checkParameters(
+              path,
+              "layer '"
+                  + type
+                  + "' on "
+                  + e
+                  + " features with dim_feedforward "
+                  + ff
+                  + (layers > 1 ? " in " + layers + " layers" : ""),
+              largestName,
+              largest,
+              total,
+              before);
+        }
+        case "lm-head" -> {
+          long v = o.getInt("vocab_size");
+          return checkParameters(
+              path,
+              "layer 'lm-head' on " + e + " features with vocab_size " + v,
+              "its weight [" + v + ", " + e + "]",
+              v * e,
+              v * e + v,
+              before);
+        }
+        default -> {
+          return before;
+        }
+      }
+    }
+
+    /** {@code sum}, or {@link Long#MAX_VALUE} when it overflowed below {@code part}. */
+    private static long saturated(long sum, long part) {
+      return sum < part ? Long.MAX_VALUE : sum;
+    }
+
+    /**
+     * Refuses a layer whose largest parameter is more floats than one Java array holds, or whose
+     * {@code total} parameters (with weights, gradients and two optimizer moments each) bring the
+     * bytes of the layers so far beyond half the heap; the bytes with this layer.
+     */
+    private long checkParameters(
+        String path, String layer, String largestName, long largest, long total, long before) {
+      if (largest > Integer.MAX_VALUE - 8) {
+        throw error(
+            path,
+            "found "
+                + layer
+                + ", expected fewer: "
+                + largestName
+                + " holds "
+                + largest
+                + " floats, more than one Java array holds ("
+                + (Integer.MAX_VALUE - 8)
+                + ")");
+      }
+      long bytes = total > (Long.MAX_VALUE - before) / 16 ? Long.MAX_VALUE : before + 16 * total;
+      long heap = Runtime.getRuntime().maxMemory();
+      if (bytes > heap / 2) {
+        throw error(
+            path,
+            "found "
+                + layer
+                + ", expected fewer: its "
+                + total
+                + " parameters need about "
+                + mib(16 * total)
+                + " MiB while training (weights, gradients, two optimizer moments), "
+                + mib(bytes)
+                + " MiB with the layers before, more than half the JVM's heap ("
+                + mib(heap)
+                + " MiB; raise it with -Xmx or JAVA_TOOL_OPTIONS)");
+      }
+      return bytes;
+    }
+
+    /** Refuses an attention unit that cannot take rank-{@code rank} activations. */
+    private void checkUnitRank(String path, String unit, int rank, boolean tokens) {
+      if (ShapeRules.SEQUENCE_UNITS.contains(unit) && rank != 3) {
+        throw error(path, ShapeRules.notASequence("attention unit '" + unit + "'", tokens));
+      }
+      if (ShapeRules.FLAT_UNITS.contains(unit) && (rank != 2 || tokens)) {
+        throw error(
+            path,
+            "found attention unit '"
+                + unit
+                + "' on "
+                + (tokens ? "token ids [batch, positions]" : ShapeRules.describe(rank))
+                + ", expected flat feature rows [batch, features] (a feature data set, or a"
+                + " sequence-classification-head before it); for sequences use multi-head,"
+                + " scaled-dot, dot or additive");
+      }
     }
   }
 }

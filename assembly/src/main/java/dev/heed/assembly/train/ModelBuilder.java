@@ -15,10 +15,12 @@ import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.LayerProvider;
 import dev.heed.core.nn.Sequential;
 import dev.heed.core.plugin.Options;
+import dev.heed.core.plugin.OptionsException;
 import dev.heed.core.plugin.Provider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Builds the {@link Sequential} a {@code model} section describes from the providers the injector
@@ -40,44 +42,75 @@ public record ModelBuilder(
 
   /** The model; its parameters are created on {@code ctx}'s backend, seeded by {@code ctx}. */
   public Sequential build(ModelConfig model, BuildContext ctx) {
+    return build(model, ctx, (path, e) -> e);
+  }
+
+  /**
+   * {@link #build(ModelConfig, BuildContext)}, passing a layer's refusal of its options or input
+   * ({@link IllegalArgumentException}) through {@code located} with the layer's config path ({@code
+   * model.layers[i]}, or the option's path when an {@link OptionsException} names one).
+   */
+  public Sequential build(
+      ModelConfig model,
+      BuildContext ctx,
+      BiFunction<String, IllegalArgumentException, RuntimeException> located) {
     List<Layer> out = new ArrayList<>();
     int features = model.inputs();
-    for (LayerConfig l : model.layers()) {
-      switch (l) {
-        case LayerConfig.Dense d -> {
-          out.add(
-              new Dense(
-                  features,
-                  d.units(),
-                  null,
-                  d.bias(),
-                  initializer(d.weightInit()),
-                  initializer(d.biasInit()),
-                  ctx));
-          if (d.activation() != null) {
-            ActivationProvider p = provider(activations, d.activation());
-            out.add(p.create(options(p, d.activation()), ctx));
-          }
-          features = d.units();
-        }
-        case LayerConfig.Attention a -> {
-          AttentionUnitProvider p = provider(attentionUnits, a.unit());
-          out.add(
-              new AttentionLayer(
-                  p.create(options(p, a.unit()), AttentionSpec.self(features), ctx)));
-        }
-        case LayerConfig.Plugin p -> {
-          LayerProvider lp = layers.get(p.type());
-          if (lp == null) {
-            throw new IllegalStateException("no layer provider '" + p.type() + "' is bound");
-          }
-          Options o = lp.options().resolve("layer '" + p.type() + "'", p.options());
-          out.add(lp.create(o, features, ctx));
-          features = lp.outputFeatures(o, features);
-        }
+    for (int i = 0; i < model.layers().size(); i++) {
+      LayerConfig l = model.layers().get(i);
+      String path = "model.layers[" + i + "]";
+      try {
+        features = add(l, features, ctx, out);
+      } catch (IllegalArgumentException e) {
+        String where =
+            e instanceof OptionsException o && o.option() != null && !o.option().isEmpty()
+                ? path + (l instanceof LayerConfig.Attention ? ".unit." : ".") + o.option()
+                : path;
+        throw located.apply(where, e);
       }
     }
     return new Sequential(out);
+  }
+
+  /** Adds the layers of {@code l} to {@code out}; the width of their output. */
+  private int add(LayerConfig l, int features, BuildContext ctx, List<Layer> out) {
+    switch (l) {
+      case LayerConfig.Dense d -> {
+        out.add(
+            new Dense(
+                features,
+                d.units(),
+                null,
+                d.bias(),
+                initializer(d.weightInit()),
+                initializer(d.biasInit()),
+                ctx));
+        if (d.activation() != null) {
+          ActivationProvider p = provider(activations, d.activation());
+          out.add(p.create(options(p, d.activation()), ctx));
+          if (p.name().equals("glu")) {
+            // glu halves the feature axis (the loader allows it no other)
+            return d.units() / 2;
+          }
+        }
+        return d.units();
+      }
+      case LayerConfig.Attention a -> {
+        AttentionUnitProvider p = provider(attentionUnits, a.unit());
+        out.add(
+            new AttentionLayer(p.create(options(p, a.unit()), AttentionSpec.self(features), ctx)));
+        return features;
+      }
+      case LayerConfig.Plugin p -> {
+        LayerProvider lp = layers.get(p.type());
+        if (lp == null) {
+          throw new IllegalStateException("no layer provider '" + p.type() + "' is bound");
+        }
+        Options o = lp.options().resolve("layer '" + p.type() + "'", p.options());
+        out.add(lp.create(o, features, ctx));
+        return lp.outputFeatures(o, features);
+      }
+    }
   }
 
   private Initializer initializer(PluginRef ref) {
