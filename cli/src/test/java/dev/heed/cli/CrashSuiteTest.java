@@ -205,22 +205,36 @@ class CrashSuiteTest {
       Reference ref,
       String what)
       throws Exception {
-    Process p = child(cfg, dir);
-    boolean killed;
-    try {
-      killed = waitFor(p, dir, m, epoch, random);
-      if (killed && extraMicros > 0) {
-        LockSupport.parkNanos(extraMicros * 1000);
-      }
-    } finally {
-      p.destroyForcibly();
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the killed training did not end");
-    }
-    String err = Files.readString(dir.resolveSibling(dir.getFileName() + ".err"));
-    if (!killed || p.exitValue() == 0) {
-      assertEquals(0, p.exitValue(), what + ": the training failed:\n" + err);
-    }
+    Path err = dir.resolveSibling(dir.getFileName() + ".err");
+    boolean killed =
+        killAt(
+            child(err, "train", cfg.toString(), "--out", dir.toString()),
+            dir,
+            m,
+            epoch,
+            extraMicros,
+            random,
+            err,
+            what);
     what += " (" + (killed ? "killed, left " + left(dir) : "finished") + ")";
+    int rows = rows(dir);
+    if (killed && Files.isRegularFile(dir.resolve(RunDirs.CONFIG)) && random.nextInt(4) == 0) {
+      // a quarter of the runs are resumed in a child too and killed again, while catching up
+      Moment again = List.of(Moment.STAGED, Moment.COMMITTING, Moment.ROWS).get(random.nextInt(3));
+      int at = rows + 1 + random.nextInt(EPOCHS - rows);
+      what += "; resumed, " + again + " " + at;
+      killed =
+          killAt(
+              child(err, "train", "--resume", dir.toString()),
+              dir,
+              again,
+              at,
+              0,
+              random,
+              err,
+              what);
+      what += " (" + (killed ? "killed, left " + left(dir) : "finished") + ")";
+    }
 
     if (!Files.isRegularFile(dir.resolve(RunDirs.CONFIG))) {
       // never existed: readers and --resume refuse it; a new training takes it when it is empty
@@ -258,8 +272,46 @@ class CrashSuiteTest {
         !killed ? Outcome.FINISHED : committed ? Outcome.COMMITTED : Outcome.UNCOMMITTED, what);
   }
 
-  /** {@code heed train CONFIG --out DIR} in a child JVM with this test's module and class path. */
-  private static Process child(Path cfg, Path dir) throws IOException {
+  /**
+   * Waits for moment {@code m} in {@code dir} and kills {@code p} with SIGKILL {@code extraMicros}
+   * later; false when the training ended first (which must then have succeeded).
+   */
+  private static boolean killAt(
+      Process p,
+      Path dir,
+      Moment m,
+      int epoch,
+      long extraMicros,
+      Random random,
+      Path err,
+      String what)
+      throws IOException, InterruptedException {
+    boolean killed;
+    try {
+      killed = waitFor(p, dir, m, epoch, random);
+      if (killed && extraMicros > 0) {
+        LockSupport.parkNanos(extraMicros * 1000);
+      }
+    } finally {
+      p.destroyForcibly();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the killed training did not end");
+    }
+    if (!killed) {
+      assertEquals(0, p.exitValue(), () -> what + ": the training failed:\n" + read(err));
+    }
+    return killed;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return file + ": " + e;
+    }
+  }
+
+  /** {@code heed ARGS} in a child JVM with this test's module and class path. */
+  private static Process child(Path err, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
@@ -271,10 +323,10 @@ class CrashSuiteTest {
             .filter(s -> s != null && !s.isBlank())
             .collect(Collectors.joining(File.pathSeparator)));
     command.add(Main.class.getName());
-    command.addAll(List.of("train", cfg.toString(), "--out", dir.toString()));
+    command.addAll(List.of(args));
     return new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(dir.resolveSibling(dir.getFileName() + ".err").toFile())
+        .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .start();
   }
