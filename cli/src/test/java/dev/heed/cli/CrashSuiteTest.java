@@ -86,7 +86,10 @@ class CrashSuiteTest {
     STAGED,
     /** Once the COMMIT marker of a given epoch's checkpoint exists. */
     COMMITTING,
-    /** Once metrics.csv has a given number of rows (between two checkpoints). */
+    /**
+     * Once metrics.csv has a given number of rows: between two checkpoints, or after the last one
+     * while the pictures are drawn.
+     */
     ROWS
   }
 
@@ -138,7 +141,7 @@ class CrashSuiteTest {
       List<String> log = new ArrayList<>();
       for (int k = 0; k < KILLS; k++) {
         Moment m = Moment.values()[random.nextInt(Moment.values().length)];
-        int epoch = 1 + random.nextInt(m == Moment.ROWS ? EPOCHS - 1 : EPOCHS);
+        int epoch = 1 + random.nextInt(EPOCHS);
         if ((m == Moment.STAGED || m == Moment.COMMITTING) && random.nextBoolean()) {
           epoch = 1; // the first checkpoint is where a run is most fragile: aim there half the time
         }
@@ -218,7 +221,10 @@ class CrashSuiteTest {
             what);
     what += " (" + (killed ? "killed, left " + left(dir) : "finished") + ")";
     int rows = rows(dir);
-    if (killed && Files.isRegularFile(dir.resolve(RunDirs.CONFIG)) && random.nextInt(4) == 0) {
+    if (killed
+        && rows < EPOCHS
+        && Files.isRegularFile(dir.resolve(RunDirs.CONFIG))
+        && random.nextInt(4) == 0) {
       // a quarter of the runs are resumed in a child too and killed again, while catching up
       Moment again = List.of(Moment.STAGED, Moment.COMMITTING, Moment.ROWS).get(random.nextInt(3));
       int at = rows + 1 + random.nextInt(EPOCHS - rows);
