@@ -147,10 +147,17 @@ class CrashSuiteTest {
         }
         long extraMicros = random.nextInt(3) == 0 ? random.nextInt(2000) : 0;
         Path dir = work.resolve("kill-" + k);
-        String what = m + (m == Moment.START || m == Moment.CONFIG ? "" : " " + epoch);
+        String what =
+            "kill "
+                + k
+                + " of seed "
+                + SEED
+                + ": "
+                + m
+                + (m == Moment.START || m == Moment.CONFIG ? "" : " " + epoch);
         Kill kill = killAndCheck(cfg, dir, m, epoch, extraMicros, random, ref, what);
         outcomes.merge(kill.outcome(), 1, Integer::sum);
-        log.add(kill.outcome() + " <- " + kill.what());
+        log.add(kill.outcome() + " <- " + kill.what().substring(kill.what().indexOf(": ") + 2));
       }
       System.out.println(
           "crash suite, backend "
