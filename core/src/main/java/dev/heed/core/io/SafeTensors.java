@@ -308,12 +308,18 @@ public final class SafeTensors {
       throw new SafeTensorsException(where + ": missing shape");
     }
     int[] dims = new int[shapeList.size()];
+    long elements = 1;
     for (int k = 0; k < dims.length; k++) {
       if (!(shapeList.get(k) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
         throw new SafeTensorsException(
             where + ": shape " + shapeList + " must hold non-negative integers");
       }
       dims[k] = (int) (long) d;
+      // the product checked exactly: 65536^4 wraps a long to 0 and would match an empty range
+      elements = elements > Long.MAX_VALUE / Math.max(1, d) ? -1 : elements * d;
+      if (elements < 0) {
+        throw new SafeTensorsException(where + ": shape " + shapeList + " is too large to load");
+      }
     }
     Shape shape = Shape.of(dims);
     if (!(m.get("data_offsets") instanceof List<?> off)
