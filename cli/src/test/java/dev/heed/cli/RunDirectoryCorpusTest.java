@@ -220,6 +220,11 @@ class RunDirectoryCorpusTest {
       {"a control character", "{\"a\u0001\":1}", "control character in a string"},
       {"a bad escape", "{\"a\\q\":1}", "bad escape"},
       {"a truncated unicode escape", "{\"a\\u12", "\\u escape"},
+      {
+        "a bad value after two-byte letters",
+        "{\"\u00e9\u00e9\":x}",
+        "at byte 16: unexpected character 'x'"
+      },
       {"a float in the header", "{\"a\":1.5}", "only integers are allowed"},
       {"an integer beyond a long", "{\"a\":99999999999999999999}", "bad integer"},
       {"nesting 6000 deep", "{\"a\":" + "[".repeat(6000) + "]".repeat(6000) + "}", "nested"},
@@ -410,6 +415,35 @@ class RunDirectoryCorpusTest {
             w,
             file("{}", new byte[0]),
             List.of("the weights do not fit the model", "missing [")));
+    // the header is strict JSON in strict UTF-8: these were read as if valid
+    byte[] latin1 =
+        header(-2, x -> x)
+            .replaceFirst("^\\{", "{\"__metadata__\":{\"note\":\"caf\u00e9\"},")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    out.add(
+        new Damage(
+            "weights header in Latin-1",
+            w,
+            concat(
+                ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putLong(latin1.length)
+                    .array(),
+                concat(latin1, d)),
+            List.of("at byte " + (8 + "{\"__metadata__\":{\"note\":\"caf".length()), "UTF-8")));
+    out.add(
+        new Damage(
+            "weights header a digit that is not ASCII",
+            w,
+            file(
+                header(0, x -> x.replace("\"data_offsets\":[0,", "\"data_offsets\":[0\u0660,")), d),
+            List.of("at byte", "expected ',' or ']'")));
+    out.add(
+        new Damage(
+            "weights header a space that is not JSON's",
+            w,
+            file("{\u2003" + header(-2, x -> x).substring(1), d),
+            List.of("at byte 9", "expected a quoted key")));
     out.add(new Damage("weights missing", w, null, List.of("missing")));
     return out;
   }
@@ -446,6 +480,8 @@ class RunDirectoryCorpusTest {
       {"format as a string", field("format", 1, "\"1\""), "format"},
       {"epoch -1", field("epoch", 1, "-1"), "epoch"},
       {"epoch 1e30", field("epoch", 1, "1e30"), "out of range"},
+      {"epoch 1e400", field("epoch", 1, "1e400"), "out of range"},
+      {"step -1e400", field("step", 1, "-1e400"), "out of range"},
       {"epoch 1.5", field("epoch", 1, "1.5"), "epoch"},
       {"epoch as a string", field("epoch", 1, "\"1\""), "epoch"},
       {"epoch null", field("epoch", 1, "null"), "epoch"},
