@@ -214,6 +214,17 @@ public record TrainerState(
       if (!n.isNumber()) {
         throw error(name, "found " + n + ", expected an integer");
       }
+      if (n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue())) {
+        // a literal beyond a double (1e400) parses to an infinity, which has no decimal value
+        throw error(
+            name,
+            "found a number beyond a double ("
+                + n
+                + "), out of range; expected "
+                + min
+                + " … "
+                + max);
+      }
       BigDecimal v = n.decimalValue();
       if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0) {
         throw error(name, "found " + n + ", expected an integer");

@@ -1,5 +1,7 @@
 package dev.heed.core.io;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,7 +174,8 @@ final class HeaderJson {
     if (peek() == '-') {
       pos++;
     }
-    while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+    // ASCII digits only: Character.isDigit would let Long.parseLong read other scripts' digits
+    while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
       pos++;
     }
     if (pos < text.length()
@@ -187,7 +190,8 @@ final class HeaderJson {
   }
 
   private void skipSpace() {
-    while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+    // JSON's four whitespace characters, not every Unicode space
+    while (pos < text.length() && " \t\n\r".indexOf(text.charAt(pos)) >= 0) {
       pos++;
     }
   }
@@ -213,7 +217,11 @@ final class HeaderJson {
 
   private SafeTensorsException error(String what) {
     return new SafeTensorsException(
-        file + ": corrupt safetensors header at byte " + (8 + pos) + ": " + what);
+        file
+            + ": corrupt safetensors header at byte "
+            + (8 + text.substring(0, Math.min(pos, text.length())).getBytes(UTF_8).length)
+            + ": "
+            + what);
   }
 
   /** Writes a JSON string literal. */

@@ -12,7 +12,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -230,7 +233,7 @@ public final class SafeTensors {
     }
     ByteBuffer hb = ByteBuffer.allocate((int) n);
     readFully(ch, hb, 8);
-    String text = StandardCharsets.UTF_8.decode(hb.flip()).toString();
+    String text = utf8(file, hb.flip());
     Map<String, Object> json = HeaderJson.parse(text, file.toString());
     long dataLength = size - 8 - n;
     List<Entry> entries = new ArrayList<>();
@@ -280,6 +283,25 @@ public final class SafeTensors {
     return new Header(n, entries, metadata);
   }
 
+  /** The header text, refusing bytes that are not UTF-8 (a decoder would replace them silently). */
+  private static String utf8(Path file, ByteBuffer bytes) {
+    CharBuffer chars = CharBuffer.allocate(bytes.remaining());
+    CoderResult r =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(bytes, chars, true);
+    if (r.isError()) {
+      throw new SafeTensorsException(
+          file
+              + ": corrupt safetensors header at byte "
+              + (8 + bytes.position())
+              + ": not UTF-8 (the header must be UTF-8 JSON)");
+    }
+    return chars.flip().toString();
+  }
+
   private static Entry entry(Path file, String name, Object value, long dataLength) {
     String where = file + ": tensor '" + name + "'";
     if (!(value instanceof Map<?, ?> m)) {
@@ -308,12 +330,18 @@ public final class SafeTensors {
       throw new SafeTensorsException(where + ": missing shape");
     }
     int[] dims = new int[shapeList.size()];
+    long elements = 1;
     for (int k = 0; k < dims.length; k++) {
       if (!(shapeList.get(k) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
         throw new SafeTensorsException(
             where + ": shape " + shapeList + " must hold non-negative integers");
       }
       dims[k] = (int) (long) d;
+      // the product checked exactly: 65536^4 wraps a long to 0 and would match an empty range
+      elements = elements > Long.MAX_VALUE / Math.max(1, d) ? -1 : elements * d;
+      if (elements < 0) {
+        throw new SafeTensorsException(where + ": shape " + shapeList + " is too large to load");
+      }
     }
     Shape shape = Shape.of(dims);
     if (!(m.get("data_offsets") instanceof List<?> off)
