@@ -737,6 +737,9 @@ public final class ConfigLoader {
             if (ShapeRules.SEQUENCE_LAYERS.contains(type) && rank != 3) {
               throw error(path, ShapeRules.notASequence("layer '" + type + "'", tokens));
             }
+            if (type.equals("embedding") && !tokens) {
+              throw error(path, ShapeRules.notTokenIds(rank));
+            }
             Map<String, Object> options = new LinkedHashMap<>(l);
             options.remove("type");
             if (data.sequence() && i == layers.size() - 1) {

@@ -51,4 +51,14 @@ final class ShapeRules {
             + " or text) and an embedding layer"
             + (what.startsWith("attention") ? ", or attention unit 'feature' for flat rows" : "");
   }
+
+  /** The message for an embedding layer placed where no token ids flow. */
+  static String notTokenIds(int rank) {
+    return "found layer 'embedding' on "
+        + describe(rank)
+        + ", expected token ids [batch, positions]: an embedding layer looks up token ids, so it"
+        + " comes first, on a sequence data set ("
+        + String.join(", ", ConfigSchema.SEQUENCE_TYPES)
+        + " or text), and only once";
+  }
 }
