@@ -12,6 +12,7 @@ import dev.heed.assembly.train.RunLock;
 import dev.heed.assembly.train.Trainer;
 import dev.heed.assembly.train.TrainerState;
 import dev.heed.core.backend.Backend;
+import dev.heed.core.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,8 +112,7 @@ final class HeedAssembly implements Assembly {
   /** Starts a new run in {@code runDir}, which this process owns: it must hold nothing else. */
   private void prepare(Path runDir) throws IOException {
     requireEmpty(runDir);
-    TrainerState.writeAtomically(
-        runDir.resolve(CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
+    AtomicFile.write(runDir.resolve(CONFIG), config.toYaml().getBytes(StandardCharsets.UTF_8));
     saveNormalization(runDir);
   }
 
@@ -138,14 +138,6 @@ final class HeedAssembly implements Assembly {
                     new com.google.inject.TypeLiteral<Optional<Normalization>>() {})));
     if (n.isPresent()) {
       n.get().save(runDir);
-      // Normalization.save writes through an owner-only temporary file: give normalization.json
-      // the default mode of new files, as config.yaml has
-      Path file = runDir.resolve(Normalization.FILE);
-      try {
-        Files.setPosixFilePermissions(file, Files.getPosixFilePermissions(runDir.resolve(CONFIG)));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: nothing to align
-      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.heed.cli;
 import dev.heed.assembly.api.AttentionSample;
 import dev.heed.assembly.api.EpochEvent;
 import dev.heed.assembly.api.TrainResult;
+import dev.heed.core.io.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -40,7 +41,7 @@ final class Charts {
   static Path writeLoss(Path runDir, TrainResult result) throws IOException {
     Path file = runDir.resolve("loss.png");
     JFreeChart chart = lossChart(result.history(), runDir.getFileName().toString());
-    AtomicFiles.write(file, o -> ChartUtils.writeChartAsPNG(o, chart, 900, 560));
+    AtomicFile.write(file, o -> ChartUtils.writeChartAsPNG(o, chart, 900, 560));
     return file;
   }
 
@@ -52,7 +53,7 @@ final class Charts {
     int cols = sample.positionLabels().size();
     int width = Math.max(700, Math.min(1800, 260 + 60 * cols));
     int height = Math.max(420, Math.min(1400, 200 + 38 * rows));
-    AtomicFiles.write(file, o -> ChartUtils.writeChartAsPNG(o, chart, width, height));
+    AtomicFile.write(file, o -> ChartUtils.writeChartAsPNG(o, chart, width, height));
     return file;
   }
 

@@ -1,6 +1,7 @@
 package dev.heed.cli;
 
 import dev.heed.assembly.Heed;
+import dev.heed.core.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ final class InitCommand implements Callable<Integer> {
       throw new BadInputException(
           target + " already exists; pass --force to overwrite it, or --out to write elsewhere");
     }
-    AtomicFiles.write(target, o -> o.write(yaml.getBytes(StandardCharsets.UTF_8)));
+    AtomicFile.write(target, o -> o.write(yaml.getBytes(StandardCharsets.UTF_8)));
     parent.io().out().println("wrote " + target + " (template '" + template + "')");
     parent.io().out().println("next: heed train " + target);
     return Exits.OK;

@@ -1,10 +1,10 @@
 package dev.heed.assembly.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heed.core.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,17 +113,7 @@ public record Normalization(List<String> names, double[] mean, double[] std) {
     m.put("names", names);
     m.put("mean", mean);
     m.put("std", std);
-    Path tmp = Files.createTempFile(dir, ".normalization.", ".tmp");
-    try {
-      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), m);
-      Files.move(
-          tmp,
-          dir.resolve(FILE),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(dir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
   }
 
   /** Reads {@code dir/normalization.json}, or returns null when there is none. */

@@ -2,6 +2,7 @@ package dev.heed.assembly.train;
 
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.core.backend.Backend;
+import dev.heed.core.io.AtomicFile;
 import dev.heed.core.io.SafeTensors;
 import dev.heed.core.io.StateDicts;
 import dev.heed.core.nn.Module;
@@ -11,18 +12,14 @@ import dev.heed.core.tensor.Tensor;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -71,16 +68,7 @@ public final class Checkpoints {
     SafeTensors.write(staging.resolve(OPTIMIZER), optimizer.state(), meta);
     state.save(staging);
     MetricsCsv.write(staging, state.history());
-    // trainer.json was created with the default mode of new files; the tensor files get the same
-    Set<PosixFilePermission> mode = posixMode(staging.resolve(TrainerState.FILE));
-    for (String f : FILES) {
-      if (mode != null) {
-        Files.setPosixFilePermissions(staging.resolve(f), mode);
-      }
-      sync(staging.resolve(f));
-    }
-    TrainerState.writeAtomically(staging.resolve(COMMIT), new byte[0]);
-    sync(staging.resolve(COMMIT));
+    AtomicFile.write(staging.resolve(COMMIT), new byte[0]);
     recover(dir);
   }
 
@@ -117,14 +105,6 @@ public final class Checkpoints {
       }
     }
     Files.delete(staging);
-  }
-
-  private static Set<PosixFilePermission> posixMode(Path file) throws IOException {
-    try {
-      return Files.getPosixFilePermissions(file);
-    } catch (UnsupportedOperationException e) {
-      return null;
-    }
   }
 
   /** Whether a checkpoint was committed (possibly with its renames still to finish). */
@@ -249,12 +229,6 @@ public final class Checkpoints {
   private static String epochOf(Path file, TrainerState state) throws IOException {
     String epoch = SafeTensors.metadata(file).get("epoch");
     return epoch == null || epoch.equals(Integer.toString(state.epoch())) ? null : epoch;
-  }
-
-  private static void sync(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
   }
 
   /**

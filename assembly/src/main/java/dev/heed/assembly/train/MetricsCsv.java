@@ -1,6 +1,7 @@
 package dev.heed.assembly.train;
 
 import dev.heed.assembly.api.EpochEvent;
+import dev.heed.core.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ public final class MetricsCsv {
       }
       b.append(',').append(e.elapsedMillis()).append('\n');
     }
-    TrainerState.writeAtomically(dir.resolve(FILE), b.toString().getBytes(StandardCharsets.UTF_8));
+    AtomicFile.write(dir.resolve(FILE), b.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private static String num(double v) {

@@ -7,15 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.EpochEvent;
+import dev.heed.core.io.AtomicFile;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +46,6 @@ public record TrainerState(
     String stopReason,
     List<EpochEvent> history) {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The file name inside a run directory. */
   public static final String FILE = "trainer.json";
@@ -92,7 +87,7 @@ public record TrainerState(
     }
     m.put("history", h);
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
-    writeAtomically(dir.resolve(FILE), bytes);
+    AtomicFile.write(dir.resolve(FILE), bytes);
   }
 
   /**
@@ -280,42 +275,6 @@ public record TrainerState(
         m.put(e.getKey(), value(name + "." + e.getKey(), e.getValue(), false));
       }
       return m;
-    }
-  }
-
-  /**
-   * Writes {@code bytes} to a new temporary file beside {@code file}, then renames it. The file
-   * gets the mode of any new file (the umask decides), not the owner-only mode of {@link
-   * Files#createTempFile}.
-   */
-  public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = null;
-    for (int attempt = 0; tmp == null; attempt++) {
-      Path t =
-          dir.resolve(
-              "."
-                  + file.getFileName()
-                  + "."
-                  + Long.toUnsignedString(RANDOM.nextLong(), 36)
-                  + ".tmp");
-      try {
-        Files.write(t, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        tmp = t;
-      } catch (FileAlreadyExistsException e) {
-        if (attempt > 100) {
-          throw e;
-        }
-      }
-    }
-    try {
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 }

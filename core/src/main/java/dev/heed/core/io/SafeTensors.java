@@ -6,7 +6,6 @@ import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,10 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,34 +97,19 @@ public final class SafeTensors {
     json.append('}');
     byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
     int padded = (header.length + 7) / 8 * 8;
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-    try {
-      try (OutputStream out =
-          Files.newOutputStream(
-              tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-        out.write(len.array());
-        out.write(header);
-        for (int i = header.length; i < padded; i++) {
-          out.write(' ');
-        }
-        for (Tensor t : tensors.values()) {
-          out.write(littleEndianBytes(t));
-        }
-      }
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFile.write(
+        file,
+        out -> {
+          ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+          out.write(len.array());
+          out.write(header);
+          for (int i = header.length; i < padded; i++) {
+            out.write(' ');
+          }
+          for (Tensor t : tensors.values()) {
+            out.write(littleEndianBytes(t));
+          }
+        });
   }
 
   /** The entries of {@code file}'s header, in data order, without reading the data. */

@@ -1,7 +1,8 @@
-package dev.heed.cli;
+package dev.heed.core.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -10,24 +11,35 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 
-/** Writes files through a temporary sibling and a rename, so a crash never leaves half a file. */
-final class AtomicFiles {
+/**
+ * Writes a file through a new temporary sibling ({@code .NAME.RANDOM.tmp}), forced to the disk,
+ * then renamed over the target, so a crash leaves either the old file or the new one, never half of
+ * one. The temporary file is created like any new file, so the target gets the mode the umask gives
+ * (unlike {@link Files#createTempFile}, whose files are owner-only). Every file Heed writes into a
+ * run directory goes through here.
+ */
+public final class AtomicFile {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private AtomicFiles() {}
+  private AtomicFile() {}
 
   /** Something that writes a file's bytes. */
   @FunctionalInterface
-  interface Writer {
+  public interface Writer {
     /** Writes the content to {@code out}. */
     void write(OutputStream out) throws IOException;
   }
 
-  /** Writes {@code target} atomically (replacing it if it exists). */
-  static void write(Path target, Writer writer) throws IOException {
+  /**
+   * Writes {@code target} atomically, replacing it if it exists; its directory is created when
+   * missing.
+   *
+   * @throws IOException when it cannot be written; the target is then left as it was and the
+   *     temporary file removed
+   */
+  public static void write(Path target, Writer writer) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    // a new file with the default mode (the umask decides), unlike createTempFile's owner-only one
     Path tmp = null;
     OutputStream out = null;
     for (int attempt = 0; out == null; attempt++) {
@@ -50,6 +62,9 @@ final class AtomicFiles {
       try (OutputStream o = out) {
         writer.write(o);
       }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
       try {
         Files.move(
             tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -59,5 +74,10 @@ final class AtomicFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** {@link #write(Path, Writer)} of {@code bytes}. */
+  public static void write(Path target, byte[] bytes) throws IOException {
+    write(target, o -> o.write(bytes));
   }
 }
