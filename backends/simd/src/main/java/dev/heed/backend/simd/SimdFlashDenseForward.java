@@ -4,6 +4,7 @@ import static dev.heed.backend.simd.SimdFlashCall.L;
 import static dev.heed.backend.simd.SimdFlashCall.S;
 
 import dev.heed.core.backend.AttentionProblem;
+import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.MatmulSpec;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -161,7 +162,7 @@ final class SimdFlashDenseForward {
         lda = keys;
         for (int r = 0; r < bq; r++) {
           c.dropoutFactors(b, h, i0 + r, 0, keys, a, r * keys);
-          multiply(s, at + r * tk, a, r * keys, keys);
+          VecBinary.dense(BinaryOp.MUL, s, at + r * tk, a, r * keys, a, r * keys, 0, keys);
         }
       }
       Gemm.serial(spec(bq, dv, keys, false, aAt, lda, v.at(b, kvh, 0), v.ld(keys), oAt), a, v.a, o);
@@ -358,21 +359,5 @@ final class SimdFlashDenseForward {
       vsum = vsum.add(FloatVector.zero(S).blend(e, in));
     }
     return SimdFlashMath.sum(vsum);
-  }
-
-  /** {@code y[yo…] = x[xo…]∘y[yo…]} for {@code n} elements. */
-  private static void multiply(float[] x, int xo, float[] y, int yo, int n) {
-    int j = 0;
-    for (int full = S.loopBound(n); j < full; j += L) {
-      FloatVector.fromArray(S, x, xo + j)
-          .mul(FloatVector.fromArray(S, y, yo + j))
-          .intoArray(y, yo + j);
-    }
-    if (j < n) {
-      VectorMask<Float> in = S.indexInRange(j, n);
-      FloatVector.fromArray(S, x, xo + j, in)
-          .mul(FloatVector.fromArray(S, y, yo + j, in))
-          .intoArray(y, yo + j, in);
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.heed.backend.simd;
 import static dev.heed.backend.simd.SimdFlashCall.L;
 import static dev.heed.backend.simd.SimdFlashCall.S;
 
+import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.MatmulSpec;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -196,7 +197,7 @@ final class SimdFlashKeptBackward {
       pzLd = bk;
       for (int r = 0; r < bq; r++) {
         c.dropoutFactors(b, h, i0 + r, j0, bk, z, r * bk);
-        multiply(p, pAt + r * tk, z, r * bk, pz, r * bk, bk);
+        VecBinary.dense(BinaryOp.MUL, p, pAt + r * tk, z, r * bk, pz, r * bk, 0, bk);
       }
     }
     int gAt = gOut.at(b, h, i0);
@@ -235,22 +236,6 @@ final class SimdFlashKeptBackward {
           ds,
           q.a,
           gk);
-    }
-  }
-
-  /** {@code y[yo…] = x[xo…]∘z[zo…]} for {@code n} elements. */
-  private static void multiply(float[] x, int xo, float[] z, int zo, float[] y, int yo, int n) {
-    int j = 0;
-    for (int full = S.loopBound(n); j < full; j += L) {
-      FloatVector.fromArray(S, x, xo + j)
-          .mul(FloatVector.fromArray(S, z, zo + j))
-          .intoArray(y, yo + j);
-    }
-    if (j < n) {
-      VectorMask<Float> in = S.indexInRange(j, n);
-      FloatVector.fromArray(S, x, xo + j, in)
-          .mul(FloatVector.fromArray(S, z, zo + j, in))
-          .intoArray(y, yo + j, in);
     }
   }
 
