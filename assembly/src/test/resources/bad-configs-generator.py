@@ -19,6 +19,33 @@ optimizer:
 training:
   epochs: 2
 """
+# A transformer on generated marked-token recall.
+RECALL = """seed: 7
+backend: cpu
+data:
+  type: marked-token-recall
+  examples: 24
+  vocabulary: 12
+  min_length: 4
+  max_length: 10
+model:
+  layers:
+    - type: embedding
+      embedding_dim: 8
+    - type: transformer-encoder-layer
+      nhead: 2
+      dim_feedforward: 16
+    - type: self-attention
+      unit: multi-head
+      num_heads: 2
+    - type: sequence-classification-head
+      num_classes: 12
+optimizer:
+  name: adam
+training:
+  epochs: 1
+  batch_size: 8
+"""
 cases = [
  ("unknown-top-level-key", BASE.replace("optimizer:", "optimiser:"), ["FILE:13:1:", "config path `optimiser`", "unknown key 'optimiser'", "did you mean 'optimizer'?", "allowed keys:"], []),
  ("missing-optimizer", BASE.split("optimizer:")[0] + "training:\n  epochs: 2\n", ["config path `optimizer`", "missing", "expected an optimizer name"], []),
@@ -64,6 +91,10 @@ cases = [
  ("set-without-equals", BASE, ["--set training.epochs", "found no '='", "KEY.PATH=VALUE"], ["training.epochs"]),
  ("set-index-out-of-range", BASE, ["--set model.layers[5].units=3", "config path `model.layers`", "found a list of 2", "item [5]"], ["model.layers[5].units=3"]),
  ("model-inputs-mismatch", BASE.replace("model:\n", "model:\n  inputs: 12\n"), ["FILE:7:11:", "config path `model.inputs`", "found 12", "expected 10"], []),
+ ("step-schedule-negative-gamma", BASE.replace("training:", "schedule:\n  name: step\n  step_size: 1\n  gamma: -0.5\ntraining:"), ["FILE:19:10:", "config path `schedule.gamma`", "found -0.5", "expected a number >= 0"], []),
+ ("sequence-examples-beyond-an-array", RECALL.replace("examples: 24", "examples: 2147483647"), ["config path `data.examples`", "found 2147483647", "more than one Java array holds"], []),
+ ("sequence-batch-beyond-an-array", RECALL.replace("batch_size: 8", "batch_size: 2147483647"), ["config path `training.batch_size`", "found 2147483647", "more than one Java array holds"], []),
+ ("lm-head-on-one-target-per-sequence", RECALL.replace("    - type: sequence-classification-head\n      num_classes: 12\n", "    - type: lm-head\n"), ["config path `model.layers[3]`", "found a sequence [batch, positions, features] (rank 3) out of the last layer", "one target per sequence", "sequence-classification-head"], []),
 ]
 os.makedirs(out, exist_ok=True)
 for f in os.listdir(out):

@@ -73,6 +73,26 @@ class ScheduleBehaviourTest {
     assertEquals("reduce-on-plateau", Plugins.shared().schedules().get("ReduceLROnPlateau").name());
   }
 
+  /** A negative gamma would give negative rates (which every optimizer refuses mid-run). */
+  @Test
+  void negativeGammaIsRefusedWhenOptionsAreResolved() {
+    for (String name : List.of("step", "multistep", "exponential")) {
+      ScheduleProvider p = Plugins.shared().schedules().get(name);
+      Map<String, Object> options = new LinkedHashMap<>();
+      options.put("gamma", -0.5);
+      if (name.equals("step")) {
+        options.put("step_size", 1);
+      }
+      if (name.equals("multistep")) {
+        options.put("milestones", "2");
+      }
+      OptionsException e =
+          assertThrows(OptionsException.class, () -> p.options().resolve(name, options), name);
+      assertTrue(
+          e.getMessage().contains("gamma") && e.getMessage().contains(">= 0"), e.getMessage());
+    }
+  }
+
   @Test
   void epochScheduleIgnoresStepsAndStepScheduleIgnoresEpochs() {
     Optimizer o = twoGroups();

@@ -86,11 +86,20 @@ public final class GeneratedDatasets {
     return new ArrayDataset(names("x", in), List.of("y"), false, rows);
   }
 
+  /**
+   * The row layout of a generated sequence data set: {@code max_length} token ids, then one target
+   * row of {@code vocabulary} classes ({@code marked-token-recall}) or one per position ({@code
+   * digit-reversal}).
+   */
+  public static SequenceLayout layout(DataConfig c) {
+    return new SequenceLayout(c.maxLength(), c.vocabulary(), c.type().equals("digit-reversal"));
+  }
+
   /** {@code marked-token-recall}. */
   public static Dataset markedTokenRecall(DataConfig c, long seed) {
     int v = c.vocabulary();
     int t = c.maxLength();
-    SequenceLayout layout = new SequenceLayout(t, v, false);
+    SequenceLayout layout = layout(c);
     SplittableRandom r = new SplittableRandom(Batches.mix(seed, 301));
     int width = t + layout.targetWidth();
     float[] rows = new float[c.examples() * width];
@@ -112,7 +121,7 @@ public final class GeneratedDatasets {
   public static Dataset digitReversal(DataConfig c, long seed) {
     int v = c.vocabulary();
     int t = c.maxLength();
-    SequenceLayout layout = new SequenceLayout(t, v, true);
+    SequenceLayout layout = layout(c);
     SplittableRandom r = new SplittableRandom(Batches.mix(seed, 401));
     int width = t + layout.targetWidth();
     float[] rows = new float[c.examples() * width];

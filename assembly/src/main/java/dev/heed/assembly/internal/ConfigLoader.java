@@ -11,6 +11,8 @@ import dev.heed.assembly.config.PluginRef;
 import dev.heed.assembly.config.StopConfig;
 import dev.heed.assembly.config.TrainingConfig;
 import dev.heed.assembly.data.CsvFormat;
+import dev.heed.assembly.data.GeneratedDatasets;
+import dev.heed.assembly.data.SequenceLayout;
 import dev.heed.assembly.data.TextDataset;
 import dev.heed.assembly.data.Utf8Text;
 import dev.heed.core.nn.LayerProvider;
@@ -128,10 +130,17 @@ public final class ConfigLoader {
             "training.clip_grad_norm",
             "found 0, expected a number > 0 (leave the key out to turn clipping off)");
       }
-      if (ConfigSchema.SEQUENCE_TYPES.contains(d.type()) || d.type().equals("text")) {
+      if (d.type().equals("text")) {
         return;
       }
-      long width = (long) d.inputs() + d.outputs();
+      long width;
+      if (ConfigSchema.SEQUENCE_TYPES.contains(d.type())) {
+        // A generated sequence row: the padded token ids, then the one-hot targets.
+        SequenceLayout layout = GeneratedDatasets.layout(d);
+        width = (long) layout.length() + layout.targetWidth();
+      } else {
+        width = (long) d.inputs() + d.outputs();
+      }
       if (!d.type().equals("csv")) {
         checkFloats("data.examples", d.examples(), width, d.examples() * width, "examples");
       }
@@ -788,6 +797,28 @@ public final class ConfigLoader {
           }
         }
         out.add(c);
+      }
+      if (data.sequence() && !layers.isEmpty()) {
+        // Targets per position (digit reversal, text) need a sequence out of the last layer, one
+        // target per example (marked-token recall) one row per example.
+        boolean perPosition = !data.type().equals("marked-token-recall");
+        if (perPosition != (rank == 3)) {
+          int last = layers.size() - 1;
+          throw error(
+              "model.layers[" + last + "]",
+              "found "
+                  + ShapeRules.describe(rank)
+                  + " out of the last layer, expected "
+                  + (perPosition
+                      ? "a sequence [batch, positions, classes]: data '"
+                          + data.type()
+                          + "' has a target at every position (end with lm-head or a dense layer"
+                          + " on the sequence)"
+                      : "one row per example [batch, classes]: data '"
+                          + data.type()
+                          + "' has one target per sequence (end with"
+                          + " sequence-classification-head)"));
+        }
       }
       if (features != data.outputs()) {
         int last = layers.size() - 1;

@@ -8,7 +8,10 @@ import java.util.List;
 public final class ExponentialScheduleProvider extends CurveProvider {
   /** Cheap; for ServiceLoader. */
   public ExponentialScheduleProvider() {
-    super(Interval.EPOCH, OptionSpec.number("gamma", null, "multiplicative factor of the decay"));
+    super(
+        Interval.EPOCH,
+        OptionSpec.number("gamma", null, "multiplicative factor of the decay")
+            .range(0, Double.MAX_VALUE));
   }
 
   @Override

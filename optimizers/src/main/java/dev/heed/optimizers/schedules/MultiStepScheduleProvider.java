@@ -15,7 +15,8 @@ public final class MultiStepScheduleProvider extends CurveProvider {
         Interval.EPOCH,
         OptionSpec.string(
             "milestones", null, "increasing comma-separated steps or epochs, e.g. \"30,80\""),
-        OptionSpec.number("gamma", 0.1, "multiplicative factor of the decay"));
+        OptionSpec.number("gamma", 0.1, "multiplicative factor of the decay")
+            .range(0, Double.MAX_VALUE));
   }
 
   @Override

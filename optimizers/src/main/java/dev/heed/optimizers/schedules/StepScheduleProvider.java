@@ -11,7 +11,8 @@ public final class StepScheduleProvider extends CurveProvider {
     super(
         Interval.EPOCH,
         OptionSpec.integer("step_size", null, "period of the decay").range(1, Integer.MAX_VALUE),
-        OptionSpec.number("gamma", 0.1, "multiplicative factor of the decay"));
+        OptionSpec.number("gamma", 0.1, "multiplicative factor of the decay")
+            .range(0, Double.MAX_VALUE));
   }
 
   @Override
