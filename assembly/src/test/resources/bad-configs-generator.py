@@ -95,6 +95,8 @@ cases = [
  ("sequence-examples-beyond-an-array", RECALL.replace("examples: 24", "examples: 2147483647"), ["config path `data.examples`", "found 2147483647", "more than one Java array holds"], []),
  ("sequence-batch-beyond-an-array", RECALL.replace("batch_size: 8", "batch_size: 2147483647"), ["config path `training.batch_size`", "found 2147483647", "more than one Java array holds"], []),
  ("lm-head-on-one-target-per-sequence", RECALL.replace("    - type: sequence-classification-head\n      num_classes: 12\n", "    - type: lm-head\n"), ["config path `model.layers[3]`", "found a sequence [batch, positions, features] (rank 3) out of the last layer", "one target per sequence", "sequence-classification-head"], []),
+ ("nhead-not-dividing-the-features", RECALL.replace("nhead: 2", "nhead: 3"), ["config path `model.layers[1]`", "'nhead': 3 does not divide the input features (d_model) 8"], []),
+ ("sequence-activations-beyond-the-heap", RECALL.replace("examples: 24", "examples: 4000").replace("max_length: 10", "max_length: 4000").replace("batch_size: 8", "batch_size: 4000"), ["config path `model.layers[1]`", "found layer 'transformer-encoder-layer' on batches of 4000 sequences × 4000 positions × 8 features", "more than half the JVM's heap", "lower training.batch_size"], []),
 ]
 os.makedirs(out, exist_ok=True)
 for f in os.listdir(out):

@@ -33,6 +33,13 @@ public final class TransformerEncoderProvider extends BlockProvider {
     return SCHEMA;
   }
 
+  /** Checks the options against the input features at load time (nhead must divide them). */
+  @Override
+  int outputs(Options o, int inputFeatures) {
+    EncoderOptions.of("layer '" + name() + "'", o, inputFeatures);
+    return inputFeatures;
+  }
+
   @Override
   Layer build(String owner, Options o, int inputFeatures, BuildContext ctx) {
     return new TransformerEncoder(

@@ -767,6 +767,9 @@ public final class ConfigLoader {
             LayerProvider p = plugins.layers().get(type);
             Options o = p.options().resolve("layer '" + type + "'", options);
             denseBytes = checkBlock(path, type, o, features, denseBytes);
+            if (data.sequence()) {
+              denseBytes = checkActivations(path, type, o, features, data, batchSize, denseBytes);
+            }
             if (type.equals("embedding")) {
               long v = o.getInt("num_embeddings") > 0 ? o.getInt("num_embeddings") : features;
               long dim = o.getInt("embedding_dim");
@@ -940,6 +943,67 @@ public final class ConfigLoader {
           return before;
         }
       }
+    }
+
+    /**
+     * Refuses a built-in sequence layer whose activations for one batch — what the tape keeps for
+     * backward and the gradients of the same size, FLOAT32 — bring the bytes so far beyond half the
+     * heap. A batch holds {@code min(batch_size, examples)} sequences of {@code max_length}
+     * positions (a text file's example count is unknown here, so its batch is {@code batch_size}).
+     * Per position of {@code e} features: an encoder layer keeps about {@code 12e + 2·ff} values
+     * and its attention two {@code [heads, T, T]} weight tensors per sequence; self-attention
+     * {@code 6e} and the weights; an lm-head three rows of {@code vocab_size}; an embedding or a
+     * positional encoding two rows of {@code e}. Other layers are not estimated. The bytes with
+     * this layer.
+     */
+    private long checkActivations(
+        String path, String type, Options o, long e, DataConfig data, int batchSize, long before) {
+      long b = data.type().equals("text") ? batchSize : Math.min(batchSize, (long) data.examples());
+      long t = data.maxLength();
+      long bt = b * t;
+      long attention = 2 * b * t * t; // two [T, T] tensors (scores, weights) per head and sequence
+      double values =
+          switch (type) {
+            case "transformer-encoder-layer", "transformer-encoder" -> {
+              long layers = type.equals("transformer-encoder") ? o.getInt("num_layers") : 1;
+              yield (double) layers
+                  * ((double) bt * (12 * e + 2L * o.getInt("dim_feedforward"))
+                      + (double) attention * o.getInt("nhead"));
+            }
+            case "self-attention" ->
+                (double) bt * 6 * e + (double) attention * o.getInt("num_heads");
+            case "lm-head" -> 3.0 * bt * o.getInt("vocab_size");
+            case "embedding", "positional-encoding", "learned-positional-encoding" -> 2.0 * bt * e;
+            default -> 0;
+          };
+      if (values == 0) {
+        return before;
+      }
+      // values, then their gradients, FLOAT32
+      double bytes = 8 * values;
+      double all = before + bytes;
+      long heap = Runtime.getRuntime().maxMemory();
+      if (all > heap / 2.0) {
+        throw error(
+            path,
+            "found layer '"
+                + type
+                + "' on batches of "
+                + b
+                + " sequences × "
+                + t
+                + " positions × "
+                + e
+                + " features, expected smaller batches: its activations need about "
+                + mib((long) Math.min(bytes, Long.MAX_VALUE / 2))
+                + " MiB while training, "
+                + mib((long) Math.min(all, Long.MAX_VALUE / 2))
+                + " MiB with the parameters and layers before, more than half the JVM's heap ("
+                + mib(heap)
+                + " MiB; lower training.batch_size or the sequence length, or raise the heap with"
+                + " -Xmx or JAVA_TOOL_OPTIONS)");
+      }
+      return (long) all;
     }
 
     /** {@code sum}, or {@link Long#MAX_VALUE} when it overflowed below {@code part}. */
