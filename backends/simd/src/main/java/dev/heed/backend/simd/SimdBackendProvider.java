@@ -40,9 +40,13 @@ public final class SimdBackendProvider implements BackendProvider {
       return Availability.unavailable(
           "module "
               + VECTOR_MODULE
-              + " is not resolved; put heed-backend-simd on the module path or start java with"
+              + " is not resolved: a class-path launch leaves it out; start java with"
               + " --add-modules "
-              + VECTOR_MODULE);
+              + VECTOR_MODULE
+              + " (java --add-modules "
+              + VECTOR_MODULE
+              + " -jar heed-all.jar …) or put heed-backend-simd on the module path (bin/heed"
+              + " does)");
     }
     return Availability.available();
   }
