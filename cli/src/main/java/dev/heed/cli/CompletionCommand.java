@@ -12,8 +12,7 @@ import picocli.CommandLine.Spec;
     name = "completion",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a bash/zsh completion script for heed. Use it with:",
-      "  source <(heed completion)",
+      "Print a bash/zsh completion script for heed: source <(heed completion).",
       "or save it: heed completion > ~/.local/share/bash-completion/completions/heed"
     })
 final class CompletionCommand implements Callable<Integer> {

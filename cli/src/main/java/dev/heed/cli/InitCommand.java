@@ -5,8 +5,11 @@ import dev.heed.core.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,8 +73,24 @@ final class InitCommand implements Callable<Integer> {
       throw new BadInputException(
           target + " already exists; pass --force to overwrite it, or --out to write elsewhere");
     }
+    // The data a template reads beside its config (the text template's corpus.txt): a file that
+    // is already there is the user's and is kept.
+    Path dir = target.toAbsolutePath().getParent();
+    List<String> kept = new ArrayList<>();
+    for (Map.Entry<String, String> data : Heed.templateData(template).entrySet()) {
+      Path file = dir.resolve(data.getKey());
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        kept.add(file.toString());
+      } else {
+        AtomicFile.write(file, o -> o.write(data.getValue().getBytes(StandardCharsets.UTF_8)));
+        parent.io().out().println("wrote " + file + " (the data of template '" + template + "')");
+      }
+    }
     AtomicFile.write(target, o -> o.write(yaml.getBytes(StandardCharsets.UTF_8)));
     parent.io().out().println("wrote " + target + " (template '" + template + "')");
+    for (String file : kept) {
+      parent.io().out().println("kept " + file + ", which the config reads as its data");
+    }
     parent.io().out().println("next: heed train " + target);
     return Exits.OK;
   }

@@ -6,6 +6,8 @@ import dev.heed.assembly.api.Config;
 import dev.heed.assembly.api.EpochEvent;
 import dev.heed.assembly.api.TrainResult;
 import dev.heed.assembly.api.TrainingListener;
+import dev.heed.assembly.config.DataConfig;
+import dev.heed.assembly.config.HeedConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -171,6 +173,7 @@ final class TrainCommand implements Callable<Integer> {
           () -> Charts.writeAttention(runDir, result.attention().get()));
     }
     summary(o, runDir, result, written);
+    o.println(next(runDir));
     return Exits.OK;
   }
 
@@ -228,8 +231,36 @@ final class TrainCommand implements Callable<Integer> {
       files.addAll(pictures);
     }
     o.println("  " + String.join(", ", files));
-    o.println(
-        "next: heed eval " + runDir + " DATA.csv   or   heed predict " + runDir + " INPUT.csv");
+  }
+
+  /**
+   * What to do with the run next, by its data: a language model on text samples, a generated
+   * sequence task predicts rows of token ids (eval takes feature rows only), feature rows evaluate
+   * and predict CSV files.
+   */
+  static String next(Path runDir) {
+    String generic =
+        "next: heed eval " + runDir + " DATA.csv   or   heed predict " + runDir + " INPUT.csv";
+    DataConfig d;
+    try {
+      if (!(Heed.loadConfig(runDir.resolve(RunDirs.CONFIG), List.of()) instanceof HeedConfig h)) {
+        return generic;
+      }
+      d = h.data();
+    } catch (IOException | RuntimeException e) {
+      return generic;
+    }
+    if (d.type().equals("text")) {
+      return "next: heed predict " + runDir + " --sample 200 --prompt TEXT   (text from the model)";
+    }
+    if (d.sequence()) {
+      return "next: heed predict "
+          + runDir
+          + " INPUT.csv   (rows of "
+          + d.maxLength()
+          + " token ids, 0 for padding)";
+    }
+    return generic;
   }
 
   /**

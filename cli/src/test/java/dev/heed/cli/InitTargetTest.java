@@ -29,6 +29,24 @@ class InitTargetTest {
     }
   }
 
+  /** The text template writes its corpus beside the config, and keeps one that is there. */
+  @Test
+  void textTemplateWritesItsCorpusAndKeepsAnExistingOne() throws IOException {
+    Path a = tmp.resolve("a");
+    Files.createDirectories(a);
+    Heeds.Result r = Heeds.run("init", "character-language-model", "--out", a.toString());
+    r.expect(Exits.OK).noStackTrace();
+    assertTrue(Files.readString(a.resolve("corpus.txt")).contains("Heed"), r.out());
+    assertTrue(
+        Files.readString(a.resolve("character-language-model.yaml")).contains("path: corpus.txt"));
+    Path b = tmp.resolve("b");
+    Files.createDirectories(b);
+    Files.writeString(b.resolve("corpus.txt"), "my own text\n");
+    r = Heeds.run("init", "character-language-model", "--out", b.toString()).expect(Exits.OK);
+    assertEquals("my own text\n", Files.readString(b.resolve("corpus.txt")));
+    assertTrue(r.out().contains("kept " + b.resolve("corpus.txt")), r.out());
+  }
+
   @Test
   void forceRefusesAFifo() throws Exception {
     Path fifo = tmp.resolve("pipe.yaml");

@@ -14,17 +14,23 @@ class SequenceRunTest {
   @Test
   void markedTokenRecallTrainsAndPredictsFromTokenIds() {
     Path run = tmp.resolve("recall");
-    Heeds.run(
-            "train",
-            Heeds.ROOT.resolve("examples/marked-token-recall.yaml").toString(),
-            "--set",
-            "training.epochs=20",
-            "--backend",
-            "cpu",
-            "--out",
-            run.toString())
-        .expect(0)
-        .noStackTrace();
+    String trained =
+        Heeds.run(
+                "train",
+                Heeds.ROOT.resolve("examples/marked-token-recall.yaml").toString(),
+                "--set",
+                "training.epochs=20",
+                "--backend",
+                "cpu",
+                "--out",
+                run.toString())
+            .expect(0)
+            .noStackTrace()
+            .out();
+    assertTrue(
+        trained.contains("next: heed predict " + run + " INPUT.csv   (rows of 10 token ids"),
+        trained);
+    assertTrue(!trained.contains("heed eval"), "eval takes feature rows only: " + trained);
     String out =
         Heeds.runWithStdin("[5, 7, 1, 9, 4, 3, 0, 0, 0, 0]\n", "predict", run.toString(), "-")
             .expect(0)
@@ -50,17 +56,20 @@ class SequenceRunTest {
   @Test
   void characterLanguageModelSamplesText() {
     Path run = tmp.resolve("lm");
-    Heeds.run(
-            "train",
-            Heeds.ROOT.resolve("examples/character-language-model.yaml").toString(),
-            "--set",
-            "training.epochs=2",
-            "--backend",
-            "cpu",
-            "--out",
-            run.toString())
-        .expect(0)
-        .noStackTrace();
+    String trained =
+        Heeds.run(
+                "train",
+                Heeds.ROOT.resolve("examples/character-language-model.yaml").toString(),
+                "--set",
+                "training.epochs=2",
+                "--backend",
+                "cpu",
+                "--out",
+                run.toString())
+            .expect(0)
+            .noStackTrace()
+            .out();
+    assertTrue(trained.contains("next: heed predict " + run + " --sample 200 --prompt"), trained);
     String a =
         Heeds.run("predict", run.toString(), "--sample", "40", "--prompt", "Heed ", "--seed", "1")
             .expect(0)

@@ -760,8 +760,8 @@ public final class ConfigLoader {
                     default -> null;
                   };
               if (size != null && !givenLayerKey(i, size)) {
-                options.put(size, (long) data.outputs());
-                l.put(size, (long) data.outputs());
+                options.put(size, data.outputs());
+                l.put(size, data.outputs());
               }
             }
             LayerProvider p = plugins.layers().get(type);

@@ -30,7 +30,6 @@ public final class StopRule {
    * @return the new patience memory and the stop reason (null to go on)
    */
   public Decision check(EpochEvent e, double bestLoss, int badEpochs) {
-    double monitored = Double.isNaN(e.validationLoss()) ? e.trainLoss() : e.validationLoss();
     double best = bestLoss;
     int bad = badEpochs;
     if (!Double.isNaN(e.validationLoss())) {
@@ -41,6 +40,17 @@ public final class StopRule {
         bad++;
       }
     }
+    return new Decision(best, bad, reason(e, bad));
+  }
+
+  /**
+   * Why the run stops after {@code e} under this rule, or null to go on; {@code badEpochs} already
+   * counts {@code e}. A resumed run asks again with its last epoch, since its config may have
+   * changed since it stopped (more epochs, a lower target).
+   */
+  public String reason(EpochEvent e, int badEpochs) {
+    double monitored = Double.isNaN(e.validationLoss()) ? e.trainLoss() : e.validationLoss();
+    int bad = badEpochs;
     String reason = null;
     if (stop.targetLoss() != null && monitored <= stop.targetLoss()) {
       reason = "target loss " + fmt(stop.targetLoss()) + " reached";
@@ -54,7 +64,7 @@ public final class StopRule {
     } else if (e.epoch() >= maxEpochs) {
       reason = "max epochs";
     }
-    return new Decision(best, bad, reason);
+    return reason;
   }
 
   private boolean metricReached(EpochEvent e) {

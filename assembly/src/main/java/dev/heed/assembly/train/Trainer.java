@@ -156,6 +156,10 @@ public final class Trainer {
     int epoch = state.epoch();
     long elapsedBefore = state.elapsedMillis();
     StopRule rule = new StopRule(training.stop(), training.epochs());
+    if (reason != null && !history.isEmpty()) {
+      // a finished run resumed: its config may allow more now (epochs raised, a target lowered)
+      reason = rule.reason(history.getLast(), bad);
+    }
     if (reason == null && epoch >= training.epochs()) {
       reason = "max epochs";
     }
