@@ -18,7 +18,7 @@ import java.util.Set;
  * </pre>
  *
  * <p>Like the CLI, this tool is the one place of its module that writes to standard out: it hands
- * {@link System#out} to {@link #run}, which prints one line per measurement.
+ * {@link System#out} to {@link Benchmarks#run}, which prints one line per measurement.
  */
 public final class Main {
   private Main() {}

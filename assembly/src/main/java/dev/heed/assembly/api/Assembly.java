@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A model and its training run, built from a config. Made by {@link Heed#assemble} or {@link
- * Heed#resume}; closing it releases the backend. Not thread-safe.
+ * A model and its training run, built from a config. Made by {@link
+ * dev.heed.assembly.Heed#assemble} or {@link dev.heed.assembly.Heed#resume}; closing it releases
+ * the backend. Not thread-safe.
  */
 public interface Assembly extends AutoCloseable {
 
@@ -20,7 +21,7 @@ public interface Assembly extends AutoCloseable {
    * Trains into {@code runDir}, writing a checkpoint atomically after every epoch.
    *
    * @param runDir created when absent; must be empty, except for an assembly made by {@link
-   *     Heed#resume} on that directory, which continues the run in place
+   *     dev.heed.assembly.Heed#resume} on that directory, which continues the run in place
    * @param listener hears progress; may be null
    * @throws ConfigException when {@code runDir} is not empty (and not being resumed), or the data
    *     is malformed

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A trained model opened from a run directory ({@link Heed#open}), for evaluation and prediction.
- * Not thread-safe; closing it releases the backend.
+ * A trained model opened from a run directory ({@link dev.heed.assembly.Heed#open}), for evaluation
+ * and prediction. Not thread-safe; closing it releases the backend.
  */
 public interface TrainedModel extends AutoCloseable {
 

@@ -13,8 +13,8 @@ import java.util.Objects;
  *
  * <p>Values live in numbered registers. Registers {@code 0 … inputs-1} hold the inputs' elements;
  * each step computes one new register from earlier ones: a {@link UnaryOp} (with its parameters
- * {@code a}, {@code b}) of one register or a {@link BinaryOp} of two. {@link #outputs()} names the
- * registers written out, in order. The meaning is {@link #evaluate}: every step rounded to the
+ * {@code a}, {@code b}) of one register or a {@link BinaryOp} of two. {@link #output(int)} names
+ * the registers written out, in order. The meaning is {@link #evaluate}: every step rounded to the
  * element type, which is exactly what running the steps as separate {@link Backend#unary} and
  * {@link Backend#binary} kernels gives on the reference backend.
  *

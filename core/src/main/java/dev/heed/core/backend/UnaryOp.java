@@ -104,7 +104,7 @@ public enum UnaryOp {
   }
 
   /**
-   * The error function to within about 1e-15 absolute: Taylor series for |x| < 2.5 and the
+   * The error function to within about 1e-15 absolute: Taylor series for |x| &lt; 2.5 and the
    * continued fraction of erfc beyond (Abramowitz and Stegun 7.1.5 and 7.1.14).
    */
   public static double erf(double x) {

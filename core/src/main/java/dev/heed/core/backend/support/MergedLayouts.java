@@ -21,7 +21,7 @@ public record MergedLayouts(int[] extent, long[][] strides, long[] offsets) {
 
   /**
    * The simplified walk over {@code views}, which must share one shape (checked by the caller, for
-   * example with {@link KernelChecks#sameShape}).
+   * example with {@code KernelChecks.sameShape}).
    *
    * @param views at least one view
    * @return the merged dimensions, in the order of {@code views}

@@ -10,8 +10,8 @@ import java.util.Arrays;
  * arrays ({@code float[]}, {@code double[]} or {@code int[]}): {@code upload}, {@code download},
  * {@code fill} and {@code random}. Host segments are read and written in native byte order without
  * an alignment requirement, so a {@code MemorySegment.ofArray(byte[])} works too. Arguments are
- * checked by the caller (for example with {@link KernelChecks#range} and {@link
- * KernelChecks#hostSegment}).
+ * checked by the caller (for example with {@code KernelChecks.range} and {@code
+ * KernelChecks.hostSegment}).
  */
 public final class ReferenceHost {
   private ReferenceHost() {}

@@ -2,7 +2,7 @@ package dev.heed.core.backend.support;
 
 /**
  * {@code gather} (index select) and its adjoint {@code scatterAdd} over {@code [outer, ·, inner]}
- * tensors. The caller checks the indices first ({@link KernelChecks#indices}), so a bad index
+ * tensors. The caller checks the indices first ({@code KernelChecks.indices}), so a bad index
  * leaves the output as it was. {@code scatterAdd} accumulates repeated indices in index order.
  */
 public final class ReferenceIndex {

@@ -10,8 +10,8 @@ import dev.heed.core.backend.Layout;
  * dimension ({@link #length()} elements with {@link #stride} per view) for each of the {@link
  * #rows()} rows, starting at {@link #base} and calling {@link #next()} between rows.
  *
- * <p>All views must have been checked to lie inside their buffers (for example with {@link
- * KernelChecks#view}) and the buffers must be Java arrays, so every index fits an int. A walk is
+ * <p>All views must have been checked to lie inside their buffers (for example with {@code
+ * KernelChecks.view}) and the buffers must be Java arrays, so every index fits an int. A walk is
  * mutable and not thread-safe; {@link #at} gives independent walks for splitting rows among
  * threads.
  */
