@@ -55,6 +55,7 @@ class ReadmeExampleTest {
     // inputs: float[32 * 10], targets: float[32 * 5], row-major
     double first = Double.NaN;
     double last = Double.NaN;
+    List<String> names = List.of();
     try (Backend cpu = cpuProvider.create(cpuProvider.options().defaults("backend 'cpu'"));
         Tensor x = Tensors.of(cpu, DType.FLOAT32, inputs, 32, 10);
         Tensor y = Tensors.of(cpu, DType.FLOAT32, targets, 32, 5)) {
@@ -62,8 +63,12 @@ class ReadmeExampleTest {
       Sequential model =
           new Sequential(
               List.of(
-                  new Dense(10, 10, tanh.create(tanh.options().defaults("tanh"), ctx), ctx),
+                  new Dense(10, 10, null, ctx),
+                  tanh.create(tanh.options().defaults("tanh"), ctx),
                   new Dense(10, 5, null, ctx)));
+      // PyTorch's names for Sequential(Linear(10, 10), Tanh(), Linear(10, 5)), so its state_dict
+      // loads as it is: [0.weight, 0.bias, 2.weight, 2.bias]
+      names = List.copyOf(model.namedParameters().keySet());
       Loss loss = mse.create(mse.options().defaults("mse"));
       Optimizer optimizer =
           sgd.create(
@@ -86,6 +91,7 @@ class ReadmeExampleTest {
     // README:end
 
     assertTrue(last < 0.2 * first, "the README example should learn: MSE " + first + " -> " + last);
+    assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), names);
   }
 
   @Test
