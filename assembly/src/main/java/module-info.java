@@ -7,6 +7,10 @@
 module dev.heed.assembly {
   requires transitive dev.heed.core;
   requires transitive com.google.guice;
+  // Guice is an automatic module and declares no dependencies: these make its own (Guava, the
+  // jakarta.inject annotations) part of any module graph that requires dev.heed.assembly.
+  requires com.google.common;
+  requires jakarta.inject;
   requires java.logging;
   requires com.fasterxml.jackson.core;
   requires com.fasterxml.jackson.databind;
