@@ -8,7 +8,6 @@ import dev.heed.core.nn.Fan;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
-import dev.heed.core.plugin.OptionsException;
 import dev.heed.core.plugin.OptionsSchema;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Shape;
@@ -20,11 +19,14 @@ import java.util.List;
  * value with {@code learn_scale}.
  */
 public final class CosineAttentionProvider implements AttentionUnitProvider {
+  /** The smallest scale: below it every key gets practically the same weight. */
+  static final double MIN_SCALE = 1e-3;
+
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number(
-                  "scale", 10.0, "factor of the cosine similarities, > 0 (an inverse temperature)")
-              .range(0, Double.MAX_VALUE),
+                  "scale", 10.0, "factor of the cosine similarities (an inverse temperature)")
+              .range(MIN_SCALE, Double.MAX_VALUE),
           OptionSpec.bool(
               "learn_scale", false, "whether scale is a parameter trained with the others"));
 
@@ -58,11 +60,7 @@ public final class CosineAttentionProvider implements AttentionUnitProvider {
       throw new IllegalArgumentException(
           owner + ": queries and keys must have the same dimension to be compared, got " + spec);
     }
-    double scale = options.getDouble("scale");
-    if (!(scale > 0) || Double.isInfinite(scale)) {
-      throw new OptionsException(
-          "scale", owner + " option 'scale': found " + scale + "; expected a finite number > 0");
-    }
+    double scale = options.getDouble("scale"); // in range: the registry resolved the options
     Parameter learnt =
         options.getBoolean("learn_scale")
             ? Parameter.create(

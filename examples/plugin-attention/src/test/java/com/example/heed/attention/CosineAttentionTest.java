@@ -172,18 +172,12 @@ class CosineAttentionTest extends AttentionUnitContract {
   }
 
   @Test
-  void refusesAScaleOfZero() {
-    OptionsException e =
-        assertThrows(
-            OptionsException.class,
-            () ->
-                new CosineAttentionProvider()
-                    .create(
-                        resolve(Map.of("scale", 0.0)),
-                        AttentionSpec.self(4),
-                        dev.heed.core.nn.BuildContext.of(
-                            TestBackends.reference(), DType.FLOAT64, 1)));
-    assertTrue(e.getMessage().contains("expected a finite number > 0"), e.getMessage());
+  void refusesAScaleBelowTheMinimumAndAnInfiniteOne() {
+    for (double scale : new double[] {0.0, -1.0, Double.POSITIVE_INFINITY}) {
+      OptionsException e =
+          assertThrows(OptionsException.class, () -> resolve(Map.of("scale", scale)));
+      assertTrue(e.getMessage().contains("scale"), e.getMessage());
+    }
   }
 
   private static dev.heed.core.plugin.Options resolve(Map<String, Object> raw) {
