@@ -3,7 +3,6 @@ package dev.heed.core.nn;
 import dev.heed.core.tensor.Linalg;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
-import dev.heed.core.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +10,7 @@ import java.util.Map;
  * A fully connected layer {@code y = f(x·Wᵀ + b)} with PyTorch's {@code nn.Linear} layout: weight
  * {@code [out, in]} named {@code weight}, bias {@code [out]} named {@code bias}. Input {@code [...,
  * in]}, output {@code [..., out]}. Without explicit initializers it starts like {@code nn.Linear}:
- * weight and bias uniform on {@code ±1/√in}.
+ * weight and bias uniform on {@code ±1/√in} ({@link PyTorchInit#linear()}).
  */
 public final class Dense implements Layer {
   private final int in;
@@ -43,11 +42,7 @@ public final class Dense implements Layer {
     }
     this.in = in;
     this.out = out;
-    Initializer pyTorchDefault =
-        (t, fan, seed) -> {
-          double bound = 1.0 / Math.sqrt(fan.fanIn());
-          Tensors.fillRandom(t, dev.heed.core.backend.Distribution.UNIFORM, -bound, bound, seed);
-        };
+    Initializer pyTorchDefault = PyTorchInit.linear();
     Fan fan = Fan.dense(in, out);
     this.weight =
         Parameter.create(

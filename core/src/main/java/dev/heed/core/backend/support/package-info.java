@@ -5,7 +5,9 @@
  * simplification of strided views ({@link dev.heed.core.backend.support.MergedLayouts}) and a
  * row-by-row walk over them ({@link dev.heed.core.backend.support.StridedWalk}); and the scalar
  * reference kernels themselves ({@code Reference*}), the definitions other backends are compared
- * with. Nothing here checks arguments (core does, in {@link dev.heed.core.backend.Kernels}), and
- * nothing here is needed to use a backend; tensors and layers never see this package.
+ * with; and {@link dev.heed.core.backend.support.DelegatingBackend}, a base for backends that wrap
+ * another one (to count, trace or time its kernels) and pass its capabilities through. Nothing here
+ * checks arguments (core does, in {@link dev.heed.core.backend.Kernels}), and nothing here is
+ * needed to use a backend; tensors and layers never see this package.
  */
 package dev.heed.core.backend.support;

@@ -1,0 +1,675 @@
+package dev.heed.core.backend.support;
+
+import dev.heed.core.backend.AttentionProblem;
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.Capability;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedElementwise;
+import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.Layout;
+import dev.heed.core.backend.MatmulSpec;
+import dev.heed.core.backend.ReduceOp;
+import dev.heed.core.backend.UnaryOp;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A base for backends that wrap another backend and run its kernels: to count, trace or time them,
+ * or to add a capability of their own.
+ *
+ * <p><b>Buffers.</b> Core checks that every buffer passed to a kernel belongs to the backend the
+ * kernel is issued to ({@link Buffer#backend()}), so a wrapper cannot hand out its delegate's
+ * buffers. This base wraps each buffer the delegate allocates in one of its own, whose {@link
+ * Buffer#backend()} is this backend, and unwraps the buffers of every kernel call before passing
+ * them on (identity is kept: one delegate buffer has one wrapper, so in-place calls stay in place).
+ * {@link #wrap} and {@link #unwrap} are there for subclasses that call the delegate themselves.
+ *
+ * <p><b>Kernels.</b> Every kernel method unwraps its buffers and forwards the call to the delegate
+ * between {@link #beforeKernel} and {@link #afterKernel}, which a subclass overrides to observe
+ * every call in one place (a counter, a trace, a timer that passes the start time from one to the
+ * other as the token). A subclass that needs the arguments of one kernel overrides that kernel's
+ * method and calls {@code super}. Allocation, {@link #synchronize()} and {@link #close()} are
+ * forwarded as they are; {@link #close()} closes the delegate, which this backend owns.
+ *
+ * <p><b>Capabilities.</b> The delegate's {@link FusedElementwise}, {@link FusedLayerNorm} and
+ * {@link FusedAttention} are passed through, each wrapped so that it unwraps buffers and reports
+ * its calls to the same two hooks. A capability type this base does not know is <em>not</em> passed
+ * through, since its methods may take buffers that would reach the delegate still wrapped: core
+ * then uses the composite of primitive kernels, which gives the same results within the contract
+ * tolerances. A subclass that knows such a type overrides {@link #capability} and wraps it itself.
+ *
+ * <p>The name, device description and supported types are the delegate's unless a subclass
+ * overrides them; a plugin normally gives its backend its own {@link #name()}. Core's argument
+ * checks run before a kernel reaches this backend, so nothing here checks arguments.
+ *
+ * <pre>{@code
+ * final class CountingBackend extends DelegatingBackend {
+ *   final LongAdder calls = new LongAdder();
+ *   CountingBackend(Backend delegate) { super(delegate); }
+ *   public String name() { return "counting"; }
+ *   protected long beforeKernel(Kernel kernel) { calls.increment(); return 0; }
+ * }
+ * }</pre>
+ */
+public abstract class DelegatingBackend implements Backend {
+
+  /** The kernel calls that {@link #beforeKernel} and {@link #afterKernel} report. */
+  public enum Kernel {
+    /** {@link Backend#upload}. */
+    UPLOAD,
+    /** {@link Backend#download}. */
+    DOWNLOAD,
+    /** {@link Backend#fill}. */
+    FILL,
+    /** {@link Backend#copy}. */
+    COPY,
+    /** {@link Backend#unary}. */
+    UNARY,
+    /** {@link Backend#binary}. */
+    BINARY,
+    /** {@link Backend#where}. */
+    WHERE,
+    /** {@link Backend#reduce}. */
+    REDUCE,
+    /** {@link Backend#softmax}. */
+    SOFTMAX,
+    /** {@link Backend#matmul}. */
+    MATMUL,
+    /** {@link Backend#gather}. */
+    GATHER,
+    /** {@link Backend#scatterAdd}. */
+    SCATTER_ADD,
+    /** {@link Backend#random}. */
+    RANDOM,
+    /** {@link FusedElementwise#run}. */
+    FUSED_ELEMENTWISE,
+    /** {@link FusedLayerNorm#forward}. */
+    LAYER_NORM_FORWARD,
+    /** {@link FusedLayerNorm#backward}. */
+    LAYER_NORM_BACKWARD,
+    /** {@link FusedAttention#forward}. */
+    ATTENTION_FORWARD,
+    /** {@link FusedAttention#backward}. */
+    ATTENTION_BACKWARD
+  }
+
+  private final Backend delegate;
+  // The wrapped capabilities, made on first request (a constructor may not hand out 'this'). A race
+  // makes two equal wrappers, which is harmless: they hold nothing but final fields.
+  private Optional<FusedElementwise> elementwise;
+  private Optional<FusedLayerNorm> layerNorm;
+  private Optional<FusedAttention> attention;
+
+  /**
+   * Wraps {@code delegate}, which this backend then owns (it closes it).
+   *
+   * @param delegate the backend that runs the kernels
+   */
+  protected DelegatingBackend(Backend delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  /** The wrapped backend. */
+  public final Backend delegate() {
+    return delegate;
+  }
+
+  /**
+   * Called before each kernel call reaches the delegate, on the calling thread. The default does
+   * nothing and returns 0.
+   *
+   * @param kernel which kernel
+   * @return a token handed to {@link #afterKernel} for the same call (a start time, for instance)
+   */
+  protected long beforeKernel(Kernel kernel) {
+    return 0;
+  }
+
+  /**
+   * Called after each kernel call has returned from the delegate (or thrown), on the calling
+   * thread. Kernels may run asynchronously on a device, so a timer that wants the device time calls
+   * {@link #synchronize()} first. The default does nothing.
+   *
+   * @param kernel which kernel
+   * @param token what {@link #beforeKernel} returned for this call
+   */
+  protected void afterKernel(Kernel kernel, long token) {}
+
+  /**
+   * The buffer of this backend that stands for {@code inner}, a buffer the delegate allocated. Each
+   * call makes a new wrapper, so call it once per delegate buffer (as {@link #allocate} does).
+   */
+  protected final Buffer wrap(Buffer inner) {
+    return new Wrapped(this, Objects.requireNonNull(inner, "inner"));
+  }
+
+  /**
+   * The delegate's buffer inside {@code buffer}, a buffer this backend allocated; null for null
+   * (optional operands).
+   *
+   * @throws IllegalArgumentException when {@code buffer} was not allocated by this backend
+   */
+  protected final Buffer unwrap(Buffer buffer) {
+    if (buffer == null) {
+      return null;
+    }
+    if (buffer instanceof Wrapped w && w.owner == this) {
+      return w.inner;
+    }
+    throw new IllegalArgumentException(
+        name()
+            + " backend: buffer ("
+            + buffer.getClass().getName()
+            + ") was not allocated by this backend; pass buffers of the backend that runs the"
+            + " kernel");
+  }
+
+  private Buffer[] unwrap(Buffer[] buffers) {
+    Buffer[] inner = new Buffer[buffers.length];
+    for (int i = 0; i < buffers.length; i++) {
+      inner[i] = unwrap(buffers[i]);
+    }
+    return inner;
+  }
+
+  @Override
+  public String name() {
+    return delegate.name();
+  }
+
+  @Override
+  public String deviceDescription() {
+    return delegate.deviceDescription();
+  }
+
+  @Override
+  public boolean supports(DType dtype) {
+    return delegate.supports(dtype);
+  }
+
+  @Override
+  public Buffer allocate(DType dtype, long size) {
+    return wrap(delegate.allocate(dtype, size));
+  }
+
+  @Override
+  public Buffer allocateForOverwrite(DType dtype, long size) {
+    return wrap(delegate.allocateForOverwrite(dtype, size));
+  }
+
+  @Override
+  public void upload(MemorySegment host, Buffer dst, long dstOffset, long count) {
+    Buffer d = unwrap(dst);
+    long token = beforeKernel(Kernel.UPLOAD);
+    try {
+      delegate.upload(host, d, dstOffset, count);
+    } finally {
+      afterKernel(Kernel.UPLOAD, token);
+    }
+  }
+
+  @Override
+  public void download(Buffer src, long srcOffset, long count, MemorySegment host) {
+    Buffer s = unwrap(src);
+    long token = beforeKernel(Kernel.DOWNLOAD);
+    try {
+      delegate.download(s, srcOffset, count, host);
+    } finally {
+      afterKernel(Kernel.DOWNLOAD, token);
+    }
+  }
+
+  @Override
+  public void fill(Buffer dst, long offset, long count, double value) {
+    Buffer d = unwrap(dst);
+    long token = beforeKernel(Kernel.FILL);
+    try {
+      delegate.fill(d, offset, count, value);
+    } finally {
+      afterKernel(Kernel.FILL, token);
+    }
+  }
+
+  @Override
+  public void copy(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout) {
+    Buffer s = unwrap(src);
+    Buffer d = unwrap(dst);
+    long token = beforeKernel(Kernel.COPY);
+    try {
+      delegate.copy(s, srcLayout, d, dstLayout);
+    } finally {
+      afterKernel(Kernel.COPY, token);
+    }
+  }
+
+  @Override
+  public void unary(
+      UnaryOp op, double a, double b, Buffer x, Layout xLayout, Buffer y, Layout yLayout) {
+    Buffer ix = unwrap(x);
+    Buffer iy = unwrap(y);
+    long token = beforeKernel(Kernel.UNARY);
+    try {
+      delegate.unary(op, a, b, ix, xLayout, iy, yLayout);
+    } finally {
+      afterKernel(Kernel.UNARY, token);
+    }
+  }
+
+  @Override
+  public void binary(
+      BinaryOp op,
+      Buffer a,
+      Layout aLayout,
+      Buffer b,
+      Layout bLayout,
+      Buffer out,
+      Layout outLayout) {
+    Buffer ia = unwrap(a);
+    Buffer ib = unwrap(b);
+    Buffer io = unwrap(out);
+    long token = beforeKernel(Kernel.BINARY);
+    try {
+      delegate.binary(op, ia, aLayout, ib, bLayout, io, outLayout);
+    } finally {
+      afterKernel(Kernel.BINARY, token);
+    }
+  }
+
+  @Override
+  public void where(
+      Buffer cond,
+      Layout condLayout,
+      Buffer a,
+      Layout aLayout,
+      Buffer b,
+      Layout bLayout,
+      Buffer out,
+      Layout outLayout) {
+    Buffer ic = unwrap(cond);
+    Buffer ia = unwrap(a);
+    Buffer ib = unwrap(b);
+    Buffer io = unwrap(out);
+    long token = beforeKernel(Kernel.WHERE);
+    try {
+      delegate.where(ic, condLayout, ia, aLayout, ib, bLayout, io, outLayout);
+    } finally {
+      afterKernel(Kernel.WHERE, token);
+    }
+  }
+
+  @Override
+  public void reduce(ReduceOp op, Buffer x, Layout xLayout, Buffer out) {
+    Buffer ix = unwrap(x);
+    Buffer io = unwrap(out);
+    long token = beforeKernel(Kernel.REDUCE);
+    try {
+      delegate.reduce(op, ix, xLayout, io);
+    } finally {
+      afterKernel(Kernel.REDUCE, token);
+    }
+  }
+
+  @Override
+  public void softmax(Buffer x, Layout xLayout, boolean log, Buffer y) {
+    Buffer ix = unwrap(x);
+    Buffer iy = unwrap(y);
+    long token = beforeKernel(Kernel.SOFTMAX);
+    try {
+      delegate.softmax(ix, xLayout, log, iy);
+    } finally {
+      afterKernel(Kernel.SOFTMAX, token);
+    }
+  }
+
+  @Override
+  public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
+    Buffer ia = unwrap(a);
+    Buffer ib = unwrap(b);
+    Buffer ic = unwrap(c);
+    long token = beforeKernel(Kernel.MATMUL);
+    try {
+      delegate.matmul(spec, ia, ib, ic);
+    } finally {
+      afterKernel(Kernel.MATMUL, token);
+    }
+  }
+
+  @Override
+  public void gather(
+      Buffer src, int outer, int axis, int inner, Buffer indices, int count, Buffer out) {
+    Buffer is = unwrap(src);
+    Buffer ii = unwrap(indices);
+    Buffer io = unwrap(out);
+    long token = beforeKernel(Kernel.GATHER);
+    try {
+      delegate.gather(is, outer, axis, inner, ii, count, io);
+    } finally {
+      afterKernel(Kernel.GATHER, token);
+    }
+  }
+
+  @Override
+  public void scatterAdd(
+      Buffer src, int outer, int count, int inner, Buffer indices, int axis, Buffer out) {
+    Buffer is = unwrap(src);
+    Buffer ii = unwrap(indices);
+    Buffer io = unwrap(out);
+    long token = beforeKernel(Kernel.SCATTER_ADD);
+    try {
+      delegate.scatterAdd(is, outer, count, inner, ii, axis, io);
+    } finally {
+      afterKernel(Kernel.SCATTER_ADD, token);
+    }
+  }
+
+  @Override
+  public void random(
+      Distribution distribution,
+      double a,
+      double b,
+      long seed,
+      long streamOffset,
+      Buffer out,
+      long count) {
+    Buffer io = unwrap(out);
+    long token = beforeKernel(Kernel.RANDOM);
+    try {
+      delegate.random(distribution, a, b, seed, streamOffset, io, count);
+    } finally {
+      afterKernel(Kernel.RANDOM, token);
+    }
+  }
+
+  /**
+   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm} or {@link FusedAttention},
+   * wrapped; empty for any other type, and when the delegate does not offer it.
+   */
+  @Override
+  public <T extends Capability> Optional<T> capability(Class<T> type) {
+    Optional<? extends Capability> c;
+    if (type == FusedElementwise.class) {
+      if (elementwise == null) {
+        elementwise = delegate.capability(FusedElementwise.class).map(ElementwiseCapability::new);
+      }
+      c = elementwise;
+    } else if (type == FusedLayerNorm.class) {
+      if (layerNorm == null) {
+        layerNorm = delegate.capability(FusedLayerNorm.class).map(LayerNormCapability::new);
+      }
+      c = layerNorm;
+    } else if (type == FusedAttention.class) {
+      if (attention == null) {
+        attention = delegate.capability(FusedAttention.class).map(AttentionCapability::new);
+      }
+      c = attention;
+    } else {
+      c = Optional.empty();
+    }
+    return c.map(type::cast);
+  }
+
+  @Override
+  public void synchronize() {
+    delegate.synchronize();
+  }
+
+  /** Closes the delegate. */
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return name() + " over " + delegate;
+  }
+
+  /** A delegate's buffer, presented as this backend's. */
+  private static final class Wrapped implements Buffer {
+    private final DelegatingBackend owner;
+    private final Buffer inner;
+
+    Wrapped(DelegatingBackend owner, Buffer inner) {
+      this.owner = owner;
+      this.inner = inner;
+    }
+
+    @Override
+    public Backend backend() {
+      return owner;
+    }
+
+    @Override
+    public DType dtype() {
+      return inner.dtype();
+    }
+
+    @Override
+    public long size() {
+      return inner.size();
+    }
+
+    @Override
+    public boolean isReleased() {
+      return inner.isReleased();
+    }
+
+    @Override
+    public boolean reclaimedByGarbageCollector() {
+      return inner.reclaimedByGarbageCollector();
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+
+    @Override
+    public String toString() {
+      return inner.toString();
+    }
+  }
+
+  private final class ElementwiseCapability implements FusedElementwise {
+    private final FusedElementwise inner;
+
+    ElementwiseCapability(FusedElementwise inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void run(
+        ElementwiseProgram program,
+        double[] parameters,
+        Buffer[] inputs,
+        Buffer[] outputs,
+        long count) {
+      Buffer[] in = unwrap(inputs);
+      Buffer[] out = unwrap(outputs);
+      long token = beforeKernel(Kernel.FUSED_ELEMENTWISE);
+      try {
+        inner.run(program, parameters, in, out, count);
+      } finally {
+        afterKernel(Kernel.FUSED_ELEMENTWISE, token);
+      }
+    }
+  }
+
+  private final class LayerNormCapability implements FusedLayerNorm {
+    private final FusedLayerNorm inner;
+
+    LayerNormCapability(FusedLayerNorm inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void forward(
+        Buffer x,
+        Buffer weight,
+        Buffer bias,
+        int rows,
+        int d,
+        double eps,
+        Buffer y,
+        Buffer mean,
+        Buffer rstd) {
+      Buffer ix = unwrap(x);
+      Buffer iw = unwrap(weight);
+      Buffer ib = unwrap(bias);
+      Buffer iy = unwrap(y);
+      Buffer im = unwrap(mean);
+      Buffer ir = unwrap(rstd);
+      long token = beforeKernel(Kernel.LAYER_NORM_FORWARD);
+      try {
+        inner.forward(ix, iw, ib, rows, d, eps, iy, im, ir);
+      } finally {
+        afterKernel(Kernel.LAYER_NORM_FORWARD, token);
+      }
+    }
+
+    @Override
+    public void backward(
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer mean,
+        Buffer rstd,
+        int rows,
+        int d,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      Buffer igy = unwrap(gy);
+      Buffer ix = unwrap(x);
+      Buffer iw = unwrap(weight);
+      Buffer im = unwrap(mean);
+      Buffer ir = unwrap(rstd);
+      Buffer igx = unwrap(gx);
+      Buffer igw = unwrap(gWeight);
+      Buffer igb = unwrap(gBias);
+      long token = beforeKernel(Kernel.LAYER_NORM_BACKWARD);
+      try {
+        inner.backward(igy, ix, iw, im, ir, rows, d, igx, igw, igb);
+      } finally {
+        afterKernel(Kernel.LAYER_NORM_BACKWARD, token);
+      }
+    }
+  }
+
+  private final class AttentionCapability implements FusedAttention {
+    private final FusedAttention inner;
+
+    AttentionCapability(FusedAttention inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype, AttentionProblem problem, boolean masked) {
+      return inner.supports(dtype, problem, masked);
+    }
+
+    @Override
+    public void forward(
+        AttentionProblem problem,
+        Buffer q,
+        Layout qLayout,
+        Buffer k,
+        Layout kLayout,
+        Buffer v,
+        Layout vLayout,
+        Buffer mask,
+        Layout maskLayout,
+        Buffer out,
+        Layout outLayout,
+        Buffer lse,
+        Buffer weights) {
+      Buffer iq = unwrap(q);
+      Buffer ik = unwrap(k);
+      Buffer iv = unwrap(v);
+      Buffer im = unwrap(mask);
+      Buffer io = unwrap(out);
+      Buffer il = unwrap(lse);
+      Buffer iw = unwrap(weights);
+      long token = beforeKernel(Kernel.ATTENTION_FORWARD);
+      try {
+        inner.forward(
+            problem, iq, qLayout, ik, kLayout, iv, vLayout, im, maskLayout, io, outLayout, il, iw);
+      } finally {
+        afterKernel(Kernel.ATTENTION_FORWARD, token);
+      }
+    }
+
+    @Override
+    public void backward(
+        AttentionProblem problem,
+        Buffer q,
+        Layout qLayout,
+        Buffer k,
+        Layout kLayout,
+        Buffer v,
+        Layout vLayout,
+        Buffer mask,
+        Layout maskLayout,
+        Buffer out,
+        Layout outLayout,
+        Buffer lse,
+        Buffer weights,
+        Buffer gOut,
+        Layout gOutLayout,
+        Buffer gq,
+        Buffer gk,
+        Buffer gv) {
+      Buffer iq = unwrap(q);
+      Buffer ik = unwrap(k);
+      Buffer iv = unwrap(v);
+      Buffer im = unwrap(mask);
+      Buffer io = unwrap(out);
+      Buffer il = unwrap(lse);
+      Buffer iw = unwrap(weights);
+      Buffer ig = unwrap(gOut);
+      Buffer igq = unwrap(gq);
+      Buffer igk = unwrap(gk);
+      Buffer igv = unwrap(gv);
+      long token = beforeKernel(Kernel.ATTENTION_BACKWARD);
+      try {
+        inner.backward(
+            problem,
+            iq,
+            qLayout,
+            ik,
+            kLayout,
+            iv,
+            vLayout,
+            im,
+            maskLayout,
+            io,
+            outLayout,
+            il,
+            iw,
+            ig,
+            gOutLayout,
+            igq,
+            igk,
+            igv);
+      } finally {
+        afterKernel(Kernel.ATTENTION_BACKWARD, token);
+      }
+    }
+  }
+}
