@@ -35,7 +35,9 @@ class CpuBackendProviderTest {
         assertTrue(b.supports(t), t.toString());
       }
     }
-    CpuBackendProvider p = new CpuBackendProvider();
-    assertInstanceOf(CpuBackend.class, p.create(p.options().defaults("backend 'cpu'")));
+    CpuBackendProvider direct = new CpuBackendProvider();
+    try (Backend b = direct.create(direct.options().defaults("backend 'cpu'"))) {
+      assertInstanceOf(CpuBackend.class, b);
+    }
   }
 }
