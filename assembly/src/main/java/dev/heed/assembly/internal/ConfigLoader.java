@@ -92,6 +92,23 @@ public final class ConfigLoader {
     root = Overrides.apply(root, overrides);
     Validator v = new Validator(plugins);
     Map<String, Object> tree = v.section(root, ConfigSchema.ROOT, "");
+    if (!v.errors().isEmpty()) {
+      // the layers' own options are checked too, so every mistake is reported in one run
+      List<ConfigException> errors = new ArrayList<>(v.errors());
+      if (tree.get("model") instanceof Map<?, ?> model
+          && model.get("layers") instanceof List<?> l) {
+        for (Object layer : l) {
+          if (layer instanceof Validator.PendingLayer pending) {
+            try {
+              v.layerOptions(pending, Map.of());
+            } catch (ConfigException e) {
+              errors.add(e);
+            }
+          }
+        }
+      }
+      throw ConfigException.of(errors);
+    }
     Map<String, Origin> origins = v.origins();
     Resolver r = new Resolver(tree, origins, root, file, plugins, v, fromRunDir);
     return r.resolve();
@@ -359,6 +376,8 @@ public final class ConfigLoader {
       // Bytes the dense layers need while training: weights, gradients and two optimizer moments
       // per parameter, and a batch of outputs and their gradients per layer.
       long denseBytes = 0;
+      List<ConfigException> errors = new ArrayList<>();
+      boolean chained = true;
       for (int i = 0; i < layers.size(); i++) {
         Validator.PendingLayer pending = (Validator.PendingLayer) layers.get(i);
         String path = "model.layers[" + i + "]";
@@ -372,7 +391,18 @@ public final class ConfigLoader {
             default -> {}
           }
         }
-        Options o = validator.layerOptions(pending, defaults);
+        Options o;
+        try {
+          o = validator.layerOptions(pending, defaults);
+        } catch (ConfigException e) {
+          // the other layers' options are still checked; the shapes after this one are unknown
+          errors.add(e);
+          chained = false;
+          continue;
+        }
+        if (!chained) {
+          continue;
+        }
         LayerProvider p = plugins.layers().get(type);
         switch (type) {
           case "dense" -> {
@@ -455,6 +485,9 @@ public final class ConfigLoader {
         o.asMap()
             .forEach((k, v) -> layerTree.put(k, v instanceof Configured<?> c ? c.toTree() : v));
         layers.set(i, layerTree);
+      }
+      if (!errors.isEmpty()) {
+        throw ConfigException.of(errors);
       }
       if (features != data.outputs()) {
         int last = layers.size() - 1;

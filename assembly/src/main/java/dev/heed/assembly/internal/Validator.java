@@ -27,10 +27,19 @@ import java.util.Map;
 public final class Validator {
   private final PluginSet plugins;
   private final Map<String, Origin> origins = new LinkedHashMap<>();
+  private final List<ConfigException> errors = new ArrayList<>();
 
   /** A validator that checks plugin names and options against {@code plugins}. */
   public Validator(PluginSet plugins) {
     this.plugins = plugins;
+  }
+
+  /**
+   * The problems found so far, in config order: {@link #section} checks every key and records each
+   * problem here instead of stopping at the first.
+   */
+  public List<ConfigException> errors() {
+    return errors;
   }
 
   /** Where each visited config path came from. */
@@ -49,47 +58,58 @@ public final class Validator {
     }
     for (var e : map.entries().entrySet()) {
       if (section.field(e.getKey()) == null) {
-        throw new ConfigException(
-            map.keyOrigins().get(e.getKey()),
-            join(path, e.getKey()),
-            "unknown key '"
-                + e.getKey()
-                + "'"
-                + Suggestions.didYouMean(e.getKey(), section.names())
-                + "; allowed keys: "
-                + String.join(", ", section.names()));
+        errors.add(
+            new ConfigException(
+                map.keyOrigins().get(e.getKey()),
+                join(path, e.getKey()),
+                "unknown key '"
+                    + e.getKey()
+                    + "'"
+                    + Suggestions.didYouMean(e.getKey(), section.names())
+                    + "; allowed keys: "
+                    + String.join(", ", section.names())));
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Section.Field f : section.fields()) {
-      String p = join(path, f.name());
-      Node v = map.entries().get(f.name());
-      if (v == null || (v instanceof Node.Scalar s && s.value() == null)) {
-        if (f.required()) {
-          throw new ConfigException(
-              v == null ? map.origin() : v.origin(),
-              p,
-              (v == null ? "missing" : "found null")
-                  + ", expected "
-                  + f.type().expected()
-                  + " ("
-                  + f.description()
-                  + ")");
-        }
-        if (f.type() instanceof FieldType.Obj o) {
-          out.put(
-              f.name(),
-              section(new Node.MapNode(Map.of(), Map.of(), map.origin()), o.section(), p));
-        } else if (f.defaultValue() != null && f.type() instanceof FieldType.Plugin pl) {
-          out.put(f.name(), value(new Node.Scalar(f.defaultValue(), map.origin()), pl, p));
-        } else {
-          out.put(f.name(), normalizeDefault(f.defaultValue()));
-        }
-        continue;
+      try {
+        field(map, f, path, out);
+      } catch (ConfigException e) {
+        // every key is checked, so a config with several mistakes hears of all of them at once
+        errors.add(e);
+        out.put(f.name(), null);
       }
-      out.put(f.name(), value(v, f.type(), p));
     }
     return out;
+  }
+
+  /** Checks field {@code f} of {@code map} and puts its value into {@code out}. */
+  private void field(Node.MapNode map, Section.Field f, String path, Map<String, Object> out) {
+    String p = join(path, f.name());
+    Node v = map.entries().get(f.name());
+    if (v == null || (v instanceof Node.Scalar s && s.value() == null)) {
+      if (f.required()) {
+        throw new ConfigException(
+            v == null ? map.origin() : v.origin(),
+            p,
+            (v == null ? "missing" : "found null")
+                + ", expected "
+                + f.type().expected()
+                + " ("
+                + f.description()
+                + ")");
+      }
+      if (f.type() instanceof FieldType.Obj o) {
+        out.put(
+            f.name(), section(new Node.MapNode(Map.of(), Map.of(), map.origin()), o.section(), p));
+      } else if (f.defaultValue() != null && f.type() instanceof FieldType.Plugin pl) {
+        out.put(f.name(), value(new Node.Scalar(f.defaultValue(), map.origin()), pl, p));
+      } else {
+        out.put(f.name(), normalizeDefault(f.defaultValue()));
+      }
+      return;
+    }
+    out.put(f.name(), value(v, f.type(), p));
   }
 
   private static Object normalizeDefault(Object d) {
