@@ -24,4 +24,12 @@ module dev.heed.assembly {
 
   opens dev.heed.assembly to
       com.google.guice;
+
+  provides dev.heed.core.data.DatasetProvider with
+      dev.heed.assembly.data.CsvDatasetProvider,
+      dev.heed.assembly.data.TextDatasetProvider,
+      dev.heed.assembly.data.GeneratedDatasetProvider.SeedRegression,
+      dev.heed.assembly.data.GeneratedDatasetProvider.FeatureSelection,
+      dev.heed.assembly.data.GeneratedDatasetProvider.MarkedTokenRecall,
+      dev.heed.assembly.data.GeneratedDatasetProvider.DigitReversal;
 }

@@ -63,11 +63,11 @@ cases = [
  ("output-size-mismatch", BASE.replace("units: 5", "units: 4"), ["FILE:12:14:", "config path `model.layers[1].units`", "found 4 outputs", "expected 5"], []),
  ("layer-without-type", BASE.replace("    - type: dense\n      units: 10", "    - units: 10"), ["config path `model.layers[0].type`", "missing", "expected the layer type"], []),
  ("unknown-layer-type", BASE.replace("    - type: dense\n      units: 10", "    - type: dens\n      units: 10"), ["FILE:8:13:", "config path `model.layers[0].type`", "unknown layer type 'dens'", "did you mean 'dense'?"], []),
- ("unknown-dense-key", BASE.replace("units: 10", "unit: 10"), ["config path `model.layers[0].unit`", "unknown key 'unit'", "did you mean 'units'?"], []),
+ ("unknown-dense-key", BASE.replace("units: 10", "unit: 10"), ["config path `model.layers[0].unit`", "layer 'dense' has no option 'unit'", "did you mean 'units'?"], []),
  ("layers-empty", BASE.split("model:")[0] + "model:\n  layers: []\n" + "optimizer:" + BASE.split("optimizer:")[1], ["config path `model.layers`", "found a list of 0", "at least 1"], []),
  ("layers-not-a-list", BASE.split("model:")[0] + "model:\n  layers: dense\n" + "optimizer:" + BASE.split("optimizer:")[1], ["config path `model.layers`", "found 'dense' (text)", "expected a list"], []),
  ("unknown-data-type", BASE.replace("type: seed-regression", "type: seed-regresion"), ["FILE:4:9:", "config path `data.type`", "found 'seed-regresion'", "did you mean 'seed-regression'?", "expected one of csv"], []),
- ("csv-key-with-generated-data", BASE.replace("examples: 100", "examples: 100\n  path: data.csv"), ["config path `data.path`", "found 'path' with data type 'seed-regression'", "only with type: csv"], []),
+ ("csv-key-with-generated-data", BASE.replace("examples: 100", "examples: 100\n  path: data.csv"), ["config path `data.path`", "data set 'seed-regression' has no option 'path'", "its options are: examples, inputs, outputs, noise"], []),
  ("csv-missing-path", BASE.replace("type: seed-regression\n  examples: 100", "type: csv\n  label_columns: [y]"), ["config path `data.path`", "missing"], []),
  ("csv-file-absent", BASE.replace("type: seed-regression\n  examples: 100", "type: csv\n  path: no-such-file.csv\n  label_columns: [y]"), ["config path `data.path`", "found 'no-such-file.csv'", "no file"], []),
  ("validation-split-too-big", BASE.replace("epochs: 2", "epochs: 2\n  validation_split: 1.5"), ["FILE:18:21:", "config path `training.validation_split`", "found 1.5", "<= 0.9"], []),
@@ -95,7 +95,7 @@ cases = [
  ("sequence-examples-beyond-an-array", RECALL.replace("examples: 24", "examples: 2147483647"), ["config path `data.examples`", "found 2147483647", "more than one Java array holds"], []),
  ("sequence-batch-beyond-an-array", RECALL.replace("batch_size: 8", "batch_size: 2147483647"), ["config path `training.batch_size`", "found 2147483647", "more than one Java array holds"], []),
  ("lm-head-on-one-target-per-sequence", RECALL.replace("    - type: sequence-classification-head\n      num_classes: 12\n", "    - type: lm-head\n"), ["config path `model.layers[3]`", "found a sequence [batch, positions, features] (rank 3) out of the last layer", "one target per sequence", "sequence-classification-head"], []),
- ("nhead-not-dividing-the-features", RECALL.replace("nhead: 2", "nhead: 3"), ["config path `model.layers[1]`", "'nhead': 3 does not divide the input features (d_model) 8"], []),
+ ("nhead-not-dividing-the-features", RECALL.replace("nhead: 2", "nhead: 3"), ["config path `model.layers[1].nhead`", "'nhead': 3 does not divide the input features (d_model) 8"], []),
  ("sequence-activations-beyond-the-heap", RECALL.replace("examples: 24", "examples: 4000").replace("max_length: 10", "max_length: 4000").replace("batch_size: 8", "batch_size: 4000"), ["config path `model.layers[1]`", "found layer 'transformer-encoder-layer' on batches of 4000 sequences × 4000 positions × 8 features", "more than half the JVM's heap", "lower training.batch_size"], []),
 ]
 os.makedirs(out, exist_ok=True)

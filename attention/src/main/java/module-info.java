@@ -20,6 +20,7 @@ module dev.heed.attention {
       dev.heed.attention.DropoutProvider,
       dev.heed.attention.ResidualProvider,
       dev.heed.attention.SelfAttentionProvider,
+      dev.heed.attention.AttentionLayerProvider,
       dev.heed.attention.FeedForwardProvider,
       dev.heed.attention.TransformerEncoderLayerProvider,
       dev.heed.attention.TransformerEncoderProvider,

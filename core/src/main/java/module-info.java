@@ -12,6 +12,7 @@ module dev.heed.core {
   exports dev.heed.core.optim;
   exports dev.heed.core.plugin;
   exports dev.heed.core.io;
+  exports dev.heed.core.data;
 
   uses dev.heed.core.backend.BackendProvider;
   uses dev.heed.core.nn.ActivationProvider;
@@ -21,7 +22,10 @@ module dev.heed.core {
   uses dev.heed.core.nn.LossProvider;
   uses dev.heed.core.optim.ScheduleProvider;
   uses dev.heed.core.optim.OptimizerProvider;
+  uses dev.heed.core.data.DatasetProvider;
 
+  provides dev.heed.core.nn.LayerProvider with
+      dev.heed.core.internal.layers.DenseLayerProvider;
   provides dev.heed.core.nn.LossProvider with
       dev.heed.core.internal.losses.MseLossProvider,
       dev.heed.core.internal.losses.CrossEntropyLossProvider;

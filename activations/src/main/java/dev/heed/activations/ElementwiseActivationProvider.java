@@ -36,8 +36,8 @@ public abstract class ElementwiseActivationProvider implements ActivationProvide
   @Override
   public final Activation create(Options options, BuildContext ctx) {
     Objects.requireNonNull(options, "options");
-    // re-resolving fills in defaults when a caller passes Options.none() to a provider with options
-    Options resolved = options().resolve("activation '" + name() + "'", options.asMap());
+    // resolved once by the registry; only checked to belong to this provider's schema
+    Options resolved = options().check("activation '" + name() + "'", options);
     return new FunctionActivation(name(), resolved, function(resolved));
   }
 }

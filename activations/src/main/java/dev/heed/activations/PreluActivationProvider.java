@@ -46,7 +46,7 @@ public final class PreluActivationProvider implements ActivationProvider {
   public Activation create(Options options, BuildContext ctx) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(ctx, "ctx");
-    Options resolved = options().resolve("activation 'prelu'", options.asMap());
+    Options resolved = options().check("activation 'prelu'", options);
     int n = resolved.getInt("num_parameters");
     double init = resolved.getDouble("init");
     Parameter weight =

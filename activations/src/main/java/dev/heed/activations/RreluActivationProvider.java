@@ -42,7 +42,7 @@ public final class RreluActivationProvider implements ActivationProvider {
   @Override
   public Activation create(Options options, BuildContext ctx) {
     Objects.requireNonNull(options, "options");
-    Options resolved = options().resolve("activation 'rrelu'", options.asMap());
+    Options resolved = options().check("activation 'rrelu'", options);
     double lower = resolved.getDouble("lower");
     double upper = resolved.getDouble("upper");
     if (upper < lower) {

@@ -11,7 +11,6 @@ import dev.heed.core.plugin.Registry;
 import dev.heed.core.plugin.UnknownPluginException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The backend a config (or {@code --backend}) asks for, and why. {@code auto} takes the
@@ -78,13 +77,14 @@ public record BackendChoice(BackendProvider provider, Options options, List<Stri
               + (available.isEmpty() ? "none is" : String.join(", ", available))
               + ") or auto");
     }
-    Map<String, Object> options =
-        override == null || p.name().equals(config.backend().name())
-            ? config.backend().options()
-            : Map.of();
+    // the config's options were resolved once when it was loaded; another backend (an override,
+    // or auto's choice) takes its defaults
     Options o;
     try {
-      o = p.options().resolve("backend '" + p.name() + "'", options);
+      o =
+          p.name().equals(config.backend().name())
+              ? config.backend().options()
+              : p.options().defaults("backend '" + p.name() + "'");
     } catch (IllegalArgumentException e) {
       throw new ConfigException(where, path, e.getMessage(), e);
     }

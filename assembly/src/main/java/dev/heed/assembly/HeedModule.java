@@ -8,25 +8,19 @@ import com.google.inject.multibindings.Multibinder;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.api.TrainingListener;
-import dev.heed.assembly.config.DataConfig;
 import dev.heed.assembly.config.HeedConfig;
 import dev.heed.assembly.config.PluginRef;
 import dev.heed.assembly.data.Batches;
-import dev.heed.assembly.data.CsvDataset;
-import dev.heed.assembly.data.Dataset;
-import dev.heed.assembly.data.DatasetFactory;
-import dev.heed.assembly.data.GeneratedDatasets;
 import dev.heed.assembly.data.Normalization;
-import dev.heed.assembly.data.TextDataset;
 import dev.heed.assembly.train.ModelBuilder;
 import dev.heed.assembly.train.Trainer;
+import dev.heed.core.PluginKinds;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.backend.DType;
-import dev.heed.core.nn.ActivationProvider;
-import dev.heed.core.nn.AttentionUnitProvider;
+import dev.heed.core.data.Dataset;
+import dev.heed.core.data.DatasetProvider;
 import dev.heed.core.nn.BuildContext;
-import dev.heed.core.nn.InitializerProvider;
 import dev.heed.core.nn.LayerProvider;
 import dev.heed.core.nn.Loss;
 import dev.heed.core.nn.LossProvider;
@@ -37,6 +31,7 @@ import dev.heed.core.optim.ParameterGroup;
 import dev.heed.core.optim.Schedule;
 import dev.heed.core.optim.ScheduleProvider;
 import dev.heed.core.plugin.OptionsException;
+import dev.heed.core.plugin.PluginKind;
 import dev.heed.core.plugin.Provider;
 import dev.heed.core.plugin.Registry;
 import dev.heed.core.tensor.Scope;
@@ -51,10 +46,10 @@ import java.util.function.Supplier;
 
 /**
  * The Guice module that assembles a config: the plugin registries as {@code MapBinder}s (one per
- * kind, keyed by provider name, plus {@code MapBinder<String, DatasetFactory>}), the backend
- * ({@link BackendChoice}), the data ({@link Dataset}, {@link Batches}), the model ({@link
- * Sequential}), the {@link Loss}, the {@link Optimizer}, an {@code Optional<Schedule>}, the {@link
- * Trainer} and a {@code Multibinder<TrainingListener>} whose listeners hear every run.
+ * kind of {@link PluginKinds#ALL}, keyed by provider name, data sets included), the backend ({@link
+ * BackendChoice}), the data ({@link Dataset}, {@link Batches}), the model ({@link Sequential}), the
+ * {@link Loss}, the {@link Optimizer}, an {@code Optional<Schedule>}, the {@link Trainer} and a
+ * {@code Multibinder<TrainingListener>} whose listeners hear every run.
  *
  * <p>Use it in your own injector and override what you need:
  *
@@ -94,28 +89,16 @@ public final class HeedModule extends AbstractModule {
   protected void configure() {
     bind(HeedConfig.class).toInstance(config);
     bind(PluginSet.class).toInstance(plugins);
-    bindAll(BackendProvider.class, plugins.backends());
-    bindAll(ActivationProvider.class, plugins.activations());
-    bindAll(AttentionUnitProvider.class, plugins.attentionUnits());
-    bindAll(LayerProvider.class, plugins.layers());
-    bindAll(OptimizerProvider.class, plugins.optimizers());
-    bindAll(ScheduleProvider.class, plugins.schedules());
-    bindAll(InitializerProvider.class, plugins.initializers());
-    bindAll(LossProvider.class, plugins.losses());
-    MapBinder<String, DatasetFactory> data =
-        MapBinder.newMapBinder(binder(), String.class, DatasetFactory.class);
-    data.addBinding("csv").toInstance((c, seed) -> CsvDataset.of(c, null));
-    data.addBinding("seed-regression").toInstance(GeneratedDatasets::seedRegression);
-    data.addBinding("feature-selection").toInstance(GeneratedDatasets::featureSelection);
-    data.addBinding("marked-token-recall").toInstance(GeneratedDatasets::markedTokenRecall);
-    data.addBinding("digit-reversal").toInstance(GeneratedDatasets::digitReversal);
-    data.addBinding("text").toInstance((c, seed) -> TextDataset.of(c));
+    for (PluginKind<?> kind : PluginKinds.ALL) {
+      bindAll(kind);
+    }
     Multibinder.newSetBinder(binder(), TrainingListener.class);
   }
 
-  private <P extends Provider> void bindAll(Class<P> type, Registry<P> registry) {
-    MapBinder<String, P> map = MapBinder.newMapBinder(binder(), String.class, type);
-    for (P p : registry.all()) {
+  /** {@code MapBinder<String, P>} of the kind's providers by name, from the kinds table. */
+  private <P extends Provider> void bindAll(PluginKind<P> kind) {
+    MapBinder<String, P> map = MapBinder.newMapBinder(binder(), String.class, kind.type());
+    for (P p : plugins.get(kind).all()) {
       map.addBinding(p.name()).toInstance(p);
     }
   }
@@ -135,41 +118,45 @@ public final class HeedModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Dataset dataset(Map<String, DatasetFactory> factories, Optional<Normalization> normalization) {
-    Dataset raw = rawDataset(factories);
+  Dataset dataset(Map<String, DatasetProvider> providers, Optional<Normalization> normalization) {
+    Dataset raw = rawDataset(providers);
     return normalization.map(n -> n.applyTo(raw)).orElse(raw);
   }
 
-  /** The z-score statistics of the training rows (CSV data with {@code normalize: true}). */
+  /** The z-score statistics of the training rows (a data set that asks for them). */
   @Provides
   @Singleton
-  Optional<Normalization> normalization(Map<String, DatasetFactory> factories) {
-    DataConfig d = config.data();
-    if (!d.type().equals("csv") || !d.normalize()) {
+  Optional<Normalization> normalization(Map<String, DatasetProvider> providers) {
+    if (!config.data().standardize()) {
       return Optional.empty();
     }
     try {
       return Optional.of(
           Normalization.fit(
               new Batches(
-                  rawDataset(factories), config.seed(), config.training().validationSplit(), 1)));
+                  rawDataset(providers), config.seed(), config.training().validationSplit(), 1)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private Dataset rawDataset(Map<String, DatasetFactory> factories) {
-    DataConfig d = config.data();
-    DatasetFactory f = factories.get(d.type());
-    if (f == null) {
+  private Dataset rawDataset(Map<String, DatasetProvider> providers) {
+    PluginRef source = config.data().source();
+    DatasetProvider p = providers.get(source.name());
+    if (p == null) {
       throw config.error(
-          "data.type", "found '" + d.type() + "', expected one of " + factories.keySet());
+          "data.type", "found '" + source.name() + "', expected one of " + providers.keySet());
     }
-    try {
-      return f.create(d, config.seed());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return created(
+        "data",
+        () -> {
+          try {
+            return p.create(
+                source.options(), HeedConfig.dataContext(config.file(), config.seed(), false));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   @Provides
@@ -186,12 +173,8 @@ public final class HeedModule extends AbstractModule {
   }
 
   @Provides
-  ModelBuilder modelBuilder(
-      Map<String, ActivationProvider> activations,
-      Map<String, AttentionUnitProvider> attention,
-      Map<String, LayerProvider> layers,
-      Map<String, InitializerProvider> initializers) {
-    return new ModelBuilder(activations, attention, layers, initializers);
+  ModelBuilder modelBuilder(Map<String, LayerProvider> layers) {
+    return new ModelBuilder(layers);
   }
 
   @Provides
@@ -206,7 +189,7 @@ public final class HeedModule extends AbstractModule {
   Loss loss(Map<String, LossProvider> losses) {
     PluginRef ref = config.loss();
     LossProvider p = losses.get(ref.name());
-    return created("loss", () -> p.create(ModelBuilder.options(p, ref)));
+    return created("loss", () -> p.create(ref.options()));
   }
 
   @Provides
@@ -218,9 +201,7 @@ public final class HeedModule extends AbstractModule {
         "optimizer",
         () ->
             Scope.outside(() ->
-                p.create(
-                    ModelBuilder.options(p, ref),
-                    List.of(ParameterGroup.of(model.namedParameters())))));
+                p.create(ref.options(), List.of(ParameterGroup.of(model.namedParameters())))));
   }
 
   @Provides
@@ -231,7 +212,7 @@ public final class HeedModule extends AbstractModule {
       return Optional.empty();
     }
     ScheduleProvider p = schedules.get(ref.name());
-    return Optional.of(created("schedule", () -> p.create(ModelBuilder.options(p, ref))));
+    return Optional.of(created("schedule", () -> p.create(ref.options())));
   }
 
   @Provides

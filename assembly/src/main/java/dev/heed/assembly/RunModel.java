@@ -14,15 +14,15 @@ import dev.heed.assembly.config.HeedConfig;
 import dev.heed.assembly.data.Batch;
 import dev.heed.assembly.data.Batches;
 import dev.heed.assembly.data.CsvDataset;
-import dev.heed.assembly.data.Dataset;
 import dev.heed.assembly.data.Normalization;
-import dev.heed.assembly.data.SequenceLayout;
 import dev.heed.assembly.data.TextDataset;
 import dev.heed.assembly.train.Checkpoints;
 import dev.heed.assembly.train.Feed;
 import dev.heed.assembly.train.Trainer;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
+import dev.heed.core.data.Dataset;
+import dev.heed.core.data.SequenceLayout;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Loss;
 import dev.heed.core.nn.Sequential;
@@ -98,34 +98,15 @@ final class RunModel implements TrainedModel {
       backend.close();
       throw e;
     }
+    // the names and layout come from the data set as the run's config records it: a reader does
+    // not need the source (a CSV file, a text file) to predict
     DataConfig d = config.data();
-    List<String> in;
-    List<String> out;
-    List<String> labels;
-    SequenceLayout layout = null;
-    if (d.type().equals("text")) {
-      layout = new SequenceLayout(d.maxLength(), d.vocabulary(), true);
-      in = new ArrayList<>();
-      out = new ArrayList<>();
-      for (int i = 0; i < d.maxLength(); i++) {
-        in.add("t" + i);
-        out.add("y" + i + "=<pad>");
-        for (String k : d.classes()) {
-          out.add("y" + i + "=" + k);
-        }
-      }
-      labels = out;
-    } else if (d.type().equals("csv")) {
-      in = d.featureColumns();
-      out = d.classification() ? d.classes() : d.labelColumns();
-      labels = d.labelColumns();
-    } else {
-      Dataset ds = Heed.unwrap(() -> injector.getInstance(Dataset.class));
-      in = ds.inputNames();
-      out = ds.outputNames();
-      labels = out;
-      layout = ds.sequence();
-    }
+    List<String> in = d.inputNames();
+    List<String> out = d.outputNames();
+    SequenceLayout layout = d.layout();
+    @SuppressWarnings("unchecked")
+    List<String> labels =
+        d.recorded().get("label_columns") instanceof List<?> l ? (List<String>) l : out;
     return new RunModel(
         config,
         backend,
@@ -161,13 +142,14 @@ final class RunModel implements TrainedModel {
               + " on its validation split during training (val_accuracy in metrics.csv), and"
               + " predict takes rows of token ids");
     }
+    Object delimiter = d.recorded().get("delimiter");
     Dataset data =
         new CsvDataset(
             csv,
-            d.delimiter().charAt(0),
+            delimiter instanceof String s && !s.isEmpty() ? s.charAt(0) : ',',
             inputs,
             labelColumns,
-            d.classification() ? d.classes() : List.of());
+            d.classification() ? outputs : List.of());
     if (normalization != null) {
       data = normalization.applyTo(data);
     }
@@ -263,7 +245,9 @@ final class RunModel implements TrainedModel {
       throw new ConfigException("found temperature " + temperature + ", expected a number > 0");
     }
     List<Integer> ids = new ArrayList<>();
-    for (int id : TextDataset.encode(prompt, d.classes(), "the prompt")) {
+    @SuppressWarnings("unchecked")
+    List<String> characters = (List<String>) d.recorded().get("classes");
+    for (int id : TextDataset.encode(prompt, characters, "the prompt")) {
       ids.add(id);
     }
     SplittableRandom random = new SplittableRandom(seed);
@@ -308,7 +292,7 @@ final class RunModel implements TrainedModel {
         }
       }
       ids.add(next);
-      text.append(d.classes().get(next - 1));
+      text.append(characters.get(next - 1));
     }
     return text.toString();
   }

@@ -21,7 +21,6 @@ import dev.heed.assembly.api.EpochEvent;
 import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.api.TrainingListener;
 import dev.heed.assembly.config.HeedConfig;
-import dev.heed.assembly.config.LayerConfig;
 import dev.heed.assembly.train.Trainer;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendProvider;
@@ -159,12 +158,12 @@ class AssemblyTest {
             Path.of("../examples/seed-deep.yaml"),
             List.of("model.layers[0].units=32", "optimizer.lr=0.2", "training.stop.patience=3"),
             PluginSet.shared());
-    assertEquals(32, ((LayerConfig.Dense) c.model().layers().get(0)).units());
-    assertEquals(0.2, (Double) c.optimizer().options().get("lr"));
+    assertEquals(32, c.model().layers().get(0).options().getInt("units"));
+    assertEquals(0.2, c.optimizer().options().getDouble("lr"));
     assertEquals(3, c.training().stop().patience());
     HeedConfig simple =
         Heed.loadConfig(SIMPLE, List.of("optimizer.momentum=0.5"), PluginSet.shared());
-    assertEquals(0.5, (Double) simple.optimizer().options().get("momentum"));
+    assertEquals(0.5, simple.optimizer().options().getDouble("momentum"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.heed.assembly;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The corpus of malformed configs in {@code src/test/resources/bad-configs}: each {@code
@@ -34,6 +37,32 @@ class BadConfigsTest {
     assertTrue(files.size() >= 30, "at least 30 malformed configs, found " + files.size());
     return files.stream()
         .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+  }
+
+  @Test
+  void severalMistakesAreReportedTogetherEachWithItsLocation(@TempDir Path tmp) throws IOException {
+    Path f = tmp.resolve("three.yaml");
+    Files.writeString(
+        f,
+        """
+        seed: 1
+        data: {type: seed-regression, examples: 32}
+        model:
+          layers:
+            - {type: dense, units: 8, activation: tanhh}
+            - {type: dense, units: -5}
+        loss: msee
+        optimizer: {name: sgd, lr: 0.1}
+        """);
+    ConfigException e = assertThrows(ConfigException.class, () -> Heed.loadConfig(f, List.of()));
+    String m = e.getMessage();
+    assertTrue(m.startsWith("3 problems in the config:"), m);
+    assertTrue(m.contains("three.yaml:7:7: config path `loss`: unknown loss 'msee'"), m);
+    assertTrue(m.contains("three.yaml:5:43: config path `model.layers[0].activation`"), m);
+    assertTrue(m.contains("did you mean 'tanh'?"), m);
+    assertTrue(m.contains("three.yaml:6:28: config path `model.layers[1].units`"), m);
+    assertEquals(3, e.problems().size());
+    assertEquals("loss", e.configPath(), "the first problem locates the whole");
   }
 
   private static void check(Path file) throws IOException {

@@ -99,7 +99,12 @@ class SequenceExamplesTest {
       Files.writeString(again, c.toYaml());
       HeedConfig d = Heed.loadConfig(again, List.of(), PluginSet.shared());
       assertEquals(c.toYaml(), d.toYaml());
-      assertEquals(c.data(), d.data());
+      // the data set's options as recorded (a text file's path made absolute, its vocabulary
+      // found) describe the same data set
+      assertEquals(c.data().recorded(), d.data().recorded());
+      assertEquals(c.data().inputNames(), d.data().inputNames());
+      assertEquals(c.data().outputNames(), d.data().outputNames());
+      assertEquals(c.data().layout(), d.data().layout());
     }
   }
 
@@ -113,7 +118,9 @@ class SequenceExamplesTest {
     e =
         assertThrows(
             ConfigException.class, () -> Heed.loadConfig(RECALL, List.of("data.inputs=10")));
-    assertTrue(e.getMessage().contains("seed-regression or feature-selection"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("data set 'marked-token-recall' has no option 'inputs'"),
+        e.getMessage());
     e =
         assertThrows(
             ConfigException.class,
@@ -122,14 +129,16 @@ class SequenceExamplesTest {
     e =
         assertThrows(
             ConfigException.class, () -> Heed.loadConfig(REVERSAL, List.of("data.vocabulary=5")));
-    assertTrue(e.getMessage().contains("expected 11"), e.getMessage());
+    assertTrue(e.getMessage().contains("expected an integer equal to 11"), e.getMessage());
     e =
         assertThrows(
             ConfigException.class,
             () ->
                 Heed.loadConfig(
                     Path.of("../examples/seed-simple.yaml"), List.of("data.max_length=5")));
-    assertTrue(e.getMessage().contains("sequence data set"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("data set 'seed-regression' has no option 'max_length'"),
+        e.getMessage());
   }
 
   @Test

@@ -7,7 +7,10 @@ import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
 import java.util.Objects;
 
-/** What the block providers share: null checks, option resolution and the owner in messages. */
+/**
+ * What the block providers share: null checks, the check that the options were resolved against
+ * this block's schema (once, by the registry), and the owner in messages.
+ */
 abstract class BlockProvider implements LayerProvider {
 
   /** The options of this block. */
@@ -35,12 +38,12 @@ abstract class BlockProvider implements LayerProvider {
       throw new IllegalArgumentException(
           owner + ": the input features must be positive, got " + inputFeatures);
     }
-    return build(owner, schema().resolve(owner, options.asMap()), inputFeatures, ctx);
+    return build(owner, schema().check(owner, options), inputFeatures, ctx);
   }
 
   @Override
   public final int outputFeatures(Options options, int inputFeatures) {
     String owner = "layer '" + name() + "'";
-    return outputs(schema().resolve(owner, options.asMap()), inputFeatures);
+    return outputs(schema().check(owner, options), inputFeatures);
   }
 }

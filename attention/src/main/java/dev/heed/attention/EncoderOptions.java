@@ -1,5 +1,7 @@
 package dev.heed.attention;
 
+import dev.heed.core.nn.ActivationProvider;
+import dev.heed.core.plugin.Configured;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsException;
@@ -22,7 +24,7 @@ record EncoderOptions(
     int heads,
     int feedForward,
     double dropout,
-    String activation,
+    Configured<ActivationProvider> activation,
     double eps,
     boolean normFirst,
     boolean bias,
@@ -38,12 +40,11 @@ record EncoderOptions(
         OptionSpec.number(
                 "dropout", 0.1, "dropout probability (attention, residuals, feed-forward)")
             .range(0, 1),
-        OptionSpec.choice(
+        OptionSpec.plugin(
             "activation",
-            Activations.RELU,
-            "feed-forward activation",
-            Activations.RELU,
-            Activations.GELU),
+            "activation",
+            "relu",
+            "feed-forward activation: any activation plugin by name or {name: …, <its options>}"),
         OptionSpec.number("layer_norm_eps", 1e-5, "epsilon of the layer norms")
             .range(0, Double.MAX_VALUE),
         OptionSpec.bool(
@@ -70,7 +71,7 @@ record EncoderOptions(
         heads,
         o.getInt("dim_feedforward"),
         Dropouts.check(owner, o.getDouble("dropout")),
-        o.getString("activation"),
+        o.getPlugin("activation", ActivationProvider.class),
         o.getDouble("layer_norm_eps"),
         o.getBoolean("norm_first"),
         o.getBoolean("bias"),

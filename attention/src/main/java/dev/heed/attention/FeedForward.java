@@ -1,5 +1,6 @@
 package dev.heed.attention;
 
+import dev.heed.core.nn.Activation;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Dense;
 import dev.heed.core.nn.ForwardContext;
@@ -18,11 +19,16 @@ import java.util.Map;
 final class FeedForward implements Layer {
   private final Dense linear1;
   private final Dense linear2;
-  private final String activation;
+  private final Activation activation;
   private final double dropout;
 
   FeedForward(
-      int features, int hidden, String activation, double dropout, boolean bias, BuildContext ctx) {
+      int features,
+      int hidden,
+      Activation activation,
+      double dropout,
+      boolean bias,
+      BuildContext ctx) {
     this.linear1 = new Dense(features, hidden, null, bias, null, null, ctx);
     this.linear2 = new Dense(hidden, features, null, bias, null, null, ctx);
     this.activation = activation;
@@ -31,7 +37,7 @@ final class FeedForward implements Layer {
 
   @Override
   public Tensor forward(Tensor input, ForwardContext ctx) {
-    Tensor h = Activations.apply(activation, linear1.forward(input, ctx));
+    Tensor h = activation.forward(linear1.forward(input, ctx), ctx);
     return linear2.forward(Dropouts.apply(h, dropout, ctx), ctx);
   }
 
@@ -40,6 +46,8 @@ final class FeedForward implements Layer {
     Map<String, Parameter> m = new LinkedHashMap<>();
     linear1.namedParameters().forEach((k, p) -> m.put("linear1." + k, p));
     linear2.namedParameters().forEach((k, p) -> m.put("linear2." + k, p));
+    // a learnable activation (prelu) is a submodule, as PyTorch's activation=nn.PReLU() is
+    activation.namedParameters().forEach((k, p) -> m.put("activation." + k, p));
     return m;
   }
 }

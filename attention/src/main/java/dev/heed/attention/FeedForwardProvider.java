@@ -11,12 +11,11 @@ public final class FeedForwardProvider extends BlockProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.integer("dim_feedforward", 2048, "hidden size").range(1, Integer.MAX_VALUE),
-          OptionSpec.choice(
+          OptionSpec.plugin(
               "activation",
-              Activations.RELU,
-              "hidden activation",
-              Activations.RELU,
-              Activations.GELU),
+              "activation",
+              "relu",
+              "hidden activation: any activation plugin by name or {name: …, <its options>}"),
           OptionSpec.number("dropout", 0.1, "dropout after the activation").range(0, 1),
           OptionSpec.bool("bias", true, "whether linear1 and linear2 have biases"));
 
@@ -43,7 +42,7 @@ public final class FeedForwardProvider extends BlockProvider {
     return new FeedForward(
         inputFeatures,
         o.getInt("dim_feedforward"),
-        o.getString("activation"),
+        Blocks.activation(o, ctx),
         Dropouts.check(owner, o.getDouble("dropout")),
         o.getBoolean("bias"),
         ctx);

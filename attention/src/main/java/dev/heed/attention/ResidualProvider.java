@@ -1,9 +1,9 @@
 package dev.heed.attention;
 
-import dev.heed.core.Plugins;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.plugin.Configured;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsException;
@@ -16,8 +16,11 @@ import dev.heed.core.plugin.OptionsSchema;
 public final class ResidualProvider extends BlockProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
-          OptionSpec.string(
-              "layer", "feed-forward", "name of the inner layer; it must keep the features"),
+          OptionSpec.plugin(
+              "layer",
+              "layer",
+              "feed-forward",
+              "the inner layer by name or {name: …, <its options>}; it must keep the features"),
           OptionSpec.number("dropout", 0.0, "dropout on the inner output before the sum")
               .range(0, 1));
 
@@ -31,7 +34,7 @@ public final class ResidualProvider extends BlockProvider {
 
   @Override
   public String description() {
-    return "x + dropout(layer(x)) around another layer by name (its default options)";
+    return "x + dropout(layer(x)) around another layer plugin";
   }
 
   @Override
@@ -41,12 +44,13 @@ public final class ResidualProvider extends BlockProvider {
 
   @Override
   Layer build(String owner, Options o, int inputFeatures, BuildContext ctx) {
-    String inner = o.getString("layer");
+    Configured<LayerProvider> layer = o.getPlugin("layer", LayerProvider.class);
+    String inner = layer.name();
     if (inner.equals(name())) {
       throw new OptionsException("layer", owner + " option 'layer': a residual cannot wrap itself");
     }
-    LayerProvider p = Plugins.shared().layers().get(inner);
-    Options defaults = p.options().defaults(owner + " inner layer '" + inner + "'");
+    LayerProvider p = layer.provider();
+    Options defaults = layer.options();
     if (p.outputFeatures(defaults, inputFeatures) != inputFeatures) {
       throw new OptionsException(
           "layer",

@@ -45,7 +45,13 @@ final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSour
         new MultiHeadAttention(
             AttentionSpec.self(features), o.heads(), o.bias(), o.dropout(), true, ctx);
     this.ff =
-        new FeedForward(features, o.feedForward(), o.activation(), o.dropout(), o.bias(), ctx);
+        new FeedForward(
+            features,
+            o.feedForward(),
+            o.activation().provider().create(o.activation().options(), ctx),
+            o.dropout(),
+            o.bias(),
+            ctx);
     this.norm1 = new LayerNorm(features, o.eps(), true, ctx);
     this.norm2 = new LayerNorm(features, o.eps(), true, ctx);
     this.dropout = o.dropout();

@@ -10,12 +10,12 @@ import java.util.Objects;
 final class Units {
   private Units() {}
 
-  /** Null checks and {@code options} resolved against {@code schema}. */
+  /** Null checks, and that {@code options} were resolved against {@code schema}. */
   static Options resolve(
       String owner, OptionsSchema schema, Options options, AttentionSpec spec, BuildContext ctx) {
     Objects.requireNonNull(options, () -> owner + ": the options are null");
     Objects.requireNonNull(spec, () -> owner + ": the attention spec is null");
     Objects.requireNonNull(ctx, () -> owner + ": the build context is null");
-    return schema.resolve(owner, options.asMap());
+    return schema.check(owner, options);
   }
 }

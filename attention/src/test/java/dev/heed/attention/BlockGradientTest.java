@@ -1,5 +1,6 @@
 package dev.heed.attention;
 
+import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.nn.AttentionMasks;
@@ -65,7 +66,7 @@ class BlockGradientTest {
     try (Scope scope = Scope.open()) {
       Layer layer =
           provider.create(
-              provider.options().resolve("test", options),
+              provider.options().resolve("test", options, Plugins.shared()),
               FEATURES,
               BuildContext.of(ref, DType.FLOAT64, 17));
       Tensor x =

@@ -44,7 +44,7 @@ class CharacterLanguageModelTest {
 
   private static Layer block(String name, Map<String, Object> options, int in, BuildContext ctx) {
     LayerProvider p = Plugins.shared().layers().get(name);
-    return p.create(p.options().resolve(name, options), in, ctx);
+    return p.create(p.options().resolve(name, options, Plugins.shared()), in, ctx);
   }
 
   @SuppressWarnings("try")

@@ -50,7 +50,7 @@ class FeatureAttentionBehaviourTest {
 
   private AttentionUnit unit(Map<String, Object> options, AttentionSpec spec) {
     return provider.create(
-        provider.options().resolve("attention 'feature'", options),
+        provider.options().resolve("attention 'feature'", options, Plugins.shared()),
         spec,
         BuildContext.of(backend, DType.FLOAT64, 42));
   }

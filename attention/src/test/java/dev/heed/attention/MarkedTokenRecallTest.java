@@ -56,7 +56,9 @@ class MarkedTokenRecallTest {
       query = Parameter.create(ctx, Shape.of(1, 1, DIM), Inits.normal(1.0), null);
       unit =
           provider.create(
-              provider.options().resolve("recall", options), AttentionSpec.self(DIM), ctx);
+              provider.options().resolve("recall", options, Plugins.shared()),
+              AttentionSpec.self(DIM),
+              ctx);
       classifier = new Dense(DIM, MarkedTokenRecall.CONTENT, null, ctx);
     }
 

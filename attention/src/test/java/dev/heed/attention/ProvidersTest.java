@@ -62,9 +62,10 @@ class ProvidersTest {
       assertFalse(p.description().isBlank(), p.name() + ": description");
       for (OptionSpec o : p.options().options()) {
         assertFalse(o.description().isBlank(), p.name() + " option " + o.name());
-        assertTrue(o.defaultValue() != null, p.name() + " option " + o.name() + " has a default");
+        assertTrue(
+            !o.required(), p.name() + " option " + o.name() + " has a default or is optional");
       }
-      Options defaults = p.options().defaults(p.name());
+      Options defaults = p.options().resolve(p.name(), Map.of(), Plugins.shared());
       assertTrue(p.outputFeatures(defaults, 16) > 0, p.name());
     }
   }
@@ -74,7 +75,11 @@ class ProvidersTest {
     TransformerEncoderProvider p = new TransformerEncoderProvider();
     Layer l =
         p.create(
-            p.options().resolve("t", Map.of("nhead", 2, "dim_feedforward", 8, "num_layers", 2)),
+            p.options()
+                .resolve(
+                    "t",
+                    Map.of("nhead", 2, "dim_feedforward", 8, "num_layers", 2),
+                    Plugins.shared()),
             4,
             BuildContext.of(TestBackends.reference(), DType.FLOAT32, 1));
     assertEquals(
@@ -111,20 +116,26 @@ class ProvidersTest {
             "out_proj.weight",
             "out_proj.bias"),
         mha.create(
-                mha.options().resolve("m", Map.of("num_heads", 2)), new AttentionSpec(4, 3, 5), ctx)
+                mha.options().resolve("m", Map.of("num_heads", 2), Plugins.shared()),
+                new AttentionSpec(4, 3, 5),
+                ctx)
             .namedParameters()
             .keySet());
     assertEquals(
         List.of("in_proj_weight", "out_proj.weight"),
         List.copyOf(
             mha.create(
-                    mha.options().resolve("m", Map.of("bias", false)), AttentionSpec.self(4), ctx)
+                    mha.options().resolve("m", Map.of("bias", false), Plugins.shared()),
+                    AttentionSpec.self(4),
+                    ctx)
                 .namedParameters()
                 .keySet()));
     var add = new AdditiveAttentionProvider();
     AttentionUnit a =
         add.create(
-            add.options().resolve("a", Map.of("hidden", 7)), new AttentionSpec(2, 3, 5), ctx);
+            add.options().resolve("a", Map.of("hidden", 7), Plugins.shared()),
+            new AttentionSpec(2, 3, 5),
+            ctx);
     assertEquals(
         List.of(
             "query_proj.weight", "query_proj.bias", "key_proj.weight", "key_proj.bias", "v.weight"),
@@ -134,8 +145,12 @@ class ProvidersTest {
     assertTrue(
         Plugins.shared()
             .attentionUnits()
-            .get("scaled-dot")
-            .create(Options.none(), AttentionSpec.self(4), ctx)
+            .configure("scaled-dot")
+            .provider()
+            .create(
+                Plugins.shared().attentionUnits().configure("scaled-dot").options(),
+                AttentionSpec.self(4),
+                ctx)
             .namedParameters()
             .isEmpty());
   }
@@ -149,7 +164,7 @@ class ProvidersTest {
             IllegalArgumentException.class,
             () ->
                 mha.create(
-                    mha.options().resolve("m", Map.of("num_heads", 3)),
+                    mha.options().resolve("m", Map.of("num_heads", 3), Plugins.shared()),
                     AttentionSpec.self(8),
                     ctx));
     assertTrue(e.getMessage().contains("does not divide embed_dim"), e.getMessage());
@@ -157,20 +172,26 @@ class ProvidersTest {
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> dot.create(Options.none(), new AttentionSpec(4, 5, 3), ctx));
+            () -> dot.create(dot.options().defaults("dot"), new AttentionSpec(4, 5, 3), ctx));
     assertTrue(e.getMessage().contains("general: true"), e.getMessage());
     var enc = new TransformerEncoderLayerProvider();
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> enc.create(enc.options().resolve("e", Map.of("dropout", 1.0)), 8, ctx));
+            () ->
+                enc.create(
+                    enc.options().resolve("e", Map.of("dropout", 1.0), Plugins.shared()), 8, ctx));
     assertTrue(e.getMessage().contains("[0, 1)"), e.getMessage());
     try (Scope s = Scope.open()) {
       AttentionUnit u =
           Plugins.shared()
               .attentionUnits()
-              .get("additive")
-              .create(Options.none(), AttentionSpec.self(4), ctx);
+              .configure("additive")
+              .provider()
+              .create(
+                  Plugins.shared().attentionUnits().configure("additive").options(),
+                  AttentionSpec.self(4),
+                  ctx);
       Tensor x = Tensors.zeros(ctx.backend(), Shape.of(2, 3, 4), DType.FLOAT32);
       Tensor wrong = Tensors.zeros(ctx.backend(), Shape.of(2, 3, 5), DType.FLOAT32);
       e =
@@ -225,7 +246,10 @@ class ProvidersTest {
     for (String name : List.of("additive", "dot", "scaled-dot", "multi-head")) {
       var p = Plugins.shared().attentionUnits().get(name);
       AttentionUnit u =
-          p.create(p.options().resolve(name, Map.of("dropout", 0.5)), AttentionSpec.self(4), ctx);
+          p.create(
+              p.options().resolve(name, Map.of("dropout", 0.5), Plugins.shared()),
+              AttentionSpec.self(4),
+              ctx);
       try (Scope s = Scope.open()) {
         Tensor x = Tensors.normal(b, Shape.of(2, 6, 4), DType.FLOAT64, 0, 1, 5);
         AttentionResult eval1 = u.attend(x, x, x, null, ForwardContext.inference());

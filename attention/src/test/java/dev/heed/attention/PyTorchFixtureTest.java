@@ -1,5 +1,6 @@
 package dev.heed.attention;
 
+import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.nn.AttentionMasks;
@@ -48,7 +49,7 @@ class PyTorchFixtureTest {
       Fixture f = Fixture.load(name, ref, dtype, tmp);
       AttentionUnit unit =
           provider.create(
-              provider.options().resolve(name, options),
+              provider.options().resolve(name, options, Plugins.shared()),
               new AttentionSpec(dq, dk, dv),
               BuildContext.of(ref, dtype, 1));
       f.loadInto(unit);
@@ -84,7 +85,7 @@ class PyTorchFixtureTest {
       MaskedLayer layer =
           (MaskedLayer)
               provider.create(
-                  provider.options().resolve(name, options),
+                  provider.options().resolve(name, options, Plugins.shared()),
                   x.dim(2),
                   BuildContext.of(ref, dtype, 1));
       f.loadInto(layer);

@@ -50,7 +50,7 @@ class UserShapesTest {
   private static AttentionUnit unit(String name, Map<String, Object> options, Backend b) {
     AttentionUnitProvider p = Plugins.shared().attentionUnits().get(name);
     return p.create(
-        p.options().resolve(name, options),
+        p.options().resolve(name, options, Plugins.shared()),
         AttentionSpec.self(D),
         BuildContext.of(b, DType.FLOAT64, 3));
   }
@@ -154,7 +154,9 @@ class UserShapesTest {
       MaskedLayer layer =
           (MaskedLayer)
               p.create(
-                  p.options().resolve("test", options), D, BuildContext.of(b, DType.FLOAT64, 9));
+                  p.options().resolve("test", options, Plugins.shared()),
+                  D,
+                  BuildContext.of(b, DType.FLOAT64, 9));
       int t = 5;
       int[] lengths = {5, 1, 3};
       Tensor x = randn(b, 7, 3, t, D);
@@ -184,10 +186,13 @@ class UserShapesTest {
       EmbeddingProvider p = new EmbeddingProvider();
       var layer =
           p.create(
-              p.options().resolve("test", Map.of("embedding_dim", 3)),
+              p.options().resolve("test", Map.of("embedding_dim", 3), Plugins.shared()),
               5,
               BuildContext.of(b, DType.FLOAT32, 1));
-      assertEquals(3, p.outputFeatures(p.options().resolve("test", Map.of("embedding_dim", 3)), 5));
+      assertEquals(
+          3,
+          p.outputFeatures(
+              p.options().resolve("test", Map.of("embedding_dim", 3), Plugins.shared()), 5));
       Tensor y = layer.forward(Tensors.indices(b, new int[] {4}, 1, 1), ForwardContext.inference());
       assertEquals(Shape.of(1, 1, 3), y.shape());
       Tensor floats = Tensors.of(b, DType.FLOAT32, new float[] {0, 1, 2, 3}, 2, 2);

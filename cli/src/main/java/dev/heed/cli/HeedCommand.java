@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       PredictCommand.class,
       BenchCommand.class,
       CompletionCommand.class,
+      SchemaCommand.class,
     },
     footer = {
       "",

@@ -1,14 +1,13 @@
 package dev.heed.cli;
 
+import dev.heed.core.PluginKinds;
 import dev.heed.core.Plugins;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.ProviderInfo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,20 +45,9 @@ final class PluginsCommand implements Callable<Integer> {
       description = "A plugin name (or alias) to show in detail.")
   String name;
 
-  /** The kind words in listing order: core's kinds, with layers and schedules where it has them. */
+  /** The kind words in listing order, from core's table of kinds. */
   static List<String> kinds() {
-    Set<String> k = new LinkedHashSet<>(new Kinds());
-    k.addAll(Plugins.KINDS);
-    List<String> known = new ArrayList<>();
-    for (String word : k) {
-      try {
-        Plugins.shared().registry(word);
-        known.add(word);
-      } catch (IllegalArgumentException e) {
-        // a kind this core does not have
-      }
-    }
-    return known;
+    return PluginKinds.words();
   }
 
   /** Completion candidates for {@code --kind}. */
@@ -67,16 +55,7 @@ final class PluginsCommand implements Callable<Integer> {
     private static final long serialVersionUID = 1L;
 
     Kinds() {
-      super(
-          List.of(
-              "backend",
-              "activation",
-              "attention",
-              "layer",
-              "optimizer",
-              "schedule",
-              "initializer",
-              "loss"));
+      super(PluginKinds.words());
     }
   }
 
@@ -129,6 +108,12 @@ final class PluginsCommand implements Callable<Integer> {
       }
       return Exits.OK;
     }
+    // two providers of one name: a warning here, an error only where that name is used
+    for (String k : kinds) {
+      for (String w : plugins.registry(k).warnings()) {
+        out.println("warning: " + w);
+      }
+    }
     boolean first = true;
     for (String k : kinds) {
       List<ProviderInfo> infos = plugins.registry(k).infos();
@@ -160,10 +145,7 @@ final class PluginsCommand implements Callable<Integer> {
   }
 
   private static String plural(String kind) {
-    return switch (kind) {
-      case "attention" -> "attention units";
-      default -> kind + "s";
-    };
+    return PluginKinds.of(kind).plural();
   }
 
   private static void summary(PrintWriter out, ProviderInfo info, int width) {
@@ -225,7 +207,7 @@ final class PluginsCommand implements Callable<Integer> {
     }
     for (OptionSpec o : options) {
       String allowed = o.allowed();
-      String extra = allowed.equals("a " + o.type().word()) ? "" : " (" + allowed + ")";
+      String extra = allowed.equals(o.type().withArticle()) ? "" : " (" + allowed + ")";
       out.println(
           "    "
               + pad(o.name(), nw)
@@ -249,7 +231,9 @@ final class PluginsCommand implements Callable<Integer> {
   }
 
   private static String defaultText(OptionSpec o) {
-    return o.required() ? "(required)" : String.valueOf(o.defaultValue());
+    return o.required()
+        ? "(required)"
+        : o.defaultValue() == null ? "(none)" : String.valueOf(o.defaultValue());
   }
 
   private static String pad(String s, int width) {

@@ -257,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
       return "next: heed predict "
           + runDir
           + " INPUT.csv   (rows of "
-          + d.maxLength()
+          + d.layout().length()
           + " token ids, 0 for padding)";
     }
     return generic;

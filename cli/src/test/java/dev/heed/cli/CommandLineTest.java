@@ -15,7 +15,8 @@ class CommandLineTest {
   @Test
   void helpListsEveryCommand() {
     Heeds.Result r = Heeds.run("--help").expect(0);
-    for (String c : new String[] {"plugins", "init", "train", "eval", "predict", "completion"}) {
+    for (String c :
+        new String[] {"plugins", "init", "train", "eval", "predict", "completion", "schema"}) {
       assertTrue(r.out().contains(c), () -> c + " missing from:\n" + r.out());
     }
     assertTrue(r.out().contains("Exit status: 0 success, 2 bad input or usage, 1 failure"));
@@ -36,7 +37,8 @@ class CommandLineTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String c : new String[] {"plugins", "init", "train", "eval", "predict", "completion"}) {
+    for (String c :
+        new String[] {"plugins", "init", "train", "eval", "predict", "completion", "schema"}) {
       Heeds.Result r = Heeds.run(c, "--help").expect(0);
       assertTrue(r.out().startsWith("Usage: heed " + c), r.out());
     }
@@ -62,6 +64,35 @@ class CommandLineTest {
     assertTrue(r.out().contains("sgd (optimizer)"), r.out());
     assertTrue(r.out().matches("(?s).*\\n    lr +number +0\\.01 .*"), r.out());
     assertTrue(r.out().contains("location:"), r.out());
+  }
+
+  @Test
+  void pluginsHeadsEachKindOfTheKindsTableAndShowsListOptions() {
+    Heeds.Result r = Heeds.run("plugins").expect(0);
+    for (String heading :
+        List.of("backends (", "attention units (", "layers (", "losses (", "datasets (")) {
+      assertTrue(r.out().contains(heading), () -> heading + " missing:\n" + r.out());
+    }
+    assertTrue(r.out().contains("betas=[0.9, 0.999]"), r.out());
+    Heeds.Result adam = Heeds.run("plugins", "adam").expect(0);
+    assertTrue(
+        adam.out().matches("(?s).*\\n    betas +list of numbers +\\[0\\.9, 0\\.999\\] .*"),
+        adam.out());
+    assertTrue(adam.out().contains("a list of 2 numbers, each >= 0 and <= 1"), adam.out());
+    Heeds.Result dense = Heeds.run("plugins", "--kind", "layer", "dense").expect(0);
+    assertTrue(dense.out().contains("(an integer >= 1)"), dense.out());
+    assertTrue(dense.out().contains("activation"), dense.out());
+  }
+
+  @Test
+  void schemaPrintsTheConfigsJsonSchemaFromThePlugins() {
+    Heeds.Result r = Heeds.run("schema").expect(0);
+    assertTrue(r.out().startsWith("{"), r.out());
+    assertTrue(r.out().contains("\"$schema\" : \"https://json-schema.org/draft/2020-12/schema\""));
+    // the data sets, layers and list options come from the plugins' option schemas
+    assertTrue(r.out().contains("\"const\" : \"marked-token-recall\""), "data sets");
+    assertTrue(r.out().contains("\"const\" : \"transformer-encoder-layer\""), "layers");
+    assertTrue(r.out().contains("\"maxItems\" : 2"), "betas is a pair");
   }
 
   @Test

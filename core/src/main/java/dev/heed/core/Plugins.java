@@ -1,6 +1,7 @@
 package dev.heed.core;
 
 import dev.heed.core.backend.BackendProvider;
+import dev.heed.core.data.DatasetProvider;
 import dev.heed.core.nn.ActivationProvider;
 import dev.heed.core.nn.AttentionUnitProvider;
 import dev.heed.core.nn.InitializerProvider;
@@ -8,169 +9,48 @@ import dev.heed.core.nn.LayerProvider;
 import dev.heed.core.nn.LossProvider;
 import dev.heed.core.optim.OptimizerProvider;
 import dev.heed.core.optim.ScheduleProvider;
+import dev.heed.core.plugin.Configured;
+import dev.heed.core.plugin.PluginKind;
+import dev.heed.core.plugin.PluginResolver;
+import dev.heed.core.plugin.Provider;
 import dev.heed.core.plugin.ProviderInfo;
 import dev.heed.core.plugin.Registry;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * Every plugin found on the path, one {@link Registry} per kind. This is the one place that runs
- * {@link ServiceLoader}. Immutable and thread-safe once built.
+ * Every plugin found on the path, one {@link Registry} per kind of {@link PluginKinds#ALL}. This is
+ * the one place that runs {@link ServiceLoader}. It resolves plugin options ({@link
+ * PluginResolver}): a plugin named inside another's options is found here and its options resolved
+ * once. Immutable and thread-safe once built.
  *
  * <pre>{@code
  * Plugins plugins = Plugins.discover();
- * Backend cpu = plugins.backends().get("cpu").create(Options.none());
+ * Backend cpu = plugins.backends().configure("cpu").provider().create(...);
  * }</pre>
  */
-public final class Plugins {
-  /** Kind words, as configs and {@code heed plugins --kind} spell them. */
-  public static final List<String> KINDS =
-      List.of(
-          "backend",
-          "activation",
-          "attention",
-          "layer",
-          "optimizer",
-          "schedule",
-          "initializer",
-          "loss");
-
-  private static final String ACTIVATIONS = "dev.heed:heed-activations";
-  private static final String ATTENTION = "dev.heed:heed-attention";
-  private static final String OPTIMIZERS = "dev.heed:heed-optimizers";
+public final class Plugins implements PluginResolver {
+  /** Kind words, as configs and {@code heed plugins --kind} spell them, from the kinds table. */
+  public static final List<String> KINDS = PluginKinds.words();
 
   private static volatile Plugins shared;
 
-  private final Registry<BackendProvider> backends;
-  private final Registry<ActivationProvider> activations;
-  private final Registry<AttentionUnitProvider> attentionUnits;
-  private final Registry<LayerProvider> layers;
-  private final Registry<OptimizerProvider> optimizers;
-  private final Registry<ScheduleProvider> schedules;
-  private final Registry<InitializerProvider> initializers;
-  private final Registry<LossProvider> losses;
+  private final Map<PluginKind<?>, Registry<?>> registries;
 
   private Plugins(ClassLoader loader) {
-    backends =
-        Registry.load(
-            "backend",
-            ServiceLoader.load(BackendProvider.class, loader),
-            known(
-                Map.of(
-                    "cpu", "dev.heed:heed-backend-cpu",
-                    "simd", "dev.heed:heed-backend-simd",
-                    "opencl", "dev.heed:heed-backend-opencl")));
-    activations =
-        Registry.load(
-            "activation",
-            ServiceLoader.load(ActivationProvider.class, loader),
-            known(
-                artifact(
-                    ACTIVATIONS,
-                    "elu",
-                    "hardshrink",
-                    "hardsigmoid",
-                    "hardtanh",
-                    "hardswish",
-                    "leaky-relu",
-                    "log-sigmoid",
-                    "prelu",
-                    "relu",
-                    "relu6",
-                    "rrelu",
-                    "selu",
-                    "celu",
-                    "gelu",
-                    "sigmoid",
-                    "silu",
-                    "mish",
-                    "softplus",
-                    "softshrink",
-                    "softsign",
-                    "tanh",
-                    "tanhshrink",
-                    "threshold",
-                    "glu",
-                    "softmax",
-                    "softmin",
-                    "log-softmax",
-                    "swish",
-                    "cube",
-                    "rational-tanh",
-                    "rectified-tanh",
-                    "thresholded-relu",
-                    "identity")));
-    attentionUnits =
-        Registry.load(
-            "attention",
-            ServiceLoader.load(AttentionUnitProvider.class, loader),
-            known(artifact(ATTENTION, "feature", "additive", "dot", "scaled-dot", "multi-head")));
-    optimizers =
-        Registry.load(
-            "optimizer",
-            ServiceLoader.load(OptimizerProvider.class, loader),
-            known(
-                artifact(
-                    OPTIMIZERS,
-                    "sgd",
-                    "adagrad",
-                    "adadelta",
-                    "rmsprop",
-                    "adam",
-                    "adamw",
-                    "adamax",
-                    "nadam",
-                    "radam",
-                    "rprop",
-                    "lion",
-                    "lamb",
-                    "adabelief")));
-    layers =
-        Registry.load(
-            "layer",
-            ServiceLoader.load(LayerProvider.class, loader),
-            known(
-                artifact(
-                    ATTENTION,
-                    "embedding",
-                    "positional-encoding",
-                    "learned-positional-encoding",
-                    "layer-norm",
-                    "dropout",
-                    "residual",
-                    "feed-forward",
-                    "self-attention",
-                    "transformer-encoder-layer",
-                    "transformer-encoder",
-                    "sequence-classification-head",
-                    "lm-head")));
-    schedules =
-        Registry.load(
-            "schedule",
-            ServiceLoader.load(ScheduleProvider.class, loader),
-            known(
-                artifact(
-                    OPTIMIZERS,
-                    "constant",
-                    "step",
-                    "multi-step",
-                    "exponential",
-                    "linear",
-                    "cosine",
-                    "cosine-warm-restarts",
-                    "one-cycle",
-                    "polynomial",
-                    "warmup",
-                    "sequential",
-                    "reduce-on-plateau")));
-    initializers =
-        Registry.load(
-            "initializer", ServiceLoader.load(InitializerProvider.class, loader), Map.of());
-    losses = Registry.load("loss", ServiceLoader.load(LossProvider.class, loader), Map.of());
+    Map<PluginKind<?>, Registry<?>> m = new LinkedHashMap<>();
+    for (PluginKind<?> kind : PluginKinds.ALL) {
+      m.put(kind, load(kind, loader));
+    }
+    registries = java.util.Collections.unmodifiableMap(m);
+  }
+
+  private static <P extends Provider> Registry<P> load(PluginKind<P> kind, ClassLoader loader) {
+    return Registry.load(
+        kind.word(), ServiceLoader.load(kind.type(), loader), kind.knownArtifacts());
   }
 
   /**
@@ -178,7 +58,8 @@ public final class Plugins {
    * that {@code provides} a Heed service, and every jar on the class path with a {@code
    * META-INF/services} entry.
    *
-   * @throws dev.heed.core.plugin.PluginException when a provider is broken or two share a name
+   * @throws dev.heed.core.plugin.PluginException when a provider is broken (two providers sharing a
+   *     name are a warning of their registry, and an error only where that name is used)
    */
   public static Plugins discover() {
     ClassLoader cl = Thread.currentThread().getContextClassLoader();
@@ -205,89 +86,87 @@ public final class Plugins {
     return p;
   }
 
+  /** The registry of {@code kind}. */
+  @SuppressWarnings("unchecked")
+  public <P extends Provider> Registry<P> registry(PluginKind<P> kind) {
+    return (Registry<P>) registries.get(kind);
+  }
+
+  /** Every registry, in {@link PluginKinds#ALL} order. */
+  public Map<PluginKind<?>, Registry<?>> registries() {
+    return registries;
+  }
+
   /** Compute backends. */
   public Registry<BackendProvider> backends() {
-    return backends;
+    return registry(PluginKinds.BACKEND);
   }
 
   /** Activation functions. */
   public Registry<ActivationProvider> activations() {
-    return activations;
+    return registry(PluginKinds.ACTIVATION);
   }
 
   /** Attention units. */
   public Registry<AttentionUnitProvider> attentionUnits() {
-    return attentionUnits;
+    return registry(PluginKinds.ATTENTION);
   }
 
   /** Optimizers. */
   public Registry<OptimizerProvider> optimizers() {
-    return optimizers;
+    return registry(PluginKinds.OPTIMIZER);
   }
 
   /** Layers that configs can name. */
   public Registry<LayerProvider> layers() {
-    return layers;
+    return registry(PluginKinds.LAYER);
   }
 
   /** Learning-rate schedules. */
   public Registry<ScheduleProvider> schedules() {
-    return schedules;
+    return registry(PluginKinds.SCHEDULE);
   }
 
   /** Weight initializers. */
   public Registry<InitializerProvider> initializers() {
-    return initializers;
+    return registry(PluginKinds.INITIALIZER);
   }
 
   /** Loss functions. */
   public Registry<LossProvider> losses() {
-    return losses;
+    return registry(PluginKinds.LOSS);
+  }
+
+  /** Data sets. */
+  public Registry<DatasetProvider> datasets() {
+    return registry(PluginKinds.DATASET);
   }
 
   /** The registry of a kind word from {@link #KINDS}. */
   public Registry<?> registry(String kind) {
-    return switch (kind) {
-      case "backend" -> backends;
-      case "activation" -> activations;
-      case "attention" -> attentionUnits;
-      case "layer" -> layers;
-      case "optimizer" -> optimizers;
-      case "schedule" -> schedules;
-      case "initializer" -> initializers;
-      case "loss" -> losses;
-      default ->
-          throw new IllegalArgumentException(
-              "unknown plugin kind '"
-                  + kind
-                  + "'"
-                  + dev.heed.core.plugin.Suggestions.didYouMean(kind, KINDS)
-                  + "; kinds are: "
-                  + String.join(", ", KINDS));
-    };
+    return registries.get(PluginKinds.of(kind));
+  }
+
+  @Override
+  public Configured<?> resolve(String kind, Object spec, String owner) {
+    return registry(kind).configure(spec, owner, this);
   }
 
   /** Every provider of every kind, kinds in {@link #KINDS} order. */
   public List<ProviderInfo> listing() {
     List<ProviderInfo> all = new ArrayList<>();
-    for (String kind : KINDS) {
-      all.addAll(registry(kind).infos());
+    for (Registry<?> r : registries.values()) {
+      all.addAll(r.infos());
     }
     return all;
   }
 
-  private static Map<String, String> artifact(String artifact, String... names) {
-    Map<String, String> m = new HashMap<>();
-    for (String n : names) {
-      m.put(n, artifact);
+  /** The warnings of every registry (names two providers answer to), kinds in order. */
+  public List<String> warnings() {
+    List<String> all = new ArrayList<>();
+    for (Registry<?> r : registries.values()) {
+      all.addAll(r.warnings());
     }
-    return m;
-  }
-
-  private static Map<String, String> known(Map<String, String> byName) {
-    Map<String, String> m = new HashMap<>();
-    byName.forEach(
-        (k, v) -> m.put(k.toLowerCase(Locale.ROOT).replace("-", "").replace("_", ""), v));
-    return m;
+    return all;
   }
 }

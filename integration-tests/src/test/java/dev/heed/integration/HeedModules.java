@@ -35,6 +35,7 @@ final class HeedModules {
   static final String OPTIMIZERS = "dev.heed.optimizers";
   static final String TESTKIT = "dev.heed.testkit";
   static final String INTEGRATION = "dev.heed.integration";
+  static final String ASSEMBLY = "dev.heed.assembly";
 
   /** Modules that hold plugins: they depend on core only, never on each other, export nothing. */
   static final List<String> IMPLEMENTATIONS =
@@ -52,7 +53,7 @@ final class HeedModules {
 
   /** Module names that are not implementation modules, whether or not they exist yet. */
   private static final Set<String> NOT_IMPLEMENTATIONS =
-      Set.of(CORE, TESTKIT, INTEGRATION, "dev.heed.assembly", "dev.heed.cli", "dev.heed.bench");
+      Set.of(CORE, TESTKIT, INTEGRATION, ASSEMBLY, "dev.heed.cli", "dev.heed.bench");
 
   private static final Map<String, ModuleReference> FOUND = scan();
 

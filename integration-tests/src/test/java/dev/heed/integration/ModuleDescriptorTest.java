@@ -33,7 +33,8 @@ class ModuleDescriptorTest {
           "dev.heed.core.tensor");
 
   /** API packages that are exported once they exist (safetensors I/O). */
-  private static final Set<String> CORE_API_WHEN_PRESENT = Set.of("dev.heed.core.io");
+  private static final Set<String> CORE_API_WHEN_PRESENT =
+      Set.of("dev.heed.core.io", "dev.heed.core.data");
 
   private static final Set<String> JDK_MODULES =
       ModuleFinder.ofSystem().findAll().stream()

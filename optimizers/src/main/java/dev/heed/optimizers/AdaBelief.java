@@ -28,7 +28,7 @@ final class AdaBelief extends GroupedOptimizer {
 
   AdaBelief(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_avg_var"), true);
-    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getNumbers("betas")));
   }
 
   @Override

@@ -73,7 +73,7 @@ final class Adam extends GroupedOptimizer {
   }
 
   private Settings read(Options options) {
-    double[] betas = Pairs.betas("", options.getString("betas"));
+    double[] betas = Pairs.betas("", options.getNumbers("betas"));
     double weightDecay = options.getDouble("weight_decay");
     boolean amsgrad = options.getBoolean("amsgrad");
     Structure structure = new Structure(amsgrad, options.getBoolean("maximize"), weightDecay != 0);

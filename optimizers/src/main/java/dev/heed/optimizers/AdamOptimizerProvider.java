@@ -20,8 +20,11 @@ public final class AdamOptimizerProvider extends BaseOptimizerProvider {
   static OptionsSchema schema(double weightDecay) {
     return OptionsSchema.of(
         OptionSpec.number("lr", 1e-3, "learning rate").range(0, Double.MAX_VALUE),
-        OptionSpec.string(
-            "betas", "0.9,0.999", "coefficients of the running averages of g and g², 'b1,b2'"),
+        OptionSpec.tuple(
+                "betas",
+                new double[] {0.9, 0.999},
+                "coefficients of the running averages of g and g²")
+            .range(0, 1),
         OptionSpec.number("eps", 1e-8, "term added to the denominator for numerical stability")
             .range(0, Double.MAX_VALUE),
         OptionSpec.number("weight_decay", weightDecay, "weight decay coefficient")
@@ -47,7 +50,7 @@ public final class AdamOptimizerProvider extends BaseOptimizerProvider {
 
   @Override
   void validate(Options options, String owner) {
-    Pairs.betas(owner, options.getString("betas"));
+    Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override

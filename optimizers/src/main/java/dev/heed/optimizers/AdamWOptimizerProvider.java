@@ -34,7 +34,7 @@ public final class AdamWOptimizerProvider extends BaseOptimizerProvider {
 
   @Override
   void validate(Options options, String owner) {
-    Pairs.betas(owner, options.getString("betas"));
+    Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override

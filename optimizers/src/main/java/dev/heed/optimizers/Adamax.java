@@ -26,7 +26,7 @@ final class Adamax extends GroupedOptimizer {
 
   Adamax(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_inf"), true);
-    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getNumbers("betas")));
   }
 
   @Override

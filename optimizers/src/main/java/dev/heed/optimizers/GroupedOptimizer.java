@@ -130,10 +130,10 @@ abstract class GroupedOptimizer implements Optimizer {
   }
 
   /**
-   * The options of each group: {@code base} with the group's overrides on top, resolved against
-   * {@code schema} (so an unknown or ill-typed override is reported with its group), then checked
-   * by {@code validator}. {@code base} itself is re-resolved and checked first, as PyTorch checks
-   * the defaults.
+   * The options of each group: {@code base} (resolved once, by the registry) with the group's
+   * overrides on top, each override checked against {@code schema} (so an unknown or ill-typed
+   * override is reported with its group), then checked by {@code validator}. {@code base} itself is
+   * checked first, as PyTorch checks the defaults; it is not resolved again.
    *
    * @throws dev.heed.core.plugin.OptionsException naming the group and option at fault
    */
@@ -144,30 +144,17 @@ abstract class GroupedOptimizer implements Optimizer {
       List<ParameterGroup> groups,
       Validator validator) {
     Objects.requireNonNull(groups, () -> owner + ": the parameter groups are null");
-    Options resolvedBase = schema.resolve(owner, base.asMap());
-    validator.validate(resolvedBase, owner);
+    schema.check(owner, base);
+    validator.validate(base, owner);
     List<Options> out = new ArrayList<>();
     for (int i = 0; i < groups.size(); i++) {
       ParameterGroup g = Objects.requireNonNull(groups.get(i), owner + ": parameter group is null");
       String where = owner + " parameter group " + i;
       if (g.overrides().isEmpty()) {
-        out.add(resolvedBase);
+        out.add(base);
         continue;
       }
-      Map<String, Object> merged = new LinkedHashMap<>(resolvedBase.asMap());
-      for (String key : g.overrides().keySet()) {
-        if (schema.find(key) == null) {
-          // report against the overrides alone, so the message names the override
-          schema.resolve(where, g.overrides());
-        }
-      }
-      g.overrides()
-          .forEach((key, value) -> {
-            if (value != null) {
-              merged.put(key, value);
-            }
-          });
-      Options resolved = schema.resolve(where, merged);
+      Options resolved = schema.override(where, base, g.overrides());
       validator.validate(resolved, where);
       out.add(resolved);
     }

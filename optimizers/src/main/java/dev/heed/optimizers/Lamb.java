@@ -30,7 +30,7 @@ final class Lamb extends GroupedOptimizer {
 
   Lamb(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_avg_sq"), true);
-    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getNumbers("betas")));
   }
 
   @Override

@@ -26,7 +26,7 @@ final class Lion extends GroupedOptimizer {
 
   Lion(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg"), true);
-    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getNumbers("betas")));
   }
 
   @Override

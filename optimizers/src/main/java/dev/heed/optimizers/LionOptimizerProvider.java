@@ -17,7 +17,9 @@ public final class LionOptimizerProvider extends BaseOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 1e-4, "learning rate").range(0, Double.MAX_VALUE),
-          OptionSpec.string("betas", "0.9,0.99", "coefficients of the running averages, 'b1,b2'"),
+          OptionSpec.tuple(
+                  "betas", new double[] {0.9, 0.99}, "coefficients of the running averages")
+              .range(0, 1),
           OptionSpec.number(
                   "weight_decay", 0.0, "decoupled weight decay: p ← p·(1 - lr·weight_decay)")
               .range(0, Double.MAX_VALUE),
@@ -43,7 +45,7 @@ public final class LionOptimizerProvider extends BaseOptimizerProvider {
 
   @Override
   void validate(Options options, String owner) {
-    Pairs.betas(owner, options.getString("betas"));
+    Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override

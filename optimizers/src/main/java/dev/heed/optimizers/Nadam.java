@@ -37,7 +37,7 @@ final class Nadam extends GroupedOptimizer {
 
   Nadam(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_avg_sq"), true);
-    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getString("betas")));
+    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getNumbers("betas")));
   }
 
   private static double mu(double beta1, double decay, long t) {

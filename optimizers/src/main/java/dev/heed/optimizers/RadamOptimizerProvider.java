@@ -16,7 +16,9 @@ public final class RadamOptimizerProvider extends BaseOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 1e-3, "learning rate").range(0, Double.MAX_VALUE),
-          OptionSpec.string("betas", "0.9,0.999", "coefficients of the running averages, 'b1,b2'"),
+          OptionSpec.tuple(
+                  "betas", new double[] {0.9, 0.999}, "coefficients of the running averages")
+              .range(0, 1),
           OptionSpec.number("eps", 1e-8, "term added to the denominator for numerical stability")
               .range(0, Double.MAX_VALUE),
           OptionSpec.number("weight_decay", 0.0, "weight decay (L2 penalty)")
@@ -42,7 +44,7 @@ public final class RadamOptimizerProvider extends BaseOptimizerProvider {
 
   @Override
   void validate(Options options, String owner) {
-    Pairs.betas(owner, options.getString("betas"));
+    Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override

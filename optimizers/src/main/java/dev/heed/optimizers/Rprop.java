@@ -31,12 +31,7 @@ final class Rprop extends GroupedOptimizer {
     super(owner, groups, settings, "lr", List.of("prev", "step_size"), true);
     this.pairs =
         new PerGroup<>(
-            settings,
-            o ->
-                new double[][] {
-                  Pairs.parse("", "etas", o.getString("etas")),
-                  Pairs.parse("", "step_sizes", o.getString("step_sizes"))
-                });
+            settings, o -> new double[][] {o.getNumbers("etas"), o.getNumbers("step_sizes")});
   }
 
   @Override

@@ -17,11 +17,12 @@ public final class RpropOptimizerProvider extends BaseOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 1e-2, "initial step size").range(0, Double.MAX_VALUE),
-          OptionSpec.string(
+          OptionSpec.tuple(
               "etas",
-              "0.5,1.2",
-              "step-size factors 'etaminus,etaplus' with 0 < etaminus < 1 < etaplus"),
-          OptionSpec.string("step_sizes", "1e-6,50", "minimal and maximal step size, 'min,max'"),
+              new double[] {0.5, 1.2},
+              "step-size factors [etaminus, etaplus] with 0 < etaminus < 1 < etaplus"),
+          OptionSpec.tuple("step_sizes", new double[] {1e-6, 50}, "minimal and maximal step size")
+              .range(0, Double.MAX_VALUE),
           OptionSpec.bool("maximize", false, "maximize the objective instead of minimizing"));
 
   /** Cheap; for ServiceLoader. */
@@ -44,23 +45,23 @@ public final class RpropOptimizerProvider extends BaseOptimizerProvider {
 
   @Override
   void validate(Options options, String owner) {
-    double[] etas = Pairs.parse(owner, "etas", options.getString("etas"));
+    double[] etas = options.getNumbers("etas");
     if (!(0 < etas[0] && etas[0] < 1 && 1 < etas[1])) {
       throw new OptionsException(
           "etas",
           owner
-              + " option 'etas': found '"
-              + options.getString("etas")
-              + "', expected 0 < etaminus < 1 < etaplus, for example '0.5,1.2'");
+              + " option 'etas': found "
+              + java.util.Arrays.toString(etas)
+              + ", expected 0 < etaminus < 1 < etaplus, for example [0.5, 1.2]");
     }
-    double[] sizes = Pairs.parse(owner, "step_sizes", options.getString("step_sizes"));
+    double[] sizes = options.getNumbers("step_sizes");
     if (!(0 <= sizes[0] && sizes[0] <= sizes[1])) {
       throw new OptionsException(
           "step_sizes",
           owner
-              + " option 'step_sizes': found '"
-              + options.getString("step_sizes")
-              + "', expected 0 <= min <= max, for example '1e-6,50'");
+              + " option 'step_sizes': found "
+              + java.util.Arrays.toString(sizes)
+              + ", expected 0 <= min <= max, for example [1e-6, 50]");
     }
   }
 

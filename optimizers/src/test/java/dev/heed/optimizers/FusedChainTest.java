@@ -296,7 +296,7 @@ class FusedChainTest {
         Elementwise.fusedInto(program, new Tensor[] {st[0], g}, st[0]);
         return;
       }
-      double[] betas = Pairs.betas("", o.getString("betas"));
+      double[] betas = Pairs.betas("", o.getNumbers("betas"));
       boolean amsgrad = o.getBoolean("amsgrad");
       ElementwiseProgram program =
           ConstantChains.adam(

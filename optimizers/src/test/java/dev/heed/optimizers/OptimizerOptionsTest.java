@@ -1,5 +1,6 @@
 package dev.heed.optimizers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,7 @@ class OptimizerOptionsTest {
             "lr",
             1e-3,
             "betas",
-            "0.9,0.999",
+            List.of(0.9, 0.999),
             "eps",
             1e-8,
             "weight_decay",
@@ -66,20 +67,39 @@ class OptimizerOptionsTest {
     assertEquals(0.9, defaults("adadelta").getDouble("rho"));
     assertEquals(1e-6, defaults("adadelta").getDouble("eps"));
     assertEquals(0.99, defaults("rmsprop").getDouble("alpha"));
-    assertEquals("0.5,1.2", defaults("rprop").getString("etas"));
-    assertEquals("1e-6,50", defaults("rprop").getString("step_sizes"));
+    assertArrayEquals(new double[] {0.5, 1.2}, defaults("rprop").getNumbers("etas"));
+    assertArrayEquals(new double[] {1e-6, 50}, defaults("rprop").getNumbers("step_sizes"));
     assertEquals(1e-4, defaults("lion").getDouble("lr"));
-    assertEquals("0.9,0.99", defaults("lion").getString("betas"));
+    assertArrayEquals(new double[] {0.9, 0.99}, defaults("lion").getNumbers("betas"));
     assertEquals(1e-6, defaults("lamb").getDouble("eps"));
     assertEquals(1e-16, defaults("adabelief").getDouble("eps"));
   }
 
   @Test
+  void tuplesAreListsOfNumbersAndTheCommaSpellingStillReads() {
+    assertArrayEquals(
+        new double[] {0.8, 0.99},
+        ((GroupedOptimizer) create("adam", Map.of("betas", List.of(0.8, 0.99))))
+            .options(0)
+            .getNumbers("betas"));
+    assertArrayEquals(
+        new double[] {0.8, 0.99},
+        ((GroupedOptimizer) create("adam", Map.of("betas", "0.8, 0.99")))
+            .options(0)
+            .getNumbers("betas"));
+  }
+
+  @Test
   void badTuplesAreExplained() {
     OptionsException e =
-        assertThrows(OptionsException.class, () -> create("adam", Map.of("betas", "0.9")));
+        assertThrows(OptionsException.class, () -> create("adam", Map.of("betas", List.of(0.9))));
     assertEquals("betas", e.option());
-    assertTrue(e.getMessage().contains("two comma-separated numbers"), e.getMessage());
+    assertTrue(e.getMessage().contains("a list of 2 numbers"), e.getMessage());
+    assertTrue(e.getMessage().contains("[0.9, 0.999]"), e.getMessage());
+    e =
+        assertThrows(
+            OptionsException.class, () -> create("adam", Map.of("betas", List.of("a", 0.9))));
+    assertTrue(e.getMessage().contains("expected a list of 2 numbers"), e.getMessage());
     e = assertThrows(OptionsException.class, () -> create("adamw", Map.of("betas", "0.9,1.0")));
     assertTrue(e.getMessage().contains("beta 2 is 1.0"), e.getMessage());
     e = assertThrows(OptionsException.class, () -> create("rprop", Map.of("etas", "1.2,0.5")));

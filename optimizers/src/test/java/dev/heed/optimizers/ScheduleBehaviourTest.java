@@ -229,8 +229,10 @@ class ScheduleBehaviourTest {
 
   @Test
   void badOptionsAreExplained() {
-    String m = message(Map.of("milestones", "30,20"), "multi-step");
-    assertTrue(m.contains("strictly increasing") && m.contains("30,20"), m);
+    String m = message(Map.of("milestones", List.of(30, 20)), "multi-step");
+    assertTrue(m.contains("strictly increasing") && m.contains("[30, 20]"), m);
+    m = message(Map.of("milestones", "30,20"), "multi-step");
+    assertTrue(m.contains("strictly increasing") && m.contains("[30, 20]"), m);
     m = message(Map.of(), "one-cycle");
     assertTrue(m.contains("total_steps") && m.contains("steps_per_epoch"), m);
     m = message(Map.of("schedules", "linear; cosine(t_max=5)", "milestones", "3,6"), "sequential");

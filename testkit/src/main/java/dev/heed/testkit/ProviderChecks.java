@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heed.core.Plugins;
+import dev.heed.core.plugin.Configured;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsException;
@@ -28,7 +30,7 @@ final class ProviderChecks {
 
   /** The options {@code raw} resolved against the provider's schema. */
   static Options resolve(String kind, Provider p, Map<String, Object> raw) {
-    return p.options().resolve(owner(kind, p), raw);
+    return p.options().resolve(owner(kind, p), raw, Plugins.shared());
   }
 
   /**
@@ -101,22 +103,27 @@ final class ProviderChecks {
           () -> schema.resolve(owner, Map.of()),
           owner + ": a missing required option must be an OptionsException");
     } else {
-      Options defaults = schema.defaults(owner);
+      Options defaults = schema.resolve(owner, Map.of(), Plugins.shared());
       for (OptionSpec o : schema.options()) {
         assertEquals(
             o.defaultValue(),
-            defaults.asMap().get(o.name()),
+            plain(defaults.asMap().get(o.name())),
             owner + " option '" + o.name() + "' does not resolve to its default");
       }
     }
-    Options resolved = schema.resolve(owner, raw);
+    Options resolved = schema.resolve(owner, raw, Plugins.shared());
     for (OptionSpec o : schema.options()) {
       if (!raw.containsKey(o.name())) {
         assertEquals(
             o.defaultValue(),
-            resolved.asMap().get(o.name()),
+            plain(resolved.asMap().get(o.name())),
             owner + " option '" + o.name() + "' lost its default");
       }
     }
+  }
+
+  /** A resolved value as its default is declared: a nested plugin by its name. */
+  private static Object plain(Object v) {
+    return v instanceof Configured<?> c ? c.name() : v;
   }
 }

@@ -1,6 +1,7 @@
 package dev.heed.assembly.api;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,8 @@ public class ConfigException extends RuntimeException {
   private final int line;
   private final int column;
   private final String configPath;
+  // null for a single problem (this one)
+  private final transient List<ConfigException> problems;
 
   /**
    * @param origin where the offending text is, or null when unknown
@@ -37,6 +40,42 @@ public class ConfigException extends RuntimeException {
     this.line = origin == null ? 0 : origin.line();
     this.column = origin == null ? 0 : origin.column();
     this.configPath = configPath == null ? "" : configPath;
+    this.problems = null;
+  }
+
+  private ConfigException(List<ConfigException> problems) {
+    super(
+        problems.size()
+            + " problems in the config:\n"
+            + String.join(
+                "\n",
+                problems.stream().map(p -> "  " + p.getMessage().replace("\n", "\n  ")).toList()),
+        problems.get(0));
+    ConfigException first = problems.get(0);
+    this.file = first.file;
+    this.line = first.line;
+    this.column = first.column;
+    this.configPath = first.configPath;
+    this.problems = List.copyOf(problems);
+  }
+
+  /**
+   * The problems as one exception: the problem itself when there is one, else an exception whose
+   * message lists each (with its location, as a compiler lists its errors) and whose location is
+   * the first one's.
+   *
+   * @throws IllegalArgumentException when {@code problems} is empty
+   */
+  public static ConfigException of(List<ConfigException> problems) {
+    if (problems.isEmpty()) {
+      throw new IllegalArgumentException("no problems to report");
+    }
+    return problems.size() == 1 ? problems.get(0) : new ConfigException(problems);
+  }
+
+  /** Every problem this exception reports: itself, or each of several found in one pass. */
+  public List<ConfigException> problems() {
+    return problems == null ? List.of(this) : problems;
   }
 
   /** A problem without a location (bad data files, run directories). */

@@ -1,62 +1,71 @@
 package dev.heed.assembly.config;
 
-import java.nio.file.Path;
+import dev.heed.core.data.SequenceLayout;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * {@code data}: where the examples come from. See the assembly README for every key.
+ * {@code data}: the data set plugin named by {@code type} with its options, and what the loader
+ * learnt from the data set it made (names, sizes, task) for the model's checks.
  *
- * @param type {@code csv}, {@code text} or a generated data set name
- * @param examples generated: how many examples
- * @param inputs input features (for csv: the number of feature columns)
- * @param outputs targets (classification: the number of classes)
- * @param noise generated: standard deviation of target noise
- * @param path csv or text: the absolute file path, or null
- * @param featureColumns csv: input columns, or empty for generated data
- * @param labelColumns csv: target columns, or empty for generated data
- * @param task {@code regression} or {@code classification}
- * @param classes classification: the class names in output order, or empty when read from the file;
- *     text: the vocabulary, one character per entry (character i is token i + 1)
- * @param delimiter csv: the separator
- * @param normalize csv: whether inputs are z-scored
+ * @param source the data set provider's reference: {@code type} and the other keys as options
  * @param shuffleBuffer rows held by the seeded buffer shuffle
- * @param vocabulary sequence data: token ids {@code 0 … vocabulary-1} (0 is padding), 0 for flat
- *     feature rows
- * @param minLength sequence data: the shortest sequence (0 for flat rows)
- * @param maxLength sequence data: the longest sequence, the padded length (0 for flat rows)
+ * @param inputNames input feature names (for token sequences: one per position)
+ * @param outputNames target names (class names for classification)
+ * @param classification whether the targets are one-hot classes
+ * @param layout the layout of token-sequence rows, or null for feature rows
+ * @param examples how many rows the data set has, or -1 when not known without reading them
+ * @param standardize whether inputs are z-scored with the training rows' statistics
+ * @param recorded the data set's options as the run's config records them ({@link
+ *     dev.heed.core.data.DatasetProvider#recorded}): what was found in the source filled in
  */
 public record DataConfig(
-    String type,
-    int examples,
-    int inputs,
-    int outputs,
-    double noise,
-    Path path,
-    List<String> featureColumns,
-    List<String> labelColumns,
-    String task,
-    List<String> classes,
-    String delimiter,
-    boolean normalize,
+    PluginRef source,
     int shuffleBuffer,
-    int vocabulary,
-    int minLength,
-    int maxLength) {
+    List<String> inputNames,
+    List<String> outputNames,
+    boolean classification,
+    SequenceLayout layout,
+    long examples,
+    boolean standardize,
+    Map<String, Object> recorded) {
 
   /** Copies the lists. */
   public DataConfig {
-    featureColumns = List.copyOf(featureColumns);
-    labelColumns = List.copyOf(labelColumns);
-    classes = List.copyOf(classes);
+    inputNames = List.copyOf(inputNames);
+    outputNames = List.copyOf(outputNames);
+    recorded = Collections.unmodifiableMap(new LinkedHashMap<>(recorded));
+  }
+
+  /** The data set's name ({@code data.type}). */
+  public String type() {
+    return source.name();
   }
 
   /** Whether the examples are token sequences {@code [B, T]} rather than feature rows. */
   public boolean sequence() {
-    return vocabulary > 0;
+    return layout != null;
   }
 
-  /** Whether targets are classes. */
-  public boolean classification() {
-    return task.equals("classification");
+  /** Token ids {@code 0 … vocabulary-1} of sequence data, 0 for feature rows. */
+  public int vocabulary() {
+    return layout == null ? 0 : layout.vocabulary();
+  }
+
+  /** The model's input features: the vocabulary for token sequences, else the input columns. */
+  public int inputs() {
+    return layout == null ? inputNames.size() : layout.vocabulary();
+  }
+
+  /** The model's outputs: one per class of a token (the vocabulary), or one per target. */
+  public int outputs() {
+    return layout == null ? outputNames.size() : layout.vocabulary();
+  }
+
+  /** The class names of feature-row classification, else empty. */
+  public List<String> classes() {
+    return classification && layout == null ? outputNames : List.of();
   }
 }

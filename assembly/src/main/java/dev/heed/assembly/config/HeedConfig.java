@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.heed.assembly.api.Config;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.Origin;
+import dev.heed.core.data.DataContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,6 +76,15 @@ public record HeedConfig(
     }
   }
 
+  /**
+   * What a data set provider is given: relative files resolve against the directory of {@code file}
+   * (the working directory when null).
+   */
+  public static DataContext dataContext(Path file, long seed, boolean reopening) {
+    Path base = file == null ? Path.of("") : file.toAbsolutePath().getParent();
+    return new DataContext(base == null ? Path.of("") : base, seed, reopening);
+  }
+
   /** An error about {@code path}, located where it came from. */
   public ConfigException error(String path, String problem) {
     return new ConfigException(origin(path), path, problem);
@@ -92,7 +102,10 @@ public record HeedConfig(
   /** The resolved tree with plugin references as mappings and unset keys left out. */
   public static Object plain(Object v) {
     if (v instanceof PluginRef r) {
-      return r.options().isEmpty() ? r.name() : plain(r.toTree());
+      return r.options().asMap().isEmpty() ? r.name() : plain(r.toTree());
+    }
+    if (v instanceof dev.heed.core.plugin.Configured<?> c) {
+      return plain(c.toTree());
     }
     if (v instanceof Map<?, ?> m) {
       Map<String, Object> out = new LinkedHashMap<>();

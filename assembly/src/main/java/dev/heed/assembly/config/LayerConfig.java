@@ -1,42 +1,20 @@
 package dev.heed.assembly.config;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.heed.core.plugin.Options;
+import java.util.Objects;
 
-/** One entry of {@code model.layers}. */
-public sealed interface LayerConfig {
+/**
+ * One entry of {@code model.layers}: a layer plugin ({@link dev.heed.core.nn.LayerProvider}, {@code
+ * dense} and {@code attention} included) named by {@code type}, with its options resolved once.
+ *
+ * @param type the provider's canonical name
+ * @param options its resolved options
+ */
+public record LayerConfig(String type, Options options) {
 
-  /**
-   * {@code type: dense}.
-   *
-   * @param units output features
-   * @param activation the activation, or null for none
-   * @param bias whether there is a bias
-   * @param weightInit the weight initializer, or null for nn.Linear's default
-   * @param biasInit the bias initializer, or null for nn.Linear's default
-   */
-  record Dense(
-      int units, PluginRef activation, boolean bias, PluginRef weightInit, PluginRef biasInit)
-      implements LayerConfig {}
-
-  /**
-   * {@code type: attention}: self-attention over the layer input.
-   *
-   * @param unit the attention unit
-   */
-  record Attention(PluginRef unit) implements LayerConfig {}
-
-  /**
-   * A layer plugin ({@link dev.heed.core.nn.LayerProvider}) named by {@code type}.
-   *
-   * @param type the provider name
-   * @param options its resolved options
-   */
-  record Plugin(String type, Map<String, Object> options) implements LayerConfig {
-    /** Copies. */
-    public Plugin {
-      options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
-    }
+  /** Null checks. */
+  public LayerConfig {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(options, "options");
   }
 }

@@ -1,5 +1,6 @@
 package dev.heed.assembly.data;
 
+import dev.heed.core.data.Dataset;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.heed.assembly.data;
 
 import dev.heed.assembly.api.ConfigException;
-import dev.heed.assembly.config.DataConfig;
+import dev.heed.core.data.Dataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +21,7 @@ public final class CsvDataset implements Dataset {
   private final List<String> labels;
   private final List<String> classes;
   private final boolean classification;
+  private boolean standardize;
 
   /**
    * @param file the CSV file
@@ -39,14 +40,31 @@ public final class CsvDataset implements Dataset {
     this.classification = !classes.isEmpty();
   }
 
-  /** The data set a resolved config describes, reading {@code file} instead when it is not null. */
-  public static CsvDataset of(DataConfig c, Path file) {
-    return new CsvDataset(
-        file == null ? c.path() : file,
-        c.delimiter().charAt(0),
-        c.featureColumns(),
-        c.labelColumns(),
-        c.classification() ? c.classes() : List.of());
+  /** This data set with {@code standardize} as {@link #standardize()} says. */
+  public CsvDataset standardized(boolean standardize) {
+    CsvDataset d = new CsvDataset(file, delimiter, features, labels, classes);
+    d.standardize = standardize;
+    return d;
+  }
+
+  /** This data set reading {@code other} instead, with the same columns and classes. */
+  public CsvDataset reading(Path other) {
+    return new CsvDataset(other, delimiter, features, labels, classes).standardized(standardize);
+  }
+
+  /** The file read. */
+  public Path file() {
+    return file;
+  }
+
+  /** The target columns (for classification, the one column of class names). */
+  public List<String> labelColumns() {
+    return labels;
+  }
+
+  @Override
+  public boolean standardize() {
+    return standardize;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.heed.assembly.data;
 
-import dev.heed.assembly.config.DataConfig;
+import dev.heed.core.data.Dataset;
+import dev.heed.core.data.SequenceLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -30,8 +31,40 @@ public final class GeneratedDatasets {
 
   private GeneratedDatasets() {}
 
+  /**
+   * The sizes of a generated data set.
+   *
+   * @param examples how many examples
+   * @param inputs input features (flat data sets)
+   * @param outputs targets (flat data sets)
+   * @param noise standard deviation of target noise (flat data sets)
+   * @param vocabulary token ids including padding 0 (sequence tasks)
+   * @param minLength the shortest sequence (sequence tasks)
+   * @param maxLength the longest sequence, the padded length (sequence tasks)
+   * @param classes the class names of a token (sequence tasks)
+   */
+  public record Spec(
+      int examples,
+      int inputs,
+      int outputs,
+      double noise,
+      int vocabulary,
+      int minLength,
+      int maxLength,
+      List<String> classes) {
+    /** Copies. */
+    public Spec {
+      classes = List.copyOf(classes);
+    }
+
+    /** These sizes with no examples (the names and layout alone, generated at once). */
+    public Spec empty() {
+      return new Spec(0, inputs, outputs, noise, vocabulary, minLength, maxLength, classes);
+    }
+  }
+
   /** {@code seed-regression}. */
-  public static Dataset seedRegression(DataConfig c, long seed) {
+  public static Dataset seedRegression(Spec c, long seed) {
     int in = c.inputs();
     int out = c.outputs();
     int hidden = in;
@@ -69,7 +102,7 @@ public final class GeneratedDatasets {
   }
 
   /** {@code feature-selection}. */
-  public static Dataset featureSelection(DataConfig c, long seed) {
+  public static Dataset featureSelection(Spec c, long seed) {
     int in = c.inputs();
     SplittableRandom r = new SplittableRandom(Batches.mix(seed, 201));
     int width = in + 1;
@@ -86,20 +119,11 @@ public final class GeneratedDatasets {
     return new ArrayDataset(names("x", in), List.of("y"), false, rows);
   }
 
-  /**
-   * The row layout of a generated sequence data set: {@code max_length} token ids, then one target
-   * row of {@code vocabulary} classes ({@code marked-token-recall}) or one per position ({@code
-   * digit-reversal}).
-   */
-  public static SequenceLayout layout(DataConfig c) {
-    return new SequenceLayout(c.maxLength(), c.vocabulary(), c.type().equals("digit-reversal"));
-  }
-
   /** {@code marked-token-recall}. */
-  public static Dataset markedTokenRecall(DataConfig c, long seed) {
+  public static Dataset markedTokenRecall(Spec c, long seed) {
     int v = c.vocabulary();
     int t = c.maxLength();
-    SequenceLayout layout = layout(c);
+    SequenceLayout layout = new SequenceLayout(t, v, false);
     SplittableRandom r = new SplittableRandom(Batches.mix(seed, 301));
     int width = t + layout.targetWidth();
     float[] rows = new float[c.examples() * width];
@@ -118,10 +142,10 @@ public final class GeneratedDatasets {
   }
 
   /** {@code digit-reversal}. */
-  public static Dataset digitReversal(DataConfig c, long seed) {
+  public static Dataset digitReversal(Spec c, long seed) {
     int v = c.vocabulary();
     int t = c.maxLength();
-    SequenceLayout layout = layout(c);
+    SequenceLayout layout = new SequenceLayout(t, v, true);
     SplittableRandom r = new SplittableRandom(Batches.mix(seed, 401));
     int width = t + layout.targetWidth();
     float[] rows = new float[c.examples() * width];
@@ -143,6 +167,25 @@ public final class GeneratedDatasets {
       }
     }
     return new SequenceDataset(new ArrayDataset(names("t", t), outputs, true, rows), layout);
+  }
+
+  /**
+   * The names and layout of the data set {@code generator} makes for {@code c}, without generating
+   * anything (a teacher network of a large input is itself large).
+   */
+  static Dataset shape(String name, Spec c) {
+    return switch (name) {
+      case "seed-regression" ->
+          new ArrayDataset(names("x", c.inputs()), names("y", c.outputs()), false, new float[0]);
+      case "feature-selection" ->
+          new ArrayDataset(names("x", c.inputs()), List.of("y"), false, new float[0]);
+      case "marked-token-recall" ->
+          new SequenceDataset(
+              new ArrayDataset(names("t", c.maxLength()), c.classes(), true, new float[0]),
+              new SequenceLayout(c.maxLength(), c.vocabulary(), false));
+      case "digit-reversal" -> digitReversal(c.empty(), 0);
+      default -> throw new IllegalArgumentException("no generated data set '" + name + "'");
+    };
   }
 
   private static List<String> names(String prefix, int n) {

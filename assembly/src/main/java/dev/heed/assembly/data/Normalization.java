@@ -1,6 +1,7 @@
 package dev.heed.assembly.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heed.core.data.Dataset;
 import dev.heed.core.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;

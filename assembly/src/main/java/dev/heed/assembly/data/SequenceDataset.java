@@ -1,5 +1,7 @@
 package dev.heed.assembly.data;
 
+import dev.heed.core.data.Dataset;
+import dev.heed.core.data.SequenceLayout;
 import java.util.List;
 
 /**

@@ -1,8 +1,10 @@
 package dev.heed.assembly.data;
 
 import dev.heed.assembly.api.ConfigException;
-import dev.heed.assembly.config.DataConfig;
+import dev.heed.core.data.Dataset;
+import dev.heed.core.data.SequenceLayout;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,9 +14,9 @@ import java.util.TreeSet;
 /**
  * Character-level language modelling on a text file ({@code data: {type: text, path: …}}). The file
  * is read whole (UTF-8) and cut into consecutive windows of {@code length} characters; the target
- * at every position is the character that follows it. Character {@code i} of the vocabulary ({@link
- * DataConfig#classes()}) is token {@code i + 1}; token 0 is padding and never a target. Immutable
- * once made.
+ * at every position is the character that follows it. Character {@code i} of the vocabulary
+ * ((data.classes) is token {@code i + 1}; token 0 is padding and never a target. Immutable once
+ * made.
  */
 public final class TextDataset {
   private TextDataset() {}
@@ -63,16 +65,19 @@ public final class TextDataset {
     return out;
   }
 
-  /** The data set of {@code c}: windows of the file with next-character targets. */
-  public static Dataset of(DataConfig c) throws IOException {
-    int[] ids = encode(Utf8Text.read(c.path()), c.classes(), c.path().toString());
-    int t = c.maxLength();
-    int v = c.vocabulary();
+  /**
+   * The data set of {@code path}: windows of {@code length} characters with next-character targets,
+   * character i of {@code classes} being token i + 1.
+   */
+  public static Dataset of(Path path, List<String> classes, int length) throws IOException {
+    int[] ids = encode(Utf8Text.read(path), classes, path.toString());
+    int t = length;
+    int v = classes.size() + 1;
     SequenceLayout layout = new SequenceLayout(t, v, true);
     int windows = Math.max(0, (ids.length - 1) / t);
     if (windows == 0) {
       throw new ConfigException(
-          c.path()
+          path
               + ": found "
               + ids.length
               + " characters, expected more than data.length = "
@@ -93,10 +98,26 @@ public final class TextDataset {
     for (int i = 0; i < t; i++) {
       inputs.add("t" + i);
       outputs.add("y" + i + "=<pad>");
-      for (String k : c.classes()) {
+      for (String k : classes) {
         outputs.add("y" + i + "=" + k);
       }
     }
     return new SequenceDataset(new ArrayDataset(inputs, outputs, true, rows), layout);
+  }
+
+  /** The names and layout of {@link #of} without reading the file (no rows). */
+  static Dataset shape(List<String> classes, int length) {
+    List<String> inputs = new ArrayList<>();
+    List<String> outputs = new ArrayList<>();
+    for (int i = 0; i < length; i++) {
+      inputs.add("t" + i);
+      outputs.add("y" + i + "=<pad>");
+      for (String k : classes) {
+        outputs.add("y" + i + "=" + k);
+      }
+    }
+    return new SequenceDataset(
+        new ArrayDataset(inputs, outputs, true, new float[0]),
+        new SequenceLayout(length, classes.size() + 1, true));
   }
 }

@@ -10,13 +10,16 @@ import dev.heed.assembly.config.ModelConfig;
 import dev.heed.assembly.config.PluginRef;
 import dev.heed.assembly.config.StopConfig;
 import dev.heed.assembly.config.TrainingConfig;
-import dev.heed.assembly.data.CsvFormat;
-import dev.heed.assembly.data.GeneratedDatasets;
-import dev.heed.assembly.data.SequenceLayout;
-import dev.heed.assembly.data.TextDataset;
 import dev.heed.assembly.data.Utf8Text;
+import dev.heed.core.data.DataContext;
+import dev.heed.core.data.Dataset;
+import dev.heed.core.data.DatasetProvider;
+import dev.heed.core.nn.ActivationProvider;
+import dev.heed.core.nn.AttentionUnitProvider;
 import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.plugin.Configured;
 import dev.heed.core.plugin.Options;
+import dev.heed.core.plugin.OptionsException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +30,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads, overrides, validates and resolves a config into a {@link HeedConfig}: the checks that
- * involve several keys (data keys that do not apply to the data type, a CSV column that is not in
- * the header, layer sizes that do not chain) happen here. Stateless.
+ * Reads, overrides, validates and resolves a config into a {@link HeedConfig}: the data set plugin
+ * is made (its own checks, such as a CSV column that is not in the header, are located at the
+ * option), then the checks that involve several keys (layer sizes and ranks that do not chain,
+ * buffers beyond the heap) happen here. Stateless.
  */
 public final class ConfigLoader {
   /**
@@ -88,6 +92,23 @@ public final class ConfigLoader {
     root = Overrides.apply(root, overrides);
     Validator v = new Validator(plugins);
     Map<String, Object> tree = v.section(root, ConfigSchema.ROOT, "");
+    if (!v.errors().isEmpty()) {
+      // the layers' own options are checked too, so every mistake is reported in one run
+      List<ConfigException> errors = new ArrayList<>(v.errors());
+      if (tree.get("model") instanceof Map<?, ?> model
+          && model.get("layers") instanceof List<?> l) {
+        for (Object layer : l) {
+          if (layer instanceof Validator.PendingLayer pending) {
+            try {
+              v.layerOptions(pending, Map.of());
+            } catch (ConfigException e) {
+              errors.add(e);
+            }
+          }
+        }
+      }
+      throw ConfigException.of(errors);
+    }
     Map<String, Origin> origins = v.origins();
     Resolver r = new Resolver(tree, origins, root, file, plugins, v, fromRunDir);
     return r.resolve();
@@ -130,18 +151,14 @@ public final class ConfigLoader {
             "training.clip_grad_norm",
             "found 0, expected a number > 0 (leave the key out to turn clipping off)");
       }
-      if (d.type().equals("text")) {
-        return;
-      }
       long width;
-      if (ConfigSchema.SEQUENCE_TYPES.contains(d.type())) {
-        // A generated sequence row: the padded token ids, then the one-hot targets.
-        SequenceLayout layout = GeneratedDatasets.layout(d);
-        width = (long) layout.length() + layout.targetWidth();
+      if (d.sequence()) {
+        // A sequence row: the padded token ids, then the one-hot targets.
+        width = (long) d.layout().length() + d.layout().targetWidth();
       } else {
         width = (long) d.inputs() + d.outputs();
       }
-      if (!d.type().equals("csv")) {
+      if (d.examples() >= 0) {
         checkFloats("data.examples", d.examples(), width, d.examples() * width, "examples");
       }
       checkFloats(
@@ -210,63 +227,43 @@ public final class ConfigLoader {
       return (Map<String, Object>) m.get(key);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> strings(Object o) {
-      return o == null ? List.of() : (List<String>) o;
-    }
-
     private static int integer(Object o) {
       return ((Long) o).intValue();
     }
 
     HeedConfig resolve() throws IOException {
       Map<String, Object> data = map(tree, "data");
-      String type = (String) data.get("type");
+      PluginRef source = (PluginRef) data.get("type");
       Node dataNode = ((Node.MapNode) root).entries().get("data");
-      Map<String, Node> given = ((Node.MapNode) dataNode).entries();
-      boolean csv = type.equals("csv");
-      boolean sequence = ConfigSchema.SEQUENCE_TYPES.contains(type);
-      boolean text = type.equals("text");
-      for (String key : given.keySet()) {
-        boolean flatGeneratedOnly =
-            ConfigSchema.GENERATED_ONLY.contains(key) && !key.equals("examples");
-        String expected = null;
-        if (text) {
-          if (!List.of("type", "path", "classes", "length", "shuffle_buffer").contains(key)) {
-            expected =
-                ConfigSchema.CSV_ONLY.contains(key)
-                    ? "type: csv"
-                    : ConfigSchema.SEQUENCE_ONLY.contains(key)
-                        ? "a generated sequence data set (text takes length)"
-                        : "a generated data set";
-          }
-        } else if (ConfigSchema.CSV_ONLY.contains(key) && !csv) {
-          expected = "type: csv";
-        } else if (ConfigSchema.SEQUENCE_ONLY.contains(key) && !sequence) {
-          expected = "a sequence data set (" + String.join(", ", ConfigSchema.SEQUENCE_TYPES) + ")";
-        } else if (csv && key.equals("examples")) {
-          expected = "a generated data set";
-        } else if (flatGeneratedOnly && (csv || sequence)) {
-          expected = "seed-regression or feature-selection";
-        }
-        if (expected != null) {
-          throw error(
-              "data." + key,
-              "found '"
-                  + key
-                  + "' with data type '"
-                  + type
-                  + "', expected it only with "
-                  + expected);
-        }
+      DatasetProvider provider = plugins.datasets().get(source.name());
+      Dataset dataset;
+      DataContext context = HeedConfig.dataContext(file, (Long) tree.get("seed"), fromRunDir);
+      try {
+        dataset = provider.create(source.options(), context);
+      } catch (OptionsException e) {
+        throw validator.located(dataNode, "data", e);
+      } catch (ConfigException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw error("data", e.getMessage());
       }
+      Map<String, Object> recorded = provider.recorded(source.options(), dataset, context);
       DataConfig dataConfig =
-          csv
-              ? csvData(data)
-              : text
-                  ? textData(data)
-                  : sequence ? sequenceData(data, type) : generatedData(data, type);
-      tree.put("data", dataTree(data, dataConfig, csv));
+          new DataConfig(
+              source,
+              integer(data.get("shuffle_buffer")),
+              dataset.inputNames(),
+              dataset.outputNames(),
+              dataset.classification(),
+              dataset.sequence(),
+              dataset.size(),
+              dataset.standardize(),
+              recorded);
+      Map<String, Object> dataTree = new LinkedHashMap<>();
+      dataTree.put("type", source.name());
+      dataTree.putAll(recorded);
+      dataTree.put("shuffle_buffer", data.get("shuffle_buffer"));
+      tree.put("data", dataTree);
 
       Map<String, Object> training = map(tree, "training");
       Map<String, Object> stop = map(training, "stop");
@@ -330,318 +327,6 @@ public final class ConfigLoader {
           origins);
     }
 
-    /** Whether the config itself (not a default) sets {@code key} of layer {@code i}. */
-    private boolean givenLayerKey(int i, String key) {
-      if (((Node.MapNode) root).entries().get("model") instanceof Node.MapNode model
-          && model.entries().get("layers") instanceof Node.ListNode layers
-          && i < layers.items().size()
-          && layers.items().get(i) instanceof Node.MapNode layer) {
-        return layer.entries().containsKey(key);
-      }
-      return true;
-    }
-
-    private DataConfig textData(Map<String, Object> data) throws IOException {
-      if (data.get("path") == null) {
-        throw error(
-            "data.path",
-            "missing, expected the text file (relative to the config file) for type text");
-      }
-      String given = (String) data.get("path");
-      Path base = file == null ? Path.of("") : file.toAbsolutePath().getParent();
-      Path path = base.resolve(given).toAbsolutePath().normalize();
-      List<String> characters = strings(data.get("classes"));
-      if (characters.isEmpty()) {
-        if (!Files.isRegularFile(path)) {
-          throw error("data.path", "found '" + given + "', but there is no file " + path);
-        }
-        characters = TextDataset.characters(Utf8Text.read(path));
-        if (characters.size() < 2) {
-          throw error(
-              "data.path",
-              "found "
-                  + characters.size()
-                  + " distinct characters in "
-                  + path
-                  + ", expected at least 2");
-        }
-      } else {
-        for (int i = 0; i < characters.size(); i++) {
-          if (characters.get(i).codePointCount(0, characters.get(i).length()) != 1
-              || characters.indexOf(characters.get(i)) != i) {
-            throw error(
-                "data.classes[" + i + "]",
-                "found '" + characters.get(i) + "', expected one character not listed before");
-          }
-        }
-      }
-      int length = data.get("length") == null ? 32 : integer(data.get("length"));
-      int vocabulary = characters.size() + 1;
-      return new DataConfig(
-          "text",
-          0,
-          vocabulary,
-          vocabulary,
-          0,
-          path,
-          List.of(),
-          List.of(),
-          "classification",
-          characters,
-          ",",
-          false,
-          integer(data.get("shuffle_buffer")),
-          vocabulary,
-          length,
-          length);
-    }
-
-    private DataConfig sequenceData(Map<String, Object> data, String type) {
-      boolean recall = type.equals("marked-token-recall");
-      int vocabulary;
-      if (recall) {
-        vocabulary = data.get("vocabulary") == null ? 12 : integer(data.get("vocabulary"));
-      } else {
-        if (data.get("vocabulary") != null && integer(data.get("vocabulary")) != 11) {
-          throw error(
-              "data.vocabulary",
-              "found "
-                  + data.get("vocabulary")
-                  + ", expected 11 for digit-reversal (padding 0 and the digits 0-9 as tokens"
-                  + " 1-10) or leave it out");
-        }
-        vocabulary = 11;
-      }
-      Integer length = data.get("length") == null ? null : integer(data.get("length"));
-      if (length != null && (data.get("min_length") != null || data.get("max_length") != null)) {
-        throw error(
-            "data.length",
-            "found length with min_length or max_length, expected either length or"
-                + " min_length/max_length");
-      }
-      int max =
-          length != null
-              ? length
-              : data.get("max_length") == null ? 8 : integer(data.get("max_length"));
-      int min =
-          length != null
-              ? length
-              : data.get("min_length") == null ? max : integer(data.get("min_length"));
-      if (min > max) {
-        throw error(
-            "data.min_length",
-            "found min_length "
-                + min
-                + " > max_length "
-                + max
-                + ", expected min_length <= max_length");
-      }
-      List<String> classes = new ArrayList<>();
-      classes.add("<pad>");
-      if (recall) {
-        classes.add("<marker>");
-        for (int t = 2; t < vocabulary; t++) {
-          classes.add("t" + t);
-        }
-      } else {
-        for (int d = 0; d <= 9; d++) {
-          classes.add(String.valueOf(d));
-        }
-      }
-      return new DataConfig(
-          type,
-          integer(data.get("examples")),
-          vocabulary,
-          vocabulary,
-          0,
-          null,
-          List.of(),
-          List.of(),
-          "classification",
-          classes,
-          ",",
-          false,
-          integer(data.get("shuffle_buffer")),
-          vocabulary,
-          min,
-          max);
-    }
-
-    private DataConfig generatedData(Map<String, Object> data, String type) {
-      int inputs = integer(data.get("inputs"));
-      int outputs;
-      if (type.equals("seed-regression")) {
-        outputs = data.get("outputs") == null ? 5 : integer(data.get("outputs"));
-      } else {
-        if (inputs < 8) {
-          throw error(
-              "data.inputs",
-              "found "
-                  + inputs
-                  + ", expected at least 8 (feature-selection's targets depend on features x1, x4"
-                  + " and x7)");
-        }
-        outputs = data.get("outputs") == null ? 1 : integer(data.get("outputs"));
-        if (outputs != 1) {
-          throw error("data.outputs", "found " + outputs + ", expected 1 for feature-selection");
-        }
-      }
-      return new DataConfig(
-          type,
-          integer(data.get("examples")),
-          inputs,
-          outputs,
-          (Double) data.get("noise"),
-          null,
-          List.of(),
-          List.of(),
-          "regression",
-          List.of(),
-          ",",
-          false,
-          integer(data.get("shuffle_buffer")),
-          0,
-          0,
-          0);
-    }
-
-    private DataConfig csvData(Map<String, Object> data) throws IOException {
-      if (data.get("path") == null) {
-        throw error(
-            "data.path",
-            "missing, expected the CSV file (relative to the config file) for type csv");
-      }
-      if (data.get("label_columns") == null) {
-        throw error(
-            "data.label_columns",
-            "missing, expected the target columns by header name for type csv");
-      }
-      String given = (String) data.get("path");
-      Path base = file == null ? Path.of("") : file.toAbsolutePath().getParent();
-      Path path = base.resolve(given).toAbsolutePath().normalize();
-      char delimiter = ((String) data.get("delimiter")).charAt(0);
-      List<String> labels0 = strings(data.get("label_columns"));
-      List<String> features0 = strings(data.get("feature_columns"));
-      boolean classification = data.get("task").equals("classification");
-      List<String> header;
-      if (Files.isRegularFile(path)) {
-        header = CsvFormat.header(path, delimiter);
-      } else if (fromRunDir
-          && !features0.isEmpty()
-          && (!classification || data.get("classes") != null)) {
-        header = new ArrayList<>(features0);
-        header.addAll(labels0);
-      } else {
-        throw error("data.path", "found '" + given + "', but there is no file " + path);
-      }
-      List<String> labels = strings(data.get("label_columns"));
-      for (int i = 0; i < labels.size(); i++) {
-        checkColumn(labels.get(i), header, "data.label_columns[" + i + "]", path);
-      }
-      List<String> features = strings(data.get("feature_columns"));
-      if (features.isEmpty()) {
-        features = new ArrayList<>(header);
-        features.removeAll(labels);
-        if (features.isEmpty()) {
-          throw error(
-              "data.label_columns",
-              "found every column of " + path + " named as a label, expected some inputs left");
-        }
-      }
-      for (int i = 0; i < features.size(); i++) {
-        checkColumn(features.get(i), header, "data.feature_columns[" + i + "]", path);
-        if (labels.contains(features.get(i))) {
-          throw error(
-              "data.feature_columns[" + i + "]",
-              "found '"
-                  + features.get(i)
-                  + "', which is also a label column; expected inputs only");
-        }
-      }
-      String task = (String) data.get("task");
-      List<String> classes = strings(data.get("classes"));
-      int outputs = labels.size();
-      if (task.equals("classification")) {
-        if (labels.size() != 1) {
-          throw error(
-              "data.label_columns",
-              "found " + labels.size() + " columns, expected exactly one for classification");
-        }
-        if (classes.isEmpty()) {
-          classes = CsvClasses.scan(path, delimiter, header.indexOf(labels.get(0)));
-        }
-        outputs = classes.size();
-      } else if (!classes.isEmpty()) {
-        throw error(
-            "data.classes",
-            "found classes with task regression, expected task:" + " classification");
-      }
-      return new DataConfig(
-          "csv",
-          0,
-          features.size(),
-          outputs,
-          0,
-          path,
-          features,
-          labels,
-          task,
-          classes,
-          String.valueOf(delimiter),
-          (Boolean) data.get("normalize"),
-          integer(data.get("shuffle_buffer")),
-          0,
-          0,
-          0);
-    }
-
-    private void checkColumn(String name, List<String> header, String path, Path csv) {
-      if (!header.contains(name)) {
-        throw error(
-            path,
-            "found '"
-                + name
-                + "', which is not a column of "
-                + csv
-                + dev.heed.core.plugin.Suggestions.didYouMean(name, header)
-                + "; the header has: "
-                + String.join(", ", header));
-      }
-    }
-
-    private static Map<String, Object> dataTree(
-        Map<String, Object> data, DataConfig d, boolean csv) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("type", d.type());
-      if (csv) {
-        out.put("path", d.path().toString());
-        out.put("feature_columns", d.featureColumns());
-        out.put("label_columns", d.labelColumns());
-        out.put("task", d.task());
-        out.put("classes", d.classes().isEmpty() ? null : d.classes());
-        out.put("delimiter", d.delimiter());
-        out.put("normalize", d.normalize());
-      } else if (d.type().equals("text")) {
-        out.put("path", d.path().toString());
-        out.put("classes", d.classes());
-        out.put("length", (long) d.maxLength());
-      } else if (d.sequence()) {
-        out.put("examples", data.get("examples"));
-        if (d.type().equals("marked-token-recall")) {
-          out.put("vocabulary", (long) d.vocabulary());
-        }
-        out.put("min_length", (long) d.minLength());
-        out.put("max_length", (long) d.maxLength());
-      } else {
-        out.put("examples", data.get("examples"));
-        out.put("inputs", data.get("inputs"));
-        out.put("outputs", (long) d.outputs());
-        out.put("noise", data.get("noise"));
-      }
-      out.put("shuffle_buffer", data.get("shuffle_buffer"));
-      return out;
-    }
-
     private void checkStop(StopConfig s, TrainingConfig t, DataConfig d) {
       if ((s.targetMetric() == null) != (s.targetValue() == null)) {
         String missing = s.targetMetric() == null ? "target_metric" : "target_value";
@@ -694,32 +379,50 @@ public final class ConfigLoader {
       // Bytes the dense layers need while training: weights, gradients and two optimizer moments
       // per parameter, and a batch of outputs and their gradients per layer.
       long denseBytes = 0;
+      List<ConfigException> errors = new ArrayList<>();
+      boolean chained = true;
       for (int i = 0; i < layers.size(); i++) {
-        Map<String, Object> l = (Map<String, Object>) layers.get(i);
+        Validator.PendingLayer pending = (Validator.PendingLayer) layers.get(i);
         String path = "model.layers[" + i + "]";
-        String type = (String) l.get("type");
-        LayerConfig c;
+        String type = pending.type();
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        if (data.sequence() && i == layers.size() - 1) {
+          // the head's class count defaults to the data's (a text file's vocabulary)
+          switch (type) {
+            case "lm-head" -> defaults.put("vocab_size", data.outputs());
+            case "sequence-classification-head" -> defaults.put("num_classes", data.outputs());
+            default -> {}
+          }
+        }
+        Options o;
+        try {
+          o = validator.layerOptions(pending, defaults);
+        } catch (ConfigException e) {
+          // the other layers' options are still checked; the shapes after this one are unknown
+          errors.add(e);
+          chained = false;
+          continue;
+        }
+        if (!chained) {
+          continue;
+        }
+        LayerProvider p = plugins.layers().get(type);
         switch (type) {
           case "dense" -> {
-            c =
-                new LayerConfig.Dense(
-                    integer(l.get("units")),
-                    (PluginRef) l.get("activation"),
-                    (Boolean) l.get("bias"),
-                    (PluginRef) l.get("weight_init"),
-                    (PluginRef) l.get("bias_init"));
-            int units = integer(l.get("units"));
+            int units = o.getInt("units");
             long weights = ((long) features + 1) * units;
             checkFloats(path + ".units", units, features + 1L, weights, "units");
             denseBytes += 16 * weights + 8L * batchSize * units;
             checkBytes(path + ".units", units, denseBytes, "units (with the layers before)");
-            features = activationWidth(path, (PluginRef) l.get("activation"), rank, units);
+            features =
+                activationWidth(
+                    path, o.getPlugin("activation", ActivationProvider.class), rank, units);
           }
           case "attention" -> {
-            PluginRef unit = (PluginRef) l.get("unit");
-            checkUnitRank(path + ".unit", unit.name(), rank, tokens);
+            String unit = o.getPlugin("unit", AttentionUnitProvider.class).name();
+            checkUnitRank(path + ".unit", unit, rank, tokens);
             long f = features;
-            switch (unit.name()) {
+            switch (unit) {
               case "feature" ->
                   denseBytes =
                       checkParameters(
@@ -740,7 +443,6 @@ public final class ConfigLoader {
                           denseBytes);
               default -> {}
             }
-            c = new LayerConfig.Attention(unit);
           }
           default -> {
             if (ShapeRules.SEQUENCE_LAYERS.contains(type) && rank != 3) {
@@ -749,23 +451,6 @@ public final class ConfigLoader {
             if (type.equals("embedding") && !tokens) {
               throw error(path, ShapeRules.notTokenIds(rank));
             }
-            Map<String, Object> options = new LinkedHashMap<>(l);
-            options.remove("type");
-            if (data.sequence() && i == layers.size() - 1) {
-              // the head's class count defaults to the data's (a text file's vocabulary)
-              String size =
-                  switch (type) {
-                    case "lm-head" -> "vocab_size";
-                    case "sequence-classification-head" -> "num_classes";
-                    default -> null;
-                  };
-              if (size != null && !givenLayerKey(i, size)) {
-                options.put(size, data.outputs());
-                l.put(size, data.outputs());
-              }
-            }
-            LayerProvider p = plugins.layers().get(type);
-            Options o = p.options().resolve("layer '" + type + "'", options);
             denseBytes = checkBlock(path, type, o, features, denseBytes);
             if (data.sequence()) {
               denseBytes = checkActivations(path, type, o, features, data, batchSize, denseBytes);
@@ -784,11 +469,13 @@ public final class ConfigLoader {
             }
             try {
               features = p.outputFeatures(o, features);
+            } catch (OptionsException e) {
+              throw validator.located(pending.node(), path, e);
             } catch (IllegalArgumentException e) {
               throw error(path, e.getMessage());
             }
-            if (type.equals("self-attention") && o.asMap().get("unit") instanceof String u) {
-              checkUnitRank(path + ".unit", u, rank, tokens);
+            if (o.has("unit") && o.asMap().get("unit") instanceof Configured<?> u) {
+              checkUnitRank(path + ".unit", u.name(), rank, tokens);
             }
             if (type.equals("embedding")) {
               rank = 3;
@@ -796,15 +483,22 @@ public final class ConfigLoader {
             } else if (ShapeRules.POOLING_LAYERS.contains(type)) {
               rank = 2;
             }
-            c = new LayerConfig.Plugin(type, options);
           }
         }
-        out.add(c);
+        out.add(new LayerConfig(type, o));
+        Map<String, Object> layerTree = new LinkedHashMap<>();
+        layerTree.put("type", type);
+        o.asMap()
+            .forEach((k, v) -> layerTree.put(k, v instanceof Configured<?> c ? c.toTree() : v));
+        layers.set(i, layerTree);
+      }
+      if (!errors.isEmpty()) {
+        throw ConfigException.of(errors);
       }
       if (data.sequence() && !layers.isEmpty()) {
         // Targets per position (digit reversal, text) need a sequence out of the last layer, one
         // target per example (marked-token recall) one row per example.
-        boolean perPosition = !data.type().equals("marked-token-recall");
+        boolean perPosition = data.layout().perPosition();
         if (perPosition != (rank == 3)) {
           int last = layers.size() - 1;
           throw error(
@@ -826,7 +520,7 @@ public final class ConfigLoader {
       if (features != data.outputs()) {
         int last = layers.size() - 1;
         String path =
-            out.get(last) instanceof LayerConfig.Dense
+            out.get(last).type().equals("dense")
                 ? "model.layers[" + last + "].units"
                 : "model.layers[" + last + "]";
         throw error(
@@ -836,9 +530,11 @@ public final class ConfigLoader {
                 + " outputs from the last layer, expected "
                 + data.outputs()
                 + " ("
-                + (data.classification()
-                    ? "one per class: " + String.join(", ", data.classes())
-                    : "the data has " + data.outputs() + " targets")
+                + (data.sequence()
+                    ? "one per token of the vocabulary"
+                    : data.classification()
+                        ? "one per class: " + String.join(", ", data.classes())
+                        : "the data has " + data.outputs() + " targets")
                 + ")");
       }
       return new ModelConfig(inputs, out);
@@ -849,8 +545,9 @@ public final class ConfigLoader {
      * activations: an axis activation's {@code dim} must be an axis of them, and {@code glu} halves
      * the feature axis (the only axis it may halve: the others are the batch and the positions).
      */
-    private int activationWidth(String path, PluginRef activation, int rank, int units) {
-      if (activation == null || !(activation.options().get("dim") instanceof Number n)) {
+    private int activationWidth(
+        String path, Configured<ActivationProvider> activation, int rank, int units) {
+      if (activation == null || !(activation.options().asMap().get("dim") instanceof Number n)) {
         return units;
       }
       String at = path + ".activation.dim";
@@ -948,18 +645,17 @@ public final class ConfigLoader {
     /**
      * Refuses a built-in sequence layer whose activations for one batch — what the tape keeps for
      * backward and the gradients of the same size, FLOAT32 — bring the bytes so far beyond half the
-     * heap. A batch holds {@code min(batch_size, examples)} sequences of {@code max_length}
-     * positions (a text file's example count is unknown here, so its batch is {@code batch_size}).
-     * Per position of {@code e} features: an encoder layer keeps about {@code 12e + 2·ff} values
-     * and its attention two {@code [heads, T, T]} weight tensors per sequence; self-attention
-     * {@code 6e} and the weights; an lm-head three rows of {@code vocab_size}; an embedding or a
-     * positional encoding two rows of {@code e}. Other layers are not estimated. The bytes with
-     * this layer.
+     * heap. A batch holds {@code min(batch_size, examples)} sequences of the layout's length (when
+     * the data set cannot tell its example count without reading, {@code batch_size}). Per position
+     * of {@code e} features: an encoder layer keeps about {@code 12e + 2·ff} values and its
+     * attention two {@code [heads, T, T]} weight tensors per sequence; self-attention {@code 6e}
+     * and the weights; an lm-head three rows of {@code vocab_size}; an embedding or a positional
+     * encoding two rows of {@code e}. Other layers are not estimated. The bytes with this layer.
      */
     private long checkActivations(
         String path, String type, Options o, long e, DataConfig data, int batchSize, long before) {
-      long b = data.type().equals("text") ? batchSize : Math.min(batchSize, (long) data.examples());
-      long t = data.maxLength();
+      long b = data.examples() < 0 ? batchSize : Math.min(batchSize, data.examples());
+      long t = data.layout().length();
       long bt = b * t;
       long attention = 2 * b * t * t; // two [T, T] tensors (scores, weights) per head and sequence
       double values =
@@ -971,7 +667,7 @@ public final class ConfigLoader {
                       + (double) attention * o.getInt("nhead"));
             }
             case "self-attention" ->
-                (double) bt * 6 * e + (double) attention * o.getInt("num_heads");
+                (double) bt * 6 * e + (double) attention * selfAttentionHeads(o);
             case "lm-head" -> 3.0 * bt * o.getInt("vocab_size");
             case "embedding", "positional-encoding", "learned-positional-encoding" -> 2.0 * bt * e;
             default -> 0;
@@ -1004,6 +700,18 @@ public final class ConfigLoader {
                 + " -Xmx or JAVA_TOOL_OPTIONS)");
       }
       return (long) all;
+    }
+
+    /**
+     * The heads of a self-attention layer: its {@code num_heads}, else its unit's, else 1 (a unit
+     * without heads).
+     */
+    private static long selfAttentionHeads(Options o) {
+      if (o.has("num_heads")) {
+        return o.getInt("num_heads");
+      }
+      Options unit = o.getPlugin("unit", AttentionUnitProvider.class).options();
+      return unit.has("num_heads") ? unit.getInt("num_heads") : 1;
     }
 
     /** {@code sum}, or {@link Long#MAX_VALUE} when it overflowed below {@code part}. */

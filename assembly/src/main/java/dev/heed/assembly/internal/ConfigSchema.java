@@ -9,116 +9,30 @@ import dev.heed.assembly.internal.FieldType.Plugin;
 import dev.heed.assembly.internal.FieldType.Text;
 import dev.heed.assembly.internal.Section.Field;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The config model: every key, its type, default and description. The validator, the records, the
- * JSON Schema and the README all follow this one description.
+ * JSON Schema and the README all follow this one description; the keys of plugins (the data set,
+ * the layers, every {name: …} reference) come from the plugins' own option schemas.
  */
 public final class ConfigSchema {
   private ConfigSchema() {}
 
-  /** Built-in data set types ({@code csv} plus the generated ones). */
-  public static final List<String> DATA_TYPES =
-      List.of(
-          "csv",
-          "seed-regression",
-          "feature-selection",
-          "marked-token-recall",
-          "digit-reversal",
-          "text");
-
-  /** Generated data sets of token sequences. */
-  public static final List<String> SEQUENCE_TYPES =
-      List.of("marked-token-recall", "digit-reversal");
-
-  /** Data keys that only apply to generated sequence data sets. */
-  public static final Set<String> SEQUENCE_ONLY =
-      Set.of("vocabulary", "length", "min_length", "max_length");
-
-  /** Data keys that only apply to {@code type: csv}. */
-  public static final Set<String> CSV_ONLY =
-      Set.of(
-          "path", "feature_columns", "label_columns", "task", "classes", "delimiter", "normalize");
-
-  /** Data keys that only apply to generated data sets. */
-  public static final Set<String> GENERATED_ONLY = Set.of("examples", "inputs", "outputs", "noise");
-
   private static final int MAX = Integer.MAX_VALUE;
 
-  /** {@code data}. */
+  /**
+   * {@code data}: the keys every data set has; the others are the options of the data set plugin
+   * that {@code type} names ({@code heed plugins --kind dataset} lists them).
+   */
   public static final Section DATA =
       Section.of(
-          "where the examples come from: a CSV file or a generated data set",
+          "where the examples come from: a data set plugin by type, with its options",
           Field.required(
               "type",
-              new Text(DATA_TYPES),
-              "csv, or a generated data set: seed-regression (the seed's task), feature-selection"
-                  + " (only features 1, 4 and 7 of 10 matter), marked-token-recall (predict the"
-                  + " token after a marker), digit-reversal (reverse a digit sequence), or text"
-                  + " (character-level language modelling on a text file)"),
-          Field.optional("examples", new Int(1, MAX), 1000, "generated: how many examples"),
-          Field.optional("inputs", new Int(1, 100_000), 10, "generated: input features"),
-          Field.optional(
-              "outputs", new Int(1, 100_000), null, "generated: targets (seed-regression: 5)"),
-          Field.optional(
-              "noise", new Num(0, 1e6), 0.0, "generated: standard deviation of target noise"),
-          Field.optional(
-              "vocabulary",
-              new Int(4, 100_000),
-              null,
-              "marked-token-recall: token ids including padding 0 and marker 1 (default 12)"),
-          Field.optional(
-              "length",
-              new Int(2, 10_000),
-              null,
-              "sequences: the length of every sequence (sets min_length and max_length); text: the"
-                  + " context window in characters (default 32)"),
-          Field.optional(
-              "min_length",
-              new Int(2, 10_000),
-              null,
-              "sequences: the shortest sequence (default: max_length)"),
-          Field.optional(
-              "max_length",
-              new Int(2, 10_000),
-              null,
-              "sequences: the longest sequence; shorter ones are padded with token 0 (default 8)"),
-          Field.optional(
-              "path",
               new Text(List.of()),
-              null,
-              "csv or text: the file, relative to the config file"),
-          Field.optional(
-              "feature_columns",
-              new ListOf(new Text(List.of()), 1),
-              null,
-              "csv: input columns by header name (default: every column not a label)"),
-          Field.optional(
-              "label_columns",
-              new ListOf(new Text(List.of()), 1),
-              null,
-              "csv: target columns by header name (required for csv)"),
-          Field.optional(
-              "task",
-              new Text(List.of("regression", "classification")),
-              "regression",
-              "csv: regression (numeric targets) or classification (one label column of class"
-                  + " names, one-hot encoded)"),
-          Field.optional(
-              "classes",
-              new ListOf(new Text(List.of()), 2),
-              null,
-              "csv classification: the class names in output order; text: the vocabulary, one"
-                  + " character each (default: found in the file, sorted)"),
-          Field.optional(
-              "delimiter", new Text(List.of(",", ";", "\t", "|")), ",", "csv: separator"),
-          Field.optional(
-              "normalize",
-              new Bool(),
-              true,
-              "csv: z-score the input columns with the training rows' mean and deviation (stored"
-                  + " in the run directory)"),
+              "the data set: csv, text (character-level language modelling on a text file),"
+                  + " seed-regression, feature-selection, marked-token-recall, digit-reversal, or a"
+                  + " data set plugin"),
           Field.optional(
               "shuffle_buffer",
               new Int(1, MAX),
@@ -134,36 +48,8 @@ public final class ConfigSchema {
           Field.required(
               "layers",
               new ListOf(new FieldType.LayerSpec(), 1),
-              "the layers: {type: dense, units, activation}, {type: attention, unit} or a layer"
-                  + " plugin"));
-
-  /** A {@code type: dense} layer. */
-  public static final Section DENSE =
-      Section.of(
-          "a fully connected layer, PyTorch's nn.Linear plus an activation",
-          Field.required("type", new Text(List.of("dense")), "dense"),
-          Field.required("units", new Int(1, MAX), "output features"),
-          Field.optional(
-              "activation", new Plugin("activation", false), null, "applied after (none if unset)"),
-          Field.optional("bias", new Bool(), true, "whether the layer has a bias"),
-          Field.optional(
-              "weight_init",
-              new Plugin("initializer", false),
-              null,
-              "initializer of the weight (default: nn.Linear's uniform ±1/√in)"),
-          Field.optional(
-              "bias_init",
-              new Plugin("initializer", false),
-              null,
-              "initializer of the bias (default: nn.Linear's uniform ±1/√in)"));
-
-  /** A {@code type: attention} layer. */
-  public static final Section ATTENTION =
-      Section.of(
-          "self-attention over the layer's input (feature attention gates flat features)",
-          Field.required("type", new Text(List.of("attention")), "attention"),
-          Field.optional(
-              "unit", new Plugin("attention", false), "feature", "the attention unit and options"));
+              "the layers: {type: dense, units, activation}, {type: attention, unit} or any other"
+                  + " layer plugin with its options"));
 
   /** {@code training.stop}. */
   public static final Section STOP =
@@ -239,7 +125,7 @@ public final class ConfigSchema {
               new Plugin("backend", true),
               "auto",
               "the compute backend, or auto: the highest-priority available one"),
-          Field.required("data", new Obj(DATA), "the examples"),
+          Field.required("data", new FieldType.DataSpec(DATA), "the examples"),
           Field.required("model", new Obj(MODEL), "the network"),
           Field.optional(
               "loss",

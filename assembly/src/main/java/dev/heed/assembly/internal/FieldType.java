@@ -77,11 +77,23 @@ public sealed interface FieldType {
     }
   }
 
-  /** One layer: a mapping with {@code type} and that type's keys. */
+  /** One layer: a mapping with {@code type} (a layer plugin's name) and that layer's options. */
   record LayerSpec() implements FieldType {
     @Override
     public String expected() {
-      return "a mapping with 'type' (dense, attention or a layer plugin name)";
+      return "a mapping with 'type' (a layer name: dense, attention, …) and the layer's options";
+    }
+  }
+
+  /**
+   * The data section: a mapping with {@code type} (a data set plugin's name), the keys of {@code
+   * section} that every data set has, and the data set's options.
+   */
+  record DataSpec(Section section) implements FieldType {
+    @Override
+    public String expected() {
+      return "a mapping with 'type' (a data set name: csv, text, seed-regression, …) and the data"
+          + " set's options";
     }
   }
 

@@ -98,14 +98,28 @@ public final class JsonSchemaWriter {
       case FieldType.Plugin p -> m.putAll(plugin(p, plugins));
       case FieldType.LayerSpec l -> {
         List<Object> any = new ArrayList<>();
-        any.add(section(ConfigSchema.DENSE, plugins));
-        any.add(section(ConfigSchema.ATTENTION, plugins));
         for (Provider p : plugins.layers().all()) {
-          Map<String, Object> obj = options(p);
+          Map<String, Object> obj = options(p, plugins);
           @SuppressWarnings("unchecked")
           Map<String, Object> props = (Map<String, Object>) obj.get("properties");
           props.put("type", Map.of("const", p.name()));
-          obj.put("required", List.of("type"));
+          obj.put("required", required(p, "type"));
+          any.add(obj);
+        }
+        m.put("anyOf", any);
+      }
+      case FieldType.DataSpec d -> {
+        List<Object> any = new ArrayList<>();
+        for (Provider p : plugins.datasets().all()) {
+          Map<String, Object> obj = options(p, plugins);
+          @SuppressWarnings("unchecked")
+          Map<String, Object> props = (Map<String, Object>) obj.get("properties");
+          Map<String, Object> common = section(d.section(), plugins);
+          @SuppressWarnings("unchecked")
+          Map<String, Object> commonProps = (Map<String, Object>) common.get("properties");
+          props.putAll(commonProps);
+          props.put("type", Map.of("const", p.name()));
+          obj.put("required", required(p, "type"));
           any.add(obj);
         }
         m.put("anyOf", any);
@@ -122,11 +136,11 @@ public final class JsonSchemaWriter {
     List<Object> objects = new ArrayList<>();
     for (Provider provider : plugins.registry(p.kind()).all()) {
       names.add(provider.name());
-      Map<String, Object> obj = options(provider);
+      Map<String, Object> obj = options(provider, plugins);
       @SuppressWarnings("unchecked")
       Map<String, Object> props = (Map<String, Object>) obj.get("properties");
       props.put("name", Map.of("const", provider.name()));
-      obj.put("required", List.of("name"));
+      obj.put("required", required(provider, "name"));
       objects.add(obj);
     }
     Map<String, Object> byName = new LinkedHashMap<>();
@@ -140,28 +154,83 @@ public final class JsonSchemaWriter {
     return m;
   }
 
-  private static Map<String, Object> options(Provider p) {
+  /**
+   * A plugin named inside another's options: its name, or a mapping with its name (the nested
+   * plugin's own options are not expanded, since a kind may nest itself, as residual does).
+   */
+  private static Map<String, Object> nestedPlugin(String kind, PluginSet plugins) {
+    List<String> names = plugins.registry(kind).names();
+    Map<String, Object> byName = new LinkedHashMap<>();
+    byName.put("type", "string");
+    byName.put("enum", names);
+    Map<String, Object> object = new LinkedHashMap<>();
+    object.put("type", "object");
+    object.put("properties", Map.of("name", Map.of("enum", names)));
+    object.put("required", List.of("name"));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("anyOf", List.of(byName, object));
+    return m;
+  }
+
+  /** {@code key} and the provider's required options. */
+  private static List<String> required(Provider p, String key) {
+    List<String> out = new ArrayList<>();
+    out.add(key);
+    for (OptionSpec o : p.options().options()) {
+      if (o.required()) {
+        out.add(o.name());
+      }
+    }
+    return out;
+  }
+
+  /** The JSON Schema of a provider's options, derived from its declared option types. */
+  private static Map<String, Object> options(Provider p, PluginSet plugins) {
     Map<String, Object> obj = new LinkedHashMap<>();
     obj.put("type", "object");
     obj.put("description", p.description());
     Map<String, Object> props = new LinkedHashMap<>();
     for (OptionSpec o : p.options().options()) {
       Map<String, Object> s = new LinkedHashMap<>();
+      boolean numeric = false;
       switch (o.type()) {
-        case INTEGER -> s.put("type", "integer");
-        case DOUBLE -> s.put("type", "number");
+        case INTEGER -> {
+          s.put("type", "integer");
+          numeric = true;
+        }
+        case DOUBLE -> {
+          s.put("type", "number");
+          numeric = true;
+        }
         case BOOLEAN -> s.put("type", "boolean");
         case STRING -> s.put("type", "string");
         case CHOICE -> s.put("enum", o.choices());
+        case NUMBERS -> {
+          s.put("type", "array");
+          Map<String, Object> item = new LinkedHashMap<>();
+          item.put("type", "number");
+          if (o.min() > -1e300) {
+            item.put("minimum", o.min());
+          }
+          if (o.max() < 1e300) {
+            item.put("maximum", o.max());
+          }
+          s.put("items", item);
+          s.put("minItems", Math.max(1, o.length()));
+          if (o.length() > 0) {
+            s.put("maxItems", o.length());
+          }
+        }
+        case STRINGS -> {
+          s.put("type", "array");
+          s.put("items", Map.of("type", "string"));
+        }
+        case PLUGIN -> s.putAll(nestedPlugin(o.kind(), plugins));
       }
-      if (o.min() > -1e300
-          && (o.type() == dev.heed.core.plugin.OptionType.INTEGER
-              || o.type() == dev.heed.core.plugin.OptionType.DOUBLE)) {
+      if (numeric && o.min() > -1e300) {
         s.put("minimum", o.min());
       }
-      if (o.max() < 1e300
-          && (o.type() == dev.heed.core.plugin.OptionType.INTEGER
-              || o.type() == dev.heed.core.plugin.OptionType.DOUBLE)) {
+      if (numeric && o.max() < 1e300) {
         s.put("maximum", o.max());
       }
       if (o.defaultValue() != null) {

@@ -47,7 +47,7 @@ final class ShapeRules {
             + what
             + " on flat rows [batch, features] (rank 2), expected a sequence [batch, positions,"
             + " features]: it needs a sequence data set ("
-            + String.join(", ", ConfigSchema.SEQUENCE_TYPES)
+            + "marked-token-recall, digit-reversal"
             + " or text) and an embedding layer"
             + (what.startsWith("attention") ? ", or attention unit 'feature' for flat rows" : "");
   }
@@ -58,7 +58,7 @@ final class ShapeRules {
         + describe(rank)
         + ", expected token ids [batch, positions]: an embedding layer looks up token ids, so it"
         + " comes first, on a sequence data set ("
-        + String.join(", ", ConfigSchema.SEQUENCE_TYPES)
+        + "marked-token-recall, digit-reversal"
         + " or text), and only once";
   }
 }

@@ -4,10 +4,12 @@ import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.Origin;
 import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.config.PluginRef;
+import dev.heed.core.data.DatasetProvider;
 import dev.heed.core.nn.LayerProvider;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsException;
-import dev.heed.core.plugin.Provider;
+import dev.heed.core.plugin.PluginException;
+import dev.heed.core.plugin.Registry;
 import dev.heed.core.plugin.Suggestions;
 import dev.heed.core.plugin.UnknownPluginException;
 import java.util.ArrayList;
@@ -18,16 +20,26 @@ import java.util.Map;
 /**
  * Checks a {@link Node} tree against a {@link Section} and builds the resolved tree: maps with
  * every key (defaults filled in, unset optional keys as null), lists, {@link Long}, {@link Double},
- * {@link Boolean}, {@link String} and {@link PluginRef}. Records where each config path came from.
- * Not thread-safe; one per config.
+ * {@link Boolean}, {@link String}, {@link PluginRef} (a plugin with its options resolved, once,
+ * against its schema, plugins inside its options included) and {@link PendingLayer}. Records where
+ * each config path came from. Not thread-safe; one per config.
  */
 public final class Validator {
   private final PluginSet plugins;
   private final Map<String, Origin> origins = new LinkedHashMap<>();
+  private final List<ConfigException> errors = new ArrayList<>();
 
   /** A validator that checks plugin names and options against {@code plugins}. */
   public Validator(PluginSet plugins) {
     this.plugins = plugins;
+  }
+
+  /**
+   * The problems found so far, in config order: {@link #section} checks every key and records each
+   * problem here instead of stopping at the first.
+   */
+  public List<ConfigException> errors() {
+    return errors;
   }
 
   /** Where each visited config path came from. */
@@ -46,47 +58,58 @@ public final class Validator {
     }
     for (var e : map.entries().entrySet()) {
       if (section.field(e.getKey()) == null) {
-        throw new ConfigException(
-            map.keyOrigins().get(e.getKey()),
-            join(path, e.getKey()),
-            "unknown key '"
-                + e.getKey()
-                + "'"
-                + Suggestions.didYouMean(e.getKey(), section.names())
-                + "; allowed keys: "
-                + String.join(", ", section.names()));
+        errors.add(
+            new ConfigException(
+                map.keyOrigins().get(e.getKey()),
+                join(path, e.getKey()),
+                "unknown key '"
+                    + e.getKey()
+                    + "'"
+                    + Suggestions.didYouMean(e.getKey(), section.names())
+                    + "; allowed keys: "
+                    + String.join(", ", section.names())));
       }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Section.Field f : section.fields()) {
-      String p = join(path, f.name());
-      Node v = map.entries().get(f.name());
-      if (v == null || (v instanceof Node.Scalar s && s.value() == null)) {
-        if (f.required()) {
-          throw new ConfigException(
-              v == null ? map.origin() : v.origin(),
-              p,
-              (v == null ? "missing" : "found null")
-                  + ", expected "
-                  + f.type().expected()
-                  + " ("
-                  + f.description()
-                  + ")");
-        }
-        if (f.type() instanceof FieldType.Obj o) {
-          out.put(
-              f.name(),
-              section(new Node.MapNode(Map.of(), Map.of(), map.origin()), o.section(), p));
-        } else if (f.defaultValue() != null && f.type() instanceof FieldType.Plugin pl) {
-          out.put(f.name(), value(new Node.Scalar(f.defaultValue(), map.origin()), pl, p));
-        } else {
-          out.put(f.name(), normalizeDefault(f.defaultValue()));
-        }
-        continue;
+      try {
+        field(map, f, path, out);
+      } catch (ConfigException e) {
+        // every key is checked, so a config with several mistakes hears of all of them at once
+        errors.add(e);
+        out.put(f.name(), null);
       }
-      out.put(f.name(), value(v, f.type(), p));
     }
     return out;
+  }
+
+  /** Checks field {@code f} of {@code map} and puts its value into {@code out}. */
+  private void field(Node.MapNode map, Section.Field f, String path, Map<String, Object> out) {
+    String p = join(path, f.name());
+    Node v = map.entries().get(f.name());
+    if (v == null || (v instanceof Node.Scalar s && s.value() == null)) {
+      if (f.required()) {
+        throw new ConfigException(
+            v == null ? map.origin() : v.origin(),
+            p,
+            (v == null ? "missing" : "found null")
+                + ", expected "
+                + f.type().expected()
+                + " ("
+                + f.description()
+                + ")");
+      }
+      if (f.type() instanceof FieldType.Obj o) {
+        out.put(
+            f.name(), section(new Node.MapNode(Map.of(), Map.of(), map.origin()), o.section(), p));
+      } else if (f.defaultValue() != null && f.type() instanceof FieldType.Plugin pl) {
+        out.put(f.name(), value(new Node.Scalar(f.defaultValue(), map.origin()), pl, p));
+      } else {
+        out.put(f.name(), normalizeDefault(f.defaultValue()));
+      }
+      return;
+    }
+    out.put(f.name(), value(v, f.type(), p));
   }
 
   private static Object normalizeDefault(Object d) {
@@ -163,6 +186,7 @@ public final class Validator {
       }
       case FieldType.Plugin t -> plugin(node, t, path);
       case FieldType.LayerSpec t -> layer(node, path);
+      case FieldType.DataSpec t -> data(node, t, path);
     };
   }
 
@@ -174,8 +198,6 @@ public final class Validator {
   private PluginRef plugin(Node node, FieldType.Plugin type, String path) {
     String name;
     Node nameNode;
-    Map<String, Node> optionNodes = new LinkedHashMap<>();
-    Map<String, Origin> optionOrigins = new LinkedHashMap<>();
     if (node instanceof Node.Scalar s && s.value() instanceof String str) {
       name = str;
       nameNode = node;
@@ -195,75 +217,107 @@ public final class Validator {
       }
       name = (String) ((Node.Scalar) nameNode).value();
       for (var e : map.entries().entrySet()) {
-        if (!e.getKey().equals("name")) {
-          optionNodes.put(e.getKey(), e.getValue());
-          optionOrigins.put(e.getKey(), map.keyOrigins().get(e.getKey()));
-        }
+        record(e.getValue(), join(path, e.getKey()));
       }
     } else {
       throw found(node, path, type.expected());
     }
     String namePath = node instanceof Node.MapNode ? join(path, "name") : path;
     if (type.allowAuto() && name.equals("auto")) {
-      if (!optionNodes.isEmpty()) {
-        String first = optionNodes.keySet().iterator().next();
+      if (node instanceof Node.MapNode map && map.entries().size() > 1) {
+        String first =
+            map.entries().keySet().stream()
+                .filter(k -> !k.equals("name"))
+                .findFirst()
+                .orElseThrow();
         throw new ConfigException(
-            optionOrigins.get(first),
+            map.keyOrigins().get(first),
             join(path, first),
             "found an option with backend auto, expected options only with a backend named"
                 + " explicitly");
       }
-      return new PluginRef(type.kind(), "auto", Map.of());
+      return PluginRef.auto(type.kind());
     }
-    Provider provider;
     try {
-      provider = plugins.registry(type.kind()).get(name);
+      return PluginRef.of(
+          plugins
+              .registry(type.kind())
+              .configure(plain(node), type.kind() + " '" + name + "'", plugins));
     } catch (UnknownPluginException e) {
       throw new ConfigException(
           nameNode.origin(),
           namePath,
           e.getMessage() + (type.allowAuto() ? "; or use auto for the best available backend" : ""),
           e);
+    } catch (OptionsException e) {
+      throw located(node, path, e);
+    } catch (PluginException e) {
+      throw new ConfigException(nameNode.origin(), namePath, e.getMessage(), e);
     }
-    return new PluginRef(
-        type.kind(),
-        provider.name(),
-        options(provider, type.kind(), optionNodes, optionOrigins, path));
   }
 
-  private Map<String, Object> options(
-      Provider provider,
-      String kind,
-      Map<String, Node> nodes,
-      Map<String, Origin> keyOrigins,
-      String path) {
-    Map<String, Object> raw = new LinkedHashMap<>();
-    for (var e : nodes.entrySet()) {
-      origins.put(join(path, e.getKey()), e.getValue().origin());
-      raw.put(e.getKey(), plain(e.getValue()));
-    }
-    try {
-      Options o = provider.options().resolve(kind + " '" + provider.name() + "'", raw);
-      return o.asMap();
-    } catch (OptionsException e) {
-      Node v = nodes.get(e.option());
-      Origin at =
-          v == null
-              ? origins.get(path)
-              : provider.options().find(e.option()) == null
-                  ? keyOrigins.get(e.option())
-                  : v.origin();
-      throw new ConfigException(at, join(path, e.option()), e.getMessage(), e);
+  /** Records the origin of {@code node} and of everything inside it. */
+  private void record(Node node, String path) {
+    origins.putIfAbsent(path, node.origin());
+    if (node instanceof Node.MapNode m) {
+      m.entries().forEach((k, v) -> record(v, join(path, k)));
+    } else if (node instanceof Node.ListNode l) {
+      for (int i = 0; i < l.items().size(); i++) {
+        record(l.items().get(i), path + "[" + i + "]");
+      }
     }
   }
+
+  /**
+   * A config error for an option refused by a plugin's schema: located at the option's value (or
+   * its key when the option is unknown), found by its dotted path ({@code unit.num_heads}) inside
+   * {@code node}.
+   */
+  ConfigException located(Node node, String path, OptionsException e) {
+    String option = e.option() == null ? "" : e.option();
+    Origin at = node.origin();
+    Node current = node;
+    for (String key : option.isEmpty() ? new String[0] : option.split("\\.")) {
+      String bare = key.contains("[") ? key.substring(0, key.indexOf('[')) : key;
+      if (!(current instanceof Node.MapNode m) || !m.entries().containsKey(bare)) {
+        break;
+      }
+      Node v = m.entries().get(bare);
+      boolean unknownKey = e.getMessage().contains("has no option '" + bare + "'");
+      at = unknownKey ? m.keyOrigins().get(bare) : v.origin();
+      current = v;
+      if (key.contains("[") && v instanceof Node.ListNode l) {
+        try {
+          int i = Integer.parseInt(key.substring(key.indexOf('[') + 1, key.indexOf(']')));
+          if (i < l.items().size()) {
+            current = l.items().get(i);
+            at = current.origin();
+          }
+        } catch (NumberFormatException ignored) {
+          // the whole list is the location
+        }
+      }
+    }
+    return new ConfigException(at, option.isEmpty() ? path : join(path, option), e.getMessage(), e);
+  }
+
+  /**
+   * A layer entry: its type checked against the layer plugins, its options left for {@link
+   * #layerOptions} (the config loader adds defaults that depend on the data, then resolves once).
+   *
+   * @param type the provider's canonical name
+   * @param node the entry
+   * @param path its config path
+   */
+  public record PendingLayer(String type, Node.MapNode node, String path) {}
 
   private Object layer(Node node, String path) {
     if (!(node instanceof Node.MapNode map)) {
       throw found(node, path, new FieldType.LayerSpec().expected());
     }
+    record(node, path);
     Node typeNode = map.entries().get("type");
-    List<String> types = new ArrayList<>(List.of("dense", "attention"));
-    types.addAll(plugins.layers().names());
+    List<String> types = plugins.layers().names();
     if (!(typeNode instanceof Node.Scalar s && s.value() instanceof String type)) {
       throw new ConfigException(
           typeNode == null ? map.origin() : typeNode.origin(),
@@ -272,13 +326,12 @@ public final class Validator {
               + ", expected the layer type: one of "
               + String.join(", ", types));
     }
-    if (type.equals("dense")) {
-      return section(node, ConfigSchema.DENSE, path);
+    LayerProvider provider;
+    try {
+      provider = plugins.layers().find(type).orElse(null);
+    } catch (PluginException e) {
+      throw new ConfigException(typeNode.origin(), join(path, "type"), e.getMessage(), e);
     }
-    if (type.equals("attention")) {
-      return section(node, ConfigSchema.ATTENTION, path);
-    }
-    LayerProvider provider = plugins.layers().find(type).orElse(null);
     if (provider == null) {
       throw new ConfigException(
           typeNode.origin(),
@@ -290,12 +343,82 @@ public final class Validator {
               + "; available: "
               + String.join(", ", types));
     }
-    Map<String, Node> options = new LinkedHashMap<>(map.entries());
-    options.remove("type");
-    Map<String, Origin> keys = new LinkedHashMap<>(map.keyOrigins());
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("type", provider.name());
-    out.putAll(options(provider, "layer", options, keys, path));
+    return new PendingLayer(provider.name(), map, path);
+  }
+
+  /**
+   * The options of a layer entry, resolved once against its provider's schema, with {@code
+   * defaults} for keys the entry leaves out.
+   */
+  public Options layerOptions(PendingLayer layer, Map<String, Object> defaults) {
+    LayerProvider provider = plugins.layers().get(layer.type());
+    Map<String, Object> raw = new LinkedHashMap<>(defaults);
+    layer
+        .node()
+        .entries()
+        .forEach((k, v) -> {
+          if (!k.equals("type")) {
+            raw.put(k, plain(v));
+          }
+        });
+    try {
+      return provider.options().resolve("layer '" + provider.name() + "'", raw, plugins);
+    } catch (OptionsException e) {
+      throw located(layer.node(), layer.path(), e);
+    }
+  }
+
+  private Map<String, Object> data(Node node, FieldType.DataSpec spec, String path) {
+    if (!(node instanceof Node.MapNode map)) {
+      throw found(node, path, spec.expected());
+    }
+    record(node, path);
+    Node typeNode = map.entries().get("type");
+    Registry<DatasetProvider> datasets = plugins.datasets();
+    if (!(typeNode instanceof Node.Scalar s && s.value() instanceof String type)) {
+      throw new ConfigException(
+          typeNode == null ? map.origin() : typeNode.origin(),
+          join(path, "type"),
+          (typeNode == null ? "missing" : "found " + typeNode.describe())
+              + ", expected the data set: one of "
+              + String.join(", ", datasets.names()));
+    }
+    DatasetProvider provider;
+    try {
+      provider = datasets.get(type);
+    } catch (UnknownPluginException e) {
+      throw new ConfigException(
+          typeNode.origin(),
+          join(path, "type"),
+          "found '"
+              + type
+              + "'"
+              + (e.suggestion() == null ? "" : "; did you mean '" + e.suggestion() + "'?")
+              + "; expected one of "
+              + String.join(", ", datasets.names()),
+          e);
+    } catch (PluginException e) {
+      throw new ConfigException(typeNode.origin(), join(path, "type"), e.getMessage(), e);
+    }
+    Map<String, Node> common = new LinkedHashMap<>();
+    Map<String, Origin> commonKeys = new LinkedHashMap<>();
+    Map<String, Object> raw = new LinkedHashMap<>();
+    for (var e : map.entries().entrySet()) {
+      if (spec.section().field(e.getKey()) != null) {
+        common.put(e.getKey(), e.getValue());
+        commonKeys.put(e.getKey(), map.keyOrigins().get(e.getKey()));
+      } else {
+        raw.put(e.getKey(), plain(e.getValue()));
+      }
+    }
+    Map<String, Object> out =
+        section(new Node.MapNode(common, commonKeys, map.origin()), spec.section(), path);
+    try {
+      Options o = provider.options().resolve("data set '" + provider.name() + "'", raw, plugins);
+      out.put("type", new PluginRef("dataset", provider.name(), o));
+    } catch (OptionsException e) {
+      throw located(node, path, e);
+    }
     return out;
   }
 

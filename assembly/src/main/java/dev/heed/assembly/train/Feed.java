@@ -1,9 +1,9 @@
 package dev.heed.assembly.train;
 
 import dev.heed.assembly.data.Batch;
-import dev.heed.assembly.data.SequenceLayout;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
+import dev.heed.core.data.SequenceLayout;
 import dev.heed.core.nn.AttentionMasks;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Layer;

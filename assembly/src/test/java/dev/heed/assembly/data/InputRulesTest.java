@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.assembly.Heed;
 import dev.heed.assembly.api.ConfigException;
+import dev.heed.core.data.Dataset;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.heed.assembly.Heed;
 import dev.heed.assembly.api.ConfigException;
+import dev.heed.core.data.Dataset;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

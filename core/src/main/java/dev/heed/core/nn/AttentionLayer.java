@@ -4,10 +4,12 @@ import dev.heed.core.tensor.Tensor;
 import java.util.Map;
 
 /**
- * Self-attention as a layer: {@code forward(x)} is {@code unit.attend(x, x, x)} and returns the
- * output; the weights of the last call are kept for inspection ({@link #lastWeights()}).
+ * Self-attention as a layer: {@code forward(x, mask)} is {@code unit.attend(x, x, x, mask)} and
+ * returns the output (a padding mask reaches the unit over token sequences); the weights of the
+ * last call are kept for inspection ({@link #lastWeights()}). The unit's parameters keep their own
+ * names.
  */
-public final class AttentionLayer implements Layer, AttentionWeightsSource {
+public final class AttentionLayer implements MaskedLayer, AttentionWeightsSource {
   private final AttentionUnit unit;
   private AttentionResult last;
 
@@ -17,8 +19,8 @@ public final class AttentionLayer implements Layer, AttentionWeightsSource {
   }
 
   @Override
-  public Tensor forward(Tensor input, ForwardContext ctx) {
-    AttentionResult r = unit.attend(input, input, input, null, ctx);
+  public Tensor forward(Tensor input, Tensor mask, ForwardContext ctx) {
+    AttentionResult r = unit.attend(input, input, input, mask, ctx);
     last = r;
     return r.output();
   }

@@ -29,6 +29,7 @@ public final class Registry<P extends Provider> {
   private final List<ProviderInfo> infos;
   private final Map<String, Integer> byName;
   private final Map<String, String> knownArtifacts;
+  private final Map<String, String> clashes;
 
   private Registry(String kind, List<P> providers, Map<String, String> knownArtifacts) {
     this.kind = kind;
@@ -42,6 +43,7 @@ public final class Registry<P extends Provider> {
     }
     this.infos = List.copyOf(list);
     Map<String, Integer> names = new LinkedHashMap<>();
+    Map<String, String> clashes = new LinkedHashMap<>();
     for (int i = 0; i < sorted.size(); i++) {
       P p = sorted.get(i);
       List<String> keys = new ArrayList<>();
@@ -53,7 +55,8 @@ public final class Registry<P extends Provider> {
         if (other != null && other != i) {
           ProviderInfo a = infos.get(other);
           ProviderInfo b = infos.get(i);
-          throw new PluginException(
+          clashes.merge(
+              k,
               "two "
                   + kind
                   + " providers answer to the name '"
@@ -70,11 +73,14 @@ public final class Registry<P extends Provider> {
                   + b.providerClass()
                   + " in "
                   + b.origin()
-                  + "); remove one of the jars from the path");
+                  + "); remove one of the jars from the path",
+              (x, y) -> x + "; " + y);
+          continue;
         }
         names.put(k, i);
       }
     }
+    this.clashes = Collections.unmodifiableMap(clashes);
     this.byName = Collections.unmodifiableMap(names);
   }
 
@@ -87,7 +93,8 @@ public final class Registry<P extends Provider> {
    * @param loader the service loader, created by the caller (whose module declares {@code uses})
    * @param knownArtifacts names Heed knows, mapped to the Maven artifact that provides each, for
    *     the "add it to the path" hint
-   * @throws PluginException when a provider cannot be instantiated or two share a name
+   * @throws PluginException when a provider cannot be instantiated (two providers sharing a name
+   *     are not an error here: see {@link #warnings()})
    */
   public static <P extends Provider> Registry<P> load(
       String kind, ServiceLoader<P> loader, Map<String, String> knownArtifacts) {
@@ -157,10 +164,78 @@ public final class Registry<P extends Provider> {
     return names;
   }
 
-  /** The provider answering to {@code name}, if any. */
+  /**
+   * One line per name that two providers answer to. Such a name fails only where it is used ({@link
+   * #find}, {@link #get}); the other names of the kind work.
+   */
+  public List<String> warnings() {
+    return List.copyOf(clashes.values());
+  }
+
+  /**
+   * The provider answering to {@code name}, if any.
+   *
+   * @throws PluginException when two providers answer to it (naming both jars)
+   */
   public Optional<P> find(String name) {
+    String clash = clashes.get(normalize(name));
+    if (clash != null) {
+      throw new PluginException(clash);
+    }
     Integer i = byName.get(normalize(name));
     return i == null ? Optional.empty() : Optional.of(providers.get(i));
+  }
+
+  /**
+   * The provider {@code spec} names with its options resolved, once: {@code spec} is a name, a map
+   * of {@code name} and the options, or a {@link Configured} of this kind (returned as is).
+   *
+   * @param owner what the reference belongs to, for messages
+   * @param plugins resolves plugin options among the options
+   * @throws UnknownPluginException when the name is unknown
+   * @throws OptionsException naming the option at fault ({@code name} when it is missing)
+   */
+  public Configured<P> configure(Object spec, String owner, PluginResolver plugins) {
+    if (spec instanceof Configured<?> c && c.kind().equals(kind)) {
+      @SuppressWarnings("unchecked")
+      Configured<P> same = (Configured<P>) c;
+      return same;
+    }
+    String name;
+    Map<String, Object> raw = new LinkedHashMap<>();
+    if (spec instanceof String s) {
+      name = s;
+    } else if (spec instanceof Map<?, ?> m) {
+      if (!(m.get("name") instanceof String s)) {
+        throw new OptionsException(
+            "name",
+            owner
+                + ": "
+                + (m.get("name") == null ? "missing" : "found " + m.get("name"))
+                + ", expected the "
+                + kind
+                + " name ("
+                + (names().isEmpty() ? "none found on the path" : String.join(", ", names()))
+                + ")");
+      }
+      name = s;
+      m.forEach((k, v) -> {
+        if (!"name".equals(k)) {
+          raw.put(String.valueOf(k), v);
+        }
+      });
+    } else {
+      throw new OptionsException(
+          "", owner + ": found " + spec + ", expected the " + kind + " by name or {name: …}");
+    }
+    P p = get(name);
+    Options o = p.options().resolve(kind + " '" + p.name() + "'", raw, plugins);
+    return new Configured<>(kind, p, o);
+  }
+
+  /** The provider answering to {@code name} with its default options. */
+  public Configured<P> configure(String name) {
+    return configure(name, kind + " '" + name + "'", PluginResolver.NONE);
   }
 
   /** The description of the provider answering to {@code name}, if any. */

@@ -30,7 +30,7 @@ abstract class CurveProvider implements ScheduleProvider {
   @Override
   public final Schedule create(Options options) {
     String owner = "schedule '" + name() + "'";
-    Options resolved = schema.resolve(owner, options.asMap());
+    Options resolved = schema.check(owner, options);
     return new CurveSchedule(owner, Interval.of(resolved), curve(resolved, owner));
   }
 

@@ -2,34 +2,37 @@ package dev.heed.optimizers.schedules;
 
 import dev.heed.core.plugin.OptionsException;
 
-/** Comma-separated, strictly increasing, positive milestones ({@code "30,80"}). */
+/** Strictly increasing, positive, whole milestones ({@code [30, 80]}). */
 final class Milestones {
   private Milestones() {}
 
-  static long[] parse(String owner, String option, String text) {
-    String[] parts = text.split(",", -1);
-    long[] out = new long[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      long v;
-      try {
-        v = Long.parseLong(parts[i].trim());
-      } catch (NumberFormatException e) {
-        v = -1;
-      }
-      if (v <= 0 || (i > 0 && v <= out[i - 1])) {
+  static long[] parse(String owner, String option, double[] values) {
+    long[] out = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      double v = values[i];
+      if (!(v > 0) || v != Math.rint(v) || v > Long.MAX_VALUE / 2 || (i > 0 && v <= out[i - 1])) {
         throw new OptionsException(
             option,
             owner
                 + " option '"
                 + option
-                + "': found '"
-                + text
-                + "', expected strictly increasing whole numbers > 0 separated by commas, for"
-                + " example '30,80'");
+                + "': found "
+                + text(values)
+                + ", expected strictly increasing whole numbers > 0, for example [30, 80]");
       }
-      out[i] = v;
+      out[i] = (long) v;
     }
     return out;
+  }
+
+  /** The values as a config writes them: {@code [30, 80]}. */
+  static String text(double[] values) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    for (double v : values) {
+      parts.add(
+          v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v));
+    }
+    return "[" + String.join(", ", parts) + "]";
   }
 
   /** How many milestones are {@code <= t} (Python's {@code bisect_right}). */

@@ -13,8 +13,7 @@ public final class MultiStepScheduleProvider extends CurveProvider {
   public MultiStepScheduleProvider() {
     super(
         Interval.EPOCH,
-        OptionSpec.string(
-            "milestones", null, "increasing comma-separated steps or epochs, e.g. \"30,80\""),
+        OptionSpec.numbers("milestones", null, 0, "increasing steps or epochs, e.g. [30, 80]"),
         OptionSpec.number("gamma", 0.1, "multiplicative factor of the decay")
             .range(0, Double.MAX_VALUE));
   }
@@ -36,7 +35,7 @@ public final class MultiStepScheduleProvider extends CurveProvider {
 
   @Override
   CurveSchedule.Curve curve(Options o, String owner) {
-    long[] milestones = Milestones.parse(owner, "milestones", o.getString("milestones"));
+    long[] milestones = Milestones.parse(owner, "milestones", o.getNumbers("milestones"));
     double gamma = o.getDouble("gamma");
     return (base, t) -> base * Math.pow(gamma, Milestones.passed(milestones, t));
   }

@@ -67,7 +67,7 @@ public final class OneCycleScheduleProvider implements ScheduleProvider {
   @Override
   public Schedule create(Options options) {
     String owner = "schedule '" + name() + "'";
-    Options o = SCHEMA.resolve(owner, options.asMap());
+    Options o = SCHEMA.check(owner, options);
     long total = o.getInt("total_steps");
     if (total == 0) {
       total = (long) o.getInt("epochs") * o.getInt("steps_per_epoch");

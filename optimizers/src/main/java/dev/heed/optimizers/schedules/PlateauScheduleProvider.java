@@ -65,7 +65,7 @@ public final class PlateauScheduleProvider implements ScheduleProvider {
   @Override
   public Schedule create(Options options) {
     String owner = "schedule '" + name() + "'";
-    Options o = SCHEMA.resolve(owner, options.asMap());
+    Options o = SCHEMA.check(owner, options);
     return new PlateauSchedule(
         owner,
         o.getString("mode").equals("max"),

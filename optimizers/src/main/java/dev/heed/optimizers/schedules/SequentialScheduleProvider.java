@@ -21,8 +21,8 @@ public final class SequentialScheduleProvider implements ScheduleProvider {
               "schedules",
               null,
               "the schedules, e.g. \"linear(start_factor=0.1, total_iters=5); cosine(t_max=95)\""),
-          OptionSpec.string(
-              "milestones", null, "comma-separated times at which the next schedule starts"),
+          OptionSpec.numbers(
+              "milestones", null, 0, "the times at which the next schedule starts, e.g. [5]"),
           Interval.option(Interval.EPOCH));
 
   /** Cheap; for ServiceLoader. */
@@ -51,11 +51,11 @@ public final class SequentialScheduleProvider implements ScheduleProvider {
   @Override
   public Schedule create(Options options) {
     String owner = "schedule '" + name() + "'";
-    Options o = SCHEMA.resolve(owner, options.asMap());
+    Options o = SCHEMA.check(owner, options);
     Interval interval = Interval.of(o);
     List<ScheduleSpecs.Spec> specs =
         ScheduleSpecs.parse(owner, "schedules", o.getString("schedules"));
-    long[] milestones = Milestones.parse(owner, "milestones", o.getString("milestones"));
+    long[] milestones = Milestones.parse(owner, "milestones", o.getNumbers("milestones"));
     if (milestones.length != specs.size() - 1) {
       throw new OptionsException(
           "milestones",
@@ -66,9 +66,9 @@ public final class SequentialScheduleProvider implements ScheduleProvider {
               + (specs.size() - 1)
               + " milestones, found "
               + milestones.length
-              + " ('"
-              + o.getString("milestones")
-              + "')");
+              + " ("
+              + Milestones.text(o.getNumbers("milestones"))
+              + ")");
     }
     List<Schedule> schedules = new ArrayList<>();
     for (ScheduleSpecs.Spec spec : specs) {

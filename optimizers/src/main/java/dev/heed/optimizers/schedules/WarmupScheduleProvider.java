@@ -53,7 +53,7 @@ public final class WarmupScheduleProvider implements ScheduleProvider {
   @Override
   public Schedule create(Options options) {
     String owner = "schedule '" + name() + "'";
-    Options o = SCHEMA.resolve(owner, options.asMap());
+    Options o = SCHEMA.check(owner, options);
     Interval interval = Interval.of(o);
     int steps = o.getInt("warmup_steps");
     double start = o.getDouble("start_factor");

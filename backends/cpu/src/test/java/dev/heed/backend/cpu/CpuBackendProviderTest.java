@@ -9,7 +9,6 @@ import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.backend.DType;
-import dev.heed.core.plugin.Options;
 import org.junit.jupiter.api.Test;
 
 class CpuBackendProviderTest {
@@ -36,6 +35,9 @@ class CpuBackendProviderTest {
         assertTrue(b.supports(t), t.toString());
       }
     }
-    assertInstanceOf(CpuBackend.class, new CpuBackendProvider().create(Options.none()));
+    CpuBackendProvider direct = new CpuBackendProvider();
+    try (Backend b = direct.create(direct.options().defaults("backend 'cpu'"))) {
+      assertInstanceOf(CpuBackend.class, b);
+    }
   }
 }

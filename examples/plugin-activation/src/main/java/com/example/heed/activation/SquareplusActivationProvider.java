@@ -41,8 +41,8 @@ public final class SquareplusActivationProvider implements ActivationProvider {
   @Override
   public Activation create(Options options, BuildContext ctx) {
     Objects.requireNonNull(options, "options");
-    // resolving again fills in defaults when a caller passes Options.none()
-    Options resolved = options().resolve("activation 'squareplus'", options.asMap());
+    // the registry resolved the options once against options(); check they are this schema's
+    Options resolved = options().check("activation 'squareplus'", options);
     return new Squareplus(resolved.getDouble("b"));
   }
 }

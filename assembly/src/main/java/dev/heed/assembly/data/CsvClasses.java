@@ -1,8 +1,6 @@
-package dev.heed.assembly.internal;
+package dev.heed.assembly.data;
 
 import dev.heed.assembly.api.ConfigException;
-import dev.heed.assembly.data.CsvFormat;
-import dev.heed.assembly.data.Utf8Text;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

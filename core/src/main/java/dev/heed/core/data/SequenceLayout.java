@@ -1,4 +1,4 @@
-package dev.heed.assembly.data;
+package dev.heed.core.data;
 
 /**
  * How the rows of a token-sequence data set are laid out. A row holds {@code length} token ids
