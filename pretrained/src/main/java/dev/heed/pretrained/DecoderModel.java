@@ -1,0 +1,28 @@
+package dev.heed.pretrained;
+
+import dev.heed.core.nn.ForwardContext;
+import dev.heed.core.tensor.Tensor;
+import dev.heed.pretrained.blocks.KvCache;
+
+/** A causal language model (GPT-2, Llama): token ids in, next-token logits out. */
+public sealed interface DecoderModel extends PretrainedModel
+    permits dev.heed.pretrained.gpt2.Gpt2, dev.heed.pretrained.llama.Llama {
+
+  /**
+   * The outputs of one forward pass.
+   *
+   * @param hidden the final normalised hidden states {@code [B, T, hidden]}
+   * @param logits {@code [B, T, vocab]}
+   */
+  record Output(Tensor hidden, Tensor logits) {}
+
+  /**
+   * Runs INT32 token ids {@code [B, T]}, causally. With a {@code cache} they stand after the
+   * positions it holds, their keys and values are appended to it, and only they are computed (the
+   * prefix is not re-run); without, they start at position 0.
+   */
+  Output forward(Tensor ids, KvCache cache, ForwardContext ctx);
+
+  /** An empty cache for {@code batch} sequences of up to {@code capacity} positions. */
+  KvCache newCache(int batch, int capacity);
+}
