@@ -1,6 +1,7 @@
 package dev.heed.pretrained;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.core.backend.Backend;
@@ -9,8 +10,10 @@ import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Scope;
+import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.pretrained.bert.Bert;
+import dev.heed.pretrained.blocks.KvCache;
 import dev.heed.testkit.TestBackends;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,5 +118,39 @@ class FamiliesMatchPyTorchTest {
       }
     }
     assertTrue(cases >= 2, "greedy cases in " + fixture);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "gpt2, FLOAT32, f32, 1e-4",
+    "llama, FLOAT64, f64, 1e-9",
+    "llama-tied, FLOAT32, f32, 1e-4"
+  })
+  @SuppressWarnings("try")
+  void theCachedForwardGivesPyTorchsLogitsPositionByPosition(
+      String fixture, DType dtype, String suffix, double tol) {
+    Map<String, Tensor> ref = Fixtures.reference(fixture, backend);
+    DecoderModel model =
+        (DecoderModel) HfModels.load(Fixtures.dir(fixture), BuildContext.of(backend, dtype, 1));
+    Tensor ids = ref.get("0.input_ids");
+    int t = ids.dim(1);
+    Tensor expected = ref.get("0.logits." + suffix);
+    try (GradMode off = GradMode.disable();
+        KvCache cache = model.newCache(1, t);
+        Scope s = Scope.open()) {
+      // the first three positions together, then one at a time
+      int[] starts = {0, 3, 4, 5};
+      for (int k = 0; k < starts.length; k++) {
+        int from = starts[k];
+        int to = k + 1 < starts.length ? starts[k + 1] : t;
+        Tensor logits =
+            model
+                .forward(Shapes.slice(ids, 1, from, to), cache, ForwardContext.inference())
+                .logits();
+        double d = Fixtures.maxAbsDiff(Shapes.slice(expected, 1, from, to), logits);
+        assertTrue(d <= tol, fixture + " positions " + from + ".." + to + ": " + d);
+      }
+      assertEquals(t, cache.length());
+    }
   }
 }
