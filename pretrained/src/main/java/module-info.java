@@ -10,7 +10,4 @@ module dev.heed.pretrained {
 
   exports dev.heed.pretrained;
   exports dev.heed.pretrained.blocks;
-  exports dev.heed.pretrained.bert;
-  exports dev.heed.pretrained.gpt2;
-  exports dev.heed.pretrained.llama;
 }

@@ -5,8 +5,7 @@ import dev.heed.core.tensor.Tensor;
 import dev.heed.pretrained.blocks.KvCache;
 
 /** A causal language model (GPT-2, Llama): token ids in, next-token logits out. */
-public sealed interface DecoderModel extends PretrainedModel
-    permits dev.heed.pretrained.gpt2.Gpt2, dev.heed.pretrained.llama.Llama {
+public sealed interface DecoderModel extends PretrainedModel permits Gpt2, Llama {
 
   /**
    * The outputs of one forward pass.

@@ -10,8 +10,7 @@ import java.util.Map;
  * the same architecture, so {@link dev.heed.core.io.StateDicts#save} writes a checkpoint that
  * {@code from_pretrained} loads.
  */
-public sealed interface PretrainedModel extends Module
-    permits dev.heed.pretrained.bert.Bert, DecoderModel {
+public sealed interface PretrainedModel extends Module permits Bert, DecoderModel {
 
   /**
    * The checkpoint's tensors under this model's parameter names: tied copies of a parameter (an

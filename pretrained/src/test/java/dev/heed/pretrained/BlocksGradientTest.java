@@ -15,7 +15,6 @@ import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
-import dev.heed.pretrained.bert.Bert;
 import dev.heed.pretrained.blocks.GroupedQueryAttention;
 import dev.heed.pretrained.blocks.RmsNorm;
 import dev.heed.pretrained.blocks.RopeFrequencies;

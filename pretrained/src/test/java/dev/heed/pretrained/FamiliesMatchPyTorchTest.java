@@ -12,7 +12,6 @@ import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
-import dev.heed.pretrained.bert.Bert;
 import dev.heed.pretrained.blocks.KvCache;
 import dev.heed.testkit.TestBackends;
 import java.util.Map;

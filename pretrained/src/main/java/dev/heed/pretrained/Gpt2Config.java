@@ -1,6 +1,5 @@
-package dev.heed.pretrained.gpt2;
+package dev.heed.pretrained;
 
-import dev.heed.pretrained.ConfigJson;
 import java.util.List;
 
 /**
@@ -50,7 +49,7 @@ public record Gpt2Config(
     int hidden = c.positive("n_embd");
     int heads = c.positive("n_head");
     if (hidden % heads != 0) {
-      throw new dev.heed.pretrained.PretrainedException(
+      throw new PretrainedException(
           c.file() + ": n_embd " + hidden + " is not a multiple of n_head " + heads);
     }
     return new Gpt2Config(

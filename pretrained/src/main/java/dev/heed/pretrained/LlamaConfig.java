@@ -1,7 +1,5 @@
-package dev.heed.pretrained.llama;
+package dev.heed.pretrained;
 
-import dev.heed.pretrained.ConfigJson;
-import dev.heed.pretrained.PretrainedException;
 import dev.heed.pretrained.blocks.RopeFrequencies;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.heed.pretrained.bert;
+package dev.heed.pretrained;
 
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
@@ -10,8 +10,6 @@ import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
-import dev.heed.pretrained.Activations;
-import dev.heed.pretrained.PretrainedModel;
 import dev.heed.pretrained.blocks.Embedding;
 import dev.heed.pretrained.blocks.LayerNorm;
 import dev.heed.pretrained.blocks.Linear;

@@ -1,4 +1,4 @@
-package dev.heed.pretrained.gpt2;
+package dev.heed.pretrained;
 
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
@@ -9,8 +9,6 @@ import dev.heed.core.tensor.Linalg;
 import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
-import dev.heed.pretrained.Activations;
-import dev.heed.pretrained.DecoderModel;
 import dev.heed.pretrained.blocks.Conv1D;
 import dev.heed.pretrained.blocks.Embedding;
 import dev.heed.pretrained.blocks.KvCache;

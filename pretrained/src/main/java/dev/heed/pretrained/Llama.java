@@ -1,11 +1,10 @@
-package dev.heed.pretrained.llama;
+package dev.heed.pretrained;
 
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.tensor.Linalg;
 import dev.heed.core.tensor.Tensor;
-import dev.heed.pretrained.DecoderModel;
 import dev.heed.pretrained.blocks.Embedding;
 import dev.heed.pretrained.blocks.GroupedQueryAttention;
 import dev.heed.pretrained.blocks.KvCache;

@@ -1,6 +1,5 @@
-package dev.heed.pretrained.bert;
+package dev.heed.pretrained;
 
-import dev.heed.pretrained.ConfigJson;
 import java.util.List;
 
 /**
@@ -72,7 +71,7 @@ public record BertConfig(
     int hidden = c.positive("hidden_size");
     int heads = c.positive("num_attention_heads");
     if (hidden % heads != 0) {
-      throw new dev.heed.pretrained.PretrainedException(
+      throw new PretrainedException(
           c.file()
               + ": hidden_size "
               + hidden
