@@ -15,6 +15,7 @@ import dev.heed.pretrained.blocks.LayerNorm;
 import dev.heed.pretrained.blocks.Linear;
 import dev.heed.pretrained.blocks.Weights;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,16 +157,15 @@ public final class Bert implements PretrainedModel {
   }
 
   @Override
-  public Map<String, Tensor> adapt(Map<String, Tensor> checkpoint) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
+  public Map<String, String> parameterNames(Collection<String> checkpointNames) {
+    Map<String, String> out = new LinkedHashMap<>();
     String base = config.head() == BertConfig.Head.NONE ? "" : "bert.";
     Set<String> tiedOrBuffers =
         Set.of(
             "cls.predictions.decoder.weight",
             base + "embeddings.position_ids",
             "embeddings.position_ids");
-    for (var e : checkpoint.entrySet()) {
-      String k = e.getKey();
+    for (String k : checkpointNames) {
       if (tiedOrBuffers.contains(k)) {
         continue;
       }
@@ -175,19 +175,18 @@ public final class Bert implements PretrainedModel {
       }
       if (k.equals("cls.predictions.decoder.bias")) {
         // the same tensor as cls.predictions.bias; some checkpoints keep only this name
-        if (!checkpoint.containsKey("cls.predictions.bias")) {
-          out.put("cls.predictions.bias", e.getValue());
+        if (!checkpointNames.contains("cls.predictions.bias")) {
+          out.put(k, "cls.predictions.bias");
         }
         continue;
       }
-      if (!base.isEmpty()
-          && !k.startsWith(base)
-          && !k.startsWith("cls.")
-          && !k.startsWith("classifier.")) {
-        // a BertModel checkpoint saved without the "bert." prefix
-        k = base + k;
-      }
-      out.put(k, e.getValue());
+      boolean bare =
+          !base.isEmpty()
+              && !k.startsWith(base)
+              && !k.startsWith("cls.")
+              && !k.startsWith("classifier.");
+      // a BertModel checkpoint saved without the "bert." prefix
+      out.put(k, bare ? base + k : k);
     }
     return out;
   }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.io.SafeTensors;
-import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * The weights of a Hugging Face model directory: {@code model.safetensors}, or the shards that
@@ -53,36 +53,44 @@ public final class Checkpoint {
             + " (PyTorch pickles such as pytorch_model.bin are not read)");
   }
 
+  /** Where a stored tensor is: its file and its header entry. */
+  public record Located(Path file, SafeTensors.Entry entry) {}
+
   /**
-   * Reads every tensor of {@code dir}'s weights onto {@code backend}, outside any scope, by name;
-   * 16-bit floats are widened to {@code halves}.
+   * Every tensor of {@code dir}'s weights by name, from the headers alone (no data is read), in
+   * file and data order.
    */
-  public static Map<String, Tensor> read(Path dir, Backend backend, DType halves) {
-    Map<String, Tensor> out = new TreeMap<>();
+  public static Map<String, Located> entries(Path dir) {
+    Map<String, Located> out = new LinkedHashMap<>();
     for (Path f : files(dir)) {
       try {
-        Map<String, Tensor> part = Scope.outside(() -> readUnchecked(f, backend, halves));
-        out.putAll(part);
-      } catch (UncheckedIOException e) {
-        throw new PretrainedException(f + ": cannot be read: " + e.getCause().getMessage(), e);
+        for (SafeTensors.Entry e : SafeTensors.entries(f)) {
+          Located other = out.put(e.name(), new Located(f, e));
+          if (other != null) {
+            throw new PretrainedException(
+                f + ": tensor '" + e.name() + "' is also in " + other.file());
+          }
+        }
+      } catch (IOException e) {
+        throw new PretrainedException(f + ": cannot be read: " + e.getMessage(), e);
       }
     }
     return out;
   }
 
-  private static final class UncheckedIOException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    UncheckedIOException(IOException cause) {
-      super(cause);
-    }
-  }
-
-  private static Map<String, Tensor> readUnchecked(Path f, Backend backend, DType halves) {
-    try {
-      return SafeTensors.read(f, backend, halves);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * Reads the tensors of {@code dir}'s weights one at a time onto {@code backend}, outside any
+   * scope, handing each to {@code action} by name; 16-bit floats are widened to {@code halves}. The
+   * caller owns (and should close) each tensor, so no more than one is held at a time.
+   */
+  public static void forEach(
+      Path dir, Backend backend, DType halves, BiConsumer<String, Tensor> action) {
+    for (Path f : files(dir)) {
+      try {
+        SafeTensors.forEach(f, backend, halves, (e, t) -> action.accept(e.name(), t));
+      } catch (IOException e) {
+        throw new PretrainedException(f + ": cannot be read: " + e.getMessage(), e);
+      }
     }
   }
 

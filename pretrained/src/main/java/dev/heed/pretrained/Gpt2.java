@@ -15,6 +15,7 @@ import dev.heed.pretrained.blocks.KvCache;
 import dev.heed.pretrained.blocks.LayerNorm;
 import dev.heed.pretrained.blocks.Weights;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,17 +102,16 @@ public final class Gpt2 implements DecoderModel {
   }
 
   @Override
-  public Map<String, Tensor> adapt(Map<String, Tensor> checkpoint) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (var e : checkpoint.entrySet()) {
-      String k = e.getKey();
+  public Map<String, String> parameterNames(Collection<String> checkpointNames) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String k : checkpointNames) {
       if (k.equals("lm_head.weight")
           || k.endsWith(".attn.bias")
           || k.endsWith(".attn.masked_bias")) {
         // the tied head and the causal-mask buffers of older checkpoints
         continue;
       }
-      out.put(k.startsWith("transformer.") ? k : "transformer." + k, e.getValue());
+      out.put(k, k.startsWith("transformer.") ? k : "transformer." + k);
     }
     return out;
   }

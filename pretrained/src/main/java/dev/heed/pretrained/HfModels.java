@@ -1,12 +1,18 @@
 package dev.heed.pretrained;
 
 import dev.heed.core.backend.DType;
-import dev.heed.core.io.StateDicts;
 import dev.heed.core.nn.BuildContext;
+import dev.heed.core.nn.Parameter;
+import dev.heed.core.tensor.Elementwise;
+import dev.heed.core.tensor.GradMode;
+import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Opens Hugging Face model directories: reads {@code config.json}, builds the family's model on the
@@ -42,22 +48,90 @@ public final class HfModels {
   }
 
   /**
-   * The model of {@code dir} with its weights. 16-bit weights are widened exactly; FLOAT64 models
-   * get their weights widened from whatever the files hold.
+   * The model of {@code dir} with its weights. The names and shapes of every stored tensor are
+   * checked against the model before any data is read; then the tensors are read one at a time into
+   * the parameters, so loading needs the model's memory and one tensor besides. 16-bit weights are
+   * widened exactly; a FLOAT64 model gets its weights widened from whatever the files hold.
    *
    * @throws PretrainedException when the directory is unusable or the weights do not fit, listing
-   *     missing and unexpected names
+   *     missing and unexpected names and mismatched shapes
    */
+  @SuppressWarnings("try")
   public static PretrainedModel load(Path dir, BuildContext ctx) {
     PretrainedModel model = create(dir, ctx);
-    Map<String, Tensor> raw = Checkpoint.read(dir, ctx.backend(), DType.FLOAT32);
-    try {
-      StateDicts.load(model, model.adapt(raw));
-    } catch (IllegalArgumentException e) {
-      throw new PretrainedException(dir + ": " + e.getMessage(), e);
-    } finally {
-      raw.values().forEach(Tensor::close);
+    Map<String, Checkpoint.Located> stored = Checkpoint.entries(dir);
+    Map<String, String> names = model.parameterNames(stored.keySet());
+    Map<String, Parameter> params = model.namedParameters();
+    List<String> problems = new ArrayList<>();
+    Map<String, String> source = new TreeMap<>();
+    for (var e : names.entrySet()) {
+      String other = source.put(e.getValue(), e.getKey());
+      if (other != null) {
+        problems.add("'" + other + "' and '" + e.getKey() + "' both give " + e.getValue());
+      }
+    }
+    TreeSet<String> missing = new TreeSet<>(params.keySet());
+    missing.removeAll(source.keySet());
+    TreeSet<String> unexpected = new TreeSet<>(source.keySet());
+    unexpected.removeAll(params.keySet());
+    if (!missing.isEmpty()) {
+      problems.add("missing " + missing);
+    }
+    if (!unexpected.isEmpty()) {
+      problems.add("unexpected " + unexpected);
+    }
+    for (var e : source.entrySet()) {
+      Parameter p = params.get(e.getKey());
+      Checkpoint.Located at = stored.get(e.getValue());
+      if (p != null && !p.shape().equals(at.entry().shape())) {
+        problems.add(
+            "'"
+                + e.getValue()
+                + "' in "
+                + at.file().getFileName()
+                + " has shape "
+                + at.entry().shape()
+                + ", the model expects "
+                + p.shape());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PretrainedException(
+          dir + ": the weights do not fit the model: " + String.join("; ", problems));
+    }
+    DType halves = ctx.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+    // outside any scope of the caller's: each tensor is closed as soon as it is copied
+    try (GradMode off = GradMode.disable()) {
+      Scope.outside(() -> read(dir, ctx, halves, names, params));
     }
     return model;
+  }
+
+  private static Void read(
+      Path dir,
+      BuildContext ctx,
+      DType halves,
+      Map<String, String> names,
+      Map<String, Parameter> params) {
+    Checkpoint.forEach(
+        dir,
+        ctx.backend(),
+        halves,
+        (name, t) -> {
+          try (t) {
+            String target = names.get(name);
+            if (target != null) {
+              Tensor value = params.get(target).value();
+              if (t.dtype() == value.dtype()) {
+                Elementwise.assign(value, t);
+              } else {
+                try (Tensor converted = t.to(value.dtype())) {
+                  Elementwise.assign(value, converted);
+                }
+              }
+            }
+          }
+        });
+    return null;
   }
 }

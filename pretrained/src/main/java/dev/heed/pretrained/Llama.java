@@ -14,6 +14,7 @@ import dev.heed.pretrained.blocks.Rotary;
 import dev.heed.pretrained.blocks.SwiGlu;
 import dev.heed.pretrained.blocks.Weights;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,15 +108,14 @@ public final class Llama implements DecoderModel {
   }
 
   @Override
-  public Map<String, Tensor> adapt(Map<String, Tensor> checkpoint) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (var e : checkpoint.entrySet()) {
-      String k = e.getKey();
+  public Map<String, String> parameterNames(Collection<String> checkpointNames) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String k : checkpointNames) {
       if (k.endsWith(".rotary_emb.inv_freq") || (head == null && k.equals("lm_head.weight"))) {
         // rotary frequencies are computed from the config; a tied head is the embedding
         continue;
       }
-      out.put(k.startsWith("model.") || k.startsWith("lm_head.") ? k : "model." + k, e.getValue());
+      out.put(k, k.startsWith("model.") || k.startsWith("lm_head.") ? k : "model." + k);
     }
     return out;
   }

@@ -1,7 +1,7 @@
 package dev.heed.pretrained;
 
 import dev.heed.core.nn.Module;
-import dev.heed.core.tensor.Tensor;
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -13,10 +13,11 @@ import java.util.Map;
 public sealed interface PretrainedModel extends Module permits Bert, DecoderModel {
 
   /**
-   * The checkpoint's tensors under this model's parameter names: tied copies of a parameter (an
-   * output layer that shares the embedding) and non-parameter buffers that some checkpoints carry
-   * (causal masks, position ids, rotary frequencies) are left out, and the prefixes of the bare
-   * base-model classes are added. Anything else stays, so that the loader lists it as unexpected.
+   * This model's parameter name for each checkpoint name that is kept: tied copies of a parameter
+   * (an output layer that shares the embedding) and non-parameter buffers that some checkpoints
+   * carry (causal masks, position ids, rotary frequencies) are left out, and the prefixes of the
+   * bare base-model classes are added. Every other name is kept (under its own name when it means
+   * nothing here), so that the loader lists it as unexpected.
    */
-  Map<String, Tensor> adapt(Map<String, Tensor> checkpoint);
+  Map<String, String> parameterNames(Collection<String> checkpointNames);
 }

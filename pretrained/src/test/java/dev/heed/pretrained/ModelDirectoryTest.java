@@ -110,6 +110,20 @@ class ModelDirectoryTest {
   }
 
   @Test
+  void aMisShapedWeightIsNamedWithItsFileBeforeAnyDataIsRead() throws IOException {
+    Path d = copy("gpt2");
+    Path file = d.resolve("model.safetensors");
+    Map<String, Tensor> w = new LinkedHashMap<>(SafeTensors.read(file, backend));
+    w.put("transformer.h.0.attn.c_proj.weight", w.get("transformer.h.0.attn.c_attn.weight"));
+    SafeTensors.write(file, w, Map.of());
+    assertEquals(
+        d
+            + ": the weights do not fit the model: 'transformer.h.0.attn.c_proj.weight' in"
+            + " model.safetensors has shape [32, 96], the model expects [32, 32]",
+        failure(d));
+  }
+
+  @Test
   void aMissingShardIsNamed() throws IOException {
     Path d = copy("llama-sharded");
     Files.delete(d.resolve("model-00002-of-00002.safetensors"));

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Reads and writes the safetensors format (the format of Hugging Face and of PyTorch {@code
@@ -181,11 +182,29 @@ public final class SafeTensors {
    */
   public static Map<String, Tensor> read(Path file, Backend backend, DType halves)
       throws IOException {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    forEach(file, backend, halves, (e, t) -> out.put(e.name(), t));
+    return out;
+  }
+
+  /**
+   * Reads the tensors of {@code file} one at a time, in data order, handing each to {@code action}
+   * with its entry; the caller owns each tensor (and may close it at once), so a large file never
+   * needs more than one of its tensors in memory besides what the caller keeps. The header is
+   * checked completely before the first tensor is read.
+   *
+   * @param halves what {@code F16} and {@code BF16} widen to ({@code FLOAT32} or {@code FLOAT64})
+   * @throws IllegalArgumentException when {@code halves} is not a floating-point type
+   * @throws SafeTensorsException when the file is corrupt or uses an unsupported type
+   * @throws IOException when it cannot be read
+   */
+  public static void forEach(
+      Path file, Backend backend, DType halves, BiConsumer<Entry, Tensor> action)
+      throws IOException {
     if (!halves.isFloatingPoint()) {
       throw new IllegalArgumentException(
           "safetensors: 16-bit floats widen to FLOAT32 or FLOAT64, not " + halves);
     }
-    Map<String, Tensor> out = new LinkedHashMap<>();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         Arena arena = Arena.ofConfined()) {
       Header h = parse(file, ch);
@@ -271,10 +290,9 @@ public final class SafeTensors {
                 yield Tensors.indices(backend, v, e.shape().dims());
               }
             };
-        out.put(e.name(), t);
+        action.accept(e, t);
       }
     }
-    return out;
   }
 
   private record Header(long length, List<Entry> entries, Map<String, String> metadata) {}
