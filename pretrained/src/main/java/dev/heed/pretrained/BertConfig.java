@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param head what sits on the encoder
  * @param labels classes of the sequence-classification head (0 otherwise)
+ * @param initializerRange standard deviation of the normal initialisation of new weights
  */
 public record BertConfig(
     int vocabSize,
@@ -22,7 +23,8 @@ public record BertConfig(
     double hiddenDropout,
     double attentionDropout,
     Head head,
-    int labels) {
+    int labels,
+    double initializerRange) {
 
   /** The architectures (heads) Heed builds. */
   public enum Head {
@@ -99,6 +101,32 @@ public record BertConfig(
         c.number("hidden_dropout_prob", 0.1),
         c.number("attention_probs_dropout_prob", 0.1),
         head,
-        labels);
+        labels,
+        c.number("initializer_range", 0.02));
+  }
+
+  /** The same encoder with another head ({@code labels} classes for sequence classification). */
+  public BertConfig withHead(Head newHead, int newLabels) {
+    if (newHead == Head.SEQUENCE_CLASSIFICATION ? newLabels < 1 : newLabels != 0) {
+      throw new IllegalArgumentException(
+          "bert: a sequence-classification head needs at least one label, other heads none; got "
+              + newHead
+              + " with "
+              + newLabels);
+    }
+    return new BertConfig(
+        vocabSize,
+        hiddenSize,
+        layers,
+        heads,
+        intermediateSize,
+        maxPositions,
+        typeVocabSize,
+        layerNormEps,
+        hiddenDropout,
+        attentionDropout,
+        newHead,
+        newLabels,
+        initializerRange);
   }
 }

@@ -1,16 +1,19 @@
 package dev.heed.pretrained;
 
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.Distribution;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -21,6 +24,8 @@ import java.util.TreeSet;
 public final class HfModels {
   /** The {@code model_type}s Heed reads. */
   public static final List<String> SUPPORTED = List.of("bert", "gpt2", "llama");
+
+  private static final System.Logger LOG = System.getLogger(HfModels.class.getName());
 
   private HfModels() {}
 
@@ -56,9 +61,58 @@ public final class HfModels {
    * @throws PretrainedException when the directory is unusable or the weights do not fit, listing
    *     missing and unexpected names and mismatched shapes
    */
-  @SuppressWarnings("try")
   public static PretrainedModel load(Path dir, BuildContext ctx) {
     PretrainedModel model = create(dir, ctx);
+    loadInto(model, dir, ctx, Set.of());
+    return model;
+  }
+
+  /**
+   * The BERT encoder of {@code dir} (any BERT architecture: a base model, a masked-LM or a
+   * classification checkpoint) with a new sequence-classification head of {@code labels} classes,
+   * for fine-tuning, as {@code BertForSequenceClassification.from_pretrained(dir, num_labels=…)}
+   * does: the head ({@code classifier.*}), and the pooler when the checkpoint has none, start from
+   * a normal distribution of the config's {@code initializer_range} (biases zero), drawn from the
+   * context's seeds; every other weight must be in the checkpoint. The newly initialised names are
+   * logged.
+   */
+  public static Bert bertForSequenceClassification(Path dir, int labels, BuildContext ctx) {
+    ConfigJson c = ConfigJson.read(dir.resolve("config.json"));
+    if (!"bert".equals(c.string("model_type", null))) {
+      throw new PretrainedException(
+          c.file() + ": model_type '" + c.string("model_type", null) + "' is not bert");
+    }
+    BertConfig config = BertConfig.of(c).withHead(BertConfig.Head.SEQUENCE_CLASSIFICATION, labels);
+    Bert model = new Bert(config, ctx);
+    List<String> fresh = loadInto(model, dir, ctx, Set.of("classifier.", "bert.pooler."));
+    if (!fresh.isEmpty()) {
+      for (String name : fresh) {
+        // biases stay zero, as the parameters start
+        if (name.endsWith(".weight")) {
+          Tensors.fillRandom(
+              model.namedParameters().get(name).value(),
+              Distribution.NORMAL,
+              0,
+              config.initializerRange(),
+              ctx.seeds().next());
+        }
+      }
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: newly initialised for sequence classification (not in the checkpoint): {1}",
+          dir,
+          fresh);
+    }
+    return model;
+  }
+
+  /**
+   * Loads {@code dir}'s weights into {@code model}; parameters under the {@code mayBeNew} prefixes
+   * may be absent and are returned (left as they are).
+   */
+  @SuppressWarnings("try")
+  private static List<String> loadInto(
+      PretrainedModel model, Path dir, BuildContext ctx, Set<String> mayBeNew) {
     Map<String, Checkpoint.Located> stored = Checkpoint.entries(dir);
     Map<String, String> names = model.parameterNames(stored.keySet());
     Map<String, Parameter> params = model.namedParameters();
@@ -72,6 +126,13 @@ public final class HfModels {
     }
     TreeSet<String> missing = new TreeSet<>(params.keySet());
     missing.removeAll(source.keySet());
+    List<String> fresh = new ArrayList<>();
+    for (String m : missing) {
+      if (mayBeNew.stream().anyMatch(m::startsWith)) {
+        fresh.add(m);
+      }
+    }
+    missing.removeAll(fresh);
     TreeSet<String> unexpected = new TreeSet<>(source.keySet());
     unexpected.removeAll(params.keySet());
     if (!missing.isEmpty()) {
@@ -104,7 +165,7 @@ public final class HfModels {
     try (GradMode off = GradMode.disable()) {
       Scope.outside(() -> read(dir, ctx, halves, names, params));
     }
-    return model;
+    return fresh;
   }
 
   private static Void read(

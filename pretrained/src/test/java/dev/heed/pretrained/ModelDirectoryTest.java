@@ -13,6 +13,7 @@ import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Scope;
+import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.testkit.TestBackends;
 import java.io.IOException;
@@ -228,5 +229,56 @@ class ModelDirectoryTest {
     for (var e : StateDicts.of(bf16).entrySet()) {
       assertEquals(0.0, Fixtures.maxAbsDiff(e.getValue(), reread.get(e.getKey())), e.getKey());
     }
+  }
+
+  @Test
+  @SuppressWarnings("try")
+  void aMaskedLmCheckpointBecomesAClassifierWithANewHeadForFineTuning() {
+    Bert a =
+        HfModels.bertForSequenceClassification(
+            Fixtures.dir("bert-mlm"), 4, BuildContext.of(backend, DType.FLOAT32, 7));
+    Bert b =
+        HfModels.bertForSequenceClassification(
+            Fixtures.dir("bert-mlm"), 4, BuildContext.of(backend, DType.FLOAT32, 7));
+    assertEquals(Shape.of(4, 32), a.namedParameters().get("classifier.weight").shape());
+    double[] w = a.namedParameters().get("classifier.weight").value().toDoubleArray();
+    double sq = 0;
+    for (double x : w) {
+      sq += x * x;
+    }
+    double std = Math.sqrt(sq / w.length);
+    assertTrue(std > 0.01 && std < 0.04, "initializer_range 0.02, got std " + std);
+    assertEquals(
+        0.0,
+        Fixtures.maxAbsDiff(
+            a.namedParameters().get("classifier.weight").value(),
+            b.namedParameters().get("classifier.weight").value()),
+        "drawn from the context's seeds: the same seed, the same head");
+    assertEquals(0.0, Math.abs(a.namedParameters().get("classifier.bias").value().sum().item()));
+    Map<String, Tensor> ref = Fixtures.reference("bert-mlm", backend);
+    try (GradMode off = GradMode.disable();
+        Scope s = Scope.open()) {
+      Bert.Output out =
+          a.forward(
+              ref.get("0.input_ids"),
+              ref.get("0.attention_mask"),
+              ref.get("0.token_type_ids"),
+              ForwardContext.inference());
+      assertTrue(Fixtures.maxAbsDiff(ref.get("0.hidden.f32"), out.hidden()) < 1e-4, "encoder");
+      assertEquals(Shape.of(2, 4), out.logits().shape());
+    }
+    // a classification checkpoint keeps its pooler and head; a head of another size does not
+    // fit its stored weights and is refused (as from_pretrained does without
+    // ignore_mismatched_sizes)
+    Bert c = HfModels.bertForSequenceClassification(Fixtures.dir("bert-cls"), 3, ctx);
+    PretrainedModel same = HfModels.load(Fixtures.dir("bert-cls"), ctx);
+    assertEquals(
+        0.0,
+        Fixtures.maxAbsDiff(
+            same.namedParameters().get("classifier.weight").value(),
+            c.namedParameters().get("classifier.weight").value()));
+    assertThrows(
+        PretrainedException.class,
+        () -> HfModels.bertForSequenceClassification(Fixtures.dir("bert-cls"), 5, ctx));
   }
 }
