@@ -27,7 +27,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * logits from the F32 model is what rounding the weights costs, not an error.
  */
 class FamiliesMatchPyTorchTest {
-  private final Backend backend = TestBackends.reference();
 
   @SuppressWarnings("try")
   private static void check(
@@ -42,18 +41,28 @@ class FamiliesMatchPyTorchTest {
 
   @ParameterizedTest
   @CsvSource({
-    "gpt2, FLOAT32, f32, 1e-4",
-    "gpt2, FLOAT64, f64, 1e-9",
-    "gpt2-bf16, FLOAT32, f32, 1e-4",
-    "llama, FLOAT32, f32, 1e-4",
-    "llama, FLOAT64, f64, 1e-9",
-    "llama-sharded, FLOAT32, f32, 1e-4",
-    "llama-bf16, FLOAT32, f32, 1e-4",
-    "llama-tied, FLOAT32, f32, 1e-4",
-    "llama-tied, FLOAT64, f64, 1e-9",
+    "cpu, gpt2, FLOAT32, f32, 1e-4",
+    "cpu, gpt2, FLOAT64, f64, 1e-9",
+    "cpu, gpt2-bf16, FLOAT32, f32, 1e-4",
+    "cpu, llama, FLOAT32, f32, 1e-4",
+    "cpu, llama, FLOAT64, f64, 1e-9",
+    "cpu, llama-sharded, FLOAT32, f32, 1e-4",
+    "cpu, llama-bf16, FLOAT32, f32, 1e-4",
+    "cpu, llama-tied, FLOAT32, f32, 1e-4",
+    "cpu, llama-tied, FLOAT64, f64, 1e-9",
+    "simd, gpt2, FLOAT32, f32, 1e-4",
+    "simd, gpt2, FLOAT64, f64, 1e-9",
+    "simd, gpt2-bf16, FLOAT32, f32, 1e-4",
+    "simd, llama, FLOAT32, f32, 1e-4",
+    "simd, llama, FLOAT64, f64, 1e-9",
+    "simd, llama-sharded, FLOAT32, f32, 1e-4",
+    "simd, llama-bf16, FLOAT32, f32, 1e-4",
+    "simd, llama-tied, FLOAT32, f32, 1e-4",
+    "simd, llama-tied, FLOAT64, f64, 1e-9",
   })
   @SuppressWarnings("try")
-  void decodersMatch(String fixture, DType dtype, String suffix, double tol) {
+  void decodersMatch(String backendName, String fixture, DType dtype, String suffix, double tol) {
+    Backend backend = TestBackends.open(backendName);
     Map<String, Tensor> ref = Fixtures.reference(fixture, backend);
     DecoderModel model =
         (DecoderModel) HfModels.load(Fixtures.dir(fixture), BuildContext.of(backend, dtype, 1));
@@ -71,13 +80,18 @@ class FamiliesMatchPyTorchTest {
 
   @ParameterizedTest
   @CsvSource({
-    "bert-mlm, FLOAT32, f32, 1e-4",
-    "bert-mlm, FLOAT64, f64, 1e-9",
-    "bert-cls, FLOAT32, f32, 1e-4",
-    "bert-cls, FLOAT64, f64, 1e-9",
+    "cpu, bert-mlm, FLOAT32, f32, 1e-4",
+    "cpu, bert-mlm, FLOAT64, f64, 1e-9",
+    "cpu, bert-cls, FLOAT32, f32, 1e-4",
+    "cpu, bert-cls, FLOAT64, f64, 1e-9",
+    "simd, bert-mlm, FLOAT32, f32, 1e-4",
+    "simd, bert-mlm, FLOAT64, f64, 1e-9",
+    "simd, bert-cls, FLOAT32, f32, 1e-4",
+    "simd, bert-cls, FLOAT64, f64, 1e-9",
   })
   @SuppressWarnings("try")
-  void bertMatches(String fixture, DType dtype, String suffix, double tol) {
+  void bertMatches(String backendName, String fixture, DType dtype, String suffix, double tol) {
+    Backend backend = TestBackends.open(backendName);
     Map<String, Tensor> ref = Fixtures.reference(fixture, backend);
     Bert model = (Bert) HfModels.load(Fixtures.dir(fixture), BuildContext.of(backend, dtype, 1));
     try (GradMode off = GradMode.disable()) {
@@ -100,8 +114,17 @@ class FamiliesMatchPyTorchTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"gpt2", "gpt2-bf16", "llama", "llama-bf16", "llama-tied"})
-  void greedyGenerationWithTheCacheGivesPyTorchsTokens(String fixture) {
+  @CsvSource({
+    "cpu, gpt2",
+    "cpu, gpt2-bf16",
+    "cpu, llama",
+    "cpu, llama-bf16",
+    "cpu, llama-tied",
+    "simd, gpt2",
+    "simd, llama"
+  })
+  void greedyGenerationWithTheCacheGivesPyTorchsTokens(String backendName, String fixture) {
+    Backend backend = TestBackends.open(backendName);
     Map<String, Tensor> ref = Fixtures.reference(fixture, backend);
     DecoderModel model =
         (DecoderModel)
@@ -121,13 +144,17 @@ class FamiliesMatchPyTorchTest {
 
   @ParameterizedTest
   @CsvSource({
-    "gpt2, FLOAT32, f32, 1e-4",
-    "llama, FLOAT64, f64, 1e-9",
-    "llama-tied, FLOAT32, f32, 1e-4"
+    "cpu, gpt2, FLOAT32, f32, 1e-4",
+    "cpu, llama, FLOAT64, f64, 1e-9",
+    "cpu, llama-tied, FLOAT32, f32, 1e-4",
+    "simd, gpt2, FLOAT32, f32, 1e-4",
+    "simd, llama, FLOAT64, f64, 1e-9",
+    "simd, llama-tied, FLOAT32, f32, 1e-4",
   })
   @SuppressWarnings("try")
   void theCachedForwardGivesPyTorchsLogitsPositionByPosition(
-      String fixture, DType dtype, String suffix, double tol) {
+      String backendName, String fixture, DType dtype, String suffix, double tol) {
+    Backend backend = TestBackends.open(backendName);
     Map<String, Tensor> ref = Fixtures.reference(fixture, backend);
     DecoderModel model =
         (DecoderModel) HfModels.load(Fixtures.dir(fixture), BuildContext.of(backend, dtype, 1));
