@@ -125,6 +125,53 @@ public final class ConfigJson {
     return n.intValue();
   }
 
+  /** A non-negative integer, or {@code fallback} when absent or null. */
+  public int nonNegative(String field, int fallback) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return fallback;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
+      throw new PretrainedException(
+          file + ": '" + prefix + field + "' must be an integer >= 0, got " + n);
+    }
+    return n.intValue();
+  }
+
+  /** A non-negative integer (a token id), or null when absent or null. */
+  public Integer tokenId(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
+      throw new PretrainedException(
+          file + ": '" + prefix + field + "' must be a token id (an integer >= 0), got " + n);
+    }
+    return n.intValue();
+  }
+
+  /** Token ids given as one integer or a list of them; empty when absent or null. */
+  public int[] tokenIds(String field) {
+    JsonNode n = node(field);
+    if (n == null) {
+      return new int[0];
+    }
+    if (!n.isArray()) {
+      return new int[] {tokenId(field)};
+    }
+    int[] ids = new int[n.size()];
+    for (int i = 0; i < ids.length; i++) {
+      JsonNode e = n.get(i);
+      if (!e.isIntegralNumber() || !e.canConvertToInt() || e.intValue() < 0) {
+        throw new PretrainedException(
+            file + ": '" + prefix + field + "' must hold token ids (integers >= 0), got " + n);
+      }
+      ids[i] = e.intValue();
+    }
+    return ids;
+  }
+
   /** A number, or {@code fallback} when absent or null. */
   public double number(String field, double fallback) {
     JsonNode n = node(field);
