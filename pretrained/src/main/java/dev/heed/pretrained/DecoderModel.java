@@ -22,6 +22,9 @@ public sealed interface DecoderModel extends PretrainedModel permits Gpt2, Llama
    */
   Output forward(Tensor ids, KvCache cache, ForwardContext ctx);
 
+  /** The positions the model supports (prompt and generated tokens together). */
+  int maxPositions();
+
   /** An empty cache for {@code batch} sequences of up to {@code capacity} positions. */
   KvCache newCache(int batch, int capacity);
 }

@@ -67,6 +67,16 @@ public final class Generation {
       throw new IllegalArgumentException("generation: the prompt is empty");
     }
     int steps = options.maxNewTokens();
+    if (prompt.length + steps > model.maxPositions()) {
+      throw new IllegalArgumentException(
+          "generation: a prompt of "
+              + prompt.length
+              + " tokens and "
+              + steps
+              + " new ones exceed the model's "
+              + model.maxPositions()
+              + " positions");
+    }
     int[] history = Arrays.copyOf(prompt, prompt.length + steps);
     int n = 0;
     SplittableRandom random = new SplittableRandom(options.seed());

@@ -73,6 +73,11 @@ public final class Gpt2 implements DecoderModel {
   }
 
   @Override
+  public int maxPositions() {
+    return config.maxPositions();
+  }
+
+  @Override
   public KvCache newCache(int batch, int capacity) {
     Tensor w = wte.weight().value();
     return new KvCache(

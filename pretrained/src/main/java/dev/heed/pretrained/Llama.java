@@ -77,6 +77,11 @@ public final class Llama implements DecoderModel {
   }
 
   @Override
+  public int maxPositions() {
+    return config.maxPositions();
+  }
+
+  @Override
   public KvCache newCache(int batch, int capacity) {
     Tensor w = embed.weight().value();
     return new KvCache(

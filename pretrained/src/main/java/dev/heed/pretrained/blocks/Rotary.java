@@ -12,35 +12,52 @@ import java.util.List;
  * Rotary position embedding in the "rotate half" layout of Hugging Face's Llama: feature {@code i}
  * of the first half of a head turns with feature {@code i + d/2} by the angle {@code position ·
  * invFreq[i]}, so {@code x' = x·cos + rotateHalf(x)·sin} with {@code rotateHalf(x) = [-x₂, x₁]}.
- * The angles are computed in double precision once, for {@code maxPositions} positions, and held as
- * cos/sin tables {@code [maxPositions, d]} of the model's type. No parameters.
+ * The angles are computed in double precision and held as cos/sin tables {@code [positions, d]} of
+ * the model's type, for the positions asked for so far. No parameters; not thread-safe.
  */
 public final class Rotary {
+  /** Positions of the first tables; they grow by doubling as longer sequences come. */
+  private static final int FIRST = 256;
+
   private final int headDim;
   private final int maxPositions;
-  private final Tensor cos;
-  private final Tensor sin;
+  private final double[] invFreq;
+  private final Backend backend;
+  private final DType dtype;
+  private int covered;
+  private Tensor cos;
+  private Tensor sin;
 
   /**
    * @param invFreq the {@code d/2} inverse frequencies (see {@link RopeFrequencies})
-   * @param maxPositions the number of positions the tables cover
+   * @param maxPositions the positions the model supports; the tables cover what has been asked for
+   *     so far (a model of 131,072 positions does not hold tables for all of them)
    */
   public Rotary(double[] invFreq, int maxPositions, Backend backend, DType dtype) {
     this.headDim = 2 * invFreq.length;
     this.maxPositions = maxPositions;
-    double[] c = new double[maxPositions * headDim];
-    double[] s = new double[maxPositions * headDim];
-    for (int p = 0; p < maxPositions; p++) {
-      for (int i = 0; i < headDim; i++) {
+    this.invFreq = invFreq.clone();
+    this.backend = backend;
+    this.dtype = dtype;
+    cover(Math.min(FIRST, maxPositions));
+  }
+
+  private void cover(int positions) {
+    int d = headDim;
+    double[] c = new double[positions * d];
+    double[] s = new double[positions * d];
+    for (int p = 0; p < positions; p++) {
+      for (int i = 0; i < d; i++) {
         double angle = p * invFreq[i % invFreq.length];
-        c[p * headDim + i] = Math.cos(angle);
-        s[p * headDim + i] = Math.sin(angle);
+        c[p * d + i] = Math.cos(angle);
+        s[p * d + i] = Math.sin(angle);
       }
     }
-    this.cos =
-        Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, c, maxPositions, headDim).to(dtype));
-    this.sin =
-        Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, s, maxPositions, headDim).to(dtype));
+    // smaller tables are not closed here: a tape not yet run backward may hold views of them;
+    // they go with their last reference (the tensors' cleaner)
+    cos = Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, c, positions, d).to(dtype));
+    sin = Scope.outside(() -> Tensors.of(backend, DType.FLOAT64, s, positions, d).to(dtype));
+    covered = positions;
   }
 
   /** The head size {@code d}. */
@@ -65,6 +82,9 @@ public final class Rotary {
               + x.shape()
               + " from position "
               + start);
+    }
+    if (start + t > covered) {
+      cover(Math.min(maxPositions, Math.max(2 * covered, start + t)));
     }
     return apply(x, Shapes.slice(cos, 0, start, start + t), Shapes.slice(sin, 0, start, start + t));
   }
