@@ -20,7 +20,18 @@ public sealed interface DecoderModel extends PretrainedModel permits Gpt2, Llama
    * positions it holds, their keys and values are appended to it, and only they are computed (the
    * prefix is not re-run); without, they start at position 0.
    */
-  Output forward(Tensor ids, KvCache cache, ForwardContext ctx);
+  default Output forward(Tensor ids, KvCache cache, ForwardContext ctx) {
+    return forward(ids, null, cache, ctx);
+  }
+
+  /**
+   * Runs like {@link #forward(Tensor, KvCache, ForwardContext)} with Hugging Face's {@code
+   * attention_mask}: {@code [B, past + T]}, nonzero for real tokens and 0 for padding (a batch of
+   * prompts of different lengths is padded on the left). Padded keys are hidden, and each token's
+   * position counts only the real tokens before it, so a padded row computes what it computes
+   * alone. Null for no padding.
+   */
+  Output forward(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx);
 
   /** The positions the model supports (prompt and generated tokens together). */
   int maxPositions();

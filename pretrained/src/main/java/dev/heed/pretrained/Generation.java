@@ -108,4 +108,118 @@ public final class Generation {
     }
     return Arrays.copyOfRange(history, prompt.length, prompt.length + n);
   }
+
+  /**
+   * Generates for a batch of prompts at once, each as it would alone: the prompts are padded on the
+   * left to the longest with {@code pad} (any token id; it is masked out), one forward pass per
+   * step computes every row, and a row's tokens end after its first stop token (the others go on).
+   * Sampled rows draw from one seeded stream in row order. {@code onToken} gets (row, token) as
+   * they come, rows that have stopped excepted.
+   */
+  @SuppressWarnings("try")
+  public static int[][] generate(
+      DecoderModel model,
+      int[][] prompts,
+      int pad,
+      Options options,
+      java.util.function.BiConsumer<Integer, Integer> onToken) {
+    int b = prompts.length;
+    int longest = 0;
+    for (int[] p : prompts) {
+      if (p.length == 0) {
+        throw new IllegalArgumentException("generation: a prompt is empty");
+      }
+      longest = Math.max(longest, p.length);
+    }
+    int steps = options.maxNewTokens();
+    if (longest + steps > model.maxPositions()) {
+      throw new IllegalArgumentException(
+          "generation: the longest prompt of "
+              + longest
+              + " tokens and "
+              + steps
+              + " new ones exceed the model's "
+              + model.maxPositions()
+              + " positions");
+    }
+    int total = longest + steps;
+    int[][] history = new int[b][];
+    int[] mask = new int[b * total];
+    int[] input = new int[b * longest];
+    for (int r = 0; r < b; r++) {
+      history[r] = Arrays.copyOf(prompts[r], prompts[r].length + steps);
+      int offset = longest - prompts[r].length;
+      for (int j = 0; j < longest; j++) {
+        boolean real = j >= offset;
+        input[r * longest + j] = real ? prompts[r][j - offset] : pad;
+        mask[r * total + j] = real ? 1 : 0;
+      }
+    }
+    int[] produced = new int[b];
+    boolean[] stopped = new boolean[b];
+    SplittableRandom random = new SplittableRandom(options.seed());
+    var backend = model.parameters().get(0).value().backend();
+    try (GradMode off = GradMode.disable();
+        KvCache cache = model.newCache(b, total)) {
+      int width = longest;
+      int length = longest;
+      for (int n = 0; n < steps; n++) {
+        double[] logits;
+        int vocab;
+        try (Scope s = Scope.open()) {
+          Tensor ids = Tensors.indices(backend, input, b, width);
+          int[] visible = new int[b * length];
+          for (int r = 0; r < b; r++) {
+            System.arraycopy(mask, r * total, visible, r * length, length);
+          }
+          Tensor all =
+              model
+                  .forward(
+                      ids,
+                      Tensors.indices(backend, visible, b, length),
+                      cache,
+                      ForwardContext.inference())
+                  .logits();
+          Tensor last = Shapes.select(all, 1, width - 1);
+          vocab = last.dim(1);
+          logits = last.toDoubleArray();
+        }
+        int[] next = new int[b];
+        for (int r = 0; r < b; r++) {
+          double[] row = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+          int[] seen = Arrays.copyOf(history[r], prompts[r].length + produced[r]);
+          int token =
+              options.sample()
+                  ? Sampling.draw(options.sampling().probabilities(row, seen), random.nextDouble())
+                  : Sampling.argmax(options.sampling().scores(row, seen));
+          next[r] = token;
+          if (!stopped[r]) {
+            history[r][prompts[r].length + produced[r]++] = token;
+            onToken.accept(r, token);
+            if (Arrays.stream(options.stopTokens()).anyMatch(t -> t == token)) {
+              stopped[r] = true;
+            }
+          }
+        }
+        boolean all = true;
+        for (boolean x : stopped) {
+          all &= x;
+        }
+        if (all) {
+          break;
+        }
+        for (int r = 0; r < b; r++) {
+          mask[r * total + length] = 1;
+        }
+        length++;
+        input = next;
+        width = 1;
+      }
+    }
+    int[][] out = new int[b][];
+    for (int r = 0; r < b; r++) {
+      out[r] = Arrays.copyOfRange(history[r], prompts[r].length, prompts[r].length + produced[r]);
+    }
+    return out;
+  }
 }

@@ -51,7 +51,7 @@ public final class Gpt2 implements DecoderModel {
   }
 
   @Override
-  public Output forward(Tensor ids, KvCache cache, ForwardContext ctx) {
+  public Output forward(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx) {
     int t = ids.dim(1);
     int start = cache == null ? 0 : cache.length();
     if (ids.rank() != 2 || start + t > config.maxPositions()) {
@@ -63,10 +63,23 @@ public final class Gpt2 implements DecoderModel {
               + " after "
               + start);
     }
-    Tensor x = wte.forward(ids).add(Shapes.slice(wpe.weight().value(), 0, start, start + t));
+    Padding padding =
+        attentionMask == null ? null : Padding.of(attentionMask, t, wte.weight().value().dtype());
+    Tensor positions =
+        padding == null
+            ? Shapes.slice(wpe.weight().value(), 0, start, start + t)
+            : wpe.forward(padding.positions());
+    Tensor x = wte.forward(ids).add(positions);
     x = dropout(x, config.embdDropout(), ctx);
     for (int i = 0; i < blocks.size(); i++) {
-      x = blocks.get(i).forward(x, cache == null ? null : cache.layer(i), ctx);
+      x =
+          blocks
+              .get(i)
+              .forward(
+                  x,
+                  padding == null ? null : padding.keys(),
+                  cache == null ? null : cache.layer(i),
+                  ctx);
     }
     Tensor hidden = lnF.forward(x);
     return new Output(hidden, Linalg.linear(hidden, wte.weight().value(), null));
@@ -144,7 +157,7 @@ public final class Gpt2 implements DecoderModel {
       this.proj = new Conv1D(c.innerSize(), h, ctx);
     }
 
-    Tensor forward(Tensor x, KvCache.Layer cache, ForwardContext ctx) {
+    Tensor forward(Tensor x, Tensor keyMask, KvCache.Layer cache, ForwardContext ctx) {
       int b = x.dim(0);
       int t = x.dim(1);
       int h = x.dim(2);
@@ -158,6 +171,9 @@ public final class Gpt2 implements DecoderModel {
         v = kv[1];
       }
       AttentionOptions options = AttentionOptions.defaults().withCausal(true);
+      if (keyMask != null) {
+        options = options.withMask(keyMask);
+      }
       if (ctx.training() && config.attnDropout() > 0) {
         options = options.withDropout(config.attnDropout(), true, ctx.nextSeed());
       }

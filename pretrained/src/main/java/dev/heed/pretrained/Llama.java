@@ -60,14 +60,19 @@ public final class Llama implements DecoderModel {
   }
 
   @Override
-  public Output forward(Tensor ids, KvCache cache, ForwardContext ctx) {
+  public Output forward(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx) {
     if (ids.rank() != 2) {
       throw new IllegalArgumentException("llama: expected token ids [B, T], got " + ids.shape());
     }
     Tensor x = embed.forward(ids);
+    Padding padding =
+        attentionMask == null ? null : Padding.of(attentionMask, ids.dim(1), x.dtype());
+    Tensor positions = padding == null ? null : padding.positions();
+    Tensor keys = padding == null ? null : padding.keys();
     for (int i = 0; i < attention.size(); i++) {
       KvCache.Layer layer = cache == null ? null : cache.layer(i);
-      x = x.add(attention.get(i).forward(inputNorm.get(i).forward(x), rotary, layer));
+      Tensor normed = inputNorm.get(i).forward(x);
+      x = x.add(attention.get(i).forward(normed, rotary, positions, keys, layer));
       x = x.add(mlp.get(i).forward(postNorm.get(i).forward(x)));
     }
     Tensor hidden = norm.forward(x);

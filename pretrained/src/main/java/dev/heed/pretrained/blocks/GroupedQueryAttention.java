@@ -58,19 +58,35 @@ public final class GroupedQueryAttention implements Module {
    * up to their own position.
    */
   public Tensor forward(Tensor x, Rotary rotary, KvCache.Layer cache) {
+    return forward(x, rotary, null, null, cache);
+  }
+
+  /**
+   * As {@link #forward(Tensor, Rotary, KvCache.Layer)} for a padded batch: the new tokens stand at
+   * {@code positions} (INT32 {@code [B, T]}; null for the cache's next positions) and {@code
+   * keyMask} (additive, broadcastable to {@code [B, H, T, past + T]}; null for none) hides padded
+   * keys.
+   */
+  public Tensor forward(
+      Tensor x, Rotary rotary, Tensor positions, Tensor keyMask, KvCache.Layer cache) {
     int b = x.dim(0);
     int t = x.dim(1);
     int start = cache == null ? 0 : cache.length();
-    Tensor qh = rotary.apply(split(q.forward(x), b, t, heads), start);
-    Tensor kh = rotary.apply(split(k.forward(x), b, t, kvHeads), start);
+    Tensor qh = split(q.forward(x), b, t, heads);
+    Tensor kh = split(k.forward(x), b, t, kvHeads);
+    qh = positions == null ? rotary.apply(qh, start) : rotary.apply(qh, positions);
+    kh = positions == null ? rotary.apply(kh, start) : rotary.apply(kh, positions);
     Tensor vh = split(v.forward(x), b, t, kvHeads);
     if (cache != null) {
       Tensor[] kv = cache.append(kh, vh);
       kh = kv[0];
       vh = kv[1];
     }
-    Tensor a =
-        AttentionOps.attention(qh, kh, vh, AttentionOptions.defaults().withCausal(true)).output();
+    AttentionOptions options = AttentionOptions.defaults().withCausal(true);
+    if (keyMask != null) {
+      options = options.withMask(keyMask);
+    }
+    Tensor a = AttentionOps.attention(qh, kh, vh, options).output();
     Tensor merged = Shapes.reshape(Shapes.permute(a, 0, 2, 1, 3), b, t, heads * headDim);
     return o.forward(merged);
   }

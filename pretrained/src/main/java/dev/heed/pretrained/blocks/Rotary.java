@@ -2,6 +2,7 @@ package dev.heed.pretrained.blocks;
 
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
+import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
@@ -87,6 +88,28 @@ public final class Rotary {
       cover(Math.min(maxPositions, Math.max(2 * covered, start + t)));
     }
     return apply(x, Shapes.slice(cos, 0, start, start + t), Shapes.slice(sin, 0, start, start + t));
+  }
+
+  /**
+   * Rotates {@code x [B, H, T, d]} whose rows stand at the positions {@code positions} (INT32
+   * {@code [B, T]}, each row its own positions, as in a left-padded batch).
+   */
+  public Tensor apply(Tensor x, Tensor positions) {
+    int[] p = positions.toIntArray();
+    int most = 0;
+    for (int v : p) {
+      if (v < 0 || v >= maxPositions) {
+        throw new IllegalArgumentException(
+            "rotary: position " + v + " outside the model's " + maxPositions + " positions");
+      }
+      most = Math.max(most, v);
+    }
+    if (most >= covered) {
+      cover(Math.min(maxPositions, Math.max(2 * covered, most + 1)));
+    }
+    Tensor c = Shapes.unsqueeze(NeuralOps.embedding(cos, positions), 1);
+    Tensor s = Shapes.unsqueeze(NeuralOps.embedding(sin, positions), 1);
+    return apply(x, c, s);
   }
 
   /** The operation itself, with given {@code cos} and {@code sin} broadcastable to {@code x}. */
