@@ -105,6 +105,12 @@ class FamiliesMatchPyTorchTest {
                   ForwardContext.inference());
           check(ref, c + ".hidden", suffix, out.hidden(), tol);
           check(ref, c + ".logits", suffix, out.logits(), tol);
+          check(
+              ref,
+              c + ".mean_pooled",
+              suffix,
+              Pooling.mean(out.hidden(), ref.get(c + ".attention_mask")),
+              tol);
           if (ref.containsKey(c + ".pooled." + suffix)) {
             check(ref, c + ".pooled", suffix, out.pooled(), tol);
           }
