@@ -281,4 +281,51 @@ class ModelDirectoryTest {
         PretrainedException.class,
         () -> HfModels.bertForSequenceClassification(Fixtures.dir("bert-cls"), 5, ctx));
   }
+
+  @Test
+  @SuppressWarnings("try")
+  void aFineTunedClassifierSavesAsAHuggingFaceDirectoryThatLoadsBack() throws IOException {
+    Bert model = HfModels.bertForSequenceClassification(Fixtures.dir("bert-mlm"), 4, ctx);
+    Path out = tmp.resolve("classifier");
+    HfSave.save(model, Fixtures.dir("bert-mlm"), out, StoredType.F32);
+    String config = Files.readString(out.resolve("config.json"));
+    assertTrue(config.contains("\"BertForSequenceClassification\""), config);
+    assertTrue(config.contains("\"LABEL_3\""), config);
+    PretrainedModel back = HfModels.load(out, ctx);
+    assertEquals(model.namedParameters().keySet(), back.namedParameters().keySet());
+    for (var e : model.namedParameters().entrySet()) {
+      assertEquals(
+          0.0,
+          Fixtures.maxAbsDiff(e.getValue().value(), back.namedParameters().get(e.getKey()).value()),
+          e.getKey());
+    }
+    // in BF16: half the bytes, the weights rounded once
+    Path half = tmp.resolve("gpt2-bf16");
+    PretrainedModel gpt2 = HfModels.load(Fixtures.dir("gpt2"), ctx);
+    HfSave.save(gpt2, Fixtures.dir("gpt2"), half, StoredType.BF16);
+    assertTrue(Files.readString(half.resolve("config.json")).contains("\"bfloat16\""));
+    assertTrue(Files.isRegularFile(half.resolve("generation_config.json")));
+    long f32 = Files.size(Fixtures.dir("gpt2").resolve("model.safetensors"));
+    long bf16 = Files.size(half.resolve("model.safetensors"));
+    assertTrue(bf16 < f32 * 0.55 && bf16 > f32 * 0.45, f32 + " bytes against " + bf16);
+    assertEquals(
+        new TreeSet<>(
+            SafeTensors.entries(Fixtures.dir("gpt2-bf16").resolve("model.safetensors")).stream()
+                .map(e -> e.name())
+                .toList()),
+        new TreeSet<>(
+            SafeTensors.entries(half.resolve("model.safetensors")).stream()
+                .map(e -> e.name())
+                .toList()),
+        "the names of PyTorch's directory");
+    PretrainedModel reread = HfModels.load(half, ctx);
+    PretrainedModel pytorchs = HfModels.load(Fixtures.dir("gpt2-bf16"), ctx);
+    for (var e : pytorchs.namedParameters().entrySet()) {
+      assertEquals(
+          0.0,
+          Fixtures.maxAbsDiff(
+              e.getValue().value(), reread.namedParameters().get(e.getKey()).value()),
+          "PyTorch's BF16 rounding of " + e.getKey());
+    }
+  }
 }
