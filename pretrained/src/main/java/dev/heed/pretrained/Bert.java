@@ -119,7 +119,7 @@ public final class Bert implements PretrainedModel {
     Tensor pooled = pooler == null ? null : pooler.forward(Shapes.select(x, 1, 0)).tanh();
     Tensor logits = null;
     if (classifier != null) {
-      logits = classifier.forward(dropout(pooled, config.hiddenDropout(), ctx));
+      logits = classifier.forward(dropout(pooled, config.classifierDropout(), ctx));
     } else if (mlmDense != null) {
       Tensor z = mlmNorm.forward(Activations.gelu(mlmDense.forward(x)));
       logits = Linalg.linear(z, words.weight().value(), mlmBias.value());

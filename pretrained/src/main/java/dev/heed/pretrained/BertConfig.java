@@ -10,6 +10,8 @@ import java.util.List;
  * @param head what sits on the encoder
  * @param labels classes of the sequence-classification head (0 otherwise)
  * @param initializerRange standard deviation of the normal initialisation of new weights
+ * @param classifierDropout dropout before the classifier ({@code classifier_dropout}, else {@code
+ *     hidden_dropout_prob})
  */
 public record BertConfig(
     int vocabSize,
@@ -24,7 +26,8 @@ public record BertConfig(
     double attentionDropout,
     Head head,
     int labels,
-    double initializerRange) {
+    double initializerRange,
+    double classifierDropout) {
 
   /** The architectures (heads) Heed builds. */
   public enum Head {
@@ -102,7 +105,8 @@ public record BertConfig(
         c.number("attention_probs_dropout_prob", 0.1),
         head,
         labels,
-        c.number("initializer_range", 0.02));
+        c.number("initializer_range", 0.02),
+        c.number("classifier_dropout", c.number("hidden_dropout_prob", 0.1)));
   }
 
   /** The same encoder with another head ({@code labels} classes for sequence classification). */
@@ -127,6 +131,7 @@ public record BertConfig(
         attentionDropout,
         newHead,
         newLabels,
-        initializerRange);
+        initializerRange,
+        classifierDropout);
   }
 }

@@ -79,9 +79,10 @@ public final class Checkpoint {
   }
 
   /**
-   * Reads the tensors of {@code dir}'s weights one at a time onto {@code backend}, outside any
-   * scope, handing each to {@code action} by name; 16-bit floats are widened to {@code halves}. The
-   * caller owns (and should close) each tensor, so no more than one is held at a time.
+   * Reads the tensors of {@code dir}'s weights one at a time onto {@code backend}, handing each to
+   * {@code action} by name; 16-bit floats are widened to {@code halves}. The caller owns (and
+   * should close) each tensor, so no more than one is held at a time; they belong to the caller's
+   * open scope, if any.
    */
   public static void forEach(
       Path dir, Backend backend, DType halves, BiConsumer<String, Tensor> action) {
