@@ -2,6 +2,7 @@ package dev.heed.pretrained;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
@@ -116,5 +117,48 @@ class BlocksGradientTest {
       withGrad++;
     }
     assertEquals(bert.namedParameters().size(), withGrad);
+  }
+
+  @Test
+  @SuppressWarnings("try")
+  void aBertClassifierFineTunesWithDropoutOn() {
+    Bert bert =
+        HfModels.bertForSequenceClassification(
+            Fixtures.dir("bert-mlm"), 2, BuildContext.of(backend, DType.FLOAT32, 3));
+    Map<String, Tensor> ref = Fixtures.reference("bert-mlm", backend);
+    Tensor labels = Tensors.indices(backend, new int[] {1, 0}, 2);
+    dev.heed.core.nn.Seeds seeds = new dev.heed.core.nn.Seeds(11);
+    double first = 0;
+    double last = 0;
+    for (int step = 0; step < 40; step++) {
+      try (Scope s = Scope.open()) {
+        Tensor logits =
+            bert.forward(
+                    ref.get("0.input_ids"),
+                    ref.get("0.attention_mask"),
+                    ref.get("0.token_type_ids"),
+                    new ForwardContext(true, seeds))
+                .logits();
+        Tensor loss =
+            Reductions.mean(
+                    NeuralOps.logSoftmax(logits, -1)
+                        .mul(NeuralOps.oneHot(labels, 2, DType.FLOAT32)))
+                .mul(-2);
+        loss.backward();
+        last = loss.item();
+        if (step == 0) {
+          first = last;
+        }
+        try (dev.heed.core.tensor.GradMode off = dev.heed.core.tensor.GradMode.disable()) {
+          for (Parameter p : bert.parameters()) {
+            if (p.grad() != null) {
+              dev.heed.core.tensor.Elementwise.assign(p.value(), p.value().sub(p.grad().mul(0.5)));
+              p.zeroGrad();
+            }
+          }
+        }
+      }
+    }
+    assertTrue(last < 0.3 * first, "cross-entropy from " + first + " to " + last);
   }
 }
