@@ -52,9 +52,8 @@ public final class Gpt2 implements DecoderModel {
 
   @Override
   public Output forward(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx) {
-    int t = ids.dim(1);
     int start = cache == null ? 0 : cache.length();
-    if (ids.rank() != 2 || start + t > config.maxPositions()) {
+    if (ids.rank() != 2 || start + ids.dim(1) > config.maxPositions()) {
       throw new IllegalArgumentException(
           "gpt2: expected token ids [B, T] within "
               + config.maxPositions()
@@ -63,6 +62,7 @@ public final class Gpt2 implements DecoderModel {
               + " after "
               + start);
     }
+    int t = ids.dim(1);
     Padding padding =
         attentionMask == null ? null : Padding.of(attentionMask, t, wte.weight().value().dtype());
     Tensor positions =
