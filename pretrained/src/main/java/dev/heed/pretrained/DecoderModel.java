@@ -31,7 +31,19 @@ public sealed interface DecoderModel extends PretrainedModel permits Gpt2, Llama
    * position counts only the real tokens before it, so a padded row computes what it computes
    * alone. Null for no padding.
    */
-  Output forward(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx);
+  default Output forward(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx) {
+    Tensor hidden = hidden(ids, attentionMask, cache, ctx);
+    return new Output(hidden, logits(hidden));
+  }
+
+  /**
+   * The final normalised hidden states {@code [B, T, hidden]} of {@link #forward(Tensor, Tensor,
+   * KvCache, ForwardContext)}, without the LM head (generation projects only the last position).
+   */
+  Tensor hidden(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx);
+
+  /** The LM head: logits {@code [..., vocab]} of hidden states {@code [..., hidden]}. */
+  Tensor logits(Tensor hidden);
 
   /** The positions the model supports (prompt and generated tokens together). */
   int maxPositions();

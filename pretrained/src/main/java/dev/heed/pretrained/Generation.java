@@ -89,8 +89,10 @@ public final class Generation {
         double[] logits;
         try (Scope s = Scope.open()) {
           Tensor ids = Tensors.indices(backend, input, 1, input.length);
-          Tensor all = model.forward(ids, cache, ForwardContext.inference()).logits();
-          logits = Shapes.select(Shapes.select(all, 0, 0), 0, input.length - 1).toDoubleArray();
+          Tensor hidden = model.hidden(ids, null, cache, ForwardContext.inference());
+          // only the last position's logits are needed: the head runs on it alone
+          Tensor last = Shapes.select(Shapes.select(hidden, 0, 0), 0, input.length - 1);
+          logits = model.logits(last).toDoubleArray();
         }
         int[] seen = Arrays.copyOf(history, prompt.length + n);
         int token =
@@ -172,15 +174,13 @@ public final class Generation {
           for (int r = 0; r < b; r++) {
             System.arraycopy(mask, r * total, visible, r * length, length);
           }
-          Tensor all =
-              model
-                  .forward(
-                      ids,
-                      Tensors.indices(backend, visible, b, length),
-                      cache,
-                      ForwardContext.inference())
-                  .logits();
-          Tensor last = Shapes.select(all, 1, width - 1);
+          Tensor hidden =
+              model.hidden(
+                  ids,
+                  Tensors.indices(backend, visible, b, length),
+                  cache,
+                  ForwardContext.inference());
+          Tensor last = model.logits(Shapes.select(hidden, 1, width - 1));
           vocab = last.dim(1);
           logits = last.toDoubleArray();
         }

@@ -51,7 +51,7 @@ public final class Gpt2 implements DecoderModel {
   }
 
   @Override
-  public Output forward(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx) {
+  public Tensor hidden(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx) {
     int start = cache == null ? 0 : cache.length();
     if (ids.rank() != 2 || start + ids.dim(1) > config.maxPositions()) {
       throw new IllegalArgumentException(
@@ -81,8 +81,12 @@ public final class Gpt2 implements DecoderModel {
                   cache == null ? null : cache.layer(i),
                   ctx);
     }
-    Tensor hidden = lnF.forward(x);
-    return new Output(hidden, Linalg.linear(hidden, wte.weight().value(), null));
+    return lnF.forward(x);
+  }
+
+  @Override
+  public Tensor logits(Tensor hidden) {
+    return Linalg.linear(hidden, wte.weight().value(), null);
   }
 
   @Override

@@ -60,7 +60,7 @@ public final class Llama implements DecoderModel {
   }
 
   @Override
-  public Output forward(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx) {
+  public Tensor hidden(Tensor ids, Tensor attentionMask, KvCache cache, ForwardContext ctx) {
     if (ids.rank() != 2) {
       throw new IllegalArgumentException("llama: expected token ids [B, T], got " + ids.shape());
     }
@@ -75,10 +75,14 @@ public final class Llama implements DecoderModel {
       x = x.add(attention.get(i).forward(normed, rotary, positions, keys, layer));
       x = x.add(mlp.get(i).forward(postNorm.get(i).forward(x)));
     }
-    Tensor hidden = norm.forward(x);
-    Tensor logits =
-        head == null ? Linalg.linear(hidden, embed.weight().value(), null) : head.forward(hidden);
-    return new Output(hidden, logits);
+    return norm.forward(x);
+  }
+
+  @Override
+  public Tensor logits(Tensor hidden) {
+    return head == null
+        ? Linalg.linear(hidden, embed.weight().value(), null)
+        : head.forward(hidden);
   }
 
   @Override
