@@ -25,5 +25,8 @@ module dev.heed.attention {
       dev.heed.attention.TransformerEncoderLayerProvider,
       dev.heed.attention.TransformerEncoderProvider,
       dev.heed.attention.SequenceClassificationHeadProvider,
-      dev.heed.attention.LanguageModelHeadProvider;
+      dev.heed.attention.LanguageModelHeadProvider,
+      dev.heed.attention.RmsNormProvider,
+      dev.heed.attention.SwiGluProvider,
+      dev.heed.attention.GroupedQueryAttentionProvider;
 }

@@ -329,13 +329,24 @@ class RunDirectoryCorpusTest {
     for (String[] b : badHeaders) {
       out.add(new Damage("weights header " + b[0], w, file(b[1], d), List.of(b[2])));
     }
-    for (String dtype : List.of("\"F16\"", "\"BF16\"", "\"I64\"", "\"U8\"", "\"f32\"", "\"\"")) {
+    for (String dtype : List.of("\"F8_E4M3\"", "\"U8\"", "\"f32\"", "\"\"")) {
       out.add(
           new Damage(
               "weights dtype " + dtype,
               w,
               file(header(0, x -> x.replace("\"F32\"", dtype)), d),
-              List.of("'" + first.name() + "'", "is not supported (supported: F32, F64, I32)")));
+              List.of(
+                  "'" + first.name() + "'",
+                  "is not supported (supported: F16, BF16, F32, F64, I32, I64)")));
+    }
+    // a type Heed reads, of another element size: the offsets no longer fit the shape
+    for (String dtype : List.of("F16", "BF16", "I64")) {
+      out.add(
+          new Damage(
+              "weights dtype " + dtype + " over F32 data",
+              w,
+              file(header(0, x -> x.replace("\"F32\"", "\"" + dtype + "\"")), d),
+              List.of("'" + first.name() + "'", "of " + dtype + " needs")));
     }
     out.add(
         new Damage(

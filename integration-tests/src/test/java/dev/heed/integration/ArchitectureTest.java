@@ -130,6 +130,22 @@ class ArchitectureTest {
   }
 
   @Test
+  void pretrainedDependsOnCoreAndJacksonOnly() {
+    check(
+        classes()
+            .that()
+            .resideInAPackage("dev.heed.pretrained..")
+            .should()
+            .onlyDependOnClassesThat(
+                resideInAnyPackage(
+                        "dev.heed.pretrained..", "dev.heed.core..", "com.fasterxml.jackson..")
+                    .or(JDK))
+            .because(
+                "pretrained reaches blocks and tokenizers through the registry, not by a"
+                    + " compile-time dependency on attention or any other plugin (DESIGN.md)"));
+  }
+
+  @Test
   void testkitDependsOnCoreTheReferenceBackendAndJUnitOnly() {
     check(
         classes()

@@ -33,6 +33,7 @@ final class HeedModules {
   static final String ACTIVATIONS = "dev.heed.activations";
   static final String ATTENTION = "dev.heed.attention";
   static final String OPTIMIZERS = "dev.heed.optimizers";
+  static final String PRETRAINED = "dev.heed.pretrained";
   static final String TESTKIT = "dev.heed.testkit";
   static final String INTEGRATION = "dev.heed.integration";
   static final String ASSEMBLY = "dev.heed.assembly";
@@ -49,11 +50,11 @@ final class HeedModules {
 
   /** Every library module of the build (this test module aside). */
   static final List<String> LIBRARY =
-      List.of(CORE, CPU, ACTIVATIONS, ATTENTION, OPTIMIZERS, TESTKIT);
+      List.of(CORE, CPU, ACTIVATIONS, ATTENTION, OPTIMIZERS, TESTKIT, PRETRAINED);
 
   /** Module names that are not implementation modules, whether or not they exist yet. */
   private static final Set<String> NOT_IMPLEMENTATIONS =
-      Set.of(CORE, TESTKIT, INTEGRATION, ASSEMBLY, "dev.heed.cli", "dev.heed.bench");
+      Set.of(CORE, TESTKIT, INTEGRATION, PRETRAINED, ASSEMBLY, "dev.heed.cli", "dev.heed.bench");
 
   private static final Map<String, ModuleReference> FOUND = scan();
 

@@ -171,8 +171,8 @@ class SafeTensorsFormatTest {
     assertMessage(badJson, "corrupt safetensors header at byte");
 
     assertMessage(
-        file("{\"x\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[0,2]}}", 2),
-        "BF16 is not supported");
+        file("{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1),
+        "F8_E4M3 is not supported (supported: F16, BF16, F32, F64, I32, I64)");
     assertMessage(
         file(
             "{\"x\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Reads and writes the safetensors format (the format of Hugging Face and of PyTorch {@code
@@ -33,17 +34,27 @@ import java.util.TreeMap;
  * spaces so that the data starts on an 8-byte boundary, and writes files atomically (a temporary
  * file in the same directory, then a rename), so a crash never leaves a half-written file.
  *
- * <p>Supported element types: {@code F32}, {@code F64}, {@code I32}. Reading checks everything a
- * corrupt file could get wrong (header length, JSON, types, shapes, offsets that overlap, leave
- * holes or run past the end) and says what and where. Stateless and thread-safe.
+ * <p>Supported element types: {@code F16}, {@code BF16}, {@code F32}, {@code F64}, {@code I32} (see
+ * {@link StoredType}). The 16-bit types are widened exactly to {@code FLOAT32} (or {@code FLOAT64}
+ * on request) when read, and rounded to nearest, ties to even, when written. Reading checks
+ * everything a corrupt file could get wrong (header length, JSON, types, shapes, offsets that
+ * overlap, leave holes or run past the end) and says what and where. Stateless and thread-safe.
  */
 public final class SafeTensors {
   private static final long MAX_HEADER = 100L << 20;
 
   private SafeTensors() {}
 
-  /** Name, type and shape of one stored tensor. */
-  public record Entry(String name, DType dtype, Shape shape, long begin, long end) {}
+  /**
+   * Name, type and shape of one stored tensor.
+   *
+   * @param dtype the type it is read as by default ({@code FLOAT32} for the 16-bit types)
+   * @param begin first data byte, counted from the end of the header
+   * @param end one past the last data byte
+   * @param stored the type of its elements in the file
+   */
+  public record Entry(
+      String name, DType dtype, Shape shape, long begin, long end, StoredType stored) {}
 
   /**
    * Writes {@code tensors} (in map order) and {@code metadata} (in key order, so that the same
@@ -54,6 +65,27 @@ public final class SafeTensors {
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
       throws IOException {
+    write(file, tensors, metadata, null);
+  }
+
+  /**
+   * Writes like {@link #write(Path, Map, Map)}, storing every floating-point tensor as {@code
+   * floats} ({@code F16}, {@code BF16}, {@code F32} or {@code F64}; narrowing rounds to nearest,
+   * ties to even) and every index tensor as {@code I32}. A {@code null} {@code floats} keeps each
+   * tensor's own type.
+   *
+   * @throws IllegalArgumentException when {@code floats} is an integer type
+   * @throws IOException when the file cannot be written; the target is then left as it was
+   */
+  public static void write(
+      Path file, Map<String, Tensor> tensors, Map<String, String> metadata, StoredType floats)
+      throws IOException {
+    if (floats != null && !floats.isFloatingPoint()) {
+      throw new IllegalArgumentException(
+          "safetensors: floating-point tensors cannot be stored as "
+              + floats
+              + " (use F16, BF16, F32 or F64)");
+    }
     StringBuilder json = new StringBuilder("{");
     boolean first = true;
     if (!metadata.isEmpty()) {
@@ -76,11 +108,12 @@ public final class SafeTensors {
             "safetensors: '__metadata__' is reserved and cannot name a tensor");
       }
       Tensor t = e.getValue();
-      long bytes = t.size() * t.dtype().byteSize();
+      StoredType type = storedAs(t, floats);
+      long bytes = t.size() * type.byteSize();
       json.append(first ? "" : ",")
           .append(HeaderJson.quote(e.getKey()))
           .append(":{\"dtype\":\"")
-          .append(code(t.dtype()))
+          .append(type.code())
           .append("\",\"shape\":[");
       int[] dims = t.shape().dims();
       for (int k = 0; k < dims.length; k++) {
@@ -107,7 +140,7 @@ public final class SafeTensors {
             out.write(' ');
           }
           for (Tensor t : tensors.values()) {
-            out.write(littleEndianBytes(t));
+            out.write(littleEndianBytes(t, storedAs(t, floats)));
           }
         });
   }
@@ -135,7 +168,43 @@ public final class SafeTensors {
    * @throws IOException when it cannot be read
    */
   public static Map<String, Tensor> read(Path file, Backend backend) throws IOException {
+    return read(file, backend, DType.FLOAT32);
+  }
+
+  /**
+   * Reads like {@link #read(Path, Backend)}, widening {@code F16} and {@code BF16} tensors to
+   * {@code halves} ({@code FLOAT32} or {@code FLOAT64}; both are exact). Other types load as
+   * stored.
+   *
+   * @throws IllegalArgumentException when {@code halves} is not a floating-point type
+   * @throws SafeTensorsException when the file is corrupt or uses an unsupported type
+   * @throws IOException when it cannot be read
+   */
+  public static Map<String, Tensor> read(Path file, Backend backend, DType halves)
+      throws IOException {
     Map<String, Tensor> out = new LinkedHashMap<>();
+    forEach(file, backend, halves, (e, t) -> out.put(e.name(), t));
+    return out;
+  }
+
+  /**
+   * Reads the tensors of {@code file} one at a time, in data order, handing each to {@code action}
+   * with its entry; the caller owns each tensor (and may close it at once), so a large file never
+   * needs more than one of its tensors in memory besides what the caller keeps. The header is
+   * checked completely before the first tensor is read.
+   *
+   * @param halves what {@code F16} and {@code BF16} widen to ({@code FLOAT32} or {@code FLOAT64})
+   * @throws IllegalArgumentException when {@code halves} is not a floating-point type
+   * @throws SafeTensorsException when the file is corrupt or uses an unsupported type
+   * @throws IOException when it cannot be read
+   */
+  public static void forEach(
+      Path file, Backend backend, DType halves, BiConsumer<Entry, Tensor> action)
+      throws IOException {
+    if (!halves.isFloatingPoint()) {
+      throw new IllegalArgumentException(
+          "safetensors: 16-bit floats widen to FLOAT32 or FLOAT64, not " + halves);
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         Arena arena = Arena.ofConfined()) {
       Header h = parse(file, ch);
@@ -145,8 +214,27 @@ public final class SafeTensors {
         int n = (int) e.shape().size();
         long at = e.begin();
         Tensor t =
-            switch (e.dtype()) {
-              case FLOAT32 -> {
+            switch (e.stored()) {
+              case F16, BF16 -> {
+                boolean bf = e.stored() == StoredType.BF16;
+                ValueLayout.OfShort le =
+                    ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+                if (halves == DType.FLOAT64) {
+                  double[] v = new double[n];
+                  for (int i = 0; i < n; i++) {
+                    short bits = data.get(le, at + 2L * i);
+                    v[i] = bf ? HalfPrecision.bf16ToFloat(bits) : HalfPrecision.f16ToFloat(bits);
+                  }
+                  yield Tensors.of(backend, DType.FLOAT64, v, e.shape().dims());
+                }
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                  short bits = data.get(le, at + 2L * i);
+                  v[i] = bf ? HalfPrecision.bf16ToFloat(bits) : HalfPrecision.f16ToFloat(bits);
+                }
+                yield Tensors.of(backend, DType.FLOAT32, v, e.shape().dims());
+              }
+              case F32 -> {
                 float[] v = new float[n];
                 MemorySegment.copy(
                     data,
@@ -157,7 +245,7 @@ public final class SafeTensors {
                     n);
                 yield Tensors.of(backend, DType.FLOAT32, v, e.shape().dims());
               }
-              case FLOAT64 -> {
+              case F64 -> {
                 double[] v = new double[n];
                 MemorySegment.copy(
                     data,
@@ -168,7 +256,29 @@ public final class SafeTensors {
                     n);
                 yield Tensors.of(backend, DType.FLOAT64, v, e.shape().dims());
               }
-              case INT32 -> {
+              case I64 -> {
+                int[] v = new int[n];
+                for (int i = 0; i < n; i++) {
+                  long x =
+                      data.get(
+                          ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
+                          at + 8L * i);
+                  if (x != (int) x) {
+                    throw new SafeTensorsException(
+                        file
+                            + ": tensor '"
+                            + e.name()
+                            + "': I64 value "
+                            + x
+                            + " at element "
+                            + i
+                            + " does not fit the 32-bit indices Heed reads I64 into");
+                  }
+                  v[i] = (int) x;
+                }
+                yield Tensors.indices(backend, v, e.shape().dims());
+              }
+              case I32 -> {
                 int[] v = new int[n];
                 MemorySegment.copy(
                     data,
@@ -180,10 +290,9 @@ public final class SafeTensors {
                 yield Tensors.indices(backend, v, e.shape().dims());
               }
             };
-        out.put(e.name(), t);
+        action.accept(e, t);
       }
     }
-    return out;
   }
 
   private record Header(long length, List<Entry> entries, Map<String, String> metadata) {}
@@ -298,14 +407,21 @@ public final class SafeTensors {
     if (!(m.get("dtype") instanceof String code)) {
       throw new SafeTensorsException(where + ": missing dtype");
     }
+    StoredType stored = StoredType.ofCode(code);
+    if (stored == null) {
+      throw new SafeTensorsException(
+          where
+              + ": dtype "
+              + code
+              + " is not supported (supported: "
+              + StoredType.supported()
+              + ")");
+    }
     DType dtype =
-        switch (code) {
-          case "F32" -> DType.FLOAT32;
-          case "F64" -> DType.FLOAT64;
-          case "I32" -> DType.INT32;
-          default ->
-              throw new SafeTensorsException(
-                  where + ": dtype " + code + " is not supported (supported: F32, F64, I32)");
+        switch (stored) {
+          case F16, BF16, F32 -> DType.FLOAT32;
+          case F64 -> DType.FLOAT64;
+          case I32, I64 -> DType.INT32;
         };
     if (!(m.get("shape") instanceof List<?> shapeList)) {
       throw new SafeTensorsException(where + ": missing shape");
@@ -342,7 +458,7 @@ public final class SafeTensors {
               + dataLength
               + " data bytes after the header (truncated file?)");
     }
-    if (end - begin != shape.size() * dtype.byteSize()) {
+    if (end - begin != shape.size() * stored.byteSize()) {
       throw new SafeTensorsException(
           where
               + ": data_offsets span "
@@ -352,12 +468,12 @@ public final class SafeTensors {
               + " of "
               + code
               + " needs "
-              + shape.size() * dtype.byteSize());
+              + shape.size() * stored.byteSize());
     }
     if (shape.size() > Integer.MAX_VALUE - 8) {
       throw new SafeTensorsException(where + ": shape " + shape + " is too large to load");
     }
-    return new Entry(name, dtype, shape, begin, end);
+    return new Entry(name, dtype, shape, begin, end, stored);
   }
 
   private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
@@ -371,21 +487,26 @@ public final class SafeTensors {
     }
   }
 
-  private static String code(DType t) {
-    return switch (t) {
-      case FLOAT32 -> "F32";
-      case FLOAT64 -> "F64";
-      case INT32 -> "I32";
-    };
+  private static StoredType storedAs(Tensor t, StoredType floats) {
+    return floats == null || !t.dtype().isFloatingPoint() ? StoredType.of(t.dtype()) : floats;
   }
 
-  private static byte[] littleEndianBytes(Tensor t) {
+  private static byte[] littleEndianBytes(Tensor t, StoredType type) {
     int n = (int) t.size();
-    ByteBuffer b = ByteBuffer.allocate(n * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-    switch (t.dtype()) {
-      case FLOAT32 -> b.asFloatBuffer().put(t.toFloatArray());
-      case FLOAT64 -> b.asDoubleBuffer().put(t.toDoubleArray());
-      case INT32 -> b.asIntBuffer().put(t.toIntArray());
+    ByteBuffer b = ByteBuffer.allocate(n * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+    switch (type) {
+      case F16, BF16 -> {
+        boolean bf = type == StoredType.BF16;
+        // from the tensor's own values, so a FLOAT64 tensor is rounded once, not through float
+        double[] v = t.toDoubleArray();
+        for (int i = 0; i < n; i++) {
+          b.putShort(bf ? HalfPrecision.bf16FromDouble(v[i]) : HalfPrecision.f16FromDouble(v[i]));
+        }
+      }
+      case F32 -> b.asFloatBuffer().put(t.toFloatArray());
+      case F64 -> b.asDoubleBuffer().put(t.toDoubleArray());
+      case I32 -> b.asIntBuffer().put(t.toIntArray());
+      case I64 -> throw new IllegalStateException("I64 is never written");
     }
     return b.array();
   }
