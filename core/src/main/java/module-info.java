@@ -12,6 +12,7 @@ module dev.heed.core {
   exports dev.heed.core.optim;
   exports dev.heed.core.plugin;
   exports dev.heed.core.io;
+  exports dev.heed.core.text;
 
   uses dev.heed.core.backend.BackendProvider;
   uses dev.heed.core.nn.ActivationProvider;
@@ -21,6 +22,7 @@ module dev.heed.core {
   uses dev.heed.core.nn.LossProvider;
   uses dev.heed.core.optim.ScheduleProvider;
   uses dev.heed.core.optim.OptimizerProvider;
+  uses dev.heed.core.text.TokenizerProvider;
 
   provides dev.heed.core.nn.LossProvider with
       dev.heed.core.internal.losses.MseLossProvider,
