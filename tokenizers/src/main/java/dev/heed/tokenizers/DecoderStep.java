@@ -118,6 +118,17 @@ interface DecoderStep {
     }
   }
 
+  /** BPEDecoder's: the end-of-word suffix becomes a space, or nothing in the last token. */
+  static DecoderStep bpe(String suffix) {
+    return tokens -> {
+      List<String> out = new ArrayList<>(tokens.size());
+      for (int i = 0; i < tokens.size(); i++) {
+        out.add(tokens.get(i).replace(suffix, i == tokens.size() - 1 ? "" : " "));
+      }
+      return out;
+    };
+  }
+
   static DecoderStep fuse() {
     return tokens -> List.of(String.join("", tokens));
   }

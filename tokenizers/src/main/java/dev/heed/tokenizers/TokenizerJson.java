@@ -565,6 +565,7 @@ final class TokenizerJson {
           DecoderStep.metaspace(
               codePoint(c, n, "replacement", path, "\u2581"),
               prependScheme(c, n, path) != PreTokenizerStep.Prepend.NEVER);
+      case "BPEDecoder" -> DecoderStep.bpe(stringOr(n, "suffix", "</w>"));
       case "ByteFallback" -> DecoderStep.byteFallback();
       case "Fuse" -> DecoderStep.fuse();
       case "Strip" ->

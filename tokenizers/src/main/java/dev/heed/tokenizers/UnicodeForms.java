@@ -7,8 +7,9 @@ import java.text.Normalizer.Form;
  * NFD, NFKD, NFC and NFKC with Hugging Face's alignments. HF (through its {@code
  * unicode-normalization-alignments} crate) aligns a decomposed character's first code point with
  * the character and inserts the rest after it; a composed character takes the alignment of the
- * first code point it was made from and drops the others. The code points themselves come from
- * {@link java.text.Normalizer}.
+ * first code point it was made from and the next ones are dropped, so marks left after it align
+ * with the positions that follow. The code points themselves come from {@link
+ * java.text.Normalizer}.
  */
 final class UnicodeForms {
   private UnicodeForms() {}
@@ -73,15 +74,7 @@ final class UnicodeForms {
       int[] composed = Normalizer.normalize(chunk, form).codePoints().toArray();
       int m = composed.length;
       for (int k = 0; k < m; k++) {
-        int change;
-        if (k >= old) {
-          change = 1;
-        } else if (k == m - 1 && m < old) {
-          change = -(old - m);
-        } else {
-          change = 0;
-        }
-        out.add(composed[k], change);
+        out.add(composed[k], change(k, m, old));
       }
       i = j;
     }
@@ -90,6 +83,18 @@ final class UnicodeForms {
       return;
     }
     n.transform(out, 0);
+  }
+
+  /**
+   * The change of output {@code k} of {@code m} made from {@code old} code points: a composed
+   * character absorbs the code points that disappeared (HF's crate lowers the starter's change for
+   * each mark it takes in, and the marks left keep their places); extra outputs are inserted.
+   */
+  private static int change(int k, int m, int old) {
+    if (m < old) {
+      return k == 0 ? -(old - m) : 0;
+    }
+    return k < old ? 0 : 1;
   }
 
   private static boolean isStarter(int cp) {
@@ -107,8 +112,7 @@ final class UnicodeForms {
     Normalized.Changes out = new Normalized.Changes();
     int old = n.length();
     for (int k = 0; k < t.length; k++) {
-      int change = k >= old ? 1 : (k == t.length - 1 && t.length < old ? -(old - t.length) : 0);
-      out.add(t[k], change);
+      out.add(t[k], change(k, t.length, old));
     }
     n.transform(out, 0);
   }

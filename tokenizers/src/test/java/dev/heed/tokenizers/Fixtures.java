@@ -32,7 +32,8 @@ final class Fixtures {
           "llama2-like",
           "llama2-metaspace",
           "unigram-albert-like",
-          "bytelevel-splits");
+          "bytelevel-splits",
+          "suffix-bpe");
 
   static List<String> lines() {
     try (var in = new GZIPInputStream(Files.newInputStream(DIR.resolve("lines.json.gz")))) {
