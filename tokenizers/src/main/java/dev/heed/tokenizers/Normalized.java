@@ -28,9 +28,17 @@ final class Normalized {
     this.shift = shift;
   }
 
-  /** The whole input text, not yet changed. */
+  /**
+   * The whole input text, not yet changed. A lone surrogate (which a Java string may hold and a
+   * Rust string may not) is read as U+FFFD, one code point like any other.
+   */
   static Normalized of(String text) {
     int[] cps = text.codePoints().toArray();
+    for (int i = 0; i < cps.length; i++) {
+      if (cps[i] >= 0xD800 && cps[i] <= 0xDFFF) {
+        cps[i] = 0xFFFD;
+      }
+    }
     int[] s = new int[cps.length];
     int[] e = new int[cps.length];
     for (int i = 0; i < cps.length; i++) {

@@ -165,4 +165,21 @@ class TokenizerJsonTest {
             () -> tok.encodePair("hello world hello", "world hello world", true));
     assertTrue(e.getMessage().contains("stride"), e.getMessage());
   }
+
+  @Test
+  void loneSurrogatesAreReplacementCharactersAndBatchesOfPairsMustMatch() {
+    HuggingFaceTokenizer tok =
+        HuggingFaceTokenizer.fromJson(
+            wordLevelLike("null", "{\"type\": \"WhitespaceSplit\"}", WORDPIECE));
+    Encoding e = tok.encode("hello \uD800 worlds", false);
+    assertArrayEquals(new int[] {1, 0, 2, 3}, e.ids());
+    assertEquals(new Encoding.Offsets(6, 7), e.offsets()[1]);
+    var ex =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> tok.encodePairBatch(List.of("a", "b"), List.of("c"), true));
+    assertTrue(ex.getMessage().contains("as many second texts"), ex.getMessage());
+    assertEquals(
+        "hello world", tok.decode(new int[] {1, 999, 2}, false), "unknown ids are left out");
+  }
 }
