@@ -195,27 +195,30 @@ final class Normalized {
       return;
     }
     int[] rep = content.codePoints().toArray();
-    Changes out = new Changes();
-    Changes as = new Changes();
+    IntList out = new IntList(cps.length);
+    IntList starts = new IntList(cps.length);
+    IntList ends = new IntList(cps.length);
     for (int m = 0; m < matches.length; m += 3) {
       int start = matches[m];
       int end = matches[m + 1];
       if (matches[m + 2] == 0) {
         for (int i = start; i < end; i++) {
-          out.add(cps[i], 0);
-          as.add(alignStart[i], alignEnd[i]);
+          out.add(cps[i]);
+          starts.add(alignStart[i]);
+          ends.add(alignEnd[i]);
         }
       } else {
         int s = end >= 1 ? alignStart[end - 1] : shift;
         int e = end >= 1 ? alignEnd[end - 1] : shift;
         for (int cp : rep) {
-          out.add(cp, 0);
-          as.add(s, e);
+          out.add(cp);
+          starts.add(s);
+          ends.add(e);
         }
       }
     }
-    cps = Arrays.copyOf(out.cps, out.size);
-    alignStart = Arrays.copyOf(as.cps, as.size);
-    alignEnd = Arrays.copyOf(as.changes, as.size);
+    cps = out.toArray();
+    alignStart = starts.toArray();
+    alignEnd = ends.toArray();
   }
 }
