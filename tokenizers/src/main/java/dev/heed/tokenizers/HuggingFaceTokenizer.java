@@ -1,7 +1,9 @@
 package dev.heed.tokenizers;
 
 import dev.heed.core.text.Encoding;
+import dev.heed.core.text.Padding;
 import dev.heed.core.text.Tokenizer;
+import dev.heed.core.text.Truncation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +70,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
    * @throws IllegalArgumentException if the stride is larger than what {@code maxLength} leaves
    *     after the special tokens of one sequence (HF's check)
    */
+  @Override
   public HuggingFaceTokenizer withTruncation(Truncation truncation) {
     checkStride(truncation, postProcessor);
     return new HuggingFaceTokenizer(
@@ -95,15 +98,18 @@ public final class HuggingFaceTokenizer implements Tokenizer {
   }
 
   /** This tokenizer with other padding, or none (null). */
+  @Override
   public HuggingFaceTokenizer withPadding(Padding padding) {
     return new HuggingFaceTokenizer(
         normalizer, preTokenizer, model, postProcessor, decoder, added, truncation, padding);
   }
 
+  @Override
   public Optional<Truncation> truncation() {
     return Optional.ofNullable(truncation);
   }
 
+  @Override
   public Optional<Padding> padding() {
     return Optional.ofNullable(padding);
   }
@@ -127,7 +133,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     return padBatch(encs);
   }
 
-  /** Encodes pairs {@code (first[i], second[i])} together, padded as one batch. */
+  @Override
   public List<Encoding> encodePairBatch(
       List<String> first, List<String> second, boolean addSpecialTokens) {
     if (first.size() != second.size()) {
@@ -151,7 +157,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
       for (Enc e : encs) {
         longest = Math.max(longest, e.length());
       }
-      int target = padding.target(longest);
+      int target = padding.targetLength(longest);
       for (Enc e : encs) {
         e.pad(target, padding.padId(), padding.padTypeId(), padding.padToken(), padding.left());
       }
@@ -290,7 +296,7 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     }
     if (padding != null) {
       out.pad(
-          padding.target(out.length()),
+          padding.targetLength(out.length()),
           padding.padId(),
           padding.padTypeId(),
           padding.padToken(),

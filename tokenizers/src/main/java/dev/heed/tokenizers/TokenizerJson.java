@@ -2,6 +2,8 @@ package dev.heed.tokenizers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.heed.core.text.Padding;
+import dev.heed.core.text.Truncation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

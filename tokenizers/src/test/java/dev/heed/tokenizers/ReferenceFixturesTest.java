@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.heed.core.text.Encoding;
+import dev.heed.core.text.Padding;
+import dev.heed.core.text.Truncation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.core.plugin.Options;
 import dev.heed.core.text.Encoding;
+import dev.heed.core.text.Padding;
 import dev.heed.core.text.Tokenizer;
+import dev.heed.core.text.Truncation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -141,6 +143,17 @@ class TokenizerJsonTest {
     Tokenizer tok = provider.open(f, Options.none());
     assertArrayEquals(new int[] {1, 2, 3}, tok.encode("hello worlds", true).ids());
     assertEquals("hello world ##s", tok.decode(new int[] {1, 2, 3}, false));
+    // truncation and padding through the SPI alone
+    Tokenizer shaped =
+        tok.withTruncation(new Truncation(2, 0, Truncation.Strategy.LONGEST_FIRST, false))
+            .withPadding(new Padding(null, 0, 0, 0, "[UNK]", false));
+    List<Encoding> batch = shaped.encodeBatch(List.of("hello worlds", "hello"), true);
+    assertArrayEquals(new int[] {1, 2}, batch.get(0).ids());
+    assertArrayEquals(
+        new int[] {3, 0}, batch.get(0).overflowing().get(0).ids(), "overflow is padded");
+    assertArrayEquals(new int[] {1, 0}, batch.get(1).ids());
+    assertArrayEquals(new int[] {1, 0}, batch.get(1).attentionMask());
+    assertTrue(tok.truncation().isEmpty() && shaped.padding().isPresent());
     assertArrayEquals(before, Files.readAllBytes(f), "the file is only read");
   }
 

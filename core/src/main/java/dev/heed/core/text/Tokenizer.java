@@ -2,6 +2,7 @@ package dev.heed.core.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -34,6 +35,45 @@ public interface Tokenizer {
     }
     return out;
   }
+
+  /**
+   * Encodes pairs {@code (first[i], second[i])}; with padding configured, they are padded together.
+   *
+   * @throws IllegalArgumentException if the lists differ in size
+   */
+  default List<Encoding> encodePairBatch(
+      List<String> first, List<String> second, boolean addSpecialTokens) {
+    if (first.size() != second.size()) {
+      throw new IllegalArgumentException(
+          "a batch of pairs needs as many second texts ("
+              + second.size()
+              + ") as first texts ("
+              + first.size()
+              + ")");
+    }
+    List<Encoding> out = new ArrayList<>(first.size());
+    for (int i = 0; i < first.size(); i++) {
+      out.add(encodePair(first.get(i), second.get(i), addSpecialTokens));
+    }
+    return out;
+  }
+
+  /**
+   * This tokenizer with other truncation, or none ({@code null}); this one is unchanged.
+   *
+   * @throws IllegalArgumentException if the stride leaves no room once the special tokens of one
+   *     sequence are counted
+   */
+  Tokenizer withTruncation(Truncation truncation);
+
+  /** This tokenizer with other padding, or none ({@code null}); this one is unchanged. */
+  Tokenizer withPadding(Padding padding);
+
+  /** The truncation in force (from the file or {@link #withTruncation}), if any. */
+  Optional<Truncation> truncation();
+
+  /** The padding in force (from the file or {@link #withPadding}), if any. */
+  Optional<Padding> padding();
 
   /** Turns ids back into text; {@code skipSpecialTokens} leaves out special tokens. */
   String decode(int[] ids, boolean skipSpecialTokens);

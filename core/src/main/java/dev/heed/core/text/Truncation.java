@@ -1,11 +1,11 @@
-package dev.heed.tokenizers;
+package dev.heed.core.text;
 
 /**
  * How long encodings may be (Hugging Face's {@code TruncationParams}). Special tokens the
- * post-processor adds count against {@code maxLength}; what is cut off becomes overflow, each part
- * overlapping the previous by {@code stride} tokens. As in Hugging Face's tokenizers since 0.23,
- * the model stops at the first pre-tokenized piece that brings a sequence to {@code maxLength}
- * tokens, so the overflow holds only the tokens up to that piece, not the whole rest of the text.
+ * post-processor adds count against {@code maxLength}; what is cut off becomes overflow ({@link
+ * Encoding#overflowing()}), each part overlapping the previous by {@code stride} tokens. An
+ * implementation may stop tokenizing once a sequence has {@code maxLength} tokens (Hugging Face's
+ * tokenizers do since 0.23), so the overflow need not hold the whole rest of a long text.
  *
  * @param maxLength the most tokens an encoding keeps, special tokens included
  * @param stride tokens repeated from the previous part in each overflow part; less than what {@code

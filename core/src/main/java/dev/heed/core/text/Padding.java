@@ -1,7 +1,8 @@
-package dev.heed.tokenizers;
+package dev.heed.core.text;
 
 /**
- * How encodings are padded (Hugging Face's {@code PaddingParams}).
+ * How encodings are padded (Hugging Face's {@code PaddingParams}): padding tokens get attention 0,
+ * special-token flag 1 and offsets (0, 0); overflow parts are padded to the same length.
  *
  * @param length pad every encoding to this many tokens, or null to pad a batch to its longest
  * @param padToMultipleOf round the padded length up to a multiple of this, or 0
@@ -26,7 +27,7 @@ public record Padding(
   }
 
   /** The length to pad a batch whose longest encoding has {@code longest} tokens to. */
-  int target(int longest) {
+  public int targetLength(int longest) {
     int n = length != null ? length : longest;
     if (padToMultipleOf > 0 && n % padToMultipleOf > 0) {
       n += padToMultipleOf - n % padToMultipleOf;
