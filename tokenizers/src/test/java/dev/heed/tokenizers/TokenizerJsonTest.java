@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.heed.core.plugin.Options;
 import dev.heed.core.text.Encoding;
 import dev.heed.core.text.Padding;
 import dev.heed.core.text.Tokenizer;
@@ -140,7 +139,7 @@ class TokenizerJsonTest {
     byte[] before = Files.readAllBytes(f);
     HuggingFaceTokenizerProvider provider = new HuggingFaceTokenizerProvider();
     assertEquals("huggingface", provider.name());
-    Tokenizer tok = provider.open(f, Options.none());
+    Tokenizer tok = provider.open(f, provider.options().defaults(provider.name()));
     assertArrayEquals(new int[] {1, 2, 3}, tok.encode("hello worlds", true).ids());
     assertEquals("hello world ##s", tok.decode(new int[] {1, 2, 3}, false));
     // truncation and padding through the SPI alone
