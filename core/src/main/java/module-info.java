@@ -13,6 +13,7 @@ module dev.heed.core {
   exports dev.heed.core.plugin;
   exports dev.heed.core.io;
   exports dev.heed.core.data;
+  exports dev.heed.core.text;
 
   uses dev.heed.core.backend.BackendProvider;
   uses dev.heed.core.nn.ActivationProvider;
@@ -23,6 +24,7 @@ module dev.heed.core {
   uses dev.heed.core.optim.ScheduleProvider;
   uses dev.heed.core.optim.OptimizerProvider;
   uses dev.heed.core.data.DatasetProvider;
+  uses dev.heed.core.text.TokenizerProvider;
 
   provides dev.heed.core.nn.LayerProvider with
       dev.heed.core.internal.layers.DenseLayerProvider;

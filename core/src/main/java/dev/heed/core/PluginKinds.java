@@ -11,6 +11,7 @@ import dev.heed.core.optim.OptimizerProvider;
 import dev.heed.core.optim.ScheduleProvider;
 import dev.heed.core.plugin.PluginKind;
 import dev.heed.core.plugin.Suggestions;
+import dev.heed.core.text.TokenizerProvider;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ public final class PluginKinds {
   private static final String ATTENTION_ARTIFACT = "dev.heed:heed-attention";
   private static final String OPTIMIZERS = "dev.heed:heed-optimizers";
   private static final String ASSEMBLY = "dev.heed:heed-assembly";
+  private static final String TOKENIZERS = "dev.heed:heed-tokenizers";
   private static final String TESTKIT = "dev.heed.testkit.";
 
   /** Compute backends. */
@@ -200,10 +202,29 @@ public final class PluginKinds {
               "marked-token-recall",
               "digit-reversal"));
 
+  /** Tokenizers: readers of a tokenizer file (Hugging Face's tokenizer.json). */
+  public static final PluginKind<TokenizerProvider> TOKENIZER =
+      new PluginKind<>(
+          "tokenizer",
+          "tokenizers",
+          TokenizerProvider.class,
+          "",
+          "a tokenizer read from a tokenizer file",
+          artifact(TOKENIZERS, "huggingface"));
+
   /** Every kind, in listing order. */
   public static final List<PluginKind<?>> ALL =
       List.of(
-          BACKEND, ACTIVATION, ATTENTION, LAYER, OPTIMIZER, SCHEDULE, LOSS, INITIALIZER, DATASET);
+          BACKEND,
+          ACTIVATION,
+          ATTENTION,
+          LAYER,
+          OPTIMIZER,
+          SCHEDULE,
+          LOSS,
+          INITIALIZER,
+          DATASET,
+          TOKENIZER);
 
   /** The kind words of {@link #ALL}, in order. */
   public static List<String> words() {

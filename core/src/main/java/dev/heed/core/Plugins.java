@@ -15,6 +15,7 @@ import dev.heed.core.plugin.PluginResolver;
 import dev.heed.core.plugin.Provider;
 import dev.heed.core.plugin.ProviderInfo;
 import dev.heed.core.plugin.Registry;
+import dev.heed.core.text.TokenizerProvider;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,6 +141,11 @@ public final class Plugins implements PluginResolver {
   /** Data sets. */
   public Registry<DatasetProvider> datasets() {
     return registry(PluginKinds.DATASET);
+  }
+
+  /** Tokenizers. */
+  public Registry<TokenizerProvider> tokenizers() {
+    return registry(PluginKinds.TOKENIZER);
   }
 
   /** The registry of a kind word from {@link #KINDS}. */

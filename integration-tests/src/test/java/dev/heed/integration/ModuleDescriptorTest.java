@@ -30,7 +30,8 @@ class ModuleDescriptorTest {
           "dev.heed.core.nn",
           "dev.heed.core.optim",
           "dev.heed.core.plugin",
-          "dev.heed.core.tensor");
+          "dev.heed.core.tensor",
+          "dev.heed.core.text");
 
   /** API packages that are exported once they exist (safetensors I/O). */
   private static final Set<String> CORE_API_WHEN_PRESENT =
