@@ -114,13 +114,17 @@ class ArchitectureTest {
         "expected implementation modules " + HeedModules.IMPLEMENTATIONS + ", found " + modules);
     List<String> failures = new ArrayList<>();
     for (String module : modules) {
+      List<String> allowed = new ArrayList<>(List.of(module + "..", "dev.heed.core.."));
+      HeedModules.THIRD_PARTY.getOrDefault(module, List.of()).forEach(p -> allowed.add(p + ".."));
       ArchRule rule =
           classes()
               .that()
               .resideInAPackage(module + "..")
               .should()
-              .onlyDependOnClassesThat(resideInAnyPackage(module + "..", "dev.heed.core..").or(JDK))
-              .because("implementation modules depend on core only, never on each other");
+              .onlyDependOnClassesThat(resideInAnyPackage(allowed.toArray(new String[0])).or(JDK))
+              .because(
+                  "implementation modules depend on core only (and the third-party libraries"
+                      + " HeedModules.THIRD_PARTY allows them), never on each other");
       EvaluationResult result = rule.evaluate(heed);
       if (result.hasViolation()) {
         failures.add(result.getFailureReport().toString());

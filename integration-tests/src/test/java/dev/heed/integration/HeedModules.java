@@ -46,7 +46,17 @@ final class HeedModules {
           "dev.heed.backend.opencl",
           ACTIVATIONS,
           ATTENTION,
-          OPTIMIZERS);
+          OPTIMIZERS,
+          "dev.heed.tokenizers");
+
+  /**
+   * The third-party libraries an implementation module may use besides core and the JDK, by module
+   * name: the prefixes of their Java packages (which are also their JPMS module names). Only for a
+   * job the JDK does not do: reading tokenizer.json files, tens of megabytes of nested JSON, with
+   * Jackson.
+   */
+  static final Map<String, List<String>> THIRD_PARTY =
+      Map.of("dev.heed.tokenizers", List.of("com.fasterxml.jackson"));
 
   /** Every library module of the build (this test module aside). */
   static final List<String> LIBRARY =
