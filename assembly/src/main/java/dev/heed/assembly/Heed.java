@@ -5,6 +5,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
+import com.google.inject.util.Modules;
 import dev.heed.assembly.api.Assembly;
 import dev.heed.assembly.api.Config;
 import dev.heed.assembly.api.ConfigException;
@@ -115,6 +116,49 @@ public final class Heed {
     return a;
   }
 
+  /**
+   * {@link #assemble(Config, String)} with Guice modules of your own: each binding they declare
+   * replaces {@link HeedModule}'s binding of the same key ({@code Modules.override}), and the
+   * others are added — for example your own {@code Loss}, a {@code TrainingListener} added to the
+   * {@code Multibinder<TrainingListener>} that every run's trainer calls, or a binding your loss
+   * needs. The assembly keeps the facade's run-directory handling: {@code config.yaml}, the
+   * empty-directory check, the lock, the checkpoints, and closing the backend.
+   *
+   * @throws ConfigException when the backend is unknown or unavailable
+   */
+  public static Assembly assemble(
+      Config config, String backendOverride, com.google.inject.Module... modules) {
+    HeedConfig c = (HeedConfig) config;
+    Injector injector =
+        injector(withModules(new HeedModule(c, backendOverride, PluginSet.shared()), modules));
+    HeedAssembly a = new HeedAssembly(c, injector, null);
+    a.notes();
+    return a;
+  }
+
+  /**
+   * {@link #resume(Path, String)} with Guice modules of your own, as {@link #assemble(Config,
+   * String, com.google.inject.Module...)} takes them.
+   */
+  public static Assembly resume(
+      Path runDir, String backendOverride, com.google.inject.Module... modules) throws IOException {
+    HeedConfig c = runConfig(runDir);
+    Injector injector =
+        injector(withModules(new HeedModule(c, backendOverride, PluginSet.shared()), modules));
+    HeedAssembly a = new HeedAssembly(c, injector, runDir);
+    a.notes();
+    return a;
+  }
+
+  private static com.google.inject.Module withModules(
+      HeedModule base, com.google.inject.Module... modules) {
+    Objects.requireNonNull(modules, "modules");
+    for (com.google.inject.Module m : modules) {
+      Objects.requireNonNull(m, "modules: a module is null");
+    }
+    return modules.length == 0 ? base : Modules.override(base).with(modules);
+  }
+
   /** {@code assemble(loadConfig(file, List.of()), null)}. */
   public static Assembly assemble(Path file) throws IOException {
     return assemble(loadConfig(file, List.of()), null);
@@ -211,7 +255,7 @@ public final class Heed {
     return JsonSchemaWriter.write(PluginSet.shared());
   }
 
-  private static Injector injector(HeedModule module) {
+  private static Injector injector(com.google.inject.Module module) {
     return unwrap(() -> Guice.createInjector(module));
   }
 
