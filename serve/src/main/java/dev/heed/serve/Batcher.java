@@ -44,6 +44,7 @@ final class Batcher {
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean stopping;
   private volatile CountDownLatch paused;
+  private final AtomicInteger parked = new AtomicInteger();
 
   Batcher(ModelSlot slot, ServeOptions options, ServeMetrics metrics) {
     this.slot = slot;
@@ -150,15 +151,24 @@ final class Batcher {
     Job carry = null;
     List<Job> batch = new ArrayList<>();
     while (true) {
+      Thread.interrupted(); // an interrupt only wakes the worker to look at paused and stopping
+      CountDownLatch gate = paused;
+      if (gate != null) {
+        parked.incrementAndGet();
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          // look again
+        } finally {
+          parked.decrementAndGet();
+        }
+        continue;
+      }
       Job first;
       try {
-        CountDownLatch gate = paused;
-        if (gate != null) {
-          gate.await();
-        }
         first = carry != null ? carry : queue.poll(50, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
-        return;
+        continue;
       }
       carry = null;
       if (first == null) {
@@ -175,9 +185,8 @@ final class Batcher {
       }
       long deadline = System.nanoTime() + options.maxWait().toNanos();
       while (rows < options.maxBatchRows()) {
-        Job next;
         long left = deadline - System.nanoTime();
-        next = left > 0 ? pollQuietly(left) : queue.poll();
+        Job next = left > 0 ? pollQuietly(left) : queue.poll();
         if (next == null) {
           break;
         }
@@ -201,8 +210,7 @@ final class Batcher {
     try {
       return queue.poll(nanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
+      return null; // the batch runs with what it has; the loop then looks at paused and stopping
     }
   }
 
@@ -245,11 +253,16 @@ final class Batcher {
   }
 
   /**
-   * Holds the workers before their next batch until {@link #resume()}: requests queue up (and are
-   * refused when the queue is full) meanwhile. For maintenance and tests.
+   * Holds the workers before their next batch until {@link #resume()}, returning once every worker
+   * has stopped: requests queue up (and are refused when the queue is full) meanwhile. For
+   * maintenance and tests.
    */
-  void pause() {
+  void pause() throws InterruptedException {
     paused = new CountDownLatch(1);
+    while (parked.get() < workers.size()) {
+      workers.forEach(Thread::interrupt);
+      Thread.sleep(1);
+    }
   }
 
   /** Lets paused workers go on. */
