@@ -185,6 +185,9 @@ public final class HeedServer implements AutoCloseable {
       for (Batcher b : batchers.values()) {
         drained &= b.drain(options.drainTimeout());
       }
+      if (options.linger().isPositive()) {
+        Thread.sleep(options.linger());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       drained = false;

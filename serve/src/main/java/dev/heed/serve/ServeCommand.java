@@ -102,6 +102,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "On stop, wait this long for accepted requests (default: 10000).")
   long drainMillis = 10_000;
 
+  @Option(
+      names = "--linger-ms",
+      paramLabel = "MS",
+      description =
+          "On stop, after the drain, keep answering 503 this long before closing the port"
+              + " (default: 0).")
+  long lingerMillis;
+
   ServeCommand(PrintWriter out, PrintWriter err, CountDownLatch stopped) {
     this.out = out;
     this.err = err;
@@ -135,6 +143,7 @@ final class ServeCommand implements Callable<Integer> {
         Duration.ofMillis(timeoutMillis),
         Duration.ofMillis(reloadMillis),
         Duration.ofMillis(drainMillis),
+        Duration.ofMillis(lingerMillis),
         backend);
   }
 

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param reloadPeriod how often the run directories are checked for a new committed checkpoint;
  *     zero turns reloading off
  * @param drainTimeout how long a stop waits for accepted requests to finish
+ * @param linger how long a stop keeps the listener open after the drain, answering 503, so that
+ *     clients and load balancers see the refusal rather than a closed port
  * @param backend a backend name that replaces the runs' configs, or null
  */
 public record ServeOptions(
@@ -35,6 +37,7 @@ public record ServeOptions(
     Duration requestTimeout,
     Duration reloadPeriod,
     Duration drainTimeout,
+    Duration linger,
     String backend) {
 
   /** Checks the ranges. */
@@ -73,6 +76,7 @@ public record ServeOptions(
         Duration.ofSeconds(10),
         Duration.ofSeconds(1),
         Duration.ofSeconds(10),
+        Duration.ZERO,
         null);
   }
 
@@ -91,6 +95,7 @@ public record ServeOptions(
         requestTimeout,
         reloadPeriod,
         drainTimeout,
+        linger,
         backend);
   }
 
@@ -109,6 +114,7 @@ public record ServeOptions(
         requestTimeout,
         reloadPeriod,
         drainTimeout,
+        linger,
         backend);
   }
 
@@ -128,6 +134,7 @@ public record ServeOptions(
         timeout,
         reloadPeriod,
         drainTimeout,
+        linger,
         backend);
   }
 
@@ -146,6 +153,26 @@ public record ServeOptions(
         requestTimeout,
         period,
         drain,
+        linger,
+        backend);
+  }
+
+  /** With another linger time after a drain. */
+  public ServeOptions withLinger(Duration time) {
+    return new ServeOptions(
+        host,
+        port,
+        batching,
+        maxBatchRows,
+        maxWait,
+        workers,
+        queueCapacity,
+        maxRequestBytes,
+        maxRowsPerRequest,
+        requestTimeout,
+        reloadPeriod,
+        drainTimeout,
+        time,
         backend);
   }
 
@@ -164,6 +191,7 @@ public record ServeOptions(
         requestTimeout,
         reloadPeriod,
         drainTimeout,
+        linger,
         name);
   }
 }
