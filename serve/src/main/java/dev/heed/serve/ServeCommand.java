@@ -119,6 +119,7 @@ final class ServeCommand implements Callable<Integer> {
   /** Runs {@code heed serve} with {@code args}; returns when the server stopped. */
   static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new ServeCommand(out, err, new CountDownLatch(1)));
+    cl.setCommandName("heed serve");
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
