@@ -16,11 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs the predict requests of one served model. With batching on, requests wait in a bounded
  * queue; each worker takes the oldest and adds the next ones until the batch holds {@code
  * maxBatchRows} rows or {@code maxWait} has passed since it took the first, runs one forward pass
- * and hands every request its rows of the answer. A request that would overflow the queue is
- * refused at once (429); one that waits longer than {@code requestTimeout} is answered 503 and
- * dropped from its batch. With batching off each request runs alone on its own thread, at most
- * {@code queueCapacity} at a time. A batch runs on the checkpoint that is current when it starts
- * and keeps it until it ends (hot reload never changes a model under a running batch).
+ * and hands every request its rows of the answer; it does not wait when every request in flight is
+ * already in it, and a request that arrives when no other is in flight runs at once on its own
+ * thread. Workers are virtual threads, like the request handlers, so handing a request over costs
+ * no OS thread switch. A request that would overflow the queue is refused at once (429); one that
+ * waits longer than {@code requestTimeout} is answered 503 and dropped from its batch. With
+ * batching off each request runs alone on its own thread, at most {@code queueCapacity} at a time.
+ * A batch runs on the checkpoint that is current when it starts and keeps it until it ends (hot
+ * reload never changes a model under a running batch).
  */
 final class Batcher {
   /** A predict request in the queue. */
@@ -55,10 +58,7 @@ final class Batcher {
     if (options.batching()) {
       for (int i = 0; i < options.workers(); i++) {
         workers.add(
-            Thread.ofPlatform()
-                .daemon()
-                .name("heed-batch-" + slot.name() + "-" + i)
-                .start(this::work));
+            Thread.ofVirtual().name("heed-batch-" + slot.name() + "-" + i).start(this::work));
       }
     }
   }
@@ -83,7 +83,10 @@ final class Batcher {
       if (stopping) {
         throw new ApiError(503, "the server is shutting down", null, "a retry on another server");
       }
-      return options.batching() ? predictBatched(rows) : predictAlone(rows);
+      if (!options.batching() || (inFlight.get() == 1 && queue.isEmpty() && paused == null)) {
+        return predictAlone(rows); // alone: nothing to batch with, so no hand-over to a worker
+      }
+      return predictBatched(rows);
     } finally {
       inFlight.decrementAndGet();
     }
@@ -185,6 +188,9 @@ final class Batcher {
       }
       long deadline = System.nanoTime() + options.maxWait().toNanos();
       while (rows < options.maxBatchRows()) {
+        if (queue.isEmpty() && inFlight.get() <= batch.size()) {
+          break; // every request in flight is in this batch: nobody to wait for
+        }
         long left = deadline - System.nanoTime();
         Job next = left > 0 ? pollQuietly(left) : queue.poll();
         if (next == null) {

@@ -24,12 +24,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    subcommands = LoadBench.class,
     description = {
       "Serve trained runs over HTTP until stopped: GET /v1/models, POST /v1/models/NAME/predict"
           + " ({\"rows\": [[...], ...]}), POST /v1/models/NAME/generate (text as Server-Sent"
           + " Events), /health/live, /health/ready, /metrics (Prometheus), /openapi.json.",
       "A newly committed checkpoint in a served run is swapped in while serving. SIGTERM or"
-          + " Ctrl-C finish the accepted requests, then stop."
+          + " Ctrl-C finish the accepted requests, then stop.",
+      "heed serve bench RUN measures the server under load (heed serve bench --help)."
     })
 final class ServeCommand implements Callable<Integer> {
   private final PrintWriter out;
@@ -37,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
   private final CountDownLatch stopped;
 
   @Parameters(
-      arity = "1..*",
+      arity = "0..*",
       paramLabel = "RUN",
       description = "A run directory (heed train), served under its directory name, or NAME=DIR.")
   List<String> runs;
@@ -188,8 +190,18 @@ final class ServeCommand implements Callable<Integer> {
     return runs;
   }
 
+  PrintWriter out() {
+    return out;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
+    if (runs == null || runs.isEmpty()) {
+      err.println(
+          "heed serve: error: missing RUN: expected one or more run directories (heed serve"
+              + " --help)");
+      return 2;
+    }
     HeedServer server;
     try {
       ServeOptions options = options();
