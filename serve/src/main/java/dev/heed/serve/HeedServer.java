@@ -57,15 +57,34 @@ public final class HeedServer implements AutoCloseable {
           s.name(), b::queueDepth, b::inFlight, () -> s.peek().checkpoint().epoch(), s::reloads);
     }
     Routes routes = new Routes(this);
-    server =
-        WebServer.builder()
-            .host(options.host())
-            .port(options.port())
-            .shutdownHook(false)
-            .maxPayloadSize(Math.max(options.maxRequestBytes() * 2L, 1 << 16))
-            .routing(routes::register)
-            .build()
-            .start();
+    try {
+      server =
+          WebServer.builder()
+              .host(options.host())
+              .port(options.port())
+              .shutdownHook(false)
+              .maxPayloadSize(Math.max(options.maxRequestBytes() * 2L, 1 << 16))
+              .routing(routes::register)
+              .build()
+              .start();
+      if (!server.isRunning()) {
+        // Helidon logs why it could not start (a taken port, say) and returns a stopped server
+        throw new IllegalStateException("the listener did not start (is the port taken?)");
+      }
+    } catch (RuntimeException e) {
+      // the port is taken, say: stop the workers and release the models before saying so
+      for (Batcher b : batchers.values()) {
+        try {
+          b.drain(java.time.Duration.ZERO);
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      slots.values().forEach(ModelSlot::close);
+      metrics.close();
+      throw new IllegalStateException(
+          "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+    }
     reloader =
         options.reloadPeriod().isZero()
             ? null

@@ -20,6 +20,7 @@ final class ModelSlot {
   private final String backend;
   private final AtomicReference<Lease> current;
   private final AtomicLong reloads = new AtomicLong();
+  private volatile String lastFailure;
 
   private ModelSlot(String name, Path runDir, String backend, Lease first) {
     this.name = name;
@@ -77,13 +78,18 @@ final class ModelSlot {
       Lease old = current.getAndSet(next);
       old.release();
       reloads.incrementAndGet();
+      lastFailure = null;
       LOG.log(
           System.Logger.Level.INFO,
           () ->
               name + ": serving epoch " + next.predictor().checkpoint().epoch() + " of " + runDir);
       return true;
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, () -> name + ": not reloaded: " + e.getMessage());
+      String why = String.valueOf(e.getMessage());
+      if (!why.equals(lastFailure)) { // once per cause, not once per look
+        LOG.log(System.Logger.Level.WARNING, () -> name + ": not reloaded: " + why);
+      }
+      lastFailure = why;
       return false;
     }
   }

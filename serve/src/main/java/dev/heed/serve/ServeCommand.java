@@ -209,7 +209,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("heed serve: error: " + e.getMessage());
       return 2;
-    } catch (IOException e) {
+    } catch (IOException | IllegalStateException e) {
       err.println("heed serve: error: " + e.getMessage());
       return 1;
     }

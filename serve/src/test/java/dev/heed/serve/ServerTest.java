@@ -176,6 +176,20 @@ class ServerTest {
   }
 
   @Test
+  void aTakenPortIsRefusedWithAMessage() {
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class,
+            () ->
+                HeedServer.start(
+                    Map.of("seed", run),
+                    ServeOptions.defaults()
+                        .withPort(port)
+                        .withReload(Duration.ZERO, Duration.ofSeconds(1))));
+    assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + port), e.getMessage());
+  }
+
+  @Test
   void healthAndMetrics() throws IOException {
     assertEquals("UP", json(Http.get(port, "/health/live")).get("status").asText());
     JsonNode ready = json(Http.get(port, "/health/ready"));
