@@ -61,9 +61,19 @@ final class LoadBench implements Callable<Integer> {
   double warmup = 1;
 
   @Option(
+      names = "--token-ids",
+      paramLabel = "V",
+      description =
+          "Send random token ids 1 … V-1 instead of numbers in [-1, 1): for sequence models.")
+  int tokenIds;
+
+  @Option(
       names = "--max-requests",
       description = "Stop a point after this many requests in all (default: 2000000).")
   int maxRequests = 2_000_000;
+
+  /** The first refusal, to show when a point had errors. */
+  private static volatile String firstError;
 
   /** One client's measured latencies, in nanoseconds. */
   private static final class Samples {
@@ -112,12 +122,12 @@ final class LoadBench implements Callable<Integer> {
         int width = s.slot("m").peek().inputNames().size();
         if (!warmed) {
           // the JVM's first minutes of compilation would otherwise count against the first variant
-          measure(s.port(), width, 16, warmup * 5, Integer.MAX_VALUE);
+          measure(s.port(), width, 16, warmup * 5, Integer.MAX_VALUE, tokenIds);
           warmed = true;
         }
         for (int c : concurrency) {
-          measure(s.port(), width, c, warmup, Integer.MAX_VALUE);
-          Samples[] all = measure(s.port(), width, c, seconds, maxRequests / c);
+          measure(s.port(), width, c, warmup, Integer.MAX_VALUE, tokenIds);
+          Samples[] all = measure(s.port(), width, c, seconds, maxRequests / c, tokenIds);
           report(out, variant, c, all);
         }
       }
@@ -132,8 +142,8 @@ final class LoadBench implements Callable<Integer> {
     }
   }
 
-  private static Samples[] measure(int port, int width, int clients, double secs, int limit)
-      throws Exception {
+  private static Samples[] measure(
+      int port, int width, int clients, double secs, int limit, int tokens) throws Exception {
     URL url = URI.create("http://127.0.0.1:" + port + "/v1/models/m/predict").toURL();
     long end = System.nanoTime() + (long) (secs * 1e9);
     List<Future<Samples>> futures = new ArrayList<>();
@@ -147,7 +157,12 @@ final class LoadBench implements Callable<Integer> {
               while (System.nanoTime() < end && s.count + s.errors < limit) {
                 StringBuilder b = new StringBuilder("{\"rows\": [[");
                 for (int k = 0; k < width; k++) {
-                  b.append(k == 0 ? "" : ",").append(r.nextDouble(-1, 1));
+                  b.append(k == 0 ? "" : ",");
+                  if (tokens > 1) {
+                    b.append(1 + r.nextInt(tokens - 1));
+                  } else {
+                    b.append(r.nextDouble(-1, 1));
+                  }
                 }
                 byte[] body = b.append("]]}").toString().getBytes(StandardCharsets.UTF_8);
                 long t0 = System.nanoTime();
@@ -179,10 +194,14 @@ final class LoadBench implements Callable<Integer> {
     }
     int status = c.getResponseCode();
     InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    ByteArrayOutputStream answer = new ByteArrayOutputStream();
     if (in != null) {
       try (in) {
-        in.transferTo(new ByteArrayOutputStream());
+        in.transferTo(answer);
       }
+    }
+    if (status != 200 && firstError == null) {
+      firstError = status + " " + answer.toString(StandardCharsets.UTF_8);
     }
     return status == 200;
   }
@@ -219,6 +238,10 @@ final class LoadBench implements Callable<Integer> {
         pct(lat, 0.99),
         pct(lat, 0.999),
         errors);
+    if (errors > 0 && firstError != null) {
+      out.println("  first error: " + firstError);
+      firstError = null;
+    }
     out.flush();
   }
 
