@@ -48,6 +48,7 @@ final class Batcher {
   private volatile boolean stopping;
   private volatile CountDownLatch paused;
   private final AtomicInteger parked = new AtomicInteger();
+  private final AtomicInteger streams = new AtomicInteger();
 
   Batcher(ModelSlot slot, ServeOptions options, ServeMetrics metrics) {
     this.slot = slot;
@@ -282,9 +283,9 @@ final class Batcher {
 
   /**
    * Admits a request that runs outside the queue (a generation stream), counted until {@link
-   * #leave()} so that a drain waits for it.
+   * #leave()} so that a drain waits for it; at most {@code queueCapacity} run at once.
    *
-   * @throws ApiError 503 when stopping
+   * @throws ApiError 503 when stopping, 429 when as many streams are running
    */
   void enter() {
     inFlight.incrementAndGet();
@@ -292,10 +293,20 @@ final class Batcher {
       inFlight.decrementAndGet();
       throw new ApiError(503, "the server is shutting down", null, "a retry on another server");
     }
+    if (streams.incrementAndGet() > options.queueCapacity()) {
+      streams.decrementAndGet();
+      inFlight.decrementAndGet();
+      throw new ApiError(
+          429,
+          slot.name() + ": " + options.queueCapacity() + " streams are running; try again later",
+          null,
+          "fewer concurrent requests");
+    }
   }
 
   /** Ends what {@link #enter()} admitted. */
   void leave() {
+    streams.decrementAndGet();
     inFlight.decrementAndGet();
   }
 
