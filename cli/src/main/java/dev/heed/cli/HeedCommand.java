@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       EvalCommand.class,
       PredictCommand.class,
+      ServeCommand.class,
       BenchCommand.class,
       CompletionCommand.class,
       SchemaCommand.class,

@@ -232,11 +232,44 @@ class ArchitectureTest {
     check(
         noClasses()
             .that()
+            .resideOutsideOfPackages("dev.heed.assembly..", "dev.heed.cli..", "dev.heed.serve..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.heed.assembly..")
+            .because("assembly is below cli and serve only (DESIGN.md)"));
+    check(
+        noClasses()
+            .that()
             .resideOutsideOfPackages("dev.heed.assembly..", "dev.heed.cli..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("dev.heed.assembly..", "com.google.inject..")
+            .resideInAPackage("com.google.inject..")
             .because("Guice appears only in assembly and cli; the SPI never mentions it"));
+  }
+
+  @Test
+  void theServersWebStackStaysInServeAndNothingDependsOnServe() {
+    check(
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.heed.serve..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.helidon..", "io.micrometer..", "io.prometheus..")
+            .because(
+                "serve sits beside cli; its web stack never reaches core, assembly or the"
+                    + " plugins (DESIGN.md)"));
+    check(
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.heed.serve..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.heed.serve..")
+            .because(
+                "heed serve is reached as the heed-serve ToolProvider, never compiled against"));
+    assertTrue(
+        heed.contain("dev.heed.serve.HeedServer"), "ArchUnit did not import the serve module");
   }
 
   @Test
@@ -247,10 +280,12 @@ class ArchitectureTest {
             .resideOutsideOfPackage("dev.heed.cli..")
             .and()
             .doNotHaveFullyQualifiedName("dev.heed.bench.Main")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.heed.serve.ServeMain")
             .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
             .because(
-                "libraries log through System.Logger; only the CLI (and the benchmark driver's"
-                    + " command-line entry point) print"));
+                "libraries log through System.Logger; only the CLI (and the command-line entry"
+                    + " points of the benchmark driver and of heed serve) print"));
   }
 
   @Test

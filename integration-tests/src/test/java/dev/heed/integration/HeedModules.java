@@ -64,7 +64,15 @@ final class HeedModules {
 
   /** Module names that are not implementation modules, whether or not they exist yet. */
   private static final Set<String> NOT_IMPLEMENTATIONS =
-      Set.of(CORE, TESTKIT, INTEGRATION, PRETRAINED, ASSEMBLY, "dev.heed.cli", "dev.heed.bench");
+      Set.of(
+          CORE,
+          TESTKIT,
+          INTEGRATION,
+          PRETRAINED,
+          ASSEMBLY,
+          "dev.heed.cli",
+          "dev.heed.serve",
+          "dev.heed.bench");
 
   private static final Map<String, ModuleReference> FOUND = scan();
 
@@ -96,7 +104,7 @@ final class HeedModules {
 
   /**
    * The implementation modules found: the expected ones plus any other {@code dev.heed.*} module
-   * that is not core, testkit, assembly, cli or a test module (a new backend, say).
+   * that is not core, testkit, assembly, cli, serve or a test module (a new backend, say).
    */
   static List<String> implementations() {
     return FOUND.keySet().stream()

@@ -1,0 +1,158 @@
+package dev.heed.assembly;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heed.assembly.api.Assembly;
+import dev.heed.assembly.api.ConfigException;
+import dev.heed.assembly.api.TrainedModel;
+import dev.heed.assembly.train.CommittedCheckpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictorTest {
+  @TempDir Path tmp;
+
+  private static Path train(Path config, List<String> overrides, Path dir) throws IOException {
+    try (Assembly a = Heed.assemble(Heed.loadConfig(config, overrides), null)) {
+      a.train(dir, null);
+    }
+    return dir;
+  }
+
+  private static List<String> small(String... more) {
+    List<String> o =
+        new ArrayList<>(
+            List.of(
+                "training.epochs=2",
+                "training.stop.patience=0",
+                "training.stop.target_loss=null",
+                "backend=cpu"));
+    o.addAll(List.of(more));
+    return o;
+  }
+
+  /** Batches of 1 … 40 random rows, each of its own size. */
+  private static List<List<double[]>> batches(int count, int width, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<List<double[]>> all = new ArrayList<>();
+    for (int b = 0; b < count; b++) {
+      List<double[]> rows = new ArrayList<>();
+      int n = 1 + r.nextInt(40);
+      for (int i = 0; i < n; i++) {
+        double[] row = new double[width];
+        for (int k = 0; k < width; k++) {
+          row[k] = r.nextDouble(-2, 2);
+        }
+        rows.add(row);
+      }
+      all.add(rows);
+    }
+    return all;
+  }
+
+  /** Eight threads, each through every batch in its own order, get the single-thread answers. */
+  private static void eightThreadsAgree(Path run) throws Exception {
+    try (Predictor p = Predictor.open(run, null)) {
+      List<List<double[]>> in = batches(48, p.inputNames().size(), 11);
+      List<List<double[]>> alone = new ArrayList<>();
+      for (List<double[]> b : in) {
+        alone.add(p.predict(b));
+      }
+      try (TrainedModel m = Heed.open(run, null)) {
+        assertArrayEquals(m.predict(in.get(0)).get(0), alone.get(0).get(0), "as TrainedModel");
+      }
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Integer>> done = new ArrayList<>();
+      try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+        for (int t = 0; t < 8; t++) {
+          int thread = t;
+          done.add(
+              pool.submit(() -> {
+                start.await();
+                int checked = 0;
+                for (int round = 0; round < 5; round++) {
+                  for (int i = 0; i < in.size(); i++) {
+                    int b = (i * (2 * thread + 1) + round) % in.size();
+                    List<double[]> got = p.predict(in.get(b));
+                    assertEquals(alone.get(b).size(), got.size());
+                    for (int r = 0; r < got.size(); r++) {
+                      assertArrayEquals(alone.get(b).get(r), got.get(r), "batch " + b);
+                      checked++;
+                    }
+                  }
+                }
+                return checked;
+              }));
+        }
+        start.countDown();
+        int rows = 0;
+        for (Future<Integer> f : done) {
+          rows += f.get();
+        }
+        assertTrue(rows > 8 * 5 * 48, "rows checked: " + rows);
+      }
+    }
+  }
+
+  @Test
+  void eightThreadsGiveTheSingleThreadAnswersOnTheSeedNetwork() throws Exception {
+    eightThreadsAgree(
+        train(
+            Path.of("../examples/seed-simple.yaml"), small("data.examples=300"), tmp.resolve("s")));
+  }
+
+  @Test
+  void eightThreadsGiveTheSingleThreadAnswersWithFeatureAttention() throws Exception {
+    eightThreadsAgree(
+        train(
+            Path.of("../examples/feature-attention.yaml"),
+            small("data.examples=300"),
+            tmp.resolve("f")));
+  }
+
+  @Test
+  void knowsItsCheckpointAndItsConfig() throws IOException {
+    Path dir = tmp.resolve("c");
+    assertTrue(CommittedCheckpoint.read(dir).isEmpty(), "no run yet");
+    train(Path.of("../examples/seed-simple.yaml"), small("data.examples=300"), dir);
+    CommittedCheckpoint c = CommittedCheckpoint.read(dir).orElseThrow();
+    assertEquals(2, c.epoch());
+    assertEquals(c, CommittedCheckpoint.read(dir).orElseThrow(), "reading again: the same commit");
+    try (Predictor p = Predictor.open(dir, null)) {
+      assertEquals(c, p.checkpoint());
+      assertEquals("seed-regression", p.dataType());
+      assertTrue(!p.generatesText());
+      assertEquals(10, p.inputNames().size());
+      assertEquals(5, p.outputNames().size());
+      assertTrue(p.configYaml().contains("seed-regression"), p.configYaml());
+      assertEquals(0, p.predict(List.of()).size());
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> p.predict(List.of(new double[3])));
+      assertTrue(e.getMessage().contains("expected 10"), e.getMessage());
+    }
+    // training on commits a new checkpoint: another stamp
+    java.nio.file.Files.writeString(
+        dir.resolve("config.yaml"),
+        java.nio.file.Files.readString(dir.resolve("config.yaml"))
+            .replace("epochs: 2", "epochs: 3"));
+    try (Assembly a = Heed.resume(dir, null)) {
+      a.train(dir, null);
+    }
+    CommittedCheckpoint next = CommittedCheckpoint.read(dir).orElseThrow();
+    assertEquals(3, next.epoch());
+    assertNotEquals(c.stamp(), next.stamp());
+  }
+}
