@@ -51,7 +51,8 @@ final class HfPredict {
     int maxLength = config.path("max_position_embeddings").asInt(512);
     int pad = config.path("pad_token_id").asInt(0);
     tok =
-        tok.withTruncation(new Truncation(maxLength, 0, Truncation.Strategy.LONGEST_FIRST, false));
+        tok.withTruncation(new Truncation(maxLength, 0, Truncation.Strategy.LONGEST_FIRST, false))
+            .withPadding(null) /* batches are padded here, with a mask */;
     List<String> texts = readTexts(inputName, in, column);
     try (Backend b = HfRuns.backend(backend);
         GradMode off = GradMode.disable()) {

@@ -177,7 +177,8 @@ final class HfTrain {
     }
     Tokenizer tok =
         HfRuns.requireTokenizer(source, "fine-tuning tokenizes the text column with it")
-            .withTruncation(new Truncation(maxLength, 0, Truncation.Strategy.LONGEST_FIRST, false));
+            .withTruncation(new Truncation(maxLength, 0, Truncation.Strategy.LONGEST_FIRST, false))
+            .withPadding(null) /* batches are padded here, with a mask */;
     int n = texts.size();
     int[][] ids = new int[n][];
     int[] labels = new int[n];
