@@ -161,6 +161,19 @@ final class GenerateCommand implements Callable<Integer> {
           }
         }
       }
+      if (longest + options.maxNewTokens() > model.maxPositions()) {
+        // refused before anything is written, so no prompt text is left half-continued
+        throw new BadInputException(
+            "a prompt of "
+                + longest
+                + " tokens and "
+                + options.maxNewTokens()
+                + " new ones exceed the model's "
+                + model.maxPositions()
+                + " positions; expected --max-tokens "
+                + Math.max(0, model.maxPositions() - longest)
+                + " or less");
+      }
       PrintWriter out = parent.io().out();
       try {
         if (inputs.size() == 1) {

@@ -251,7 +251,8 @@ class HfImportGenerateTest {
         Heeds.run("generate", run.toString(), "--prompt-ids", "1,2", "--ids", "--max-tokens", "99")
             .expect(2)
             .noStackTrace();
-    assertTrue(r.err().contains("positions"), r.err());
+    assertTrue(r.err().contains("exceed the model's 24 positions"), r.err());
+    assertEquals("", r.out());
     Heeds.run("generate", run.toString(), "--prompt-ids", "1", "--greedy", "--temperature", "0.5")
         .expect(2)
         .noStackTrace();
