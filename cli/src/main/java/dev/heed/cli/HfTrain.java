@@ -292,28 +292,33 @@ final class HfTrain {
       Files.createDirectories(target2.getParent());
       Path staging =
           Files.createTempDirectory(target2.getParent(), "." + target2.getFileName() + ".train-");
-      Path hf = staging.resolve(HfRuns.HF_DIR);
-      HfSave.save(bert, source, hf, StoredType.F32);
-      labelNames(hf.resolve("config.json"), classes);
-      Files.writeString(
-          staging.resolve(RunDirs.CONFIG),
-          "# Made by heed train from "
-              + config.toAbsolutePath().normalize()
-              + " (train.yaml): the\n"
-              + "# fine-tuned model, a Hugging Face directory; heed predict reads it.\n"
-              + "model:\n  from: "
-              + HfRuns.FROM
-              + "\n  path: "
-              + HfRuns.HF_DIR
-              + "\n  task: sequence-classification\n  num_labels: "
-              + classes.size()
-              + "\n");
-      Files.copy(config, staging.resolve("train.yaml"));
-      Files.writeString(staging.resolve("metrics.csv"), metrics.toString());
-      if (Files.isDirectory(target2)) {
-        Files.delete(target2);
+      try {
+        Path hf = staging.resolve(HfRuns.HF_DIR);
+        HfSave.save(bert, source, hf, StoredType.F32);
+        labelNames(hf.resolve("config.json"), classes);
+        Files.writeString(
+            staging.resolve(RunDirs.CONFIG),
+            "# Made by heed train from "
+                + config.toAbsolutePath().normalize()
+                + " (train.yaml): the\n"
+                + "# fine-tuned model, a Hugging Face directory; heed predict reads it.\n"
+                + "model:\n  from: "
+                + HfRuns.FROM
+                + "\n  path: "
+                + HfRuns.HF_DIR
+                + "\n  task: sequence-classification\n  num_labels: "
+                + classes.size()
+                + "\n");
+        Files.copy(config, staging.resolve("train.yaml"));
+        Files.writeString(staging.resolve("metrics.csv"), metrics.toString());
+        if (Files.isDirectory(target2)) {
+          Files.delete(target2);
+        }
+        Files.move(staging, target2, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException | RuntimeException e) {
+        ImportCommand.deleteTree(staging);
+        throw e;
       }
-      Files.move(staging, target2, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       o.println("saved " + out + " (heed predict " + out + " INPUT)");
       o.flush();
     }

@@ -139,7 +139,8 @@ final class ImportCommand implements Callable<Integer> {
     return Exits.OK;
   }
 
-  private static void deleteTree(Path dir) {
+  /** Deletes {@code dir} and what it holds, as far as it can (a staging folder). */
+  static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
