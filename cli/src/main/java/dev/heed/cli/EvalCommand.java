@@ -43,6 +43,12 @@ final class EvalCommand implements Callable<Integer> {
     Errors.requireReachable(runDir, "RUN_DIR must be a run directory");
     Errors.requireRegularFile(data, "DATA must be a CSV file");
     RunDirs.requireRunDir(runDir);
+    if (HfRuns.modelDir(runDir) != null) {
+      throw new BadInputException(
+          runDir
+              + " holds a Hugging Face model (heed import or a fine-tuning run); heed eval reads"
+              + " runs heed train made from layers; use heed predict on it");
+    }
     RunDirs.requireFile(data, "DATA must be a CSV file");
     PrintWriter out = parent.io().out();
     try (TrainedModel model = Heed.open(runDir, backend)) {

@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       EvalCommand.class,
       PredictCommand.class,
+      ImportCommand.class,
+      GenerateCommand.class,
       ServeCommand.class,
       BenchCommand.class,
       CompletionCommand.class,

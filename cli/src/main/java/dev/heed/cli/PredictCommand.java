@@ -28,7 +28,10 @@ import picocli.CommandLine.Spec;
           + " order) or JSON lines (one array of numbers or one object per line).",
       "Writes CSV to standard output: a header with the output names, then one row per input.",
       "With --sample N (a run on data type text) it needs no INPUT and writes the prompt followed"
-          + " by N sampled characters instead."
+          + " by N sampled characters instead.",
+      "A BERT run made by heed import reads a text column (--column, default text) and writes the"
+          + " label and class probabilities (labels from config.json's id2label), or with"
+          + " --embeddings the mean-pooled sentence embedding."
     })
 final class PredictCommand implements Callable<Integer> {
   @ParentCommand HeedCommand parent;
@@ -78,6 +81,49 @@ final class PredictCommand implements Callable<Integer> {
       description = "Use this backend instead of the run's (${COMPLETION-CANDIDATES}).")
   String backend;
 
+  @Option(
+      names = "--column",
+      paramLabel = "NAME",
+      description =
+          "An imported BERT run (heed import): the CSV column or JSON field of the text"
+              + " (default: text).")
+  String column;
+
+  @Option(
+      names = "--embeddings",
+      description =
+          "An imported BERT run: write sentence embeddings (the mean of the last hidden states over"
+              + " the real tokens) instead of labels.")
+  boolean embeddings;
+
+  /** Predictions of a run made by heed import: BERT labels or sentence embeddings. */
+  private Integer predictImported(Path hf, Io io) throws IOException {
+    if (sample != null) {
+      throw new BadInputException(
+          "found --sample with a run made by heed import; heed generate RUN --prompt TEXT"
+              + " continues text with a GPT-2 or Llama model");
+    }
+    if (input == null) {
+      throw new BadInputException(
+          "Missing required parameter: 'INPUT' (a CSV or JSON lines file with a text column, or -"
+              + " for stdin)");
+    }
+    Path file = input.equals("-") ? null : Path.of(input);
+    if (file != null) {
+      RunDirs.requireFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
+    }
+    try (InputStream in = file == null ? io.in() : Files.newInputStream(file)) {
+      return HfPredict.run(
+          hf,
+          file == null ? "stdin" : input,
+          in,
+          column == null ? "text" : column,
+          embeddings,
+          backend,
+          io.out());
+    }
+  }
+
   /** Refuses sampling options without --sample, and values sampling cannot use. */
   private void checkSamplingOptions() {
     ParseResult given = spec.commandLine().getParseResult();
@@ -114,6 +160,18 @@ final class PredictCommand implements Callable<Integer> {
     Errors.requireReachable(runDir, "RUN_DIR must be a run directory");
     RunDirs.requireRunDir(runDir);
     Io io = parent.io();
+    Path hf = HfRuns.modelDir(runDir);
+    if (hf != null) {
+      return predictImported(hf, io);
+    }
+    if (embeddings || column != null) {
+      throw new BadInputException(
+          "found "
+              + (embeddings ? "--embeddings" : "--column")
+              + ", which applies to a run made by heed import from a BERT model; "
+              + runDir
+              + " is a run heed train made");
+    }
     if (sample != null) {
       if (input != null) {
         throw new BadInputException(

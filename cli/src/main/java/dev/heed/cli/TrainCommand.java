@@ -95,6 +95,12 @@ final class TrainCommand implements Callable<Integer> {
                 + " or --out with it");
       }
       RunDirs.requireRunDir(resume);
+      if (HfRuns.modelDir(resume) != null) {
+        throw new BadInputException(
+            resume
+                + " holds a Hugging Face model (heed import, or a fine-tuning run), which --resume"
+                + " cannot continue; train again from its config");
+      }
       assembly = Heed.resume(resume, backend);
       runDir = resume;
     } else {
@@ -105,6 +111,13 @@ final class TrainCommand implements Callable<Integer> {
       }
       Errors.requireRegularFile(
           config, "CONFIG must be a YAML or JSON config file; heed init TEMPLATE writes one");
+      if (HfTrain.isHuggingFace(config)) {
+        if (!overrides.isEmpty()) {
+          throw new BadInputException(
+              "--set does not apply to a config with model.from: huggingface; edit the config");
+        }
+        return HfTrain.run(config, out != null ? out : defaultRunDir(config), backend, o);
+      }
       Config c = Heed.loadConfig(config, overrides);
       runDir = out != null ? out : defaultRunDir(config);
       if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
