@@ -106,7 +106,7 @@ public final class PluginKinds {
           "layer",
           "layers",
           LayerProvider.class,
-          "",
+          TESTKIT + "LayerContract",
           "a layer that configs name by model.layers[i].type",
           artifact(
               ATTENTION_ARTIFACT,
@@ -191,7 +191,7 @@ public final class PluginKinds {
           "dataset",
           "datasets",
           DatasetProvider.class,
-          "",
+          TESTKIT + "DatasetContract",
           "a data set that configs name by data.type",
           artifact(
               ASSEMBLY,

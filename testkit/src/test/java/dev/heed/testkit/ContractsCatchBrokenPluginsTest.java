@@ -11,17 +11,27 @@ import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
+import dev.heed.core.data.DatasetProvider;
 import dev.heed.core.nn.ActivationProvider;
 import dev.heed.core.nn.AttentionResult;
 import dev.heed.core.nn.AttentionSpec;
 import dev.heed.core.nn.AttentionUnitProvider;
+import dev.heed.core.nn.BuildContext;
+import dev.heed.core.nn.Fan;
+import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.OptimizerProvider;
+import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Reductions;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -218,6 +228,29 @@ class ContractsCatchBrokenPluginsTest {
               }
             });
     fails(c::parametersWithoutGradientAreUntouched, "a parameter without a gradient changed");
+  }
+
+  @Test
+  void optimizerThatReadsOnlyTheLearningRateOfItsGroups() {
+    // the fixture takes lr from each group's overrides but momentum from the optimizer's options
+    OptimizerContract c =
+        new OptimizerContract() {
+          @Override
+          protected OptimizerProvider provider() {
+            return new Fixtures.MomentumProvider();
+          }
+
+          @Override
+          protected Map<String, Object> options() {
+            return Map.of("lr", 0.02, "momentum", 0.8);
+          }
+
+          @Override
+          protected Map<String, Object> groupOverrides() {
+            return Map.of("momentum", 0.3);
+          }
+        };
+    fails(c::groupOverridesApplyToTheirGroupOnly, "the update must read each group's options");
   }
 
   @Test
@@ -494,5 +527,193 @@ class ContractsCatchBrokenPluginsTest {
     } finally {
       c.releaseTestBuffers();
     }
+  }
+
+  // ------------------------------------------------------------------ layers
+
+  private static LayerContract layer(LayerProvider p) {
+    return new LayerContract() {
+      @Override
+      protected LayerProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void rightLayerPassesTheLayerContract() {
+    LayerContract c = layer(new LayerAndDatasetFixtures.ScaleLayerProvider());
+    c.outputShapeIsAsDeclared();
+    c.gradientsMatchCentralDifferences();
+    c.deterministicPerSeed();
+    c.stateDictNamesAreStable();
+    c.float32AgreesWithFloat64();
+  }
+
+  @Test
+  void layerWhoseWeightGetsNoGradient() {
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              Tensor forward(Tensor x, Tensor w, Tensor b) {
+                return Elementwise.tanh(x.mul(w.detach()).add(b));
+              }
+            });
+    fails(c::gradientsMatchCentralDifferences, "parameter 'weight'");
+  }
+
+  @Test
+  void layerThatIgnoresItsSeed() {
+    SplittableRandom global = new SplittableRandom(1);
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              Parameter weight(BuildContext ctx, int features) {
+                long seed = global.nextLong();
+                return Parameter.create(
+                    ctx,
+                    Shape.of(features),
+                    (t, fan, s) ->
+                        Elementwise.assign(
+                            t, Tensors.uniform(t.backend(), t.shape(), t.dtype(), 0.5, 1.5, seed)),
+                    new Fan(1, 1));
+              }
+            });
+    fails(c::deterministicPerSeed, "differs between two layers built with seed");
+  }
+
+  @Test
+  void layerWhoseDeclaredOutputFeaturesAreWrong() {
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              public int outputFeatures(Options options, int inputFeatures) {
+                return inputFeatures * 2;
+              }
+            });
+    fails(c::outputShapeIsAsDeclared, "outputFeatures(options, 6) says 12");
+  }
+
+  @Test
+  void layerWhoseParameterNamesChangePerInstance() {
+    AtomicInteger instances = new AtomicInteger();
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              List<String> names() {
+                int i = instances.getAndIncrement();
+                return List.of("weight" + i, "bias" + i);
+              }
+            });
+    fails(c::stateDictNamesAreStable, "parameter names in FLOAT64 with another seed");
+  }
+
+  @Test
+  void layerWithBadlyFormedParameterNames() {
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              List<String> names() {
+                return List.of("the weight", "bias");
+              }
+            });
+    fails(c::stateDictNamesAreStable, "parameter name 'the weight' must be words joined by dots");
+  }
+
+  // ------------------------------------------------------------------ data sets
+
+  private static DatasetContract dataset(DatasetProvider p) {
+    return new DatasetContract() {
+      @Override
+      protected DatasetProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void rightDatasetPassesTheDatasetContract() throws Exception {
+    DatasetContract c = dataset(new LayerAndDatasetFixtures.SequenceProvider());
+    c.namesAndSizesAreAsDeclared();
+    c.rowsAreDeterministicPerSeed();
+    c.sequenceLayoutIsConsistent();
+    c.recordedOptionsMakeTheSameDataset();
+  }
+
+  @Test
+  void datasetWhoseRowsChangePerPass() {
+    AtomicInteger passes = new AtomicInteger();
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              List<float[]> rows(int examples, long seed) {
+                return super.rows(examples, seed + passes.getAndIncrement());
+              }
+            });
+    fails(c::rowsAreDeterministicPerSeed, "a second pass gives other rows");
+  }
+
+  @Test
+  void datasetThatIgnoresTheSeed() {
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              List<float[]> rows(int examples, long seed) {
+                return super.rows(examples, 7);
+              }
+            });
+    fails(c::rowsAreDeterministicPerSeed, "give the same rows");
+  }
+
+  @Test
+  void datasetWhoseSizeIsWrong() {
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              long size(int examples) {
+                return examples + 1;
+              }
+            });
+    fails(c::namesAndSizesAreAsDeclared, "size() says 21 rows");
+  }
+
+  @Test
+  void datasetWithPaddingBetweenTokens() {
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              List<float[]> rows(int examples, long seed) {
+                List<float[]> rows = super.rows(examples, seed);
+                rows.get(3)[0] = 2;
+                rows.get(3)[1] = 0;
+                rows.get(3)[2] = 3;
+                return rows;
+              }
+            });
+    fails(c::sequenceLayoutIsConsistent, "after padding");
+  }
+
+  @Test
+  void datasetWhoseTargetsAreNotOneHot() {
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              List<float[]> rows(int examples, long seed) {
+                List<float[]> rows = super.rows(examples, seed);
+                rows.get(5)[LayerAndDatasetFixtures.SequenceProvider.LENGTH] = 0.5f;
+                return rows;
+              }
+            });
+    fails(c::sequenceLayoutIsConsistent, "row 5 target must be one-hot");
   }
 }
