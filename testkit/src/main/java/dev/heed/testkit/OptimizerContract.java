@@ -27,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * The contract every {@link OptimizerProvider} meets. Extend it in a JUnit 5 test of your plugin:
@@ -39,8 +42,9 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Parameters are FLOAT32 on the reference backend. The contract checks convergence on an
- * ill-conditioned convex quadratic and on the Rosenbrock function; that a state saved with {@link
+ * <p>Parameters are FLOAT32 on the reference backend, and on every other available backend for
+ * {@link #everyBackendAgreesWithReference()}. The contract checks convergence on an ill-conditioned
+ * convex quadratic and on the Rosenbrock function; that a state saved with {@link
  * Optimizer#state()} and restored with {@link Optimizer#loadState} continues bit for bit; that
  * parameters without a gradient are untouched; that {@code zeroGrad} clears gradients; learning
  * rates per group; that a group's overrides of other options (weight decay, say) apply to that
@@ -133,7 +137,10 @@ public abstract class OptimizerContract {
   }
 
   private static Parameter parameter(double[] values, int... shape) {
-    Backend ref = TestBackends.reference();
+    return parameter(TestBackends.reference(), values, shape);
+  }
+
+  private static Parameter parameter(Backend ref, double[] values, int... shape) {
     return new Parameter(Scope.outside(() -> Tensors.of(ref, DType.FLOAT32, values, shape)));
   }
 
@@ -167,9 +174,12 @@ public abstract class OptimizerContract {
     final Tensor centreB;
 
     Quadratic(double[] startA, double[] startB) {
-      Backend ref = TestBackends.reference();
-      a = parameter(startA, SHAPE_A);
-      b = parameter(startB, SHAPE_B);
+      this(TestBackends.reference(), startA, startB);
+    }
+
+    Quadratic(Backend ref, double[] startA, double[] startB) {
+      a = parameter(ref, startA, SHAPE_A);
+      b = parameter(ref, startB, SHAPE_B);
       double[] coef = new double[DIMENSIONS];
       double[] centre = new double[DIMENSIONS];
       for (int j = 0; j < DIMENSIONS; j++) {
@@ -398,6 +408,39 @@ public abstract class OptimizerContract {
     optimizer.setLearningRate(1, 0.0456);
     assertEquals(0.0456, optimizer.learningRate(1), owner() + ": learningRate(1) after set");
     assertEquals(0.0123, optimizer.learningRate(0), owner() + ": setting group 1 changed group 0");
+  }
+
+  /**
+   * On every available backend, 20 steps on the quadratic (float32) end where they end on the
+   * reference backend, within {@link #backendTolerance()}.
+   */
+  @TestFactory
+  public Stream<DynamicTest> everyBackendAgreesWithReference() {
+    return TestBackends.availableNames().stream()
+        .map(name -> DynamicTest.dynamicTest("backend " + name, () -> agreesWithReference(name)));
+  }
+
+  /**
+   * Relative and absolute tolerance of parameters updated on another backend against the reference:
+   * {@code |x - ref| <= tol·(1 + |ref|)}. Default {@code 1e-4}.
+   */
+  protected double backendTolerance() {
+    return 1e-4;
+  }
+
+  private void agreesWithReference(String name) {
+    int steps = 20;
+    double[] startA = new double[Samples.size(SHAPE_A)];
+    double[] startB = new double[Samples.size(SHAPE_B)];
+    Quadratic reference = new Quadratic(TestBackends.reference(), startA, startB);
+    run(create(List.of(ParameterGroup.of(reference.parameters()))), reference::loss, steps);
+    Quadratic other = new Quadratic(TestBackends.open(name), startA, startB);
+    run(create(List.of(ParameterGroup.of(other.parameters()))), other::loss, steps);
+    String where = owner() + " on backend '" + name + "' vs reference after " + steps + " steps: ";
+    Compare.assertClose(
+        where + "parameter a", values(other.a), values(reference.a), backendTolerance());
+    Compare.assertClose(
+        where + "parameter b", values(other.b), values(reference.b), backendTolerance());
   }
 
   /**
