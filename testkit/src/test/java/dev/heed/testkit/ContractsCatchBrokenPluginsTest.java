@@ -137,6 +137,33 @@ class ContractsCatchBrokenPluginsTest {
     fails(c::examplesOfABatchAreIndependent, "alone vs in a batch of 3");
   }
 
+  /** The dot fixture without the rank rules: a rank-2 tensor is a matrix shared by the batch. */
+  private static AttentionUnitContract rankless() {
+    return new DotContract() {
+      @Override
+      protected AttentionUnitProvider provider() {
+        return new Fixtures.DotAttentionProvider() {
+          @Override
+          boolean followsRankRules() {
+            return false;
+          }
+        };
+      }
+    };
+  }
+
+  @Test
+  void attentionThatReadsARankTwoQueryAsASequence() {
+    fails(rankless()::rankTwoQueryIsOneQueryPerExample, "drops the query axis");
+  }
+
+  @Test
+  void attentionThatMixesTheExamplesOfFlatInputs() {
+    fails(
+        rankless()::flatInputsAreRefusedOrKeepExamplesApart,
+        "the output of example 0 changed when example 1 did");
+  }
+
   @Test
   void attentionWhoseLazyWeightsAreTheLatestCalls() {
     AttentionUnitContract c =
