@@ -18,9 +18,14 @@ import dev.heed.core.nn.AttentionSpec;
 import dev.heed.core.nn.AttentionUnitProvider;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Fan;
+import dev.heed.core.nn.InitializerProvider;
 import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.nn.LossProvider;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.OptimizerProvider;
+import dev.heed.core.optim.Schedule;
+import dev.heed.core.optim.ScheduleProvider;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.NeuralOps;
@@ -742,5 +747,205 @@ class ContractsCatchBrokenPluginsTest {
               }
             });
     fails(c::sequenceLayoutIsConsistent, "row 5 target must be one-hot");
+  }
+
+  // ------------------------------------------------------------------ losses
+
+  /** A loss provider with no options whose loss is {@code loss}. */
+  private static LossContract loss(String name, dev.heed.core.nn.Loss loss) {
+    LossProvider p =
+        new LossProvider() {
+          @Override
+          public String name() {
+            return name;
+          }
+
+          @Override
+          public String description() {
+            return "a broken loss (a testkit fixture)";
+          }
+
+          @Override
+          public dev.heed.core.plugin.OptionsSchema options() {
+            return dev.heed.core.plugin.OptionsSchema.of();
+          }
+
+          @Override
+          public dev.heed.core.nn.Loss create(Options options) {
+            return loss;
+          }
+        };
+    return new LossContract() {
+      @Override
+      protected LossProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void lossThatBroadcastsATargetOverTheBatch() {
+    LossContract c = loss("naive-mse", (p, t) -> Reductions.mean(p.sub(t).square()));
+    c.gradientsMatchCentralDifferences();
+    fails(c::mismatchedBatchesAreRefused, "must be refused, not broadcast");
+  }
+
+  @Test
+  void crossEntropyAsTheLogOfASoftmax() {
+    LossContract c =
+        loss(
+            "naive-cross-entropy",
+            (p, t) -> {
+              if (!p.shape().equals(t.shape())) {
+                throw new IllegalArgumentException("shapes " + p.shape() + " and " + t.shape());
+              }
+              Tensor logp = Elementwise.log(NeuralOps.softmax(p, -1));
+              return Reductions.mean(Reductions.sum(t.mul(logp), -1, false)).neg();
+            });
+    c.gradientsMatchCentralDifferences();
+    fails(c::largeInputsGiveFiniteLossAndGradient, "never log of an exp");
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  /**
+   * Halves the rates every 7 steps from the rates at start; {@code keepsState} says whether its
+   * state holds the position.
+   */
+  private static ScheduleContract halving(boolean keepsState, double floor) {
+    ScheduleProvider p =
+        new ScheduleProvider() {
+          @Override
+          public String name() {
+            return "test-halving";
+          }
+
+          @Override
+          public String description() {
+            return "halves the rate every 7 steps (a testkit fixture)";
+          }
+
+          @Override
+          public dev.heed.core.plugin.OptionsSchema options() {
+            return dev.heed.core.plugin.OptionsSchema.of();
+          }
+
+          @Override
+          public Schedule create(Options options) {
+            return new Schedule() {
+              private double[] base;
+              private long step;
+
+              private void apply(Optimizer o) {
+                for (int g = 0; g < base.length; g++) {
+                  o.setLearningRate(g, base[g] * Math.pow(0.5, step / 7) + floor);
+                }
+              }
+
+              @Override
+              public void start(Optimizer o) {
+                if (base == null) {
+                  base = new double[o.groups().size()];
+                  for (int g = 0; g < base.length; g++) {
+                    base[g] = o.learningRate(g);
+                  }
+                }
+                apply(o);
+              }
+
+              @Override
+              public void afterStep(Optimizer o, long s) {
+                step = s;
+                apply(o);
+              }
+
+              @Override
+              public void afterEpoch(Optimizer o, int epoch, double metric) {}
+
+              @Override
+              public Map<String, Double> state() {
+                return keepsState ? Map.of("step", (double) step) : Map.of();
+              }
+
+              @Override
+              public void loadState(Map<String, Double> state) {
+                step = state.getOrDefault("step", 0.0).longValue();
+              }
+            };
+          }
+        };
+    return new ScheduleContract() {
+      @Override
+      protected ScheduleProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void rightScheduleThenOneThatForgetsItsPosition() {
+    halving(true, 0).stateRoundTripContinuesIdentically();
+    fails(
+        halving(false, 0)::stateRoundTripContinuesIdentically,
+        "of a schedule resumed after epoch 6");
+  }
+
+  @Test
+  void scheduleThatSetsNegativeRates() {
+    fails(halving(true, -0.05)::ratesAreFiniteAndNonNegative, "set the rate of group");
+  }
+
+  // ------------------------------------------------------------------ initializers
+
+  private static InitializerContract initializer(dev.heed.core.nn.Initializer init) {
+    InitializerProvider p =
+        new InitializerProvider() {
+          @Override
+          public String name() {
+            return "test-initializer";
+          }
+
+          @Override
+          public String description() {
+            return "a broken initializer (a testkit fixture)";
+          }
+
+          @Override
+          public dev.heed.core.plugin.OptionsSchema options() {
+            return dev.heed.core.plugin.OptionsSchema.of();
+          }
+
+          @Override
+          public dev.heed.core.nn.Initializer create(Options options) {
+            return init;
+          }
+        };
+    return new InitializerContract() {
+      @Override
+      protected InitializerProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void initializerThatWritesHalfTheWeight() {
+    InitializerContract c =
+        initializer((t, fan, seed) ->
+            Elementwise.assign(
+                dev.heed.core.tensor.Shapes.slice(t, 0, 0, t.dim(0) / 2),
+                Tensors.uniform(
+                    t.backend(), Shape.of(t.dim(0) / 2, t.dim(1)), t.dtype(), -0.1, 0.1, seed)));
+    fails(c::everyElementIsInitializedFinite, "every element must be written");
+  }
+
+  @Test
+  void initializerThatIgnoresItsSeed() {
+    InitializerContract c =
+        initializer((t, fan, seed) ->
+            Elementwise.assign(
+                t, Tensors.uniform(t.backend(), t.shape(), t.dtype(), -0.1, 0.1, 3)));
+    c.everyElementIsInitializedFinite();
+    fails(c::deterministicPerSeed, "give the same values");
   }
 }
