@@ -10,6 +10,7 @@ module dev.heed.core {
   exports dev.heed.core.tensor;
   exports dev.heed.core.nn;
   exports dev.heed.core.optim;
+  exports dev.heed.core.optim.support;
   exports dev.heed.core.plugin;
   exports dev.heed.core.io;
   exports dev.heed.core.data;

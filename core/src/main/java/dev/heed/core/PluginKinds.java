@@ -106,7 +106,7 @@ public final class PluginKinds {
           "layer",
           "layers",
           LayerProvider.class,
-          "",
+          TESTKIT + "LayerContract",
           "a layer that configs name by model.layers[i].type",
           artifact(
               ATTENTION_ARTIFACT,
@@ -154,7 +154,7 @@ public final class PluginKinds {
           "schedule",
           "schedules",
           ScheduleProvider.class,
-          "",
+          TESTKIT + "ScheduleContract",
           "a learning-rate schedule",
           artifact(
               OPTIMIZERS,
@@ -173,7 +173,13 @@ public final class PluginKinds {
 
   /** Loss functions. */
   public static final PluginKind<LossProvider> LOSS =
-      new PluginKind<>("loss", "losses", LossProvider.class, "", "a loss function", Map.of());
+      new PluginKind<>(
+          "loss",
+          "losses",
+          LossProvider.class,
+          TESTKIT + "LossContract",
+          "a loss function",
+          Map.of());
 
   /** Weight initializers. */
   public static final PluginKind<InitializerProvider> INITIALIZER =
@@ -181,7 +187,7 @@ public final class PluginKinds {
           "initializer",
           "initializers",
           InitializerProvider.class,
-          "",
+          TESTKIT + "InitializerContract",
           "a weight initializer",
           Map.of());
 
@@ -191,7 +197,7 @@ public final class PluginKinds {
           "dataset",
           "datasets",
           DatasetProvider.class,
-          "",
+          TESTKIT + "DatasetContract",
           "a data set that configs name by data.type",
           artifact(
               ASSEMBLY,

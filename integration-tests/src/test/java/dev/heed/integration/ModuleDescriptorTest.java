@@ -29,6 +29,7 @@ class ModuleDescriptorTest {
           "dev.heed.core.backend.support",
           "dev.heed.core.nn",
           "dev.heed.core.optim",
+          "dev.heed.core.optim.support",
           "dev.heed.core.plugin",
           "dev.heed.core.tensor",
           "dev.heed.core.text");

@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
@@ -11,7 +12,7 @@ import java.util.List;
  * Adadelta (Zeiler 2012), exactly as {@code torch.optim.Adadelta}. Every option can be overridden
  * per parameter group.
  */
-public final class AdadeltaOptimizerProvider extends BaseOptimizerProvider {
+public final class AdadeltaOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 1.0, "coefficient that scales delta before it is applied")
@@ -44,10 +45,10 @@ public final class AdadeltaOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  void validate(Options options, String owner) {}
+  protected void validate(Options options, String owner) {}
 
   @Override
-  Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Adadelta(owner, groups, settings);
   }
 }

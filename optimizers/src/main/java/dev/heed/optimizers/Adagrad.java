@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizer;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Tensor;
@@ -24,7 +25,7 @@ final class Adagrad extends GroupedOptimizer {
   }
 
   @Override
-  void update(String name, Parameter parameter, Options options, double lr) {
+  protected void update(String name, Parameter parameter, Options options, double lr) {
     Tensor p = parameter.value();
     Tensor g =
         Ops.l2(

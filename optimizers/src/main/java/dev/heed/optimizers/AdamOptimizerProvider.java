@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
@@ -11,7 +12,7 @@ import java.util.List;
  * Adam (Kingma and Ba 2015) with the AMSGrad variant, exactly as {@code torch.optim.Adam}: L2
  * weight decay folded into the gradient. Every option can be overridden per parameter group.
  */
-public final class AdamOptimizerProvider extends BaseOptimizerProvider {
+public final class AdamOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA = schema(0.0);
 
   /** Cheap; for ServiceLoader. */
@@ -49,12 +50,12 @@ public final class AdamOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  void validate(Options options, String owner) {
+  protected void validate(Options options, String owner) {
     Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override
-  Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Adam(owner, groups, settings, false);
   }
 }

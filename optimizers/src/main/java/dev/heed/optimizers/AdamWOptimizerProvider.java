@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  * lr·weight_decay)} before the Adam step), exactly as {@code torch.optim.AdamW}, whose weight_decay
  * defaults to 0.01.
  */
-public final class AdamWOptimizerProvider extends BaseOptimizerProvider {
+public final class AdamWOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA = AdamOptimizerProvider.schema(1e-2);
 
   /** Cheap; for ServiceLoader. */
@@ -33,12 +34,12 @@ public final class AdamWOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  void validate(Options options, String owner) {
+  protected void validate(Options options, String owner) {
     Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override
-  Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Adam(owner, groups, settings, true);
   }
 }

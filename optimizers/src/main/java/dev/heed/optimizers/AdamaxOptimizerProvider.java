@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
@@ -11,7 +12,7 @@ import java.util.List;
  * Adamax, the infinity-norm variant of Adam (Kingma and Ba 2015), exactly as {@code
  * torch.optim.Adamax}. Every option can be overridden per parameter group.
  */
-public final class AdamaxOptimizerProvider extends BaseOptimizerProvider {
+public final class AdamaxOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 2e-3, "learning rate").range(0, Double.MAX_VALUE),
@@ -43,12 +44,12 @@ public final class AdamaxOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  void validate(Options options, String owner) {
+  protected void validate(Options options, String owner) {
     Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override
-  Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Adamax(owner, groups, settings);
   }
 }

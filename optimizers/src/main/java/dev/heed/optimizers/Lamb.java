@@ -2,6 +2,8 @@ package dev.heed.optimizers;
 
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizer;
+import dev.heed.core.optim.support.PerGroup;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Reductions;
@@ -34,7 +36,7 @@ final class Lamb extends GroupedOptimizer {
   }
 
   @Override
-  void update(String name, Parameter parameter, Options options, double lr) {
+  protected void update(String name, Parameter parameter, Options options, double lr) {
     double[] betas = this.betas.get(options);
     long t = stepCount(name);
     Tensor p = parameter.value();

@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
@@ -13,7 +14,7 @@ import java.util.List;
  * and φ the identity; each parameter tensor is a layer. PyTorch 1.13 has no LAMB. Every option can
  * be overridden per parameter group.
  */
-public final class LambOptimizerProvider extends BaseOptimizerProvider {
+public final class LambOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 1e-3, "learning rate").range(0, Double.MAX_VALUE),
@@ -48,12 +49,12 @@ public final class LambOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  void validate(Options options, String owner) {
+  protected void validate(Options options, String owner) {
     Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override
-  Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Lamb(owner, groups, settings);
   }
 }

@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
@@ -13,7 +14,7 @@ import java.util.List;
  * defaults follow the paper's reference implementation. Every option can be overridden per
  * parameter group.
  */
-public final class LionOptimizerProvider extends BaseOptimizerProvider {
+public final class LionOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 1e-4, "learning rate").range(0, Double.MAX_VALUE),
@@ -44,12 +45,12 @@ public final class LionOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  void validate(Options options, String owner) {
+  protected void validate(Options options, String owner) {
     Pairs.betas(owner, options.getNumbers("betas"));
   }
 
   @Override
-  Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Lion(owner, groups, settings);
   }
 }

@@ -2,6 +2,8 @@ package dev.heed.optimizers;
 
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizer;
+import dev.heed.core.optim.support.PerGroup;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Tensor;
@@ -45,7 +47,7 @@ final class Nadam extends GroupedOptimizer {
   }
 
   @Override
-  void update(String name, Parameter parameter, Options options, double lr) {
+  protected void update(String name, Parameter parameter, Options options, double lr) {
     double[] betas = this.betas.get(options);
     double decay = options.getDouble("momentum_decay");
     long t = stepCount(name);

@@ -2,6 +2,8 @@ package dev.heed.optimizers;
 
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizer;
+import dev.heed.core.optim.support.PerGroup;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Tensor;
@@ -31,7 +33,7 @@ final class Radam extends GroupedOptimizer {
   }
 
   @Override
-  void update(String name, Parameter parameter, Options options, double lr) {
+  protected void update(String name, Parameter parameter, Options options, double lr) {
     double[] betas = this.betas.get(options);
     long t = stepCount(name);
     Tensor p = parameter.value();

@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
@@ -11,7 +12,7 @@ import java.util.List;
  * RMSprop (Hinton 2012), centered (Graves 2013) and with momentum, exactly as {@code
  * torch.optim.RMSprop}. Every option can be overridden per parameter group.
  */
-public final class RmspropOptimizerProvider extends BaseOptimizerProvider {
+public final class RmspropOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 1e-2, "learning rate").range(0, Double.MAX_VALUE),
@@ -49,10 +50,10 @@ public final class RmspropOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  void validate(Options options, String owner) {}
+  protected void validate(Options options, String owner) {}
 
   @Override
-  Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Rmsprop(owner, groups, settings);
   }
 }

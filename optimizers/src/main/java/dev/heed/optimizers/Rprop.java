@@ -4,6 +4,8 @@ import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizer;
+import dev.heed.core.optim.support.PerGroup;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Tensor;
@@ -35,7 +37,7 @@ final class Rprop extends GroupedOptimizer {
   }
 
   @Override
-  void update(String name, Parameter parameter, Options options, double lr) {
+  protected void update(String name, Parameter parameter, Options options, double lr) {
     double[][] read = pairs.get(options);
     double[] etas = read[0];
     double[] limits = read[1];

@@ -2,6 +2,7 @@ package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsException;
@@ -13,7 +14,7 @@ import java.util.List;
  * initial step size, so schedules that change it afterwards have no effect, as in PyTorch. Every
  * option can be overridden per parameter group.
  */
-public final class RpropOptimizerProvider extends BaseOptimizerProvider {
+public final class RpropOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 1e-2, "initial step size").range(0, Double.MAX_VALUE),
@@ -44,7 +45,7 @@ public final class RpropOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  void validate(Options options, String owner) {
+  protected void validate(Options options, String owner) {
     double[] etas = options.getNumbers("etas");
     if (!(0 < etas[0] && etas[0] < 1 && 1 < etas[1])) {
       throw new OptionsException(
@@ -66,7 +67,7 @@ public final class RpropOptimizerProvider extends BaseOptimizerProvider {
   }
 
   @Override
-  Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Rprop(owner, groups, settings);
   }
 }

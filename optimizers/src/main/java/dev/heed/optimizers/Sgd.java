@@ -6,6 +6,8 @@ import dev.heed.core.backend.ElementwiseProgram.Scalar;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizer;
+import dev.heed.core.optim.support.PerGroup;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Shapes;
@@ -95,7 +97,7 @@ final class Sgd extends GroupedOptimizer {
   }
 
   @Override
-  void update(String name, Parameter parameter, Options options, double learningRate) {
+  protected void update(String name, Parameter parameter, Options options, double learningRate) {
     Settings s = settings.get(options);
     Tensor p = parameter.value();
     if (s.plain() != null) {

@@ -1,8 +1,8 @@
 package dev.heed.optimizers;
 
 import dev.heed.core.optim.Optimizer;
-import dev.heed.core.optim.OptimizerProvider;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizerProvider;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsException;
@@ -14,7 +14,7 @@ import java.util.List;
  * dampening), Nesterov momentum, L2 weight decay and maximisation. PyTorch requires {@code lr};
  * here it defaults to 0.01. Every option can be overridden per parameter group.
  */
-public final class SgdOptimizerProvider implements OptimizerProvider {
+public final class SgdOptimizerProvider extends GroupedOptimizerProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
           OptionSpec.number("lr", 0.01, "learning rate").range(0, Double.MAX_VALUE),
@@ -46,15 +46,12 @@ public final class SgdOptimizerProvider implements OptimizerProvider {
   }
 
   @Override
-  public Optimizer create(Options options, List<ParameterGroup> groups) {
-    String owner = "optimizer '" + name() + "'";
-    List<Options> settings =
-        GroupedOptimizer.resolveGroups(
-            owner, SCHEMA, options, groups, SgdOptimizerProvider::validate);
+  protected Optimizer build(String owner, List<ParameterGroup> groups, List<Options> settings) {
     return new Sgd(owner, groups, settings);
   }
 
-  private static void validate(Options o, String owner) {
+  @Override
+  protected void validate(Options o, String owner) {
     if (o.getBoolean("nesterov")) {
       double momentum = o.getDouble("momentum");
       double dampening = o.getDouble("dampening");

@@ -11,6 +11,7 @@ import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.OptimizerProvider;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.optim.support.GroupedOptimizer;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsException;
 import dev.heed.core.tensor.Scope;

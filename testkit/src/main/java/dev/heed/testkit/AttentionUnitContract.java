@@ -17,6 +17,7 @@ import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.plugin.Options;
+import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Shapes;
@@ -53,8 +54,10 @@ import org.junit.jupiter.api.TestFactory;
  * gradients of the output and the weights with respect to the inputs and every parameter (FLOAT64,
  * central differences); that the weights are non-negative and sum to 1 along {@link
  * #weightsAxis()}; that examples of a batch do not influence each other; that masked positions get
- * a weight of exactly 0; float32 against float64; every available backend against the reference;
- * parameter names; registry lookup and the options schema.
+ * a weight of exactly 0; for sequence units ({@link #sequenceUnit()}) the rank rules: a rank-2
+ * query is one query per example with a {@code [B, Tk]} mask, and flat {@code [B, F]} inputs are
+ * refused or never mix the examples; float32 against float64; every available backend against the
+ * reference; parameter names; registry lookup and the options schema.
  */
 @SuppressWarnings("try") // try (Scope scope = Scope.open()) frees each test's tensors
 public abstract class AttentionUnitContract {
@@ -105,6 +108,18 @@ public abstract class AttentionUnitContract {
   /** The axis of the weights that sums to 1. Default -1 (the keys). */
   protected int weightsAxis() {
     return -1;
+  }
+
+  /**
+   * Whether the unit attends over sequences, and so follows the rank rules: keys {@code [B, Tk,
+   * Dk]} and values {@code [B, Tk, Dv]} (rank 3); queries {@code [B, Tq, Dq]}, or {@code [B, Dq]}
+   * for one query per example, whose mask is then {@code [B, Tk]} and whose output drops the query
+   * axis; flat keys {@code [B, F]} refused, or attended without mixing the examples of the batch.
+   * Default: true when {@link #keyShape} has rank 3. A unit over the features of flat rows (as
+   * {@code feature}) returns false and documents its shapes.
+   */
+  protected boolean sequenceUnit() {
+    return keyShape(2).rank() == 3;
   }
 
   /** Whether the unit honours a mask. Default false; when true, override {@link #mask}. */
@@ -347,6 +362,113 @@ public abstract class AttentionUnitContract {
             Shapes.slice(batched.weights(), 0, b, b + 1).toDoubleArray(),
             1e-10);
       }
+    }
+  }
+
+  /**
+   * A rank-2 query {@code [B, Dq]} is one query per example: its output is the rank-3 output of
+   * that query alone ({@code [B, 1, Dq]}) without the query axis, and with a mask its mask is
+   * {@code [B, Tk]} (the rank-3 call gets it as {@code [B, 1, Tk]}). Sequence units that are not
+   * self-attention only.
+   */
+  @Test
+  public void rankTwoQueryIsOneQueryPerExample() {
+    assumeTrue(sequenceUnit() && !selfAttention(), "not a sequence unit over separate keys");
+    Backend ref = TestBackends.reference();
+    try (Scope scope = Scope.open()) {
+      AttentionUnit unit = create(ref, DType.FLOAT64);
+      int batch = 3;
+      Inputs all = inputs(ref, DType.FLOAT64, batch);
+      Tensor first = Shapes.slice(all.query(), 1, 0, 1); // [B, 1, Dq]
+      Tensor single = Shapes.select(all.query(), 1, 0); // [B, Dq]
+      int keys = all.key().dim(1);
+      Tensor mask2 = null;
+      Tensor mask3 = null;
+      if (supportsMask()) {
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+          lengths[b] = Math.max(1, keys - 1 - b);
+        }
+        mask2 = dev.heed.core.nn.AttentionMasks.fromLengths(ref, DType.FLOAT64, lengths, keys);
+        mask2 = mask2.reshape(batch, keys);
+        mask3 = Shapes.unsqueeze(mask2, 1);
+      }
+      AttentionResult three = attend(unit, new Inputs(first, all.key(), all.value()), mask3);
+      AttentionResult two;
+      try {
+        two = attend(unit, new Inputs(single, all.key(), all.value()), mask2);
+      } catch (RuntimeException e) {
+        throw new AssertionError(
+            owner()
+                + ": a rank-2 query [B, Dq] (one query per example"
+                + (supportsMask() ? ", mask [B, Tk]" : "")
+                + ") is refused: "
+                + e.getMessage(),
+            e);
+      }
+      Tensor expected = Shapes.select(three.output(), 1, 0);
+      assertEquals(
+          expected.shape(),
+          two.output().shape(),
+          owner() + ": the output of a rank-2 query drops the query axis of the rank-3 output");
+      Compare.assertClose(
+          owner() + ": output of a rank-2 query vs the same query as [B, 1, Dq]",
+          two.output().toDoubleArray(),
+          expected.toDoubleArray(),
+          1e-10);
+      Compare.assertClose(
+          owner() + ": weights of a rank-2 query vs the same query as [B, 1, Dq]",
+          two.weights().toDoubleArray(),
+          three.weights().toDoubleArray(),
+          1e-10);
+    }
+  }
+
+  /**
+   * Flat keys {@code [B, F]} (rows, not sequences) are refused with an {@link
+   * IllegalArgumentException}, or attended without mixing the examples: changing example 1 leaves
+   * example 0's output alone. A unit that reads {@code [B, F]} as one sequence of B keys shared by
+   * the batch fails. Sequence units only.
+   */
+  @Test
+  public void flatInputsAreRefusedOrKeepExamplesApart() {
+    assumeTrue(sequenceUnit(), "not a sequence unit");
+    Backend ref = TestBackends.reference();
+    try (Scope scope = Scope.open()) {
+      AttentionUnit unit = create(ref, DType.FLOAT64);
+      AttentionSpec spec = spec();
+      int batch = 3;
+      Tensor q = input(ref, DType.FLOAT64, Shape.of(batch, spec.queryDim()), QUERY_SEED);
+      Tensor k = input(ref, DType.FLOAT64, Shape.of(batch, spec.keyDim()), KEY_SEED);
+      Tensor v = input(ref, DType.FLOAT64, Shape.of(batch, spec.valueDim()), VALUE_SEED);
+      Inputs flat = selfAttention() ? new Inputs(q, q, q) : new Inputs(q, k, v);
+      AttentionResult first;
+      try {
+        first = unit.attend(flat.query(), flat.key(), flat.value(), null, forwardContext());
+      } catch (IllegalArgumentException refused) {
+        assertTrue(
+            refused.getMessage() != null && !refused.getMessage().isBlank(),
+            owner() + ": flat inputs are refused without a message");
+        return;
+      }
+      Tensor q2 = Shapes.copy(flat.query());
+      Tensor k2 = Shapes.copy(flat.key());
+      Tensor v2 = Shapes.copy(flat.value());
+      for (Tensor t : selfAttention() ? List.of(q2) : List.of(q2, k2, v2)) {
+        Tensor row = Shapes.slice(t, 0, 1, 2);
+        Elementwise.assign(row, Elementwise.affine(row, -3, 0.5));
+      }
+      Inputs changed = selfAttention() ? new Inputs(q2, q2, q2) : new Inputs(q2, k2, v2);
+      AttentionResult second =
+          unit.attend(changed.query(), changed.key(), changed.value(), null, forwardContext());
+      Compare.assertClose(
+          owner()
+              + ": flat inputs [B, F]: the output of example 0 changed when example 1 did; a"
+              + " sequence unit refuses flat keys (IllegalArgumentException) or keeps the examples"
+              + " apart, never reads the batch as one sequence",
+          Shapes.slice(second.output(), 0, 0, 1).toDoubleArray(),
+          Shapes.slice(first.output(), 0, 0, 1).toDoubleArray(),
+          1e-10);
     }
   }
 

@@ -14,6 +14,7 @@ import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.OptimizerProvider;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Reductions;
@@ -26,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * The contract every {@link OptimizerProvider} meets. Extend it in a JUnit 5 test of your plugin:
@@ -38,12 +42,14 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Parameters are FLOAT32 on the reference backend. The contract checks convergence on an
- * ill-conditioned convex quadratic and on the Rosenbrock function; that a state saved with {@link
+ * <p>Parameters are FLOAT32 on the reference backend, and on every other available backend for
+ * {@link #everyBackendAgreesWithReference()}. The contract checks convergence on an ill-conditioned
+ * convex quadratic and on the Rosenbrock function; that a state saved with {@link
  * Optimizer#state()} and restored with {@link Optimizer#loadState} continues bit for bit; that
  * parameters without a gradient are untouched; that {@code zeroGrad} clears gradients; learning
- * rates per group; registry lookup and the options schema. Tune {@link #options()} and the step
- * budgets so that your optimizer's defaults-plus-options converge.
+ * rates per group; that a group's overrides of other options (weight decay, say) apply to that
+ * group only; registry lookup and the options schema. Tune {@link #options()} and the step budgets
+ * so that your optimizer's defaults-plus-options converge.
  */
 @SuppressWarnings("try") // try (Scope scope = Scope.open()) frees each test's tensors
 public abstract class OptimizerContract {
@@ -100,6 +106,22 @@ public abstract class OptimizerContract {
     return options();
   }
 
+  /**
+   * Option values that one parameter group overrides in {@link
+   * #groupOverridesApplyToTheirGroupOnly()}: options other than the learning rate, chosen so that
+   * they change the update. Default: {@code weight_decay} (0.05, or 0 when {@link #options()} make
+   * it other than 0) when the schema declares it, else none, and the test is skipped.
+   */
+  protected Map<String, Object> groupOverrides() {
+    for (OptionSpec o : provider().options().options()) {
+      if (o.name().equals("weight_decay") && o.defaultValue() instanceof Number) {
+        return Map.of(
+            "weight_decay", resolvedOptions().getDouble("weight_decay") == 0 ? 0.05 : 0.0);
+      }
+    }
+    return Map.of();
+  }
+
   /** {@link #options()} resolved against the provider's schema. */
   protected final Options resolvedOptions() {
     return ProviderChecks.resolve("optimizer", provider(), options());
@@ -115,7 +137,10 @@ public abstract class OptimizerContract {
   }
 
   private static Parameter parameter(double[] values, int... shape) {
-    Backend ref = TestBackends.reference();
+    return parameter(TestBackends.reference(), values, shape);
+  }
+
+  private static Parameter parameter(Backend ref, double[] values, int... shape) {
     return new Parameter(Scope.outside(() -> Tensors.of(ref, DType.FLOAT32, values, shape)));
   }
 
@@ -149,9 +174,12 @@ public abstract class OptimizerContract {
     final Tensor centreB;
 
     Quadratic(double[] startA, double[] startB) {
-      Backend ref = TestBackends.reference();
-      a = parameter(startA, SHAPE_A);
-      b = parameter(startB, SHAPE_B);
+      this(TestBackends.reference(), startA, startB);
+    }
+
+    Quadratic(Backend ref, double[] startA, double[] startB) {
+      a = parameter(ref, startA, SHAPE_A);
+      b = parameter(ref, startB, SHAPE_B);
       double[] coef = new double[DIMENSIONS];
       double[] centre = new double[DIMENSIONS];
       for (int j = 0; j < DIMENSIONS; j++) {
@@ -380,6 +408,96 @@ public abstract class OptimizerContract {
     optimizer.setLearningRate(1, 0.0456);
     assertEquals(0.0456, optimizer.learningRate(1), owner() + ": learningRate(1) after set");
     assertEquals(0.0123, optimizer.learningRate(0), owner() + ": setting group 1 changed group 0");
+  }
+
+  /**
+   * On every available backend, 20 steps on the quadratic (float32) end where they end on the
+   * reference backend, within {@link #backendTolerance()}.
+   */
+  @TestFactory
+  public Stream<DynamicTest> everyBackendAgreesWithReference() {
+    return TestBackends.availableNames().stream()
+        .map(name -> DynamicTest.dynamicTest("backend " + name, () -> agreesWithReference(name)));
+  }
+
+  /**
+   * Relative and absolute tolerance of parameters updated on another backend against the reference:
+   * {@code |x - ref| <= tol·(1 + |ref|)}. Default {@code 1e-4}.
+   */
+  protected double backendTolerance() {
+    return 1e-4;
+  }
+
+  private void agreesWithReference(String name) {
+    int steps = 20;
+    double[] startA = new double[Samples.size(SHAPE_A)];
+    double[] startB = new double[Samples.size(SHAPE_B)];
+    Quadratic reference = new Quadratic(TestBackends.reference(), startA, startB);
+    run(create(List.of(ParameterGroup.of(reference.parameters()))), reference::loss, steps);
+    Quadratic other = new Quadratic(TestBackends.open(name), startA, startB);
+    run(create(List.of(ParameterGroup.of(other.parameters()))), other::loss, steps);
+    String where = owner() + " on backend '" + name + "' vs reference after " + steps + " steps: ";
+    Compare.assertClose(
+        where + "parameter a", values(other.a), values(reference.a), backendTolerance());
+    Compare.assertClose(
+        where + "parameter b", values(other.b), values(reference.b), backendTolerance());
+  }
+
+  /**
+   * A parameter group's overrides of options other than the learning rate ({@link
+   * #groupOverrides()}) apply to that group only: with the quadratic's {@code a} in a group of its
+   * own and {@code b} in a group with the overrides, after 20 steps {@code a} is where an optimizer
+   * with {@link #options()} takes it and {@code b} where an optimizer with the overrides as its own
+   * options takes it, and the overrides change where {@code b} ends.
+   */
+  @Test
+  public void groupOverridesApplyToTheirGroupOnly() {
+    Map<String, Object> overrides = groupOverrides();
+    assumeTrue(!overrides.isEmpty(), "groupOverrides() is empty");
+    int steps = 20;
+    Quadratic grouped = new Quadratic();
+    Optimizer optimizer =
+        create(
+            List.of(
+                ParameterGroup.of(Map.of("a", grouped.a)),
+                new ParameterGroup(Map.of("b", grouped.b), overrides)));
+    run(optimizer, grouped::loss, steps);
+
+    Quadratic plain = new Quadratic();
+    run(create(List.of(ParameterGroup.of(plain.parameters()))), plain::loss, steps);
+    Map<String, Object> merged = new LinkedHashMap<>(options());
+    merged.putAll(overrides);
+    Quadratic overridden = new Quadratic();
+    run(
+        provider()
+            .create(
+                ProviderChecks.resolve("optimizer", provider(), merged),
+                List.of(ParameterGroup.of(overridden.parameters()))),
+        overridden::loss,
+        steps);
+
+    Compare.assertClose(
+        owner() + ": the group without overrides (parameter a) after " + steps + " steps",
+        values(grouped.a),
+        values(plain.a),
+        1e-6);
+    Compare.assertClose(
+        owner()
+            + ": the group with overrides "
+            + overrides
+            + " (parameter b) after "
+            + steps
+            + " steps vs an optimizer with those options; the update must read each group's"
+            + " options, not the optimizer's",
+        values(grouped.b),
+        values(overridden.b),
+        1e-6);
+    assertFalse(
+        java.util.Arrays.equals(values(plain.b), values(overridden.b)),
+        owner()
+            + ": the overrides "
+            + overrides
+            + " do not change the update; choose groupOverrides() that do");
   }
 
   /** {@code Plugins.shared().optimizers()} finds the provider by its name, as the same class. */

@@ -80,7 +80,8 @@ final class ProviderChecks {
       assertFalse(o.description().isBlank(), where + ": needs a one-line description");
       Object d = o.defaultValue();
       if (d == null) {
-        required = true;
+        // no default: either required, or optional (absent unless given)
+        required |= o.required();
         continue;
       }
       switch (o.type()) {

@@ -11,17 +11,32 @@ import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
+import dev.heed.core.data.DatasetProvider;
 import dev.heed.core.nn.ActivationProvider;
 import dev.heed.core.nn.AttentionResult;
 import dev.heed.core.nn.AttentionSpec;
 import dev.heed.core.nn.AttentionUnitProvider;
+import dev.heed.core.nn.BuildContext;
+import dev.heed.core.nn.Fan;
+import dev.heed.core.nn.InitializerProvider;
+import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.nn.LossProvider;
+import dev.heed.core.nn.Parameter;
+import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.OptimizerProvider;
+import dev.heed.core.optim.Schedule;
+import dev.heed.core.optim.ScheduleProvider;
+import dev.heed.core.plugin.Options;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Reductions;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -127,6 +142,33 @@ class ContractsCatchBrokenPluginsTest {
     fails(c::examplesOfABatchAreIndependent, "alone vs in a batch of 3");
   }
 
+  /** The dot fixture without the rank rules: a rank-2 tensor is a matrix shared by the batch. */
+  private static AttentionUnitContract rankless() {
+    return new DotContract() {
+      @Override
+      protected AttentionUnitProvider provider() {
+        return new Fixtures.DotAttentionProvider() {
+          @Override
+          boolean followsRankRules() {
+            return false;
+          }
+        };
+      }
+    };
+  }
+
+  @Test
+  void attentionThatReadsARankTwoQueryAsASequence() {
+    fails(rankless()::rankTwoQueryIsOneQueryPerExample, "drops the query axis");
+  }
+
+  @Test
+  void attentionThatMixesTheExamplesOfFlatInputs() {
+    fails(
+        rankless()::flatInputsAreRefusedOrKeepExamplesApart,
+        "the output of example 0 changed when example 1 did");
+  }
+
   @Test
   void attentionWhoseLazyWeightsAreTheLatestCalls() {
     AttentionUnitContract c =
@@ -218,6 +260,29 @@ class ContractsCatchBrokenPluginsTest {
               }
             });
     fails(c::parametersWithoutGradientAreUntouched, "a parameter without a gradient changed");
+  }
+
+  @Test
+  void optimizerThatReadsOnlyTheLearningRateOfItsGroups() {
+    // the fixture takes lr from each group's overrides but momentum from the optimizer's options
+    OptimizerContract c =
+        new OptimizerContract() {
+          @Override
+          protected OptimizerProvider provider() {
+            return new Fixtures.MomentumProvider();
+          }
+
+          @Override
+          protected Map<String, Object> options() {
+            return Map.of("lr", 0.02, "momentum", 0.8);
+          }
+
+          @Override
+          protected Map<String, Object> groupOverrides() {
+            return Map.of("momentum", 0.3);
+          }
+        };
+    fails(c::groupOverridesApplyToTheirGroupOnly, "the update must read each group's options");
   }
 
   @Test
@@ -494,5 +559,393 @@ class ContractsCatchBrokenPluginsTest {
     } finally {
       c.releaseTestBuffers();
     }
+  }
+
+  // ------------------------------------------------------------------ layers
+
+  private static LayerContract layer(LayerProvider p) {
+    return new LayerContract() {
+      @Override
+      protected LayerProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void rightLayerPassesTheLayerContract() {
+    LayerContract c = layer(new LayerAndDatasetFixtures.ScaleLayerProvider());
+    c.outputShapeIsAsDeclared();
+    c.gradientsMatchCentralDifferences();
+    c.deterministicPerSeed();
+    c.stateDictNamesAreStable();
+    c.float32AgreesWithFloat64();
+  }
+
+  @Test
+  void layerWhoseWeightGetsNoGradient() {
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              Tensor forward(Tensor x, Tensor w, Tensor b) {
+                return Elementwise.tanh(x.mul(w.detach()).add(b));
+              }
+            });
+    fails(c::gradientsMatchCentralDifferences, "parameter 'weight'");
+  }
+
+  @Test
+  void layerThatIgnoresItsSeed() {
+    SplittableRandom global = new SplittableRandom(1);
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              Parameter weight(BuildContext ctx, int features) {
+                long seed = global.nextLong();
+                return Parameter.create(
+                    ctx,
+                    Shape.of(features),
+                    (t, fan, s) ->
+                        Elementwise.assign(
+                            t, Tensors.uniform(t.backend(), t.shape(), t.dtype(), 0.5, 1.5, seed)),
+                    new Fan(1, 1));
+              }
+            });
+    fails(c::deterministicPerSeed, "differs between two layers built with seed");
+  }
+
+  @Test
+  void layerWhoseDeclaredOutputFeaturesAreWrong() {
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              public int outputFeatures(Options options, int inputFeatures) {
+                return inputFeatures * 2;
+              }
+            });
+    fails(c::outputShapeIsAsDeclared, "outputFeatures(options, 6) says 12");
+  }
+
+  @Test
+  void layerWhoseParameterNamesChangePerInstance() {
+    AtomicInteger instances = new AtomicInteger();
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              List<String> names() {
+                int i = instances.getAndIncrement();
+                return List.of("weight" + i, "bias" + i);
+              }
+            });
+    fails(c::stateDictNamesAreStable, "parameter names in FLOAT64 with another seed");
+  }
+
+  @Test
+  void layerWithBadlyFormedParameterNames() {
+    LayerContract c =
+        layer(
+            new LayerAndDatasetFixtures.ScaleLayerProvider() {
+              @Override
+              List<String> names() {
+                return List.of("the weight", "bias");
+              }
+            });
+    fails(c::stateDictNamesAreStable, "parameter name 'the weight' must be words joined by dots");
+  }
+
+  // ------------------------------------------------------------------ data sets
+
+  private static DatasetContract dataset(DatasetProvider p) {
+    return new DatasetContract() {
+      @Override
+      protected DatasetProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void rightDatasetPassesTheDatasetContract() throws Exception {
+    DatasetContract c = dataset(new LayerAndDatasetFixtures.SequenceProvider());
+    c.namesAndSizesAreAsDeclared();
+    c.rowsAreDeterministicPerSeed();
+    c.sequenceLayoutIsConsistent();
+    c.recordedOptionsMakeTheSameDataset();
+  }
+
+  @Test
+  void datasetWhoseRowsChangePerPass() {
+    AtomicInteger passes = new AtomicInteger();
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              List<float[]> rows(int examples, long seed) {
+                return super.rows(examples, seed + passes.getAndIncrement());
+              }
+            });
+    fails(c::rowsAreDeterministicPerSeed, "a second pass gives other rows");
+  }
+
+  @Test
+  void datasetThatIgnoresTheSeed() {
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              List<float[]> rows(int examples, long seed) {
+                return super.rows(examples, 7);
+              }
+            });
+    fails(c::rowsAreDeterministicPerSeed, "give the same rows");
+  }
+
+  @Test
+  void datasetWhoseSizeIsWrong() {
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              long size(int examples) {
+                return examples + 1;
+              }
+            });
+    fails(c::namesAndSizesAreAsDeclared, "size() says 21 rows");
+  }
+
+  @Test
+  void datasetWithPaddingBetweenTokens() {
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              List<float[]> rows(int examples, long seed) {
+                List<float[]> rows = super.rows(examples, seed);
+                rows.get(3)[0] = 2;
+                rows.get(3)[1] = 0;
+                rows.get(3)[2] = 3;
+                return rows;
+              }
+            });
+    fails(c::sequenceLayoutIsConsistent, "after padding");
+  }
+
+  @Test
+  void datasetWhoseTargetsAreNotOneHot() {
+    DatasetContract c =
+        dataset(
+            new LayerAndDatasetFixtures.SequenceProvider() {
+              @Override
+              List<float[]> rows(int examples, long seed) {
+                List<float[]> rows = super.rows(examples, seed);
+                rows.get(5)[LayerAndDatasetFixtures.SequenceProvider.LENGTH] = 0.5f;
+                return rows;
+              }
+            });
+    fails(c::sequenceLayoutIsConsistent, "row 5 target must be one-hot");
+  }
+
+  // ------------------------------------------------------------------ losses
+
+  /** A loss provider with no options whose loss is {@code loss}. */
+  private static LossContract loss(String name, dev.heed.core.nn.Loss loss) {
+    LossProvider p =
+        new LossProvider() {
+          @Override
+          public String name() {
+            return name;
+          }
+
+          @Override
+          public String description() {
+            return "a broken loss (a testkit fixture)";
+          }
+
+          @Override
+          public dev.heed.core.plugin.OptionsSchema options() {
+            return dev.heed.core.plugin.OptionsSchema.of();
+          }
+
+          @Override
+          public dev.heed.core.nn.Loss create(Options options) {
+            return loss;
+          }
+        };
+    return new LossContract() {
+      @Override
+      protected LossProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void lossThatBroadcastsATargetOverTheBatch() {
+    LossContract c = loss("naive-mse", (p, t) -> Reductions.mean(p.sub(t).square()));
+    c.gradientsMatchCentralDifferences();
+    fails(c::mismatchedBatchesAreRefused, "must be refused, not broadcast");
+  }
+
+  @Test
+  void crossEntropyAsTheLogOfASoftmax() {
+    LossContract c =
+        loss(
+            "naive-cross-entropy",
+            (p, t) -> {
+              if (!p.shape().equals(t.shape())) {
+                throw new IllegalArgumentException("shapes " + p.shape() + " and " + t.shape());
+              }
+              Tensor logp = Elementwise.log(NeuralOps.softmax(p, -1));
+              return Reductions.mean(Reductions.sum(t.mul(logp), -1, false)).neg();
+            });
+    c.gradientsMatchCentralDifferences();
+    fails(c::largeInputsGiveFiniteLossAndGradient, "never log of an exp");
+  }
+
+  // ------------------------------------------------------------------ schedules
+
+  /**
+   * Halves the rates every 7 steps from the rates at start; {@code keepsState} says whether its
+   * state holds the position.
+   */
+  private static ScheduleContract halving(boolean keepsState, double floor) {
+    ScheduleProvider p =
+        new ScheduleProvider() {
+          @Override
+          public String name() {
+            return "test-halving";
+          }
+
+          @Override
+          public String description() {
+            return "halves the rate every 7 steps (a testkit fixture)";
+          }
+
+          @Override
+          public dev.heed.core.plugin.OptionsSchema options() {
+            return dev.heed.core.plugin.OptionsSchema.of();
+          }
+
+          @Override
+          public Schedule create(Options options) {
+            return new Schedule() {
+              private double[] base;
+              private long step;
+
+              private void apply(Optimizer o) {
+                for (int g = 0; g < base.length; g++) {
+                  o.setLearningRate(g, base[g] * Math.pow(0.5, step / 7) + floor);
+                }
+              }
+
+              @Override
+              public void start(Optimizer o) {
+                if (base == null) {
+                  base = new double[o.groups().size()];
+                  for (int g = 0; g < base.length; g++) {
+                    base[g] = o.learningRate(g);
+                  }
+                }
+                apply(o);
+              }
+
+              @Override
+              public void afterStep(Optimizer o, long s) {
+                step = s;
+                apply(o);
+              }
+
+              @Override
+              public void afterEpoch(Optimizer o, int epoch, double metric) {}
+
+              @Override
+              public Map<String, Double> state() {
+                return keepsState ? Map.of("step", (double) step) : Map.of();
+              }
+
+              @Override
+              public void loadState(Map<String, Double> state) {
+                step = state.getOrDefault("step", 0.0).longValue();
+              }
+            };
+          }
+        };
+    return new ScheduleContract() {
+      @Override
+      protected ScheduleProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void rightScheduleThenOneThatForgetsItsPosition() {
+    halving(true, 0).stateRoundTripContinuesIdentically();
+    fails(
+        halving(false, 0)::stateRoundTripContinuesIdentically,
+        "of a schedule resumed after epoch 6");
+  }
+
+  @Test
+  void scheduleThatSetsNegativeRates() {
+    fails(halving(true, -0.05)::ratesAreFiniteAndNonNegative, "set the rate of group");
+  }
+
+  // ------------------------------------------------------------------ initializers
+
+  private static InitializerContract initializer(dev.heed.core.nn.Initializer init) {
+    InitializerProvider p =
+        new InitializerProvider() {
+          @Override
+          public String name() {
+            return "test-initializer";
+          }
+
+          @Override
+          public String description() {
+            return "a broken initializer (a testkit fixture)";
+          }
+
+          @Override
+          public dev.heed.core.plugin.OptionsSchema options() {
+            return dev.heed.core.plugin.OptionsSchema.of();
+          }
+
+          @Override
+          public dev.heed.core.nn.Initializer create(Options options) {
+            return init;
+          }
+        };
+    return new InitializerContract() {
+      @Override
+      protected InitializerProvider provider() {
+        return p;
+      }
+    };
+  }
+
+  @Test
+  void initializerThatWritesHalfTheWeight() {
+    InitializerContract c =
+        initializer((t, fan, seed) ->
+            Elementwise.assign(
+                dev.heed.core.tensor.Shapes.slice(t, 0, 0, t.dim(0) / 2),
+                Tensors.uniform(
+                    t.backend(), Shape.of(t.dim(0) / 2, t.dim(1)), t.dtype(), -0.1, 0.1, seed)));
+    fails(c::everyElementIsInitializedFinite, "every element must be written");
+  }
+
+  @Test
+  void initializerThatIgnoresItsSeed() {
+    InitializerContract c =
+        initializer((t, fan, seed) ->
+            Elementwise.assign(
+                t, Tensors.uniform(t.backend(), t.shape(), t.dtype(), -0.1, 0.1, 3)));
+    c.everyElementIsInitializedFinite();
+    fails(c::deterministicPerSeed, "give the same values");
   }
 }

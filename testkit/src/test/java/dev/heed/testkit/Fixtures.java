@@ -125,6 +125,14 @@ public final class Fixtures {
       return new AttentionResult(output, weights);
     }
 
+    /**
+     * Whether a rank-2 query is one query per example and rank-2 keys are refused (the rank rules
+     * of a sequence unit); true here.
+     */
+    boolean followsRankRules() {
+      return true;
+    }
+
     /** The output from the weights and values. */
     Tensor combine(Tensor weights, Tensor value) {
       return Linalg.matmul(weights, value);
@@ -152,13 +160,19 @@ public final class Fixtures {
         @Override
         public AttentionResult attend(
             Tensor query, Tensor key, Tensor value, Tensor mask, ForwardContext c) {
-          Tensor q = Linalg.linear(query, wq.value(), null);
+          boolean single = followsRankRules() && query.rank() == 2;
+          if (followsRankRules() && key.rank() != 3) {
+            throw new IllegalArgumentException(
+                "test-dot: keys must be [B, Tk, " + d + "], got " + key.shape());
+          }
+          Tensor q = Linalg.linear(single ? Shapes.unsqueeze(query, 1) : query, wq.value(), null);
           Tensor scores = Linalg.matmul(q, key, false, true).mul(1 / Math.sqrt(d));
           if (mask != null) {
-            scores = scores.add(mask);
+            scores = scores.add(single && mask.rank() == 2 ? Shapes.unsqueeze(mask, 1) : mask);
           }
           Tensor w = normalise(scores);
-          return result(combine(w, value), w);
+          Tensor out = combine(w, value);
+          return single ? result(Shapes.select(out, 1, 0), Shapes.select(w, 1, 0)) : result(out, w);
         }
 
         @Override

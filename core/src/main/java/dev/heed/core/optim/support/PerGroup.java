@@ -1,4 +1,4 @@
-package dev.heed.optimizers;
+package dev.heed.core.optim.support;
 
 import dev.heed.core.plugin.Options;
 import java.util.IdentityHashMap;
@@ -13,11 +13,11 @@ import java.util.function.Function;
  *
  * @param <S> what is read from one group's options
  */
-final class PerGroup<S> {
+public final class PerGroup<S> {
   private final Map<Options, S> values = new IdentityHashMap<>();
 
   /** Reads {@code read} of each distinct options object of {@code settings}. */
-  PerGroup(List<Options> settings, Function<Options, S> read) {
+  public PerGroup(List<Options> settings, Function<Options, S> read) {
     for (Options o : settings) {
       values.computeIfAbsent(o, read);
     }
@@ -28,7 +28,7 @@ final class PerGroup<S> {
    *
    * @throws IllegalArgumentException when they are not one of the groups' options
    */
-  S get(Options options) {
+  public S get(Options options) {
     S s = values.get(options);
     if (s == null) {
       throw new IllegalArgumentException("options that belong to no parameter group: " + options);

@@ -1,4 +1,4 @@
-package dev.heed.optimizers;
+package dev.heed.core.optim.support;
 
 import dev.heed.core.backend.Backend;
 import dev.heed.core.nn.Parameter;
@@ -22,22 +22,42 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * What every optimizer shares: parameter groups, each with its own resolved options (the
- * optimizer's options with the group's overrides on top, as PyTorch's {@code param_groups}), a
- * learning rate per group that schedules may change, and per-parameter state tensors ("slots" such
- * as {@code momentum_buffer}) that are saved as {@code <parameter name>.<slot>}.
+ * The base of an optimizer: what every optimizer shares, so that an algorithm is its update and its
+ * state slots. It holds the parameter groups, each with its own resolved options (the optimizer's
+ * options with the group's overrides on top, as PyTorch's {@code param_groups}), a learning rate
+ * per group that schedules read and set, per-parameter state tensors ("slots" such as {@code
+ * momentum_buffer}) saved by {@link #state()} as {@code <parameter name>.<slot>} and restored by
+ * {@link #loadState}, and optionally a step count per parameter (saved as {@code <parameter
+ * name>.step}). Parameter names must be unique across groups and a parameter may belong to one
+ * group only.
  *
  * <p>{@link #step()} runs with {@link GradMode} off inside its own {@link Scope}, so the update's
- * intermediates are freed when it returns; state tensors are created outside any scope and live as
- * long as the optimizer. A subclass implements {@link #update} for one parameter. Not thread-safe.
+ * intermediates are freed when it returns; state tensors are created by {@link #slot(String,
+ * String, Supplier)} outside any scope and live as long as the optimizer. A subclass implements
+ * {@link #update} for one parameter; read a group's settings once with {@link PerGroup}. Its
+ * provider extends {@link GroupedOptimizerProvider}, which resolves the groups' options. Not
+ * thread-safe.
+ *
+ * <pre>{@code
+ * final class SignSgd extends GroupedOptimizer {
+ *   SignSgd(String owner, List<ParameterGroup> groups, List<Options> settings) {
+ *     super(owner, groups, settings, "lr", List.of());
+ *   }
+ *
+ *   protected void update(String name, Parameter p, Options options, double lr) {
+ *     Tensor sign = Elementwise.sign(p.grad());
+ *     Elementwise.addInPlace(p.value(), Elementwise.affine(sign, -lr, 0));
+ *   }
+ * }
+ * }</pre>
  */
-abstract class GroupedOptimizer implements Optimizer {
+public abstract class GroupedOptimizer implements Optimizer {
   /** The slot name of the step count in {@link #state()}. */
-  static final String STEP = "step";
+  public static final String STEP = "step";
 
   /** Checks the options of one group (or of the optimizer itself) beyond what the schema says. */
   @FunctionalInterface
-  interface Validator {
+  public interface Validator {
     /**
      * @param options resolved options
      * @param owner what they belong to, for messages ({@code optimizer 'sgd' parameter group 1})
@@ -63,7 +83,7 @@ abstract class GroupedOptimizer implements Optimizer {
    * @param learningRateOption the name of the learning-rate option ({@code lr})
    * @param slotNames the per-parameter state slots this optimizer keeps
    */
-  GroupedOptimizer(
+  protected GroupedOptimizer(
       String owner,
       List<ParameterGroup> groups,
       List<Options> settings,
@@ -82,7 +102,7 @@ abstract class GroupedOptimizer implements Optimizer {
    *     the count is kept on the host, read with {@link #stepCount(String)}, and saved as the INT32
    *     scalar {@code <parameter name>.step}
    */
-  GroupedOptimizer(
+  protected GroupedOptimizer(
       String owner,
       List<ParameterGroup> groups,
       List<Options> settings,
@@ -137,7 +157,7 @@ abstract class GroupedOptimizer implements Optimizer {
    *
    * @throws dev.heed.core.plugin.OptionsException naming the group and option at fault
    */
-  static List<Options> resolveGroups(
+  public static List<Options> resolveGroups(
       String owner,
       OptionsSchema schema,
       Options base,
@@ -171,7 +191,8 @@ abstract class GroupedOptimizer implements Optimizer {
    * @param options the resolved options of its group
    * @param learningRate the group's current learning rate
    */
-  abstract void update(String name, Parameter parameter, Options options, double learningRate);
+  protected abstract void update(
+      String name, Parameter parameter, Options options, double learningRate);
 
   @Override
   @SuppressWarnings("try")
@@ -197,12 +218,12 @@ abstract class GroupedOptimizer implements Optimizer {
    * How many steps parameter {@code name} has taken, the current one included (1 during its first
    * update); 0 before its first. Only counted when the optimizer was built with {@code countSteps}.
    */
-  final long stepCount(String name) {
+  protected final long stepCount(String name) {
     return steps.getOrDefault(name, 0L);
   }
 
   /** The state tensor {@code slot} of parameter {@code name}, or null if it has none yet. */
-  final Tensor slot(String name, String slot) {
+  protected final Tensor slot(String name, String slot) {
     Map<String, Tensor> slots = state.get(name);
     return slots == null ? null : slots.get(slot);
   }
@@ -211,7 +232,7 @@ abstract class GroupedOptimizer implements Optimizer {
    * The state tensor {@code slot} of parameter {@code name}, created by {@code create} (outside any
    * scope, so it outlives the step) when it does not exist yet.
    */
-  final Tensor slot(String name, String slot, Supplier<Tensor> create) {
+  protected final Tensor slot(String name, String slot, Supplier<Tensor> create) {
     Map<String, Tensor> slots = state.computeIfAbsent(name, k -> new LinkedHashMap<>());
     Tensor t = slots.get(slot);
     if (t == null) {
@@ -246,7 +267,7 @@ abstract class GroupedOptimizer implements Optimizer {
   }
 
   /** The resolved options of group {@code group} (its learning rate as first configured). */
-  final Options options(int group) {
+  public final Options options(int group) {
     return settings.get(checkGroup(group));
   }
 

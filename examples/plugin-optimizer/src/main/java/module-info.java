@@ -1,0 +1,11 @@
+/**
+ * An example third-party Heed optimizer, {@code adan}. The module exports nothing: Heed finds the
+ * provider through {@code ServiceLoader}, by the {@code provides} clause below when the jar is on
+ * the module path and by {@code META-INF/services} when it is on the class path.
+ */
+module com.example.heed.optimizer {
+  requires dev.heed.core;
+
+  provides dev.heed.core.optim.OptimizerProvider with
+      com.example.heed.optimizer.AdanOptimizerProvider;
+}
