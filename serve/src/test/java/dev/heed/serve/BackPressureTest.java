@@ -61,6 +61,20 @@ class BackPressureTest {
     return replies;
   }
 
+  /**
+   * Waits for {@code line} of the metrics to read {@code expected}, then checks it: a request is
+   * counted after its answer is sent (its latency includes the send), so a client can see the
+   * answer first.
+   */
+  private static void assertMetric(String expected, HeedServer s, String line, String... why)
+      throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (!expected.equals(metric(s, line)) && System.nanoTime() < end) {
+      Thread.sleep(2);
+    }
+    assertEquals(expected, metric(s, line), why.length > 0 ? why[0] : line);
+  }
+
   private static String metric(HeedServer s, String line) {
     for (String l : s.metrics().scrape().split("\n")) {
       if (l.startsWith(line + " ")) {
@@ -83,10 +97,10 @@ class BackPressureTest {
         assertEquals(200, f.get().status(), f.get().body());
       }
       // twelve one-row requests: a batch of eight, then the four left after the wait
-      assertEquals("2", metric(s, "heed_batch_rows_count{model=\"seed\"}"));
-      assertEquals("12.0", metric(s, "heed_batch_rows_sum{model=\"seed\"}"));
-      assertEquals("1", metric(s, "heed_batch_rows_bucket{model=\"seed\",le=\"4.0\"}"));
-      assertEquals("2", metric(s, "heed_batch_rows_bucket{model=\"seed\",le=\"8.0\"}"));
+      assertMetric("2", s, "heed_batch_rows_count{model=\"seed\"}");
+      assertMetric("12.0", s, "heed_batch_rows_sum{model=\"seed\"}");
+      assertMetric("1", s, "heed_batch_rows_bucket{model=\"seed\",le=\"4.0\"}");
+      assertMetric("2", s, "heed_batch_rows_bucket{model=\"seed\",le=\"8.0\"}");
     }
   }
 
@@ -107,9 +121,8 @@ class BackPressureTest {
       for (Future<Http.Reply> f : queued) {
         assertEquals(200, f.get().status(), f.get().body());
       }
-      assertEquals(
-          "1.0",
-          metric(s, "heed_requests_total{endpoint=\"predict\",model=\"seed\",status=\"429\"}"));
+      assertMetric(
+          "1.0", s, "heed_requests_total{endpoint=\"predict\",model=\"seed\",status=\"429\"}");
     }
   }
 
@@ -126,8 +139,7 @@ class BackPressureTest {
       Http.Reply next =
           Http.post(s.port(), "/v1/models/seed/predict", Runs.body(Runs.rows(1, 10, 2)));
       assertEquals(200, next.status(), next.body());
-      assertEquals(
-          "1", metric(s, "heed_batch_rows_count{model=\"seed\"}"), "only the answered one ran");
+      assertMetric("1", s, "heed_batch_rows_count{model=\"seed\"}", "only the answered one ran");
     }
   }
 
@@ -145,8 +157,8 @@ class BackPressureTest {
       for (Future<Http.Reply> f : replies) {
         assertEquals(200, f.get().status(), f.get().body());
       }
-      assertEquals("16", metric(s, "heed_batch_rows_count{model=\"seed\"}"));
-      assertEquals("16.0", metric(s, "heed_batch_rows_sum{model=\"seed\"}"));
+      assertMetric("16", s, "heed_batch_rows_count{model=\"seed\"}");
+      assertMetric("16.0", s, "heed_batch_rows_sum{model=\"seed\"}");
     }
   }
 }

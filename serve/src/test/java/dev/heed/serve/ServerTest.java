@@ -196,7 +196,13 @@ class ServerTest {
     assertEquals("UP", ready.get("status").asText());
     assertEquals(2, ready.get("models").get("seed").asInt());
     Http.post(port, "/v1/models/seed/predict", Runs.body(Runs.rows(3, 10, 9)));
+    // a request is counted after its answer is sent: wait for the count to show
+    String counted = "heed_requests_total{endpoint=\"predict\",model=\"seed\",status=\"200\"}";
     Http.Reply m = Http.get(port, "/metrics");
+    for (long end = System.nanoTime() + 10_000_000_000L;
+        !m.body().contains(counted) && System.nanoTime() < end; ) {
+      m = Http.get(port, "/metrics");
+    }
     assertEquals(200, m.status());
     for (String name :
         List.of(
