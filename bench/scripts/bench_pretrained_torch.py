@@ -360,6 +360,28 @@ def bench_decoder(name, params, model, vocab, weight_step_bytes, threads):
           f"loadavg={loadavg()}", flush=True)
 
 
+def matvec(k, n, trans_b, threads):
+    """x [1, k] @ W [k, n] (Conv1D) or F.linear(x, W [n, k]): one step's product, weight GB/s."""
+    x = torch.randn(1, k)
+    w = torch.randn(n, k) if trans_b else torch.randn(k, n)
+    calls = 200
+    f = (lambda: F.linear(x, w)) if trans_b else (lambda: x @ w)
+    with torch.inference_mode():
+        for _ in range(10 * calls):
+            f()
+        ms = []
+        for _ in range(ROUNDS):
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                f()
+            ms.append((time.perf_counter() - t0) * 1e3)
+    us = statistics.median(ms) * 1e3 / calls
+    print(f"ref torch matvec M=1 K={k} N={n} transB={str(trans_b).lower()} threads={threads} "
+          f"us={us:.1f} us_min={min(ms) * 1e3 / calls:.1f} us_max={max(ms) * 1e3 / calls:.1f} "
+          f"weight_gb_per_s={4 * k * n / (us * 1e3):.2f} gflops={2 * k * n / (us * 1e3):.2f} "
+          f"rounds={ROUNDS} loadavg={loadavg()}", flush=True)
+
+
 def step_bytes(model, gathered):
     return 4 * sum(p.numel() for n, p in model.named_parameters() if n not in gathered)
 
@@ -376,6 +398,8 @@ def main():
         print(f"ref torch info threads={threads} torch={torch.__version__} "
               f"loadavg={loadavg()}", flush=True)
         if "generate" in only:
+            matvec(768, 3072, False, threads)
+            matvec(768, 2048, True, threads)
             gc = {"vocab_size": 50257, "n_positions": 1024, "n_embd": 768, "n_layer": 12,
                   "n_head": 12, "n_inner": 3072, "layer_norm_epsilon": 1e-5}
             m = GPT2LMHeadModel(gc)

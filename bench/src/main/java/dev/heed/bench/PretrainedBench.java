@@ -1,8 +1,10 @@
 package dev.heed.bench;
 
 import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Parameter;
@@ -81,11 +83,52 @@ final class PretrainedBench {
   }
 
   void generate(Backend b, int threads) {
+    // the vector-matrix products of one step alone: GPT-2's c_fc (Conv1D, W [in, out]) and a
+    // Llama gate projection (Linear, W [out, in], B transposed)
+    matvec(b, threads, 768, 3072, false);
+    matvec(b, threads, 768, 2048, true);
     BuildContext ctx = BuildContext.of(b, F32, 1);
     String gpt2Params = "L=12 D=768 H=12 V=50257";
     decoder("gpt2_generate", gpt2Params, threads, new Gpt2(gpt2Small(), ctx), 50257);
     String llamaParams = "L=12 D=768 H=12 KV=4 FF=2048 V=32000";
     decoder("llama_generate", llamaParams, threads, new Llama(llamaSmall(), ctx), 32000);
+  }
+
+  /** {@code x [1, k] · W} with W {@code [k, n]} (or {@code [n, k]} transposed), weight GB/s. */
+  private void matvec(Backend b, int threads, int k, int n, boolean transB) {
+    try (Buffer x = b.allocate(F32, k);
+        Buffer w = b.allocate(F32, (long) k * n);
+        Buffer y = b.allocate(F32, n)) {
+      b.random(Distribution.NORMAL, 0, 1, 1, 0, x, k);
+      b.random(Distribution.NORMAL, 0, 1, 2, 0, w, (long) k * n);
+      MatmulSpec spec = MatmulSpec.of(1, 1, n, k, false, transB);
+      int calls = 200;
+      Runnable call =
+          () -> {
+            for (int i = 0; i < calls; i++) {
+              b.matmul(spec, x, w, y);
+            }
+            b.synchronize();
+          };
+      double[] ms = time(call, 10);
+      double us = median(ms) * 1000 / calls;
+      lines.accept(
+          String.format(
+              Locale.ROOT,
+              "heed matvec M=1 K=%d N=%d transB=%s threads=%d us=%.1f us_min=%.1f us_max=%.1f"
+                  + " weight_gb_per_s=%.2f gflops=%.2f rounds=%d loadavg=%s",
+              k,
+              n,
+              transB,
+              threads,
+              us,
+              min(ms) * 1000 / calls,
+              max(ms) * 1000 / calls,
+              4.0 * k * n / (us * 1e3),
+              2.0 * k * n / (us * 1e3),
+              rounds,
+              Benchmarks.loadAverage()));
+    }
   }
 
   @SuppressWarnings("try")
