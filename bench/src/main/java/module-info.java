@@ -6,6 +6,7 @@
 @SuppressWarnings("requires-automatic")
 module dev.heed.bench {
   requires transitive dev.heed.core;
+  requires dev.heed.pretrained;
   requires jmh.core;
 
   exports dev.heed.bench;

@@ -96,6 +96,8 @@ public final class Benchmarks {
             case "mlp" -> mlp(backend, t);
             case "mha_small" -> mha(backend, t, 1, 32, 64, 2, "mha_small", "us", false);
             case "seed" -> seed(backend, t);
+            case "generate" -> new PretrainedBench(lines, 3, 16, 64).generate(backend, t);
+            case "bert" -> new PretrainedBench(lines, 3, 16, 64).bert(backend, t);
             default -> throw new IllegalStateException(g);
           }
         }
@@ -245,7 +247,7 @@ public final class Benchmarks {
     }
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + "," + f[1] + "," + f[2];

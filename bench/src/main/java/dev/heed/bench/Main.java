@@ -12,7 +12,7 @@ import java.util.Set;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -p &lt;module path&gt; -m dev.heed.bench/dev.heed.bench.Main \
- *     [--backend simd] [--threads 1,2] [--only matmul,mha,encoder,mlp,mha_small,seed]
+ *     [--backend simd] [--threads 1,2] [--only matmul,mha,encoder,mlp,mha_small,seed,generate,bert]
  *     [--sizes 256,512,1024,2048] [--rounds 9] [--round-s 0.25] [--warmup-s 2]
  *     [-O|--backend-option KEY=VALUE]...
  * </pre>

@@ -46,7 +46,8 @@ final class BenchCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "GROUP",
       completionCandidates = Groups.class,
-      description = "Only these workload groups: ${COMPLETION-CANDIDATES} (default: all).")
+      description =
+          "Only these workload groups: ${COMPLETION-CANDIDATES} (default: all but the pretrained-model groups generate and bert).")
   List<String> only;
 
   @Option(
