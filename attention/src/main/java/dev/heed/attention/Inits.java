@@ -14,11 +14,6 @@ final class Inits {
     return (t, fan, seed) -> Tensors.fillRandom(t, Distribution.UNIFORM, -bound, bound, seed);
   }
 
-  /** {@code nn.Linear}'s default: uniform on {@code ±1/√fanIn}. */
-  static Initializer linear() {
-    return (t, fan, seed) -> uniform(1.0 / Math.sqrt(fan.fanIn())).initialize(t, fan, seed);
-  }
-
   /** Glorot/Xavier uniform: {@code ±√(6/(fanIn + fanOut))}. */
   static Initializer xavierUniform() {
     return (t, fan, seed) ->

@@ -7,6 +7,7 @@ import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Fan;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.PyTorchInit;
 import dev.heed.core.tensor.AttentionOps;
 import dev.heed.core.tensor.Linalg;
 import dev.heed.core.tensor.Reductions;
@@ -81,7 +82,7 @@ final class MultiHeadAttention implements AttentionUnit {
               new Fan(spec.valueDim(), e));
     }
     inProjBias = bias ? Parameter.create(ctx, Shape.of(3 * e), Inits.constant(0), null) : null;
-    outProjWeight = Parameter.create(ctx, Shape.of(e, e), Inits.linear(), new Fan(e, e));
+    outProjWeight = Parameter.create(ctx, Shape.of(e, e), PyTorchInit.linear(), new Fan(e, e));
     outProjBias = bias ? Parameter.create(ctx, Shape.of(e), Inits.constant(0), null) : null;
   }
 
