@@ -45,11 +45,7 @@ class BackPressureTest {
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < end, "timed out waiting");
-      Thread.sleep(2);
-    }
+    Waits.until(condition, Duration.ofSeconds(10), "the queue");
   }
 
   private static List<Future<Http.Reply>> send(ExecutorService pool, int port, int count) {
@@ -68,11 +64,15 @@ class BackPressureTest {
    */
   private static void assertMetric(String expected, HeedServer s, String line, String... why)
       throws InterruptedException {
-    long end = System.nanoTime() + 10_000_000_000L;
-    while (!expected.equals(metric(s, line)) && System.nanoTime() < end) {
-      Thread.sleep(2);
-    }
-    assertEquals(expected, metric(s, line), why.length > 0 ? why[0] : line);
+    Waits.until(
+        () -> expected.equals(metric(s, line)),
+        Duration.ofSeconds(10),
+        line
+            + " = "
+            + expected
+            + (why.length > 0 ? " (" + why[0] + ")" : "")
+            + ", last read "
+            + metric(s, line));
   }
 
   private static String metric(HeedServer s, String line) {

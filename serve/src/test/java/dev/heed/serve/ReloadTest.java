@@ -91,11 +91,10 @@ class ReloadTest {
         }
         Thread.sleep(100);
         Runs.trainOn(run, 2, 4);
-        long end = System.nanoTime() + 10_000_000_000L;
-        while (slot.peek().checkpoint().epoch() != 4) {
-          assertTrue(System.nanoTime() < end, "epoch 4 was not swapped in");
-          Thread.sleep(5);
-        }
+        Waits.until(
+            () -> slot.peek().checkpoint().epoch() == 4,
+            Duration.ofSeconds(10),
+            "epoch 4 to be swapped in");
         Thread.sleep(100);
         stop.set(true);
         int answered = 0;

@@ -189,8 +189,12 @@ class ServerTest {
     assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + port), e.getMessage());
   }
 
+  private static String metrics() {
+    return Http.get(port, "/metrics").body();
+  }
+
   @Test
-  void healthAndMetrics() throws IOException {
+  void healthAndMetrics() throws IOException, InterruptedException {
     assertEquals("UP", json(Http.get(port, "/health/live")).get("status").asText());
     JsonNode ready = json(Http.get(port, "/health/ready"));
     assertEquals("UP", ready.get("status").asText());
@@ -198,11 +202,9 @@ class ServerTest {
     Http.post(port, "/v1/models/seed/predict", Runs.body(Runs.rows(3, 10, 9)));
     // a request is counted after its answer is sent: wait for the count to show
     String counted = "heed_requests_total{endpoint=\"predict\",model=\"seed\",status=\"200\"}";
+    Waits.until(
+        () -> metrics().contains(counted), Duration.ofSeconds(10), counted + " in the metrics");
     Http.Reply m = Http.get(port, "/metrics");
-    for (long end = System.nanoTime() + 10_000_000_000L;
-        !m.body().contains(counted) && System.nanoTime() < end; ) {
-      m = Http.get(port, "/metrics");
-    }
     assertEquals(200, m.status());
     for (String name :
         List.of(
