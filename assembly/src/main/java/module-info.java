@@ -28,6 +28,7 @@ module dev.heed.assembly {
   provides dev.heed.core.data.DatasetProvider with
       dev.heed.assembly.data.CsvDatasetProvider,
       dev.heed.assembly.data.TextDatasetProvider,
+      dev.heed.assembly.data.CorpusDatasetProvider,
       dev.heed.assembly.data.GeneratedDatasetProvider.SeedRegression,
       dev.heed.assembly.data.GeneratedDatasetProvider.FeatureSelection,
       dev.heed.assembly.data.GeneratedDatasetProvider.MarkedTokenRecall,

@@ -229,9 +229,10 @@ final class RunModel implements TrainedModel {
   @SuppressWarnings("try")
   public String sample(String prompt, int count, double temperature, long seed) {
     DataConfig d = config.data();
-    if (!d.type().equals("text")) {
+    if (!d.characterLanguageModel()) {
       throw new ConfigException(
-          "sampling needs a language model trained on data type 'text'; this run's data is '"
+          "sampling needs a character language model (data type 'text', or 'corpus' with"
+              + " tokenizer 'characters'); this run's data is '"
               + d.type()
               + "'");
     }

@@ -263,7 +263,7 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       return generic;
     }
-    if (d.type().equals("text")) {
+    if (d.characterLanguageModel()) {
       return "next: heed predict " + runDir + " --sample 200 --prompt TEXT   (text from the model)";
     }
     if (d.sequence()) {

@@ -49,6 +49,17 @@ public record DataConfig(
     return layout != null;
   }
 
+  /**
+   * Whether this is a character language model, whose recorded {@code classes} are its characters
+   * (token {@code i + 1} is character {@code i}): data type {@code text}, or {@code corpus}
+   * tokenized by characters. Such a run can sample text.
+   */
+  public boolean characterLanguageModel() {
+    return type().equals("text")
+        || (type().equals("corpus")
+            && "characters".equals(recorded.getOrDefault("tokenizer", "characters")));
+  }
+
   /** Token ids {@code 0 … vocabulary-1} of sequence data, 0 for feature rows. */
   public int vocabulary() {
     return layout == null ? 0 : layout.vocabulary();

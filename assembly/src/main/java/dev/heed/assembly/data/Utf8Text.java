@@ -91,7 +91,7 @@ public final class Utf8Text {
 
   /** The lines of {@code file}. */
   public static Lines lines(Path file) throws IOException {
-    return new Lines(Files.newInputStream(file), file.toString());
+    return new Lines(Files.newInputStream(file), file.toString(), Integer.MAX_VALUE - 8);
   }
 
   /**
@@ -100,7 +100,17 @@ public final class Utf8Text {
    * @param source the file name, or "standard input", for messages
    */
   public static Lines lines(InputStream in, String source) {
-    return new Lines(in, source);
+    return new Lines(in, source, Integer.MAX_VALUE - 8);
+  }
+
+  /**
+   * The lines of {@code in}, each at most {@code maxLineBytes} bytes long, so that a file without
+   * line breaks cannot make the reader hold it whole.
+   *
+   * @param source the file name, or "standard input", for messages
+   */
+  public static Lines lines(InputStream in, String source, int maxLineBytes) {
+    return new Lines(in, source, maxLineBytes);
   }
 
   private static boolean hasBom(byte[] b, int length) {
@@ -146,9 +156,12 @@ public final class Utf8Text {
     private boolean skipLf;
     private final CharsetDecoder decoder = decoder();
 
-    private Lines(InputStream in, String source) {
+    private final int maxLineBytes;
+
+    private Lines(InputStream in, String source, int maxLineBytes) {
       this.in = in;
       this.source = source;
+      this.maxLineBytes = maxLineBytes;
     }
 
     /** The file name (or "standard input") this reads, for messages. */
@@ -212,6 +225,16 @@ public final class Utf8Text {
         }
         int len = i - pos;
         if (len > 0) {
+          if ((long) n + len > maxLineBytes) {
+            throw new ConfigException(
+                source
+                    + ":"
+                    + (lineNumber + 1)
+                    + ": the line is longer than "
+                    + maxLineBytes
+                    + " bytes; expected shorter lines (text is read line by line, so a line is"
+                    + " held whole in memory)");
+          }
           if (n + len > line.length) {
             line = Arrays.copyOf(line, Math.max(n + len, line.length * 2));
           }
