@@ -46,7 +46,8 @@ public final class Heed {
           "feature-attention",
           "marked-token-recall",
           "digit-reversal",
-          "character-language-model");
+          "character-language-model",
+          "licenses-language-model");
 
   /**
    * The data files that templates read from beside their config: the character language model
