@@ -40,8 +40,13 @@ final class Routes {
   }
 
   /** What a route does; returns the status it answered. */
-  private interface Action {
+  interface Action {
     int run(ServerRequest req, ServerResponse res);
+  }
+
+  /** Runs an action as every route does: timed, counted, refusals answered as JSON. */
+  interface Handler {
+    void handle(String endpoint, ServerRequest req, ServerResponse res, Action action);
   }
 
   void register(HttpRouting.Builder r) {
@@ -54,8 +59,11 @@ final class Routes {
         .get("/health/live", (req, res) -> handle("live", req, res, this::live))
         .get("/health/ready", (req, res) -> handle("ready", req, res, this::readiness))
         .get("/metrics", (req, res) -> handle("metrics", req, res, this::metrics))
-        .get("/openapi.json", (req, res) -> handle("openapi", req, res, this::openapi))
-        .any((req, res) -> handle("unknown", req, res, this::unknown))
+        .get("/openapi.json", (req, res) -> handle("openapi", req, res, this::openapi));
+    if (server.dashboard() != null) {
+      new DashboardRoutes(server.dashboard()).register(r, this::handle);
+    }
+    r.any((req, res) -> handle("unknown", req, res, this::unknown))
         .error(
             Throwable.class,
             (req, res, t) -> {
@@ -291,6 +299,9 @@ final class Routes {
                 "GET /health/ready",
                 "GET /metrics",
                 "GET /openapi.json"));
+    if (server.dashboard() != null) {
+      routes += ", " + String.join(", ", DashboardRoutes.ROUTES);
+    }
     throw new ApiError(
         404,
         "no route "
