@@ -1,6 +1,7 @@
 package dev.heed.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heed.assembly.Predictor;
 import dev.heed.assembly.api.ConfigException;
 import io.helidon.http.HeaderNames;
@@ -33,7 +34,17 @@ final class Routes {
   Routes(HeedServer server) {
     this.server = server;
     try (InputStream in = Routes.class.getResourceAsStream("openapi.json")) {
-      this.openapi = in.readAllBytes();
+      byte[] doc = in.readAllBytes();
+      if (server.dashboard() != null) {
+        // the dashboard's routes are described only where they are served
+        ObjectNode all = (ObjectNode) HeedServer.JSON.readTree(doc);
+        try (InputStream more = Routes.class.getResourceAsStream("openapi-dashboard.json")) {
+          ((ObjectNode) all.get("paths"))
+              .setAll((ObjectNode) HeedServer.JSON.readTree(more).get("paths"));
+        }
+        doc = HeedServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all);
+      }
+      this.openapi = doc;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

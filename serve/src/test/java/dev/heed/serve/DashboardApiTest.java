@@ -174,6 +174,27 @@ class DashboardApiTest {
   }
 
   @Test
+  void theOpenApiDescriptionAddsTheDashboardsRoutes() throws Exception {
+    JsonNode doc = ok(Http.get(port, "/openapi.json"));
+    List<String> paths = new java.util.ArrayList<>();
+    doc.get("paths").fieldNames().forEachRemaining(paths::add);
+    assertEquals(
+        List.of(
+            "/v1/runs",
+            "/v1/runs/{run}",
+            "/v1/runs/{run}/metrics",
+            "/v1/runs/{run}/summary",
+            "/v1/runs/{run}/predict",
+            "/v1/runs/{run}/attention"),
+        paths.subList(8, paths.size()));
+    assertEquals("/v1/models", paths.getFirst());
+    String listed = refused(Http.get(port, "/nope"), 404).get("expected").asText();
+    for (String p : paths) {
+      assertTrue(listed.contains(p), p + " in " + listed);
+    }
+  }
+
+  @Test
   void servesThePageAndTheChartingLibraryFromItsWebJar() throws Exception {
     Http.Reply page = Http.get(port, "/ui/index.html");
     assertEquals(200, page.status());
