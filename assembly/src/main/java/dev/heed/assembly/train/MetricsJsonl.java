@@ -59,6 +59,7 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
   private final FileChannel channel;
   private final Optimizer optimizer;
   private final long elapsedBefore;
+  private final StringBuilder line = new StringBuilder(256);
   private long step;
   private long startNanos;
   private double[] lr;
@@ -148,16 +149,49 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
   @Override
   public void onStep(StepEvent e) {
     step++;
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("kind", "step");
-    r.put("step", step);
-    r.put("epoch", e.epoch());
-    r.put("loss", finite(e.loss()));
-    putRates(r, lr); // the rate this step used; a schedule may have changed it after the step
-    r.put("examples_per_second", finite(e.examplesPerSecond()));
-    times(r);
-    append(r);
+    // written by hand rather than through a map and Jackson: this runs after every step
+    StringBuilder b = line;
+    b.setLength(0);
+    b.append("{\"kind\":\"step\",\"step\":").append(step);
+    b.append(",\"epoch\":").append(e.epoch());
+    b.append(",\"loss\":");
+    number(b, e.loss());
+    // the rate this step used; a schedule may have changed it after the step
+    b.append(",\"lr\":");
+    if (lr.length == 0) {
+      b.append("null");
+    } else {
+      number(b, lr[0]);
+    }
+    if (lr.length > 1) {
+      b.append(",\"lrs\":[");
+      for (int g = 0; g < lr.length; g++) {
+        if (g > 0) {
+          b.append(',');
+        }
+        number(b, lr[g]);
+      }
+      b.append(']');
+    }
+    b.append(",\"examples_per_second\":");
+    number(b, e.examplesPerSecond());
+    b.append(",\"time_ms\":").append(System.currentTimeMillis());
+    b.append(",\"elapsed_ms\":").append(elapsed()).append("}\n");
+    write(b.toString().getBytes(StandardCharsets.UTF_8));
     lr = rates(optimizer);
+  }
+
+  /** A JSON number as Jackson writes a double ({@code Double.toString}), or null. */
+  private static void number(StringBuilder b, double v) {
+    if (Double.isFinite(v)) {
+      b.append(v);
+    } else {
+      b.append("null");
+    }
+  }
+
+  private long elapsed() {
+    return elapsedBefore + (System.nanoTime() - startNanos) / 1_000_000;
   }
 
   @Override
@@ -213,7 +247,7 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
 
   private void times(Map<String, Object> r) {
     r.put("time_ms", System.currentTimeMillis());
-    r.put("elapsed_ms", elapsedBefore + (System.nanoTime() - startNanos) / 1_000_000);
+    r.put("elapsed_ms", elapsed());
   }
 
   private static Object finite(double v) {
@@ -222,8 +256,19 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
 
   private void append(Map<String, Object> record) {
     try {
-      byte[] line = JSON.writeValueAsBytes(record);
-      ByteBuffer b = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+      byte[] json = JSON.writeValueAsBytes(record);
+      byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+      withNewline[json.length] = '\n';
+      write(withNewline);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Appends one whole line with one write (more only when the system writes part of it). */
+  private void write(byte[] line) {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(line);
       while (b.hasRemaining()) {
         channel.write(b);
       }
