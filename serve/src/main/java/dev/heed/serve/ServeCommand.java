@@ -233,7 +233,7 @@ final class ServeCommand implements Callable<Integer> {
       err.println("heed serve: error: " + e.getMessage());
       return 1;
     }
-    return serveUntilStopped(server, host, ui, out, stopped);
+    return serveUntilStopped("heed serve", server, host, ui, out, stopped);
   }
 
   /**
@@ -241,7 +241,7 @@ final class ServeCommand implements Callable<Integer> {
    * and stopped it.
    */
   static int serveUntilStopped(
-      HeedServer server, String host, Path ui, PrintWriter out, CountDownLatch stopped)
+      String who, HeedServer server, String host, Path ui, PrintWriter out, CountDownLatch stopped)
       throws InterruptedException {
     Thread hook =
         new Thread(
@@ -249,8 +249,8 @@ final class ServeCommand implements Callable<Integer> {
               boolean drained = server.stop();
               out.println(
                   drained
-                      ? "heed serve: stopped; every accepted request was answered"
-                      : "heed serve: stopped; some requests were still unanswered");
+                      ? who + ": stopped; every accepted request was answered"
+                      : who + ": stopped; some requests were still unanswered");
               out.flush();
               stopped.countDown();
             },
@@ -266,15 +266,14 @@ final class ServeCommand implements Callable<Integer> {
           .append(')');
     }
     out.println(
-        "heed serve: listening on http://"
+        who
+            + ": listening on http://"
             + host
             + ":"
             + server.port()
-            + "/ serving "
-            + (models.isEmpty() ? "no models" : models)
-            + (ui == null
-                ? ""
-                : "; dashboard of " + ui + " at http://" + host + ":" + server.port() + "/"));
+            + "/"
+            + (models.isEmpty() ? "" : " serving " + models)
+            + (ui == null ? "" : (models.isEmpty() ? " with" : ";") + " the dashboard of " + ui));
     out.flush();
     stopped.await();
     return 0;

@@ -70,6 +70,7 @@ final class UiCommand implements Callable<Integer> {
       parent.err().println("heed ui: error: " + e.getMessage());
       return 1;
     }
-    return ServeCommand.serveUntilStopped(server, host, runsDir, parent.out(), parent.stopped());
+    return ServeCommand.serveUntilStopped(
+        "heed ui", server, host, runsDir, parent.out(), parent.stopped());
   }
 }
