@@ -239,6 +239,10 @@ class DashboardBrowserTest {
       steps.release(6);
       until(d -> points("data-points") == 11, "11 steps of the live run");
       assertTrue(training.isAlive(), "the run is still training");
+      // the first epoch (8 steps) is committed: the predict form comes up for the live run
+      until(
+          d -> d.findElements(By.cssSelector("#predict-inputs input")).size() == 10,
+          "the predict form once the live run has a checkpoint");
       shot("live-11-steps");
     } finally {
       steps.release(1000);

@@ -368,7 +368,11 @@ async function predict(event) {
   try {
     const p = await api('/v1/runs/' + enc(name) + '/predict', {rows: [row]});
     const values = p.predictions[0];
-    const best = values.indexOf(Math.max(...values));
+    // class probabilities (they sum to 1): the most likely class is shown in bold
+    const sum = values.reduce((a, b) => a + b, 0);
+    const probabilities = values.length > 1 && values.every((v) => v >= 0) &&
+        Math.abs(sum - 1) < 1e-4;
+    const best = probabilities ? values.indexOf(Math.max(...values)) : -1;
     const head = table.createTHead().insertRow();
     cell(head, 'output');
     cell(head, 'prediction');
@@ -376,7 +380,7 @@ async function predict(event) {
     p.outputs.forEach((o, k) => {
       const tr = body.insertRow();
       cell(tr, o);
-      cell(tr, values[k].toPrecision(6), 'num' + (p.outputs.length > 1 && k === best ? ' best' : ''));
+      cell(tr, values[k].toPrecision(6), 'num' + (k === best ? ' best' : ''));
     });
     text(msg, 'epoch ' + p.epoch + ' of ' + name);
   } catch (e) {
@@ -388,7 +392,12 @@ async function predict(event) {
 
 async function tick() {
   try {
-    if (++state.polls % RUNS_EVERY === 0) await loadRuns();
+    if (++state.polls % RUNS_EVERY === 0) {
+      await loadRuns();
+      // a run that had no checkpoint when it was shown has committed its first one since
+      const shown = state.runs.get(state.selected);
+      if (state.model === null && shown && shown.checkpoint) await loadModel(state.selected);
+    }
     await pollCurves();
     text($('status'), 'updated ' + new Date().toLocaleTimeString());
   } catch (e) {
