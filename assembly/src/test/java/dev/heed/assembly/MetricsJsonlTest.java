@@ -192,4 +192,29 @@ class MetricsJsonlTest {
     }
     assertEquals(16, ((Number) epochs.get(1).get("step")).intValue());
   }
+
+  @Test
+  void aRunFromBeforeMetricsJsonlGetsItsEpochsWhenResumed() throws IOException {
+    Path dir = tmp.resolve("old");
+    try (Assembly a = Heed.assemble(Heed.loadConfig(SIMPLE, small(2)), null)) {
+      a.train(dir, null);
+    }
+    Files.delete(dir.resolve(MetricsJsonl.FILE));
+    Path config = dir.resolve("config.yaml");
+    Files.writeString(config, Files.readString(config).replace("epochs: 2", "epochs: 3"));
+    TrainResult resumed;
+    try (Assembly a = Heed.resume(dir, null)) {
+      resumed = a.train(dir, null);
+    }
+    List<Map<String, Object>> all = MetricsJsonl.read(dir, 0).records();
+    List<Map<String, Object>> epochs = kind(all, "epoch");
+    assertEquals(3, epochs.size());
+    for (int e = 0; e < 3; e++) {
+      assertEquals(8L * (e + 1), ((Number) epochs.get(e).get("step")).longValue());
+      assertEquals(resumed.history().get(e).trainLoss(), num(epochs.get(e), "train_loss"));
+    }
+    List<Map<String, Object>> steps = kind(all, "step");
+    assertEquals(8, steps.size());
+    assertEquals(17, ((Number) steps.getFirst().get("step")).intValue());
+  }
 }

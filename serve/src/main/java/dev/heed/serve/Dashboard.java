@@ -6,6 +6,7 @@ import dev.heed.assembly.api.AttentionSample;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.TrainedModel;
 import dev.heed.assembly.train.CommittedCheckpoint;
+import dev.heed.assembly.train.MetricsCsv;
 import dev.heed.assembly.train.MetricsJsonl;
 import dev.heed.assembly.train.RunLock;
 import java.io.IOException;
@@ -106,6 +107,10 @@ final class Dashboard {
   /** {@code records} of the run's metrics.jsonl from byte {@code from}, with the next offset. */
   Map<String, Object> metrics(Path dir, long from) {
     try {
+      if (!Files.exists(dir.resolve(MetricsJsonl.FILE))
+          && Files.isRegularFile(dir.resolve(MetricsCsv.FILE))) {
+        return fromCsv(dir, from);
+      }
       MetricsJsonl.Chunk c = MetricsJsonl.read(dir, from);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("records", c.records());
@@ -115,6 +120,55 @@ final class Dashboard {
     } catch (IOException e) {
       throw new ApiError(500, e.getMessage(), null, null);
     }
+  }
+
+  /**
+   * The epoch records of a run trained before {@code metrics.jsonl} existed, from its {@code
+   * metrics.csv}, from record {@code from} on (an offset past the end, after the file was rewritten
+   * shorter, gives another file identity so that the reader starts over): each epoch's step is its
+   * number times the steps per epoch of the committed checkpoint.
+   */
+  private static Map<String, Object> fromCsv(Path dir, long from) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve(MetricsCsv.FILE));
+    Optional<CommittedCheckpoint> c = CommittedCheckpoint.read(dir);
+    double perEpoch =
+        c.isPresent() && c.get().epoch() > 0 ? (double) c.get().step() / c.get().epoch() : 1;
+    List<Map<String, Object>> records = new ArrayList<>();
+    String[] header = lines.isEmpty() ? new String[0] : lines.getFirst().split(",", -1);
+    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      String[] v = line.split(",", -1);
+      if (v.length != header.length || header.length < 4) {
+        continue; // not a line of the format MetricsCsv writes
+      }
+      try {
+        int epoch = Integer.parseInt(v[0]);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("kind", "epoch");
+        r.put("step", Math.round(epoch * perEpoch));
+        r.put("epoch", epoch);
+        r.put("train_loss", number(v[1]));
+        r.put("val_loss", number(v[2]));
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int k = 3; k < header.length - 1; k++) {
+          m.put(header[k], number(v[k]));
+        }
+        r.put("metrics", m);
+        r.put("elapsed_ms", Long.parseLong(v[header.length - 1]));
+        records.add(r);
+      } catch (NumberFormatException e) {
+        // a line of another format: left out
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    boolean past = from > records.size();
+    m.put("records", past ? records : records.subList((int) from, records.size()));
+    m.put("next", records.size());
+    m.put("file", past ? MetricsCsv.FILE + " (rewritten)" : MetricsCsv.FILE);
+    return m;
+  }
+
+  private static Double number(String s) {
+    return s.isEmpty() ? null : Double.valueOf(s);
   }
 
   /** The model summary (layers, output shapes, parameters). */

@@ -44,6 +44,9 @@ class DashboardApiTest {
     Files.createDirectories(runs.resolve("starting"));
     Files.copy(runs.resolve("seed/config.yaml"), runs.resolve("starting/config.yaml"));
     Files.createDirectories(runs.resolve("not-a-run"));
+    // a run trained before metrics.jsonl existed: its metrics.csv only
+    Runs.seed(runs.resolve("old"), 3);
+    Files.delete(runs.resolve("old").resolve(MetricsJsonl.FILE));
     server = HeedServer.start(Map.of(), ServeOptions.defaults().withPort(0), runs);
     port = server.port();
   }
@@ -71,12 +74,12 @@ class DashboardApiTest {
     JsonNode j = ok(Http.get(port, "/v1/runs"));
     assertEquals(runs.toString(), j.get("runs_dir").asText());
     List<String> names = j.get("runs").valueStream().map(r -> r.get("name").asText()).toList();
-    assertEquals(List.of("attention", "seed", "starting"), names);
-    JsonNode seed = j.get("runs").get(1);
+    assertEquals(List.of("attention", "old", "seed", "starting"), names);
+    JsonNode seed = j.get("runs").get(2);
     assertEquals("seed-regression", seed.at("/config/data/type").asText());
     assertEquals(2, seed.at("/checkpoint/epoch").asInt());
     assertEquals(false, seed.get("training").asBoolean());
-    assertTrue(j.get("runs").get(2).get("checkpoint").isNull());
+    assertTrue(j.get("runs").get(3).get("checkpoint").isNull());
   }
 
   @Test
@@ -95,6 +98,19 @@ class DashboardApiTest {
     JsonNode before = ok(Http.get(port, "/v1/runs/attention/metrics?from=0"));
     assertEquals(size, before.get("next").asLong());
     assertEquals(0, ok(Http.get(port, "/v1/runs/starting/metrics?from=0")).get("records").size());
+    // a run with metrics.csv only: its epochs, at the steps of 8 steps per epoch
+    JsonNode old = ok(Http.get(port, "/v1/runs/old/metrics?from=0"));
+    assertEquals(3, old.get("records").size());
+    JsonNode third = old.get("records").get(2);
+    assertEquals("epoch", third.get("kind").asText());
+    assertEquals(24, third.get("step").asInt());
+    assertEquals(3, third.get("epoch").asInt());
+    assertTrue(third.at("/metrics/val_mae").isNumber(), third.toString());
+    JsonNode later = ok(Http.get(port, "/v1/runs/old/metrics?from=" + old.get("next").asLong()));
+    assertEquals(0, later.get("records").size());
+    assertEquals(old.get("file"), later.get("file"));
+    JsonNode past = ok(Http.get(port, "/v1/runs/old/metrics?from=9"));
+    assertTrue(!past.get("file").equals(old.get("file")), "a rewritten file is another file");
     JsonNode e = refused(Http.get(port, "/v1/runs/seed/metrics?from=x"), 400);
     assertEquals("from", e.get("field").asText());
   }
@@ -134,7 +150,7 @@ class DashboardApiTest {
   void refusalsNameWhatWasWrong() throws Exception {
     JsonNode e = refused(Http.get(port, "/v1/runs/nope/metrics"), 404);
     assertTrue(
-        e.get("message").asText().contains("one of attention, seed, starting"), e.toString());
+        e.get("message").asText().contains("one of attention, old, seed, starting"), e.toString());
     e = refused(Http.get(port, "/v1/runs/not-a-run"), 404);
     assertEquals("run", e.get("field").asText());
     e = refused(Http.post(port, "/v1/runs/seed/attention", Runs.body(Runs.rows(1, 10, 1))), 409);

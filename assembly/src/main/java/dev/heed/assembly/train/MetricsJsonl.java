@@ -86,10 +86,12 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     MetricsJsonl w = new MetricsJsonl(c, optimizer, state.step(), state.elapsedMillis());
-    // an epoch committed by a session that stopped before it wrote the epoch's record
+    // an epoch committed by a session that stopped before it wrote the epoch's record (or every
+    // epoch of a run trained before this file existed), its step from the steps per epoch
     for (EpochEvent e : state.history()) {
       if (e.epoch() > lastEpoch) {
-        w.epochRecord(e, e.elapsedMillis());
+        w.epochRecord(
+            e, Math.round((double) e.epoch() * state.step() / state.epoch()), e.elapsedMillis());
       }
     }
     return w;
@@ -197,14 +199,14 @@ public final class MetricsJsonl implements TrainingListener, AutoCloseable {
   @Override
   public void onEpoch(EpochEvent e) {
     lr = rates(optimizer); // an epoch schedule has already stepped for the next epoch
-    epochRecord(e, -1);
+    epochRecord(e, step, -1);
   }
 
-  /** Appends the record of {@code e}; {@code elapsed} < 0: measured now. */
-  private void epochRecord(EpochEvent e, long elapsed) {
+  /** Appends the record of {@code e} after step {@code atStep}; {@code elapsed} < 0: now. */
+  private void epochRecord(EpochEvent e, long atStep, long elapsed) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("kind", "epoch");
-    r.put("step", step);
+    r.put("step", atStep);
     r.put("epoch", e.epoch());
     r.put("train_loss", finite(e.trainLoss()));
     r.put("val_loss", finite(e.validationLoss()));
