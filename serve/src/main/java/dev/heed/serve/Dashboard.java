@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -57,7 +58,7 @@ final class Dashboard {
 
   /** The runs by name, in name order: the directory itself is named by its own name. */
   Map<String, Path> runs() {
-    Map<String, Path> runs = new java.util.TreeMap<>();
+    Map<String, Path> runs = new TreeMap<>();
     if (Files.isRegularFile(runsDir.resolve("config.yaml"))) {
       Path n = runsDir.toAbsolutePath().normalize().getFileName();
       runs.put(n == null ? "run" : n.toString(), runsDir);

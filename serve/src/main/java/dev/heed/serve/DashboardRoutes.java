@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -91,7 +92,7 @@ final class DashboardRoutes {
   private int run(ServerRequest req, ServerResponse res) {
     String name = req.path().pathParameters().get("run");
     Path dir = dashboard.run(name);
-    Map<String, Object> m = new java.util.LinkedHashMap<>(dashboard.describe(name, dir));
+    Map<String, Object> m = new LinkedHashMap<>(dashboard.describe(name, dir));
     m.put("model", dashboard.model(dir));
     HeedServer.send(res, 200, m);
     return 200;
