@@ -6,6 +6,7 @@ import com.google.inject.Injector;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.util.Modules;
+import dev.heed.assembly.api.AttentionSample;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.api.TrainedModel;
@@ -16,6 +17,7 @@ import dev.heed.assembly.data.Batches;
 import dev.heed.assembly.data.CsvDataset;
 import dev.heed.assembly.data.Normalization;
 import dev.heed.assembly.data.TextDataset;
+import dev.heed.assembly.train.AttentionWeights;
 import dev.heed.assembly.train.Checkpoints;
 import dev.heed.assembly.train.Feed;
 import dev.heed.assembly.train.Trainer;
@@ -173,39 +175,15 @@ final class RunModel implements TrainedModel {
   @Override
   @SuppressWarnings("try")
   public List<double[]> predict(List<double[]> rows) {
-    int in = inputs.size();
-    for (int r = 0; r < rows.size(); r++) {
-      if (rows.get(r).length != in) {
-        throw new ConfigException(
-            "input row "
-                + (r + 1)
-                + ": found "
-                + rows.get(r).length
-                + " values, expected "
-                + in
-                + " ("
-                + String.join(", ", inputs)
-                + ")");
-      }
-    }
+    checkWidths(rows);
     if (layout != null) {
       return predictSequences(rows);
     }
+    int in = inputs.size();
     List<double[]> result = new ArrayList<>();
     for (int from = 0; from < rows.size(); from += BATCH) {
       int n = Math.min(BATCH, rows.size() - from);
-      float[] x = new float[n * in];
-      float[] row = new float[in];
-      for (int r = 0; r < n; r++) {
-        double[] src = rows.get(from + r);
-        for (int k = 0; k < in; k++) {
-          row[k] = (float) src[k];
-        }
-        if (normalization != null) {
-          normalization.apply(row);
-        }
-        System.arraycopy(row, 0, x, r * in, in);
-      }
+      float[] x = features(rows, from, n);
       try (GradMode off = GradMode.disable();
           Scope s = Scope.open()) {
         Tensor pred =
@@ -223,6 +201,111 @@ final class RunModel implements TrainedModel {
       }
     }
     return result;
+  }
+
+  /** Rows {@code from … from + n - 1} as one row-major block, normalised as in training. */
+  private float[] features(List<double[]> rows, int from, int n) {
+    int in = inputs.size();
+    float[] x = new float[n * in];
+    float[] row = new float[in];
+    for (int r = 0; r < n; r++) {
+      double[] src = rows.get(from + r);
+      for (int k = 0; k < in; k++) {
+        row[k] = (float) src[k];
+      }
+      if (normalization != null) {
+        normalization.apply(row);
+      }
+      System.arraycopy(row, 0, x, r * in, in);
+    }
+    return x;
+  }
+
+  @Override
+  @SuppressWarnings("try")
+  public Optional<AttentionSample> attention(List<double[]> rows) {
+    checkWidths(rows);
+    int index = AttentionWeights.lastSource(model);
+    if (index < 0 || rows.isEmpty()) {
+      return Optional.empty();
+    }
+    int in = inputs.size();
+    int n = rows.size();
+    double[][] weights;
+    try (GradMode off = GradMode.disable();
+        Scope s = Scope.open()) {
+      if (layout == null) {
+        model.forward(
+            Tensors.of(backend, DType.FLOAT32, features(rows, 0, n), n, in),
+            ForwardContext.inference());
+      } else {
+        checkTokens(rows);
+        float[] x = new float[n * in];
+        for (int r = 0; r < n; r++) {
+          for (int k = 0; k < in; k++) {
+            x[r * in + k] = (float) rows.get(r)[k];
+          }
+        }
+        int targets =
+            layout.perPosition() ? n * layout.length() * layout.vocabulary() : n * outputs.size();
+        Batch b = new Batch(x, new float[targets], n);
+        Feed.forward(
+            model,
+            Feed.of(backend, b, in, outputs.size(), layout),
+            layout,
+            ForwardContext.inference());
+      }
+      weights = AttentionWeights.of(model, index);
+    }
+    if (weights == null) {
+      return Optional.empty();
+    }
+    int cols = weights[0].length;
+    List<String> positions = new ArrayList<>();
+    for (int c = 0; c < cols; c++) {
+      positions.add(cols == in && layout == null ? inputs.get(c) : "position " + c);
+    }
+    List<String> examples = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      examples.add("row " + (r + 1));
+    }
+    return Optional.of(
+        new AttentionSample(
+            weights,
+            positions,
+            examples,
+            "attention weights of layer " + index + " on " + n + (n == 1 ? " row" : " rows")));
+  }
+
+  /** The model and its backend, for {@link ModelSummary}. */
+  Sequential model() {
+    return model;
+  }
+
+  Backend backend() {
+    return backend;
+  }
+
+  SequenceLayout layout() {
+    return layout;
+  }
+
+  private void checkWidths(List<double[]> rows) {
+    int in = inputs.size();
+    for (int r = 0; r < rows.size(); r++) {
+      if (rows.get(r).length != in) {
+        throw new ConfigException(
+            "input row "
+                + (r + 1)
+                + ": found "
+                + rows.get(r).length
+                + " values, expected "
+                + in
+                + " ("
+                + String.join(", ", inputs)
+                + ")");
+      }
+    }
   }
 
   @Override
@@ -301,25 +384,8 @@ final class RunModel implements TrainedModel {
   /** Rows of token ids → class probabilities (per position when the targets are). */
   @SuppressWarnings("try")
   private List<double[]> predictSequences(List<double[]> rows) {
+    checkTokens(rows);
     int in = inputs.size();
-    int v = layout.vocabulary();
-    for (int r = 0; r < rows.size(); r++) {
-      double[] row = rows.get(r);
-      for (int k = 0; k < in; k++) {
-        if (row[k] != Math.rint(row[k]) || row[k] < 0 || row[k] >= v) {
-          throw new ConfigException(
-              "input row "
-                  + (r + 1)
-                  + ", "
-                  + inputs.get(k)
-                  + ": found "
-                  + row[k]
-                  + ", expected a token id 0 … "
-                  + (v - 1)
-                  + " (0 is padding)");
-        }
-      }
-    }
     List<double[]> result = new ArrayList<>();
     int w = outputs.size();
     for (int from = 0; from < rows.size(); from += BATCH) {
@@ -347,6 +413,29 @@ final class RunModel implements TrainedModel {
       }
     }
     return result;
+  }
+
+  /** Refuses a value that is not a token id, naming the row and input. */
+  private void checkTokens(List<double[]> rows) {
+    int in = inputs.size();
+    int v = layout.vocabulary();
+    for (int r = 0; r < rows.size(); r++) {
+      double[] row = rows.get(r);
+      for (int k = 0; k < in; k++) {
+        if (row[k] != Math.rint(row[k]) || row[k] < 0 || row[k] >= v) {
+          throw new ConfigException(
+              "input row "
+                  + (r + 1)
+                  + ", "
+                  + inputs.get(k)
+                  + ": found "
+                  + row[k]
+                  + ", expected a token id 0 … "
+                  + (v - 1)
+                  + " (0 is padding)");
+        }
+      }
+    }
   }
 
   @Override

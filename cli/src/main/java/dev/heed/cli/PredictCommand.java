@@ -1,7 +1,6 @@
 package dev.heed.cli;
 
-import dev.heed.assembly.Heed;
-import dev.heed.assembly.api.TrainedModel;
+import dev.heed.assembly.Predictor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -177,7 +176,7 @@ final class PredictCommand implements Callable<Integer> {
         throw new BadInputException(
             "found INPUT '" + input + "' with --sample, expected one or the other");
       }
-      try (TrainedModel model = Heed.open(runDir, backend)) {
+      try (Predictor model = Predictor.open(runDir, backend)) {
         PrintWriter out = io.out();
         out.println(model.sample(prompt, sample, temperature, seed));
         out.flush();
@@ -194,7 +193,7 @@ final class PredictCommand implements Callable<Integer> {
       Errors.requireRegularFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
       RunDirs.requireFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
     }
-    try (TrainedModel model = Heed.open(runDir, backend)) {
+    try (Predictor model = Predictor.open(runDir, backend)) {
       InputRows reader = new InputRows(file == null ? "stdin" : input, model.inputNames());
       List<double[]> rows;
       try (InputStream in = file == null ? io.in() : Files.newInputStream(file)) {

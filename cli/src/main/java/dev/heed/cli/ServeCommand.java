@@ -19,7 +19,7 @@ import picocli.CommandLine.Unmatched;
     description = {
       "Serve trained runs over HTTP (heed serve --help for the options): predictions with"
           + " micro-batching, streamed text generation, health, Prometheus metrics and hot reload"
-          + " of new checkpoints."
+          + " of new checkpoints; --ui RUNS_DIR adds the web dashboard."
     })
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand HeedCommand parent;
@@ -28,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    return runTool(parent.io(), args);
+  }
+
+  /** Runs the heed-serve tool with {@code args}; says which jar is missing when it is absent. */
+  static int runTool(Io io, List<String> args) {
     Optional<ToolProvider> tool = ToolProvider.findFirst("heed-serve");
     if (tool.isEmpty()) {
       throw new BadInputException(
@@ -35,7 +40,6 @@ final class ServeCommand implements Callable<Integer> {
               + " the dev.heed:heed-serve artifact) on the module or class path; this heed has"
               + " none");
     }
-    Io io = parent.io();
     int status = tool.get().run(io.out(), io.err(), args.toArray(String[]::new));
     io.out().flush();
     io.err().flush();

@@ -41,15 +41,18 @@ public final class HeedServer implements AutoCloseable {
   private final Map<String, Batcher> batchers = new LinkedHashMap<>();
   private final ServeMetrics metrics = new ServeMetrics();
   private final double[] constant;
+  private final Dashboard dashboard;
   private final WebServer server;
   private final Thread reloader;
   private volatile boolean ready;
   private boolean stopped;
 
-  private HeedServer(ServeOptions options, Map<String, ModelSlot> slots, double[] constant) {
+  private HeedServer(
+      ServeOptions options, Map<String, ModelSlot> slots, double[] constant, Dashboard dashboard) {
     this.options = options;
     this.slots = slots;
     this.constant = constant;
+    this.dashboard = dashboard;
     for (ModelSlot s : slots.values()) {
       Batcher b = new Batcher(s, options, metrics);
       batchers.put(s.name(), b);
@@ -81,6 +84,9 @@ public final class HeedServer implements AutoCloseable {
         }
       }
       slots.values().forEach(ModelSlot::close);
+      if (dashboard != null) {
+        dashboard.close();
+      }
       metrics.close();
       throw new IllegalStateException(
           "cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
@@ -99,7 +105,23 @@ public final class HeedServer implements AutoCloseable {
    * @throws dev.heed.assembly.api.ConfigException when a run cannot be opened (naming it)
    */
   public static HeedServer start(Map<String, Path> runs, ServeOptions options) throws IOException {
-    return new HeedServer(options, open(runs, options), null);
+    return new HeedServer(options, open(runs, options), null, null);
+  }
+
+  /**
+   * Opens every run and starts listening, with the web dashboard on the runs of {@code runsDir} at
+   * {@code /} (the page) and {@code /v1/runs} (its data).
+   *
+   * @param runs served name → run directory (may be empty: the dashboard alone)
+   * @param runsDir the directory whose runs the dashboard shows
+   * @throws dev.heed.assembly.api.ConfigException when a run cannot be opened or {@code runsDir} is
+   *     not a directory
+   */
+  public static HeedServer start(Map<String, Path> runs, ServeOptions options, Path runsDir)
+      throws IOException {
+    Dashboard.check(runsDir);
+    return new HeedServer(
+        options, open(runs, options), null, new Dashboard(runsDir, options.backend()));
   }
 
   /**
@@ -108,7 +130,7 @@ public final class HeedServer implements AutoCloseable {
    */
   static HeedServer constant(Map<String, Path> runs, ServeOptions options, double[] answer)
       throws IOException {
-    return new HeedServer(options, open(runs, options), answer.clone());
+    return new HeedServer(options, open(runs, options), answer.clone(), null);
   }
 
   private static Map<String, ModelSlot> open(Map<String, Path> runs, ServeOptions options)
@@ -165,6 +187,11 @@ public final class HeedServer implements AutoCloseable {
     return constant;
   }
 
+  /** The dashboard, or null when it is off. */
+  Dashboard dashboard() {
+    return dashboard;
+  }
+
   private void reloadLoop() {
     try {
       while (true) {
@@ -216,6 +243,9 @@ public final class HeedServer implements AutoCloseable {
     }
     server.stop();
     slots.values().forEach(ModelSlot::close);
+    if (dashboard != null) {
+      dashboard.close();
+    }
     metrics.close();
     if (!drained) {
       LOG.log(System.Logger.Level.WARNING, "stopped with requests still unanswered");

@@ -1,6 +1,7 @@
 package dev.heed.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heed.assembly.Predictor;
 import dev.heed.assembly.api.ConfigException;
 import io.helidon.http.HeaderNames;
@@ -33,15 +34,30 @@ final class Routes {
   Routes(HeedServer server) {
     this.server = server;
     try (InputStream in = Routes.class.getResourceAsStream("openapi.json")) {
-      this.openapi = in.readAllBytes();
+      byte[] doc = in.readAllBytes();
+      if (server.dashboard() != null) {
+        // the dashboard's routes are described only where they are served
+        ObjectNode all = (ObjectNode) HeedServer.JSON.readTree(doc);
+        try (InputStream more = Routes.class.getResourceAsStream("openapi-dashboard.json")) {
+          ((ObjectNode) all.get("paths"))
+              .setAll((ObjectNode) HeedServer.JSON.readTree(more).get("paths"));
+        }
+        doc = HeedServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(all);
+      }
+      this.openapi = doc;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** What a route does; returns the status it answered. */
-  private interface Action {
+  interface Action {
     int run(ServerRequest req, ServerResponse res);
+  }
+
+  /** Runs an action as every route does: timed, counted, refusals answered as JSON. */
+  interface Handler {
+    void handle(String endpoint, ServerRequest req, ServerResponse res, Action action);
   }
 
   void register(HttpRouting.Builder r) {
@@ -54,8 +70,11 @@ final class Routes {
         .get("/health/live", (req, res) -> handle("live", req, res, this::live))
         .get("/health/ready", (req, res) -> handle("ready", req, res, this::readiness))
         .get("/metrics", (req, res) -> handle("metrics", req, res, this::metrics))
-        .get("/openapi.json", (req, res) -> handle("openapi", req, res, this::openapi))
-        .any((req, res) -> handle("unknown", req, res, this::unknown))
+        .get("/openapi.json", (req, res) -> handle("openapi", req, res, this::openapi));
+    if (server.dashboard() != null) {
+      new DashboardRoutes(server.dashboard()).register(r, this::handle);
+    }
+    r.any((req, res) -> handle("unknown", req, res, this::unknown))
         .error(
             Throwable.class,
             (req, res, t) -> {
@@ -291,6 +310,9 @@ final class Routes {
                 "GET /health/ready",
                 "GET /metrics",
                 "GET /openapi.json"));
+    if (server.dashboard() != null) {
+      routes += ", " + String.join(", ", DashboardRoutes.ROUTES);
+    }
     throw new ApiError(
         404,
         "no route "

@@ -24,13 +24,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    subcommands = LoadBench.class,
+    subcommands = {LoadBench.class, UiCommand.class},
     description = {
       "Serve trained runs over HTTP until stopped: GET /v1/models, POST /v1/models/NAME/predict"
           + " ({\"rows\": [[...], ...]}), POST /v1/models/NAME/generate (text as Server-Sent"
           + " Events), /health/live, /health/ready, /metrics (Prometheus), /openapi.json.",
       "A newly committed checkpoint in a served run is swapped in while serving. SIGTERM or"
           + " Ctrl-C finish the accepted requests, then stop.",
+      "With --ui RUNS_DIR the server also shows a web dashboard of the runs in RUNS_DIR at /"
+          + " (heed ui RUNS_DIR shows the dashboard alone).",
       "heed serve bench RUN measures the server under load (heed serve bench --help)."
     })
 final class ServeCommand implements Callable<Integer> {
@@ -46,6 +48,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--port", description = "The port; 0 takes a free one (default: 8080).")
   int port = 8080;
+
+  @Option(
+      names = "--ui",
+      paramLabel = "RUNS_DIR",
+      description =
+          "Also serve the web dashboard at / for the runs in RUNS_DIR: configs, live loss and"
+              + " metric curves, two runs compared, attention heatmaps, a predict form.")
+  Path ui;
 
   @Option(names = "--host", description = "The address to bind (default: 127.0.0.1, loopback).")
   String host = "127.0.0.1";
@@ -194,18 +204,28 @@ final class ServeCommand implements Callable<Integer> {
     return out;
   }
 
+  PrintWriter err() {
+    return err;
+  }
+
+  CountDownLatch stopped() {
+    return stopped;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
-    if (runs == null || runs.isEmpty()) {
+    if ((runs == null || runs.isEmpty()) && ui == null) {
       err.println(
-          "heed serve: error: missing RUN: expected one or more run directories (heed serve"
-              + " --help)");
+          "heed serve: error: missing RUN: expected one or more run directories, or --ui"
+              + " RUNS_DIR for the dashboard (heed serve --help)");
       return 2;
     }
     HeedServer server;
     try {
       ServeOptions options = options();
-      server = HeedServer.start(runs(runs), options);
+      Map<String, Path> served = runs(runs == null ? List.of() : runs);
+      server =
+          ui == null ? HeedServer.start(served, options) : HeedServer.start(served, options, ui);
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("heed serve: error: " + e.getMessage());
       return 2;
@@ -213,14 +233,24 @@ final class ServeCommand implements Callable<Integer> {
       err.println("heed serve: error: " + e.getMessage());
       return 1;
     }
+    return serveUntilStopped("heed serve", server, host, ui, out, stopped);
+  }
+
+  /**
+   * Says where {@code server} listens and waits until a shutdown hook (SIGTERM, Ctrl-C) has drained
+   * and stopped it.
+   */
+  static int serveUntilStopped(
+      String who, HeedServer server, String host, Path ui, PrintWriter out, CountDownLatch stopped)
+      throws InterruptedException {
     Thread hook =
         new Thread(
             () -> {
               boolean drained = server.stop();
               out.println(
                   drained
-                      ? "heed serve: stopped; every accepted request was answered"
-                      : "heed serve: stopped; some requests were still unanswered");
+                      ? who + ": stopped; every accepted request was answered"
+                      : who + ": stopped; some requests were still unanswered");
               out.flush();
               stopped.countDown();
             },
@@ -236,7 +266,14 @@ final class ServeCommand implements Callable<Integer> {
           .append(')');
     }
     out.println(
-        "heed serve: listening on http://" + host + ":" + server.port() + "/ serving " + models);
+        who
+            + ": listening on http://"
+            + host
+            + ":"
+            + server.port()
+            + "/"
+            + (models.isEmpty() ? "" : " serving " + models)
+            + (ui == null ? "" : (models.isEmpty() ? " with" : ";") + " the dashboard of " + ui));
     out.flush();
     stopped.await();
     return 0;

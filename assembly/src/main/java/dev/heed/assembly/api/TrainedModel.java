@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A trained model opened from a run directory ({@link dev.heed.assembly.Heed#open}), for evaluation
@@ -46,6 +47,19 @@ public interface TrainedModel extends AutoCloseable {
    */
   default String sample(String prompt, int count, double temperature, long seed) {
     throw new ConfigException("sampling needs a language model trained on data type 'text'");
+  }
+
+  /**
+   * The attention weights the model gives {@code rows} (raw inputs, as {@link #predict} takes
+   * them): those of the attention layer closest to the output, one row of weights per input row
+   * over the input features (feature attention) or the sequence positions (averaged over heads and
+   * queries), as {@code attention.png} draws them after training.
+   *
+   * @return empty when the model has no attention layer
+   * @throws ConfigException when a row has the wrong width or holds a value that is not a token id
+   */
+  default Optional<AttentionSample> attention(List<double[]> rows) {
+    return Optional.empty();
   }
 
   @Override

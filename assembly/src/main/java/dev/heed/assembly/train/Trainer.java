@@ -132,6 +132,8 @@ public final class Trainer {
         schedule.loadState(state.scheduleState());
       }
     }
+    // per-step metrics.jsonl beside metrics.csv, first so other listeners read it up to date
+    all.addFirst(MetricsJsonl.open(runDir, optimizer, state));
     for (TrainingListener l : all) {
       l.onStart(
           new TrainingPlan(
