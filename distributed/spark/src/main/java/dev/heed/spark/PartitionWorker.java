@@ -93,6 +93,7 @@ final class PartitionWorker {
     long[] rows = new long[round.steps()];
     double[] lossSums = new double[round.steps()];
     long step = round.globalStep();
+    long started = System.nanoTime();
     for (int k = 0; k < round.steps(); k++) {
       List<Batch> share = nextShare();
       step++;
@@ -108,6 +109,7 @@ final class PartitionWorker {
         schedule.afterStep(optimizer, step);
       }
     }
+    long computeNanos = System.nanoTime() - started;
     Map<String, TensorData> params;
     Map<String, TensorData> state;
     try (Scope s = Scope.open()) {
@@ -115,7 +117,7 @@ final class PartitionWorker {
       Map<String, Tensor> opt = optimizer.state();
       state = TensorData.of(opt);
     }
-    return new Round.Result(partition, rows, lossSums, params, state);
+    return new Round.Result(partition, rows, lossSums, params, state, computeNanos);
   }
 
   /** Positions the stream before step {@code step} (0-based) of {@code epoch}. */

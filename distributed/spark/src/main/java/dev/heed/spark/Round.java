@@ -39,13 +39,15 @@ record Round(
    * @param lossSums the loss times the rows at each step
    * @param parameters the parameters after the round
    * @param optimizerState the optimizer state after the round
+   * @param computeNanos the time the partition spent on its steps (not on loading and copying)
    */
   record Result(
       int partition,
       long[] rows,
       double[] lossSums,
       Map<String, TensorData> parameters,
-      Map<String, TensorData> optimizerState)
+      Map<String, TensorData> optimizerState,
+      long computeNanos)
       implements Serializable {
 
     /** Rows over the whole round. */

@@ -57,7 +57,9 @@ public final class SparkTool implements ToolProvider {
     } catch (ConfigException e) {
       err.println("heed: error: " + e.getMessage());
       return 1;
-    } catch (IOException | RuntimeException e) {
+    } catch (Exception e) {
+      // IOException, RuntimeException, and Spark's checked SparkException, which Scala code
+      // throws undeclared
       err.println("heed: error: " + Failures.message(e));
       return 1;
     } finally {

@@ -76,6 +76,26 @@ public final class SparkTraining {
   private final HeedConfig config;
   private final String backendOverride;
   private RoundTask.FailOnce failOnce;
+  private RoundListener rounds = (epoch, steps, rows, wallNanos, computeNanos) -> {};
+
+  /** Hears the timing of every round, for benchmarks. */
+  @FunctionalInterface
+  public interface RoundListener {
+    /**
+     * @param epoch the epoch
+     * @param steps optimizer steps in the round
+     * @param rows rows trained on, all partitions together
+     * @param wallNanos the round's time on the driver: broadcast, tasks, collect and averaging
+     * @param computeNanos the longest time a partition spent on its steps
+     */
+    void onRound(int epoch, int steps, long rows, long wallNanos, long computeNanos);
+  }
+
+  /** Sets the listener that hears every round's timing. */
+  public SparkTraining rounds(RoundListener listener) {
+    this.rounds = listener;
+    return this;
+  }
 
   /**
    * @param spark the Spark context (its master decides where the partitions run)
@@ -203,6 +223,7 @@ public final class SparkTraining {
                   hostCopy(optimizer::state),
                   learningRates(optimizer),
                   schedule == null ? Map.of() : schedule.state());
+          long roundStarted = System.nanoTime();
           Broadcast<Round> shared = spark.broadcast(round);
           List<Round.Result> results;
           try {
@@ -227,6 +248,13 @@ public final class SparkTraining {
               backend,
               Averaging.average(params, weights),
               Averaging.average(states, weights));
+          long compute = 0;
+          long roundRows = 0;
+          for (Round.Result r : results) {
+            compute = Math.max(compute, r.computeNanos());
+            roundRows += r.totalRows();
+          }
+          rounds.onRound(epoch, steps, roundRows, System.nanoTime() - roundStarted, compute);
           for (int k = 0; k < steps; k++) {
             long rows = 0;
             double sum = 0;

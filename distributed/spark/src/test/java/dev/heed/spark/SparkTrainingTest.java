@@ -2,6 +2,7 @@ package dev.heed.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.assembly.Heed;
@@ -12,6 +13,7 @@ import dev.heed.assembly.api.TrainedModel;
 import dev.heed.assembly.config.HeedConfig;
 import dev.heed.core.io.SafeTensors;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -129,6 +131,23 @@ class SparkTrainingTest {
             .train(resumed, null);
     assertEquals(3, r.epochs());
     assertClose(weights(whole), weights(resumed));
+  }
+
+  @Test
+  void anExecutorsErrorIsReportedByItsOwnMessage() {
+    // Spark throws its checked SparkException from Scala code, undeclared
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                spark
+                    .parallelize(List.of(0, 1), 2)
+                    .map(i -> {
+                      throw new UncheckedIOException(
+                          new IOException("data.csv:12: column 2 ('b'): found 'x'"));
+                    })
+                    .collect());
+    assertEquals("data.csv:12: column 2 ('b'): found 'x'", Failures.message(e));
   }
 
   static Map<String, float[]> weights(Path runDir) throws IOException {
