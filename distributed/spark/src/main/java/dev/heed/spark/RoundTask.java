@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
@@ -33,6 +34,7 @@ final class RoundTask implements Function<Integer, Round.Result> {
   private final int partitions;
   private final Broadcast<Round> round;
   private final FailOnce failOnce;
+  private final String shippedData;
 
   /**
    * A fault to inject for tests and drills: the first attempt of {@code partition}'s task in round
@@ -49,13 +51,15 @@ final class RoundTask implements Function<Integer, Round.Result> {
       String backendOverride,
       int partitions,
       Broadcast<Round> round,
-      FailOnce failOnce) {
+      FailOnce failOnce,
+      String shippedData) {
     this.runId = runId;
     this.configYaml = configYaml;
     this.backendOverride = backendOverride;
     this.partitions = partitions;
     this.round = round;
     this.failOnce = failOnce;
+    this.shippedData = shippedData;
   }
 
   @Override
@@ -85,7 +89,10 @@ final class RoundTask implements Function<Integer, Round.Result> {
       Path file = dir.resolve("config.yaml");
       Files.writeString(file, configYaml, StandardCharsets.UTF_8);
       try {
-        return Heed.loadConfig(file, List.of(), PluginSet.shared());
+        // a data file shipped with SparkContext.addFile is opened from this executor's copy
+        List<String> overrides =
+            shippedData == null ? List.of() : List.of("data.path=" + SparkFiles.get(shippedData));
+        return Heed.loadConfig(file, overrides, PluginSet.shared());
       } finally {
         Files.deleteIfExists(file);
         Files.deleteIfExists(dir);

@@ -10,12 +10,14 @@ import dev.heed.assembly.api.TrainingPlan;
 import dev.heed.assembly.config.HeedConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.spi.ToolProvider;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -47,9 +49,17 @@ public final class SparkTool implements ToolProvider {
 
   @Override
   public int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(null, out, err, args);
+  }
+
+  /**
+   * {@link #run(PrintWriter, PrintWriter, String...)} on the Spark context {@code spark}, which is
+   * left open; with null, on a context of its own made from the arguments and closed at the end.
+   */
+  int run(JavaSparkContext spark, PrintWriter out, PrintWriter err, String... args) {
     try {
       Arguments a = Arguments.parse(args);
-      return train(a, out);
+      return train(spark, a, out);
     } catch (IllegalArgumentException e) {
       err.println("heed: error: " + e.getMessage());
       err.println("usage: heed train CONFIG --engine spark --out DIR [--master URL] [--set K=V]…");
@@ -68,7 +78,8 @@ public final class SparkTool implements ToolProvider {
     }
   }
 
-  private static int train(Arguments a, PrintWriter out) throws IOException {
+  private static int train(JavaSparkContext given, Arguments a, PrintWriter out)
+      throws IOException {
     Path config = a.resume != null ? a.resume.resolve("config.yaml") : a.config;
     if (!Files.isRegularFile(config)) {
       throw new IllegalArgumentException(
@@ -76,7 +87,11 @@ public final class SparkTool implements ToolProvider {
               ? a.resume + " holds no run (no config.yaml); expected a run directory"
               : config + " is not a config file; expected a YAML or JSON config");
     }
-    HeedConfig c = Heed.loadConfig(config, a.overrides, PluginSet.shared());
+    // data on a Hadoop filesystem is fetched once Spark (and its Hadoop configuration) is up
+    Optional<URI> remote =
+        a.resume == null ? DataStaging.remotePath(config, a.overrides) : Optional.empty();
+    HeedConfig c =
+        remote.isEmpty() ? Heed.loadConfig(config, a.overrides, PluginSet.shared()) : null;
     Path runDir = a.resume != null ? a.resume : a.out;
     if (a.resume == null && Files.isDirectory(runDir)) {
       try (var s = Files.list(runDir)) {
@@ -86,20 +101,40 @@ public final class SparkTool implements ToolProvider {
         }
       }
     }
-    SparkConf conf = new SparkConf().setAppName("heed train " + config.getFileName());
-    if (a.master != null) {
-      conf.setMaster(a.master);
-    } else if (!conf.contains("spark.master")) {
-      throw new IllegalArgumentException(
-          "no Spark master: give --master (local[2], spark://host:7077 …) or run through"
-              + " spark-submit");
-    }
-    conf.setIfMissing("spark.ui.enabled", "false");
-    try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+    JavaSparkContext spark = given;
+    if (spark == null) {
+      SparkConf conf = new SparkConf().setAppName("heed train " + config.getFileName());
+      if (a.master != null) {
+        conf.setMaster(a.master);
+      } else if (!conf.contains("spark.master")) {
+        throw new IllegalArgumentException(
+            "no Spark master: give --master (local[2], spark://host:7077 …) or run through"
+                + " spark-submit");
+      }
+      conf.setIfMissing("spark.ui.enabled", "false");
+      spark = new JavaSparkContext(conf);
       spark.setLogLevel("ERROR");
-      TrainResult r = new SparkTraining(spark, c, a.backend).train(runDir, new EpochLines(out));
+    }
+    try {
+      SparkTraining training;
+      if (remote.isPresent()) {
+        Path local = DataStaging.fetch(spark, remote.get());
+        List<String> overrides = new ArrayList<>(a.overrides);
+        overrides.add("data.path=" + local);
+        c = Heed.loadConfig(config, overrides, PluginSet.shared());
+        spark.addFile(remote.get().toString());
+        training =
+            new SparkTraining(spark, c, a.backend).shippedData(local.getFileName().toString());
+      } else {
+        training = new SparkTraining(spark, c, a.backend);
+      }
+      TrainResult r = training.train(runDir, new EpochLines(out));
       out.println("stopped: " + r.stopReason() + " after epoch " + r.epochs());
       out.println("run directory: " + runDir);
+    } finally {
+      if (given == null) {
+        spark.close();
+      }
     }
     return 0;
   }

@@ -76,6 +76,7 @@ public final class SparkTraining {
   private final HeedConfig config;
   private final String backendOverride;
   private RoundTask.FailOnce failOnce;
+  private String shippedData;
   private RoundListener rounds = (epoch, steps, rows, wallNanos, computeNanos) -> {};
 
   /** Hears the timing of every round, for benchmarks. */
@@ -115,6 +116,15 @@ public final class SparkTraining {
    */
   public SparkTraining failOnce(int round, int partition) {
     this.failOnce = new RoundTask.FailOnce(round, partition);
+    return this;
+  }
+
+  /**
+   * Has the executors open the data from the file {@code fileName} that was shipped to them with
+   * {@link JavaSparkContext#addFile} (instead of the config's {@code data.path}).
+   */
+  public SparkTraining shippedData(String fileName) {
+    this.shippedData = fileName;
     return this;
   }
 
@@ -229,7 +239,15 @@ public final class SparkTraining {
           try {
             results =
                 parts
-                    .map(new RoundTask(runId, yaml, backendOverride, partitions, shared, failOnce))
+                    .map(
+                        new RoundTask(
+                            runId,
+                            yaml,
+                            backendOverride,
+                            partitions,
+                            shared,
+                            failOnce,
+                            shippedData))
                     .collect();
           } finally {
             shared.destroy();

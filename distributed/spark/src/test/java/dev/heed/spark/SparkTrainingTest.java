@@ -13,6 +13,8 @@ import dev.heed.assembly.api.TrainedModel;
 import dev.heed.assembly.config.HeedConfig;
 import dev.heed.core.io.SafeTensors;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -148,6 +150,70 @@ class SparkTrainingTest {
                     })
                     .collect());
     assertEquals("data.csv:12: column 2 ('b'): found 'x'", Failures.message(e));
+  }
+
+  /**
+   * Data named by a Hadoop URI ({@code file://} here; {@code hdfs://} and {@code s3a://} go the
+   * same way) is fetched to the driver and shipped to the executors, and trains as the same file
+   * given by path does.
+   */
+  @Test
+  void dataFromAHadoopUriTrainsAsTheSameLocalFile() throws IOException {
+    Path csv = tmp.resolve("rows.csv");
+    StringBuilder rows = new StringBuilder("a,b,c,y\n");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    for (int i = 0; i < 200; i++) {
+      double a = random.nextDouble(-1, 1);
+      double b = random.nextDouble(-1, 1);
+      double c = random.nextDouble(-1, 1);
+      rows.append(
+          String.format(java.util.Locale.ROOT, "%.4f,%.4f,%.4f,%.4f%n", a, b, c, a - b + c));
+    }
+    Files.writeString(csv, rows);
+    Path config = tmp.resolve("csv.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "seed: 5",
+            "backend: cpu",
+            "data: {type: csv, path: rows.csv, label_columns: [y]}",
+            "model: {layers: [{type: dense, units: 4, activation: tanh}, {type: dense, units: 1}]}",
+            "optimizer: {name: sgd, lr: 0.1}",
+            "training: {epochs: 2, batch_size: 16}",
+            "distributed: {partitions: 2}",
+            ""));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    SparkTool tool = new SparkTool();
+    assertEquals(
+        0,
+        tool.run(
+            spark,
+            new PrintWriter(out),
+            new PrintWriter(err),
+            config.toString(),
+            "--out",
+            tmp.resolve("by-path").toString()),
+        err::toString);
+    assertEquals(
+        0,
+        tool.run(
+            spark,
+            new PrintWriter(out),
+            new PrintWriter(err),
+            config.toString(),
+            "--out",
+            tmp.resolve("by-uri").toString(),
+            "--set",
+            "data.path=" + csv.toUri()),
+        err::toString);
+    assertTrue(out.toString().contains("epoch 2"), out::toString);
+    Map<String, float[]> a = weights(tmp.resolve("by-path"));
+    Map<String, float[]> b = weights(tmp.resolve("by-uri"));
+    for (String name : a.keySet()) {
+      assertArrayEquals(a.get(name), b.get(name), name);
+    }
   }
 
   static Map<String, float[]> weights(Path runDir) throws IOException {
