@@ -1,5 +1,8 @@
 package dev.heed.cli;
 
+import dev.heed.assembly.api.TrainResult;
+import dev.heed.assembly.train.TrainerState;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +62,23 @@ final class SparkEngine {
     int status = tool.get().run(io.out(), io.err(), args.toArray(String[]::new));
     io.out().flush();
     io.err().flush();
+    Path runDir = resume != null ? resume : Path.of(args.get(args.indexOf("--out") + 1));
+    if (status == 0) {
+      drawLoss(io, runDir);
+    }
     return status;
+  }
+
+  /** loss.png from the run's committed history, as a local run draws it. */
+  private static void drawLoss(Io io, Path runDir) {
+    try {
+      TrainerState s = TrainerState.load(runDir);
+      Charts.writeLoss(
+          runDir,
+          new TrainResult(runDir, s.epoch(), s.stopReason(), s.history(), Optional.empty()));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      io.err()
+          .println("heed train: warning: could not draw " + runDir.resolve("loss.png") + ": " + e);
+    }
   }
 }
