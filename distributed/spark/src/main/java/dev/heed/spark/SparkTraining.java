@@ -344,8 +344,13 @@ public final class SparkTraining {
         listener.onEpoch(event);
       }
     } finally {
-      // the executors' workers of this run are not needed any more
-      parts.foreach(p -> RoundTask.forgetRun(runId));
+      // the executors' workers of this run are not needed any more; a failure here (the context
+      // is gone) must not hide the one that ended the run
+      try {
+        parts.foreach(p -> RoundTask.forgetRun(runId));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "could not drop the executors' workers", e);
+      }
     }
     TrainResult result = new TrainResult(runDir, epoch, reason, history, Optional.empty());
     listener.onEnd(result);
