@@ -225,7 +225,17 @@ public final class HeedModule extends AbstractModule {
       Optimizer optimizer,
       Optional<Schedule> schedule,
       Batches batches,
-      Set<TrainingListener> listeners) {
+      Set<TrainingListener> listeners,
+      ModelBuilder builder) {
+    // data-parallel replicas: further models of the same config, on a build context of their own
+    // (their initial values do not matter: the trainer sets them to the model's before each step)
+    List<Sequential> copies = new ArrayList<>();
+    for (int r = 1; r < config.training().replicas(); r++) {
+      BuildContext ctx = BuildContext.of(backend, DType.FLOAT32, config.seed());
+      copies.add(
+          Scope.outside(() ->
+              builder.build(config.model(), ctx, (path, e) -> config.error(path, e.getMessage()))));
+    }
     return new Trainer(
         backend,
         choice.provider().name(),
@@ -236,7 +246,8 @@ public final class HeedModule extends AbstractModule {
         batches,
         config.training(),
         config.seed(),
-        new ArrayList<>(listeners));
+        new ArrayList<>(listeners),
+        copies);
   }
 
   /**

@@ -82,10 +82,34 @@ final class TrainCommand implements Callable<Integer> {
       description = "Continue the run in DIR exactly where it stopped.")
   Path resume;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      description =
+          "local (default: this process) or spark (data-parallel on Spark executors; needs"
+              + " heed-spark and Spark 4.2 on the class path: bin/heed finds them through"
+              + " SPARK_HOME).")
+  String engine = "local";
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "With --engine spark: the Spark master, e.g. local[2] or spark://host:7077.")
+  String master;
+
   @Override
   public Integer call() throws IOException {
     Io io = parent.io();
     PrintWriter o = io.out();
+    if (engine.equals("spark")) {
+      return SparkEngine.train(io, config, overrides, backend, out, resume, master);
+    }
+    if (!engine.equals("local")) {
+      throw new BadInputException("--engine: found '" + engine + "', expected local or spark");
+    }
+    if (master != null) {
+      throw new BadInputException("--master applies to --engine spark only");
+    }
     Path runDir;
     Assembly assembly;
     if (resume != null) {

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param optimizer the optimizer
  * @param schedule the learning-rate schedule, or null
  * @param training epochs, batches and stopping
+ * @param distributed settings of distributed engines
  * @param tree the resolved config as plain values (what {@link #toYaml()} writes)
  * @param origins where each config path came from
  */
@@ -43,6 +44,7 @@ public record HeedConfig(
     PluginRef optimizer,
     PluginRef schedule,
     TrainingConfig training,
+    DistributedConfig distributed,
     Map<String, Object> tree,
     Map<String, Origin> origins)
     implements Config {

@@ -10,6 +10,11 @@ package dev.heed.assembly.config;
  * @param stop the stopping rule
  * @param clipGradNorm the largest global L2 norm of the gradients (rescaled above it), or null
  * @param clipGradValue the largest absolute gradient element (clamped above it), or null
+ * @param accumulate mini-batches whose gradients are summed into one optimizer step (1: none); a
+ *     step over {@code accumulate} batches of {@code batchSize} equals one over a batch {@code
+ *     accumulate} times larger
+ * @param replicas data-parallel replicas of the model on threads; each takes an equal share of
+ *     every mini-batch and their gradients are summed in replica order (1: one thread)
  */
 public record TrainingConfig(
     int epochs,
@@ -18,4 +23,24 @@ public record TrainingConfig(
     boolean shuffle,
     StopConfig stop,
     Double clipGradNorm,
-    Double clipGradValue) {}
+    Double clipGradValue,
+    int accumulate,
+    int replicas) {
+
+  /** No accumulation, one replica. */
+  public TrainingConfig(
+      int epochs,
+      int batchSize,
+      double validationSplit,
+      boolean shuffle,
+      StopConfig stop,
+      Double clipGradNorm,
+      Double clipGradValue) {
+    this(epochs, batchSize, validationSplit, shuffle, stop, clipGradNorm, clipGradValue, 1, 1);
+  }
+
+  /** Examples per optimizer step: {@code batchSize × accumulate}. */
+  public long examplesPerStep() {
+    return (long) batchSize * accumulate;
+  }
+}

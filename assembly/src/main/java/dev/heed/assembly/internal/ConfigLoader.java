@@ -4,6 +4,7 @@ import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.Origin;
 import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.config.DataConfig;
+import dev.heed.assembly.config.DistributedConfig;
 import dev.heed.assembly.config.HeedConfig;
 import dev.heed.assembly.config.LayerConfig;
 import dev.heed.assembly.config.ModelConfig;
@@ -283,7 +284,22 @@ public final class ConfigLoader {
               (Boolean) training.get("shuffle"),
               stopConfig,
               (Double) training.get("clip_grad_norm"),
-              (Double) training.get("clip_grad_value"));
+              (Double) training.get("clip_grad_value"),
+              integer(training.get("accumulate")),
+              integer(training.get("replicas")));
+      if (trainingConfig.replicas() > trainingConfig.batchSize()) {
+        throw error(
+            "training.replicas",
+            "found "
+                + trainingConfig.replicas()
+                + ", expected at most training.batch_size ("
+                + trainingConfig.batchSize()
+                + "): each replica takes a share of every mini-batch");
+      }
+      Map<String, Object> distributed = map(tree, "distributed");
+      DistributedConfig distributedConfig =
+          new DistributedConfig(
+              integer(distributed.get("average_every")), integer(distributed.get("partitions")));
       checkStop(stopConfig, trainingConfig, dataConfig);
       checkSizes(dataConfig, trainingConfig);
 
@@ -323,6 +339,7 @@ public final class ConfigLoader {
           (PluginRef) tree.get("optimizer"),
           (PluginRef) tree.get("schedule"),
           trainingConfig,
+          distributedConfig,
           tree,
           origins);
     }

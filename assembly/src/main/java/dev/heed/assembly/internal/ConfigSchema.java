@@ -108,7 +108,36 @@ public final class ConfigSchema {
               new Num(0, Double.MAX_VALUE),
               null,
               "clamp every gradient element to [-value, value] (as torch.nn.utils.clip_grad_value_)"),
+          Field.optional(
+              "accumulate",
+              new Int(1, 65536),
+              1,
+              "mini-batches whose gradients make one optimizer step (equals a batch this many"
+                  + " times larger)"),
+          Field.optional(
+              "replicas",
+              new Int(1, 1024),
+              1,
+              "data-parallel copies of the model on threads, each taking a share of every"
+                  + " mini-batch; gradients are summed in replica order, so a run is deterministic"
+                  + " for a given count"),
           Field.optional("stop", new Obj(STOP), null, "the stopping rule"));
+
+  /** {@code distributed}: read by engines that train on several machines (heed-spark). */
+  public static final Section DISTRIBUTED =
+      Section.of(
+          "data-parallel training on several executors (heed train --engine spark)",
+          Field.optional(
+              "average_every",
+              new Int(1, MAX),
+              1,
+              "local optimizer steps between two averagings of the parameters and the optimizer"
+                  + " state (1: synchronous data-parallel training)"),
+          Field.optional(
+              "partitions",
+              new Int(0, 65536),
+              0,
+              "data partitions, one trainer each (0: the engine's default parallelism)"));
 
   /** The whole file. */
   public static final Section ROOT =
@@ -138,5 +167,10 @@ public final class ConfigSchema {
               new Plugin("schedule", false),
               null,
               "a learning-rate schedule (none if" + " unset)"),
-          Field.optional("training", new Obj(TRAINING), null, "epochs, batches and stopping"));
+          Field.optional("training", new Obj(TRAINING), null, "epochs, batches and stopping"),
+          Field.optional(
+              "distributed",
+              new Obj(DISTRIBUTED),
+              null,
+              "settings of distributed engines (ignored by the local trainer)"));
 }

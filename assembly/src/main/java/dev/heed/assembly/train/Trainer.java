@@ -17,7 +17,6 @@ import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Loss;
 import dev.heed.core.nn.Seeds;
 import dev.heed.core.nn.Sequential;
-import dev.heed.core.optim.GradientClipping;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.Schedule;
 import dev.heed.core.tensor.GradMode;
@@ -32,11 +31,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Trains a model epoch by epoch: seeded mini-batches, one optimizer step per batch, validation loss
- * and metrics ({@code val_accuracy} for classification, {@code val_mae} for regression), the
- * stopping rule, listeners, and an atomic checkpoint after every epoch. Under one seed and config
- * the losses are identical from run to run, and a run resumed from a checkpoint continues exactly
- * as if it had not stopped. Not thread-safe.
+ * Trains a model epoch by epoch: seeded mini-batches, one optimizer step per batch (or per {@code
+ * training.accumulate} batches, on {@code training.replicas} threads: {@link OptimizerStep}),
+ * validation loss and metrics ({@code val_accuracy} for classification, {@code val_mae} for
+ * regression), the stopping rule, listeners, and an atomic checkpoint after every epoch. Under one
+ * seed and config the losses are identical from run to run, and a run resumed from a checkpoint
+ * continues exactly as if it had not stopped. Not thread-safe.
  */
 public final class Trainer {
   private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
@@ -52,6 +52,7 @@ public final class Trainer {
   private final TrainingConfig training;
   private final long seed;
   private final List<TrainingListener> listeners;
+  private final List<Sequential> replicaCopies;
 
   /**
    * @param backend where the model lives
@@ -76,6 +77,48 @@ public final class Trainer {
       TrainingConfig training,
       long seed,
       List<TrainingListener> listeners) {
+    this(
+        backend,
+        backendName,
+        model,
+        loss,
+        optimizer,
+        schedule,
+        batches,
+        training,
+        seed,
+        listeners,
+        List.of());
+  }
+
+  /**
+   * As the other constructor, with data-parallel replicas.
+   *
+   * @param replicaCopies {@code training.replicas - 1} further models of the same config (their
+   *     parameters are set to the model's before every step)
+   */
+  public Trainer(
+      Backend backend,
+      String backendName,
+      Sequential model,
+      Loss loss,
+      Optimizer optimizer,
+      Schedule schedule,
+      Batches batches,
+      TrainingConfig training,
+      long seed,
+      List<TrainingListener> listeners,
+      List<Sequential> replicaCopies) {
+    if (replicaCopies.size() != training.replicas() - 1) {
+      throw new IllegalArgumentException(
+          "training.replicas is "
+              + training.replicas()
+              + ", so "
+              + (training.replicas() - 1)
+              + " replica copies are expected, got "
+              + replicaCopies.size());
+    }
+    this.replicaCopies = List.copyOf(replicaCopies);
     this.backend = backend;
     this.backendName = backendName;
     this.model = model;
@@ -122,7 +165,8 @@ public final class Trainer {
               + " add data");
     }
     int batchSize = training.batchSize();
-    int stepsPerEpoch = (int) ((trainRows + batchSize - 1) / batchSize);
+    long perStep = training.examplesPerStep();
+    int stepsPerEpoch = (int) ((trainRows + perStep - 1) / perStep);
     Seeds forwardSeeds = new Seeds(seed ^ 0x6A09E667F3BCC909L);
     forwardSeeds.seek(state.forwardSeedPosition());
     ForwardContext trainCtx = ForwardContext.training(forwardSeeds);
@@ -165,6 +209,9 @@ public final class Trainer {
     if (reason == null && epoch >= training.epochs()) {
       reason = "max epochs";
     }
+    OptimizerStep stepper =
+        new OptimizerStep(
+            backend, model, replicaCopies, loss, optimizer, training, batches.dataset());
     while (reason == null) {
       epoch++;
       long started = System.nanoTime();
@@ -172,15 +219,19 @@ public final class Trainer {
       long seen = 0;
       int stepInEpoch = 0;
       try (Batches.Stream stream = batches.training(epoch, batchSize, training.shuffle())) {
-        for (Batch b = stream.next(); b != null; b = stream.next()) {
-          double value = step(b, in, out, trainCtx);
+        for (List<Batch> group = next(stream); !group.isEmpty(); group = next(stream)) {
+          double value = stepper.run(group, trainCtx, forwardSeeds);
+          int rows = 0;
+          for (Batch b : group) {
+            rows += b.rows();
+          }
           step++;
           stepInEpoch++;
           if (schedule != null) {
             schedule.afterStep(optimizer, step);
           }
-          lossSum += value * b.rows();
-          seen += b.rows();
+          lossSum += value * rows;
+          seen += rows;
           double seconds = (System.nanoTime() - started) / 1e9;
           StepEvent se =
               new StepEvent(
@@ -230,25 +281,17 @@ public final class Trainer {
     return result;
   }
 
-  @SuppressWarnings("try")
-  private double step(Batch b, int in, int out, ForwardContext ctx) {
-    try (Scope s = Scope.open()) {
-      SequenceLayout layout = batches.dataset().sequence();
-      Feed.Inputs f = Feed.of(backend, b, in, out, layout);
-      Tensor value = loss.compute(Feed.forward(model, f, layout, ctx), f.y());
-      optimizer.zeroGrad();
-      value.backward();
-      if (training.clipGradValue() != null) {
-        GradientClipping.clipByValue(
-            GradientClipping.parameters(optimizer), training.clipGradValue());
+  /** The next {@code training.accumulate} batches of {@code stream} (fewer at its end). */
+  private List<Batch> next(Batches.Stream stream) throws IOException {
+    List<Batch> group = new ArrayList<>(training.accumulate());
+    while (group.size() < training.accumulate()) {
+      Batch b = stream.next();
+      if (b == null) {
+        break;
       }
-      if (training.clipGradNorm() != null) {
-        GradientClipping.clipByNorm(
-            GradientClipping.parameters(optimizer), training.clipGradNorm());
-      }
-      optimizer.step();
-      return value.item();
+      group.add(b);
     }
+    return group;
   }
 
   /** Validation loss (NaN without validation rows); adds val_accuracy or val_mae to metrics. */
