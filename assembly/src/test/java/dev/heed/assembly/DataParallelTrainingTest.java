@@ -125,6 +125,19 @@ class DataParallelTrainingTest {
     assertClose(one, both);
   }
 
+  /**
+   * 301 training rows in batches of 4 leave a last batch of one row: replicas 0 to 2 get no rows of
+   * it, so the model's own gradient comes from replica 3 alone.
+   */
+  @Test
+  void aLastBatchSmallerThanTheReplicasStillSteps() throws IOException {
+    String[] common = {"data.examples=301", "training.validation_split=0", "training.batch_size=4"};
+    Map<String, float[]> one = train("sgd", common);
+    List<String> four = new ArrayList<>(List.of(common));
+    four.add("training.replicas=4");
+    assertClose(one, train("sgd", four.toArray(String[]::new)));
+  }
+
   @Test
   void replicasAreDeterministicForAGivenCount() throws IOException {
     Path config = tmp.resolve("dropout.yaml");

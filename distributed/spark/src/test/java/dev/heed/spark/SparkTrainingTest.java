@@ -87,7 +87,10 @@ class SparkTrainingTest {
       a.train(local, null);
     }
     Path distributed = tmp.resolve("spark");
-    TrainResult r = new SparkTraining(spark, config(settings()), null).train(distributed, null);
+    // three partitions on two executor threads: shares of 10, 11 and 11 rows, averaged by weight
+    TrainResult r =
+        new SparkTraining(spark, config(settings("distributed.partitions=3")), null)
+            .train(distributed, null);
     assertEquals(3, r.history().size());
     Map<String, float[]> expected = weights(local);
     Map<String, float[]> actual = weights(distributed);
