@@ -278,13 +278,17 @@ class TrainingTest {
           Files.readString(file).replace("path: ../README.md", "path: corpus.txt"),
           Heed.template(name),
           name + " template = example");
-      TrainResult r =
-          train(
-              file,
-              text
-                  ? List.of("training.epochs=1", "backend=cpu")
-                  : List.of("data.examples=200", "training.epochs=1", "backend=cpu"),
-              tmp.resolve(name));
+      // the streamed corpus example on one short licence text (Debian's base-files)
+      List<String> overrides =
+          text
+              ? List.of("training.epochs=1", "backend=cpu")
+              : name.equals("licenses-language-model")
+                  ? List.of(
+                      "data.paths=[/usr/share/common-licenses/BSD]",
+                      "training.epochs=1",
+                      "backend=cpu")
+                  : List.of("data.examples=200", "training.epochs=1", "backend=cpu");
+      TrainResult r = train(file, overrides, tmp.resolve(name));
       assertEquals(1, r.epochs());
       // every example but the plain seed networks has an attention layer, so a heatmap
       assertEquals(!name.startsWith("seed-"), r.attention().isPresent(), name);
