@@ -9,5 +9,6 @@ module dev.heed.recurrent {
 
   provides dev.heed.core.nn.LayerProvider with
       dev.heed.recurrent.GruProvider,
-      dev.heed.recurrent.LstmProvider;
+      dev.heed.recurrent.LstmProvider,
+      dev.heed.recurrent.AttentionDecoderProvider;
 }

@@ -3,6 +3,7 @@ package dev.heed.recurrent;
 import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
+import dev.heed.core.nn.AttentionMasks;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.tensor.Scope;
@@ -21,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code Σ output·R + Σ h_n·RH (+ Σ c_n·RC)} with respect to the input, the initial states and
  * every weight. The packed cases give lengths to {@code pack_padded_sequence}; Heed gets the same
  * lengths as kept steps. Float64 within 1e-9, float32 within 1e-4 (relative to {@code max(1,
- * |expected|)}).
+ * |expected|)}). The attention decoder is checked against itself written out with PyTorch's cells
+ * (bahdanau with a GRU cell and the additive unit; luong with an LSTM cell and general dot).
  */
 @SuppressWarnings("try")
 class RecurrentFixtureTest {
@@ -104,6 +106,64 @@ class RecurrentFixtureTest {
       f.assertClose("h gradient", h.grad(), "grad.h0", tol);
       f.assertParameterGradients(cell, tol);
     }
+  }
+
+  private void decoder(String name, Map<String, Object> options, DType dtype) {
+    Backend ref = TestBackends.reference();
+    try (Scope scope = Scope.open()) {
+      Fixture f = Fixture.load(name, ref, dtype, tmp);
+      Tensor tgt = f.input("tgt");
+      Tensor memory = f.input("memory");
+      AttentionDecoderProvider p = new AttentionDecoderProvider();
+      AttentionDecoder layer =
+          p.build(
+              p.options().resolve(name, options, Plugins.shared()),
+              tgt.dim(2),
+              BuildContext.of(ref, dtype, 1));
+      f.loadInto(layer);
+      Tensor mask = AttentionMasks.fromLengths(ref, dtype, f.lengths(), memory.dim(1));
+      Tensor out = layer.forward(tgt, memory, null, mask, ForwardContext.inference());
+      f.loss(out).backward();
+      double tol = tolerance(dtype);
+      f.assertClose("output", out, "expected.output", tol);
+      f.assertClose("target gradient", tgt.grad(), "grad.tgt", tol);
+      f.assertClose("memory gradient", memory.grad(), "grad.memory", tol);
+      f.assertParameterGradients(layer, tol);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"FLOAT64", "FLOAT32"})
+  void bahdanauGruDecoderWithAdditiveAttention(DType dtype) {
+    decoder(
+        "decoder_bahdanau_gru",
+        Map.of(
+            "hidden_size",
+            4,
+            "memory_features",
+            5,
+            "attention",
+            Map.of("name", "additive", "hidden", 6)),
+        dtype);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"FLOAT64", "FLOAT32"})
+  void luongLstmDecoderWithGeneralDotAttention(DType dtype) {
+    decoder(
+        "decoder_luong_lstm",
+        Map.of(
+            "hidden_size",
+            4,
+            "memory_features",
+            5,
+            "cell",
+            "lstm",
+            "style",
+            "luong",
+            "attention",
+            Map.of("name", "dot", "general", true)),
+        dtype);
   }
 
   @ParameterizedTest
