@@ -1,0 +1,172 @@
+package dev.heed.core.nn;
+
+import dev.heed.core.tensor.GradMode;
+import dev.heed.core.tensor.Reductions;
+import dev.heed.core.tensor.Shapes;
+import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model of two named parts, the encoder–decoder counterpart of {@link Sequential}: the encoder's
+ * layers run over the source, the decoder's over the target, and every {@link MemoryLayer} of the
+ * decoder reads the encoder's output (the memory) with the source padding mask. A {@link
+ * MaskedLayer} gets its part's padding mask; any other layer its plain forward. Parameters are
+ * named {@code encoder.<i>.<name>} and {@code decoder.<i>.<name>}.
+ *
+ * <p>Tokens in, logits out: typically {@code embedding → positions → encoder} and {@code embedding
+ * → positions → decoder (memory) → lm-head}, the decoder's last layer giving {@code [B, T, V]}.
+ * {@link #greedy} generates with the encoder run once; the decoder runs over the whole prefix at
+ * each step (no incremental cache yet). Not thread-safe.
+ */
+public final class EncoderDecoder implements Module {
+  private final List<Layer> encoder;
+  private final List<Layer> decoder;
+
+  /**
+   * The two parts, layers applied first to last.
+   *
+   * @throws IllegalArgumentException when the decoder has no {@link MemoryLayer} (it would never
+   *     read the source) or the encoder has one (it has no memory to read)
+   */
+  public EncoderDecoder(List<? extends Layer> encoder, List<? extends Layer> decoder) {
+    this.encoder = List.copyOf(encoder);
+    this.decoder = List.copyOf(decoder);
+    for (int i = 0; i < this.encoder.size(); i++) {
+      if (this.encoder.get(i) instanceof MemoryLayer) {
+        throw new IllegalArgumentException(
+            "encoder layer "
+                + i
+                + " ("
+                + this.encoder.get(i).getClass().getSimpleName()
+                + ") reads a memory; only decoder layers can read the encoder's output");
+      }
+    }
+    if (this.decoder.stream().noneMatch(l -> l instanceof MemoryLayer)) {
+      throw new IllegalArgumentException(
+          "the decoder has no layer that reads the encoder's output (a MemoryLayer such as"
+              + " transformer-decoder or attention-decoder); it would ignore the source");
+    }
+  }
+
+  /** The memory {@code [B, S, m]}: the encoder's layers over {@code source}. */
+  public Tensor encode(Tensor source, Tensor sourceMask, ForwardContext ctx) {
+    Tensor x = source;
+    for (Layer l : encoder) {
+      x = l instanceof MaskedLayer m ? m.forward(x, sourceMask, ctx) : l.forward(x, ctx);
+    }
+    return x;
+  }
+
+  /** The decoder's layers over {@code target}, each {@link MemoryLayer} reading {@code memory}. */
+  public Tensor decode(
+      Tensor target, Tensor memory, Tensor targetMask, Tensor memoryMask, ForwardContext ctx) {
+    Tensor x = target;
+    for (Layer l : decoder) {
+      if (l instanceof MemoryLayer m) {
+        x = m.forward(x, memory, targetMask, memoryMask, ctx);
+      } else if (l instanceof MaskedLayer m) {
+        x = m.forward(x, targetMask, ctx);
+      } else {
+        x = l.forward(x, ctx);
+      }
+    }
+    return x;
+  }
+
+  /** {@code decode(target, encode(source, sourceMask), targetMask, sourceMask)}. */
+  public Tensor forward(
+      Tensor source, Tensor target, Tensor sourceMask, Tensor targetMask, ForwardContext ctx) {
+    return decode(target, encode(source, sourceMask, ctx), targetMask, sourceMask, ctx);
+  }
+
+  /**
+   * Greedy decoding: the encoder runs once, then the decoder over {@code [start, y_1, …, y_t]}
+   * picks the most likely next token until every sequence has produced {@code stop} or {@code
+   * maxLength} tokens. Runs without recording gradients.
+   *
+   * @param source the source tokens (or features) the encoder takes, batch first
+   * @param sourceMask null or the source padding mask {@code [B, 1, S]}
+   * @param start the token that starts every target
+   * @param stop the token that ends one
+   * @param maxLength the most tokens generated per sequence, at least 1
+   * @return per sequence its tokens, without {@code start} and without {@code stop}
+   */
+  @SuppressWarnings("try")
+  public List<int[]> greedy(
+      Tensor source, Tensor sourceMask, int start, int stop, int maxLength, ForwardContext ctx) {
+    if (maxLength < 1) {
+      throw new IllegalArgumentException(
+          "greedy decoding: maxLength must be >= 1, got " + maxLength);
+    }
+    try (GradMode off = GradMode.disable()) {
+      Tensor memory = encode(source, sourceMask, ctx);
+      int batch = source.dim(0);
+      int[][] tokens = new int[batch][maxLength + 1];
+      int[] length = new int[batch];
+      Arrays.fill(length, -1);
+      for (int[] row : tokens) {
+        row[0] = start;
+      }
+      for (int t = 1; t <= maxLength; t++) {
+        int[] flat = new int[batch * t];
+        for (int b = 0; b < batch; b++) {
+          System.arraycopy(tokens[b], 0, flat, b * t, t);
+        }
+        Tensor prefix = Tensors.indices(source.backend(), flat, batch, t);
+        Tensor logits = decode(prefix, memory, null, sourceMask, ctx);
+        if (logits.rank() != 3 || logits.dim(1) != t) {
+          throw new IllegalArgumentException(
+              "greedy decoding: the decoder must give logits [batch, time, vocabulary], got "
+                  + logits.shape());
+        }
+        int[] next = Reductions.argmax(Shapes.select(logits, 1, t - 1), 1).toIntArray();
+        boolean running = false;
+        for (int b = 0; b < batch; b++) {
+          tokens[b][t] = length[b] >= 0 ? stop : next[b];
+          if (length[b] < 0 && next[b] == stop) {
+            length[b] = t - 1;
+          }
+          running |= length[b] < 0;
+        }
+        if (!running) {
+          break;
+        }
+      }
+      List<int[]> out = new ArrayList<>();
+      for (int b = 0; b < batch; b++) {
+        int n = length[b] >= 0 ? length[b] : maxLength;
+        out.add(Arrays.copyOfRange(tokens[b], 1, 1 + n));
+      }
+      return out;
+    }
+  }
+
+  /** The encoder's layers. */
+  public List<Layer> encoder() {
+    return encoder;
+  }
+
+  /** The decoder's layers. */
+  public List<Layer> decoder() {
+    return decoder;
+  }
+
+  @Override
+  public Map<String, Parameter> namedParameters() {
+    Map<String, Parameter> m = new LinkedHashMap<>();
+    for (int i = 0; i < encoder.size(); i++) {
+      String prefix = "encoder." + i + ".";
+      encoder.get(i).namedParameters().forEach((k, v) -> m.put(prefix + k, v));
+    }
+    for (int i = 0; i < decoder.size(); i++) {
+      String prefix = "decoder." + i + ".";
+      decoder.get(i).namedParameters().forEach((k, v) -> m.put(prefix + k, v));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.heed.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.support.HeapBackend;
+import dev.heed.core.tensor.Scope;
+import dev.heed.core.tensor.Shape;
+import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link EncoderDecoder}: which part reads the memory, parameter names, and greedy decoding with a
+ * scripted decoder (the encoder runs once; each sequence stops at its own stop token; the prefix
+ * grows one token a step; a sequence that never stops is cut at maxLength).
+ */
+@SuppressWarnings("try")
+class EncoderDecoderTest {
+  private static final Backend BACKEND =
+      new HeapBackend() {
+        @Override
+        public String name() {
+          return "reference";
+        }
+
+        @Override
+        public String deviceDescription() {
+          return "core's reference kernels";
+        }
+      };
+  private static final int STOP = 9;
+
+  /** Logits that pick {@code script[b][t]} after a prefix of {@code t + 1} tokens. */
+  private static final class Scripted implements MemoryLayer {
+    final int[][] script;
+    final StringBuilder prefixes = new StringBuilder();
+
+    Scripted(int[][] script) {
+      this.script = script;
+    }
+
+    @Override
+    public Tensor forward(
+        Tensor target, Tensor memory, Tensor targetMask, Tensor memoryMask, ForwardContext ctx) {
+      int batch = target.dim(0);
+      int time = target.dim(1);
+      int[] tokens = target.toIntArray();
+      prefixes.append(java.util.Arrays.toString(tokens)).append(';');
+      double[] logits = new double[batch * time * 10];
+      for (int b = 0; b < batch; b++) {
+        for (int t = 0; t < time; t++) {
+          int next = script[b][Math.min(t, script[b].length - 1)];
+          logits[(b * time + t) * 10 + next] = 1;
+        }
+      }
+      return Tensors.of(BACKEND, DType.FLOAT64, logits, batch, time, 10);
+    }
+
+    @Override
+    public int memoryFeatures() {
+      return 1;
+    }
+  }
+
+  @Test
+  void greedyRunsTheEncoderOnceAndStopsEachSequenceAtItsStopToken() {
+    try (Scope scope = Scope.open()) {
+      int[] encoderCalls = {0};
+      Layer encoder =
+          (x, ctx) -> {
+            encoderCalls[0]++;
+            return Tensors.zeros(BACKEND, Shape.of(x.dim(0), x.dim(1), 1), DType.FLOAT64);
+          };
+      Scripted decoder = new Scripted(new int[][] {{4, 5, STOP}, {6, STOP}, {7, 7, 7, 7, 7, 7}});
+      EncoderDecoder model = new EncoderDecoder(List.of(encoder), List.of(decoder));
+      Tensor source = Tensors.zeros(BACKEND, Shape.of(3, 2), DType.FLOAT64);
+      List<int[]> out = model.greedy(source, null, 1, STOP, 4, ForwardContext.inference());
+      assertEquals(1, encoderCalls[0]);
+      assertArrayEquals(new int[] {4, 5}, out.get(0));
+      assertArrayEquals(new int[] {6}, out.get(1));
+      assertArrayEquals(new int[] {7, 7, 7, 7}, out.get(2));
+      assertTrue(
+          decoder.prefixes.toString().startsWith("[1, 1, 1];[1, 4, 1, 6, 1, 7];"),
+          decoder.prefixes.toString());
+    }
+  }
+
+  @Test
+  void onlyTheDecoderReadsTheMemoryAndParametersAreNamedByPart() {
+    Scripted decoder = new Scripted(new int[][] {{STOP}});
+    Layer plain = (x, ctx) -> x;
+    IllegalArgumentException noMemory =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new EncoderDecoder(List.of(plain), List.of(plain)));
+    assertTrue(noMemory.getMessage().contains("ignore the source"), noMemory.getMessage());
+    IllegalArgumentException inEncoder =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new EncoderDecoder(List.of(decoder), List.of(decoder)));
+    assertTrue(inEncoder.getMessage().startsWith("encoder layer 0"), inEncoder.getMessage());
+    try (Scope scope = Scope.open()) {
+      Parameter p =
+          new Parameter(Scope.outside(() -> Tensors.zeros(BACKEND, Shape.of(2), DType.FLOAT64)));
+      Layer withWeight =
+          new Layer() {
+            @Override
+            public Tensor forward(Tensor input, ForwardContext ctx) {
+              return input;
+            }
+
+            @Override
+            public Map<String, Parameter> namedParameters() {
+              return Map.of("weight", p);
+            }
+          };
+      EncoderDecoder model =
+          new EncoderDecoder(List.of(plain, withWeight), List.of(decoder, withWeight));
+      assertEquals(
+          List.of("encoder.1.weight", "decoder.1.weight"),
+          List.copyOf(model.namedParameters().keySet()));
+    }
+  }
+}
