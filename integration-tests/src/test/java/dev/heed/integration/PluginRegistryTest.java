@@ -194,7 +194,8 @@ class PluginRegistryTest {
               ? "dev.heed.backend." + info.name()
               : info.kind().equals("layer") && info.name().equals("dense")
                   ? HeedModules.CORE
-                  : info.kind().equals("layer") && Set.of("gru", "lstm", "attention-decoder").contains(info.name())
+                  : info.kind().equals("layer")
+                          && Set.of("gru", "lstm", "attention-decoder").contains(info.name())
                       ? HeedModules.RECURRENT
                       : moduleOfKind.getOrDefault(info.kind(), info.module());
       if (!module.equals(info.module()) || !HeedModules.all().containsKey(module)) {
