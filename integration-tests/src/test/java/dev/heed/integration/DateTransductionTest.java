@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * (checked every 50 steps; at most 1000 steps for the transformer, 600 for the GRU), then 1000
  * other held-out dates must reach the issue's bars, 99% (transformer) and 95% (GRU). Measured when
  * written: the transformer stopped after 550 steps at 99.8%, the GRU after 100 steps at 100%. The
- * transformer trains on the simd backend with one thread (deterministic), the GRU on the reference
- * backend.
+ * GRU model's beam search (width 4, length penalty 0.6) must pass the same bar. The transformer
+ * trains on the simd backend with one thread (deterministic), the GRU on the reference backend.
  */
 @SuppressWarnings("try")
 class DateTransductionTest {
@@ -49,16 +49,29 @@ class DateTransductionTest {
 
   /** Exact match of greedy decoding over {@code examples}. */
   static double exactMatch(EncoderDecoder model, List<DateFormats.Example> examples, Backend be) {
+    return exactMatch(model, examples, be, 1);
+  }
+
+  /** Exact match over {@code examples}: greedy decoding for width 1, else beam search. */
+  static double exactMatch(
+      EncoderDecoder model, List<DateFormats.Example> examples, Backend be, int width) {
     try (Scope scope = Scope.open()) {
       DateFormats.Batch b = DateFormats.batch(examples, be, DType.FLOAT32);
+      int max = DateFormats.TARGET_LENGTH + 2;
+      ForwardContext ctx = ForwardContext.inference();
       List<int[]> out =
-          model.greedy(
-              b.source(),
-              b.sourceMask(),
-              DateFormats.START,
-              DateFormats.STOP,
-              DateFormats.TARGET_LENGTH + 2,
-              ForwardContext.inference());
+          width == 1
+              ? model.greedy(
+                  b.source(), b.sourceMask(), DateFormats.START, DateFormats.STOP, max, ctx)
+              : model.beam(
+                  b.source(),
+                  b.sourceMask(),
+                  DateFormats.START,
+                  DateFormats.STOP,
+                  max,
+                  width,
+                  0.6,
+                  ctx);
       int right = 0;
       for (int i = 0; i < out.size(); i++) {
         right += Arrays.equals(out.get(i), examples.get(i).target()) ? 1 : 0;
@@ -154,5 +167,8 @@ class DateTransductionTest {
             .toList());
     double accuracy = train(model, 1e-2, 600, 1.0, cpu);
     assertTrue(accuracy >= 0.95, "exact match on 1000 held-out dates " + accuracy);
+    List<DateFormats.Example> other = DateFormats.draw(60, true, new SplittableRandom(4321));
+    double beam = exactMatch(model, other, cpu, 4);
+    assertTrue(beam >= 0.95, "beam search (width 4) exact match on 60 held-out dates " + beam);
   }
 }

@@ -1,6 +1,7 @@
 package dev.heed.core.nn;
 
 import dev.heed.core.tensor.GradMode;
+import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Reductions;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
@@ -20,8 +21,9 @@ import java.util.Map;
  *
  * <p>Tokens in, logits out: typically {@code embedding → positions → encoder} and {@code embedding
  * → positions → decoder (memory) → lm-head}, the decoder's last layer giving {@code [B, T, V]}.
- * {@link #greedy} generates with the encoder run once; the decoder runs over the whole prefix at
- * each step (no incremental cache yet). Not thread-safe.
+ * {@link #greedy} and {@link #beam} (beam search with a length penalty) generate with the encoder
+ * run once; the decoder runs over the whole prefix at each step (no incremental cache yet). Not
+ * thread-safe.
  */
 public final class EncoderDecoder implements Module {
   private final List<Layer> encoder;
@@ -145,6 +147,127 @@ public final class EncoderDecoder implements Module {
       return out;
     }
   }
+
+  /**
+   * Beam search: the encoder runs once (its output repeated for each beam), then every step extends
+   * each of the {@code width} best prefixes of every sequence by every token, keeps the {@code
+   * width} best unfinished ones by total log-probability, and sets aside those that end with {@code
+   * stop}. A sequence is done once {@code width} hypotheses have finished (or after {@code
+   * maxLength} tokens, when its unfinished ones count too); its answer is the hypothesis with the
+   * best {@code log P / length^lengthPenalty}, the length counting the stop token (0: plain
+   * log-probability; above 0 favours longer answers). Width 1 with any penalty is {@link #greedy}.
+   * Runs without recording gradients.
+   *
+   * @param width beams per sequence, at least 1
+   * @param lengthPenalty the exponent α of the length normalisation, at least 0
+   * @return per sequence its best tokens, without {@code start} and without {@code stop}
+   */
+  @SuppressWarnings("try")
+  public List<int[]> beam(
+      Tensor source,
+      Tensor sourceMask,
+      int start,
+      int stop,
+      int maxLength,
+      int width,
+      double lengthPenalty,
+      ForwardContext ctx) {
+    if (maxLength < 1 || width < 1 || !(lengthPenalty >= 0)) {
+      throw new IllegalArgumentException(
+          "beam search: maxLength and width must be >= 1 and lengthPenalty >= 0, got "
+              + maxLength
+              + ", "
+              + width
+              + ", "
+              + lengthPenalty);
+    }
+    try (GradMode off = GradMode.disable()) {
+      int batch = source.dim(0);
+      int[] repeat = new int[batch * width];
+      for (int i = 0; i < repeat.length; i++) {
+        repeat[i] = i / width;
+      }
+      Tensor rows = Tensors.indices(source.backend(), repeat, repeat.length);
+      Tensor memory = NeuralOps.indexSelect(encode(source, sourceMask, ctx), 0, rows);
+      Tensor mask = sourceMask == null ? null : NeuralOps.indexSelect(sourceMask, 0, rows);
+      List<List<Hypothesis>> live = new ArrayList<>();
+      List<List<Hypothesis>> finished = new ArrayList<>();
+      for (int b = 0; b < batch; b++) {
+        live.add(new ArrayList<>(List.of(new Hypothesis(new int[] {start}, 0))));
+        finished.add(new ArrayList<>());
+      }
+      for (int t = 1; t <= maxLength; t++) {
+        int[] flat = new int[batch * width * t];
+        for (int b = 0; b < batch; b++) {
+          List<Hypothesis> l = live.get(b);
+          for (int k = 0; k < width; k++) {
+            // rows without a live hypothesis repeat the first one; their scores are never read
+            int[] tokens = l.isEmpty() ? new int[t] : l.get(Math.min(k, l.size() - 1)).tokens();
+            System.arraycopy(tokens, 0, flat, (b * width + k) * t, t);
+          }
+        }
+        Tensor prefix = Tensors.indices(source.backend(), flat, batch * width, t);
+        Tensor logits = decode(prefix, memory, null, mask, ctx);
+        Tensor last = NeuralOps.logSoftmax(Shapes.select(logits, 1, t - 1), 1);
+        int vocabulary = last.dim(1);
+        double[] logp = last.toDoubleArray();
+        for (int b = 0; b < batch; b++) {
+          List<Hypothesis> l = live.get(b);
+          if (l.isEmpty()) {
+            continue;
+          }
+          List<Hypothesis> candidates = new ArrayList<>();
+          for (int k = 0; k < l.size(); k++) {
+            Hypothesis h = l.get(k);
+            int row = (b * width + k) * vocabulary;
+            for (int v = 0; v < vocabulary; v++) {
+              int[] tokens = Arrays.copyOf(h.tokens(), t + 1);
+              tokens[t] = v;
+              candidates.add(new Hypothesis(tokens, h.logProbability() + logp[row + v]));
+            }
+          }
+          candidates.sort((x, y) -> Double.compare(y.logProbability(), x.logProbability()));
+          List<Hypothesis> next = new ArrayList<>();
+          for (Hypothesis c : candidates) {
+            if (next.size() == width) {
+              break;
+            }
+            if (c.tokens()[t] == stop) {
+              finished.get(b).add(c);
+            } else {
+              next.add(c);
+            }
+          }
+          live.set(b, finished.get(b).size() >= width || t == maxLength ? List.of() : next);
+          if (t == maxLength) {
+            finished.get(b).addAll(next);
+          }
+        }
+        if (live.stream().allMatch(List::isEmpty)) {
+          break;
+        }
+      }
+      List<int[]> out = new ArrayList<>();
+      for (int b = 0; b < batch; b++) {
+        Hypothesis best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (Hypothesis h : finished.get(b)) {
+          double score = h.logProbability() / Math.pow(h.tokens().length - 1, lengthPenalty);
+          if (best == null || score > bestScore) {
+            best = h;
+            bestScore = score;
+          }
+        }
+        int[] tokens = best.tokens();
+        int end = tokens[tokens.length - 1] == stop ? tokens.length - 1 : tokens.length;
+        out.add(Arrays.copyOfRange(tokens, 1, end));
+      }
+      return out;
+    }
+  }
+
+  /** A beam's tokens (from the start token) and their total log-probability. */
+  private record Hypothesis(int[] tokens, double logProbability) {}
 
   /** The encoder's layers. */
   public List<Layer> encoder() {

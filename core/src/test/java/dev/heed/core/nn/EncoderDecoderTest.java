@@ -12,6 +12,7 @@ import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class EncoderDecoderTest {
       int batch = target.dim(0);
       int time = target.dim(1);
       int[] tokens = target.toIntArray();
-      prefixes.append(java.util.Arrays.toString(tokens)).append(';');
+      prefixes.append(Arrays.toString(tokens)).append(';');
       double[] logits = new double[batch * time * 10];
       for (int b = 0; b < batch; b++) {
         for (int t = 0; t < time; t++) {
@@ -89,6 +90,65 @@ class EncoderDecoderTest {
       assertTrue(
           decoder.prefixes.toString().startsWith("[1, 1, 1];[1, 4, 1, 6, 1, 7];"),
           decoder.prefixes.toString());
+    }
+  }
+
+  /**
+   * Next-token probabilities by prefix: after [S] 1: 0.5, 2: 0.4; after [S,1] 3: 0.5, 4: 0.4, stop:
+   * 0.1; after [S,2] stop: 0.9; after [S,1,3] and [S,1,4] stop. Greedy says 1 3 (P = 0.25); the
+   * likeliest answer is 2 (P = 0.36); per token, 1 3 is better (log 0.25 / 3 > log 0.36 / 2).
+   */
+  private static final class Branching implements MemoryLayer {
+    @Override
+    public Tensor forward(
+        Tensor target, Tensor memory, Tensor targetMask, Tensor memoryMask, ForwardContext ctx) {
+      int batch = target.dim(0);
+      int time = target.dim(1);
+      int[] tokens = target.toIntArray();
+      double[] logits = new double[batch * time * 10];
+      Arrays.fill(logits, -40);
+      for (int b = 0; b < batch; b++) {
+        int at = (b * time + time - 1) * 10;
+        int last = tokens[b * time + time - 1];
+        if (time == 1) {
+          logits[at + 1] = Math.log(0.5);
+          logits[at + 2] = Math.log(0.4);
+          logits[at + 5] = Math.log(0.1);
+        } else if (time == 2 && last == 1) {
+          logits[at + 3] = Math.log(0.5);
+          logits[at + 4] = Math.log(0.4);
+          logits[at + STOP] = Math.log(0.1);
+        } else if (time == 2 && last == 2) {
+          logits[at + STOP] = Math.log(0.9);
+          logits[at + 6] = Math.log(0.1);
+        } else {
+          logits[at + STOP] = 0;
+        }
+      }
+      return Tensors.of(BACKEND, DType.FLOAT64, logits, batch, time, 10);
+    }
+
+    @Override
+    public int memoryFeatures() {
+      return 1;
+    }
+  }
+
+  @Test
+  void beamSearchFindsTheLikeliestAnswerAndTheLengthPenaltyFavoursLongerOnes() {
+    try (Scope scope = Scope.open()) {
+      Layer encoder = (x, ctx) -> Tensors.zeros(BACKEND, Shape.of(x.dim(0), 1, 1), DType.FLOAT64);
+      EncoderDecoder model = new EncoderDecoder(List.of(encoder), List.of(new Branching()));
+      Tensor source = Tensors.zeros(BACKEND, Shape.of(2, 1), DType.FLOAT64);
+      ForwardContext ctx = ForwardContext.inference();
+      assertArrayEquals(new int[] {1, 3}, model.greedy(source, null, 0, STOP, 5, ctx).get(1));
+      assertArrayEquals(new int[] {1, 3}, model.beam(source, null, 0, STOP, 5, 1, 0, ctx).get(1));
+      assertArrayEquals(new int[] {2}, model.beam(source, null, 0, STOP, 5, 2, 0, ctx).get(0));
+      assertArrayEquals(new int[] {2}, model.beam(source, null, 0, STOP, 5, 4, 0, ctx).get(1));
+      assertArrayEquals(new int[] {1, 3}, model.beam(source, null, 0, STOP, 5, 2, 1, ctx).get(0));
+      assertArrayEquals(new int[] {1}, model.beam(source, null, 0, STOP, 1, 2, 0, ctx).get(0));
+      assertThrows(
+          IllegalArgumentException.class, () -> model.beam(source, null, 0, STOP, 5, 0, 0, ctx));
     }
   }
 
