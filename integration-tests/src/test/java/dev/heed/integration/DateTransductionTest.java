@@ -3,6 +3,7 @@ package dev.heed.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heed.assembly.EncoderDecoderConfigs;
 import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
@@ -28,14 +29,15 @@ import org.junit.jupiter.api.Test;
  * Sequence to sequence end to end: date-format conversion ({@link DateFormats}) learned by an
  * encoder–decoder transformer ({@code transformer-encoder} + {@code transformer-decoder}) and by a
  * bidirectional GRU encoder with an additive-attention GRU decoder ({@code gru} + {@code
- * attention-decoder}), each an {@link EncoderDecoder} of plugins found by name, trained with
- * teacher forcing (Adam, batches of 32) and judged by exact match of greedy decoding (the encoder
- * run once) on dates held out of training: training stops once 200 held-out dates are all right
- * (checked every 50 steps; at most 1000 steps for the transformer, 600 for the GRU), then 1000
- * other held-out dates must reach the issue's bars, 99% (transformer) and 95% (GRU). Measured when
- * written: the transformer stopped after 550 steps at 99.8%, the GRU after 100 steps at 100%. The
- * GRU model's beam search (width 4, length penalty 0.6) must pass the same bar. The transformer
- * trains on the simd backend with one thread (deterministic), the GRU on the reference backend.
+ * attention-decoder}, built from a config of named parts), each an {@link EncoderDecoder} of
+ * plugins found by name, trained with teacher forcing (Adam, batches of 32) and judged by exact
+ * match of greedy decoding (the encoder run once) on dates held out of training: training stops
+ * once 200 held-out dates are all right (checked every 50 steps; at most 1000 steps for the
+ * transformer, 600 for the GRU), then 1000 other held-out dates must reach the issue's bars, 99%
+ * (transformer) and 95% (GRU). Measured when written: the transformer stopped after 550 steps at
+ * 99.8%, the GRU after 100 steps at 100%. The GRU model's beam search (width 4, length penalty 0.6)
+ * must pass the same bar. The transformer trains on the simd backend with one thread
+ * (deterministic), the GRU on the reference backend.
  */
 @SuppressWarnings("try")
 class DateTransductionTest {
@@ -138,24 +140,41 @@ class DateTransductionTest {
     assertTrue(accuracy >= 0.99, "exact match on 1000 held-out dates " + accuracy);
   }
 
+  /** The GRU model as a config of named parts (memory_features is filled in from the encoder). */
+  static final String GRU_MODEL =
+      """
+      model:
+        inputs:
+          source: {vocabulary: 15}
+          target: {vocabulary: 15}
+        parts:
+          encoder:
+            input: source
+            layers:
+              - type: embedding
+                embedding_dim: 32
+              - type: gru
+                hidden_size: 32
+                bidirectional: true
+          decoder:
+            input: target
+            memory: encoder
+            layers:
+              - type: embedding
+                embedding_dim: 32
+              - type: attention-decoder
+                hidden_size: 32
+                attention: additive
+              - type: lm-head
+                vocab_size: 15
+        output: decoder
+      """;
+
   @Test
   void gruEncoderWithAdditiveAttentionDecoderLearnsDateFormats() {
     Backend cpu = Training.cpu();
     BuildContext ctx = BuildContext.of(cpu, DType.FLOAT32, 13);
-    int v = DateFormats.VOCABULARY;
-    EncoderDecoder model =
-        new EncoderDecoder(
-            List.of(
-                layer("embedding", Map.of("embedding_dim", DIM), v, ctx),
-                layer("gru", Map.of("hidden_size", DIM, "bidirectional", true), DIM, ctx)),
-            List.of(
-                layer("embedding", Map.of("embedding_dim", DIM), v, ctx),
-                layer(
-                    "attention-decoder",
-                    Map.of("hidden_size", DIM, "memory_features", 2 * DIM, "attention", "additive"),
-                    DIM,
-                    ctx),
-                layer("lm-head", Map.of("vocab_size", v), 3 * DIM, ctx)));
+    EncoderDecoder model = EncoderDecoderConfigs.read(GRU_MODEL, "gru-date-model", ctx);
     assertEquals(
         List.of(
             "encoder.1.weight_ih_l0", "decoder.1.cell.weight_ih", "decoder.1.attention.v.weight"),
