@@ -77,6 +77,37 @@ class RecurrentConfigTest {
   }
 
   @Test
+  void aGruOnRowsThatAreNotSequencesIsRefusedAtLoadTime() throws IOException {
+    Path file = tmp.resolve("rows.yaml");
+    Files.writeString(
+        file,
+        """
+        seed: 1
+        backend: cpu
+        data:
+          type: seed-regression
+          examples: 100
+          inputs: 10
+          outputs: 5
+        model:
+          layers:
+            - type: gru
+              hidden_size: 5
+        loss: mse
+        optimizer:
+          name: sgd
+          lr: 0.01
+        training:
+          epochs: 1
+          batch_size: 10
+        """);
+    ConfigException e = assertThrows(ConfigException.class, () -> Heed.loadConfig(file, List.of()));
+    assertEquals("model.layers[0]", e.configPath(), e.getMessage());
+    assertEquals(10, e.line(), e.getMessage());
+    assertTrue(e.getMessage().contains("expected a sequence"), e.getMessage());
+  }
+
+  @Test
   void aDecoderInModelLayersIsRefusedWithItsPath() throws IOException {
     Path file =
         write(
