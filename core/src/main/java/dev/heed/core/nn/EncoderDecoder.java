@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * A model of two named parts, the encoder–decoder counterpart of {@link Sequential}: the encoder's
@@ -21,9 +23,9 @@ import java.util.Map;
  *
  * <p>Tokens in, logits out: typically {@code embedding → positions → encoder} and {@code embedding
  * → positions → decoder (memory) → lm-head}, the decoder's last layer giving {@code [B, T, V]}.
- * {@link #greedy} and {@link #beam} (beam search with a length penalty) generate with the encoder
- * run once; the decoder runs over the whole prefix at each step (no incremental cache yet). Not
- * thread-safe.
+ * {@link #greedy}, {@link #sample} (temperature, top-k) and {@link #beam} (beam search with a
+ * length penalty) generate with the encoder run once; the decoder runs over the whole prefix at
+ * each step (no incremental cache yet). Not thread-safe.
  */
 public final class EncoderDecoder implements Module {
   private final List<Layer> encoder;
@@ -105,6 +107,29 @@ public final class EncoderDecoder implements Module {
       throw new IllegalArgumentException(
           "greedy decoding: maxLength must be >= 1, got " + maxLength);
     }
+    return generate(
+        source,
+        sourceMask,
+        start,
+        stop,
+        maxLength,
+        ctx,
+        logits -> Reductions.argmax(logits, 1).toIntArray());
+  }
+
+  /**
+   * The generation loop: the encoder once, then the decoder over the growing prefixes, {@code
+   * choose} picking each sequence's next token from the last position's logits {@code [B, V]}.
+   */
+  @SuppressWarnings("try")
+  private List<int[]> generate(
+      Tensor source,
+      Tensor sourceMask,
+      int start,
+      int stop,
+      int maxLength,
+      ForwardContext ctx,
+      Function<Tensor, int[]> choose) {
     try (GradMode off = GradMode.disable()) {
       Tensor memory = encode(source, sourceMask, ctx);
       int batch = source.dim(0);
@@ -123,10 +148,10 @@ public final class EncoderDecoder implements Module {
         Tensor logits = decode(prefix, memory, null, sourceMask, ctx);
         if (logits.rank() != 3 || logits.dim(1) != t) {
           throw new IllegalArgumentException(
-              "greedy decoding: the decoder must give logits [batch, time, vocabulary], got "
+              "generation: the decoder must give logits [batch, time, vocabulary], got "
                   + logits.shape());
         }
-        int[] next = Reductions.argmax(Shapes.select(logits, 1, t - 1), 1).toIntArray();
+        int[] next = choose.apply(Shapes.select(logits, 1, t - 1));
         boolean running = false;
         for (int b = 0; b < batch; b++) {
           tokens[b][t] = length[b] >= 0 ? stop : next[b];
@@ -146,6 +171,81 @@ public final class EncoderDecoder implements Module {
       }
       return out;
     }
+  }
+
+  /**
+   * Sampling: as {@link #greedy}, but each next token is drawn from {@code softmax(logits /
+   * temperature)}, restricted to the {@code topK} likeliest tokens when {@code topK > 0}, with a
+   * random stream seeded by {@code seed} (the same seed gives the same tokens). Runs without
+   * recording gradients.
+   *
+   * @param temperature above 0; lower is closer to greedy
+   * @param topK 0 for every token, else how many of the likeliest tokens may be drawn
+   * @return per sequence its tokens, without {@code start} and without {@code stop}
+   */
+  @SuppressWarnings("try")
+  public List<int[]> sample(
+      Tensor source,
+      Tensor sourceMask,
+      int start,
+      int stop,
+      int maxLength,
+      double temperature,
+      int topK,
+      long seed,
+      ForwardContext ctx) {
+    if (maxLength < 1 || !(temperature > 0) || topK < 0) {
+      throw new IllegalArgumentException(
+          "sampling: maxLength must be >= 1, temperature > 0 and topK >= 0, got "
+              + maxLength
+              + ", "
+              + temperature
+              + ", "
+              + topK);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    return generate(
+        source,
+        sourceMask,
+        start,
+        stop,
+        maxLength,
+        ctx,
+        logits -> {
+          int batch = logits.dim(0);
+          int vocabulary = logits.dim(1);
+          double[] l = logits.toDoubleArray();
+          int[] next = new int[batch];
+          for (int b = 0; b < batch; b++) {
+            next[b] = draw(l, b * vocabulary, vocabulary, temperature, topK, random.nextDouble());
+          }
+          return next;
+        });
+  }
+
+  /** One draw from {@code softmax(l[from..from+n) / temperature)} over the top {@code k}. */
+  private static int draw(double[] l, int from, int n, double temperature, int k, double u) {
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(l[from + b], l[from + a]));
+    int keep = k == 0 ? n : Math.min(k, n);
+    double max = l[from + order[0]];
+    double[] p = new double[keep];
+    double total = 0;
+    for (int i = 0; i < keep; i++) {
+      p[i] = Math.exp((l[from + order[i]] - max) / temperature);
+      total += p[i];
+    }
+    double target = u * total;
+    for (int i = 0; i < keep; i++) {
+      target -= p[i];
+      if (target < 0) {
+        return order[i];
+      }
+    }
+    return order[keep - 1];
   }
 
   /**

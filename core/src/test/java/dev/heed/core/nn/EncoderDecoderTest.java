@@ -153,6 +153,39 @@ class EncoderDecoderTest {
   }
 
   @Test
+  void samplingDrawsTokensAsLikelyAsTheDecoderSaysAndRepeatsUnderASeed() {
+    try (Scope scope = Scope.open()) {
+      Layer encoder = (x, ctx) -> Tensors.zeros(BACKEND, Shape.of(x.dim(0), 1, 1), DType.FLOAT64);
+      EncoderDecoder model = new EncoderDecoder(List.of(encoder), List.of(new Branching()));
+      ForwardContext ctx = ForwardContext.inference();
+      int n = 4000;
+      Tensor source = Tensors.zeros(BACKEND, Shape.of(n, 1), DType.FLOAT64);
+      List<int[]> out = model.sample(source, null, 0, STOP, 5, 1.0, 0, 17, ctx);
+      int[] first = new int[10];
+      for (int[] tokens : out) {
+        first[tokens[0]]++;
+      }
+      assertEquals(0.5, first[1] / (double) n, 0.03);
+      assertEquals(0.4, first[2] / (double) n, 0.03);
+      assertEquals(0.1, first[5] / (double) n, 0.02);
+      List<int[]> again = model.sample(source, null, 0, STOP, 5, 1.0, 0, 17, ctx);
+      for (int i = 0; i < n; i++) {
+        assertArrayEquals(out.get(i), again.get(i));
+      }
+      Tensor two = Tensors.zeros(BACKEND, Shape.of(2, 1), DType.FLOAT64);
+      List<int[]> greedy = model.greedy(two, null, 0, STOP, 5, ctx);
+      List<int[]> top1 = model.sample(two, null, 0, STOP, 5, 1.0, 1, 3, ctx);
+      List<int[]> cold = model.sample(two, null, 0, STOP, 5, 1e-3, 0, 3, ctx);
+      for (int i = 0; i < 2; i++) {
+        assertArrayEquals(greedy.get(i), top1.get(i));
+        assertArrayEquals(greedy.get(i), cold.get(i));
+      }
+      assertThrows(
+          IllegalArgumentException.class, () -> model.sample(two, null, 0, STOP, 5, 0, 0, 3, ctx));
+    }
+  }
+
+  @Test
   void onlyTheDecoderReadsTheMemoryAndParametersAreNamedByPart() {
     Scripted decoder = new Scripted(new int[][] {{STOP}});
     Layer plain = (x, ctx) -> x;
