@@ -7,6 +7,7 @@ import dev.heed.assembly.EncoderDecoderConfigs;
 import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
+import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.EncoderDecoder;
 import dev.heed.core.nn.ForwardContext;
@@ -116,6 +117,42 @@ class DateTransductionTest {
     return exactMatch(model, DateFormats.draw(1000, true, new SplittableRandom(1234)), be);
   }
 
+  /**
+   * The share of the year's output digits (target positions 0 to 3) whose strongest attention
+   * weight, read from the decoder's {@link AttentionWeightsSource}, falls on the source's year (its
+   * last four tokens): the cross-attention heatmap of these examples, checked rather than drawn.
+   */
+  static double yearAlignment(
+      EncoderDecoder model, List<DateFormats.Example> examples, Backend be) {
+    try (Scope scope = Scope.open()) {
+      DateFormats.Batch b = DateFormats.batch(examples, be, DType.FLOAT32);
+      model.forward(b.source(), b.decoderInput(), b.sourceMask(), null, ForwardContext.inference());
+      AttentionWeightsSource source =
+          (AttentionWeightsSource)
+              model.decoder().stream()
+                  .filter(l -> l instanceof AttentionWeightsSource)
+                  .findFirst()
+                  .orElseThrow();
+      Tensor weights = source.lastAttentionWeights();
+      int steps = weights.dim(1);
+      int positions = weights.dim(2);
+      double[] w = weights.contiguous().toDoubleArray();
+      int hits = 0;
+      for (int e = 0; e < examples.size(); e++) {
+        int length = examples.get(e).source().length;
+        for (int t = 0; t < 4; t++) {
+          int at = (e * steps + t) * positions;
+          int best = 0;
+          for (int p = 1; p < positions; p++) {
+            best = w[at + p] > w[at + best] ? p : best;
+          }
+          hits += best >= length - 4 && best < length ? 1 : 0;
+        }
+      }
+      return hits / (4.0 * examples.size());
+    }
+  }
+
   @Test
   void transformerLearnsDateFormats() {
     var simd = Plugins.shared().backends().getAvailable("simd");
@@ -189,5 +226,7 @@ class DateTransductionTest {
     List<DateFormats.Example> other = DateFormats.draw(60, true, new SplittableRandom(4321));
     double beam = exactMatch(model, other, cpu, 4);
     assertTrue(beam >= 0.95, "beam search (width 4) exact match on 60 held-out dates " + beam);
+    double aligned = yearAlignment(model, other, cpu);
+    assertTrue(aligned >= 0.9, "year digits attending to the source's year: " + aligned);
   }
 }
