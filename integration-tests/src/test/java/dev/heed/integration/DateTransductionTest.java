@@ -117,6 +117,22 @@ class DateTransductionTest {
     return exactMatch(model, DateFormats.draw(1000, true, new SplittableRandom(1234)), be);
   }
 
+  @Test
+  void lstmEncoderWithLuongAttentionDecoderLearnsDateFormats() {
+    Backend cpu = Training.cpu();
+    BuildContext ctx = BuildContext.of(cpu, DType.FLOAT32, 17);
+    String config =
+        GRU_MODEL
+            .replace("type: gru", "type: lstm")
+            .replace(
+                "hidden_size: 32\n          attention: additive",
+                "hidden_size: 64\n          cell: lstm\n          style: luong\n"
+                    + "          attention: {name: dot, general: true}");
+    EncoderDecoder model = EncoderDecoderConfigs.read(config, "lstm-luong-date-model", ctx);
+    double accuracy = train(model, 1e-2, 600, 1.0, cpu);
+    assertTrue(accuracy >= 0.95, "exact match on 1000 held-out dates " + accuracy);
+  }
+
   /**
    * The share of the year's output digits (target positions 0 to 3) whose strongest attention
    * weight, read from the decoder's {@link AttentionWeightsSource}, falls on the source's year (its
