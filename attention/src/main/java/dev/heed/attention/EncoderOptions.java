@@ -32,6 +32,11 @@ record EncoderOptions(
 
   /** The declared options. */
   static List<OptionSpec> specs() {
+    return specs(false);
+  }
+
+  /** The declared options, with {@code causal} defaulting to {@code causalDefault}. */
+  static List<OptionSpec> specs(boolean causalDefault) {
     return List.of(
         OptionSpec.integer("nhead", 8, "attention heads; must divide the input features (d_model)")
             .range(1, Integer.MAX_VALUE),
@@ -51,7 +56,9 @@ record EncoderOptions(
             "norm_first", false, "pre-norm (norm before attention and feed-forward) if true"),
         OptionSpec.bool("bias", true, "whether the linear layers and attention have biases"),
         OptionSpec.bool(
-            "causal", false, "add a causal mask: position i attends to positions <= i only"));
+            "causal",
+            causalDefault,
+            "add a causal mask: position i attends to positions <= i only"));
   }
 
   /** Reads and checks resolved options for input features {@code features}. */

@@ -194,7 +194,10 @@ class PluginRegistryTest {
               ? "dev.heed.backend." + info.name()
               : info.kind().equals("layer") && info.name().equals("dense")
                   ? HeedModules.CORE
-                  : moduleOfKind.getOrDefault(info.kind(), info.module());
+                  : info.kind().equals("layer")
+                          && Set.of("gru", "lstm", "attention-decoder").contains(info.name())
+                      ? HeedModules.RECURRENT
+                      : moduleOfKind.getOrDefault(info.kind(), info.module());
       if (!module.equals(info.module()) || !HeedModules.all().containsKey(module)) {
         problems.add(who + " module " + info.module() + ", expected " + module);
         continue;

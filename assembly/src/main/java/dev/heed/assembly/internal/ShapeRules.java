@@ -18,7 +18,9 @@ final class ShapeRules {
           "transformer-encoder",
           "transformer-encoder-layer",
           "self-attention",
-          "sequence-classification-head");
+          "sequence-classification-head",
+          "gru",
+          "lstm");
 
   /** Layers that pool a sequence into one row per example. */
   static final Set<String> POOLING_LAYERS = Set.of("sequence-classification-head");

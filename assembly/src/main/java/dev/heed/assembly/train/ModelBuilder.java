@@ -5,6 +5,7 @@ import dev.heed.assembly.config.ModelConfig;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.nn.MemoryLayer;
 import dev.heed.core.nn.Sequential;
 import dev.heed.core.plugin.OptionsException;
 import java.util.ArrayList;
@@ -50,6 +51,14 @@ public record ModelBuilder(Map<String, LayerProvider> layers) {
               "no layer provider '" + l.type() + "' is bound; bound: " + layers.keySet());
         }
         Layer layer = p.create(l.options(), features, ctx);
+        if (layer instanceof MemoryLayer) {
+          throw new IllegalArgumentException(
+              "layer '"
+                  + l.type()
+                  + "' reads a second input (an encoder's output) besides the layer before it;"
+                  + " model.layers feeds each layer only the one before it. Use it as the decoder"
+                  + " part of an encoder-decoder model (dev.heed.core.nn.EncoderDecoder)");
+        }
         if (layer instanceof Sequential s) {
           out.addAll(s.layers());
         } else {
