@@ -1,0 +1,254 @@
+package dev.heed.core.backend.replay;
+
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.DType;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The recording of one step on one thread, started by {@link ReplayBackend#capture}. The step runs
+ * eagerly while its kernel calls are recorded; {@link #finish} then makes a {@link Plan} of them,
+ * or refuses when a replay could differ from running the step again, and says why:
+ *
+ * <ul>
+ *   <li>a host read (download) followed by more kernels: the step may branch on the values read;
+ *   <li>random numbers (the random kernel, attention dropout): a replay would repeat the draw;
+ *   <li>an upload from host memory that is not one of the declared inputs (derived or constant data
+ *       would be replayed with the captured values), or of indices (core checks their range where
+ *       they are uploaded, which a replay would skip);
+ *   <li>a download into an array that is not one of the step's outputs, or that does not fill an
+ *       output array exactly;
+ *   <li>a buffer the step allocated that is still in use after it (a tensor kept beyond the step's
+ *       scope would see the next replay's values).
+ * </ul>
+ *
+ * <p>A refused capture records nothing more; the step goes on eagerly and its results are right.
+ * {@link #close()} abandons a capture that was not finished. Not thread-safe: one thread records.
+ */
+public final class Capture implements AutoCloseable {
+  private record PendingDownload(
+      int call, Object array, long byteOffset, Buffer src, long srcOffset, long count) {}
+
+  private final ReplayBackend backend;
+  private final Object[] inputs;
+  private final List<Call> calls = new ArrayList<>();
+  private final Set<ReplayBuffer> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<ReplayBuffer> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final List<PendingDownload> downloads = new ArrayList<>();
+  private boolean hostRead;
+  private String refusal;
+  private boolean done;
+
+  Capture(ReplayBackend backend, Object[] inputs) {
+    for (int i = 0; i < inputs.length; i++) {
+      HostArrays.segment(inputs[i], "input " + i);
+    }
+    this.backend = backend;
+    this.inputs = inputs;
+  }
+
+  /** Why the step cannot be replayed, once something refused it. */
+  public Optional<String> refusal() {
+    return Optional.ofNullable(refusal);
+  }
+
+  void refuse(String why) {
+    if (refusal == null) {
+      refusal = why;
+    }
+  }
+
+  private boolean recording() {
+    return refusal == null && !done;
+  }
+
+  private void pin(Buffer b) {
+    if (b != null) {
+      ReplayBuffer r = (ReplayBuffer) b;
+      if (pinned.add(r)) {
+        r.pin();
+      }
+    }
+  }
+
+  void allocated(ReplayBuffer b, boolean zeroed) {
+    if (!recording()) {
+      return;
+    }
+    pin(b);
+    owned.add(b);
+    if (zeroed) {
+      // a replay reuses the buffer, so the zeros that allocate() promised are written again
+      calls.add(new Call.Zero(b.inner));
+    }
+  }
+
+  void kernel(Call call, Buffer... operands) {
+    if (!recording()) {
+      return;
+    }
+    if (hostRead) {
+      refuse(
+          "the step runs kernels after reading values back to the host, so it may depend on them");
+      return;
+    }
+    for (Buffer b : operands) {
+      pin(b);
+    }
+    calls.add(call);
+  }
+
+  void upload(MemorySegment host, Buffer dst, long dstOffset, long count) {
+    if (!recording()) {
+      return;
+    }
+    if (hostRead) {
+      refuse("the step uploads data after reading values back to the host");
+      return;
+    }
+    if (dst.dtype() == DType.INT32) {
+      refuse("the step uploads indices, whose range core checks only where they are uploaded");
+      return;
+    }
+    Object base = host.heapBase().orElse(null);
+    int slot = -1;
+    for (int i = 0; i < inputs.length; i++) {
+      if (inputs[i] == base) {
+        slot = i;
+        break;
+      }
+    }
+    if (slot < 0) {
+      refuse(
+          "the step uploads host data that is not one of its declared inputs (a replay would reuse"
+              + " the captured values)");
+      return;
+    }
+    pin(dst);
+    calls.add(
+        new Call.Upload(
+            slot, HostArrays.byteOffset(host, base), ReplayBackend.in(dst), dstOffset, count));
+  }
+
+  void download(Buffer src, long srcOffset, long count, MemorySegment host) {
+    if (!recording()) {
+      return;
+    }
+    hostRead = true;
+    Object base = host.heapBase().orElse(null);
+    if (base == null) {
+      refuse("the step reads values into native memory; a plan's outputs are Java arrays");
+      return;
+    }
+    pin(src);
+    downloads.add(
+        new PendingDownload(
+            calls.size(),
+            base,
+            HostArrays.byteOffset(host, base),
+            ReplayBackend.in(src),
+            srcOffset,
+            count));
+    calls.add(null); // resolved to an output slot by finish
+  }
+
+  /**
+   * Ends the capture. {@code outputs} are the arrays the step's final downloads filled (each one
+   * filled by one download, in full), in the order {@link Plan#replay} fills them.
+   *
+   * @return the plan, or empty when the step cannot be replayed ({@link #refusal()} says why)
+   */
+  public Optional<Plan> finish(Object... outputs) {
+    if (done) {
+      throw new IllegalStateException("the capture was already finished or closed");
+    }
+    done = true;
+    backend.stopped(this);
+    if (refusal == null) {
+      resolveDownloads(outputs);
+    }
+    if (refusal == null) {
+      for (ReplayBuffer b : owned) {
+        if (!b.isReleased()) {
+          refuse(
+              "a buffer the step allocated is still in use after it (a tensor kept beyond the"
+                  + " step's scope would see the next replay's values)");
+          break;
+        }
+      }
+    }
+    if (refusal != null) {
+      release();
+      return Optional.empty();
+    }
+    List<ReplayBuffer> external = new ArrayList<>();
+    for (ReplayBuffer b : pinned) {
+      if (!owned.contains(b)) {
+        external.add(b);
+      }
+    }
+    return Optional.of(
+        new Plan(
+            backend.delegate(),
+            List.copyOf(calls),
+            inputs.clone(),
+            outputs.clone(),
+            List.copyOf(pinned),
+            external));
+  }
+
+  private void resolveDownloads(Object[] outputs) {
+    boolean[] filled = new boolean[outputs.length];
+    for (PendingDownload d : downloads) {
+      int slot = -1;
+      for (int i = 0; i < outputs.length; i++) {
+        if (outputs[i] == d.array()) {
+          slot = i;
+          break;
+        }
+      }
+      long bytes = HostArrays.segment(d.array(), "output").byteSize();
+      if (slot < 0
+          || filled[slot]
+          || d.byteOffset() != 0
+          || d.count() * d.src().dtype().byteSize() != bytes) {
+        refuse(
+            "the step reads values into an array that is not one of its outputs, or does not fill"
+                + " an output exactly once");
+        return;
+      }
+      filled[slot] = true;
+      calls.set(d.call(), new Call.Download(slot, 0, d.src(), d.srcOffset(), d.count()));
+    }
+    for (int i = 0; i < outputs.length; i++) {
+      if (!filled[i]) {
+        refuse("output " + i + " was not read from the device by the step");
+        return;
+      }
+    }
+  }
+
+  private void release() {
+    for (ReplayBuffer b : pinned) {
+      b.unpin();
+    }
+    pinned.clear();
+    owned.clear();
+  }
+
+  /** Abandons the capture when it was not finished: the buffers it kept are released. */
+  @Override
+  public void close() {
+    if (!done) {
+      done = true;
+      backend.stopped(this);
+      refuse("the capture was closed before it was finished");
+      release();
+    }
+  }
+}

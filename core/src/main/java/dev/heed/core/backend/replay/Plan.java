@@ -1,0 +1,124 @@
+package dev.heed.core.backend.replay;
+
+import dev.heed.core.backend.Backend;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A captured step: the kernel calls it made, in order, over buffers allocated once, replayed
+ * without tensors, tape, scopes or allocation. {@link #replay} writes new host data into the step's
+ * input buffers (the uploads it made), runs the kernels again and reads the step's outputs (the
+ * downloads that ended it) into the arrays given. The plan keeps every buffer it uses alive until
+ * {@link #close()}.
+ *
+ * <p>A plan gives the results the step would give when run again eagerly on inputs of the same
+ * types and lengths, as long as the step depends on nothing but its inputs' values and buffers that
+ * outlive it (parameters, which it reads as they are at the time of the replay). It refuses to run
+ * when one of those outside buffers has been released since the capture. Not thread-safe: replay a
+ * plan from one thread at a time.
+ */
+public final class Plan implements AutoCloseable {
+  private final Backend delegate;
+  private final Call[] calls;
+  private final Object[] inputs;
+  private final Object[] outputs;
+  private final List<ReplayBuffer> pinned;
+  private final List<ReplayBuffer> external;
+  private boolean closed;
+
+  Plan(
+      Backend delegate,
+      List<Call> calls,
+      Object[] inputs,
+      Object[] outputs,
+      List<ReplayBuffer> pinned,
+      List<ReplayBuffer> external) {
+    this.delegate = delegate;
+    this.calls = calls.toArray(Call[]::new);
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.pinned = pinned;
+    this.external = external;
+  }
+
+  /** The number of recorded calls (kernels, uploads and downloads). */
+  public int size() {
+    return calls.length;
+  }
+
+  /** The number of input arrays {@link #replay} takes. */
+  public int inputCount() {
+    return inputs.length;
+  }
+
+  /** New arrays of the types and lengths of the step's outputs, for {@link #replay}. */
+  public Object[] newOutputs() {
+    Object[] o = new Object[outputs.length];
+    for (int i = 0; i < o.length; i++) {
+      o[i] = HostArrays.like(outputs[i]);
+    }
+    return o;
+  }
+
+  /**
+   * Runs the step again on new input values.
+   *
+   * @param in arrays of the captured inputs' types and lengths, in their order
+   * @param out arrays of the outputs' types and lengths ({@link #newOutputs()}), filled here
+   * @throws IllegalArgumentException when an array's type or length differs from the captured one
+   *     (a step of another shape needs a capture of its own)
+   * @throws IllegalStateException when the plan is closed, or a buffer it reads but does not own (a
+   *     parameter) was released since the capture
+   */
+  public void replay(Object[] in, Object[] out) {
+    if (closed) {
+      throw new IllegalStateException("the plan is closed");
+    }
+    MemorySegment[] inSegments = segments("input", in, inputs);
+    MemorySegment[] outSegments = segments("output", out, outputs);
+    for (ReplayBuffer b : external) {
+      if (b.isReleased()) {
+        throw new IllegalStateException(
+            "a buffer the captured step reads (a parameter or an input tensor made before it) was"
+                + " released since the capture; capture the step again");
+      }
+    }
+    for (Call c : calls) {
+      c.run(delegate, inSegments, outSegments);
+    }
+  }
+
+  private static MemorySegment[] segments(String what, Object[] given, Object[] captured) {
+    if (given.length != captured.length) {
+      throw new IllegalArgumentException(
+          "the plan takes " + captured.length + " " + what + " arrays, found " + given.length);
+    }
+    MemorySegment[] s = new MemorySegment[given.length];
+    for (int i = 0; i < given.length; i++) {
+      if (!HostArrays.matches(given[i], captured[i])) {
+        throw new IllegalArgumentException(
+            what
+                + " "
+                + i
+                + ": found "
+                + (given[i] == null ? "null" : HostArrays.describe(given[i]))
+                + ", expected "
+                + HostArrays.describe(captured[i])
+                + " as captured; a step of another shape needs its own capture");
+      }
+      s[i] = HostArrays.segment(given[i], what + " " + i);
+    }
+    return s;
+  }
+
+  /** Releases the buffers the plan kept (those the step allocated, and its pins on the others). */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      for (ReplayBuffer b : pinned) {
+        b.unpin();
+      }
+    }
+  }
+}
