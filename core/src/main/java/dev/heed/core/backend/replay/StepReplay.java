@@ -81,6 +81,11 @@ public final class StepReplay<K> implements AutoCloseable {
     return out;
   }
 
+  /** How many plans the threads hold (captures that were not refused). */
+  public int planCount() {
+    return all.size();
+  }
+
   /** Closes every thread's plans. Only when no thread is running a step any more. */
   @Override
   public void close() {
