@@ -169,8 +169,9 @@ public final class Steps implements AutoCloseable {
   /**
    * This workload captured once and replayed: its backend must be a {@link ReplayBackend} (build
    * the workload on one). The step runs eagerly once first, so that what it makes lazily is made
-   * outside the capture; then one run is captured, and {@link #run()} of the result replays that
-   * plan without tensors, tape or allocation. Closing the result closes the plan and this workload.
+   * outside the capture; then two runs are captured and compared call by call (a step whose
+   * arguments change from run to run is refused), and {@link #run()} of the result replays the plan
+   * without tensors, tape or allocation. Closing the result closes the plan and this workload.
    *
    * @return the replayed workload, or empty when the capture was refused ({@code why} gets the
    *     reason)
@@ -178,8 +179,18 @@ public final class Steps implements AutoCloseable {
   public Optional<Steps> replayed(Consumer<String> why) {
     ReplayBackend rb = (ReplayBackend) backend;
     run();
-    Optional<Plan> plan;
+    Optional<Plan> first;
     try (Capture c = rb.capture()) {
+      run();
+      first = c.finish();
+      c.refusal().ifPresent(why);
+    }
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Plan> plan;
+    try (Plan once = first.get();
+        Capture c = rb.recapture(once)) {
       run();
       plan = c.finish();
       c.refusal().ifPresent(why);

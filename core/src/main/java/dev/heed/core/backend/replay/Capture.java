@@ -39,16 +39,19 @@ public final class Capture implements AutoCloseable {
   private final List<Call> calls = new ArrayList<>();
   private final Set<ReplayBuffer> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<ReplayBuffer> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final List<ReplayBuffer> allocations = new ArrayList<>();
+  private final Plan previous;
   private final List<PendingDownload> downloads = new ArrayList<>();
   private boolean hostRead;
   private String refusal;
   private boolean done;
 
-  Capture(ReplayBackend backend, Object[] inputs) {
+  Capture(ReplayBackend backend, Plan previous, Object[] inputs) {
     for (int i = 0; i < inputs.length; i++) {
       HostArrays.segment(inputs[i], "input " + i);
     }
     this.backend = backend;
+    this.previous = previous;
     this.inputs = inputs;
   }
 
@@ -82,6 +85,7 @@ public final class Capture implements AutoCloseable {
     }
     pin(b);
     owned.add(b);
+    allocations.add(b);
     if (zeroed) {
       // a replay reuses the buffer, so the zeros that allocate() promised are written again
       calls.add(new Call.Zero(b.inner));
@@ -182,9 +186,16 @@ public final class Capture implements AutoCloseable {
         }
       }
     }
+    if (refusal == null && previous != null) {
+      verify(outputs);
+    }
     if (refusal != null) {
       release();
       return Optional.empty();
+    }
+    List<Buffer> allocated = new ArrayList<>();
+    for (ReplayBuffer b : allocations) {
+      allocated.add(b.inner);
     }
     List<ReplayBuffer> external = new ArrayList<>();
     for (ReplayBuffer b : pinned) {
@@ -199,7 +210,46 @@ public final class Capture implements AutoCloseable {
             inputs.clone(),
             outputs.clone(),
             List.copyOf(pinned),
-            external));
+            external,
+            allocated));
+  }
+
+  /**
+   * Refuses unless this run did what the previous capture's did: the same calls with the same
+   * arguments, on the same outside buffers and on buffers allocated in the same order. A scalar
+   * that changed (Adam's bias correction, a scheduled learning rate, a counter kept on the host)
+   * would be replayed with its captured value, so a step is replayed only when two runs agree.
+   */
+  private void verify(Object[] outputs) {
+    String changed =
+        "the step's kernels or their arguments changed between two runs (a per-step scalar such as"
+            + " Adam's bias correction or a scheduled learning rate, or state kept on the host);"
+            + " a replay would repeat the captured ones";
+    List<Buffer> before = previous.allocations();
+    if (before.size() != allocations.size()
+        || previous.calls().length != calls.size()
+        || !previous.sameArrays(inputs, outputs)) {
+      refuse(changed);
+      return;
+    }
+    IdentityHashMap<Buffer, Buffer> onto = new IdentityHashMap<>();
+    for (int i = 0; i < before.size(); i++) {
+      Buffer now = allocations.get(i).inner;
+      Buffer then = before.get(i);
+      if (now.dtype() != then.dtype() || now.size() != then.size()) {
+        refuse(changed);
+        return;
+      }
+      onto.put(now, then);
+    }
+    Call[] was = previous.calls();
+    for (int i = 0; i < was.length; i++) {
+      Call mapped = calls.get(i).with(b -> b == null ? null : onto.getOrDefault(b, b));
+      if (!mapped.equals(was[i])) {
+        refuse(changed);
+        return;
+      }
+    }
   }
 
   private void resolveDownloads(Object[] outputs) {

@@ -1,6 +1,7 @@
 package dev.heed.core.backend.replay;
 
 import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.Buffer;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -24,6 +25,7 @@ public final class Plan implements AutoCloseable {
   private final Object[] outputs;
   private final List<ReplayBuffer> pinned;
   private final List<ReplayBuffer> external;
+  private final List<Buffer> allocations;
   private boolean closed;
 
   Plan(
@@ -32,13 +34,42 @@ public final class Plan implements AutoCloseable {
       Object[] inputs,
       Object[] outputs,
       List<ReplayBuffer> pinned,
-      List<ReplayBuffer> external) {
+      List<ReplayBuffer> external,
+      List<Buffer> allocations) {
     this.delegate = delegate;
     this.calls = calls.toArray(Call[]::new);
     this.inputs = inputs;
     this.outputs = outputs;
     this.pinned = pinned;
     this.external = external;
+    this.allocations = List.copyOf(allocations);
+  }
+
+  Call[] calls() {
+    return calls;
+  }
+
+  /** The delegate's buffers the step allocated, in order. */
+  List<Buffer> allocations() {
+    return allocations;
+  }
+
+  /** Whether {@code in} and {@code out} have the captured arrays' types and lengths. */
+  boolean sameArrays(Object[] in, Object[] out) {
+    if (in.length != inputs.length || out.length != outputs.length) {
+      return false;
+    }
+    for (int i = 0; i < in.length; i++) {
+      if (!HostArrays.matches(in[i], inputs[i])) {
+        return false;
+      }
+    }
+    for (int i = 0; i < out.length; i++) {
+      if (!HostArrays.matches(out[i], outputs[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The number of recorded calls (kernels, uploads and downloads). */

@@ -76,10 +76,28 @@ public final class ReplayBackend implements Backend {
    * @throws IllegalStateException when this thread is already capturing on this backend
    */
   public Capture capture(Object... inputs) {
+    return start(null, inputs);
+  }
+
+  /**
+   * Starts recording a second run of a step captured as {@code first}: {@link Capture#finish} then
+   * gives a plan only when this run made the same calls with the same arguments as the first (on
+   * the same outside buffers, and on buffers allocated in the same order), so that a scalar that
+   * changes from step to step (an optimizer's bias correction, a scheduled learning rate) refuses
+   * the replay instead of being replayed with a stale value. The caller still closes {@code first}.
+   *
+   * @param first the plan of the step's first run
+   * @param inputs the step's input arrays, as for {@link #capture}
+   */
+  public Capture recapture(Plan first, Object... inputs) {
+    return start(Objects.requireNonNull(first, "first"), inputs);
+  }
+
+  private Capture start(Plan first, Object[] inputs) {
     if (active.get() != null) {
       throw new IllegalStateException("this thread is already capturing a step on this backend");
     }
-    Capture c = new Capture(this, inputs.clone());
+    Capture c = new Capture(this, first, inputs.clone());
     active.set(c);
     capturing.incrementAndGet();
     return c;

@@ -8,11 +8,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 
 /**
- * Runs a step through captured {@link Plan}s: the first call for a key on a thread captures the
- * step while running it eagerly, later calls with that key on that thread replay the plan. A key
- * whose capture was refused runs eagerly from then on. Each thread keeps its own plans (a plan's
- * buffers are its scratch), at most {@link #MAX_PLANS_PER_THREAD} of them; keys beyond that run
- * eagerly.
+ * Runs a step through captured {@link Plan}s: the first two calls for a key on a thread capture the
+ * step while running it eagerly ({@link ReplayBackend#capture}, then {@link
+ * ReplayBackend#recapture}, which keeps the plan only when both runs made the same calls with the
+ * same arguments), later calls with that key on that thread replay the plan. A key whose capture
+ * was refused runs eagerly from then on. Each thread keeps its own plans (a plan's buffers are its
+ * scratch), at most {@link #MAX_PLANS_PER_THREAD} of them; keys beyond that run eagerly.
  *
  * <p>The key must determine everything about the step except its input values: the shapes (a batch
  * size) and any option that changes which kernels run. The step takes its inputs as Java arrays,
@@ -27,6 +28,9 @@ public final class StepReplay<K> implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(StepReplay.class.getName());
   private static final Object REFUSED = new Object();
+
+  /** A key's plan of its first run, waiting for the second run to confirm it. */
+  private record First(Plan plan) {}
 
   private final ReplayBackend backend;
   private final ThreadLocal<Map<K, Object>> plans = ThreadLocal.withInitial(HashMap::new);
@@ -55,12 +59,14 @@ public final class StepReplay<K> implements AutoCloseable {
       plan.replay(inputs, out);
       return out;
     }
-    if (known == REFUSED || mine.size() >= MAX_PLANS_PER_THREAD) {
+    if (known == REFUSED || (known == null && mine.size() >= MAX_PLANS_PER_THREAD)) {
       return step.apply(inputs);
     }
+    Plan first = known instanceof First f ? f.plan() : null;
     Object[] out;
     Optional<Plan> plan;
-    try (Capture capture = backend.capture(inputs)) {
+    try (Capture capture =
+        first == null ? backend.capture(inputs) : backend.recapture(first, inputs)) {
       out = step.apply(inputs);
       plan = capture.finish(out);
       if (plan.isEmpty()) {
@@ -68,9 +74,14 @@ public final class StepReplay<K> implements AutoCloseable {
             Level.DEBUG,
             () -> "step " + key + " runs eagerly: " + capture.refusal().orElse("refused"));
       }
+    } finally {
+      if (first != null) {
+        all.remove(first);
+        first.close();
+      }
     }
     if (plan.isPresent()) {
-      mine.put(key, plan.get());
+      mine.put(key, first == null ? new First(plan.get()) : plan.get());
       all.add(plan.get());
       if (closed) {
         close();
@@ -81,7 +92,7 @@ public final class StepReplay<K> implements AutoCloseable {
     return out;
   }
 
-  /** How many plans the threads hold (captures that were not refused). */
+  /** How many plans the threads hold (confirmed or waiting for their second run). */
   public int planCount() {
     return all.size();
   }

@@ -129,11 +129,18 @@ class ReplayTest {
 
   private void assertReplaysEager(Function<Object[], Object[]> step, int inputSize) {
     float[] first = data(11, inputSize);
-    Optional<Plan> plan;
     Object[] captured;
+    Plan once;
     try (Capture c = be.capture(first)) {
       captured = step.apply(new Object[] {first});
-      plan = c.finish(captured);
+      once = c.finish(captured).orElseThrow();
+    }
+    // the second run, compared call by call with the first
+    float[] second = data(10, inputSize);
+    Optional<Plan> plan;
+    try (once;
+        Capture c = be.recapture(once, second)) {
+      plan = c.finish(step.apply(new Object[] {second}));
       assertEquals(Optional.empty(), c.refusal());
     }
     assertTrue(plan.isPresent());
@@ -301,6 +308,31 @@ class ReplayTest {
           assertThrows(
               IllegalStateException.class, () -> p.replay(new Object[] {x}, p.newOutputs()));
       assertTrue(e.getMessage().contains("released since the capture"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aScalarThatChangesBetweenRunsRefusesTheSecondCapture() {
+    // a step that scales by a host-side counter: each run passes another scalar to its kernel
+    int[] counter = {0};
+    Function<Object[], Object[]> step =
+        inference(x -> Tensors.of(be, F32, x, 2, 4).mul(++counter[0]));
+    float[] x = data(5, 8);
+    Plan first;
+    try (Capture c = be.capture(x)) {
+      first = c.finish(step.apply(new Object[] {x})).orElseThrow();
+    }
+    try (first;
+        Capture c = be.recapture(first, x)) {
+      assertFalse(c.finish(step.apply(new Object[] {x})).isPresent());
+      assertTrue(c.refusal().orElseThrow().contains("changed between two runs"));
+    }
+    try (StepReplay<String> replay = new StepReplay<>(be)) {
+      for (int i = 0; i < 4; i++) {
+        float[] got = (float[]) replay.run("k", new Object[] {x}, step)[0];
+        assertEquals(x[1] * counter[0], got[1]);
+      }
+      assertEquals(0, replay.planCount());
     }
   }
 
