@@ -250,6 +250,15 @@ public final class Benchmarks {
         3 * ff,
         "ms",
         batch * t);
+    measureReplayed(
+        b,
+        rb -> Steps.encoder(rb, batch, t, d, h, ffDim, true),
+        "encoder_fwdbwd_adam",
+        params,
+        threads,
+        3 * ff,
+        "ms",
+        batch * t);
     measure(
         Steps.encoder(b, batch, t, d, h, ffDim, false),
         "encoder_fwd_infer",
@@ -279,6 +288,15 @@ public final class Benchmarks {
         3 * ff,
         "us",
         0);
+    measureReplayed(
+        b,
+        rb -> Steps.mlp(rb, 64, 64, 256, 10),
+        "mlp_fwdbwd_sgd",
+        "in=64 hidden=256 out=10 batch=64 loss=mse",
+        threads,
+        3 * ff,
+        "us",
+        0);
     String params = "in=64 hidden=256 out=10 batch=64";
     measure(Steps.mlpForward(b, 64, 64, 256, 10), "mlp_fwd_infer", params, threads, ff, "us", 0);
     measureReplayed(
@@ -296,6 +314,15 @@ public final class Benchmarks {
     for (int batch : new int[] {1, 32}) {
       measure(
           Steps.mlp(b, batch, 10, 10, 5),
+          "seed_mlp_step",
+          "in=10 hidden=10 out=5 batch=" + batch,
+          threads,
+          0,
+          "us",
+          0);
+      measureReplayed(
+          b,
+          rb -> Steps.mlp(rb, batch, 10, 10, 5),
           "seed_mlp_step",
           "in=10 hidden=10 out=5 batch=" + batch,
           threads,

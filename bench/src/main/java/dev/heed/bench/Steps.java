@@ -141,11 +141,11 @@ public final class Steps implements AutoCloseable {
     return new Steps(
         b,
         () -> {
-          adam.zeroGrad();
           try (Scope s = Scope.open()) {
             layer.forward(x, true).sum().backward();
             adam.step();
           }
+          adam.zeroGrad(); // as in mlp: nothing the step allocates outlives it
         },
         () -> release(layer.parameters(), x));
   }
@@ -219,11 +219,13 @@ public final class Steps implements AutoCloseable {
     return new Steps(
         b,
         () -> {
-          sgd.zeroGrad();
           try (Scope s = Scope.open()) {
             Elementwise.sub(net.forward(x), y).square().mean().backward();
             sgd.step();
           }
+          // the gradients end with the step (rather than at the start of the next), so that
+          // nothing the step allocates outlives it and the step can be captured and replayed
+          sgd.zeroGrad();
         },
         () -> {
           release(net.parameters(), x);
