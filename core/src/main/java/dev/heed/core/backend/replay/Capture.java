@@ -3,10 +3,13 @@ package dev.heed.core.backend.replay;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -203,15 +206,86 @@ public final class Capture implements AutoCloseable {
         external.add(b);
       }
     }
+    List<Call> recorded = List.copyOf(calls);
+    List<Call> scheduled = reuseScratch();
+    // the step's buffers that scratch reuse left without a use are freed now
+    Set<Buffer> used = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Call c : scheduled) {
+      c.with(b -> {
+        used.add(b);
+        return b;
+      });
+    }
+    List<ReplayBuffer> kept = new ArrayList<>();
+    for (ReplayBuffer b : pinned) {
+      if (owned.contains(b) && !used.contains(b.inner)) {
+        b.unpin();
+      } else {
+        kept.add(b);
+      }
+    }
     return Optional.of(
         new Plan(
             backend.delegate(),
-            List.copyOf(calls),
+            recorded,
+            scheduled,
             inputs.clone(),
             outputs.clone(),
-            List.copyOf(pinned),
+            kept,
             external,
             allocated));
+  }
+
+  /**
+   * The recorded calls with the step's own buffers reused: a buffer whose last use has passed
+   * serves a later buffer of the same type and size, as a memory pool does in eager execution, so
+   * the plan keeps the step's peak of live buffers instead of every intermediate (and the data it
+   * touches stays warm in cache). A buffer is free only after the call of its last use, so no call
+   * sees two of its operands share memory that did not share it when captured.
+   */
+  private List<Call> reuseScratch() {
+    Set<Buffer> mine = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (ReplayBuffer b : owned) {
+      mine.add(b.inner);
+    }
+    IdentityHashMap<Buffer, Integer> lastUse = new IdentityHashMap<>();
+    List<List<Buffer>> touched = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      List<Buffer> t = new ArrayList<>();
+      int index = i;
+      calls
+          .get(i)
+          .with(b -> {
+            if (b != null && mine.contains(b)) {
+              t.add(b);
+              lastUse.put(b, index);
+            }
+            return b;
+          });
+      touched.add(t);
+    }
+    record Kind(DType dtype, long size) {}
+    Map<Kind, ArrayDeque<Buffer>> free = new HashMap<>();
+    IdentityHashMap<Buffer, Buffer> assigned = new IdentityHashMap<>();
+    List<Call> scheduled = new ArrayList<>(calls.size());
+    for (int i = 0; i < calls.size(); i++) {
+      for (Buffer b : touched.get(i)) {
+        if (!assigned.containsKey(b)) {
+          ArrayDeque<Buffer> pool = free.get(new Kind(b.dtype(), b.size()));
+          Buffer physical = pool == null || pool.isEmpty() ? b : pool.pop();
+          assigned.put(b, physical);
+        }
+      }
+      scheduled.add(calls.get(i).with(b -> b == null ? null : assigned.getOrDefault(b, b)));
+      for (Buffer b : touched.get(i)) {
+        if (lastUse.get(b) == i) {
+          lastUse.put(b, -1); // released once, even when a call names it twice
+          free.computeIfAbsent(new Kind(b.dtype(), b.size()), k -> new ArrayDeque<>())
+              .push(assigned.get(b));
+        }
+      }
+    }
+    return scheduled;
   }
 
   /**
@@ -227,7 +301,7 @@ public final class Capture implements AutoCloseable {
             + " a replay would repeat the captured ones";
     List<Buffer> before = previous.allocations();
     if (before.size() != allocations.size()
-        || previous.calls().length != calls.size()
+        || previous.recorded().length != calls.size()
         || !previous.sameArrays(inputs, outputs)) {
       refuse(changed);
       return;
@@ -242,7 +316,7 @@ public final class Capture implements AutoCloseable {
       }
       onto.put(now, then);
     }
-    Call[] was = previous.calls();
+    Call[] was = previous.recorded();
     for (int i = 0; i < was.length; i++) {
       Call mapped = calls.get(i).with(b -> b == null ? null : onto.getOrDefault(b, b));
       if (!mapped.equals(was[i])) {

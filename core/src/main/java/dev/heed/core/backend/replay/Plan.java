@@ -20,6 +20,7 @@ import java.util.List;
  */
 public final class Plan implements AutoCloseable {
   private final Backend delegate;
+  private final Call[] recorded;
   private final Call[] calls;
   private final Object[] inputs;
   private final Object[] outputs;
@@ -30,6 +31,7 @@ public final class Plan implements AutoCloseable {
 
   Plan(
       Backend delegate,
+      List<Call> recorded,
       List<Call> calls,
       Object[] inputs,
       Object[] outputs,
@@ -37,6 +39,7 @@ public final class Plan implements AutoCloseable {
       List<ReplayBuffer> external,
       List<Buffer> allocations) {
     this.delegate = delegate;
+    this.recorded = recorded.toArray(Call[]::new);
     this.calls = calls.toArray(Call[]::new);
     this.inputs = inputs;
     this.outputs = outputs;
@@ -45,8 +48,22 @@ public final class Plan implements AutoCloseable {
     this.allocations = List.copyOf(allocations);
   }
 
-  Call[] calls() {
-    return calls;
+  /** The calls as the capture recorded them, before scratch reuse (for a recapture to compare). */
+  Call[] recorded() {
+    return recorded;
+  }
+
+  /**
+   * How many buffers of its own the plan keeps: after scratch reuse, the step's peak of live
+   * buffers per type and size rather than every intermediate it allocated.
+   */
+  public int ownBufferCount() {
+    return pinned.size() - external.size();
+  }
+
+  /** How many buffers the captured step allocated. */
+  public int allocationCount() {
+    return allocations.size();
   }
 
   /** The delegate's buffers the step allocated, in order. */

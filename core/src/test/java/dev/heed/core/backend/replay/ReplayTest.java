@@ -127,7 +127,10 @@ class ReplayTest {
     });
   }
 
-  private void assertReplaysEager(Function<Object[], Object[]> step, int inputSize) {
+  /**
+   * Asserts replays equal eager runs; returns the plan's own buffers and the step's allocations.
+   */
+  private int[] assertReplaysEager(Function<Object[], Object[]> step, int inputSize) {
     float[] first = data(11, inputSize);
     Object[] captured;
     Plan once;
@@ -155,6 +158,7 @@ class ReplayTest {
         assertArrayEquals(eager, (float[]) out[0], "replay of input " + seed);
       }
       assertArrayEquals((float[]) captured[0], (float[]) step.apply(new Object[] {first})[0]);
+      return new int[] {p.ownBufferCount(), p.allocationCount()};
     }
   }
 
@@ -165,7 +169,8 @@ class ReplayTest {
 
   @Test
   void attentionReplayGivesTheEagerResultsBitForBit() {
-    assertReplaysEager(attention(2, 5, 8, 2), 2 * 5 * 8);
+    int[] buffers = assertReplaysEager(attention(2, 5, 8, 2), 2 * 5 * 8);
+    assertTrue(buffers[0] < buffers[1], "scratch reused: " + buffers[0] + " of " + buffers[1]);
   }
 
   @Test
