@@ -54,7 +54,7 @@ final class RunModel implements TrainedModel {
   private final List<String> outputs;
   private final List<String> labelColumns;
   private final SequenceLayout layout;
-  // captured plans of predict's forward pass, per thread and batch size; null when replay is off
+  // captured plans of predict's forward pass, per batch size; null when replay is off
   private final StepReplay<Integer> replay;
 
   private RunModel(

@@ -1,19 +1,25 @@
 package dev.heed.core.backend.replay;
 
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Runs a step through captured {@link Plan}s: the first two calls for a key on a thread capture the
- * step while running it eagerly ({@link ReplayBackend#capture}, then {@link
+ * Runs a step through captured {@link Plan}s, for any number of threads: the first two runs of a
+ * key capture the step while running it eagerly ({@link ReplayBackend#capture}, then {@link
  * ReplayBackend#recapture}, which keeps the plan only when both runs made the same calls with the
- * same arguments), later calls with that key on that thread replay the plan. A key whose capture
- * was refused runs eagerly from then on. Each thread keeps its own plans (a plan's buffers are its
- * scratch), at most {@link #MAX_PLANS_PER_THREAD} of them; keys beyond that run eagerly.
+ * same arguments); later runs replay a plan. A key whose capture was refused runs eagerly from then
+ * on.
+ *
+ * <p>A plan's buffers are the scratch of one run at a time, so each key keeps a pool of plans: a
+ * run takes an idle one and gives it back, and a new one is captured only when every plan of the
+ * key is busy, so a key holds as many plans as it ever had concurrent runs (at most {@link
+ * #MAX_PLANS_PER_KEY}; beyond that, and beyond {@link #MAX_KEYS} keys, runs are eager). Plans
+ * belong to no thread, so short-lived threads (a virtual thread per request) leave nothing behind.
  *
  * <p>The key must determine everything about the step except its input values: the shapes (a batch
  * size) and any option that changes which kernels run. The step takes its inputs as Java arrays,
@@ -23,17 +29,26 @@ import java.util.function.Function;
  * @param <K> the step's key
  */
 public final class StepReplay<K> implements AutoCloseable {
-  /** How many plans one thread keeps. */
-  public static final int MAX_PLANS_PER_THREAD = 8;
+  /** How many keys get plans. */
+  public static final int MAX_KEYS = 8;
+
+  /** How many plans one key keeps (its concurrent runs). */
+  public static final int MAX_PLANS_PER_KEY = 16;
 
   private static final System.Logger LOG = System.getLogger(StepReplay.class.getName());
-  private static final Object REFUSED = new Object();
 
-  /** A key's plan of its first run, waiting for the second run to confirm it. */
-  private record First(Plan plan) {}
+  /** An idle plan; unconfirmed until a second run agreed with it. */
+  private record Slot(Plan plan, boolean confirmed) {}
+
+  /** A key's plans. */
+  private static final class Entry {
+    final ConcurrentLinkedDeque<Slot> idle = new ConcurrentLinkedDeque<>();
+    final AtomicInteger plans = new AtomicInteger();
+    volatile boolean refused;
+  }
 
   private final ReplayBackend backend;
-  private final ThreadLocal<Map<K, Object>> plans = ThreadLocal.withInitial(HashMap::new);
+  private final ConcurrentHashMap<K, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Plan> all = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
@@ -43,8 +58,7 @@ public final class StepReplay<K> implements AutoCloseable {
   }
 
   /**
-   * Runs {@code step} on {@code inputs}, replaying its plan for {@code key} when this thread has
-   * one.
+   * Runs {@code step} on {@code inputs}, replaying a plan of {@code key} when one is idle.
    *
    * @return the step's outputs (from the replay, or from {@code step} itself)
    */
@@ -52,17 +66,31 @@ public final class StepReplay<K> implements AutoCloseable {
     if (closed || backend.isCapturing()) {
       return step.apply(inputs);
     }
-    Map<K, Object> mine = plans.get();
-    Object known = mine.get(key);
-    if (known instanceof Plan plan) {
-      Object[] out = plan.newOutputs();
-      plan.replay(inputs, out);
-      return out;
+    Entry e = entries.get(key);
+    if (e == null) {
+      if (entries.size() >= MAX_KEYS) {
+        return step.apply(inputs);
+      }
+      e = entries.computeIfAbsent(key, k -> new Entry());
     }
-    if (known == REFUSED || (known == null && mine.size() >= MAX_PLANS_PER_THREAD)) {
+    if (e.refused) {
       return step.apply(inputs);
     }
-    Plan first = known instanceof First f ? f.plan() : null;
+    Slot slot = e.idle.poll();
+    if (slot != null && slot.confirmed()) {
+      try {
+        Object[] out = slot.plan().newOutputs();
+        slot.plan().replay(inputs, out);
+        return out;
+      } finally {
+        e.idle.push(slot);
+      }
+    }
+    if (slot == null && e.plans.incrementAndGet() > MAX_PLANS_PER_KEY) {
+      e.plans.decrementAndGet();
+      return step.apply(inputs);
+    }
+    Plan first = slot == null ? null : slot.plan();
     Object[] out;
     Optional<Plan> plan;
     try (Capture capture =
@@ -81,23 +109,24 @@ public final class StepReplay<K> implements AutoCloseable {
       }
     }
     if (plan.isPresent()) {
-      mine.put(key, first == null ? new First(plan.get()) : plan.get());
       all.add(plan.get());
+      e.idle.push(new Slot(plan.get(), first != null));
       if (closed) {
         close();
       }
     } else {
-      mine.put(key, REFUSED);
+      e.refused = true;
+      e.plans.decrementAndGet();
     }
     return out;
   }
 
-  /** How many plans the threads hold (confirmed or waiting for their second run). */
+  /** How many plans the keys hold (confirmed or waiting for their second run). */
   public int planCount() {
     return all.size();
   }
 
-  /** Closes every thread's plans. Only when no thread is running a step any more. */
+  /** Closes every plan. Only when no thread is running a step any more. */
   @Override
   public void close() {
     closed = true;

@@ -23,8 +23,13 @@ import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -338,6 +343,35 @@ class ReplayTest {
         assertEquals(x[1] * counter[0], got[1]);
       }
       assertEquals(0, replay.planCount());
+    }
+  }
+
+  @Test
+  void concurrentRunsOnShortLivedThreadsShareABoundedPoolOfPlans() throws Exception {
+    Function<Object[], Object[]> four = mlp(4);
+    Function<Object[], Object[]> six = mlp(6);
+    int tasks = 200;
+    float[][] want = new float[tasks][];
+    for (int i = 0; i < tasks; i++) {
+      int n = i % 2 == 0 ? 4 : 6;
+      want[i] = (float[]) (n == 4 ? four : six).apply(new Object[] {data(i, n * 8)})[0];
+    }
+    try (StepReplay<Integer> replay = new StepReplay<>(be)) {
+      List<Future<float[]>> got = new ArrayList<>();
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < tasks; i++) {
+          int n = i % 2 == 0 ? 4 : 6;
+          float[] x = data(i, n * 8);
+          got.add(
+              pool.submit(() -> (float[]) replay.run(n, new Object[] {x}, n == 4 ? four : six)[0]));
+        }
+        for (int i = 0; i < tasks; i++) {
+          assertArrayEquals(want[i], got.get(i).get(), "task " + i);
+        }
+      }
+      assertTrue(replay.planCount() >= 2, "plans: " + replay.planCount());
+      assertTrue(
+          replay.planCount() <= 2 * StepReplay.MAX_PLANS_PER_KEY, "plans: " + replay.planCount());
     }
   }
 
