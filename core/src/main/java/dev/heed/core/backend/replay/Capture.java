@@ -196,10 +196,6 @@ public final class Capture implements AutoCloseable {
       release();
       return Optional.empty();
     }
-    List<Buffer> allocated = new ArrayList<>();
-    for (ReplayBuffer b : allocations) {
-      allocated.add(b.inner);
-    }
     List<ReplayBuffer> external = new ArrayList<>();
     for (ReplayBuffer b : pinned) {
       if (!owned.contains(b)) {
@@ -233,7 +229,7 @@ public final class Capture implements AutoCloseable {
             outputs.clone(),
             kept,
             external,
-            allocated));
+            allocations));
   }
 
   /**
@@ -299,7 +295,7 @@ public final class Capture implements AutoCloseable {
         "the step's kernels or their arguments changed between two runs (a per-step scalar such as"
             + " Adam's bias correction or a scheduled learning rate, or state kept on the host);"
             + " a replay would repeat the captured ones";
-    List<Buffer> before = previous.allocations();
+    List<ReplayBuffer> before = previous.allocations();
     if (before.size() != allocations.size()
         || previous.recorded().length != calls.size()
         || !previous.sameArrays(inputs, outputs)) {
@@ -308,13 +304,13 @@ public final class Capture implements AutoCloseable {
     }
     IdentityHashMap<Buffer, Buffer> onto = new IdentityHashMap<>();
     for (int i = 0; i < before.size(); i++) {
-      Buffer now = allocations.get(i).inner;
-      Buffer then = before.get(i);
+      ReplayBuffer now = allocations.get(i);
+      ReplayBuffer then = before.get(i);
       if (now.dtype() != then.dtype() || now.size() != then.size()) {
         refuse(changed);
         return;
       }
-      onto.put(now, then);
+      onto.put(now.inner, then.inner);
     }
     Call[] was = previous.recorded();
     for (int i = 0; i < was.length; i++) {

@@ -1,7 +1,6 @@
 package dev.heed.core.backend.replay;
 
 import dev.heed.core.backend.Backend;
-import dev.heed.core.backend.Buffer;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -26,7 +25,7 @@ public final class Plan implements AutoCloseable {
   private final Object[] outputs;
   private final List<ReplayBuffer> pinned;
   private final List<ReplayBuffer> external;
-  private final List<Buffer> allocations;
+  private final List<ReplayBuffer> allocations;
   private boolean closed;
 
   Plan(
@@ -37,7 +36,7 @@ public final class Plan implements AutoCloseable {
       Object[] outputs,
       List<ReplayBuffer> pinned,
       List<ReplayBuffer> external,
-      List<Buffer> allocations) {
+      List<ReplayBuffer> allocations) {
     this.delegate = delegate;
     this.recorded = recorded.toArray(Call[]::new);
     this.calls = calls.toArray(Call[]::new);
@@ -67,7 +66,7 @@ public final class Plan implements AutoCloseable {
   }
 
   /** The delegate's buffers the step allocated, in order. */
-  List<Buffer> allocations() {
+  List<ReplayBuffer> allocations() {
     return allocations;
   }
 

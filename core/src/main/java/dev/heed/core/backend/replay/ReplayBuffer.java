@@ -13,12 +13,17 @@ import dev.heed.core.backend.DType;
 final class ReplayBuffer implements Buffer {
   private final ReplayBackend owner;
   final Buffer inner;
+  // kept here so that a plan can compare allocations after the delegate's memory is freed
+  private final DType dtype;
+  private final long size;
   private int pins;
   private volatile boolean closed;
 
   ReplayBuffer(ReplayBackend owner, Buffer inner) {
     this.owner = owner;
     this.inner = inner;
+    this.dtype = inner.dtype();
+    this.size = inner.size();
   }
 
   synchronized void pin() {
@@ -38,12 +43,12 @@ final class ReplayBuffer implements Buffer {
 
   @Override
   public DType dtype() {
-    return inner.dtype();
+    return dtype;
   }
 
   @Override
   public long size() {
-    return inner.size();
+    return size;
   }
 
   @Override
