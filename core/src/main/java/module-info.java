@@ -7,6 +7,7 @@ module dev.heed.core {
   exports dev.heed.core;
   exports dev.heed.core.backend;
   exports dev.heed.core.backend.support;
+  exports dev.heed.core.backend.replay;
   exports dev.heed.core.tensor;
   exports dev.heed.core.nn;
   exports dev.heed.core.optim;

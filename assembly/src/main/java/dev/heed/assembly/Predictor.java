@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.heed.assembly.api.ConfigException;
+import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.api.TrainedModel;
 import dev.heed.assembly.train.CommittedCheckpoint;
 import java.io.IOException;
@@ -27,9 +28,20 @@ import java.util.List;
  * still training; a newer checkpoint needs a new predictor ({@link CommittedCheckpoint#read(Path)}
  * tells when there is one). {@link #close()} releases the backend: call it only when no thread is
  * predicting any more.
+ *
+ * <p><b>Replay.</b> By default the forward pass of {@link #predict} on feature rows is captured on
+ * its first two runs per batch size (kept only when both agree call by call) and then replayed as a
+ * plan of kernels over buffers allocated once, one plan per concurrent call ({@link
+ * dev.heed.core.backend.replay.StepReplay}), with the eager results (bit for bit on the reference
+ * backend). Steps that a replay could get wrong (random draws, host reads inside the step, index
+ * inputs of sequence models) run eagerly. {@link #open(Path, String, boolean)} or the system
+ * property {@value #REPLAY_PROPERTY}{@code =false} turns it off.
  */
 public final class Predictor implements AutoCloseable {
   private static final int OPEN_ATTEMPTS = 20;
+
+  /** The system property that turns replay off when {@code false}. */
+  public static final String REPLAY_PROPERTY = "heed.replay";
 
   private final Path runDir;
   private final TrainedModel model;
@@ -58,9 +70,28 @@ public final class Predictor implements AutoCloseable {
    *     checkpoint yet
    */
   public static Predictor open(Path runDir, String backendOverride) throws IOException {
+    return open(
+        runDir,
+        backendOverride,
+        !"false".equalsIgnoreCase(System.getProperty(REPLAY_PROPERTY, "true").trim()));
+  }
+
+  /**
+   * Opens the last committed checkpoint of {@code runDir}, with or without replay of the forward
+   * pass.
+   *
+   * @param backendOverride a backend name that replaces the config's, or null
+   * @param replay whether {@link #predict} replays captured forward passes
+   * @throws ConfigException when {@code runDir} is not a run directory or has no committed
+   *     checkpoint yet
+   */
+  public static Predictor open(Path runDir, String backendOverride, boolean replay)
+      throws IOException {
     for (int attempt = 1; ; attempt++) {
       CommittedCheckpoint before = CommittedCheckpoint.read(runDir).orElse(null);
-      TrainedModel model = Heed.open(runDir, backendOverride);
+      TrainedModel model =
+          RunModel.open(
+              runDir, Heed.runConfig(runDir), backendOverride, PluginSet.shared(), replay);
       try {
         CommittedCheckpoint after = CommittedCheckpoint.read(runDir).orElse(null);
         if (after != null && after.equals(before)) {
@@ -152,6 +183,11 @@ public final class Predictor implements AutoCloseable {
    */
   public String sample(String prompt, int count, double temperature, long seed) {
     return model.sample(prompt, count, temperature, seed);
+  }
+
+  /** How many captured forward passes the threads hold, for tests. */
+  int replayPlans() {
+    return ((RunModel) model).replayPlans();
   }
 
   /** Releases the backend. Only when no thread is predicting. */

@@ -23,6 +23,8 @@ import dev.heed.assembly.train.Feed;
 import dev.heed.assembly.train.Trainer;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.replay.ReplayBackend;
+import dev.heed.core.backend.replay.StepReplay;
 import dev.heed.core.data.Dataset;
 import dev.heed.core.data.SequenceLayout;
 import dev.heed.core.nn.ForwardContext;
@@ -54,6 +56,8 @@ final class RunModel implements TrainedModel {
   private final List<String> outputs;
   private final List<String> labelColumns;
   private final SequenceLayout layout;
+  // captured plans of predict's forward pass, per batch size; null when replay is off
+  private final StepReplay<Integer> replay;
 
   private RunModel(
       HeedConfig config,
@@ -66,6 +70,7 @@ final class RunModel implements TrainedModel {
       List<String> labelColumns,
       SequenceLayout layout) {
     this.config = config;
+    this.replay = backend instanceof ReplayBackend r ? new StepReplay<>(r) : null;
     this.backend = backend;
     this.model = model;
     this.loss = loss;
@@ -78,6 +83,16 @@ final class RunModel implements TrainedModel {
 
   static RunModel open(Path runDir, HeedConfig config, String backendOverride, PluginSet plugins)
       throws IOException {
+    return open(runDir, config, backendOverride, plugins, false);
+  }
+
+  /**
+   * Opens the run's model; with {@code replay} the backend is wrapped in a {@link ReplayBackend}
+   * and {@link #predict} replays its captured forward pass per thread and batch size.
+   */
+  static RunModel open(
+      Path runDir, HeedConfig config, String backendOverride, PluginSet plugins, boolean replay)
+      throws IOException {
     Normalization n = Normalization.load(runDir);
     Injector injector =
         Heed.unwrap(() ->
@@ -89,6 +104,14 @@ final class RunModel implements TrainedModel {
                           @Singleton
                           Optional<Normalization> normalization() {
                             return Optional.ofNullable(n);
+                          }
+
+                          @Provides
+                          @Singleton
+                          Backend backend(BackendChoice choice) {
+                            Backend b =
+                                Scope.outside(() -> choice.provider().create(choice.options()));
+                            return replay ? ReplayBackend.over(b) : b;
                           }
                         })));
     Backend backend = Heed.unwrap(() -> injector.getInstance(Backend.class));
@@ -179,25 +202,23 @@ final class RunModel implements TrainedModel {
     if (layout != null) {
       return predictSequences(rows);
     }
-    int in = inputs.size();
     List<double[]> result = new ArrayList<>();
     for (int from = 0; from < rows.size(); from += BATCH) {
       int n = Math.min(BATCH, rows.size() - from);
       float[] x = features(rows, from, n);
-      try (GradMode off = GradMode.disable();
-          Scope s = Scope.open()) {
-        Tensor pred =
-            model.forward(Tensors.of(backend, DType.FLOAT32, x, n, in), ForwardContext.inference());
-        if (config.data().classification()) {
-          pred = pred.softmax(1);
+      float[] flat =
+          replay == null
+              ? forward(x, n)
+              : (float[])
+                  replay
+                      .run(n, new Object[] {x}, a -> new Object[] {forward((float[]) a[0], n)})[0];
+      int w = outputs.size();
+      for (int r = 0; r < n; r++) {
+        double[] o = new double[w];
+        for (int k = 0; k < w; k++) {
+          o[k] = flat[r * w + k];
         }
-        double[] flat = pred.toDoubleArray();
-        int w = outputs.size();
-        for (int r = 0; r < n; r++) {
-          double[] o = new double[w];
-          System.arraycopy(flat, r * w, o, 0, w);
-          result.add(o);
-        }
+        result.add(o);
       }
     }
     return result;
@@ -305,6 +326,26 @@ final class RunModel implements TrainedModel {
                 + String.join(", ", inputs)
                 + ")");
       }
+    }
+  }
+
+  /** How many captured forward passes {@link #predict} holds (0 without replay). */
+  int replayPlans() {
+    return replay == null ? 0 : replay.planCount();
+  }
+
+  /** The model's predictions for {@code n} normalised rows {@code x}, as one forward pass. */
+  @SuppressWarnings("try")
+  private float[] forward(float[] x, int n) {
+    try (GradMode off = GradMode.disable();
+        Scope s = Scope.open()) {
+      Tensor pred =
+          model.forward(
+              Tensors.of(backend, DType.FLOAT32, x, n, inputs.size()), ForwardContext.inference());
+      if (config.data().classification()) {
+        pred = pred.softmax(1);
+      }
+      return pred.toFloatArray();
     }
   }
 
@@ -440,6 +481,9 @@ final class RunModel implements TrainedModel {
 
   @Override
   public void close() {
+    if (replay != null) {
+      replay.close();
+    }
     backend.close();
   }
 }

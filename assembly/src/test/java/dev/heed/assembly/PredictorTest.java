@@ -124,6 +124,32 @@ class PredictorTest {
   }
 
   @Test
+  void replayedForwardPassesGiveTheEagerAnswersBitForBit() throws Exception {
+    Path run =
+        train(
+            Path.of("../examples/feature-attention.yaml"),
+            small("data.examples=300"),
+            tmp.resolve("r"));
+    try (Predictor replayed = Predictor.open(run, null, true);
+        Predictor eager = Predictor.open(run, null, false)) {
+      List<List<double[]>> in = batches(6, eager.inputNames().size(), 5);
+      for (int round = 0; round < 3; round++) {
+        for (List<double[]> b : in) {
+          List<double[]> want = eager.predict(b);
+          List<double[]> got = replayed.predict(b);
+          for (int r = 0; r < want.size(); r++) {
+            assertArrayEquals(
+                want.get(r), got.get(r), "round " + round + ", " + b.size() + " rows");
+          }
+        }
+      }
+      assertEquals(0, eager.replayPlans());
+      long sizes = in.stream().mapToInt(List::size).distinct().count();
+      assertEquals(sizes, replayed.replayPlans(), "one plan per batch size");
+    }
+  }
+
+  @Test
   void knowsItsCheckpointAndItsConfig() throws IOException {
     Path dir = tmp.resolve("c");
     assertTrue(CommittedCheckpoint.read(dir).isEmpty(), "no run yet");

@@ -7,12 +7,15 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.MatmulSpec;
+import dev.heed.core.backend.replay.ReplayBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -156,6 +159,32 @@ public final class Benchmarks {
     }
   }
 
+  /**
+   * The workload that {@code make} builds, on this backend wrapped for capture, captured once and
+   * replayed: a line named {@code name_replay}, or an info line saying why it was refused.
+   */
+  private void measureReplayed(
+      Backend b,
+      Function<Backend, Steps> make,
+      String name,
+      String params,
+      int threads,
+      double flops,
+      String unit,
+      int tok) {
+    try (ReplayBackend rb = ReplayBackend.borrowing(b)) {
+      Steps eager = make.apply(rb);
+      String[] why = {"refused"};
+      Optional<Steps> replayed = eager.replayed(w -> why[0] = w);
+      if (replayed.isEmpty()) {
+        eager.close();
+        lines.accept("heed info " + name + "_replay not measured: " + why[0]);
+        return;
+      }
+      measure(replayed.get(), name + "_replay", params, threads, flops, unit, tok);
+    }
+  }
+
   private void mha(
       Backend b,
       int threads,
@@ -170,6 +199,15 @@ public final class Benchmarks {
     double ff = mhaFlops(batch, t, d);
     measure(
         Steps.mha(b, batch, t, d, h, false, false),
+        tag + "_fwd_infer",
+        params,
+        threads,
+        ff,
+        unit,
+        0);
+    measureReplayed(
+        b,
+        rb -> Steps.mha(rb, batch, t, d, h, false, false),
         tag + "_fwd_infer",
         params,
         threads,
@@ -212,8 +250,26 @@ public final class Benchmarks {
         3 * ff,
         "ms",
         batch * t);
+    measureReplayed(
+        b,
+        rb -> Steps.encoder(rb, batch, t, d, h, ffDim, true),
+        "encoder_fwdbwd_adam",
+        params,
+        threads,
+        3 * ff,
+        "ms",
+        batch * t);
     measure(
         Steps.encoder(b, batch, t, d, h, ffDim, false),
+        "encoder_fwd_infer",
+        params,
+        threads,
+        ff,
+        "ms",
+        batch * t);
+    measureReplayed(
+        b,
+        rb -> Steps.encoder(rb, batch, t, d, h, ffDim, false),
         "encoder_fwd_infer",
         params,
         threads,
@@ -232,6 +288,26 @@ public final class Benchmarks {
         3 * ff,
         "us",
         0);
+    measureReplayed(
+        b,
+        rb -> Steps.mlp(rb, 64, 64, 256, 10),
+        "mlp_fwdbwd_sgd",
+        "in=64 hidden=256 out=10 batch=64 loss=mse",
+        threads,
+        3 * ff,
+        "us",
+        0);
+    String params = "in=64 hidden=256 out=10 batch=64";
+    measure(Steps.mlpForward(b, 64, 64, 256, 10), "mlp_fwd_infer", params, threads, ff, "us", 0);
+    measureReplayed(
+        b,
+        rb -> Steps.mlpForward(rb, 64, 64, 256, 10),
+        "mlp_fwd_infer",
+        params,
+        threads,
+        ff,
+        "us",
+        0);
   }
 
   private void seed(Backend b, int threads) {
@@ -240,6 +316,27 @@ public final class Benchmarks {
           Steps.mlp(b, batch, 10, 10, 5),
           "seed_mlp_step",
           "in=10 hidden=10 out=5 batch=" + batch,
+          threads,
+          0,
+          "us",
+          0);
+      measureReplayed(
+          b,
+          rb -> Steps.mlp(rb, batch, 10, 10, 5),
+          "seed_mlp_step",
+          "in=10 hidden=10 out=5 batch=" + batch,
+          threads,
+          0,
+          "us",
+          0);
+      String params = "in=10 hidden=10 out=5 batch=" + batch;
+      measure(
+          Steps.mlpForward(b, batch, 10, 10, 5), "seed_mlp_fwd_infer", params, threads, 0, "us", 0);
+      measureReplayed(
+          b,
+          rb -> Steps.mlpForward(rb, batch, 10, 10, 5),
+          "seed_mlp_fwd_infer",
+          params,
           threads,
           0,
           "us",

@@ -4,6 +4,9 @@ import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.replay.Capture;
+import dev.heed.core.backend.replay.Plan;
+import dev.heed.core.backend.replay.ReplayBackend;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.OptimizerProvider;
@@ -17,6 +20,8 @@ import dev.heed.core.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The benchmark workloads as ready-to-call steps, shared by the {@link Benchmarks} driver and the
@@ -136,13 +141,69 @@ public final class Steps implements AutoCloseable {
     return new Steps(
         b,
         () -> {
-          adam.zeroGrad();
           try (Scope s = Scope.open()) {
             layer.forward(x, true).sum().backward();
             adam.step();
           }
+          adam.zeroGrad(); // as in mlp: nothing the step allocates outlives it
         },
         () -> release(layer.parameters(), x));
+  }
+
+  /** The forward pass of the MLP {@code in → hidden (tanh) → out} on a batch, without the tape. */
+  @SuppressWarnings("try")
+  public static Steps mlpForward(Backend b, int batch, int in, int hidden, int out) {
+    Nets.Mlp net = Nets.Mlp.of(b, 13, in, hidden, out);
+    Tensor x = Scope.outside(() -> Tensors.normal(b, Shape.of(batch, in), F32, 0, 1, 19));
+    return new Steps(
+        b,
+        () -> {
+          try (GradMode g = GradMode.disable();
+              Scope s = Scope.open()) {
+            net.forward(x);
+          }
+        },
+        () -> release(net.parameters(), x));
+  }
+
+  /**
+   * This workload captured once and replayed: its backend must be a {@link ReplayBackend} (build
+   * the workload on one). The step runs eagerly once first, so that what it makes lazily is made
+   * outside the capture; then two runs are captured and compared call by call (a step whose
+   * arguments change from run to run is refused), and {@link #run()} of the result replays the plan
+   * without tensors, tape or allocation. Closing the result closes the plan and this workload.
+   *
+   * @return the replayed workload, or empty when the capture was refused ({@code why} gets the
+   *     reason)
+   */
+  public Optional<Steps> replayed(Consumer<String> why) {
+    ReplayBackend rb = (ReplayBackend) backend;
+    run();
+    Optional<Plan> first;
+    try (Capture c = rb.capture()) {
+      run();
+      first = c.finish();
+      c.refusal().ifPresent(why);
+    }
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Plan> plan;
+    try (Plan once = first.get();
+        Capture c = rb.recapture(once)) {
+      run();
+      plan = c.finish();
+      c.refusal().ifPresent(why);
+    }
+    Object[] none = {};
+    return plan.map(p ->
+        new Steps(
+            rb.delegate(),
+            () -> p.replay(none, none),
+            () -> {
+              p.close();
+              close();
+            }));
   }
 
   /**
@@ -158,11 +219,13 @@ public final class Steps implements AutoCloseable {
     return new Steps(
         b,
         () -> {
-          sgd.zeroGrad();
           try (Scope s = Scope.open()) {
             Elementwise.sub(net.forward(x), y).square().mean().backward();
             sgd.step();
           }
+          // the gradients end with the step (rather than at the start of the next), so that
+          // nothing the step allocates outlives it and the step can be captured and replayed
+          sgd.zeroGrad();
         },
         () -> {
           release(net.parameters(), x);

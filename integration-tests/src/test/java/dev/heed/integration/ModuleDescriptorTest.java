@@ -34,9 +34,9 @@ class ModuleDescriptorTest {
           "dev.heed.core.tensor",
           "dev.heed.core.text");
 
-  /** API packages that are exported once they exist (safetensors I/O). */
+  /** API packages that are exported once they exist (safetensors I/O, capture and replay). */
   private static final Set<String> CORE_API_WHEN_PRESENT =
-      Set.of("dev.heed.core.io", "dev.heed.core.data");
+      Set.of("dev.heed.core.io", "dev.heed.core.data", "dev.heed.core.backend.replay");
 
   private static final Set<String> JDK_MODULES =
       ModuleFinder.ofSystem().findAll().stream()

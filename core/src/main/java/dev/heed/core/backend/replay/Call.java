@@ -1,0 +1,422 @@
+package dev.heed.core.backend.replay;
+
+import dev.heed.core.backend.AttentionProblem;
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedElementwise;
+import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.Layout;
+import dev.heed.core.backend.MatmulSpec;
+import dev.heed.core.backend.ReduceOp;
+import dev.heed.core.backend.UnaryOp;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+/**
+ * One recorded kernel call of a {@link Plan}, over the delegate's buffers, with every argument it
+ * had when it was captured. {@link #run} issues it again on the delegate; an upload takes its host
+ * data from the plan's input of the same slot, a download writes into the output of its slot.
+ */
+sealed interface Call {
+
+  void run(Backend delegate, MemorySegment[] inputs, MemorySegment[] outputs);
+
+  /**
+   * The same call with every buffer mapped through {@code f}: a second capture's call, mapped onto
+   * the first capture's buffers, equals the first one's call when the step did the same thing.
+   */
+  Call with(UnaryOperator<Buffer> f);
+
+  /** Fills a buffer that {@link Backend#allocate} handed out with zeros during the capture. */
+  record Zero(Buffer dst) implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Zero(f.apply(dst));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.fill(dst, 0, dst.size(), 0);
+    }
+  }
+
+  record Upload(int slot, long hostByteOffset, Buffer dst, long dstOffset, long count)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Upload(slot, hostByteOffset, f.apply(dst), dstOffset, count);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.upload(in[slot].asSlice(hostByteOffset), dst, dstOffset, count);
+    }
+  }
+
+  record Download(int slot, long hostByteOffset, Buffer src, long srcOffset, long count)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Download(slot, hostByteOffset, f.apply(src), srcOffset, count);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.download(src, srcOffset, count, out[slot].asSlice(hostByteOffset));
+    }
+  }
+
+  record Fill(Buffer dst, long offset, long count, double value) implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Fill(f.apply(dst), offset, count, value);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.fill(dst, offset, count, value);
+    }
+  }
+
+  record Copy(Buffer src, Layout srcLayout, Buffer dst, Layout dstLayout) implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Copy(f.apply(src), srcLayout, f.apply(dst), dstLayout);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.copy(src, srcLayout, dst, dstLayout);
+    }
+  }
+
+  record Unary(UnaryOp op, double a, double b, Buffer x, Layout xLayout, Buffer y, Layout yLayout)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Unary(op, a, b, f.apply(x), xLayout, f.apply(y), yLayout);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.unary(op, a, b, x, xLayout, y, yLayout);
+    }
+  }
+
+  record Binary(
+      BinaryOp op, Buffer a, Layout aLayout, Buffer b, Layout bLayout, Buffer y, Layout yLayout)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Binary(op, f.apply(a), aLayout, f.apply(b), bLayout, f.apply(y), yLayout);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.binary(op, a, aLayout, b, bLayout, y, yLayout);
+    }
+  }
+
+  record Where(
+      Buffer cond,
+      Layout condLayout,
+      Buffer a,
+      Layout aLayout,
+      Buffer b,
+      Layout bLayout,
+      Buffer y,
+      Layout yLayout)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Where(
+          f.apply(cond), condLayout, f.apply(a), aLayout, f.apply(b), bLayout, f.apply(y), yLayout);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.where(cond, condLayout, a, aLayout, b, bLayout, y, yLayout);
+    }
+  }
+
+  record Reduce(ReduceOp op, Buffer x, Layout xLayout, Buffer y) implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Reduce(op, f.apply(x), xLayout, f.apply(y));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.reduce(op, x, xLayout, y);
+    }
+  }
+
+  record Softmax(Buffer x, Layout xLayout, boolean log, Buffer y) implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Softmax(f.apply(x), xLayout, log, f.apply(y));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.softmax(x, xLayout, log, y);
+    }
+  }
+
+  record Matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Matmul(spec, f.apply(a), f.apply(b), f.apply(c));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.matmul(spec, a, b, c);
+    }
+  }
+
+  record Gather(Buffer src, int outer, int axis, int inner, Buffer indices, int count, Buffer y)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Gather(f.apply(src), outer, axis, inner, f.apply(indices), count, f.apply(y));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.gather(src, outer, axis, inner, indices, count, y);
+    }
+  }
+
+  record ScatterAdd(Buffer src, int outer, int count, int inner, Buffer indices, int axis, Buffer y)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new ScatterAdd(f.apply(src), outer, count, inner, f.apply(indices), axis, f.apply(y));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.scatterAdd(src, outer, count, inner, indices, axis, y);
+    }
+  }
+
+  record Elementwise(
+      FusedElementwise fused,
+      ElementwiseProgram program,
+      double[] parameters,
+      Buffer[] inputs,
+      Buffer[] outputs,
+      long count)
+      implements Call {
+    private static Buffer[] map(Buffer[] buffers, UnaryOperator<Buffer> f) {
+      Buffer[] m = new Buffer[buffers.length];
+      for (int i = 0; i < m.length; i++) {
+        m[i] = f.apply(buffers[i]);
+      }
+      return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Elementwise e
+          && fused == e.fused
+          && program.equals(e.program)
+          && Arrays.equals(parameters, e.parameters)
+          && Arrays.equals(inputs, e.inputs)
+          && Arrays.equals(outputs, e.outputs)
+          && count == e.count;
+    }
+
+    @Override
+    public int hashCode() {
+      return program.hashCode() * 31 + Long.hashCode(count);
+    }
+
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Elementwise(fused, program, parameters, map(inputs, f), map(outputs, f), count);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.run(program, parameters, inputs, outputs, count);
+    }
+  }
+
+  record LayerNormForward(
+      FusedLayerNorm fused,
+      Buffer x,
+      Buffer weight,
+      Buffer bias,
+      int rows,
+      int dim,
+      double eps,
+      Buffer y,
+      Buffer mean,
+      Buffer rstd)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new LayerNormForward(
+          fused,
+          f.apply(x),
+          f.apply(weight),
+          f.apply(bias),
+          rows,
+          dim,
+          eps,
+          f.apply(y),
+          f.apply(mean),
+          f.apply(rstd));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.forward(x, weight, bias, rows, dim, eps, y, mean, rstd);
+    }
+  }
+
+  record LayerNormBackward(
+      FusedLayerNorm fused,
+      Buffer gy,
+      Buffer x,
+      Buffer weight,
+      Buffer mean,
+      Buffer rstd,
+      int rows,
+      int dim,
+      Buffer gx,
+      Buffer gWeight,
+      Buffer gBias)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new LayerNormBackward(
+          fused,
+          f.apply(gy),
+          f.apply(x),
+          f.apply(weight),
+          f.apply(mean),
+          f.apply(rstd),
+          rows,
+          dim,
+          f.apply(gx),
+          f.apply(gWeight),
+          f.apply(gBias));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.backward(gy, x, weight, mean, rstd, rows, dim, gx, gWeight, gBias);
+    }
+  }
+
+  /** Operands of an attention call, in the order of {@link FusedAttention}'s methods. */
+  record AttentionOperands(
+      Buffer q,
+      Layout qLayout,
+      Buffer k,
+      Layout kLayout,
+      Buffer v,
+      Layout vLayout,
+      Buffer mask,
+      Layout maskLayout,
+      Buffer out,
+      Layout outLayout,
+      Buffer lse,
+      Buffer weights) {
+    AttentionOperands with(UnaryOperator<Buffer> f) {
+      return new AttentionOperands(
+          f.apply(q),
+          qLayout,
+          f.apply(k),
+          kLayout,
+          f.apply(v),
+          vLayout,
+          f.apply(mask),
+          maskLayout,
+          f.apply(out),
+          outLayout,
+          f.apply(lse),
+          f.apply(weights));
+    }
+  }
+
+  record AttentionForward(FusedAttention fused, AttentionProblem problem, AttentionOperands o)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new AttentionForward(fused, problem, o.with(f));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.forward(
+          problem,
+          o.q(),
+          o.qLayout(),
+          o.k(),
+          o.kLayout(),
+          o.v(),
+          o.vLayout(),
+          o.mask(),
+          o.maskLayout(),
+          o.out(),
+          o.outLayout(),
+          o.lse(),
+          o.weights());
+    }
+  }
+
+  record AttentionBackward(
+      FusedAttention fused,
+      AttentionProblem problem,
+      AttentionOperands o,
+      Buffer gOut,
+      Layout gOutLayout,
+      Buffer gq,
+      Buffer gk,
+      Buffer gv)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new AttentionBackward(
+          fused,
+          problem,
+          o.with(f),
+          f.apply(gOut),
+          gOutLayout,
+          f.apply(gq),
+          f.apply(gk),
+          f.apply(gv));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.backward(
+          problem,
+          o.q(),
+          o.qLayout(),
+          o.k(),
+          o.kLayout(),
+          o.v(),
+          o.vLayout(),
+          o.mask(),
+          o.maskLayout(),
+          o.out(),
+          o.outLayout(),
+          o.lse(),
+          o.weights(),
+          gOut,
+          gOutLayout,
+          gq,
+          gk,
+          gv);
+    }
+  }
+}

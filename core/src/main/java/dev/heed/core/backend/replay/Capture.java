@@ -1,0 +1,374 @@
+package dev.heed.core.backend.replay;
+
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.DType;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The recording of one step on one thread, started by {@link ReplayBackend#capture}. The step runs
+ * eagerly while its kernel calls are recorded; {@link #finish} then makes a {@link Plan} of them,
+ * or refuses when a replay could differ from running the step again, and says why:
+ *
+ * <ul>
+ *   <li>a host read (download) followed by more kernels: the step may branch on the values read;
+ *   <li>random numbers (the random kernel, attention dropout): a replay would repeat the draw;
+ *   <li>an upload from host memory that is not one of the declared inputs (derived or constant data
+ *       would be replayed with the captured values), or of indices (core checks their range where
+ *       they are uploaded, which a replay would skip);
+ *   <li>a download into an array that is not one of the step's outputs, or that does not fill an
+ *       output array exactly;
+ *   <li>a buffer the step allocated that is still in use after it (a tensor kept beyond the step's
+ *       scope would see the next replay's values).
+ * </ul>
+ *
+ * <p>A refused capture records nothing more; the step goes on eagerly and its results are right.
+ * {@link #close()} abandons a capture that was not finished. Not thread-safe: one thread records.
+ */
+public final class Capture implements AutoCloseable {
+  private record PendingDownload(
+      int call, Object array, long byteOffset, Buffer src, long srcOffset, long count) {}
+
+  private final ReplayBackend backend;
+  private final Object[] inputs;
+  private final List<Call> calls = new ArrayList<>();
+  private final Set<ReplayBuffer> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<ReplayBuffer> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final List<ReplayBuffer> allocations = new ArrayList<>();
+  private final Plan previous;
+  private final List<PendingDownload> downloads = new ArrayList<>();
+  private boolean hostRead;
+  private String refusal;
+  private boolean done;
+
+  Capture(ReplayBackend backend, Plan previous, Object[] inputs) {
+    for (int i = 0; i < inputs.length; i++) {
+      HostArrays.segment(inputs[i], "input " + i);
+    }
+    this.backend = backend;
+    this.previous = previous;
+    this.inputs = inputs;
+  }
+
+  /** Why the step cannot be replayed, once something refused it. */
+  public Optional<String> refusal() {
+    return Optional.ofNullable(refusal);
+  }
+
+  void refuse(String why) {
+    if (refusal == null) {
+      refusal = why;
+    }
+  }
+
+  private boolean recording() {
+    return refusal == null && !done;
+  }
+
+  private void pin(Buffer b) {
+    if (b != null) {
+      ReplayBuffer r = (ReplayBuffer) b;
+      if (pinned.add(r)) {
+        r.pin();
+      }
+    }
+  }
+
+  void allocated(ReplayBuffer b, boolean zeroed) {
+    if (!recording()) {
+      return;
+    }
+    pin(b);
+    owned.add(b);
+    allocations.add(b);
+    if (zeroed) {
+      // a replay reuses the buffer, so the zeros that allocate() promised are written again
+      calls.add(new Call.Zero(b.inner));
+    }
+  }
+
+  void kernel(Call call, Buffer... operands) {
+    if (!recording()) {
+      return;
+    }
+    if (hostRead) {
+      refuse(
+          "the step runs kernels after reading values back to the host, so it may depend on them");
+      return;
+    }
+    for (Buffer b : operands) {
+      pin(b);
+    }
+    calls.add(call);
+  }
+
+  void upload(MemorySegment host, Buffer dst, long dstOffset, long count) {
+    if (!recording()) {
+      return;
+    }
+    if (hostRead) {
+      refuse("the step uploads data after reading values back to the host");
+      return;
+    }
+    if (dst.dtype() == DType.INT32) {
+      refuse("the step uploads indices, whose range core checks only where they are uploaded");
+      return;
+    }
+    Object base = host.heapBase().orElse(null);
+    int slot = -1;
+    for (int i = 0; i < inputs.length; i++) {
+      if (inputs[i] == base) {
+        slot = i;
+        break;
+      }
+    }
+    if (slot < 0) {
+      refuse(
+          "the step uploads host data that is not one of its declared inputs (a replay would reuse"
+              + " the captured values)");
+      return;
+    }
+    pin(dst);
+    calls.add(
+        new Call.Upload(
+            slot, HostArrays.byteOffset(host, base), ReplayBackend.in(dst), dstOffset, count));
+  }
+
+  void download(Buffer src, long srcOffset, long count, MemorySegment host) {
+    if (!recording()) {
+      return;
+    }
+    hostRead = true;
+    Object base = host.heapBase().orElse(null);
+    if (base == null) {
+      refuse("the step reads values into native memory; a plan's outputs are Java arrays");
+      return;
+    }
+    pin(src);
+    downloads.add(
+        new PendingDownload(
+            calls.size(),
+            base,
+            HostArrays.byteOffset(host, base),
+            ReplayBackend.in(src),
+            srcOffset,
+            count));
+    calls.add(null); // resolved to an output slot by finish
+  }
+
+  /**
+   * Ends the capture. {@code outputs} are the arrays the step's final downloads filled (each one
+   * filled by one download, in full), in the order {@link Plan#replay} fills them.
+   *
+   * @return the plan, or empty when the step cannot be replayed ({@link #refusal()} says why)
+   */
+  public Optional<Plan> finish(Object... outputs) {
+    if (done) {
+      throw new IllegalStateException("the capture was already finished or closed");
+    }
+    done = true;
+    backend.stopped(this);
+    if (refusal == null) {
+      resolveDownloads(outputs);
+    }
+    if (refusal == null) {
+      for (ReplayBuffer b : owned) {
+        if (!b.isReleased()) {
+          refuse(
+              "a buffer the step allocated is still in use after it (a tensor kept beyond the"
+                  + " step's scope would see the next replay's values)");
+          break;
+        }
+      }
+    }
+    if (refusal == null && previous != null) {
+      verify(outputs);
+    }
+    if (refusal != null) {
+      release();
+      return Optional.empty();
+    }
+    List<ReplayBuffer> external = new ArrayList<>();
+    for (ReplayBuffer b : pinned) {
+      if (!owned.contains(b)) {
+        external.add(b);
+      }
+    }
+    List<Call> recorded = List.copyOf(calls);
+    List<Call> scheduled = reuseScratch();
+    // the step's buffers that scratch reuse left without a use are freed now
+    Set<Buffer> used = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Call c : scheduled) {
+      c.with(b -> {
+        used.add(b);
+        return b;
+      });
+    }
+    List<ReplayBuffer> kept = new ArrayList<>();
+    for (ReplayBuffer b : pinned) {
+      if (owned.contains(b) && !used.contains(b.inner)) {
+        b.unpin();
+      } else {
+        kept.add(b);
+      }
+    }
+    return Optional.of(
+        new Plan(
+            backend.delegate(),
+            recorded,
+            scheduled,
+            inputs.clone(),
+            outputs.clone(),
+            kept,
+            external,
+            allocations));
+  }
+
+  /**
+   * The recorded calls with the step's own buffers reused: a buffer whose last use has passed
+   * serves a later buffer of the same type and size, as a memory pool does in eager execution, so
+   * the plan keeps the step's peak of live buffers instead of every intermediate (and the data it
+   * touches stays warm in cache). A buffer is free only after the call of its last use, so no call
+   * sees two of its operands share memory that did not share it when captured.
+   */
+  private List<Call> reuseScratch() {
+    Set<Buffer> mine = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (ReplayBuffer b : owned) {
+      mine.add(b.inner);
+    }
+    IdentityHashMap<Buffer, Integer> lastUse = new IdentityHashMap<>();
+    List<List<Buffer>> touched = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      List<Buffer> t = new ArrayList<>();
+      int index = i;
+      calls
+          .get(i)
+          .with(b -> {
+            if (b != null && mine.contains(b)) {
+              t.add(b);
+              lastUse.put(b, index);
+            }
+            return b;
+          });
+      touched.add(t);
+    }
+    record Kind(DType dtype, long size) {}
+    Map<Kind, ArrayDeque<Buffer>> free = new HashMap<>();
+    IdentityHashMap<Buffer, Buffer> assigned = new IdentityHashMap<>();
+    List<Call> scheduled = new ArrayList<>(calls.size());
+    for (int i = 0; i < calls.size(); i++) {
+      for (Buffer b : touched.get(i)) {
+        if (!assigned.containsKey(b)) {
+          ArrayDeque<Buffer> pool = free.get(new Kind(b.dtype(), b.size()));
+          Buffer physical = pool == null || pool.isEmpty() ? b : pool.pop();
+          assigned.put(b, physical);
+        }
+      }
+      scheduled.add(calls.get(i).with(b -> b == null ? null : assigned.getOrDefault(b, b)));
+      for (Buffer b : touched.get(i)) {
+        if (lastUse.get(b) == i) {
+          lastUse.put(b, -1); // released once, even when a call names it twice
+          free.computeIfAbsent(new Kind(b.dtype(), b.size()), k -> new ArrayDeque<>())
+              .push(assigned.get(b));
+        }
+      }
+    }
+    return scheduled;
+  }
+
+  /**
+   * Refuses unless this run did what the previous capture's did: the same calls with the same
+   * arguments, on the same outside buffers and on buffers allocated in the same order. A scalar
+   * that changed (Adam's bias correction, a scheduled learning rate, a counter kept on the host)
+   * would be replayed with its captured value, so a step is replayed only when two runs agree.
+   */
+  private void verify(Object[] outputs) {
+    String changed =
+        "the step's kernels or their arguments changed between two runs (a per-step scalar such as"
+            + " Adam's bias correction or a scheduled learning rate, or state kept on the host);"
+            + " a replay would repeat the captured ones";
+    List<ReplayBuffer> before = previous.allocations();
+    if (before.size() != allocations.size()
+        || previous.recorded().length != calls.size()
+        || !previous.sameArrays(inputs, outputs)) {
+      refuse(changed);
+      return;
+    }
+    IdentityHashMap<Buffer, Buffer> onto = new IdentityHashMap<>();
+    for (int i = 0; i < before.size(); i++) {
+      ReplayBuffer now = allocations.get(i);
+      ReplayBuffer then = before.get(i);
+      if (now.dtype() != then.dtype() || now.size() != then.size()) {
+        refuse(changed);
+        return;
+      }
+      onto.put(now.inner, then.inner);
+    }
+    Call[] was = previous.recorded();
+    for (int i = 0; i < was.length; i++) {
+      Call mapped = calls.get(i).with(b -> b == null ? null : onto.getOrDefault(b, b));
+      if (!mapped.equals(was[i])) {
+        refuse(changed);
+        return;
+      }
+    }
+  }
+
+  private void resolveDownloads(Object[] outputs) {
+    boolean[] filled = new boolean[outputs.length];
+    for (PendingDownload d : downloads) {
+      int slot = -1;
+      for (int i = 0; i < outputs.length; i++) {
+        if (outputs[i] == d.array()) {
+          slot = i;
+          break;
+        }
+      }
+      long bytes = HostArrays.segment(d.array(), "output").byteSize();
+      if (slot < 0
+          || filled[slot]
+          || d.byteOffset() != 0
+          || d.count() * d.src().dtype().byteSize() != bytes) {
+        refuse(
+            "the step reads values into an array that is not one of its outputs, or does not fill"
+                + " an output exactly once");
+        return;
+      }
+      filled[slot] = true;
+      calls.set(d.call(), new Call.Download(slot, 0, d.src(), d.srcOffset(), d.count()));
+    }
+    for (int i = 0; i < outputs.length; i++) {
+      if (!filled[i]) {
+        refuse("output " + i + " was not read from the device by the step");
+        return;
+      }
+    }
+  }
+
+  private void release() {
+    for (ReplayBuffer b : pinned) {
+      b.unpin();
+    }
+    pinned.clear();
+    owned.clear();
+  }
+
+  /** Abandons the capture when it was not finished: the buffers it kept are released. */
+  @Override
+  public void close() {
+    if (!done) {
+      done = true;
+      backend.stopped(this);
+      refuse("the capture was closed before it was finished");
+      release();
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.heed.core.backend.replay;
+
+import dev.heed.core.backend.Backend;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A captured step: the kernel calls it made, in order, over buffers allocated once, replayed
+ * without tensors, tape, scopes or allocation. {@link #replay} writes new host data into the step's
+ * input buffers (the uploads it made), runs the kernels again and reads the step's outputs (the
+ * downloads that ended it) into the arrays given. The plan keeps every buffer it uses alive until
+ * {@link #close()}.
+ *
+ * <p>A plan gives the results the step would give when run again eagerly on inputs of the same
+ * types and lengths, as long as the step depends on nothing but its inputs' values and buffers that
+ * outlive it (parameters, which it reads as they are at the time of the replay). It refuses to run
+ * when one of those outside buffers has been released since the capture. Not thread-safe: replay a
+ * plan from one thread at a time.
+ */
+public final class Plan implements AutoCloseable {
+  private final Backend delegate;
+  private final Call[] recorded;
+  private final Call[] calls;
+  private final Object[] inputs;
+  private final Object[] outputs;
+  private final List<ReplayBuffer> pinned;
+  private final List<ReplayBuffer> external;
+  private final List<ReplayBuffer> allocations;
+  private boolean closed;
+
+  Plan(
+      Backend delegate,
+      List<Call> recorded,
+      List<Call> calls,
+      Object[] inputs,
+      Object[] outputs,
+      List<ReplayBuffer> pinned,
+      List<ReplayBuffer> external,
+      List<ReplayBuffer> allocations) {
+    this.delegate = delegate;
+    this.recorded = recorded.toArray(Call[]::new);
+    this.calls = calls.toArray(Call[]::new);
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.pinned = pinned;
+    this.external = external;
+    this.allocations = List.copyOf(allocations);
+  }
+
+  /** The calls as the capture recorded them, before scratch reuse (for a recapture to compare). */
+  Call[] recorded() {
+    return recorded;
+  }
+
+  /**
+   * How many buffers of its own the plan keeps: after scratch reuse, the step's peak of live
+   * buffers per type and size rather than every intermediate it allocated.
+   */
+  public int ownBufferCount() {
+    return pinned.size() - external.size();
+  }
+
+  /** How many buffers the captured step allocated. */
+  public int allocationCount() {
+    return allocations.size();
+  }
+
+  /** The delegate's buffers the step allocated, in order. */
+  List<ReplayBuffer> allocations() {
+    return allocations;
+  }
+
+  /** Whether {@code in} and {@code out} have the captured arrays' types and lengths. */
+  boolean sameArrays(Object[] in, Object[] out) {
+    if (in.length != inputs.length || out.length != outputs.length) {
+      return false;
+    }
+    for (int i = 0; i < in.length; i++) {
+      if (!HostArrays.matches(in[i], inputs[i])) {
+        return false;
+      }
+    }
+    for (int i = 0; i < out.length; i++) {
+      if (!HostArrays.matches(out[i], outputs[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The number of recorded calls (kernels, uploads and downloads). */
+  public int size() {
+    return calls.length;
+  }
+
+  /** The number of input arrays {@link #replay} takes. */
+  public int inputCount() {
+    return inputs.length;
+  }
+
+  /** New arrays of the types and lengths of the step's outputs, for {@link #replay}. */
+  public Object[] newOutputs() {
+    Object[] o = new Object[outputs.length];
+    for (int i = 0; i < o.length; i++) {
+      o[i] = HostArrays.like(outputs[i]);
+    }
+    return o;
+  }
+
+  /**
+   * Runs the step again on new input values.
+   *
+   * @param in arrays of the captured inputs' types and lengths, in their order
+   * @param out arrays of the outputs' types and lengths ({@link #newOutputs()}), filled here
+   * @throws IllegalArgumentException when an array's type or length differs from the captured one
+   *     (a step of another shape needs a capture of its own)
+   * @throws IllegalStateException when the plan is closed, or a buffer it reads but does not own (a
+   *     parameter) was released since the capture
+   */
+  public void replay(Object[] in, Object[] out) {
+    if (closed) {
+      throw new IllegalStateException("the plan is closed");
+    }
+    MemorySegment[] inSegments = segments("input", in, inputs);
+    MemorySegment[] outSegments = segments("output", out, outputs);
+    for (ReplayBuffer b : external) {
+      if (b.isReleased()) {
+        throw new IllegalStateException(
+            "a buffer the captured step reads (a parameter or an input tensor made before it) was"
+                + " released since the capture; capture the step again");
+      }
+    }
+    for (Call c : calls) {
+      c.run(delegate, inSegments, outSegments);
+    }
+  }
+
+  private static MemorySegment[] segments(String what, Object[] given, Object[] captured) {
+    if (given.length != captured.length) {
+      throw new IllegalArgumentException(
+          "the plan takes " + captured.length + " " + what + " arrays, found " + given.length);
+    }
+    MemorySegment[] s = new MemorySegment[given.length];
+    for (int i = 0; i < given.length; i++) {
+      if (!HostArrays.matches(given[i], captured[i])) {
+        throw new IllegalArgumentException(
+            what
+                + " "
+                + i
+                + ": found "
+                + (given[i] == null ? "null" : HostArrays.describe(given[i]))
+                + ", expected "
+                + HostArrays.describe(captured[i])
+                + " as captured; a step of another shape needs its own capture");
+      }
+      s[i] = HostArrays.segment(given[i], what + " " + i);
+    }
+    return s;
+  }
+
+  /** Releases the buffers the plan kept (those the step allocated, and its pins on the others). */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      for (ReplayBuffer b : pinned) {
+        b.unpin();
+      }
+    }
+  }
+}
