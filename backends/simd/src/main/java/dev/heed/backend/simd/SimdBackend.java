@@ -351,7 +351,10 @@ public final class SimdBackend extends HeapBackend {
             || (spec.n() < Gemm.NR
                 && fmas <= NARROW_ROWS_MULTIPLY_ADDS
                 && (!spec.transB() || SmallGemm.transposes(spec.m(), spec.n(), spec.k())));
-    if (!rows) {
+    if (!rows && FewRows.takes(spec)) {
+      // one token's step (few rows of A): the weight streamed once where it lies, not packed
+      FewRows.matmul(workers, spec, floats(a), floats(b), floats(c));
+    } else if (!rows) {
       Gemm.matmul(workers, spec, floats(a), floats(b), floats(c));
     } else if (spec.k() > 0) {
       // too small or too narrow for packing to pay off (a seed-sized layer): row accumulations,

@@ -284,6 +284,51 @@ class SimdKernelsTest {
   }
 
   @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2, 3})
+  void fewRowMatmulsMatchTheReference(int threads) {
+    // 1 to 4 rows of C (FewRows: dot products for a transposed B, rows of B streamed otherwise) and
+    // 5 (the packed kernel again): widths and depths off the vector length and the 16-column block,
+    // a row-major B wider than one accumulated piece (1100 > 512 columns), weights above the split
+    // threshold ({.., 301, 257}, {.., 1100, 70}), transposed A, leading dimensions, batches
+    int[][] dims = {
+      {1, 17, 16},
+      {1, 33, 17},
+      {2, 100, 31},
+      {3, 301, 257},
+      {4, 1100, 70},
+      {1, 1100, 70},
+      {2, 1100, 3},
+      {5, 301, 257},
+      {1, 40, 600},
+      {3, 19, 1}
+    };
+    matmulsMatch(threads, dims, 3, 0.75, 2, 31);
+    matmulsMatch(threads, dims, 2, 1.0, 0, 32, 3, 5);
+    matmulsMatch(threads, dims, 2, -0.5, 1, 33, 7, 16);
+  }
+
+  @Test
+  void fewRowMatmulsGiveTheSameBitsOnAnyNumberOfThreads() {
+    // each element of C is one chain of fused multiply-adds whatever the split over threads
+    for (int[] d : new int[][] {{1, 3000, 300}, {3, 1001, 257}, {2, 2000, 130}, {4, 777, 555}}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        int m = d[0];
+        int n = d[1];
+        int k = d[2];
+        MatmulSpec s = new MatmulSpec(1, m, n, k, false, tb, 0, 0, 0, 0, 0, 0, 1.0, 1.0);
+        float[] a = random(41, m * k);
+        float[] bm = random(42, n * k);
+        float[] c = random(43, m * n);
+        float[] one = run(SimdBackends.withThreads(1), s, a, bm, c);
+        assertTrue((long) n * k * 4 >= FewRows.PARALLEL_MIN_WEIGHT_BYTES);
+        for (int threads : new int[] {2, 3, 7}) {
+          assertArrayEquals(one, run(SimdBackends.withThreads(threads), s, a, bm, c), s::toString);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
   void aFusedChainWritingOverAnInputItAlsoCopiesOut(int threads) {
     // outputs (x, x·x + 1) with the second written over x: the input copied out must be x as it
