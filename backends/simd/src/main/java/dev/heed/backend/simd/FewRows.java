@@ -1,8 +1,13 @@
 package dev.heed.backend.simd;
 
+import dev.heed.core.backend.DType;
 import dev.heed.core.backend.MatmulSpec;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -38,6 +43,12 @@ import jdk.incubator.vector.VectorSpecies;
  * specified exactly by Java, so the bits do not change between thread counts or when the JIT
  * compiles the kernel. {@code C = alpha·acc + beta·C} ({@code beta = 0}: C's old contents are not
  * read). A transposed A (few columns of a stored matrix) is copied row-major per task first.
+ *
+ * <p>A B of a 16-bit storage type ({@code BFLOAT16}, {@code FLOAT16}: weights resident in half the
+ * memory) is widened exactly as it is read — sixteen rows of a transposed B at a time, slabs of
+ * {@link #SLAB} rows of a piece of a row-major B — into a per-thread float panel that the same
+ * loops then read; so the result is bit for bit that of the FLOAT32 weights the 16-bit values widen
+ * to, and the memory streamed per step is halved.
  */
 final class FewRows {
   private FewRows() {}
@@ -64,8 +75,18 @@ final class FewRows {
   /** Columns accumulated at once by the row-major loop (four rows of floats: 8 KiB). */
   static final int PIECE = 512;
 
+  /** Rows of a row-major 16-bit B widened at once (with {@link #PIECE} columns: 64 KiB). */
+  static final int SLAB = 32;
+
+  /** Short lanes that widen to one float vector (null where vectors hold fewer than 4 floats). */
+  private static final VectorSpecies<Short> HS =
+      L >= 4 ? VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16)) : null;
+
+  private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
+
   private static final class Scratch {
     float[] at = new float[4 * 1024];
+    float[] wide = new float[16 * 1024];
     final float[] acc = new float[MAX_ROWS * PIECE];
     final float[] vec = new float[16 * L];
     final float[] out = new float[16];
@@ -87,6 +108,19 @@ final class FewRows {
 
   /** {@code C = alpha·op(A)·op(B) + beta·C} for each matrix of {@code s} (see {@link #takes}). */
   static void matmul(Workers workers, MatmulSpec s, float[] a, float[] b, float[] c) {
+    matmul(workers, s, a, b, null, null, c);
+  }
+
+  /**
+   * As {@link #matmul(Workers, MatmulSpec, float[], float[], float[])} with B held as the 16-bit
+   * values {@code h} of storage type {@code type}, widened as they are read.
+   */
+  static void matmul(Workers workers, MatmulSpec s, float[] a, short[] h, DType type, float[] c) {
+    matmul(workers, s, a, null, h, type, c);
+  }
+
+  private static void matmul(
+      Workers workers, MatmulSpec s, float[] a, float[] b, short[] h, DType type, float[] c) {
     int n = s.n();
     int batch = s.batch();
     if (batch == 0) {
@@ -113,13 +147,14 @@ final class FewRows {
           int j0 = (task % tasksPerMatrix) * perChunk * unit;
           int j1 = Math.min(n, j0 + perChunk * unit);
           if (j0 < j1) {
-            one(s, t, a, b, c, j0, j1);
+            one(s, t, a, b, h, type, c, j0, j1);
           }
         });
   }
 
   /** Columns {@code [j0, j1)} of matrix {@code t}. */
-  private static void one(MatmulSpec s, int t, float[] a, float[] b, float[] c, int j0, int j1) {
+  private static void one(
+      MatmulSpec s, int t, float[] a, float[] b, short[] h, DType type, float[] c, int j0, int j1) {
     int m = s.m();
     int n = s.n();
     int k = s.k();
@@ -148,9 +183,37 @@ final class FewRows {
     float beta = (float) s.beta();
     boolean keep = s.beta() != 0;
     if (s.transB()) {
-      dots(a, ao, lda, m, b, bo, s.ldb(), k, j0, j1, alpha, beta, keep, c, co, n, scratch);
+      dots(a, ao, lda, m, b, h, type, bo, s.ldb(), k, j0, j1, alpha, beta, keep, c, co, n, scratch);
     } else {
-      rows(a, ao, lda, m, b, bo, s.ldb(), k, j0, j1, alpha, beta, keep, c, co, n, scratch);
+      rows(a, ao, lda, m, b, h, type, bo, s.ldb(), k, j0, j1, alpha, beta, keep, c, co, n, scratch);
+    }
+  }
+
+  /** The scratch panel for widened weights, at least {@code n} floats. */
+  private static float[] wide(Scratch scratch, int n) {
+    if (scratch.wide.length < n) {
+      scratch.wide = new float[n];
+    }
+    return scratch.wide;
+  }
+
+  /**
+   * {@code dst[at + i] = value of h[from + i]} for {@code i < count}, exactly: BFLOAT16 in vectors
+   * (the bits moved to the upper half of an int), FLOAT16 by {@link Float#float16ToFloat}.
+   */
+  static void widen(DType type, short[] h, int from, float[] dst, int at, int count) {
+    int i = 0;
+    if (type == DType.BFLOAT16 && HS != null) {
+      for (int upper = count - count % L; i < upper; i += L) {
+        ((IntVector)
+                ShortVector.fromArray(HS, h, from + i).convertShape(VectorOperators.S2I, IS, 0))
+            .lanewise(VectorOperators.LSHL, 16)
+            .reinterpretAsFloats()
+            .intoArray(dst, at + i);
+      }
+    }
+    for (; i < count; i++) {
+      dst[at + i] = type.widen(h[from + i]);
     }
   }
 
@@ -162,6 +225,8 @@ final class FewRows {
       int lda,
       int m,
       float[] w,
+      short[] h,
+      DType type,
       int wo,
       int ldw,
       int k,
@@ -182,22 +247,39 @@ final class FewRows {
     int cols = 16 / rowsPerBlock;
     int last = j1 - 1;
     for (int j = j0; j < j1; j += cols) {
+      // the rows of W this block reads: in place, or widened into a panel [rows, k]
+      float[] src = w;
+      int so = wo;
+      int sld = ldw;
+      int sj = j;
+      int slast = last;
+      if (h != null) {
+        int rows = Math.min(cols, j1 - j);
+        src = wide(scratch, rows * k);
+        for (int r = 0; r < rows; r++) {
+          widen(type, h, wo + (j + r) * ldw, src, r * k, k);
+        }
+        so = 0;
+        sld = k;
+        sj = 0;
+        slast = rows - 1;
+      }
       if (rowsPerBlock == 1) {
-        dots1x16(a, ao, w, wo, ldw, j, last, kv, vec);
+        dots1x16(a, ao, src, so, sld, sj, slast, kv, vec);
       } else if (rowsPerBlock == 2) {
-        dots2x8(a, ao, lda, w, wo, ldw, j, last, kv, vec);
+        dots2x8(a, ao, lda, src, so, sld, sj, slast, kv, vec);
       } else {
-        dots4x4(a, ao, lda, m, w, wo, ldw, j, last, kv, vec);
+        dots4x4(a, ao, lda, m, src, so, sld, sj, slast, kv, vec);
       }
       VecMath.sums16(vec, out);
       if (kv < k) {
         for (int r = 0; r < rowsPerBlock; r++) {
           int row = ao + Math.min(r, m - 1) * lda;
           for (int q = 0; q < cols; q++) {
-            int col = wo + Math.min(j + q, last) * ldw;
+            int col = so + Math.min(sj + q, slast) * sld;
             float tsum = 0f;
             for (int p = kv; p < k; p++) {
-              tsum += a[row + p] * w[col + p];
+              tsum += a[row + p] * src[col + p];
             }
             out[r * cols + q] += tsum;
           }
@@ -425,6 +507,8 @@ final class FewRows {
       int lda,
       int m,
       float[] w,
+      short[] h,
+      DType type,
       int wo,
       int ldw,
       int k,
@@ -440,12 +524,19 @@ final class FewRows {
     float[] acc = scratch.acc;
     for (int q0 = j0; q0 < j1; q0 += PIECE) {
       int width = Math.min(PIECE, j1 - q0);
-      if (m == 1) {
-        Arrays.fill(acc, 0, width, 0f);
-        piece1(a, ao, w, wo + q0, ldw, k, width, acc);
+      Arrays.fill(acc, 0, m == 1 ? width : acc.length, 0f);
+      if (h == null) {
+        piece(a, ao, lda, m, w, wo + q0, ldw, k, width, acc);
       } else {
-        Arrays.fill(acc, 0f);
-        pieceRows(a, ao, lda, m, w, wo + q0, ldw, k, width, acc);
+        // SLAB rows of the piece at a time, widened into a panel [rows, width]: the same chains
+        float[] panel = wide(scratch, SLAB * width);
+        for (int p0 = 0; p0 < k; p0 += SLAB) {
+          int rows = Math.min(SLAB, k - p0);
+          for (int r = 0; r < rows; r++) {
+            widen(type, h, wo + (p0 + r) * ldw + q0, panel, r * width, width);
+          }
+          piece(a, ao + p0, lda, m, panel, 0, width, rows, width, acc);
+        }
       }
       for (int i = 0; i < m; i++) {
         int crow = co + i * ldc + q0;
@@ -458,8 +549,27 @@ final class FewRows {
     }
   }
 
+  /** {@code acc += A·W} over depth {@code k} for the {@code m} rows: {@link #piece1} or rows. */
+  private static void piece(
+      float[] a,
+      int ao,
+      int lda,
+      int m,
+      float[] w,
+      int wo,
+      int ldw,
+      int k,
+      int width,
+      float[] acc) {
+    if (m == 1) {
+      piece1(a, ao, w, wo, ldw, k, width, acc);
+    } else {
+      pieceRows(a, ao, lda, m, w, wo, ldw, k, width, acc);
+    }
+  }
+
   /**
-   * {@code acc[q] = Σ_p a[ao + p]·w[wo + p·ldw + q]} for {@code q < width}, the terms added in the
+   * {@code acc[q] += Σ_p a[ao + p]·w[wo + p·ldw + q]} for {@code q < width}, the terms added in the
    * order of {@code p} by fused multiply-adds, four rows of W per pass over the piece.
    */
   private static void piece1(
@@ -507,7 +617,7 @@ final class FewRows {
   }
 
   /**
-   * {@code acc[i·PIECE + q] = Σ_p a[ao + i·lda + p]·w[wo + p·ldw + q]} for the {@code m <= 4} rows
+   * {@code acc[i·PIECE + q] += Σ_p a[ao + i·lda + p]·w[wo + p·ldw + q]} for the {@code m <= 4} rows
    * of A and {@code q < width}, as {@link #piece1} per row (the same chain of operations), two rows
    * of W per pass over the piece; rows of {@code acc} past {@code m} get a copy of the last row's
    * sums, which is not kept.

@@ -330,6 +330,77 @@ class SimdKernelsTest {
 
   @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
+  void sixteenBitWeightsGiveTheBitsOfTheirWidenedValues(int threads) {
+    // a B of a storage type (BFLOAT16, FLOAT16) against the FLOAT32 B it widens to: FewRows (1-4
+    // rows, both layouts, a piece wider than 512 columns and a depth beyond one 32-row slab, block
+    // edges, leading dimensions, batches) and the other kernels after a whole widening (5 and 40
+    // rows), bit for bit on the same backend; and the reference backend (which widens too) within
+    // the usual tolerance
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    int[][] dims = {
+      {1, 17, 16}, {2, 100, 33}, {3, 301, 70}, {4, 1100, 70}, {1, 600, 65}, {5, 64, 40}
+    };
+    for (DType type : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
+      for (int[] d : dims) {
+        int m = d[0];
+        int n = d[1];
+        int k = d[2];
+        for (int t = 0; t < 4; t++) {
+          boolean tb = (t & 1) != 0;
+          int ldb = (tb ? k : n) + ((t & 2) != 0 ? 3 : 0);
+          long bStride = (long) (tb ? n : k) * ldb;
+          MatmulSpec s =
+              new MatmulSpec(
+                  2,
+                  m,
+                  n,
+                  k,
+                  false,
+                  tb,
+                  1,
+                  (long) m * k,
+                  2,
+                  bStride,
+                  0,
+                  (long) m * n,
+                  1.0,
+                  (t & 2) != 0 ? 1.0 : 0.0,
+                  k,
+                  ldb);
+          float[] a = random(51, 1 + 2 * m * k);
+          float[] bv = random(52, (int) (2 + 2 * bStride));
+          short[] h = new short[bv.length];
+          float[] wide = new float[bv.length];
+          for (int i = 0; i < h.length; i++) {
+            h[i] = type.narrow(bv[i] * 0.5f);
+            wide[i] = type.widen(h[i]);
+          }
+          float[] c = random(53, 2 * m * n);
+          float[] expected = run(simd, s, a, wide, c);
+          float[] actual = runHalf(simd, s, a, type, h, c);
+          assertArrayEquals(expected, actual, () -> type + " " + s);
+          assertClose(
+              type + " " + s, runHalf(ref, s, a, type, h, c), expected, 2e-5 * Math.sqrt(k));
+        }
+      }
+    }
+  }
+
+  private static float[] runHalf(
+      Backend b, MatmulSpec s, float[] a, DType type, short[] h, float[] c) {
+    Buffer ab = upload(b, a);
+    Buffer hb = b.allocate(type, h.length);
+    b.upload(MemorySegment.ofArray(h), hb, 0, h.length);
+    Buffer cb = upload(b, c);
+    b.matmul(s, ab, hb, cb);
+    ab.close();
+    hb.close();
+    return download(b, cb);
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
   void aFusedChainWritingOverAnInputItAlsoCopiesOut(int threads) {
     // outputs (x, x·x + 1) with the second written over x: the input copied out must be x as it
     // was, not the chain's result (the last step may not write its output first here)
