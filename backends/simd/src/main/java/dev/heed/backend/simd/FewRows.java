@@ -45,10 +45,11 @@ import jdk.incubator.vector.VectorSpecies;
  * read). A transposed A (few columns of a stored matrix) is copied row-major per task first.
  *
  * <p>A B of a 16-bit storage type ({@code BFLOAT16}, {@code FLOAT16}: weights resident in half the
- * memory) is widened exactly as it is read — sixteen rows of a transposed B at a time, slabs of
- * {@link #SLAB} rows of a piece of a row-major B — into a per-thread float panel that the same
- * loops then read; so the result is bit for bit that of the FLOAT32 weights the 16-bit values widen
- * to, and the memory streamed per step is halved.
+ * memory) is widened exactly as it is read: for one row of A and BFLOAT16, in registers as each
+ * vector is loaded (the bits moved to the upper half of an int); otherwise sixteen rows of a
+ * transposed B at a time, or slabs of {@link #SLAB} rows of a piece of a row-major B, into a
+ * per-thread float panel that the same loops then read; so the result is bit for bit that of the
+ * FLOAT32 weights the 16-bit values widen to, and the memory streamed per step is halved.
  */
 final class FewRows {
   private FewRows() {}
@@ -246,14 +247,17 @@ final class FewRows {
     int rowsPerBlock = m == 1 ? 1 : m == 2 ? 2 : 4;
     int cols = 16 / rowsPerBlock;
     int last = j1 - 1;
+    // one row of A against BFLOAT16 rows: widened in registers as they are loaded
+    boolean fused = h != null && type == DType.BFLOAT16 && rowsPerBlock == 1 && HS != null;
     for (int j = j0; j < j1; j += cols) {
-      // the rows of W this block reads: in place, or widened into a panel [rows, k]
-      float[] src = w;
+      // the rows of W this block reads: in place (null: the 16-bit rows themselves), or widened
+      // into a panel [rows, k]
+      float[] src = fused ? null : w;
       int so = wo;
       int sld = ldw;
       int sj = j;
       int slast = last;
-      if (h != null) {
+      if (h != null && !fused) {
         int rows = Math.min(cols, j1 - j);
         src = wide(scratch, rows * k);
         for (int r = 0; r < rows; r++) {
@@ -264,7 +268,9 @@ final class FewRows {
         sj = 0;
         slast = rows - 1;
       }
-      if (rowsPerBlock == 1) {
+      if (fused) {
+        dots1x16Bf16(a, ao, h, so, sld, sj, slast, kv, vec);
+      } else if (rowsPerBlock == 1) {
         dots1x16(a, ao, src, so, sld, sj, slast, kv, vec);
       } else if (rowsPerBlock == 2) {
         dots2x8(a, ao, lda, src, so, sld, sj, slast, kv, vec);
@@ -279,7 +285,7 @@ final class FewRows {
             int col = so + Math.min(sj + q, slast) * sld;
             float tsum = 0f;
             for (int p = kv; p < k; p++) {
-              tsum += a[row + p] * src[col + p];
+              tsum += a[row + p] * (src != null ? src[col + p] : type.widen(h[col + p]));
             }
             out[r * cols + q] += tsum;
           }
@@ -336,6 +342,72 @@ final class FewRows {
       c13 = x.fma(FloatVector.fromArray(S, w, b13 + p), c13);
       c14 = x.fma(FloatVector.fromArray(S, w, b14 + p), c14);
       c15 = x.fma(FloatVector.fromArray(S, w, b15 + p), c15);
+    }
+    c0.intoArray(vec, 0);
+    c1.intoArray(vec, L);
+    c2.intoArray(vec, 2 * L);
+    c3.intoArray(vec, 3 * L);
+    c4.intoArray(vec, 4 * L);
+    c5.intoArray(vec, 5 * L);
+    c6.intoArray(vec, 6 * L);
+    c7.intoArray(vec, 7 * L);
+    c8.intoArray(vec, 8 * L);
+    c9.intoArray(vec, 9 * L);
+    c10.intoArray(vec, 10 * L);
+    c11.intoArray(vec, 11 * L);
+    c12.intoArray(vec, 12 * L);
+    c13.intoArray(vec, 13 * L);
+    c14.intoArray(vec, 14 * L);
+    c15.intoArray(vec, 15 * L);
+  }
+
+  /** {@code L} BFLOAT16 values from {@code h[i]}, widened exactly: the bits in the upper half. */
+  private static FloatVector bf16(short[] h, int i) {
+    return ((IntVector) ShortVector.fromArray(HS, h, i).convertShape(VectorOperators.S2I, IS, 0))
+        .lanewise(VectorOperators.LSHL, 16)
+        .reinterpretAsFloats();
+  }
+
+  /** As {@link #dots1x16} over BFLOAT16 rows of W, widened in registers. */
+  private static void dots1x16Bf16(
+      float[] a, int ao, short[] w, int wo, int ldw, int j, int last, int kv, float[] vec) {
+    int b0 = wo + j * ldw;
+    int b1 = wo + Math.min(j + 1, last) * ldw;
+    int b2 = wo + Math.min(j + 2, last) * ldw;
+    int b3 = wo + Math.min(j + 3, last) * ldw;
+    int b4 = wo + Math.min(j + 4, last) * ldw;
+    int b5 = wo + Math.min(j + 5, last) * ldw;
+    int b6 = wo + Math.min(j + 6, last) * ldw;
+    int b7 = wo + Math.min(j + 7, last) * ldw;
+    int b8 = wo + Math.min(j + 8, last) * ldw;
+    int b9 = wo + Math.min(j + 9, last) * ldw;
+    int b10 = wo + Math.min(j + 10, last) * ldw;
+    int b11 = wo + Math.min(j + 11, last) * ldw;
+    int b12 = wo + Math.min(j + 12, last) * ldw;
+    int b13 = wo + Math.min(j + 13, last) * ldw;
+    int b14 = wo + Math.min(j + 14, last) * ldw;
+    int b15 = wo + Math.min(j + 15, last) * ldw;
+    FloatVector z = FloatVector.zero(S);
+    FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+    FloatVector c8 = z, c9 = z, c10 = z, c11 = z, c12 = z, c13 = z, c14 = z, c15 = z;
+    for (int p = 0; p < kv; p += L) {
+      FloatVector x = FloatVector.fromArray(S, a, ao + p);
+      c0 = x.fma(bf16(w, b0 + p), c0);
+      c1 = x.fma(bf16(w, b1 + p), c1);
+      c2 = x.fma(bf16(w, b2 + p), c2);
+      c3 = x.fma(bf16(w, b3 + p), c3);
+      c4 = x.fma(bf16(w, b4 + p), c4);
+      c5 = x.fma(bf16(w, b5 + p), c5);
+      c6 = x.fma(bf16(w, b6 + p), c6);
+      c7 = x.fma(bf16(w, b7 + p), c7);
+      c8 = x.fma(bf16(w, b8 + p), c8);
+      c9 = x.fma(bf16(w, b9 + p), c9);
+      c10 = x.fma(bf16(w, b10 + p), c10);
+      c11 = x.fma(bf16(w, b11 + p), c11);
+      c12 = x.fma(bf16(w, b12 + p), c12);
+      c13 = x.fma(bf16(w, b13 + p), c13);
+      c14 = x.fma(bf16(w, b14 + p), c14);
+      c15 = x.fma(bf16(w, b15 + p), c15);
     }
     c0.intoArray(vec, 0);
     c1.intoArray(vec, L);
@@ -527,6 +599,8 @@ final class FewRows {
       Arrays.fill(acc, 0, m == 1 ? width : acc.length, 0f);
       if (h == null) {
         piece(a, ao, lda, m, w, wo + q0, ldw, k, width, acc);
+      } else if (m == 1 && type == DType.BFLOAT16 && HS != null) {
+        piece1Bf16(a, ao, h, wo + q0, ldw, k, width, acc);
       } else {
         // SLAB rows of the piece at a time, widened into a panel [rows, width]: the same chains
         float[] panel = wide(scratch, SLAB * width);
@@ -612,6 +686,50 @@ final class FewRows {
       }
       for (int q = wv; q < width; q++) {
         acc[q] = Math.fma(w[r0 + q], a[ao + p], acc[q]);
+      }
+    }
+  }
+
+  /** As {@link #piece1} over BFLOAT16 rows of W, widened in registers (the same chains). */
+  private static void piece1Bf16(
+      float[] a, int ao, short[] w, int wo, int ldw, int k, int width, float[] acc) {
+    int wv = width - width % L;
+    DType t = DType.BFLOAT16;
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {
+      FloatVector x0 = FloatVector.broadcast(S, a[ao + p]);
+      FloatVector x1 = FloatVector.broadcast(S, a[ao + p + 1]);
+      FloatVector x2 = FloatVector.broadcast(S, a[ao + p + 2]);
+      FloatVector x3 = FloatVector.broadcast(S, a[ao + p + 3]);
+      int r0 = wo + p * ldw;
+      int r1 = r0 + ldw;
+      int r2 = r1 + ldw;
+      int r3 = r2 + ldw;
+      for (int q = 0; q < wv; q += L) {
+        FloatVector s = FloatVector.fromArray(S, acc, q);
+        s = bf16(w, r0 + q).fma(x0, s);
+        s = bf16(w, r1 + q).fma(x1, s);
+        s = bf16(w, r2 + q).fma(x2, s);
+        s = bf16(w, r3 + q).fma(x3, s);
+        s.intoArray(acc, q);
+      }
+      for (int q = wv; q < width; q++) {
+        float s = acc[q];
+        s = Math.fma(t.widen(w[r0 + q]), a[ao + p], s);
+        s = Math.fma(t.widen(w[r1 + q]), a[ao + p + 1], s);
+        s = Math.fma(t.widen(w[r2 + q]), a[ao + p + 2], s);
+        s = Math.fma(t.widen(w[r3 + q]), a[ao + p + 3], s);
+        acc[q] = s;
+      }
+    }
+    for (; p < k; p++) {
+      FloatVector x0 = FloatVector.broadcast(S, a[ao + p]);
+      int r0 = wo + p * ldw;
+      for (int q = 0; q < wv; q += L) {
+        bf16(w, r0 + q).fma(x0, FloatVector.fromArray(S, acc, q)).intoArray(acc, q);
+      }
+      for (int q = wv; q < width; q++) {
+        acc[q] = Math.fma(t.widen(w[r0 + q]), a[ao + p], acc[q]);
       }
     }
   }
