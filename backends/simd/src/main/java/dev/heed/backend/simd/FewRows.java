@@ -32,10 +32,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       repeated results.
  *   <li><b>Row-major B</b> (GPT-2's {@code Conv1D}, {@code x·W} with W {@code [k, n]}): W is
  *       streamed row by row, four rows at a time, and {@code acc[i, j] += A[i,p]·W[p, j]} is
- *       accumulated into a per-thread row of at most {@link #PIECE} columns (in the level-1 cache)
- *       by a chain of fused multiply-adds in the order of {@code p}; columns after the last full
- *       vector by {@link Math#fma}, the same operation, so every element is the same chain whatever
- *       the split.
+ *       accumulated into per-thread rows of at most {@link #PIECE} columns (2048 for one row of A,
+ *       so that each row of W is read in longer runs; 8 KiB either way, in the level-1 cache) by a
+ *       chain of fused multiply-adds in the order of {@code p}; columns after the last full vector
+ *       by {@link Math#fma}, the same operation, so every element is the same chain whatever the
+ *       split.
  * </ul>
  *
  * <p>Either way each element of C comes from the same operations in the same order whatever the
@@ -594,8 +595,10 @@ final class FewRows {
       int ldc,
       Scratch scratch) {
     float[] acc = scratch.acc;
-    for (int q0 = j0; q0 < j1; q0 += PIECE) {
-      int width = Math.min(PIECE, j1 - q0);
+    // one row of A accumulates into all four rows of the scratch: longer runs of each row of W
+    int pieceWidth = m == 1 ? MAX_ROWS * PIECE : PIECE;
+    for (int q0 = j0; q0 < j1; q0 += pieceWidth) {
+      int width = Math.min(pieceWidth, j1 - q0);
       Arrays.fill(acc, 0, m == 1 ? width : acc.length, 0f);
       if (h == null) {
         piece(a, ao, lda, m, w, wo + q0, ldw, k, width, acc);

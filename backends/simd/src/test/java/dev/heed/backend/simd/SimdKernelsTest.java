@@ -288,9 +288,11 @@ class SimdKernelsTest {
   void fewRowMatmulsMatchTheReference(int threads) {
     // 1 to 4 rows of C (FewRows: dot products for a transposed B, rows of B streamed otherwise) and
     // 5 (the packed kernel again): widths and depths off the vector length and the 16-column block,
-    // a row-major B wider than one accumulated piece (1100 > 512 columns), weights above the split
-    // threshold ({.., 301, 257}, {.., 1100, 70}), transposed A, leading dimensions, batches
+    // a row-major B wider than one accumulated piece (1100 > 512 columns for several rows, 2100 >
+    // 2048 for one), weights above the split threshold ({.., 301, 257}, {.., 1100, 70}),
+    // transposed A, leading dimensions, batches
     int[][] dims = {
+      {1, 2100, 20},
       {1, 17, 16},
       {1, 33, 17},
       {2, 100, 31},
