@@ -369,10 +369,20 @@ final class FewRows {
         .reinterpretAsFloats();
   }
 
-  /** As {@link #dots1x16} over BFLOAT16 rows of W, widened in registers. */
+  /**
+   * As {@link #dots1x16} over BFLOAT16 rows of W, widened in registers: two passes of eight rows
+   * (with sixteen, the compiled loop does not keep the conversions inline).
+   */
   private static void dots1x16Bf16(
       float[] a, int ao, short[] w, int wo, int ldw, int j, int last, int kv, float[] vec) {
-    int b0 = wo + j * ldw;
+    dots1x8Bf16(a, ao, w, wo, ldw, j, last, kv, vec, 0);
+    dots1x8Bf16(a, ao, w, wo, ldw, j + 8, last, kv, vec, 8 * L);
+  }
+
+  /** Rows {@code j … j+7} of W (clamped to {@code last}) into {@code vec[at …]}. */
+  private static void dots1x8Bf16(
+      float[] a, int ao, short[] w, int wo, int ldw, int j, int last, int kv, float[] vec, int at) {
+    int b0 = wo + Math.min(j, last) * ldw;
     int b1 = wo + Math.min(j + 1, last) * ldw;
     int b2 = wo + Math.min(j + 2, last) * ldw;
     int b3 = wo + Math.min(j + 3, last) * ldw;
@@ -380,17 +390,8 @@ final class FewRows {
     int b5 = wo + Math.min(j + 5, last) * ldw;
     int b6 = wo + Math.min(j + 6, last) * ldw;
     int b7 = wo + Math.min(j + 7, last) * ldw;
-    int b8 = wo + Math.min(j + 8, last) * ldw;
-    int b9 = wo + Math.min(j + 9, last) * ldw;
-    int b10 = wo + Math.min(j + 10, last) * ldw;
-    int b11 = wo + Math.min(j + 11, last) * ldw;
-    int b12 = wo + Math.min(j + 12, last) * ldw;
-    int b13 = wo + Math.min(j + 13, last) * ldw;
-    int b14 = wo + Math.min(j + 14, last) * ldw;
-    int b15 = wo + Math.min(j + 15, last) * ldw;
     FloatVector z = FloatVector.zero(S);
     FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
-    FloatVector c8 = z, c9 = z, c10 = z, c11 = z, c12 = z, c13 = z, c14 = z, c15 = z;
     for (int p = 0; p < kv; p += L) {
       FloatVector x = FloatVector.fromArray(S, a, ao + p);
       c0 = x.fma(bf16(w, b0 + p), c0);
@@ -401,31 +402,15 @@ final class FewRows {
       c5 = x.fma(bf16(w, b5 + p), c5);
       c6 = x.fma(bf16(w, b6 + p), c6);
       c7 = x.fma(bf16(w, b7 + p), c7);
-      c8 = x.fma(bf16(w, b8 + p), c8);
-      c9 = x.fma(bf16(w, b9 + p), c9);
-      c10 = x.fma(bf16(w, b10 + p), c10);
-      c11 = x.fma(bf16(w, b11 + p), c11);
-      c12 = x.fma(bf16(w, b12 + p), c12);
-      c13 = x.fma(bf16(w, b13 + p), c13);
-      c14 = x.fma(bf16(w, b14 + p), c14);
-      c15 = x.fma(bf16(w, b15 + p), c15);
     }
-    c0.intoArray(vec, 0);
-    c1.intoArray(vec, L);
-    c2.intoArray(vec, 2 * L);
-    c3.intoArray(vec, 3 * L);
-    c4.intoArray(vec, 4 * L);
-    c5.intoArray(vec, 5 * L);
-    c6.intoArray(vec, 6 * L);
-    c7.intoArray(vec, 7 * L);
-    c8.intoArray(vec, 8 * L);
-    c9.intoArray(vec, 9 * L);
-    c10.intoArray(vec, 10 * L);
-    c11.intoArray(vec, 11 * L);
-    c12.intoArray(vec, 12 * L);
-    c13.intoArray(vec, 13 * L);
-    c14.intoArray(vec, 14 * L);
-    c15.intoArray(vec, 15 * L);
+    c0.intoArray(vec, at);
+    c1.intoArray(vec, at + L);
+    c2.intoArray(vec, at + 2 * L);
+    c3.intoArray(vec, at + 3 * L);
+    c4.intoArray(vec, at + 4 * L);
+    c5.intoArray(vec, at + 5 * L);
+    c6.intoArray(vec, at + 6 * L);
+    c7.intoArray(vec, at + 7 * L);
   }
 
   /** Two rows of A against rows {@code j … j+7} of W (clamped to {@code last}). */
