@@ -174,7 +174,8 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public boolean supports(DType dtype) {
-    return dtype != null && (dtype != DType.FLOAT64 || device.fp64());
+    // no kernel here reads the 16-bit storage types (weights resident in BFLOAT16 or FLOAT16)
+    return dtype != null && !dtype.isStorageOnly() && (dtype != DType.FLOAT64 || device.fp64());
   }
 
   // ------------------------------------------------------------------ buffers and transfers
