@@ -4,7 +4,8 @@
 # usage: bench/scripts/heed-bench-pretrained.sh BACKEND THREADS GROUPS   (from the repository root)
 #        e.g. bench/scripts/heed-bench-pretrained.sh simd 1,2 generate,bert
 # needs: Temurin 25 and a built tree: ./mvnw -o -q -pl bench -am install -DskipTests
-#        (M2 names the Maven repository that holds the installed modules; default ~/.m2/repository)
+#        (M2 names the Maven repository that holds the installed modules; default ~/.m2/repository;
+#        JAVA_OPTS adds JVM options, e.g. a flight recording)
 set -euo pipefail
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 R=${M2:-$HOME/.m2/repository}
@@ -20,6 +21,6 @@ done
 MP=$MP:$R/org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar
 MP=$MP:$R/net/sf/jopt-simple/jopt-simple/5.0.4/jopt-simple-5.0.4.jar
 MP=$MP:$R/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar
-exec "$JAVA_HOME/bin/java" -Xmx4g -p "$MP" \
+exec "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -Xmx4g -p "$MP" \
   --add-modules jdk.incubator.vector,dev.heed.backend.simd,dev.heed.backend.cpu,dev.heed.optimizers \
   -m dev.heed.bench/dev.heed.bench.Main --backend "$1" --threads "$2" --only "$3"

@@ -8,6 +8,7 @@ module dev.heed.bench {
   requires transitive dev.heed.core;
   requires dev.heed.pretrained;
   requires jmh.core;
+  requires java.management;
 
   exports dev.heed.bench;
   exports dev.heed.bench.jmh to

@@ -100,6 +100,7 @@ public final class Benchmarks {
             case "mha_small" -> mha(backend, t, 1, 32, 64, 2, "mha_small", "us", false);
             case "seed" -> seed(backend, t);
             case "generate" -> new PretrainedBench(lines, 3, 16, 64).generate(backend, t);
+            case "generate_bf16" -> new PretrainedBench(lines, 3, 16, 64).generateBf16(backend, t);
             case "bert" -> new PretrainedBench(lines, 3, 16, 64).bert(backend, t);
             default -> throw new IllegalStateException(g);
           }

@@ -21,16 +21,23 @@ import dev.heed.pretrained.Gpt2Config;
 import dev.heed.pretrained.Llama;
 import dev.heed.pretrained.LlamaConfig;
 import dev.heed.pretrained.blocks.RopeFrequencies;
+import dev.heed.pretrained.blocks.Weights;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The pretrained-model workloads of {@code bench/scripts/bench_pretrained_torch.py}, on random
  * FLOAT32 weights built in memory: greedy generation at batch 1 with the KV cache ({@link
  * Generation}) for a GPT-2-small-shaped and a Llama-shaped decoder (group {@code generate}), and a
- * BERT-base-shaped forward pass at batch 1 (group {@code bert}).
+ * BERT-base-shaped forward pass at batch 1 (group {@code bert}). Group {@code generate_bf16} runs
+ * the same generations with the layer matrices resident in BFLOAT16 ({@link Weights#withMatrices};
+ * FLOAT32 arithmetic). Each decoder is preceded by a {@code resident_memory} line: the heap the
+ * model occupies, measured as the used heap after garbage collection ({@code MemoryMXBean}) before
+ * and after building and filling it.
  *
  * <p>A generation is long (seconds), so these are timed as whole calls rather than through {@link
  * Timing}: warm-up calls, then {@code rounds} timed calls, median, minimum and maximum. A
@@ -87,11 +94,57 @@ final class PretrainedBench {
     // Llama gate projection (Linear, W [out, in], B transposed)
     matvec(b, threads, 768, 3072, false);
     matvec(b, threads, 768, 2048, true);
+    decoders(b, threads, F32, "");
+  }
+
+  /** As {@link #generate} without the products alone, the layer matrices resident in BFLOAT16. */
+  void generateBf16(Backend b, int threads) {
+    decoders(b, threads, DType.BFLOAT16, "_bf16");
+  }
+
+  private void decoders(Backend b, int threads, DType matrices, String suffix) {
     BuildContext ctx = BuildContext.of(b, F32, 1);
     String gpt2Params = "L=12 D=768 H=12 V=50257";
-    decoder("gpt2_generate", gpt2Params, threads, new Gpt2(gpt2Small(), ctx), 50257);
+    DecoderModel gpt2 = built("gpt2", threads, matrices, () -> new Gpt2(gpt2Small(), ctx));
+    decoder("gpt2_generate" + suffix, gpt2Params, threads, gpt2, 50257);
     String llamaParams = "L=12 D=768 H=12 KV=4 FF=2048 V=32000";
-    decoder("llama_generate", llamaParams, threads, new Llama(llamaSmall(), ctx), 32000);
+    DecoderModel llama = built("llama", threads, matrices, () -> new Llama(llamaSmall(), ctx));
+    decoder("llama_generate" + suffix, llamaParams, threads, llama, 32000);
+  }
+
+  /**
+   * Builds a decoder with its layer matrices in {@code matrices} and random weights, and reports
+   * the heap it occupies (used heap after garbage collection, after minus before).
+   */
+  private DecoderModel built(
+      String name, int threads, DType matrices, Supplier<DecoderModel> build) {
+    long before = heapAfterGc();
+    DecoderModel model = Weights.withMatrices(matrices, build);
+    randomize(model.parameters());
+    long after = heapAfterGc();
+    long weights = 0;
+    for (Parameter p : model.parameters()) {
+      weights += p.value().size() * p.value().dtype().byteSize();
+    }
+    lines.accept(
+        String.format(
+            Locale.ROOT,
+            "heed resident_memory model=%s matrices=%s threads=%d heap_mb=%.1f weights_mb=%.1f"
+                + " loadavg=%s",
+            name,
+            matrices,
+            threads,
+            (after - before) / 1e6,
+            weights / 1e6,
+            Benchmarks.loadAverage()));
+    return model;
+  }
+
+  private static long heapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /** {@code x [1, k] · W} with W {@code [k, n]} (or {@code [n, k]} transposed), weight GB/s. */
@@ -169,7 +222,7 @@ final class PretrainedBench {
     randomize(model.parameters());
     long weightBytes = 0;
     for (Parameter p : model.parameters()) {
-      weightBytes += p.value().size() * 4L;
+      weightBytes += p.value().size() * p.value().dtype().byteSize();
     }
     int[] prompt = new SplittableRandom(11).ints(promptLength, 0, vocab).toArray();
     double[] total = new double[rounds];
@@ -237,7 +290,8 @@ final class PretrainedBench {
           n.equals("transformer.wpe.weight")
               || (n.equals("model.embed_tokens.weight") && model instanceof Llama);
       if (gathered) {
-        bytes += e.getValue().value().size() * 4L;
+        Tensor t = e.getValue().value();
+        bytes += t.size() * t.dtype().byteSize();
       }
     }
     return bytes;
@@ -248,7 +302,16 @@ final class PretrainedBench {
     long seed = 100;
     try (GradMode off = GradMode.disable()) {
       for (Parameter p : params) {
-        Tensors.fillRandom(p.value(), Distribution.NORMAL, 0, 0.02, seed++);
+        Tensor v = p.value();
+        if (v.dtype().isStorageOnly()) {
+          // drawn in FLOAT32 as for the FLOAT32 model, then rounded into the 16-bit matrix
+          try (Tensor f = Tensors.zeros(v.backend(), v.shape(), F32)) {
+            Tensors.fillRandom(f, Distribution.NORMAL, 0, 0.02, seed++);
+            Weights.assign(v, f);
+          }
+        } else {
+          Tensors.fillRandom(v, Distribution.NORMAL, 0, 0.02, seed++);
+        }
       }
     }
   }

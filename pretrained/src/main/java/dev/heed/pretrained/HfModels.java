@@ -4,11 +4,10 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Parameter;
-import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Scope;
-import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
+import dev.heed.pretrained.blocks.Weights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,21 @@ public final class HfModels {
    *     missing and unexpected names and mismatched shapes
    */
   public static PretrainedModel load(Path dir, BuildContext ctx) {
-    PretrainedModel model = create(dir, ctx);
+    return load(dir, ctx, DType.FLOAT32);
+  }
+
+  /**
+   * As {@link #load(Path, BuildContext)}, with the weight matrices of the layers (every {@code
+   * nn.Linear} and {@code Conv1D}: attention and MLP projections, an untied LM head, BERT's pooler
+   * and heads) held in {@code matrices}: {@code FLOAT32} widens them at load time (the default),
+   * {@code BFLOAT16} or {@code FLOAT16} keeps them resident in 16 bits — the checkpoint's values
+   * exactly when it stores that type, rounded to nearest even otherwise — with FLOAT32 arithmetic
+   * ({@link Weights#withMatrices}). Such matrices are frozen (no gradient): an option for
+   * inference. Embedding tables, norms and biases stay FLOAT32 (a tied head reads the embedding
+   * table, so GPT-2's head stays FLOAT32). For a FLOAT64 context the option changes nothing.
+   */
+  public static PretrainedModel load(Path dir, BuildContext ctx, DType matrices) {
+    PretrainedModel model = Weights.withMatrices(matrices, () -> create(dir, ctx));
     loadInto(model, dir, ctx, Set.of());
     return model;
   }
@@ -182,14 +195,7 @@ public final class HfModels {
           try (t) {
             String target = names.get(name);
             if (target != null) {
-              Tensor value = params.get(target).value();
-              if (t.dtype() == value.dtype()) {
-                Elementwise.assign(value, t);
-              } else {
-                try (Tensor converted = t.to(value.dtype())) {
-                  Elementwise.assign(value, converted);
-                }
-              }
+              Weights.assign(params.get(target).value(), t);
             }
           }
         });

@@ -82,6 +82,13 @@ final class DeviceBuffers implements AutoCloseable {
           out[i] = v[i];
         }
       }
+      case BFLOAT16, FLOAT16 -> {
+        short[] h = new short[n];
+        backend.download(b, offset, count, MemorySegment.ofArray(h));
+        for (int i = 0; i < n; i++) {
+          out[i] = b.dtype().widen(h[i]);
+        }
+      }
     }
     return out;
   }
@@ -103,6 +110,13 @@ final class DeviceBuffers implements AutoCloseable {
           v[i] = (int) values[i];
         }
         yield MemorySegment.ofArray(v);
+      }
+      case BFLOAT16, FLOAT16 -> {
+        short[] h = new short[values.length];
+        for (int i = 0; i < h.length; i++) {
+          h[i] = t.narrow((float) values[i]);
+        }
+        yield MemorySegment.ofArray(h);
       }
     };
   }

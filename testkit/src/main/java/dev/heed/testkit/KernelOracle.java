@@ -19,6 +19,7 @@ final class KernelOracle {
       case FLOAT64 -> v;
       case FLOAT32 -> (float) v;
       case INT32 -> (int) v;
+      case BFLOAT16, FLOAT16 -> dtype.widen(dtype.narrow((float) v));
     };
   }
 

@@ -85,6 +85,19 @@ final class KernelChecks {
       throw new IllegalArgumentException(
           kernel + ": buffer " + role + " (" + b + ") was released; it cannot be used any more");
     }
+    if (b.dtype().isStorageOnly()
+        && !(kernel.equals("upload")
+            || kernel.equals("download")
+            || (kernel.equals("matmul") && role.equals("b")))) {
+      throw new IllegalArgumentException(
+          kernel
+              + ": buffer "
+              + role
+              + " has dtype "
+              + b.dtype()
+              + ", a storage type for weights that only upload, download and matmul (as its B"
+              + " operand, with FLOAT32 A and C) read; widen it to FLOAT32 first");
+    }
   }
 
   /** Requires a floating-point buffer. */
@@ -621,16 +634,21 @@ final class KernelChecks {
   }
 
   /**
-   * The checks of {@code matmul(spec, a, b, c)}: floating-point operands of one dtype, output
-   * matrices of a batch that do not overlap each other, every matrix inside its buffer, and a
-   * {@code c} separate from {@code a} and {@code b}.
+   * The checks of {@code matmul(spec, a, b, c)}: floating-point operands of one dtype (or a FLOAT32
+   * A and C with a B of a 16-bit storage type), output matrices of a batch that do not overlap each
+   * other, every matrix inside its buffer, and a {@code c} separate from {@code a} and {@code b}.
    *
    * @return whether {@code c} has any element (false: nothing to do)
    */
   static boolean matmulArgs(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
     String k = "matmul";
     floating(k, "a", a);
-    sameType(k, "a", a, "b", b);
+    if (b.dtype().isStorageOnly()) {
+      // 16-bit weights, widened to FLOAT32 as the backend reads them
+      dtype(k, "a (with a " + b.dtype() + " b)", a, DType.FLOAT32);
+    } else {
+      sameType(k, "a", a, "b", b);
+    }
     sameType(k, "a", a, "c", c);
     int batch = spec.batch();
     long mk = spec.aSpan();

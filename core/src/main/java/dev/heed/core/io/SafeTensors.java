@@ -488,7 +488,7 @@ public final class SafeTensors {
   }
 
   private static StoredType storedAs(Tensor t, StoredType floats) {
-    return floats == null || !t.dtype().isFloatingPoint() ? StoredType.of(t.dtype()) : floats;
+    return floats == null || t.dtype() == DType.INT32 ? StoredType.of(t.dtype()) : floats;
   }
 
   private static byte[] littleEndianBytes(Tensor t, StoredType type) {

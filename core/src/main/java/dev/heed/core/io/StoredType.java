@@ -53,6 +53,8 @@ public enum StoredType {
       case FLOAT32 -> F32;
       case FLOAT64 -> F64;
       case INT32 -> I32;
+      case BFLOAT16 -> BF16;
+      case FLOAT16 -> F16;
     };
   }
 

@@ -13,13 +13,17 @@ import dev.heed.core.tensor.Tensors;
 public final class Parameter {
   private final Tensor value;
 
-  /** Wraps {@code value}, which becomes a leaf requiring a gradient. */
+  /**
+   * Wraps {@code value}, which becomes a leaf requiring a gradient; a tensor of a 16-bit storage
+   * type ({@code DType.isStorageOnly()}: weights kept in half precision for inference) stays frozen
+   * (no gradient, so optimizers leave it alone).
+   */
   public Parameter(Tensor value) {
     if (value.hasGradFn()) {
       throw new IllegalArgumentException(
           "a parameter must be a leaf tensor, not the result of " + value.gradFnName());
     }
-    this.value = value.requiresGrad(true);
+    this.value = value.dtype().isStorageOnly() ? value : value.requiresGrad(true);
   }
 
   /**

@@ -6,6 +6,20 @@ import dev.heed.core.backend.DType;
 final class Checks {
   private Checks() {}
 
+  /**
+   * As {@link #sameDevice}, except that a right operand of a 16-bit storage type (weights kept in
+   * BFLOAT16 or FLOAT16) goes with a FLOAT32 left operand: matmul widens it as it reads it.
+   */
+  static void sameDeviceOrStoredWeight(String op, Tensor a, Tensor w) {
+    if (w.dtype().isStorageOnly() && a.dtype() == DType.FLOAT32) {
+      if (a.backend() != w.backend()) {
+        sameDevice(op, a, w);
+      }
+      return;
+    }
+    sameDevice(op, a, w);
+  }
+
   static void sameDevice(String op, Tensor a, Tensor b) {
     if (a.backend() != b.backend()) {
       throw new IllegalArgumentException(

@@ -34,10 +34,12 @@ public final class Linalg {
 
   /**
    * {@code op(a)·op(b)} where {@code op} transposes the last two dimensions when asked, without
-   * copying. Both operands have rank {@code >= 2}; leading dimensions broadcast.
+   * copying. Both operands have rank {@code >= 2}; leading dimensions broadcast. {@code b} may be
+   * of a 16-bit storage type (frozen weights kept in BFLOAT16 or FLOAT16) when {@code a} is
+   * FLOAT32: it is read as its widened values.
    */
   public static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
-    Checks.sameDevice("matmul", a, b);
+    Checks.sameDeviceOrStoredWeight("matmul", a, b);
     Checks.floating("matmul", a);
     if (a.rank() < 2 || b.rank() < 2) {
       throw new IllegalArgumentException(
@@ -128,7 +130,7 @@ public final class Linalg {
    * gᵀ·x} and {@code gb = Σ rows of g}, each only when that input requires a gradient.
    */
   private static Tensor affine(Tensor x, Tensor weight, Tensor bias) {
-    Checks.sameDevice("linear", x, weight);
+    Checks.sameDeviceOrStoredWeight("linear", x, weight);
     Checks.sameDevice("linear", x, bias);
     Checks.floating("linear", x);
     int m = x.dim(0);

@@ -148,10 +148,24 @@ public final class Shapes {
     return x.dense() ? x : copy(x);
   }
 
-  /** A copy converted to {@code dtype}; gradients convert back. */
+  /**
+   * A copy converted to {@code dtype}; gradients convert back. To or from a 16-bit storage type the
+   * values go through the host as floats (widening is exact; narrowing rounds to nearest even, a
+   * FLOAT64 tensor through float) and no gradient is recorded.
+   */
   public static Tensor cast(Tensor x, DType dtype) {
-    if (dtype == x.dtype()) {
+    if (dtype == x.dtype() && !dtype.isStorageOnly()) {
       return copy(x);
+    }
+    if (dtype.isStorageOnly() || x.dtype().isStorageOnly()) {
+      int[] dims = x.shape().dims();
+      return switch (dtype) {
+        case FLOAT64 -> Tensors.of(x.backend(), dtype, x.toDoubleArray(), dims);
+        case FLOAT32, BFLOAT16, FLOAT16 -> Tensors.of(x.backend(), dtype, x.toFloatArray(), dims);
+        case INT32 ->
+            throw new IllegalArgumentException(
+                "cast: a " + x.dtype() + " tensor does not convert to INT32");
+      };
     }
     Tensor out = Tensor.allocateForOverwrite(x.backend(), x.shape(), dtype);
     Kernels.copy(x.backend(), x.buffer(), x.layout(), out.buffer(), out.layout());

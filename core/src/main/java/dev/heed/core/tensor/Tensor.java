@@ -335,7 +335,10 @@ public final class Tensor implements AutoCloseable {
 
   // ---------------------------------------------------------------- host transfer
 
-  /** Copies the elements to a new float array (converting from float64 if need be). */
+  /**
+   * Copies the elements to a new float array (converting from float64 if need be; the 16-bit
+   * storage types are widened exactly).
+   */
   public float[] toFloatArray() {
     checkSize();
     float[] out = new float[(int) size()];
@@ -345,6 +348,13 @@ public final class Tensor implements AutoCloseable {
         double[] d = toDoubleArray();
         for (int i = 0; i < out.length; i++) {
           out[i] = (float) d[i];
+        }
+      }
+      case BFLOAT16, FLOAT16 -> {
+        short[] h = new short[out.length];
+        download(MemorySegment.ofArray(h), out.length);
+        for (int i = 0; i < out.length; i++) {
+          out[i] = dtype.widen(h[i]);
         }
       }
     }
@@ -369,6 +379,12 @@ public final class Tensor implements AutoCloseable {
         int[] v = toIntArray();
         for (int i = 0; i < n; i++) {
           out[i] = v[i];
+        }
+      }
+      case BFLOAT16, FLOAT16 -> {
+        float[] f = toFloatArray();
+        for (int i = 0; i < n; i++) {
+          out[i] = f[i];
         }
       }
     }

@@ -59,6 +59,13 @@ public final class Tensors {
         Kernels.upload(backend, MemorySegment.ofArray(d), t.buffer(), 0, d.length);
       }
       case INT32 -> throw new IllegalArgumentException("use Tensors.indices for INT32 data");
+      case BFLOAT16, FLOAT16 -> {
+        short[] h = new short[values.length];
+        for (int i = 0; i < h.length; i++) {
+          h[i] = dtype.narrow(values[i]);
+        }
+        Kernels.upload(backend, MemorySegment.ofArray(h), t.buffer(), 0, h.length);
+      }
     }
     return t;
   }
@@ -79,6 +86,12 @@ public final class Tensors {
         Kernels.upload(backend, MemorySegment.ofArray(f), t.buffer(), 0, f.length);
       }
       case INT32 -> throw new IllegalArgumentException("use Tensors.indices for INT32 data");
+      case BFLOAT16, FLOAT16 ->
+          throw new IllegalArgumentException(
+              "a "
+                  + dtype
+                  + " tensor is made from float values (one rounding): use Tensors.of(backend,"
+                  + " dtype, float[], shape)");
     }
     return t;
   }
@@ -163,6 +176,7 @@ public final class Tensors {
       case FLOAT32 -> of(backend, DType.FLOAT32, t.toFloatArray(), t.shape().dims());
       case FLOAT64 -> of(backend, DType.FLOAT64, t.toDoubleArray(), t.shape().dims());
       case INT32 -> indices(backend, t.toIntArray(), t.shape().dims());
+      case BFLOAT16, FLOAT16 -> of(backend, t.dtype(), t.toFloatArray(), t.shape().dims());
     };
   }
 

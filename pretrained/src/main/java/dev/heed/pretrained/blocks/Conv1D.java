@@ -19,7 +19,7 @@ public final class Conv1D implements Module {
 
   /** A zero-filled layer from {@code in} to {@code out} features. */
   public Conv1D(int in, int out, BuildContext ctx) {
-    this.weight = Weights.zeros(ctx, in, out);
+    this.weight = Weights.matrix(ctx, in, out);
     this.bias = Weights.zeros(ctx, out);
   }
 

@@ -18,7 +18,7 @@ public final class Linear implements Module {
 
   /** A zero-filled layer from {@code in} to {@code out} features. */
   public Linear(int in, int out, boolean bias, BuildContext ctx) {
-    this.weight = Weights.zeros(ctx, out, in);
+    this.weight = Weights.matrix(ctx, out, in);
     this.bias = bias ? Weights.zeros(ctx, out) : null;
   }
 

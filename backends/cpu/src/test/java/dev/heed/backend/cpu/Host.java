@@ -31,6 +31,13 @@ final class Host {
         }
         backend.upload(MemorySegment.ofArray(v), b, 0, v.length);
       }
+      case BFLOAT16, FLOAT16 -> {
+        short[] h = new short[values.length];
+        for (int i = 0; i < h.length; i++) {
+          h[i] = dtype.narrow((float) values[i]);
+        }
+        backend.upload(MemorySegment.ofArray(h), b, 0, h.length);
+      }
     }
     return b;
   }
@@ -68,6 +75,13 @@ final class Host {
         int[] v = readInts(backend, b);
         for (int i = 0; i < n; i++) {
           out[i] = v[i];
+        }
+      }
+      case BFLOAT16, FLOAT16 -> {
+        short[] h = new short[n];
+        backend.download(b, 0, n, MemorySegment.ofArray(h));
+        for (int i = 0; i < n; i++) {
+          out[i] = b.dtype().widen(h[i]);
         }
       }
     }

@@ -174,7 +174,8 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public boolean supports(DType dtype) {
-    return dtype != null && (dtype != DType.FLOAT64 || device.fp64());
+    // no kernel here reads the 16-bit storage types (weights resident in BFLOAT16 or FLOAT16)
+    return dtype != null && !dtype.isStorageOnly() && (dtype != DType.FLOAT64 || device.fp64());
   }
 
   // ------------------------------------------------------------------ buffers and transfers
@@ -375,6 +376,8 @@ public final class OpenClBackend implements Backend {
           case FLOAT32 -> MemorySegment.ofArray(new float[] {(float) value});
           case FLOAT64 -> MemorySegment.ofArray(new double[] {value});
           case INT32 -> MemorySegment.ofArray(new int[] {(int) value});
+          case BFLOAT16, FLOAT16 ->
+              MemorySegment.ofArray(new short[] {d.dtype().narrow((float) value)});
         };
     int size = d.dtype().byteSize();
     fillBytes(d, offset * size, count * size, pattern);
@@ -410,6 +413,8 @@ public final class OpenClBackend implements Backend {
       case FLOAT32 -> "f32";
       case FLOAT64 -> "f64";
       case INT32 -> "i32";
+      case BFLOAT16 -> "bf16";
+      case FLOAT16 -> "f16";
     };
   }
 
@@ -660,6 +665,13 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
+    if (b.dtype().isStorageOnly()) {
+      throw new BackendException(
+          "opencl: matmul with a "
+              + b.dtype()
+              + " B (weights resident in 16 bits) is not supported; widen the weights to FLOAT32"
+              + " or use the simd or cpu backend");
+    }
     ClBuffer ba = (ClBuffer) a;
     ClBuffer bb = (ClBuffer) b;
     ClBuffer bc = (ClBuffer) c;

@@ -339,6 +339,12 @@ public final class SimdBackend extends HeapBackend {
    */
   private static final long NARROW_ROWS_MULTIPLY_ADDS = 1 << 14;
 
+  /**
+   * FLOAT32 products by {@link FewRows} (at most 4 rows of C), {@link SmallGemm}, {@link Gemm} or
+   * {@link NarrowGemm}. A B of a 16-bit storage type (weights resident in BFLOAT16 or FLOAT16) is
+   * widened as {@link FewRows} reads it, or else widened whole into a temporary float array for the
+   * other kernels (a prompt's or a batch's product, where the arithmetic outweighs the copy).
+   */
   @Override
   public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
     if (a.dtype() != DType.FLOAT32) {
@@ -351,13 +357,30 @@ public final class SimdBackend extends HeapBackend {
             || (spec.n() < Gemm.NR
                 && fmas <= NARROW_ROWS_MULTIPLY_ADDS
                 && (!spec.transB() || SmallGemm.transposes(spec.m(), spec.n(), spec.k())));
-    if (!rows) {
-      Gemm.matmul(workers, spec, floats(a), floats(b), floats(c));
+    float[] bf;
+    if (b.dtype().isStorageOnly()) {
+      short[] h = ((HeapBuffer) b).shorts();
+      if (!rows && FewRows.takes(spec)) {
+        FewRows.matmul(workers, spec, floats(a), h, b.dtype(), floats(c));
+        return;
+      }
+      // the kernel the FLOAT32 weights would take, on their widened copy: the same bits
+      bf = new float[h.length];
+      FewRows.widen(b.dtype(), h, 0, bf, 0, h.length);
+    } else {
+      bf = floats(b);
+    }
+    if (!rows && FewRows.takes(spec)) {
+      // one token's step (few rows of A): the weight streamed once where it lies, not packed
+      FewRows.matmul(workers, spec, floats(a), bf, floats(c));
+    } else if (!rows) {
+      Gemm.matmul(workers, spec, floats(a), bf, floats(c));
     } else if (spec.k() > 0) {
       // too small or too narrow for packing to pay off (a seed-sized layer): row accumulations,
       // on this thread
-      SmallGemm.matmul(spec, floats(a), floats(b), floats(c));
+      SmallGemm.matmul(spec, floats(a), bf, floats(c));
     } else {
+      // k = 0: C = beta·C, B unread
       super.matmul(spec, a, b, c);
     }
   }

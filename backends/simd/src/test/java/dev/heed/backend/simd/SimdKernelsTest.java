@@ -284,6 +284,124 @@ class SimdKernelsTest {
   }
 
   @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2, 3})
+  void fewRowMatmulsMatchTheReference(int threads) {
+    // 1 to 4 rows of C (FewRows: dot products for a transposed B, rows of B streamed otherwise) and
+    // 5 (the packed kernel again): widths and depths off the vector length and the 16-column block,
+    // a row-major B wider than one accumulated piece (1100 > 512 columns for several rows, 2100 >
+    // 2048 for one), weights above the split threshold ({.., 301, 257}, {.., 1100, 70}),
+    // transposed A, leading dimensions, batches
+    int[][] dims = {
+      {1, 2100, 20},
+      {1, 17, 16},
+      {1, 33, 17},
+      {2, 100, 31},
+      {3, 301, 257},
+      {4, 1100, 70},
+      {1, 1100, 70},
+      {2, 1100, 3},
+      {5, 301, 257},
+      {1, 40, 600},
+      {3, 19, 1}
+    };
+    matmulsMatch(threads, dims, 3, 0.75, 2, 31);
+    matmulsMatch(threads, dims, 2, 1.0, 0, 32, 3, 5);
+    matmulsMatch(threads, dims, 2, -0.5, 1, 33, 7, 16);
+  }
+
+  @Test
+  void fewRowMatmulsGiveTheSameBitsOnAnyNumberOfThreads() {
+    // each element of C is one chain of fused multiply-adds whatever the split over threads
+    for (int[] d : new int[][] {{1, 3000, 300}, {3, 1001, 257}, {2, 2000, 130}, {4, 777, 555}}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        int m = d[0];
+        int n = d[1];
+        int k = d[2];
+        MatmulSpec s = new MatmulSpec(1, m, n, k, false, tb, 0, 0, 0, 0, 0, 0, 1.0, 1.0);
+        float[] a = random(41, m * k);
+        float[] bm = random(42, n * k);
+        float[] c = random(43, m * n);
+        float[] one = run(SimdBackends.withThreads(1), s, a, bm, c);
+        assertTrue((long) n * k * 4 >= FewRows.PARALLEL_MIN_WEIGHT_BYTES);
+        for (int threads : new int[] {2, 3, 7}) {
+          assertArrayEquals(one, run(SimdBackends.withThreads(threads), s, a, bm, c), s::toString);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void sixteenBitWeightsGiveTheBitsOfTheirWidenedValues(int threads) {
+    // a B of a storage type (BFLOAT16, FLOAT16) against the FLOAT32 B it widens to: FewRows (1-4
+    // rows, both layouts, a piece wider than 512 columns and a depth beyond one 32-row slab, block
+    // edges, leading dimensions, batches) and the other kernels after a whole widening (5 and 40
+    // rows), bit for bit on the same backend; and the reference backend (which widens too) within
+    // the usual tolerance
+    Backend simd = SimdBackends.withThreads(threads);
+    Backend ref = TestBackends.reference();
+    int[][] dims = {
+      {1, 17, 16}, {2, 100, 33}, {3, 301, 70}, {4, 1100, 70}, {1, 600, 65}, {5, 64, 40}
+    };
+    for (DType type : new DType[] {DType.BFLOAT16, DType.FLOAT16}) {
+      for (int[] d : dims) {
+        int m = d[0];
+        int n = d[1];
+        int k = d[2];
+        for (int t = 0; t < 4; t++) {
+          boolean tb = (t & 1) != 0;
+          int ldb = (tb ? k : n) + ((t & 2) != 0 ? 3 : 0);
+          long bStride = (long) (tb ? n : k) * ldb;
+          MatmulSpec s =
+              new MatmulSpec(
+                  2,
+                  m,
+                  n,
+                  k,
+                  false,
+                  tb,
+                  1,
+                  (long) m * k,
+                  2,
+                  bStride,
+                  0,
+                  (long) m * n,
+                  1.0,
+                  (t & 2) != 0 ? 1.0 : 0.0,
+                  k,
+                  ldb);
+          float[] a = random(51, 1 + 2 * m * k);
+          float[] bv = random(52, (int) (2 + 2 * bStride));
+          short[] h = new short[bv.length];
+          float[] wide = new float[bv.length];
+          for (int i = 0; i < h.length; i++) {
+            h[i] = type.narrow(bv[i] * 0.5f);
+            wide[i] = type.widen(h[i]);
+          }
+          float[] c = random(53, 2 * m * n);
+          float[] expected = run(simd, s, a, wide, c);
+          float[] actual = runHalf(simd, s, a, type, h, c);
+          assertArrayEquals(expected, actual, () -> type + " " + s);
+          assertClose(
+              type + " " + s, runHalf(ref, s, a, type, h, c), expected, 2e-5 * Math.sqrt(k));
+        }
+      }
+    }
+  }
+
+  private static float[] runHalf(
+      Backend b, MatmulSpec s, float[] a, DType type, short[] h, float[] c) {
+    Buffer ab = upload(b, a);
+    Buffer hb = b.allocate(type, h.length);
+    b.upload(MemorySegment.ofArray(h), hb, 0, h.length);
+    Buffer cb = upload(b, c);
+    b.matmul(s, ab, hb, cb);
+    ab.close();
+    hb.close();
+    return download(b, cb);
+  }
+
+  @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
   void aFusedChainWritingOverAnInputItAlsoCopiesOut(int threads) {
     // outputs (x, x·x + 1) with the second written over x: the input copied out must be x as it

@@ -197,9 +197,26 @@ public abstract class HeapBackend implements Backend {
     ReferenceSoftmax.softmax(data(x), xLayout, log, data(y));
   }
 
+  /**
+   * The values of a buffer of a 16-bit storage type, widened exactly to a new {@code float[]} of
+   * its length (the same indexing).
+   */
+  protected static float[] widened(Buffer b) {
+    short[] h = ((HeapBuffer) b).shorts();
+    DType t = b.dtype();
+    float[] out = new float[h.length];
+    for (int i = 0; i < h.length; i++) {
+      out[i] = t.widen(h[i]);
+    }
+    return out;
+  }
+
+  /** A B of a 16-bit storage type is widened to FLOAT32 first ({@link #widened}). */
   @Override
   public void matmul(MatmulSpec spec, Buffer a, Buffer b, Buffer c) {
-    if (a.dtype() == DType.FLOAT32) {
+    if (b.dtype().isStorageOnly()) {
+      ReferenceMatmul.matmul(spec, floats(a), widened(b), floats(c));
+    } else if (a.dtype() == DType.FLOAT32) {
       ReferenceMatmul.matmul(spec, floats(a), floats(b), floats(c));
     } else {
       ReferenceMatmul.matmul(spec, doubles(a), doubles(b), doubles(c));

@@ -7,12 +7,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A buffer held as a Java array on the heap ({@code float[]}, {@code double[]} or {@code int[]} by
- * {@link DType}), the storage of backends that compute on the CPU ({@link HeapBackend}), owned by
- * the backend instance that allocated it. Closing drops the array reference, so the garbage
- * collector reclaims it, or hands it to {@link #released(Object)} once, where a backend may keep it
- * for a later buffer of the same size; {@link #close()} is idempotent and safe from any thread (a
- * {@code Cleaner} thread included).
+ * A buffer held as a Java array on the heap ({@code float[]}, {@code double[]}, {@code int[]}, or
+ * {@code short[]} for the 16-bit storage types, by {@link DType}), the storage of backends that
+ * compute on the CPU ({@link HeapBackend}), owned by the backend instance that allocated it.
+ * Closing drops the array reference, so the garbage collector reclaims it, or hands it to {@link
+ * #released(Object)} once, where a backend may keep it for a later buffer of the same size; {@link
+ * #close()} is idempotent and safe from any thread (a {@code Cleaner} thread included).
  */
 public class HeapBuffer implements Buffer {
   private final Backend owner;
@@ -54,6 +54,7 @@ public class HeapBuffer implements Buffer {
           case FLOAT32 -> new float[size];
           case FLOAT64 -> new double[size];
           case INT32 -> new int[size];
+          case BFLOAT16, FLOAT16 -> new short[size];
         };
   }
 
@@ -71,6 +72,7 @@ public class HeapBuffer implements Buffer {
           case FLOAT32 -> data instanceof float[] f ? f.length : -1;
           case FLOAT64 -> data instanceof double[] d ? d.length : -1;
           case INT32 -> data instanceof int[] i ? i.length : -1;
+          case BFLOAT16, FLOAT16 -> data instanceof short[] h ? h.length : -1;
         };
     if (length != size) {
       throw new IllegalArgumentException(
@@ -126,6 +128,11 @@ public class HeapBuffer implements Buffer {
   /** The {@code int[]} of a live INT32 buffer (checked by the caller). */
   public final int[] ints() {
     return (int[]) data;
+  }
+
+  /** The {@code short[]} of a live BFLOAT16 or FLOAT16 buffer (checked by the caller). */
+  public final short[] shorts() {
+    return (short[]) data;
   }
 
   @Override

@@ -7,9 +7,10 @@ import java.util.Arrays;
 
 /**
  * The kernels that move or produce data without reading other buffers, over a heap backend's buffer
- * arrays ({@code float[]}, {@code double[]} or {@code int[]}): {@code upload}, {@code download},
- * {@code fill} and {@code random}. Host segments are read and written in native byte order without
- * an alignment requirement, so a {@code MemorySegment.ofArray(byte[])} works too. Arguments are
+ * arrays ({@code float[]}, {@code double[]} or {@code int[]}; {@code upload} and {@code download}
+ * also the {@code short[]} of the 16-bit storage types): {@code upload}, {@code download}, {@code
+ * fill} and {@code random}. Host segments are read and written in native byte order without an
+ * alignment requirement, so a {@code MemorySegment.ofArray(byte[])} works too. Arguments are
  * checked by the caller (for example with {@code KernelChecks.range} and {@code
  * KernelChecks.hostSegment}).
  */
@@ -24,6 +25,8 @@ public final class ReferenceHost {
       case double[] d ->
           MemorySegment.copy(host, ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, d, offset, count);
       case int[] d -> MemorySegment.copy(host, ValueLayout.JAVA_INT_UNALIGNED, 0, d, offset, count);
+      case short[] d ->
+          MemorySegment.copy(host, ValueLayout.JAVA_SHORT_UNALIGNED, 0, d, offset, count);
       default -> throw notAnArray(dst);
     }
   }
@@ -36,6 +39,8 @@ public final class ReferenceHost {
       case double[] s ->
           MemorySegment.copy(s, offset, host, ValueLayout.JAVA_DOUBLE_UNALIGNED, 0, count);
       case int[] s -> MemorySegment.copy(s, offset, host, ValueLayout.JAVA_INT_UNALIGNED, 0, count);
+      case short[] s ->
+          MemorySegment.copy(s, offset, host, ValueLayout.JAVA_SHORT_UNALIGNED, 0, count);
       default -> throw notAnArray(src);
     }
   }
