@@ -153,11 +153,32 @@ final class HfRuns {
    * architecture or field, missing or unexpected weights, a bad shard) become bad input.
    */
   static PretrainedModel load(Path dir, Backend backend) {
+    return load(dir, backend, DType.FLOAT32);
+  }
+
+  /**
+   * The model of {@code dir} with its layer matrices held in {@code matrices} ({@code FLOAT32}:
+   * widened at load; {@code BFLOAT16}, {@code FLOAT16}: resident in 16 bits with FLOAT32
+   * arithmetic, see {@link HfModels#load(Path, BuildContext, DType)}).
+   */
+  static PretrainedModel load(Path dir, Backend backend, DType matrices) {
     try {
-      return HfModels.load(dir, BuildContext.of(backend, DType.FLOAT32, 0));
+      return HfModels.load(dir, BuildContext.of(backend, DType.FLOAT32, 0), matrices);
     } catch (PretrainedException e) {
       throw new BadInputException(e.getMessage());
     }
+  }
+
+  /** {@code float32}, {@code bfloat16} or {@code float16} as a storage type for weights. */
+  static DType weightType(String option, String given) {
+    return switch (given.toLowerCase(java.util.Locale.ROOT)) {
+      case "float32", "f32" -> DType.FLOAT32;
+      case "bfloat16", "bf16" -> DType.BFLOAT16;
+      case "float16", "f16" -> DType.FLOAT16;
+      default ->
+          throw new BadInputException(
+              option + " '" + given + "': expected float32, bfloat16 or float16");
+    };
   }
 
   /** The tokenizer of model directory {@code dir}, or null when it has no tokenizer.json. */

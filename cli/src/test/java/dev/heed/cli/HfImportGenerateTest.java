@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -191,6 +192,39 @@ class HfImportGenerateTest {
     String first = Heeds.run(sample).expect(0).out();
     assertEquals(first, Heeds.run(sample).expect(0).out());
     assertTrue(first.startsWith(prompt), first);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gpt2-bf16", "llama-bf16"})
+  void weightsResidentInBfloat16GiveThoseTokens(String fixture) throws IOException {
+    Path run = tmp.resolve("run");
+    Heeds.run("import", FIXTURES.resolve(fixture).toString(), "--out", run.toString()).expect(0);
+    int[][] a = reference(fixture, 0);
+    for (String backend : List.of("cpu", "simd")) {
+      Heeds.Result r =
+          Heeds.run(
+                  "generate",
+                  run.toString(),
+                  "--prompt-ids",
+                  csv(a[0]),
+                  "--ids",
+                  "--greedy",
+                  "--max-tokens",
+                  Integer.toString(a[1].length),
+                  "--weights",
+                  "bfloat16",
+                  "-b",
+                  backend)
+              .expect(0)
+              .noStackTrace();
+      assertEquals(spaced(a[1]) + "\n", r.out(), fixture + " on " + backend);
+    }
+    Heeds.Result bad =
+        Heeds.run("generate", run.toString(), "--prompt-ids", "1,2", "--ids", "--weights", "int8")
+            .expect(2)
+            .noStackTrace();
+    assertTrue(
+        bad.err().contains("--weights 'int8': expected float32, bfloat16 or float16"), bad.err());
   }
 
   @Test
