@@ -1,6 +1,8 @@
 package dev.heed.core.tensor;
 
 import dev.heed.core.backend.ConvProblem;
+import dev.heed.core.backend.FusedConv2d;
+import java.util.Optional;
 
 /**
  * Convolution as PyTorch's {@code conv1d} and {@code conv2d} define it ({@link ConvProblem}: a
@@ -8,7 +10,8 @@ import dev.heed.core.backend.ConvProblem;
  * it to im2col and one batched matrix product: the padded input's sliding windows are a view
  * ({@link Windows#unfold}), copied once into columns {@code [groups, Cg·kH·kW, N·oH·oW]} that the
  * weights {@code [groups, Og, Cg·kH·kW]} multiply. Every step is a recorded core operation, so the
- * gradients come from the tape and it runs on every backend.
+ * gradients come from the tape and it runs on every backend. A backend that offers {@link
+ * FusedConv2d} for the call computes it in one kernel each way instead.
  */
 public final class Convolution {
   private Convolution() {}
@@ -31,7 +34,70 @@ public final class Convolution {
       int[] dilation,
       int groups) {
     ConvProblem p = problem(x, weight, bias, stride, padding, dilation, groups);
+    Optional<FusedConv2d> fused = x.backend().capability(FusedConv2d.class);
+    if (fused.isPresent() && p.batch() > 0 && fused.get().supports(x.dtype(), p)) {
+      return fused(fused.get(), x, weight, bias, p);
+    }
     return composite(x, weight, bias, p);
+  }
+
+  /** Through the backend's {@link FusedConv2d}; its tape entry runs the fused backward. */
+  private static Tensor fused(FusedConv2d f, Tensor x, Tensor weight, Tensor bias, ConvProblem p) {
+    Tensor xd = Shapes.dense(x);
+    Tensor wd = Shapes.dense(weight);
+    Tensor bd = bias == null ? null : Shapes.dense(bias);
+    Tensor y =
+        Tensor.allocateForOverwrite(
+            x.backend(),
+            Shape.of(p.batch(), p.outChannels(), p.outHeight(), p.outWidth()),
+            x.dtype());
+    f.forward(p, xd.buffer(), wd.buffer(), bd == null ? null : bd.buffer(), y.buffer());
+    return Autograd.record(
+        y,
+        "conv2d",
+        new Tensor[] {xd, wd},
+        g -> {
+          Tensor gd = Shapes.dense(g);
+          Tensor gx =
+              xd.requiresGrad()
+                  ? Tensor.allocateForOverwrite(x.backend(), xd.shape(), x.dtype())
+                  : null;
+          Tensor gw =
+              wd.requiresGrad()
+                  ? Tensor.allocateForOverwrite(x.backend(), wd.shape(), x.dtype())
+                  : null;
+          Tensor gb =
+              bd != null && bd.requiresGrad()
+                  ? Tensor.allocateForOverwrite(x.backend(), bd.shape(), x.dtype())
+                  : null;
+          f.backward(
+              p,
+              gd.buffer(),
+              xd.buffer(),
+              wd.buffer(),
+              gx == null ? null : gx.buffer(),
+              gw == null ? null : gw.buffer(),
+              gb == null ? null : gb.buffer());
+          return new Tensor[] {gx, gw, gb};
+        },
+        xd,
+        wd,
+        bd);
+  }
+
+  /**
+   * The composite reference of {@link #conv2d}, whatever the backend offers: what a {@link
+   * FusedConv2d} must agree with.
+   */
+  public static Tensor conv2dComposite(
+      Tensor x,
+      Tensor weight,
+      Tensor bias,
+      int[] stride,
+      int[] padding,
+      int[] dilation,
+      int groups) {
+    return composite(x, weight, bias, problem(x, weight, bias, stride, padding, dilation, groups));
   }
 
   /**
