@@ -6,7 +6,10 @@ import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
 
-/** What {@code batch-norm1d} and {@code batch-norm2d} share: see {@link BatchNorm}. */
+/**
+ * What {@code batch-norm1d} and {@code batch-norm2d} share ({@link BatchNorm}), with an optional
+ * activation after, as {@code dense} has.
+ */
 abstract class BatchNormProvider extends VisionProvider {
   private final boolean images;
   private final OptionsSchema schema;
@@ -25,7 +28,8 @@ abstract class BatchNormProvider extends VisionProvider {
             OptionSpec.number("eps", 1e-5, "added to the variance").range(0, Double.MAX_VALUE),
             OptionSpec.number("momentum", 0.1, "weight of a batch in the running statistics")
                 .range(0, 1),
-            OptionSpec.bool("affine", true, "learn weight (ones) and bias (zeros)"));
+            OptionSpec.bool("affine", true, "learn weight (ones) and bias (zeros)"),
+            activation());
   }
 
   @Override
@@ -41,14 +45,16 @@ abstract class BatchNormProvider extends VisionProvider {
   @Override
   final Layer build(String owner, Options o, int inputFeatures, BuildContext ctx) {
     outputs(owner, o, inputFeatures);
-    return new BatchNorm(
-        name(),
-        channels(o, inputFeatures),
-        o.getDouble("eps"),
-        o.getDouble("momentum"),
-        o.getBoolean("affine"),
-        images,
-        ctx);
+    BatchNorm bn =
+        new BatchNorm(
+            name(),
+            channels(o, inputFeatures),
+            o.getDouble("eps"),
+            o.getDouble("momentum"),
+            o.getBoolean("affine"),
+            images,
+            ctx);
+    return withActivation(bn, o, ctx);
   }
 
   @Override

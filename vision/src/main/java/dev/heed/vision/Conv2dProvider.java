@@ -6,7 +6,10 @@ import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
 
-/** {@code type: conv2d}, PyTorch's {@code nn.Conv2d} with square kernels: see {@link Conv2d}. */
+/**
+ * {@code type: conv2d}, PyTorch's {@code nn.Conv2d} with square kernels ({@link Conv2d}), followed
+ * by an optional activation as {@code dense} is.
+ */
 public final class Conv2dProvider extends VisionProvider {
   private static final OptionsSchema SCHEMA =
       OptionsSchema.of(
@@ -18,6 +21,7 @@ public final class Conv2dProvider extends VisionProvider {
           positive("dilation", 1, "spacing of the kernel's taps"),
           positive("groups", 1, "channel groups (in_channels for a depthwise convolution)"),
           OptionSpec.bool("bias", true, "whether the layer has a bias"),
+          activation(),
           height());
 
   /** Cheap; for ServiceLoader. */
@@ -46,17 +50,19 @@ public final class Conv2dProvider extends VisionProvider {
   Layer build(String owner, Options o, int inputFeatures, BuildContext ctx) {
     ImageShape in = image(owner, o, inputFeatures, o.getInt("in_channels"));
     outputs(owner, o, inputFeatures);
-    return new Conv2d(
-        in.channels(),
-        o.getInt("out_channels"),
-        pair(o, "kernel_size"),
-        pair(o, "stride"),
-        pair(o, "padding"),
-        pair(o, "dilation"),
-        o.getInt("groups"),
-        o.getBoolean("bias"),
-        in,
-        ctx);
+    Conv2d conv =
+        new Conv2d(
+            in.channels(),
+            o.getInt("out_channels"),
+            pair(o, "kernel_size"),
+            pair(o, "stride"),
+            pair(o, "padding"),
+            pair(o, "dilation"),
+            o.getInt("groups"),
+            o.getBoolean("bias"),
+            in,
+            ctx);
+    return withActivation(conv, o, ctx);
   }
 
   @Override

@@ -88,6 +88,9 @@ final class Pool2d implements Layer {
 
   /** The windows of {@code x} padded with {@code fill}, each reduced. */
   private Tensor pool(Tensor x, double fill) {
+    if (tiles()) {
+      return tiled(x);
+    }
     Tensor p =
         padding[0] > 0 || padding[1] > 0
             ? Windows.pad(
@@ -99,6 +102,40 @@ final class Pool2d implements Layer {
     Tensor u = Windows.unfold(p, 2, kernel[0], stride[0], dilation[0]);
     u = Windows.unfold(u, 3, kernel[1], stride[1], dilation[1]); // [N, C, oH, oW, kH, kW]
     u = Shapes.reshape(u, u.dim(0), u.dim(1), u.dim(2), u.dim(3), kernel[0] * kernel[1]);
-    return kind == Kind.MAX ? Reductions.max(u, 4, false) : Reductions.mean(u, 4, false);
+    return reduce(u, 4);
+  }
+
+  private Tensor reduce(Tensor u, int axis) {
+    return kind == Kind.MAX ? Reductions.max(u, axis, false) : Reductions.mean(u, axis, false);
+  }
+
+  /** Whether the windows tile the image: stride equal to the kernel, no padding, no dilation. */
+  private boolean tiles() {
+    return stride[0] == kernel[0]
+        && stride[1] == kernel[1]
+        && padding[0] == 0
+        && padding[1] == 0
+        && dilation[0] == 1
+        && dilation[1] == 1;
+  }
+
+  /**
+   * Tiling windows without the sliding-window view: the image (cropped to whole tiles, as floor
+   * mode does) viewed as {@code [N, C, oH, kH, oW, kW]} and reduced along {@code kW}, then {@code
+   * kH}; both reductions read contiguous rows, and the gradient needs no fold. The same maximum or
+   * mean as one reduction over each window.
+   */
+  private Tensor tiled(Tensor x) {
+    int oh = x.dim(2) / kernel[0];
+    int ow = x.dim(3) / kernel[1];
+    Tensor t = x;
+    if (oh * kernel[0] != x.dim(2)) {
+      t = Shapes.slice(t, 2, 0, oh * kernel[0]);
+    }
+    if (ow * kernel[1] != x.dim(3)) {
+      t = Shapes.slice(t, 3, 0, ow * kernel[1]);
+    }
+    t = Shapes.reshape(t, x.dim(0), x.dim(1), oh, kernel[0], ow, kernel[1]);
+    return reduce(reduce(t, 5), 3);
   }
 }

@@ -1,11 +1,15 @@
 package dev.heed.vision;
 
+import dev.heed.core.nn.ActivationProvider;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.nn.Sequential;
+import dev.heed.core.plugin.Configured;
 import dev.heed.core.plugin.OptionSpec;
 import dev.heed.core.plugin.Options;
 import dev.heed.core.plugin.OptionsSchema;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,6 +32,24 @@ abstract class VisionProvider implements LayerProvider {
     return OptionSpec.integer(
             "height", 0, "rows of the input image when flat rows arrive (0: a square image)")
         .range(0, Integer.MAX_VALUE);
+  }
+
+  /** Option {@code activation}: an activation plugin applied after the layer, none if unset. */
+  static OptionSpec activation() {
+    return OptionSpec.plugin("activation", "activation", null, "applied after (none if unset)")
+        .optional();
+  }
+
+  /**
+   * {@code layer} followed by the activation of option {@code activation} when there is one: a
+   * {@link Sequential} that the model builder lays out as two layers, as {@code nn.Sequential(
+   * Conv2d(…), ReLU())} numbers them.
+   */
+  static Layer withActivation(Layer layer, Options o, BuildContext ctx) {
+    Configured<ActivationProvider> a = o.getPlugin("activation", ActivationProvider.class);
+    return a == null
+        ? layer
+        : new Sequential(List.of(layer, a.provider().create(a.options(), ctx)));
   }
 
   /** A positive integer option. */

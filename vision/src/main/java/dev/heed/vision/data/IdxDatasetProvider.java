@@ -45,6 +45,11 @@ public final class IdxDatasetProvider implements DatasetProvider {
               "classes", List.of(), "class names in label order (default: the label numbers)"),
           OptionSpec.integer("limit", 0, "read only the first N examples (0: all)")
               .range(0, Integer.MAX_VALUE),
+          OptionSpec.strings(
+              "label_columns",
+              List.of("label"),
+              "the column heed eval reads the class name from in a CSV of pixel_<y>_<x> columns"
+                  + " (vision/scripts/idx_to_csv.py writes one)"),
           OptionSpec.integer("height", 0, "recorded with a run: image rows").range(0, 1 << 16),
           OptionSpec.integer("width", 0, "recorded with a run: image columns").range(0, 1 << 16));
 

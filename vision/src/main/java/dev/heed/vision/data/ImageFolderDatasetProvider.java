@@ -38,7 +38,11 @@ public final class ImageFolderDatasetProvider implements DatasetProvider {
           OptionSpec.integer("height", 0, "image rows (0: the first image's)").range(0, 1 << 16),
           OptionSpec.integer("width", 0, "image columns (0: the first image's)").range(0, 1 << 16),
           OptionSpec.strings(
-              "classes", List.of(), "class folder names in output order (default: all, sorted)"));
+              "classes", List.of(), "class folder names in output order (default: all, sorted)"),
+          OptionSpec.strings(
+              "label_columns",
+              List.of("label"),
+              "the column heed eval reads the class name from in a CSV of pixel columns"));
 
   /** Cheap; for ServiceLoader. */
   public ImageFolderDatasetProvider() {}
