@@ -189,6 +189,7 @@ class ArchitectureTest {
             .resideInAnyPackage(
                 "dev.heed.activations..",
                 "dev.heed.attention..",
+                "dev.heed.vision..",
                 "dev.heed.optimizers..",
                 "dev.heed.assembly..",
                 "dev.heed.cli..")

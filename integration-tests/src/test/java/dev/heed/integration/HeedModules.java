@@ -32,6 +32,7 @@ final class HeedModules {
   static final String CPU = "dev.heed.backend.cpu";
   static final String ACTIVATIONS = "dev.heed.activations";
   static final String ATTENTION = "dev.heed.attention";
+  static final String VISION = "dev.heed.vision";
   static final String OPTIMIZERS = "dev.heed.optimizers";
   static final String PRETRAINED = "dev.heed.pretrained";
   static final String TESTKIT = "dev.heed.testkit";
@@ -46,6 +47,7 @@ final class HeedModules {
           "dev.heed.backend.opencl",
           ACTIVATIONS,
           ATTENTION,
+          VISION,
           OPTIMIZERS,
           "dev.heed.tokenizers");
 
@@ -60,7 +62,7 @@ final class HeedModules {
 
   /** Every library module of the build (this test module aside). */
   static final List<String> LIBRARY =
-      List.of(CORE, CPU, ACTIVATIONS, ATTENTION, OPTIMIZERS, TESTKIT, PRETRAINED);
+      List.of(CORE, CPU, ACTIVATIONS, ATTENTION, VISION, OPTIMIZERS, TESTKIT, PRETRAINED);
 
   /** Module names that are not implementation modules, whether or not they exist yet. */
   private static final Set<String> NOT_IMPLEMENTATIONS =

@@ -192,9 +192,11 @@ class PluginRegistryTest {
       String module =
           info.kind().equals("backend")
               ? "dev.heed.backend." + info.name()
-              : info.kind().equals("layer") && info.name().equals("dense")
-                  ? HeedModules.CORE
-                  : moduleOfKind.getOrDefault(info.kind(), info.module());
+              : info.providerClass().startsWith(HeedModules.VISION + ".")
+                  ? HeedModules.VISION
+                  : info.kind().equals("layer") && info.name().equals("dense")
+                      ? HeedModules.CORE
+                      : moduleOfKind.getOrDefault(info.kind(), info.module());
       if (!module.equals(info.module()) || !HeedModules.all().containsKey(module)) {
         problems.add(who + " module " + info.module() + ", expected " + module);
         continue;
