@@ -105,8 +105,7 @@ class FashionMnistCnnTest {
           acc >= STATED_ACCURACY,
           "test accuracy " + acc + " after the short run, expected at least " + STATED_ACCURACY);
       System.getLogger(FashionMnistCnnTest.class.getName())
-          .log(
-              System.Logger.Level.INFO, "test accuracy " + acc + " " + Arrays.toString(new int[0]));
+          .log(System.Logger.Level.INFO, "test accuracy " + acc);
     }
   }
 }
