@@ -35,11 +35,12 @@ public record BenchOptions(
 
   /** Every workload group, in the order they run. */
   public static final List<String> GROUPS =
-      List.of("matmul", "mha", "encoder", "mlp", "mha_small", "seed", "generate", "bert");
+      List.of("matmul", "mha", "encoder", "mlp", "mha_small", "seed", "generate", "bert", "conv");
 
   /**
    * The groups that run when none are named: all but the pretrained-model ones ({@code generate},
-   * {@code bert}), which take minutes and are run by name.
+   * {@code bert}), which take minutes, and {@code conv} (heed-vision's convolution), which are run
+   * by name.
    */
   public static final List<String> DEFAULT_GROUPS =
       List.of("matmul", "mha", "encoder", "mlp", "mha_small", "seed");
