@@ -44,11 +44,13 @@ public record BenchOptions(
           "seed",
           "generate",
           "generate_bf16",
-          "bert");
+          "bert",
+          "conv");
 
   /**
    * The groups that run when none are named: all but the pretrained-model ones ({@code generate},
-   * {@code generate_bf16}, {@code bert}), which take minutes and are run by name.
+   * {@code generate_bf16}, {@code bert}), which take minutes, and {@code conv} (heed-vision's
+   * convolution), which are run by name.
    */
   public static final List<String> DEFAULT_GROUPS =
       List.of("matmul", "mha", "encoder", "mlp", "mha_small", "seed");

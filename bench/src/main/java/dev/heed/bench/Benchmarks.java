@@ -102,6 +102,7 @@ public final class Benchmarks {
             case "generate" -> new PretrainedBench(lines, 3, 16, 64).generate(backend, t);
             case "generate_bf16" -> new PretrainedBench(lines, 3, 16, 64).generateBf16(backend, t);
             case "bert" -> new PretrainedBench(lines, 3, 16, 64).bert(backend, t);
+            case "conv" -> conv(backend, t);
             default -> throw new IllegalStateException(g);
           }
         }
@@ -147,6 +148,17 @@ public final class Benchmarks {
             "ms");
       }
     }
+  }
+
+  /** The 3×3 convolution of a ResNet block on Fashion-MNIST-sized images (heed-vision). */
+  private void conv(Backend b, int threads) {
+    int batch = 32;
+    int c = 64;
+    int size = 28;
+    String params = "B=" + batch + " C=" + c + " H=W=" + size + " k=3";
+    double ff = 2.0 * batch * c * c * 9 * size * size;
+    measure(Steps.conv(b, batch, c, size, false), "conv2d_fwd", params, threads, ff, "ms", 0);
+    measure(Steps.conv(b, batch, c, size, true), "conv2d_fwdbwd", params, threads, 3 * ff, "ms", 0);
   }
 
   private static double mhaFlops(int batch, int t, int d) {

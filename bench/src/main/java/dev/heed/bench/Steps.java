@@ -11,6 +11,7 @@ import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.OptimizerProvider;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.tensor.Convolution;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Scope;
@@ -116,6 +117,44 @@ public final class Steps implements AutoCloseable {
           };
     }
     return new Steps(b, step, () -> release(mha.parameters(), x));
+  }
+
+  /**
+   * A ResNet-style 3×3 convolution {@code [batch, c, size, size]} to {@code c} channels (stride 1,
+   * padding 1, with bias): forward without the tape, or forward, {@code sum()} and backward into
+   * the weight, the bias and the input when {@code backward}.
+   */
+  @SuppressWarnings("try")
+  public static Steps conv(Backend b, int batch, int c, int size, boolean backward) {
+    Tensor x = Scope.outside(() -> Tensors.normal(b, Shape.of(batch, c, size, size), F32, 0, 1, 3));
+    Parameter w =
+        new Parameter(
+            Scope.outside(() -> Tensors.normal(b, Shape.of(c, c, 3, 3), F32, 0, 0.05, 4)));
+    Parameter bias =
+        new Parameter(Scope.outside(() -> Tensors.normal(b, Shape.of(c), F32, 0, 0.05, 5)));
+    int[] one = {1, 1};
+    Runnable step;
+    if (backward) {
+      x.requiresGrad(true);
+      step =
+          () -> {
+            w.zeroGrad();
+            bias.zeroGrad();
+            x.clearGrad();
+            try (Scope s = Scope.open()) {
+              Convolution.conv2d(x, w.value(), bias.value(), one, one, one, 1).sum().backward();
+            }
+          };
+    } else {
+      step =
+          () -> {
+            try (GradMode g = GradMode.disable();
+                Scope s = Scope.open()) {
+              Convolution.conv2d(x, w.value(), bias.value(), one, one, one, 1);
+            }
+          };
+    }
+    return new Steps(b, step, () -> release(Map.of("weight", w, "bias", bias), x));
   }
 
   /**

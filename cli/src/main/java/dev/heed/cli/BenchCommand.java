@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "GROUP",
       completionCandidates = Groups.class,
       description =
-          "Only these workload groups: ${COMPLETION-CANDIDATES} (default: all but the pretrained-model groups generate and bert).")
+          "Only these workload groups: ${COMPLETION-CANDIDATES} (default: all but the pretrained-model groups generate and bert, and conv).")
   List<String> only;
 
   @Option(

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
       "Predict with a trained run. INPUT (or - for standard input) is CSV (a header naming the"
           + " model's input columns, extra columns ignored; or no header and exactly the inputs in"
           + " order) or JSON lines (one array of numbers or one object per line).",
+      "A PNG or JPEG file (a model trained on images: data sets idx and image-folder) is one row"
+          + " of its pixels divided by 255.",
       "Writes CSV to standard output: a header with the output names, then one row per input.",
       "With --sample N (a run on data type text) it needs no INPUT and writes the prompt followed"
           + " by N sampled characters instead.",
@@ -44,7 +46,7 @@ final class PredictCommand implements Callable<Integer> {
       index = "1",
       arity = "0..1",
       paramLabel = "INPUT",
-      description = "A CSV or JSON lines file, or -.")
+      description = "A CSV or JSON lines file, a PNG or JPEG image, or -.")
   String input;
 
   @Option(
@@ -194,10 +196,14 @@ final class PredictCommand implements Callable<Integer> {
       RunDirs.requireFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
     }
     try (Predictor model = Predictor.open(runDir, backend)) {
-      InputRows reader = new InputRows(file == null ? "stdin" : input, model.inputNames());
       List<double[]> rows;
-      try (InputStream in = file == null ? io.in() : Files.newInputStream(file)) {
-        rows = reader.read(in);
+      if (file != null && ImageRows.isImage(file)) {
+        rows = List.of(ImageRows.read(file, model.inputNames()));
+      } else {
+        InputRows reader = new InputRows(file == null ? "stdin" : input, model.inputNames());
+        try (InputStream in = file == null ? io.in() : Files.newInputStream(file)) {
+          rows = reader.read(in);
+        }
       }
       List<double[]> predictions = model.predict(rows);
       PrintWriter out = io.out();

@@ -190,6 +190,7 @@ class ArchitectureTest {
                 "dev.heed.activations..",
                 "dev.heed.attention..",
                 "dev.heed.recurrent..",
+                "dev.heed.vision..",
                 "dev.heed.optimizers..",
                 "dev.heed.assembly..",
                 "dev.heed.cli..")

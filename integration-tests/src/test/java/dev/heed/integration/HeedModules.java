@@ -33,6 +33,7 @@ final class HeedModules {
   static final String ACTIVATIONS = "dev.heed.activations";
   static final String ATTENTION = "dev.heed.attention";
   static final String RECURRENT = "dev.heed.recurrent";
+  static final String VISION = "dev.heed.vision";
   static final String OPTIMIZERS = "dev.heed.optimizers";
   static final String PRETRAINED = "dev.heed.pretrained";
   static final String TESTKIT = "dev.heed.testkit";
@@ -48,6 +49,7 @@ final class HeedModules {
           ACTIVATIONS,
           ATTENTION,
           RECURRENT,
+          VISION,
           OPTIMIZERS,
           "dev.heed.tokenizers");
 
@@ -62,7 +64,8 @@ final class HeedModules {
 
   /** Every library module of the build (this test module aside). */
   static final List<String> LIBRARY =
-      List.of(CORE, CPU, ACTIVATIONS, ATTENTION, RECURRENT, OPTIMIZERS, TESTKIT, PRETRAINED);
+      List.of(
+          CORE, CPU, ACTIVATIONS, ATTENTION, RECURRENT, VISION, OPTIMIZERS, TESTKIT, PRETRAINED);
 
   /** Module names that are not implementation modules, whether or not they exist yet. */
   private static final Set<String> NOT_IMPLEMENTATIONS =

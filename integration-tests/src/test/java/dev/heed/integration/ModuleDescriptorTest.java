@@ -71,6 +71,8 @@ class ModuleDescriptorTest {
     assertModule(HeedModules.CPU, plugins.backends().get("cpu"));
     assertModule(HeedModules.ACTIVATIONS, plugins.activations().get("tanh"));
     assertModule(HeedModules.ATTENTION, plugins.attentionUnits().get("feature"));
+    assertModule(HeedModules.VISION, plugins.layers().get("conv2d"));
+    assertModule(HeedModules.VISION, plugins.datasets().get("idx"));
     assertModule(HeedModules.OPTIMIZERS, plugins.optimizers().get("sgd"));
     assertModule(HeedModules.CORE, plugins.losses().get("mse"));
     assertModule(HeedModules.CORE, plugins.initializers().get("xavier"));

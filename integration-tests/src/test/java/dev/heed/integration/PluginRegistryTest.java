@@ -192,11 +192,13 @@ class PluginRegistryTest {
       String module =
           info.kind().equals("backend")
               ? "dev.heed.backend." + info.name()
-              : info.kind().equals("layer") && info.name().equals("dense")
-                  ? HeedModules.CORE
-                  : info.kind().equals("layer")
-                          && Set.of("gru", "lstm", "attention-decoder").contains(info.name())
-                      ? HeedModules.RECURRENT
+              : info.providerClass().startsWith(HeedModules.VISION + ".")
+                  ? HeedModules.VISION
+                  : info.kind().equals("layer") && info.name().equals("dense")
+                      ? HeedModules.CORE
+                      : info.kind().equals("layer")
+                              && Set.of("gru", "lstm", "attention-decoder").contains(info.name())
+                          ? HeedModules.RECURRENT
                       : moduleOfKind.getOrDefault(info.kind(), info.module());
       if (!module.equals(info.module()) || !HeedModules.all().containsKey(module)) {
         problems.add(who + " module " + info.module() + ", expected " + module);

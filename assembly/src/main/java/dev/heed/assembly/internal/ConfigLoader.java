@@ -497,6 +497,8 @@ public final class ConfigLoader {
             if (type.equals("embedding")) {
               rank = 3;
               tokens = false;
+            } else if (ShapeRules.SEQUENCE_MAKERS.contains(type) && rank == 2 && !tokens) {
+              rank = 3;
             } else if (ShapeRules.POOLING_LAYERS.contains(type)) {
               rank = 2;
             }

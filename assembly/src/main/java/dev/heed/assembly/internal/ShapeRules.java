@@ -22,6 +22,9 @@ final class ShapeRules {
           "gru",
           "lstm");
 
+  /** Layers that turn flat rows (images) into a sequence, as the ViT patch embedding does. */
+  static final Set<String> SEQUENCE_MAKERS = Set.of("patch-embedding");
+
   /** Layers that pool a sequence into one row per example. */
   static final Set<String> POOLING_LAYERS = Set.of("sequence-classification-head");
 

@@ -36,6 +36,16 @@ public final class Sequential implements Layer {
     return m;
   }
 
+  @Override
+  public Map<String, Tensor> namedBuffers() {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    for (int i = 0; i < layers.size(); i++) {
+      String prefix = i + ".";
+      layers.get(i).namedBuffers().forEach((k, v) -> m.put(prefix + k, v));
+    }
+    return m;
+  }
+
   /** The layers. */
   public List<Layer> layers() {
     return layers;

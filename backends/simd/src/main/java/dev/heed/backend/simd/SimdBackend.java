@@ -6,6 +6,7 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.Layout;
@@ -46,6 +47,7 @@ public final class SimdBackend extends HeapBackend {
 
   private final Workers workers;
   private final SimdLayerNorm layerNorm;
+  private final SimdConv2d conv2d;
   private final SimdElementwise elementwise;
   private final SimdFlashAttention flashAttention;
   private final ArrayPool pool = new ArrayPool();
@@ -54,6 +56,7 @@ public final class SimdBackend extends HeapBackend {
   SimdBackend(int threads) {
     this.workers = new Workers(threads);
     this.layerNorm = new SimdLayerNorm(this);
+    this.conv2d = new SimdConv2d(this);
     this.elementwise = new SimdElementwise(this);
     this.flashAttention = new SimdFlashAttention(workers);
   }
@@ -394,6 +397,9 @@ public final class SimdBackend extends HeapBackend {
       return Optional.of(type.cast(elementwise));
     }
     if (type == FusedAttention.class) return Optional.of(type.cast(flashAttention));
+    if (type == FusedConv2d.class) {
+      return Optional.of(type.cast(conv2d));
+    }
     return Optional.empty();
   }
 

@@ -1,0 +1,276 @@
+package dev.heed.backend.simd;
+
+import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.ConvProblem;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.FusedConv2d;
+import dev.heed.core.backend.MatmulSpec;
+import dev.heed.core.backend.support.HeapBuffer;
+import java.util.Arrays;
+
+/**
+ * {@link FusedConv2d} for FLOAT32: im2col into a per-thread array and the packed, vectorised {@link
+ * Gemm}, without the composite's strided copies. Forward and the input gradient run one task per
+ * (image, group) over the threads: the columns {@code [Cg·kH·kW, oH·oW]} of one image, one product
+ * with the group's weights {@code [Og, Cg·kH·kW]} (transposed for the gradient), and for the
+ * gradient the columns added back into the image (col2im). The weight gradient lays the whole
+ * batch's columns side by side, {@code [Cg·kH·kW, N·oH·oW]}, and takes one threaded product with
+ * the output gradient's rows per group. Sums run in a fixed order for a given thread count.
+ */
+final class SimdConv2d implements FusedConv2d {
+  private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+
+  private final SimdBackend backend;
+
+  SimdConv2d(SimdBackend backend) {
+    this.backend = backend;
+  }
+
+  @Override
+  public boolean supports(DType dtype, ConvProblem p) {
+    long k = (long) p.groupInChannels() * p.kernelH() * p.kernelW();
+    long l = (long) p.outHeight() * p.outWidth();
+    return dtype == DType.FLOAT32
+        && k * l * Math.max(1, p.batch()) < Integer.MAX_VALUE
+        && (long) p.batch() * p.inChannels() * p.height() * p.width() < Integer.MAX_VALUE;
+  }
+
+  private static float[] floats(Buffer b) {
+    return b == null ? null : ((HeapBuffer) b).floats();
+  }
+
+  /** A per-thread scratch array of at least {@code n} elements (contents unspecified). */
+  private static float[] columns(int n) {
+    float[] c = COLUMNS.get();
+    if (c.length < n) {
+      c = new float[n];
+      COLUMNS.set(c);
+    }
+    return c;
+  }
+
+  @Override
+  public void forward(ConvProblem p, Buffer x, Buffer weight, Buffer bias, Buffer y) {
+    float[] xs = floats(x);
+    float[] ws = floats(weight);
+    float[] bs = floats(bias);
+    float[] ys = floats(y);
+    int groups = p.groups();
+    int cg = p.groupInChannels();
+    int og = p.groupOutChannels();
+    int k = cg * p.kernelH() * p.kernelW();
+    int l = p.outHeight() * p.outWidth();
+    int plane = p.height() * p.width();
+    backend
+        .workers()
+        .parallelFor(
+            p.batch() * groups,
+            t -> {
+              int b = t / groups;
+              int g = t % groups;
+              float[] cols = columns(k * l);
+              im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
+              int out = (b * p.outChannels() + g * og) * l;
+              Gemm.serial(
+                  new MatmulSpec(
+                      1, og, l, k, false, false, (long) g * og * k, 0, 0, 0, out, 0, 1, 0),
+                  ws,
+                  cols,
+                  ys);
+              if (bs != null) {
+                for (int i = 0; i < og; i++) {
+                  float v = bs[g * og + i];
+                  int row = out + i * l;
+                  for (int j = 0; j < l; j++) {
+                    ys[row + j] += v;
+                  }
+                }
+              }
+            });
+  }
+
+  @Override
+  public void backward(
+      ConvProblem p, Buffer gy, Buffer x, Buffer weight, Buffer gx, Buffer gWeight, Buffer gBias) {
+    float[] gys = floats(gy);
+    int l = p.outHeight() * p.outWidth();
+    if (gBias != null) {
+      float[] gbs = floats(gBias);
+      backend
+          .workers()
+          .parallelFor(
+              p.outChannels(),
+              o -> {
+                double sum = 0;
+                for (int b = 0; b < p.batch(); b++) {
+                  int row = (b * p.outChannels() + o) * l;
+                  for (int j = 0; j < l; j++) {
+                    sum += gys[row + j];
+                  }
+                }
+                gbs[o] = (float) sum;
+              });
+    }
+    if (gx != null) {
+      inputGradient(p, gys, floats(weight), floats(gx));
+    }
+    if (gWeight != null) {
+      weightGradient(p, gys, floats(x), floats(gWeight));
+    }
+  }
+
+  private void inputGradient(ConvProblem p, float[] gys, float[] ws, float[] gxs) {
+    int groups = p.groups();
+    int cg = p.groupInChannels();
+    int og = p.groupOutChannels();
+    int k = cg * p.kernelH() * p.kernelW();
+    int l = p.outHeight() * p.outWidth();
+    int plane = p.height() * p.width();
+    backend
+        .workers()
+        .parallelFor(
+            p.batch() * groups,
+            t -> {
+              int b = t / groups;
+              int g = t % groups;
+              float[] cols = columns(k * l);
+              Gemm.serial(
+                  new MatmulSpec(
+                      1,
+                      k,
+                      l,
+                      og,
+                      true,
+                      false,
+                      (long) g * og * k,
+                      0,
+                      (long) (b * p.outChannels() + g * og) * l,
+                      0,
+                      0,
+                      0,
+                      1,
+                      0),
+                  ws,
+                  gys,
+                  cols);
+              int base = (b * p.inChannels() + g * cg) * plane;
+              Arrays.fill(gxs, base, base + cg * plane, 0f);
+              col2im(p, cols, 0, l, gxs, base);
+            });
+  }
+
+  private void weightGradient(ConvProblem p, float[] gys, float[] xs, float[] gws) {
+    int groups = p.groups();
+    int cg = p.groupInChannels();
+    int og = p.groupOutChannels();
+    int k = cg * p.kernelH() * p.kernelW();
+    int l = p.outHeight() * p.outWidth();
+    int n = p.batch();
+    int wide = n * l;
+    int plane = p.height() * p.width();
+    float[] cols = new float[k * wide];
+    float[] rows = new float[og * wide];
+    for (int g = 0; g < groups; g++) {
+      int group = g;
+      backend
+          .workers()
+          .parallelFor(
+              n,
+              b -> {
+                im2col(p, xs, (b * p.inChannels() + group * cg) * plane, cols, b * l, wide);
+                for (int i = 0; i < og; i++) {
+                  System.arraycopy(
+                      gys, (b * p.outChannels() + group * og + i) * l, rows, i * wide + b * l, l);
+                }
+              });
+      Gemm.matmul(
+          backend.workers(),
+          new MatmulSpec(1, og, k, wide, false, true, 0, 0, 0, 0, (long) g * og * k, 0, 1, 0),
+          rows,
+          cols,
+          gws);
+    }
+  }
+
+  /**
+   * Writes the columns of one image's group of channels (starting at {@code xBase}): row {@code
+   * (c·kH + i)·kW + j}, column {@code oy·oW + ox} holds {@code x[c, oy·sH - pH + i·dH, ox·sW - pW +
+   * j·dW]}, 0 outside the image; rows are {@code ld} apart from {@code colBase}.
+   */
+  static void im2col(ConvProblem p, float[] xs, int xBase, float[] cols, int colBase, int ld) {
+    int h = p.height();
+    int w = p.width();
+    int oh = p.outHeight();
+    int ow = p.outWidth();
+    int row = 0;
+    for (int c = 0; c < p.groupInChannels(); c++) {
+      int channel = xBase + c * h * w;
+      for (int i = 0; i < p.kernelH(); i++) {
+        for (int j = 0; j < p.kernelW(); j++, row++) {
+          int dst = colBase + row * ld;
+          int shift = j * p.dilationW() - p.padW();
+          int lo = firstInside(shift, p.strideW());
+          int hi = Math.min(ow, lastInside(shift, p.strideW(), w) + 1);
+          for (int oy = 0; oy < oh; oy++, dst += ow) {
+            int iy = oy * p.strideH() - p.padH() + i * p.dilationH();
+            if (iy < 0 || iy >= h || lo >= hi) {
+              Arrays.fill(cols, dst, dst + ow, 0f);
+              continue;
+            }
+            Arrays.fill(cols, dst, dst + lo, 0f);
+            int src = channel + iy * w + shift;
+            if (p.strideW() == 1) {
+              System.arraycopy(xs, src + lo, cols, dst + lo, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                cols[dst + ox] = xs[src + ox * p.strideW()];
+              }
+            }
+            Arrays.fill(cols, dst + hi, dst + ow, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  /** Adds columns laid out as {@link #im2col} writes them back into the image at {@code xBase}. */
+  static void col2im(ConvProblem p, float[] cols, int colBase, int ld, float[] gxs, int xBase) {
+    int h = p.height();
+    int w = p.width();
+    int oh = p.outHeight();
+    int ow = p.outWidth();
+    int row = 0;
+    for (int c = 0; c < p.groupInChannels(); c++) {
+      int channel = xBase + c * h * w;
+      for (int i = 0; i < p.kernelH(); i++) {
+        for (int j = 0; j < p.kernelW(); j++, row++) {
+          int src = colBase + row * ld;
+          int shift = j * p.dilationW() - p.padW();
+          int lo = firstInside(shift, p.strideW());
+          int hi = Math.min(ow, lastInside(shift, p.strideW(), w) + 1);
+          for (int oy = 0; oy < oh; oy++, src += ow) {
+            int iy = oy * p.strideH() - p.padH() + i * p.dilationH();
+            if (iy < 0 || iy >= h) {
+              continue;
+            }
+            int dst = channel + iy * w + shift;
+            for (int ox = lo; ox < hi; ox++) {
+              gxs[dst + ox * p.strideW()] += cols[src + ox];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The first output column {@code ox >= 0} with {@code ox·stride + shift >= 0}. */
+  private static int firstInside(int shift, int stride) {
+    return shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+  }
+
+  /** The last output column with {@code ox·stride + shift < width} (may be negative). */
+  private static int lastInside(int shift, int stride, int width) {
+    int limit = width - 1 - shift;
+    return limit < 0 ? -1 : limit / stride;
+  }
+}
