@@ -199,7 +199,7 @@ class PluginRegistryTest {
                       : info.kind().equals("layer")
                               && Set.of("gru", "lstm", "attention-decoder").contains(info.name())
                           ? HeedModules.RECURRENT
-                      : moduleOfKind.getOrDefault(info.kind(), info.module());
+                          : moduleOfKind.getOrDefault(info.kind(), info.module());
       if (!module.equals(info.module()) || !HeedModules.all().containsKey(module)) {
         problems.add(who + " module " + info.module() + ", expected " + module);
         continue;
