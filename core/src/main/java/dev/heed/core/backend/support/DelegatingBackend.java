@@ -5,10 +5,12 @@ import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.Capability;
+import dev.heed.core.backend.ConvProblem;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.Layout;
@@ -37,12 +39,13 @@ import java.util.Optional;
  * method and calls {@code super}. Allocation, {@link #synchronize()} and {@link #close()} are
  * forwarded as they are; {@link #close()} closes the delegate, which this backend owns.
  *
- * <p><b>Capabilities.</b> The delegate's {@link FusedElementwise}, {@link FusedLayerNorm} and
- * {@link FusedAttention} are passed through, each wrapped so that it unwraps buffers and reports
- * its calls to the same two hooks. A capability type this base does not know is <em>not</em> passed
- * through, since its methods may take buffers that would reach the delegate still wrapped: core
- * then uses the composite of primitive kernels, which gives the same results within the contract
- * tolerances. A subclass that knows such a type overrides {@link #capability} and wraps it itself.
+ * <p><b>Capabilities.</b> The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link
+ * FusedAttention} and {@link FusedConv2d} are passed through, each wrapped so that it unwraps
+ * buffers and reports its calls to the same two hooks. A capability type this base does not know is
+ * <em>not</em> passed through, since its methods may take buffers that would reach the delegate
+ * still wrapped: core then uses the composite of primitive kernels, which gives the same results
+ * within the contract tolerances. A subclass that knows such a type overrides {@link #capability}
+ * and wraps it itself.
  *
  * <p>The name, device description and supported types are the delegate's unless a subclass
  * overrides them; a plugin normally gives its backend its own {@link #name()}. Core's argument
@@ -96,7 +99,11 @@ public abstract class DelegatingBackend implements Backend {
     /** {@link FusedAttention#forward}. */
     ATTENTION_FORWARD,
     /** {@link FusedAttention#backward}. */
-    ATTENTION_BACKWARD
+    ATTENTION_BACKWARD,
+    /** {@link FusedConv2d#forward}. */
+    CONV2D_FORWARD,
+    /** {@link FusedConv2d#backward}. */
+    CONV2D_BACKWARD
   }
 
   private final Backend delegate;
@@ -105,6 +112,7 @@ public abstract class DelegatingBackend implements Backend {
   private Optional<FusedElementwise> elementwise;
   private Optional<FusedLayerNorm> layerNorm;
   private Optional<FusedAttention> attention;
+  private Optional<FusedConv2d> conv2d;
 
   /**
    * Wraps {@code delegate}, which this backend then owns (it closes it).
@@ -387,8 +395,9 @@ public abstract class DelegatingBackend implements Backend {
   }
 
   /**
-   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm} or {@link FusedAttention},
-   * wrapped; empty for any other type, and when the delegate does not offer it.
+   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention} or
+   * {@link FusedConv2d}, wrapped; empty for any other type, and when the delegate does not offer
+   * it.
    */
   @Override
   public <T extends Capability> Optional<T> capability(Class<T> type) {
@@ -408,6 +417,11 @@ public abstract class DelegatingBackend implements Backend {
         attention = delegate.capability(FusedAttention.class).map(AttentionCapability::new);
       }
       c = attention;
+    } else if (type == FusedConv2d.class) {
+      if (conv2d == null) {
+        conv2d = delegate.capability(FusedConv2d.class).map(Conv2dCapability::new);
+      }
+      c = conv2d;
     } else {
       c = Optional.empty();
     }
@@ -502,6 +516,56 @@ public abstract class DelegatingBackend implements Backend {
         inner.run(program, parameters, in, out, count);
       } finally {
         afterKernel(Kernel.FUSED_ELEMENTWISE, token);
+      }
+    }
+  }
+
+  private final class Conv2dCapability implements FusedConv2d {
+    private final FusedConv2d inner;
+
+    Conv2dCapability(FusedConv2d inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype, ConvProblem problem) {
+      return inner.supports(dtype, problem);
+    }
+
+    @Override
+    public void forward(ConvProblem problem, Buffer x, Buffer weight, Buffer bias, Buffer y) {
+      Buffer ix = unwrap(x);
+      Buffer iw = unwrap(weight);
+      Buffer ib = unwrap(bias);
+      Buffer iy = unwrap(y);
+      long token = beforeKernel(Kernel.CONV2D_FORWARD);
+      try {
+        inner.forward(problem, ix, iw, ib, iy);
+      } finally {
+        afterKernel(Kernel.CONV2D_FORWARD, token);
+      }
+    }
+
+    @Override
+    public void backward(
+        ConvProblem problem,
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      Buffer igy = unwrap(gy);
+      Buffer ix = unwrap(x);
+      Buffer iw = unwrap(weight);
+      Buffer igx = unwrap(gx);
+      Buffer igw = unwrap(gWeight);
+      Buffer igb = unwrap(gBias);
+      long token = beforeKernel(Kernel.CONV2D_BACKWARD);
+      try {
+        inner.backward(problem, igy, ix, iw, igx, igw, igb);
+      } finally {
+        afterKernel(Kernel.CONV2D_BACKWARD, token);
       }
     }
   }
