@@ -146,23 +146,25 @@ public final class Seq2Seq implements TrainedModel {
     String text = Files.readString(file);
     Node root = Overrides.apply(parse(text, file), overrides);
     Node.MapNode data = map(root, "data");
-    String type = string(data, "type", null);
+    String type = string(data, "data.type", null);
     Seq2SeqData d;
     long seed = number(root, "seed", 0L).longValue();
     switch (type) {
       case "date-format" ->
-          d = Seq2SeqData.dateFormat(number(data, "validation_examples", 200).intValue(), seed + 1);
+          d =
+              Seq2SeqData.dateFormat(
+                  number(data, "data.validation_examples", 200).intValue(), seed + 1);
       case "pairs" -> {
-        Path path = Path.of(string(data, "path", null));
+        Path path = Path.of(string(data, "data.path", null));
         if (!path.isAbsolute()) {
           path = file.toAbsolutePath().getParent().resolve(path);
         }
         d =
             Seq2SeqData.jsonLines(
                 path,
-                string(data, "source", "source"),
-                string(data, "target", "target"),
-                number(data, "validation_every", 10).intValue());
+                string(data, "data.source", "source"),
+                string(data, "data.target", "target"),
+                number(data, "data.validation_every", 10).intValue());
       }
       default ->
           throw new ConfigException(
@@ -176,6 +178,7 @@ public final class Seq2Seq implements TrainedModel {
     Seq2Seq s =
         build(root, text, overrides, backendOverride, d.vocabulary(), lengths[0], lengths[1], seed);
     s.data = d;
+    s.setup();
     return s;
   }
 
@@ -198,7 +201,7 @@ public final class Seq2Seq implements TrainedModel {
     Backend backend = p.create(p.options().resolve(backendName, Map.of()));
     EncoderDecoder model =
         PartsReader.build(root, Plugins.shared(), BuildContext.of(backend, DType.FLOAT32, seed));
-    Node.MapNode inputs = map(map(root, "model"), "inputs");
+    Node.MapNode inputs = map(map(root, "model"), "model.inputs");
     for (String input : inputs.entries().keySet()) {
       if (inputs.entries().get(input) instanceof Node.MapNode in
           && in.entries().get("vocabulary") instanceof Node.Scalar v
@@ -288,29 +291,15 @@ public final class Seq2Seq implements TrainedModel {
    */
   @SuppressWarnings("try")
   public TrainResult train(Path runDir, TrainingListener listener) throws IOException {
+    Setup setup = setup();
+    int epochs = setup.epochs();
+    int steps = setup.steps();
+    int batchSize = setup.batchSize();
+    double target = setup.target();
+    Optimizer optimizer = setup.optimizer();
+    Loss loss = setup.loss();
     Files.createDirectories(runDir);
     Checkpoints.recover(runDir);
-    Node.MapNode training = map(config, "training");
-    int epochs = number(training, "epochs", 20).intValue();
-    int steps = number(training, "steps_per_epoch", 50).intValue();
-    int batchSize = number(training, "batch_size", 32).intValue();
-    double target = number(training, "target_exact_match", 1.0).doubleValue();
-    Node.MapNode opt = map(config, "optimizer");
-    String optName = string(opt, "name", "adam");
-    Map<String, Object> optOptions = new LinkedHashMap<>();
-    opt.entries()
-        .forEach((k, v) -> {
-          if (!k.equals("name") && v instanceof Node.Scalar sc) {
-            optOptions.put(k, sc.value());
-          }
-        });
-    var op = Plugins.shared().optimizers().get(optName);
-    Optimizer optimizer =
-        op.create(
-            op.options().resolve(optName, optOptions),
-            List.of(ParameterGroup.of(model.namedParameters())));
-    var ce = Plugins.shared().losses().get("cross-entropy");
-    Loss loss = ce.create(ce.options().resolve("cross-entropy", Map.of()));
     TrainerState state;
     if (Files.isRegularFile(runDir.resolve(TrainerState.FILE))) {
       state = TrainerState.load(runDir);
@@ -395,6 +384,52 @@ public final class Seq2Seq implements TrainedModel {
             Optional.of(crossAttention(data.validation().get(0).source())));
     listener.onEnd(result);
     return result;
+  }
+
+  private record Setup(
+      int epochs, int steps, int batchSize, double target, Optimizer optimizer, Loss loss) {}
+
+  /** The training section's numbers, the optimizer and the loss, checked. */
+  private Setup setup() {
+    Node.MapNode training = map(config, "training");
+    int epochs = number(training, "training.epochs", 20).intValue();
+    int steps = number(training, "training.steps_per_epoch", 50).intValue();
+    int batchSize = number(training, "training.batch_size", 32).intValue();
+    double target = number(training, "training.target_exact_match", 1.0).doubleValue();
+    Node.MapNode opt = map(config, "optimizer");
+    String optName = string(opt, "optimizer.name", "adam");
+    Map<String, Object> optOptions = new LinkedHashMap<>();
+    opt.entries()
+        .forEach((k, v) -> {
+          if (!k.equals("name") && v instanceof Node.Scalar sc) {
+            optOptions.put(k, sc.value());
+          }
+        });
+    Optimizer optimizer;
+    try {
+      var op = Plugins.shared().optimizers().get(optName);
+      optimizer =
+          op.create(
+              op.options().resolve(optName, optOptions),
+              List.of(ParameterGroup.of(model.namedParameters())));
+    } catch (RuntimeException e) {
+      throw new ConfigException(opt.origin(), "optimizer", e.getMessage(), e);
+    }
+    var ce = Plugins.shared().losses().get("cross-entropy");
+    Loss loss = ce.create(ce.options().resolve("cross-entropy", Map.of()));
+    positive(training, "training.epochs", epochs);
+    positive(training, "training.steps_per_epoch", steps);
+    positive(training, "training.batch_size", batchSize);
+    return new Setup(epochs, steps, batchSize, target, optimizer, loss);
+  }
+
+  private static void positive(Node.MapNode parent, String path, int value) {
+    if (value < 1) {
+      throw new ConfigException(
+          parent.entries().get(key(path)).origin(),
+          path,
+          "found " + value + ", expected an integer >= 1");
+    }
   }
 
   /** The mean cross-entropy of teacher-forced decoding over {@code pairs}. */
@@ -582,7 +617,8 @@ public final class Seq2Seq implements TrainedModel {
   public Map<String, Double> evaluate(Path file) throws IOException {
     Node.MapNode d = map(config, "data");
     List<Pair> pairs =
-        Seq2SeqData.readPairs(file, string(d, "source", "source"), string(d, "target", "target"));
+        Seq2SeqData.readPairs(
+            file, string(d, "data.source", "source"), string(d, "data.target", "target"));
     if (pairs.isEmpty()) {
       throw new ConfigException(file + ": no pairs; expected JSON lines with source and target");
     }
@@ -641,38 +677,42 @@ public final class Seq2Seq implements TrainedModel {
     backend.close();
   }
 
-  private static Node.MapNode map(Node parent, String key) {
-    Node n = parent instanceof Node.MapNode m ? m.entries().get(key) : null;
+  private static String key(String path) {
+    return path.substring(path.lastIndexOf('.') + 1);
+  }
+
+  private static Node.MapNode map(Node parent, String path) {
+    Node n = parent instanceof Node.MapNode m ? m.entries().get(key(path)) : null;
     if (n == null) {
       return new Node.MapNode(Map.of(), Map.of(), parent.origin());
     }
     if (!(n instanceof Node.MapNode m)) {
-      throw new ConfigException(n.origin(), key, "expected a map, found " + n.describe());
+      throw new ConfigException(n.origin(), path, "expected a map, found " + n.describe());
     }
     return m;
   }
 
-  private static String string(Node parent, String key, String fallback) {
-    Node n = ((Node.MapNode) parent).entries().get(key);
+  private static String string(Node parent, String path, String fallback) {
+    Node n = ((Node.MapNode) parent).entries().get(key(path));
     if (n == null) {
       if (fallback == null) {
-        throw new ConfigException(parent.origin(), key, "missing; it is required");
+        throw new ConfigException(parent.origin(), path, "missing; it is required");
       }
       return fallback;
     }
     if (!(n instanceof Node.Scalar s) || s.value() == null) {
-      throw new ConfigException(n.origin(), key, "expected a string, found " + n.describe());
+      throw new ConfigException(n.origin(), path, "expected a string, found " + n.describe());
     }
     return s.value().toString();
   }
 
-  private static Number number(Node parent, String key, Number fallback) {
-    Node n = ((Node.MapNode) parent).entries().get(key);
+  private static Number number(Node parent, String path, Number fallback) {
+    Node n = ((Node.MapNode) parent).entries().get(key(path));
     if (n == null) {
       return fallback;
     }
     if (!(n instanceof Node.Scalar s) || !(s.value() instanceof Number v)) {
-      throw new ConfigException(n.origin(), key, "expected a number, found " + n.describe());
+      throw new ConfigException(n.origin(), path, "expected a number, found " + n.describe());
     }
     return v;
   }

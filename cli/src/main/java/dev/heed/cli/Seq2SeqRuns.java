@@ -94,4 +94,22 @@ final class Seq2SeqRuns {
     out.forEach(io.out()::println);
     return Exits.OK;
   }
+
+  /**
+   * Refuses an encoder-decoder run for a command that reads runs of {@code model.layers}, saying
+   * which commands take it.
+   */
+  static void refuse(Path runDir, String command) {
+    if (Seq2Seq.isPartsRun(runDir)) {
+      throw new BadInputException(
+          runDir
+              + " is an encoder-decoder run (a config of named parts), which heed "
+              + command
+              + " does not read; use heed generate "
+              + runDir
+              + " --source TEXT, or heed eval "
+              + runDir
+              + " PAIRS.jsonl (JSON lines with source and target) for the exact match");
+    }
+  }
 }

@@ -77,6 +77,16 @@ class Seq2SeqRunTest {
             .expect(0)
             .out()
             .strip());
+    Path pairs =
+        Files.writeString(
+            tmp.resolve("dates.jsonl"),
+            "{\"source\": \"3/7/1994\", \"target\": \"1994-07-03\"}\n"
+                + "{\"source\": \"31/12/2099\", \"target\": \"2099-12-31\"}\n");
+    String eval = Heeds.run("eval", run.toString(), pairs.toString()).expect(0).out();
+    assertTrue(eval.contains("exact_match 1") && eval.contains("examples 2"), eval);
+    Heeds.Result predict =
+        Heeds.runWithStdin("[3, 10, 7]\n", "predict", run.toString(), "-").expect(2);
+    assertTrue(predict.err().contains("use heed generate " + run), predict.err());
     Heeds.Result tooLong =
         Heeds.run("generate", run.toString(), "--source", "13/07/19944").expect(2).noStackTrace();
     assertTrue(
@@ -123,6 +133,24 @@ class Seq2SeqRunTest {
       assertEquals(a.get(i).trainLoss(), b.get(i).trainLoss(), "train loss, epoch " + (i + 1));
       assertEquals(a.get(i).validationLoss(), b.get(i).validationLoss());
       assertEquals(a.get(i).metrics(), b.get(i).metrics());
+    }
+  }
+
+  /** Mistakes in the config are refused with their path, before the run directory is made. */
+  @Test
+  void badConfigsAreLocatedAndWriteNothing() {
+    Path out = tmp.resolve("never");
+    String[][] cases = {
+      {"training.epochs=0", "`training.epochs`: found 0, expected an integer >= 1"},
+      {"data.type=dates", "`data.type`: 'dates' is not a data set of source/target pairs"},
+      {"optimizer.name=adamw2", "`optimizer`"},
+      {"data.validation_examples=many", "`data.validation_examples`: expected a number"},
+    };
+    for (String[] c : cases) {
+      Heeds.Result r =
+          Heeds.run("train", GRU, "--set", c[0], "--out", out.toString()).expect(2).noStackTrace();
+      assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
+      assertFalse(Files.exists(out), c[0] + " made " + out);
     }
   }
 
