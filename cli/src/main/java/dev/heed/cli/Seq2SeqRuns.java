@@ -53,7 +53,9 @@ final class Seq2SeqRuns {
               }
             });
     draw(io, () -> Charts.writeLoss(runDir, result));
-    draw(io, () -> Charts.writeAttention(runDir, result.attention().orElseThrow()));
+    draw(
+        io,
+        () -> Charts.writeAttention(runDir, result.attention().orElseThrow(), Charts.Axes.CROSS));
     o.println("stopped after " + result.epochs() + " epochs: " + result.stopReason());
     o.println("run directory: " + runDir);
     o.println("next: heed generate " + runDir + " --source TEXT   (--beam 4 for beam search)");

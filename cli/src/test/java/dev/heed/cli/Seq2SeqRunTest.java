@@ -57,6 +57,9 @@ class Seq2SeqRunTest {
             "attention.png")) {
       assertTrue(Files.isRegularFile(run.resolve(f)), f + " in " + run);
     }
+    assertTrue(
+        javax.imageio.ImageIO.read(run.resolve("attention.png").toFile()).getWidth() >= 700,
+        "attention.png is a picture");
     try (TrainedModel m = Heed.open(run, null)) {
       Seq2Seq s = assertInstanceOf(Seq2Seq.class, m);
       double exact = s.exactMatch(Seq2SeqData.drawDates(1000, true, new SplittableRandom(1234)), 1);
