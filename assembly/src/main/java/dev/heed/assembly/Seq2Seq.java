@@ -14,6 +14,7 @@ import dev.heed.assembly.internal.Overrides;
 import dev.heed.assembly.internal.PartsReader;
 import dev.heed.assembly.internal.YamlReader;
 import dev.heed.assembly.train.Checkpoints;
+import dev.heed.assembly.train.RunLock;
 import dev.heed.assembly.train.TrainerState;
 import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
@@ -85,6 +86,7 @@ public final class Seq2Seq implements TrainedModel {
   private final String configText;
   private final List<String> overrides;
   private final Backend backend;
+  private final String backendName;
   private final EncoderDecoder model;
   private final Vocabulary vocabulary;
   private final int maxSource;
@@ -97,6 +99,7 @@ public final class Seq2Seq implements TrainedModel {
       String configText,
       List<String> overrides,
       Backend backend,
+      String backendName,
       EncoderDecoder model,
       Vocabulary vocabulary,
       int maxSource,
@@ -106,6 +109,7 @@ public final class Seq2Seq implements TrainedModel {
     this.configText = configText;
     this.overrides = List.copyOf(overrides);
     this.backend = backend;
+    this.backendName = backendName;
     this.model = model;
     this.vocabulary = vocabulary;
     this.maxSource = maxSource;
@@ -220,7 +224,7 @@ public final class Seq2Seq implements TrainedModel {
       }
     }
     return new Seq2Seq(
-        root, text, overrides, backend, model, vocabulary, maxSource, maxTarget, seed);
+        root, text, overrides, backend, backendName, model, vocabulary, maxSource, maxTarget, seed);
   }
 
   /** Reopens a run directory: its config, its alphabet and its last committed weights. */
@@ -242,7 +246,7 @@ public final class Seq2Seq implements TrainedModel {
         root,
         text,
         overrides,
-        backendOverride,
+        backendOverride != null ? backendOverride : (String) meta.get("backend"),
         new Vocabulary((String) meta.get("alphabet")),
         ((Number) meta.get("max_source_length")).intValue(),
         ((Number) meta.get("max_target_length")).intValue(),
@@ -256,7 +260,8 @@ public final class Seq2Seq implements TrainedModel {
   public static Seq2Seq resume(Path runDir, String backendOverride) throws IOException {
     Seq2Seq saved = fromRunDir(runDir, backendOverride);
     Path copy = runDir.resolve(HeedAssembly.CONFIG);
-    Seq2Seq s = create(copy, saved.overrides, backendOverride);
+    saved.close();
+    Seq2Seq s = create(copy, saved.overrides, saved.backendName);
     if (!s.vocabulary.equals(saved.vocabulary)) {
       throw new ConfigException(
           runDir
@@ -291,14 +296,27 @@ public final class Seq2Seq implements TrainedModel {
    */
   @SuppressWarnings("try")
   public TrainResult train(Path runDir, TrainingListener listener) throws IOException {
+    if (data == null) {
+      throw new IllegalStateException(
+          "a run opened for generation has no data: train one from create() or resume()");
+    }
     Setup setup = setup();
+    Files.createDirectories(runDir);
+    // the owner of the directory: the only process that writes, recovers or deletes in it
+    try (RunLock owner = RunLock.acquire(runDir)) {
+      return train(runDir, listener, setup);
+    }
+  }
+
+  @SuppressWarnings("try")
+  private TrainResult train(Path runDir, TrainingListener listener, Setup setup)
+      throws IOException {
     int epochs = setup.epochs();
     int steps = setup.steps();
     int batchSize = setup.batchSize();
     double target = setup.target();
     Optimizer optimizer = setup.optimizer();
     Loss loss = setup.loss();
-    Files.createDirectories(runDir);
     Checkpoints.recover(runDir);
     TrainerState state;
     if (Files.isRegularFile(runDir.resolve(TrainerState.FILE))) {
@@ -313,6 +331,7 @@ public final class Seq2Seq implements TrainedModel {
       meta.put("max_source_length", maxSource);
       meta.put("max_target_length", maxTarget);
       meta.put("overrides", overrides);
+      meta.put("backend", backendName);
       AtomicFile.write(
           runDir.resolve(META), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
     }

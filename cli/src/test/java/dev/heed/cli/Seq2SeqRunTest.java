@@ -139,6 +139,36 @@ class Seq2SeqRunTest {
     }
   }
 
+  /**
+   * The transformer example, on the cpu backend (kept for {@code heed generate}), trains until
+   * 99.5% of 500 held-out dates are right (at most 12 epochs of 50 steps); reopened, greedy
+   * decoding must get at least 99% of 1000 other held-out dates exactly right.
+   */
+  @Test
+  void transformerExampleReachesItsTarget() throws IOException {
+    Path run = tmp.resolve("transformer");
+    Heeds.run(
+            "train",
+            Heeds.ROOT.resolve("examples/date-format-transformer.yaml").toString(),
+            "--set",
+            "training.epochs=12",
+            "--backend",
+            "cpu",
+            "--out",
+            run.toString())
+        .expect(0)
+        .noStackTrace();
+    try (TrainedModel m = Heed.open(run, null)) {
+      double exact =
+          ((Seq2Seq) m)
+              .exactMatch(Seq2SeqData.drawDates(1000, true, new SplittableRandom(1234)), 1);
+      assertTrue(exact >= 0.99, "exact match on 1000 held-out dates: " + exact);
+    }
+    assertEquals(
+        "1994-07-03",
+        Heeds.run("generate", run.toString(), "--source", "3/7/1994").expect(0).out().strip());
+  }
+
   /** Mistakes in the config are refused with their path, before the run directory is made. */
   @Test
   void badConfigsAreLocatedAndWriteNothing() {
