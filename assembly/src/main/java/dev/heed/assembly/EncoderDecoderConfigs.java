@@ -13,9 +13,9 @@ import java.nio.file.Path;
 /**
  * Encoder–decoder models from a config's {@code model} section of named inputs and parts (see
  * {@link PartsReader} for the form): parts that take two inputs, the encoder's output into the
- * decoder's memory, each part a list of layer plugins. The trainer and {@code heed train} take
- * {@code model.layers} ({@link dev.heed.core.nn.Sequential}) only; models of parts are built and
- * trained from Java.
+ * decoder's memory, each part a list of layer plugins. {@link Seq2Seq} trains such a config on
+ * source/target pairs ({@code heed train}); {@link dev.heed.assembly.train.Trainer} takes {@code
+ * model.layers} ({@link dev.heed.core.nn.Sequential}) only.
  */
 public final class EncoderDecoderConfigs {
   private EncoderDecoderConfigs() {}

@@ -181,6 +181,9 @@ public final class Heed {
 
   /** Opens a finished (or interrupted) run directory for evaluation and prediction. */
   public static TrainedModel open(Path runDir, String backendOverride) throws IOException {
+    if (Seq2Seq.isPartsRun(runDir)) {
+      return Seq2Seq.open(runDir, backendOverride);
+    }
     HeedConfig c = runConfig(runDir);
     return RunModel.open(runDir, c, backendOverride, PluginSet.shared());
   }

@@ -47,8 +47,35 @@ final class Charts {
 
   /** Writes {@code attention.png}: a heatmap of attention weights, examples × positions. */
   static Path writeAttention(Path runDir, AttentionSample sample) throws IOException {
+    return writeAttention(runDir, sample, Axes.EXAMPLES);
+  }
+
+  /**
+   * What a heatmap's rows and columns are: validation examples over input positions (a model's
+   * attention), or one example's output steps over its source positions (cross-attention).
+   *
+   * @param rows the vertical axis's label
+   * @param columns the horizontal axis's label
+   * @param subtitle the line under the title
+   */
+  record Axes(String rows, String columns, String subtitle) {
+    static final Axes EXAMPLES =
+        new Axes(
+            "validation example",
+            "position (input feature)",
+            "attention weight of each position (columns) for each example (rows)");
+    static final Axes CROSS =
+        new Axes(
+            "output character",
+            "source character",
+            "cross-attention weight of each source character (columns) for each output character"
+                + " (rows)");
+  }
+
+  /** Writes {@code attention.png} with the given axes. */
+  static Path writeAttention(Path runDir, AttentionSample sample, Axes axes) throws IOException {
     Path file = runDir.resolve("attention.png");
-    JFreeChart chart = heatmap(sample);
+    JFreeChart chart = heatmap(sample, axes);
     int rows = sample.weights().length;
     int cols = sample.positionLabels().size();
     int width = Math.max(700, Math.min(1800, 260 + 60 * cols));
@@ -121,6 +148,10 @@ final class Charts {
   }
 
   static JFreeChart heatmap(AttentionSample sample) {
+    return heatmap(sample, Axes.EXAMPLES);
+  }
+
+  static JFreeChart heatmap(AttentionSample sample, Axes axes) {
     double[][] w = sample.weights();
     int rows = w.length;
     int cols = sample.positionLabels().size();
@@ -154,8 +185,7 @@ final class Charts {
     r.setPaintScale(scale);
     r.setBlockWidth(1);
     r.setBlockHeight(1);
-    SymbolAxis x =
-        new SymbolAxis("position (input feature)", sample.positionLabels().toArray(String[]::new));
+    SymbolAxis x = new SymbolAxis(axes.columns(), sample.positionLabels().toArray(String[]::new));
     x.setGridBandsVisible(false);
     x.setLowerMargin(0);
     x.setUpperMargin(0);
@@ -168,7 +198,7 @@ final class Charts {
       examples[i] =
           i < sample.exampleLabels().size() ? sample.exampleLabels().get(i) : "example " + i;
     }
-    SymbolAxis y = new SymbolAxis("validation example", examples);
+    SymbolAxis y = new SymbolAxis(axes.rows(), examples);
     y.setGridBandsVisible(false);
     y.setRange(-0.5, rows - 0.5);
     y.setInverted(true);
@@ -193,8 +223,7 @@ final class Charts {
         sample.title() == null || sample.title().isBlank() ? "Attention" : sample.title();
     JFreeChart chart = new JFreeChart(title, titleFont(), plot, false);
     chart.setBackgroundPaint(Color.WHITE);
-    chart.addSubtitle(
-        new TextTitle("attention weight of each position (columns) for each example (rows)"));
+    chart.addSubtitle(new TextTitle(axes.subtitle()));
     NumberAxis legendAxis = new NumberAxis("attention weight");
     legendAxis.setRange(lo, hi);
     PaintScaleLegend legend = new PaintScaleLegend(scale, legendAxis);

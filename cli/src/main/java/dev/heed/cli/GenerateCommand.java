@@ -1,5 +1,6 @@
 package dev.heed.cli;
 
+import dev.heed.assembly.Seq2Seq;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.text.Tokenizer;
@@ -123,8 +124,39 @@ final class GenerateCommand implements Callable<Integer> {
       description = "The backend (default: auto).")
   String backend;
 
+  @Option(
+      names = "--source",
+      paramLabel = "TEXT",
+      description =
+          "For an encoder-decoder run (heed train on a config of named parts): the source whose"
+              + " target to write; repeat for a batch.")
+  List<String> sources = new ArrayList<>();
+
+  @Option(
+      names = "--beam",
+      paramLabel = "N",
+      description = "With --source: beam search of width N (default: 1, greedy).")
+  int beam = 1;
+
+  @Option(
+      names = "--length-penalty",
+      paramLabel = "A",
+      description =
+          "With --beam: rank hypotheses by log-probability / length^A (default: ${DEFAULT-VALUE}).")
+  double lengthPenalty = 0.6;
+
   @Override
   public Integer call() throws IOException {
+    if (Seq2Seq.isPartsRun(run)) {
+      return Seq2SeqRuns.generate(parent.io(), run, sources, beam, lengthPenalty, backend);
+    }
+    if (!sources.isEmpty()) {
+      throw new BadInputException(
+          "--source applies to an encoder-decoder run (heed train on a config of named parts);"
+              + " "
+              + run
+              + " is not one");
+    }
     checkOptions();
     Path dir = HfRuns.requireModelDir(run, "generate");
     Tokenizer tokenizer = HfRuns.tokenizer(dir);

@@ -160,6 +160,7 @@ final class PredictCommand implements Callable<Integer> {
     checkSamplingOptions();
     Errors.requireReachable(runDir, "RUN_DIR must be a run directory");
     RunDirs.requireRunDir(runDir);
+    Seq2SeqRuns.refuse(runDir, "predict");
     Io io = parent.io();
     Path hf = HfRuns.modelDir(runDir);
     if (hf != null) {

@@ -37,6 +37,7 @@ final class SummaryCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Errors.requireReachable(runDir, "RUN_DIR must be a run directory");
     RunDirs.requireRunDir(runDir);
+    Seq2SeqRuns.refuse(runDir, "summary");
     if (HfRuns.modelDir(runDir) != null) {
       throw new BadInputException(
           runDir

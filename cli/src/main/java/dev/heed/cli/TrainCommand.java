@@ -1,6 +1,7 @@
 package dev.heed.cli;
 
 import dev.heed.assembly.Heed;
+import dev.heed.assembly.Seq2Seq;
 import dev.heed.assembly.api.Assembly;
 import dev.heed.assembly.api.Config;
 import dev.heed.assembly.api.EpochEvent;
@@ -119,6 +120,9 @@ final class TrainCommand implements Callable<Integer> {
                 + " or --out with it");
       }
       RunDirs.requireRunDir(resume);
+      if (Seq2Seq.isPartsRun(resume)) {
+        return Seq2SeqRuns.train(io, null, List.of(), backend, resume);
+      }
       if (HfRuns.modelDir(resume) != null) {
         throw new BadInputException(
             resume
@@ -142,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         return HfTrain.run(config, out != null ? out : defaultRunDir(config), backend, o);
       }
-      Config c = Heed.loadConfig(config, overrides);
+      Config c = Seq2Seq.isPartsConfig(config) ? null : Heed.loadConfig(config, overrides);
       runDir = out != null ? out : defaultRunDir(config);
       if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
         throw new BadInputException(runDir + " is a file; --out must name a directory");
@@ -164,6 +168,9 @@ final class TrainCommand implements Callable<Integer> {
                 + (RunDirs.resumable(runDir)
                     ? ", remove it, or continue it with --resume " + runDir
                     : " or remove it (it holds no run: there is no " + RunDirs.CONFIG + ")"));
+      }
+      if (c == null) {
+        return Seq2SeqRuns.train(io, config, overrides, backend, runDir);
       }
       assembly = Heed.assemble(c, backend);
     }
