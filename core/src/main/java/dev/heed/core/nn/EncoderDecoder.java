@@ -252,11 +252,12 @@ public final class EncoderDecoder implements Module {
    * Beam search: the encoder runs once (its output repeated for each beam), then every step extends
    * each of the {@code width} best prefixes of every sequence by every token, keeps the {@code
    * width} best unfinished ones by total log-probability, and sets aside those that end with {@code
-   * stop}. A sequence is done once {@code width} hypotheses have finished (or after {@code
-   * maxLength} tokens, when its unfinished ones count too); its answer is the hypothesis with the
-   * best {@code log P / length^lengthPenalty}, the length counting the stop token (0: plain
-   * log-probability; above 0 favours longer answers). Width 1 with any penalty is {@link #greedy}.
-   * Runs without recording gradients.
+   * stop}. A sequence is done once {@code width} hypotheses have finished and none of its live ones
+   * can still score better (a live beam at best keeps its log-probability and reaches the longest
+   * length), or after {@code maxLength} tokens, when its unfinished ones count too; its answer is
+   * the hypothesis with the best {@code log P / length^lengthPenalty}, the length counting the stop
+   * token (0: plain log-probability; above 0 favours longer answers). Width 1 with any penalty is
+   * {@link #greedy}. Runs without recording gradients.
    *
    * @param width beams per sequence, at least 1
    * @param lengthPenalty the exponent α of the length normalisation, at least 0
@@ -338,7 +339,22 @@ public final class EncoderDecoder implements Module {
               next.add(c);
             }
           }
-          live.set(b, finished.get(b).size() >= width || t == maxLength ? List.of() : next);
+          // Done when no live beam can still beat the best finished one: a live beam's score
+          // can at best keep its log-probability and reach the longest length.
+          boolean done = t == maxLength || next.isEmpty();
+          if (!done && finished.get(b).size() >= width) {
+            double bestFinished = Double.NEGATIVE_INFINITY;
+            for (Hypothesis h : finished.get(b)) {
+              bestFinished = Math.max(bestFinished, score(h, lengthPenalty));
+            }
+            double bestLive = Double.NEGATIVE_INFINITY;
+            for (Hypothesis h : next) {
+              bestLive =
+                  Math.max(bestLive, h.logProbability() / Math.pow(maxLength + 1, lengthPenalty));
+            }
+            done = bestFinished >= bestLive;
+          }
+          live.set(b, done ? List.of() : next);
           if (t == maxLength) {
             finished.get(b).addAll(next);
           }
@@ -352,7 +368,7 @@ public final class EncoderDecoder implements Module {
         Hypothesis best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (Hypothesis h : finished.get(b)) {
-          double score = h.logProbability() / Math.pow(h.tokens().length - 1, lengthPenalty);
+          double score = score(h, lengthPenalty);
           if (best == null || score > bestScore) {
             best = h;
             bestScore = score;
@@ -364,6 +380,11 @@ public final class EncoderDecoder implements Module {
       }
       return out;
     }
+  }
+
+  /** {@code log P / length^lengthPenalty}, the length counting the generated tokens. */
+  private static double score(Hypothesis h, double lengthPenalty) {
+    return h.logProbability() / Math.pow(h.tokens().length - 1, lengthPenalty);
   }
 
   /** A beam's tokens (from the start token) and their total log-probability. */

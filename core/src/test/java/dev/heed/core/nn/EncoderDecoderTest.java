@@ -134,6 +134,61 @@ class EncoderDecoderTest {
     }
   }
 
+  /**
+   * Unlikely early stops: after [S] 1: 0.9, stop: 0.06, 2: 0.04; after [S,1] 3: 0.95, stop: 0.05;
+   * after [S,2] stop; after [S,1,3] stop. With two beams, three answers have finished after two
+   * steps ([], [1], [2], the likeliest P = 0.06), while the live [1,3] (P = 0.855) has not: the
+   * search must go on and answer 1 3.
+   */
+  private static final class EarlyStops implements MemoryLayer {
+    @Override
+    public Tensor forward(
+        Tensor target, Tensor memory, Tensor targetMask, Tensor memoryMask, ForwardContext ctx) {
+      int batch = target.dim(0);
+      int time = target.dim(1);
+      int[] tokens = target.toIntArray();
+      double[] logits = new double[batch * time * 10];
+      Arrays.fill(logits, -40);
+      for (int b = 0; b < batch; b++) {
+        int at = (b * time + time - 1) * 10;
+        int last = tokens[b * time + time - 1];
+        if (time == 1) {
+          logits[at + 1] = Math.log(0.9);
+          logits[at + STOP] = Math.log(0.06);
+          logits[at + 2] = Math.log(0.04);
+        } else if (time == 2 && last == 1) {
+          logits[at + 3] = Math.log(0.95);
+          logits[at + STOP] = Math.log(0.05);
+        } else {
+          logits[at + STOP] = 0;
+        }
+      }
+      return Tensors.of(BACKEND, DType.FLOAT64, logits, batch, time, 10);
+    }
+
+    @Override
+    public int memoryFeatures() {
+      return 1;
+    }
+  }
+
+  @Test
+  void beamSearchGoesOnWhileALiveBeamCanBeatTheFinishedOnes() {
+    try (Scope scope = Scope.open()) {
+      Layer encoder = (x, ctx) -> Tensors.zeros(BACKEND, Shape.of(x.dim(0), 1, 1), DType.FLOAT64);
+      EncoderDecoder model = new EncoderDecoder(List.of(encoder), List.of(new EarlyStops()));
+      Tensor source = Tensors.zeros(BACKEND, Shape.of(1, 1), DType.FLOAT64);
+      ForwardContext ctx = ForwardContext.inference();
+      assertArrayEquals(new int[] {1, 3}, model.greedy(source, null, 0, STOP, 5, ctx).get(0));
+      for (double penalty : new double[] {0, 0.6, 1}) {
+        assertArrayEquals(
+            new int[] {1, 3},
+            model.beam(source, null, 0, STOP, 5, 2, penalty, ctx).get(0),
+            "length penalty " + penalty);
+      }
+    }
+  }
+
   @Test
   void beamSearchFindsTheLikeliestAnswerAndTheLengthPenaltyFavoursLongerOnes() {
     try (Scope scope = Scope.open()) {
