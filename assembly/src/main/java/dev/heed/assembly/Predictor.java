@@ -3,6 +3,7 @@ package dev.heed.assembly;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.heed.assembly.api.AttentionSample;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.PluginSet;
 import dev.heed.assembly.api.TrainedModel;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A trained model of a run directory, opened for inference and safe to share between threads: any
@@ -183,6 +185,17 @@ public final class Predictor implements AutoCloseable {
    */
   public String sample(String prompt, int count, double temperature, long seed) {
     return model.sample(prompt, count, temperature, seed);
+  }
+
+  /**
+   * The attention weights the model gives {@code rows}, as {@link TrainedModel#attention(List,
+   * int)} gives them: query {@code query}'s weights (0: a vision transformer's class token), or the
+   * average over the queries when {@code query} is negative.
+   *
+   * @return empty when the model has no attention layer or {@code query} is not a position
+   */
+  public Optional<AttentionSample> attention(List<double[]> rows, int query) {
+    return model.attention(rows, query);
   }
 
   /** How many captured forward passes the threads hold, for tests. */

@@ -245,6 +245,12 @@ final class RunModel implements TrainedModel {
   @Override
   @SuppressWarnings("try")
   public Optional<AttentionSample> attention(List<double[]> rows) {
+    return attention(rows, -1);
+  }
+
+  @Override
+  @SuppressWarnings("try")
+  public Optional<AttentionSample> attention(List<double[]> rows, int query) {
     checkWidths(rows);
     int index = AttentionWeights.lastSource(model);
     if (index < 0 || rows.isEmpty()) {
@@ -276,7 +282,7 @@ final class RunModel implements TrainedModel {
             layout,
             ForwardContext.inference());
       }
-      weights = AttentionWeights.of(model, index);
+      weights = AttentionWeights.of(model, index, query);
     }
     if (weights == null) {
       return Optional.empty();

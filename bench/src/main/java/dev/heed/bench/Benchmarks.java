@@ -159,6 +159,19 @@ public final class Benchmarks {
     double ff = 2.0 * batch * c * c * 9 * size * size;
     measure(Steps.conv(b, batch, c, size, false), "conv2d_fwd", params, threads, ff, "ms", 0);
     measure(Steps.conv(b, batch, c, size, true), "conv2d_fwdbwd", params, threads, 3 * ff, "ms", 0);
+    // the Fashion-MNIST CNN's training step (examples/fashion-mnist-cnn.yaml, batch 64); FLOPs
+    // are 3× the forward pass's convolutions and dense layers
+    int cnnBatch = 64;
+    double cnnFwd =
+        2.0 * cnnBatch * (16 * 9 * 28 * 28 + 32 * 16 * 9 * 14 * 14 + 1568 * 128 + 128 * 10);
+    measure(
+        Steps.cnn(b, cnnBatch),
+        "cnn_fwdbwd_adam",
+        "B=" + cnnBatch + " H=W=28 conv=16,32 dense=128,10",
+        threads,
+        3 * cnnFwd,
+        "ms",
+        0);
   }
 
   private static double mhaFlops(int batch, int t, int d) {

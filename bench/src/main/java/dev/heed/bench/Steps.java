@@ -7,10 +7,19 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.replay.Capture;
 import dev.heed.core.backend.replay.Plan;
 import dev.heed.core.backend.replay.ReplayBackend;
+import dev.heed.core.nn.BuildContext;
+import dev.heed.core.nn.ForwardContext;
+import dev.heed.core.nn.Layer;
+import dev.heed.core.nn.LayerProvider;
+import dev.heed.core.nn.Loss;
+import dev.heed.core.nn.LossProvider;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.Seeds;
+import dev.heed.core.nn.Sequential;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.OptimizerProvider;
 import dev.heed.core.optim.ParameterGroup;
+import dev.heed.core.plugin.Configured;
 import dev.heed.core.tensor.Convolution;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.GradMode;
@@ -18,6 +27,7 @@ import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +165,84 @@ public final class Steps implements AutoCloseable {
           };
     }
     return new Steps(b, step, () -> release(Map.of("weight", w, "bias", bias), x));
+  }
+
+  /**
+   * One training step of the small Fashion-MNIST CNN of {@code examples/fashion-mnist-cnn.yaml}
+   * (heed-vision's layers, found through the plugin registry, so heed-vision and heed-activations
+   * must be on the path): normalize, 3×3 conv2d 1→16 (no bias), batch-norm2d + ReLU, 2×2 max-pool,
+   * 3×3 conv2d 16→32, batch-norm2d + ReLU, 2×2 max-pool, flatten, dense 1568→128 ReLU, dense
+   * 128→10; cross-entropy against one-hot targets, backward and an Adam update (lr 0.002), on a
+   * fixed batch of {@code batch} random 28×28 images.
+   */
+  @SuppressWarnings("try")
+  public static Steps cnn(Backend b, int batch) {
+    Plugins plugins = Plugins.shared();
+    BuildContext ctx = BuildContext.of(b, F32, 7);
+    List<Map<String, Object>> specs =
+        List.of(
+            Map.of("name", "normalize", "mean", List.of(0.2860), "std", List.of(0.3530)),
+            conv2d(1, 16),
+            Map.of("name", "batch-norm2d", "num_features", 16, "activation", "relu"),
+            Map.of("name", "max-pool2d", "kernel_size", 2, "channels", 16),
+            conv2d(16, 32),
+            Map.of("name", "batch-norm2d", "num_features", 32, "activation", "relu"),
+            Map.of("name", "max-pool2d", "kernel_size", 2, "channels", 32),
+            Map.of("name", "flatten"),
+            Map.of("name", "dense", "units", 128, "activation", "relu"),
+            Map.of("name", "dense", "units", 10));
+    List<Layer> layers = new ArrayList<>();
+    int features = 28 * 28;
+    for (Map<String, Object> spec : specs) {
+      Configured<LayerProvider> c = plugins.layers().configure(spec, "bench cnn", plugins);
+      int in = features;
+      layers.add(Scope.outside(() -> c.provider().create(c.options(), in, ctx)));
+      features = c.provider().outputFeatures(c.options(), features);
+    }
+    if (features != 10) {
+      throw new IllegalStateException("the CNN gives " + features + " outputs, expected 10");
+    }
+    Sequential net = new Sequential(layers);
+    Map<String, Parameter> params = net.namedParameters();
+    Configured<LossProvider> ce = plugins.losses().configure("cross-entropy");
+    Loss loss = ce.provider().create(ce.options());
+    Tensor x = Scope.outside(() -> Tensors.uniform(b, Shape.of(batch, 28 * 28), F32, 0, 1, 3));
+    double[] oneHot = new double[batch * 10];
+    for (int i = 0; i < batch; i++) {
+      oneHot[i * 10 + (i * 7) % 10] = 1;
+    }
+    Tensor y = Scope.outside(() -> Tensors.of(b, F32, oneHot, batch, 10));
+    Optimizer adam = optimizer("adam", 0.002, params);
+    Seeds seeds = new Seeds(11);
+    return new Steps(
+        b,
+        () -> {
+          try (Scope s = Scope.open()) {
+            loss.compute(net.forward(x, ForwardContext.training(seeds)), y).backward();
+            adam.step();
+          }
+          adam.zeroGrad();
+        },
+        () -> {
+          release(params, x);
+          y.close();
+        });
+  }
+
+  private static Map<String, Object> conv2d(int in, int out) {
+    return Map.of(
+        "name",
+        "conv2d",
+        "in_channels",
+        in,
+        "out_channels",
+        out,
+        "kernel_size",
+        3,
+        "padding",
+        1,
+        "bias",
+        false);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.heed.cli;
 
 import dev.heed.assembly.Predictor;
+import dev.heed.assembly.api.AttentionSample;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,6 +99,15 @@ final class PredictCommand implements Callable<Integer> {
               + " the real tokens) instead of labels.")
   boolean embeddings;
 
+  @Option(
+      names = "--attention-map",
+      paramLabel = "FILE",
+      description =
+          "With a PNG or JPEG INPUT and a vision transformer (patch-embedding with a class token):"
+              + " also write FILE, a PNG of the image upscaled with the class token's attention"
+              + " over the patch grid (last attention layer, averaged over heads) drawn over it.")
+  Path attentionMap;
+
   /** Predictions of a run made by heed import: BERT labels or sentence embeddings. */
   private Integer predictImported(Path hf, Io io) throws IOException {
     if (sample != null) {
@@ -163,6 +174,12 @@ final class PredictCommand implements Callable<Integer> {
     Seq2SeqRuns.refuse(runDir, "predict");
     Io io = parent.io();
     Path hf = HfRuns.modelDir(runDir);
+    if (attentionMap != null && (hf != null || sample != null)) {
+      throw new BadInputException(
+          "found --attention-map with "
+              + (hf != null ? "a run made by heed import" : "--sample")
+              + "; it draws a vision transformer's attention over an image INPUT");
+    }
     if (hf != null) {
       return predictImported(hf, io);
     }
@@ -192,6 +209,12 @@ final class PredictCommand implements Callable<Integer> {
               + " --sample N for a language model");
     }
     Path file = input.equals("-") ? null : Path.of(input);
+    if (attentionMap != null && (file == null || !ImageRows.isImage(file))) {
+      throw new BadInputException(
+          "found --attention-map with INPUT '"
+              + input
+              + "', expected a PNG or JPEG image (the attention is drawn over it)");
+    }
     if (file != null) {
       Errors.requireRegularFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
       RunDirs.requireFile(file, "INPUT must be a CSV or JSON lines file, or - for stdin");
@@ -207,6 +230,17 @@ final class PredictCommand implements Callable<Integer> {
         }
       }
       List<double[]> predictions = model.predict(rows);
+      if (attentionMap != null) {
+        Optional<AttentionSample> a = model.attention(rows, 0);
+        if (a.isEmpty()) {
+          throw new BadInputException(
+              "found --attention-map, but the model of "
+                  + runDir
+                  + " has no attention layer that keeps its weights (a vision transformer's"
+                  + " transformer-encoder does)");
+        }
+        AttentionOverlay.write(file, a.get().weights()[0], attentionMap);
+      }
       PrintWriter out = io.out();
       List<String> header = new ArrayList<>();
       for (String n : model.outputNames()) {

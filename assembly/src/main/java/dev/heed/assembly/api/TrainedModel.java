@@ -62,6 +62,17 @@ public interface TrainedModel extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * As {@link #attention(List)}, but for sequence attention the weights of query position {@code
+   * query} alone (averaged over heads) rather than the average over the queries: query 0 of a
+   * vision transformer is its class token. Feature attention ignores {@code query}.
+   *
+   * @return empty when the model has no attention layer or {@code query} is not a position
+   */
+  default Optional<AttentionSample> attention(List<double[]> rows, int query) {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }

@@ -2,6 +2,7 @@ package dev.heed.assembly.train;
 
 import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.Sequential;
+import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
 
 /**
@@ -30,6 +31,16 @@ public final class AttentionWeights {
    * null when it kept none or their shape is none of the above. Call it in the scope of that pass.
    */
   public static double[][] of(Sequential model, int index) {
+    return of(model, index, -1);
+  }
+
+  /**
+   * As {@link #of(Sequential, int)}, but for sequence attention the weights of query {@code query}
+   * alone (averaged over the heads) instead of the average over the queries: query 0 is a vision
+   * transformer's class token, whose attention over the patches the classifier reads. A negative
+   * {@code query} averages; null also when {@code query} is not a query position.
+   */
+  public static double[][] of(Sequential model, int index, int query) {
     Tensor w = ((AttentionWeightsSource) model.layers().get(index)).lastAttentionWeights();
     if (w == null) {
       return null;
@@ -38,7 +49,13 @@ public final class AttentionWeights {
       w = w.mean(1, false); // average over heads
     }
     if (w.rank() == 3) {
-      w = w.mean(1, false); // the attention each key receives, averaged over the queries
+      if (query < 0) {
+        w = w.mean(1, false); // the attention each key receives, averaged over the queries
+      } else if (query < w.dim(1)) {
+        w = Shapes.select(w, 1, query); // one query's weights over the keys
+      } else {
+        return null;
+      }
     }
     if (w.rank() != 2) {
       return null;
