@@ -45,12 +45,14 @@ public record BenchOptions(
           "generate",
           "generate_bf16",
           "bert",
-          "conv");
+          "conv",
+          "seq2seq");
 
   /**
    * The groups that run when none are named: all but the pretrained-model ones ({@code generate},
-   * {@code generate_bf16}, {@code bert}), which take minutes, and {@code conv} (heed-vision's
-   * convolution), which are run by name.
+   * {@code generate_bf16}, {@code bert}), which take minutes, {@code conv} (heed-vision's
+   * convolution) and {@code seq2seq} (the date-format encoder–decoder transformer), which are run
+   * by name.
    */
   public static final List<String> DEFAULT_GROUPS =
       List.of("matmul", "mha", "encoder", "mlp", "mha_small", "seed");

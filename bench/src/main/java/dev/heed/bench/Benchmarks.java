@@ -103,6 +103,7 @@ public final class Benchmarks {
             case "generate_bf16" -> new PretrainedBench(lines, 3, 16, 64).generateBf16(backend, t);
             case "bert" -> new PretrainedBench(lines, 3, 16, 64).bert(backend, t);
             case "conv" -> conv(backend, t);
+            case "seq2seq" -> new Seq2SeqBench(lines, options).run(backend, t);
             default -> throw new IllegalStateException(g);
           }
         }
