@@ -11,7 +11,6 @@ import dev.heed.assembly.data.Batch;
 import dev.heed.assembly.data.Batches;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.data.SequenceLayout;
-import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Loss;
@@ -429,16 +428,10 @@ public final class Trainer {
   @SuppressWarnings("try")
   private Optional<AttentionSample> attentionSample(int in) throws IOException {
     // the attention layer closest to the output: for sequences, the one that picks what to read
-    int index = -1;
-    for (int i = 0; i < model.layers().size(); i++) {
-      if (model.layers().get(i) instanceof AttentionWeightsSource) {
-        index = i;
-      }
-    }
+    int index = AttentionWeights.lastSource(model);
     if (index < 0) {
       return Optional.empty();
     }
-    AttentionWeightsSource layer = (AttentionWeightsSource) model.layers().get(index);
     Batch b;
     try (Batches.Stream s =
         batches.validationRows() > 0
@@ -449,6 +442,7 @@ public final class Trainer {
     if (b == null) {
       return Optional.empty();
     }
+    double[][] weights;
     try (GradMode off = GradMode.disable();
         Scope s = Scope.open()) {
       SequenceLayout layout = batches.dataset().sequence();
@@ -457,38 +451,26 @@ public final class Trainer {
           Feed.of(backend, b, in, batches.dataset().outputs(), layout),
           layout,
           ForwardContext.inference());
-      Tensor w = layer.lastAttentionWeights();
-      if (w == null) {
-        return Optional.empty();
-      }
-      if (w.rank() == 4) {
-        w = w.mean(1, false); // average over heads
-      }
-      if (w.rank() == 3) {
-        w = w.mean(1, false); // the attention each key receives, averaged over the queries
-      }
-      if (w.rank() != 2) {
-        return Optional.empty();
-      }
-      int rows = w.dim(0);
-      int cols = w.dim(1);
-      double[] flat = w.toDoubleArray();
-      double[][] weights = new double[rows][cols];
-      List<String> examples = new ArrayList<>();
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(flat, r * cols, weights[r], 0, cols);
-        examples.add("example " + (r + 1));
-      }
-      List<String> positions = new ArrayList<>();
-      for (int c = 0; c < cols; c++) {
-        positions.add(cols == in ? batches.dataset().inputNames().get(c) : "position " + c);
-      }
-      return Optional.of(
-          new AttentionSample(
-              weights,
-              positions,
-              examples,
-              "attention weights of layer " + index + " on " + rows + " validation examples"));
+      weights = AttentionWeights.of(model, index);
     }
+    if (weights == null) {
+      return Optional.empty();
+    }
+    int rows = weights.length;
+    int cols = weights[0].length;
+    List<String> examples = new ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      examples.add("example " + (r + 1));
+    }
+    List<String> positions = new ArrayList<>();
+    for (int c = 0; c < cols; c++) {
+      positions.add(cols == in ? batches.dataset().inputNames().get(c) : "position " + c);
+    }
+    return Optional.of(
+        new AttentionSample(
+            weights,
+            positions,
+            examples,
+            "attention weights of layer " + index + " on " + rows + " validation examples"));
   }
 }
