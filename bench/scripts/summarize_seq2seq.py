@@ -35,10 +35,12 @@ def main():
     print("|---|---|---|---|---|---|---|---|")
     for (name, t), h in sorted(heed.items()):
         p = torch.get((name, t))
-        best = min(v for (n, _), v in torch.items() if n == name)
-        print("| %s | %d | %d | %.3g | %s | %s | %.3g | %.2fx |" % (
+        # the _cached lines have no PyTorch counterpart of their own name
+        best = min((v for (n, _), v in torch.items() if n == name), default=None)
+        print("| %s | %d | %d | %.3g | %s | %s | %s | %s |" % (
             name, t, runs[(name, t)], h, "%.3g" % p if p else "-",
-            "%.2fx" % (p / h) if p else "-", best, best / h))
+            "%.2fx" % (p / h) if p else "-", "%.3g" % best if best else "-",
+            "%.2fx" % (best / h) if best else "-"))
     for (name, t), p in sorted(torch.items()):
         if (name, t) not in heed:
             print("| %s (PyTorch only) | %d | | | %.3g | | | |" % (name, t, p))

@@ -1,11 +1,11 @@
 package dev.heed.attention;
 
 import dev.heed.core.nn.ForwardContext;
-import dev.heed.core.nn.Layer;
+import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.Tensor;
 
 /** Inverted dropout as {@code nn.Dropout(p)}: active in training only; no parameters. */
-final class Dropout implements Layer {
+final class Dropout implements StepLayer.Positionwise {
   private final double p;
 
   Dropout(double p) {

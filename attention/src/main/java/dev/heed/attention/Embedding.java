@@ -4,8 +4,8 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Fan;
 import dev.heed.core.nn.ForwardContext;
-import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Shapes;
@@ -18,7 +18,7 @@ import java.util.Map;
  * holding whole numbers are converted); an index outside {@code [0, V)} is an error (checked by the
  * backend); output {@code [..., D]}, optionally times {@code √D}.
  */
-final class Embedding implements Layer {
+final class Embedding implements StepLayer.Positionwise {
   private final int vocabulary;
   private final Parameter weight;
   private final double scale;

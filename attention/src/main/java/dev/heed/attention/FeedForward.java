@@ -4,8 +4,8 @@ import dev.heed.core.nn.Activation;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Dense;
 import dev.heed.core.nn.ForwardContext;
-import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.Map;
  * names {@code linear1.weight}, {@code linear1.bias}, {@code linear2.weight}, {@code
  * linear2.bias}). Input and output {@code [..., d]}.
  */
-final class FeedForward implements Layer {
+final class FeedForward implements StepLayer.Positionwise {
   private final Dense linear1;
   private final Dense linear2;
   private final Activation activation;

@@ -3,8 +3,8 @@ package dev.heed.attention;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Dense;
 import dev.heed.core.nn.ForwardContext;
-import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.Tensor;
 import java.util.Map;
 
@@ -12,7 +12,7 @@ import java.util.Map;
  * Next-token logits for every position: {@code [B, T, d]} to {@code [B, T, V]} through an {@code
  * nn.Linear(d, V)} (parameters {@code weight [V, d]}, {@code bias [V]}).
  */
-final class LanguageModelHead implements Layer {
+final class LanguageModelHead implements StepLayer.Positionwise {
   private final Dense decoder;
 
   LanguageModelHead(int features, int vocabulary, boolean bias, BuildContext ctx) {

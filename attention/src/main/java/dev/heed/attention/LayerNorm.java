@@ -2,8 +2,8 @@ package dev.heed.attention;
 
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
-import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.AttentionOps;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Tensor;
@@ -15,7 +15,7 @@ import java.util.Map;
  * parameters {@code weight [d]} (ones) and {@code bias [d]} (zeros) when affine. Input and output
  * {@code [..., d]}. Computed by {@link AttentionOps#layerNorm}.
  */
-final class LayerNorm implements Layer {
+final class LayerNorm implements StepLayer.Positionwise {
   private final int features;
   private final double eps;
   private final Parameter weight;

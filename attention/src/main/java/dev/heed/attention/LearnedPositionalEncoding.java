@@ -3,8 +3,8 @@ package dev.heed.attention;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.Fan;
 import dev.heed.core.nn.ForwardContext;
-import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
@@ -15,7 +15,7 @@ import java.util.Map;
  * parameter {@code weight [max_len, d]} (normal with standard deviation {@code init_std}), as an
  * {@code nn.Embedding(max_len, d)} indexed by position.
  */
-final class LearnedPositionalEncoding implements Layer {
+final class LearnedPositionalEncoding implements StepLayer {
   private final int features;
   private final int maxLen;
   private final Parameter weight;
@@ -45,6 +45,27 @@ final class LearnedPositionalEncoding implements Layer {
     }
     Tensor pe = Shapes.slice(weight.value(), 0, 0, input.dim(1));
     return Dropouts.apply(input.add(pe), dropout, ctx);
+  }
+
+  /** A step adds the row of its position. */
+  @Override
+  public Steps startSteps(Tensor memory, Tensor memoryMask, int capacity, ForwardContext ctx) {
+    return (x, position, c) -> {
+      if (x.rank() != 3 || x.dim(2) != features || x.dim(1) != 1 || position >= maxLen) {
+        throw new IllegalArgumentException(
+            "learned positional encoding: expected one position [batch, 1, "
+                + features
+                + "] at a position < max_len = "
+                + maxLen
+                + ", got "
+                + x.shape()
+                + " at position "
+                + position
+                + (position >= maxLen ? "; raise option max_len" : ""));
+      }
+      Tensor pe = Shapes.slice(weight.value(), 0, position, position + 1);
+      return Dropouts.apply(x.add(pe), dropout, c);
+    };
   }
 
   @Override

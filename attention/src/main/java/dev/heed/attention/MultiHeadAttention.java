@@ -156,6 +156,40 @@ final class MultiHeadAttention implements AttentionUnit {
         });
   }
 
+  /**
+   * The keys and values of {@code key} and {@code value} ({@code [B, T, kdim]}, {@code [B, T,
+   * vdim]}) projected and split into heads, {@code [B, H, T, E/H]} each: what {@link #attend}
+   * computes from them, kept so that a decoder projects them once.
+   */
+  Tensor[] keysValues(Tensor key, Tensor value) {
+    int batch = key.dim(0);
+    int time = key.dim(1);
+    return new Tensor[] {
+      split(project(key, 1, kProjWeight), batch, time),
+      split(project(value, 2, vProjWeight), batch, time)
+    };
+  }
+
+  /**
+   * The output {@code [B, Tq, E]} of {@code query} ({@code [B, Tq, E]}) attending over keys and
+   * values that {@link #keysValues} made, as {@link #attend} would give it over the unprojected
+   * ones (without dropout: for inference).
+   *
+   * @param mask null, or additive {@code [B, Tq or 1, Tk]} or {@code [B, H or 1, Tq, Tk]}
+   */
+  Tensor attendProjected(Tensor query, Tensor keys, Tensor values, Tensor mask) {
+    int batch = query.dim(0);
+    int tq = query.dim(1);
+    Tensor q = split(project(query, 0, qProjWeight), batch, tq);
+    Tensor m = mask != null && mask.rank() == 3 ? Shapes.unsqueeze(mask, 1) : mask;
+    AttentionOps.Attended a =
+        AttentionOps.scaledDotProduct(q, keys, values, m, 1.0 / Math.sqrt(headDim), 0, false, 0);
+    Tensor merged =
+        Shapes.reshape(Shapes.permute(a.output(), 0, 2, 1, 3), batch, tq, spec.queryDim());
+    return Linalg.linear(
+        merged, outProjWeight.value(), outProjBias == null ? null : outProjBias.value());
+  }
+
   /** Projects {@code x} with the {@code part}-th (q, k, v) block of the input projection. */
   private Tensor project(Tensor x, int part, Tensor separate) {
     int e = spec.queryDim();

@@ -1,7 +1,7 @@
 package dev.heed.attention;
 
 import dev.heed.core.nn.ForwardContext;
-import dev.heed.core.nn.Layer;
+import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 
@@ -10,7 +10,7 @@ import dev.heed.core.tensor.Tensors;
  * 10000^(2i/d))}, {@code pe[t, 2i+1] = cos(…)}) to {@code [B, T, d]}, then dropout. Computed for
  * each call's {@code T}, so no length is fixed; no parameters.
  */
-final class SinusoidalPositionalEncoding implements Layer {
+final class SinusoidalPositionalEncoding implements StepLayer {
   private final int features;
   private final double dropout;
 
@@ -43,5 +43,26 @@ final class SinusoidalPositionalEncoding implements Layer {
     int time = input.dim(1);
     Tensor pe = Tensors.of(input.backend(), input.dtype(), table(time, features), time, features);
     return Dropouts.apply(input.add(pe), dropout, ctx);
+  }
+
+  /** A step adds the row of its position (the same values as that row of {@link #table}). */
+  @Override
+  public Steps startSteps(Tensor memory, Tensor memoryMask, int capacity, ForwardContext ctx) {
+    return (x, position, c) -> {
+      if (x.rank() != 3 || x.dim(2) != features || x.dim(1) != 1) {
+        throw new IllegalArgumentException(
+            "sinusoidal positional encoding: expected one position [batch, 1, "
+                + features
+                + "], got "
+                + x.shape());
+      }
+      double[] row = new double[features];
+      for (int i = 0; i < features; i++) {
+        double angle = position / Math.pow(10000.0, (double) (i - i % 2) / features);
+        row[i] = i % 2 == 0 ? Math.sin(angle) : Math.cos(angle);
+      }
+      Tensor pe = Tensors.of(x.backend(), x.dtype(), row, 1, features);
+      return Dropouts.apply(x.add(pe), dropout, c);
+    };
   }
 }

@@ -5,6 +5,7 @@ import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.MemoryLayer;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
  * norm)}: parameters {@code layers.<i>.<name>} and, with a final norm, {@code norm.weight} and
  * {@code norm.bias}. Every layer reads the same memory with the same masks.
  */
-final class TransformerDecoder implements MemoryLayer, AttentionWeightsSource {
+final class TransformerDecoder implements MemoryLayer, StepLayer, AttentionWeightsSource {
   private final List<TransformerDecoderLayer> layers;
   private final LayerNorm norm;
   private final int features;
@@ -53,6 +54,29 @@ final class TransformerDecoder implements MemoryLayer, AttentionWeightsSource {
       x = layer.forward(x, memory, targetMask, memoryMask, ctx);
     }
     return norm == null ? x : norm.forward(x, ctx);
+  }
+
+  /** Each layer's steps in turn, then the final norm. */
+  @Override
+  public Steps startSteps(Tensor memory, Tensor memoryMask, int capacity, ForwardContext ctx) {
+    List<Steps> steps = new ArrayList<>();
+    for (TransformerDecoderLayer layer : layers) {
+      steps.add(layer.startSteps(memory, memoryMask, capacity, ctx));
+    }
+    return new Steps() {
+      @Override
+      public Tensor step(Tensor x, int position, ForwardContext c) {
+        for (Steps s : steps) {
+          x = s.step(x, position, c);
+        }
+        return norm == null ? x : norm.forward(x, c);
+      }
+
+      @Override
+      public void reorder(Tensor rows) {
+        steps.forEach(s -> s.reorder(rows));
+      }
+    };
   }
 
   /** The cross-attention weights of the last layer of the stack. */

@@ -8,7 +8,13 @@ import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.MemoryLayer;
 import dev.heed.core.nn.Parameter;
+import dev.heed.core.nn.StepLayer;
+import dev.heed.core.tensor.Elementwise;
+import dev.heed.core.tensor.NeuralOps;
+import dev.heed.core.tensor.Shape;
+import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
+import dev.heed.core.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +35,7 @@ import java.util.Map;
  * PyTorch's: {@code self_attn.*}, {@code multihead_attn.*}, {@code linear1.*}, {@code linear2.*},
  * {@code norm1.*}, {@code norm2.*}, {@code norm3.*}.
  */
-final class TransformerDecoderLayer implements MemoryLayer, AttentionWeightsSource {
+final class TransformerDecoderLayer implements MemoryLayer, StepLayer, AttentionWeightsSource {
   private final int features;
   private final int memoryFeatures;
   private final MultiHeadAttention selfAttn;
@@ -98,6 +104,99 @@ final class TransformerDecoderLayer implements MemoryLayer, AttentionWeightsSour
       x = norm3.forward(x.add(Dropouts.apply(ff.forward(x, ctx), dropout, ctx)), ctx);
     }
     return x;
+  }
+
+  /**
+   * Step-by-step decoding: the memory's cross-attention keys and values projected once, the
+   * self-attention keys and values of the positions fed so far kept in a preallocated {@code [B, H,
+   * capacity, d]} pair that each step writes one row of. A step's query attends over all held
+   * positions, which is what the causal mask lets the last position of the full forward see.
+   */
+  @Override
+  public Steps startSteps(Tensor memory, Tensor memoryMask, int capacity, ForwardContext ctx) {
+    if (memory == null || memory.rank() != 3 || memory.dim(2) != memoryFeatures) {
+      throw new IllegalArgumentException(
+          "transformer decoder: expected the memory [batch, time, memory features "
+              + memoryFeatures
+              + "], got "
+              + (memory == null ? "none" : memory.shape().toString()));
+    }
+    return new CachedSteps(memory, memoryMask, capacity);
+  }
+
+  /** One batch's self-attention cache and projected memory. */
+  private final class CachedSteps implements Steps {
+    private final Tensor keys;
+    private final Tensor values;
+    private final Tensor crossKeys;
+    private final Tensor crossValues;
+    private final Tensor memoryMask;
+    private int length;
+
+    CachedSteps(Tensor memory, Tensor memoryMask, int capacity) {
+      int heads = selfAttn.heads();
+      Shape shape = Shape.of(memory.dim(0), heads, capacity, features / heads);
+      this.keys = Tensors.zeros(memory.backend(), shape, memory.dtype());
+      this.values = Tensors.zeros(memory.backend(), shape, memory.dtype());
+      Tensor[] kv = crossAttn.keysValues(memory, memory);
+      this.crossKeys = kv[0];
+      this.crossValues = kv[1];
+      this.memoryMask = memoryMask;
+    }
+
+    @Override
+    public Tensor step(Tensor x, int position, ForwardContext ctx) {
+      if (x.rank() != 3 || x.dim(1) != 1 || x.dim(2) != features || x.dim(0) != keys.dim(0)) {
+        throw new IllegalArgumentException(
+            "transformer decoder step: expected one position [batch "
+                + keys.dim(0)
+                + ", 1, "
+                + features
+                + "], got "
+                + x.shape());
+      }
+      if (position != length || position >= keys.dim(2)) {
+        throw new IllegalStateException(
+            "transformer decoder step: position "
+                + position
+                + " after "
+                + length
+                + " held positions of a cache for "
+                + keys.dim(2));
+      }
+      if (normFirst) {
+        x = x.add(selfStep(norm1.forward(x, ctx), ctx));
+        x = x.add(crossStep(norm2.forward(x, ctx), ctx));
+        x = x.add(Dropouts.apply(ff.forward(norm3.forward(x, ctx), ctx), dropout, ctx));
+      } else {
+        x = norm1.forward(x.add(selfStep(x, ctx)), ctx);
+        x = norm2.forward(x.add(crossStep(x, ctx)), ctx);
+        x = norm3.forward(x.add(Dropouts.apply(ff.forward(x, ctx), dropout, ctx)), ctx);
+      }
+      return x;
+    }
+
+    private Tensor selfStep(Tensor x, ForwardContext ctx) {
+      Tensor[] kv = selfAttn.keysValues(x, x);
+      Elementwise.assign(Shapes.slice(keys, 2, length, length + 1), kv[0]);
+      Elementwise.assign(Shapes.slice(values, 2, length, length + 1), kv[1]);
+      length++;
+      Tensor out =
+          selfAttn.attendProjected(
+              x, Shapes.slice(keys, 2, 0, length), Shapes.slice(values, 2, 0, length), null);
+      return Dropouts.apply(out, dropout, ctx);
+    }
+
+    private Tensor crossStep(Tensor x, ForwardContext ctx) {
+      return Dropouts.apply(
+          crossAttn.attendProjected(x, crossKeys, crossValues, memoryMask), dropout, ctx);
+    }
+
+    @Override
+    public void reorder(Tensor rows) {
+      Elementwise.assign(keys, NeuralOps.indexSelect(keys, 0, rows));
+      Elementwise.assign(values, NeuralOps.indexSelect(values, 0, rows));
+    }
   }
 
   /** Checks a decoder's target {@code [B, T, d]} and memory {@code [B, S, m]}. */

@@ -38,7 +38,11 @@ import java.util.function.Consumer;
  *       and 4, length penalty 0.6) for 12 tokens, the test's longest answer. The stop token is one
  *       the model never produces (-1), so every call makes all 12 tokens whatever the random
  *       weights predict. The encoder runs once; the decoder re-runs the whole prefix at each step
- *       (no KV cache), so 12 tokens cost 1 + 2 + … + 12 = 78 decoder positions (312 for width 4).
+ *       ({@link EncoderDecoder#rerunning}, as PyTorch's loop in the script), so 12 tokens cost 1 +
+ *       2 + … + 12 = 78 decoder positions (312 for width 4).
+ *   <li>{@code seq2seq_greedy_cached}, {@code seq2seq_beam1_cached}, {@code seq2seq_beam4_cached}:
+ *       the same calls decoding step by step (self-attention keys and values cached, the memory's
+ *       cross-attention keys and values projected once): 12 decoder positions (48 for width 4).
  *   <li>{@code seq2seq_fwdbwd_adam}: the test's training step at its batch of 32 (sources of 8 to
  *       10 tokens padded to 10 and masked, decoder inputs and labels of 11 tokens): forward with
  *       teacher forcing, cross-entropy, backward, Adam (lr 3e-3).
@@ -97,12 +101,15 @@ final class Seq2SeqBench {
     // many times slower than at the next thread count): run every workload untimed first
     Seq2SeqBench warm = new Seq2SeqBench(l -> {}, options.withTiming(1, 0.1, 1.0));
     for (int width : new int[] {0, 1, 4}) {
-      warm.generation(b, threads, model, width);
+      warm.generation(b, threads, model, width, false);
+      warm.generation(b, threads, model, width, true);
     }
     warm.training(b, threads, model);
-    generation(b, threads, model, 0);
-    generation(b, threads, model, 1);
-    generation(b, threads, model, 4);
+    for (boolean cached : new boolean[] {false, true}) {
+      generation(b, threads, model, 0, cached);
+      generation(b, threads, model, 1, cached);
+      generation(b, threads, model, 4, cached);
+    }
     training(b, threads, model);
     for (Parameter p : model.namedParameters().values()) {
       p.zeroGrad();
@@ -110,9 +117,15 @@ final class Seq2SeqBench {
     }
   }
 
-  /** Width 0: greedy; else beam search of that width. */
+  /**
+   * Width 0: greedy; else beam search of that width. Cached: the decoder takes one position per
+   * step ({@link EncoderDecoder#decodesStepwise}); else it re-runs the prefix ({@link
+   * EncoderDecoder#rerunning}), as PyTorch's loop in the script does.
+   */
   @SuppressWarnings("try")
-  private void generation(Backend b, int threads, EncoderDecoder model, int width) {
+  private void generation(
+      Backend b, int threads, EncoderDecoder stepwise, int width, boolean cached) {
+    EncoderDecoder model = cached ? stepwise : stepwise.rerunning();
     // 23/11/1994: a source of the full 10 tokens
     int[] tokens = {2, 3, 10, 1, 1, 10, 1, 9, 9, 4};
     Tensor source = Scope.outside(() -> Tensors.indices(b, tokens, 1, SOURCE));
@@ -133,14 +146,15 @@ final class Seq2SeqBench {
           }
         };
     Timing.Result r = Timing.measure(call, options);
-    String name = width == 0 ? "seq2seq_greedy" : "seq2seq_beam" + width;
+    String name =
+        (width == 0 ? "seq2seq_greedy" : "seq2seq_beam" + width) + (cached ? "_cached" : "");
     int rows = Math.max(1, width);
     String extra =
         String.format(
             Locale.ROOT,
             " tokens_per_s=%.1f decoder_positions=%d loadavg=%s",
             NEW / r.median(),
-            rows * NEW * (NEW + 1) / 2,
+            cached ? rows * NEW : rows * NEW * (NEW + 1) / 2,
             Benchmarks.loadAverage());
     lines.accept(Timing.line(name, PARAMS + " B=1 new=" + NEW, threads, r, 0, "ms", extra));
     source.close();

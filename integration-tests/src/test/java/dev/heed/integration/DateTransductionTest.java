@@ -1,5 +1,6 @@
 package dev.heed.integration;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -191,6 +192,29 @@ class DateTransductionTest {
                 layer("lm-head", Map.of("vocab_size", v), DIM, ctx)));
     double accuracy = train(model, 3e-3, 1000, 1.0, be);
     assertTrue(accuracy >= 0.99, "exact match on 1000 held-out dates " + accuracy);
+    // the trained model decodes one position per step (self-attention keys and values cached):
+    // the same tokens as re-running the decoder over the prefix, greedy and beam width 4
+    ForwardContext inference = ForwardContext.inference();
+    assertTrue(model.decodesStepwise(inference));
+    try (Scope scope = Scope.open()) {
+      DateFormats.Batch b =
+          DateFormats.batch(
+              DateFormats.draw(300, true, new SplittableRandom(99)), be, DType.FLOAT32);
+      int max = DateFormats.TARGET_LENGTH + 2;
+      int start = DateFormats.START;
+      int stop = DateFormats.STOP;
+      EncoderDecoder rerun = model.rerunning();
+      List<int[]> cached = model.greedy(b.source(), b.sourceMask(), start, stop, max, inference);
+      List<int[]> full = rerun.greedy(b.source(), b.sourceMask(), start, stop, max, inference);
+      List<int[]> cachedBeam =
+          model.beam(b.source(), b.sourceMask(), start, stop, max, 4, 0.6, inference);
+      List<int[]> fullBeam =
+          rerun.beam(b.source(), b.sourceMask(), start, stop, max, 4, 0.6, inference);
+      for (int i = 0; i < full.size(); i++) {
+        assertArrayEquals(full.get(i), cached.get(i), "greedy, date " + i);
+        assertArrayEquals(fullBeam.get(i), cachedBeam.get(i), "beam 4, date " + i);
+      }
+    }
   }
 
   /** The GRU model as a config of named parts (memory_features is filled in from the encoder). */

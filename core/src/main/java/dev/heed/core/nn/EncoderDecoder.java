@@ -24,12 +24,16 @@ import java.util.function.Function;
  * <p>Tokens in, logits out: typically {@code embedding → positions → encoder} and {@code embedding
  * → positions → decoder (memory) → lm-head}, the decoder's last layer giving {@code [B, T, V]}.
  * {@link #greedy}, {@link #sample} (temperature, top-k) and {@link #beam} (beam search with a
- * length penalty) generate with the encoder run once; the decoder runs over the whole prefix at
- * each step (no incremental cache yet). Not thread-safe.
+ * length penalty) generate with the encoder run once. When every decoder layer is a {@link
+ * StepLayer} (and the context is not training) the decoder then takes one new position per step,
+ * its layers keeping what earlier steps computed (a transformer decoder's self-attention keys and
+ * values, the memory's cross-attention keys and values projected once); otherwise it re-runs the
+ * whole prefix at each step. {@link #rerunning()} forces the second way. Not thread-safe.
  */
 public final class EncoderDecoder implements Module {
   private final List<Layer> encoder;
   private final List<Layer> decoder;
+  private final boolean stepwise;
 
   /**
    * The two parts, layers applied first to last.
@@ -38,8 +42,14 @@ public final class EncoderDecoder implements Module {
    *     read the source) or the encoder has one (it has no memory to read)
    */
   public EncoderDecoder(List<? extends Layer> encoder, List<? extends Layer> decoder) {
+    this(encoder, decoder, true);
+  }
+
+  private EncoderDecoder(
+      List<? extends Layer> encoder, List<? extends Layer> decoder, boolean stepwise) {
     this.encoder = List.copyOf(encoder);
     this.decoder = List.copyOf(decoder);
+    this.stepwise = stepwise;
     for (int i = 0; i < this.encoder.size(); i++) {
       if (this.encoder.get(i) instanceof MemoryLayer) {
         throw new IllegalArgumentException(
@@ -55,6 +65,51 @@ public final class EncoderDecoder implements Module {
           "the decoder has no layer that reads the encoder's output (a MemoryLayer such as"
               + " transformer-decoder or attention-decoder); it would ignore the source");
     }
+  }
+
+  /**
+   * The same model (the same layers and parameters) generating by re-running the decoder over the
+   * whole prefix at every step, whatever its layers support: the reference the step-by-step
+   * decoding is checked against.
+   */
+  public EncoderDecoder rerunning() {
+    return new EncoderDecoder(encoder, decoder, false);
+  }
+
+  /**
+   * Whether generation under {@code ctx} feeds the decoder one position per step: every decoder
+   * layer is a {@link StepLayer}, the context is not training (dropout draws would differ) and this
+   * is not a {@link #rerunning()} model.
+   */
+  public boolean decodesStepwise(ForwardContext ctx) {
+    return stepwise && !ctx.training() && decoder.stream().allMatch(l -> l instanceof StepLayer);
+  }
+
+  /** Each decoder layer's step state, or null when decoding re-runs the prefix. */
+  private List<StepLayer.Steps> startSteps(
+      Tensor memory, Tensor memoryMask, int capacity, ForwardContext ctx) {
+    if (!decodesStepwise(ctx)) {
+      return null;
+    }
+    List<StepLayer.Steps> steps = new ArrayList<>();
+    for (Layer l : decoder) {
+      steps.add(((StepLayer) l).startSteps(memory, memoryMask, capacity, ctx));
+    }
+    return steps;
+  }
+
+  /** The last-position logits {@code [B, V]} of the prefix ending in {@code last} at {@code t}. */
+  private static Tensor step(List<StepLayer.Steps> steps, Tensor last, int t, ForwardContext ctx) {
+    Tensor x = last;
+    for (StepLayer.Steps s : steps) {
+      x = s.step(x, t, ctx);
+    }
+    if (x.rank() != 3 || x.dim(1) != 1) {
+      throw new IllegalArgumentException(
+          "generation: the decoder must give logits [batch, 1, vocabulary] for one position, got "
+              + x.shape());
+    }
+    return Shapes.select(x, 1, 0);
   }
 
   /** The memory {@code [B, S, m]}: the encoder's layers over {@code source}. */
@@ -139,19 +194,30 @@ public final class EncoderDecoder implements Module {
       for (int[] row : tokens) {
         row[0] = start;
       }
+      List<StepLayer.Steps> steps = startSteps(memory, sourceMask, maxLength, ctx);
       for (int t = 1; t <= maxLength; t++) {
-        int[] flat = new int[batch * t];
-        for (int b = 0; b < batch; b++) {
-          System.arraycopy(tokens[b], 0, flat, b * t, t);
+        Tensor lastLogits;
+        if (steps != null) {
+          int[] last = new int[batch];
+          for (int b = 0; b < batch; b++) {
+            last[b] = tokens[b][t - 1];
+          }
+          lastLogits = step(steps, Tensors.indices(source.backend(), last, batch, 1), t - 1, ctx);
+        } else {
+          int[] flat = new int[batch * t];
+          for (int b = 0; b < batch; b++) {
+            System.arraycopy(tokens[b], 0, flat, b * t, t);
+          }
+          Tensor prefix = Tensors.indices(source.backend(), flat, batch, t);
+          Tensor logits = decode(prefix, memory, null, sourceMask, ctx);
+          if (logits.rank() != 3 || logits.dim(1) != t) {
+            throw new IllegalArgumentException(
+                "generation: the decoder must give logits [batch, time, vocabulary], got "
+                    + logits.shape());
+          }
+          lastLogits = Shapes.select(logits, 1, t - 1);
         }
-        Tensor prefix = Tensors.indices(source.backend(), flat, batch, t);
-        Tensor logits = decode(prefix, memory, null, sourceMask, ctx);
-        if (logits.rank() != 3 || logits.dim(1) != t) {
-          throw new IllegalArgumentException(
-              "generation: the decoder must give logits [batch, time, vocabulary], got "
-                  + logits.shape());
-        }
-        int[] next = choose.apply(Shapes.select(logits, 1, t - 1));
+        int[] next = choose.apply(lastLogits);
         boolean running = false;
         for (int b = 0; b < batch; b++) {
           tokens[b][t] = length[b] >= 0 ? stop : next[b];
@@ -294,22 +360,43 @@ public final class EncoderDecoder implements Module {
       List<List<Hypothesis>> live = new ArrayList<>();
       List<List<Hypothesis>> finished = new ArrayList<>();
       for (int b = 0; b < batch; b++) {
-        live.add(new ArrayList<>(List.of(new Hypothesis(new int[] {start}, 0))));
+        live.add(new ArrayList<>(List.of(new Hypothesis(new int[] {start}, 0, 0))));
         finished.add(new ArrayList<>());
       }
+      List<StepLayer.Steps> steps = startSteps(memory, mask, maxLength, ctx);
       for (int t = 1; t <= maxLength; t++) {
-        int[] flat = new int[batch * width * t];
-        for (int b = 0; b < batch; b++) {
-          List<Hypothesis> l = live.get(b);
-          for (int k = 0; k < width; k++) {
-            // rows without a live hypothesis repeat the first one; their scores are never read
-            int[] tokens = l.isEmpty() ? new int[t] : l.get(Math.min(k, l.size() - 1)).tokens();
-            System.arraycopy(tokens, 0, flat, (b * width + k) * t, t);
+        Tensor lastLogits;
+        if (steps != null) {
+          // row b * width + k holds the state of live hypothesis min(k, size - 1) (see below)
+          int[] last = new int[batch * width];
+          for (int b = 0; b < batch; b++) {
+            List<Hypothesis> l = live.get(b);
+            for (int k = 0; k < width; k++) {
+              last[b * width + k] =
+                  l.isEmpty() ? 0 : l.get(Math.min(k, l.size() - 1)).tokens()[t - 1];
+            }
           }
+          lastLogits =
+              step(steps, Tensors.indices(source.backend(), last, batch * width, 1), t - 1, ctx);
+        } else {
+          int[] flat = new int[batch * width * t];
+          for (int b = 0; b < batch; b++) {
+            List<Hypothesis> l = live.get(b);
+            for (int k = 0; k < width; k++) {
+              // rows without a live hypothesis repeat the first one; their scores are never read
+              int[] tokens = l.isEmpty() ? new int[t] : l.get(Math.min(k, l.size() - 1)).tokens();
+              System.arraycopy(tokens, 0, flat, (b * width + k) * t, t);
+            }
+          }
+          Tensor prefix = Tensors.indices(source.backend(), flat, batch * width, t);
+          Tensor logits = decode(prefix, memory, null, mask, ctx);
+          lastLogits = Shapes.select(logits, 1, t - 1);
         }
-        Tensor prefix = Tensors.indices(source.backend(), flat, batch * width, t);
-        Tensor logits = decode(prefix, memory, null, mask, ctx);
-        Tensor last = NeuralOps.logSoftmax(Shapes.select(logits, 1, t - 1), 1);
+        Tensor last = NeuralOps.logSoftmax(lastLogits, 1);
+        int[] parents = new int[batch * width];
+        for (int i = 0; i < parents.length; i++) {
+          parents[i] = i;
+        }
         int vocabulary = last.dim(1);
         double[] logp = last.toDoubleArray();
         for (int b = 0; b < batch; b++) {
@@ -324,7 +411,7 @@ public final class EncoderDecoder implements Module {
             for (int v = 0; v < vocabulary; v++) {
               int[] tokens = Arrays.copyOf(h.tokens(), t + 1);
               tokens[t] = v;
-              candidates.add(new Hypothesis(tokens, h.logProbability() + logp[row + v]));
+              candidates.add(new Hypothesis(tokens, h.logProbability() + logp[row + v], k));
             }
           }
           candidates.sort((x, y) -> Double.compare(y.logProbability(), x.logProbability()));
@@ -355,12 +442,22 @@ public final class EncoderDecoder implements Module {
             done = bestFinished >= bestLive;
           }
           live.set(b, done ? List.of() : next);
+          // the step state of row b * width + k must be that of the prefix it extends next
+          for (int k = 0; k < width && !done; k++) {
+            parents[b * width + k] = b * width + next.get(Math.min(k, next.size() - 1)).parent();
+          }
           if (t == maxLength) {
             finished.get(b).addAll(next);
           }
         }
         if (live.stream().allMatch(List::isEmpty)) {
           break;
+        }
+        if (steps != null) {
+          Tensor order = Tensors.indices(source.backend(), parents, parents.length);
+          for (StepLayer.Steps s : steps) {
+            s.reorder(order);
+          }
         }
       }
       List<int[]> out = new ArrayList<>();
@@ -387,8 +484,11 @@ public final class EncoderDecoder implements Module {
     return h.logProbability() / Math.pow(h.tokens().length - 1, lengthPenalty);
   }
 
-  /** A beam's tokens (from the start token) and their total log-probability. */
-  private record Hypothesis(int[] tokens, double logProbability) {}
+  /**
+   * A beam's tokens (from the start token), their total log-probability, and which live hypothesis
+   * of the previous step (its index there) it extends.
+   */
+  private record Hypothesis(int[] tokens, double logProbability, int parent) {}
 
   /** The encoder's layers. */
   public List<Layer> encoder() {
