@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Windows#maxPool2d}: values and gradients against direct loops over the windows (the
  * gradient goes to the first maximum of each window in window order, PyTorch's rule), ties, padding
- * and all -∞ windows, and refusals.
+ * and all -∞ windows, the values off the tape, and refusals.
  */
 @SuppressWarnings("try")
 class MaxPool2dTest {
@@ -64,6 +64,12 @@ class MaxPool2dTest {
       }
       y.mul(Tensors.of(be, DType.FLOAT64, g, y.shape().dims())).sum().backward();
       assertArrayEquals(dx, x.grad().toDoubleArray());
+      // off the tape: the maximum reduction, the same values
+      Tensor plain = Tensors.of(be, DType.FLOAT64, v, n, c, h, w);
+      assertArrayEquals(expected[0], Windows.maxPool2d(plain, k, s, p, d).toDoubleArray());
+      try (GradMode off = GradMode.disable()) {
+        assertArrayEquals(expected[0], Windows.maxPool2d(x, k, s, p, d).toDoubleArray());
+      }
     }
   }
 
