@@ -20,6 +20,7 @@ import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
+import dev.heed.core.tensor.Windows;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -240,6 +241,18 @@ class CoreOpsGradientTest {
   void dropoutWithFixedSeed() {
     unary(t -> NeuralOps.dropout(t, 0.3, true, 1234), x(6, 7));
     unary(t -> NeuralOps.dropout(t, 0.3, false, 1234), x(6, 7));
+  }
+
+  // ------------------------------------------------------------------ Windows
+
+  @Test
+  void maxPool2d() {
+    int[] one = {1, 1};
+    int[] two = {2, 2};
+    // distinct values (no ties within ±h): tiling, overlapping padded and dilated windows
+    unary(t -> Windows.maxPool2d(t, two, two, new int[2], one), x(2, 2, 4, 5));
+    unary(t -> Windows.maxPool2d(t, new int[] {3, 3}, two, one, one), x(1, 2, 5, 6));
+    unary(t -> Windows.maxPool2d(t, new int[] {3, 2}, new int[] {1, 2}, one, two), x(2, 1, 6, 5));
   }
 
   // ------------------------------------------------------------------ losses and Dense

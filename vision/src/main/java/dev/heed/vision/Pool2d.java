@@ -10,10 +10,11 @@ import dev.heed.core.tensor.Tensors;
 import dev.heed.core.tensor.Windows;
 
 /**
- * PyTorch's {@code nn.MaxPool2d} and {@code nn.AvgPool2d} (floor mode): the padded input's windows
- * ({@link Windows#unfold}, a view) reduced by their maximum or mean. Max pooling pads with {@code
- * -∞}; average pooling pads with zeros and divides by the whole window ({@code
- * count_include_pad=True}) or by the pixels of the image it covers. No parameters.
+ * PyTorch's {@code nn.MaxPool2d} and {@code nn.AvgPool2d} (floor mode). Max pooling is {@link
+ * Windows#maxPool2d}, which records each window's arg-max so that the gradient is one scatter.
+ * Average pooling reduces the padded input's windows ({@link Windows#unfold}, a view) by their
+ * mean, padding with zeros and dividing by the whole window ({@code count_include_pad=True}) or by
+ * the pixels of the image it covers. No parameters.
  */
 final class Pool2d implements Layer {
   /** The reduction of a window. */
@@ -77,7 +78,10 @@ final class Pool2d implements Layer {
   public Tensor forward(Tensor input, ForwardContext ctx) {
     Tensor x = Images.images(name(kind), input, flat);
     output(new ImageShape(x.dim(1), x.dim(2), x.dim(3)));
-    Tensor y = pool(x, kind == Kind.MAX ? Double.NEGATIVE_INFINITY : 0);
+    if (kind == Kind.MAX) {
+      return Images.like(Windows.maxPool2d(x, kernel, stride, padding, dilation), input);
+    }
+    Tensor y = pool(x, 0);
     if (kind == Kind.AVG && !countIncludePad && (padding[0] > 0 || padding[1] > 0)) {
       // the mean over the whole window divided by the share of it that covers the image
       Tensor ones = Tensors.ones(x.backend(), Shape.of(1, 1, x.dim(2), x.dim(3)), x.dtype());
@@ -86,7 +90,7 @@ final class Pool2d implements Layer {
     return Images.like(y, input);
   }
 
-  /** The windows of {@code x} padded with {@code fill}, each reduced. */
+  /** The windows of {@code x} padded with {@code fill}, each averaged. */
   private Tensor pool(Tensor x, double fill) {
     if (tiles()) {
       return tiled(x);
@@ -106,7 +110,7 @@ final class Pool2d implements Layer {
   }
 
   private Tensor reduce(Tensor u, int axis) {
-    return kind == Kind.MAX ? Reductions.max(u, axis, false) : Reductions.mean(u, axis, false);
+    return Reductions.mean(u, axis, false);
   }
 
   /** Whether the windows tile the image: stride equal to the kernel, no padding, no dilation. */
@@ -122,8 +126,8 @@ final class Pool2d implements Layer {
   /**
    * Tiling windows without the sliding-window view: the image (cropped to whole tiles, as floor
    * mode does) viewed as {@code [N, C, oH, kH, oW, kW]} and reduced along {@code kW}, then {@code
-   * kH}; both reductions read contiguous rows, and the gradient needs no fold. The same maximum or
-   * mean as one reduction over each window.
+   * kH}; both reductions read contiguous rows, and the gradient needs no fold. The same mean as one
+   * reduction over each window.
    */
   private Tensor tiled(Tensor x) {
     int oh = x.dim(2) / kernel[0];

@@ -3,6 +3,7 @@ package dev.heed.core.tensor;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.Layout;
+import dev.heed.core.backend.ReduceOp;
 
 /**
  * Sliding windows and constant padding, the pieces of convolution and pooling. {@link #unfold} is a
@@ -164,5 +165,162 @@ public final class Windows {
           return new Tensor[] {s};
         },
         x);
+  }
+
+  /**
+   * PyTorch's {@code max_pool2d} (floor mode) of {@code x}, {@code [N, C, H, W]}: the maximum of
+   * each {@code kernel[0] x kernel[1]} window, windows {@code stride} apart, their elements {@code
+   * dilation} apart, over the image padded by {@code padding} on every side (padding never wins: a
+   * window whose image elements are all {@code -∞} takes its first image element). The forward pass
+   * records the position in {@code x} of each window's maximum, the first one in window order on
+   * ties (PyTorch's rule; a NaN counts as larger than any number), and the result gathers those
+   * elements ({@link NeuralOps#indexSelect}); the gradient scatters the output gradient to the same
+   * positions in one pass, adding where windows overlap. Off the tape (gradients disabled, or
+   * {@code x} needs none) the windows are reduced by their maximum on the device instead: the same
+   * values, no indices and no host read.
+   *
+   * @throws IllegalArgumentException when {@code x} is not of rank 4, an argument is not positive
+   *     (padding: negative or more than half the kernel), or no window fits
+   */
+  @SuppressWarnings("try") // the GradMode resource is only held
+  public static Tensor maxPool2d(
+      Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    if (x.rank() != 4) {
+      throw new IllegalArgumentException(
+          "maxPool2d: the input must be [batch, channels, height, width], got " + x.shape());
+    }
+    Checks.floating("maxPool2d", x);
+    for (int[] a : new int[][] {kernel, stride, padding, dilation}) {
+      if (a.length != 2) {
+        throw new IllegalArgumentException(
+            "maxPool2d: kernel, stride, padding and dilation take 2 entries (height, width)");
+      }
+    }
+    for (int k = 0; k < 2; k++) {
+      if (kernel[k] < 1 || stride[k] < 1 || dilation[k] < 1) {
+        throw new IllegalArgumentException(
+            "maxPool2d: kernel, stride and dilation must be positive, got kernel "
+                + kernel[k]
+                + ", stride "
+                + stride[k]
+                + ", dilation "
+                + dilation[k]);
+      }
+      if (padding[k] < 0 || padding[k] * 2 > kernel[k]) {
+        throw new IllegalArgumentException(
+            "maxPool2d: padding "
+                + padding[k]
+                + " should lie in [0, "
+                + kernel[k] / 2
+                + "], at most half the kernel size "
+                + kernel[k]);
+      }
+    }
+    int n = x.dim(0);
+    int c = x.dim(1);
+    int h = x.dim(2);
+    int w = x.dim(3);
+    if (!GradMode.isEnabled() || !x.requiresGrad()) {
+      return maxPool2dValues(x, kernel, stride, padding, dilation);
+    }
+    int[] arg;
+    int oh;
+    int ow;
+    try (GradMode off = GradMode.disable()) {
+      Tensor p =
+          padding[0] > 0 || padding[1] > 0
+              ? pad(
+                  x,
+                  new int[] {0, 0, padding[0], padding[1]},
+                  new int[] {0, 0, padding[0], padding[1]},
+                  Double.NEGATIVE_INFINITY)
+              : x;
+      Tensor u = unfold(p, 2, kernel[0], stride[0], dilation[0]);
+      u = unfold(u, 3, kernel[1], stride[1], dilation[1]); // [N, C, oH, oW, kH, kW]
+      oh = u.dim(2);
+      ow = u.dim(3);
+      u = Shapes.reshape(u, n, c, oh, ow, kernel[0] * kernel[1]);
+      arg = Reductions.argmax(u, 4).toIntArray();
+    }
+    // window-local arg-max -> position in the flat input
+    long size = x.size();
+    if (size > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "maxPool2d: " + x.shape() + " has more than 2^31 - 1 elements");
+    }
+    int kw = kernel[1];
+    int j = 0;
+    for (int plane = 0; plane < n * c; plane++) {
+      int base = plane * h * w;
+      for (int r = 0; r < oh; r++) {
+        int top = r * stride[0] - padding[0];
+        for (int q = 0; q < ow; q++) {
+          int left = q * stride[1] - padding[1];
+          int row = top + (arg[j] / kw) * dilation[0];
+          int col = left + (arg[j] % kw) * dilation[1];
+          if (row < 0 || row >= h || col < 0 || col >= w) {
+            // an all -∞ window: its first image element, as PyTorch
+            row = top;
+            while (row < 0) {
+              row += dilation[0];
+            }
+            col = left;
+            while (col < 0) {
+              col += dilation[1];
+            }
+          }
+          arg[j++] = base + row * w + col;
+        }
+      }
+    }
+    Tensor idx = Tensors.indices(x.backend(), arg, n, c, oh, ow);
+    return NeuralOps.indexSelect(Shapes.reshape(x, (int) size), 0, idx);
+  }
+
+  /**
+   * {@link #maxPool2d}'s values alone, off the tape: the windows reduced by their maximum on the
+   * device, with no host read (so a step replay can capture it). Windows that tile the image are
+   * viewed as {@code [N, C, oH, kH, oW, kW]} and reduced along {@code kW}, then {@code kH}, both
+   * along contiguous rows.
+   */
+  private static Tensor maxPool2dValues(
+      Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    boolean tiles =
+        stride[0] == kernel[0]
+            && stride[1] == kernel[1]
+            && padding[0] == 0
+            && padding[1] == 0
+            && dilation[0] == 1
+            && dilation[1] == 1;
+    if (tiles) {
+      int oh = x.dim(2) / kernel[0];
+      int ow = x.dim(3) / kernel[1];
+      if (oh < 1 || ow < 1) {
+        throw new IllegalArgumentException(
+            "maxPool2d: a window of " + kernel[0] + "x" + kernel[1] + " does not fit " + x.shape());
+      }
+      Tensor t = x;
+      if (oh * kernel[0] != x.dim(2)) {
+        t = Shapes.slice(t, 2, 0, oh * kernel[0]);
+      }
+      if (ow * kernel[1] != x.dim(3)) {
+        t = Shapes.slice(t, 3, 0, ow * kernel[1]);
+      }
+      t = Shapes.reshape(t, x.dim(0), x.dim(1), oh, kernel[0], ow, kernel[1]);
+      Tensor rows = Reductions.reduceRaw("maxPool2d", ReduceOp.MAX, t, 5);
+      return Reductions.reduceRaw("maxPool2d", ReduceOp.MAX, rows, 3);
+    }
+    Tensor p =
+        padding[0] > 0 || padding[1] > 0
+            ? pad(
+                x,
+                new int[] {0, 0, padding[0], padding[1]},
+                new int[] {0, 0, padding[0], padding[1]},
+                Double.NEGATIVE_INFINITY)
+            : x;
+    Tensor u = unfold(p, 2, kernel[0], stride[0], dilation[0]);
+    u = unfold(u, 3, kernel[1], stride[1], dilation[1]); // [N, C, oH, oW, kH, kW]
+    u = Shapes.reshape(u, u.dim(0), u.dim(1), u.dim(2), u.dim(3), kernel[0] * kernel[1]);
+    return Reductions.reduceRaw("maxPool2d", ReduceOp.MAX, u, 4);
   }
 }
