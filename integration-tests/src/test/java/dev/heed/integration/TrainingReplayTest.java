@@ -1,8 +1,10 @@
 package dev.heed.integration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
@@ -10,6 +12,8 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.replay.Capture;
 import dev.heed.core.backend.replay.Plan;
 import dev.heed.core.backend.replay.ReplayBackend;
+import dev.heed.core.backend.replay.ScalarPass;
+import dev.heed.core.backend.replay.StepReplay;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.OptimizerProvider;
@@ -31,8 +35,13 @@ import org.junit.jupiter.api.Test;
 /**
  * A whole training step (forward, MSE loss, backward, optimizer update) captured once and replayed:
  * with plain SGD at a constant learning rate the replayed run gives the eager run's losses and
- * parameters bit for bit on the reference backend. Adam is refused: its bias correction is a
- * per-step scalar of the update, which the comparison of two captured runs finds.
+ * parameters bit for bit on the reference backend. Adam's bias correction is a per-step scalar of
+ * the update: unmarked, the comparison of two captured runs refuses it; marked with {@link
+ * ScalarPass#run}, a host pass gives the plan each step's scalars, and the replayed run equals the
+ * eager one bit for bit on the same backend (Adam, AdamW, SGD under a changing learning rate), its
+ * step counts included. Where the update is not made of fused programs (an optimizer of separate
+ * kernels, or the reference backend, which has no fused programs) the marked step is refused and
+ * runs eagerly.
  */
 class TrainingReplayTest {
   private static final DType F32 = DType.FLOAT32;
@@ -67,15 +76,24 @@ class TrainingReplayTest {
     }
 
     /** One step on the batch {@code in[0]} (inputs) and {@code in[1]} (targets); the loss out. */
-    @SuppressWarnings("try")
     Object[] step(Backend be, Object[] in) {
+      return step(be, in, false);
+    }
+
+    /** One step, its update marked for per-step scalars when {@code marked}. */
+    @SuppressWarnings("try")
+    Object[] step(Backend be, Object[] in, boolean marked) {
       float[] loss;
       try (Scope s = Scope.open()) {
         Tensor x = Tensors.of(be, F32, (float[]) in[0], BATCH, IN);
         Tensor y = Tensors.of(be, F32, (float[]) in[1], BATCH, OUT);
         Tensor l = Elementwise.sub(forward(x), y).square().mean();
         l.backward();
-        optimizer.step();
+        if (marked) {
+          ScalarPass.run(optimizer::step);
+        } else {
+          optimizer.step();
+        }
         loss = l.toFloatArray();
       }
       // the gradients end with the step, so that nothing it allocated outlives it
@@ -85,6 +103,88 @@ class TrainingReplayTest {
 
     float[] values(String name) {
       return params.get(name).value().toFloatArray();
+    }
+  }
+
+  private static Net net(Backend be, String optimizer, Map<String, Object> options) {
+    Net n = Net.of(be, "sgd");
+    OptimizerProvider o = Plugins.shared().optimizers().get(optimizer);
+    return new Net(
+        n.params(),
+        o.create(
+            o.options().resolve("optimizer", options), List.of(ParameterGroup.of(n.params()))));
+  }
+
+  /**
+   * Trains two copies of a net for 12 steps, one eagerly on {@code eagerBackend}, one through
+   * {@link StepReplay} on a replay backend over {@code replayed}, the learning rate set before each
+   * step by {@code schedule}; returns the replayed run's step replay (still open) after checking
+   * losses, parameters and optimizer state bit for bit.
+   */
+  private static int trainBoth(
+      String backend, String optimizer, Map<String, Object> options, boolean changingRate) {
+    try (Backend eagerBackend = TestBackends.open(backend);
+        ReplayBackend be = ReplayBackend.over(TestBackends.open(backend));
+        StepReplay<Integer> replay = new StepReplay<>(be, 1)) {
+      Net eager = net(eagerBackend, optimizer, options);
+      Net replayed = net(be, optimizer, options);
+      for (int step = 0; step < 12; step++) {
+        if (changingRate) {
+          eager.optimizer().setLearningRate(0, 0.05 / (1 + step));
+          replayed.optimizer().setLearningRate(0, 0.05 / (1 + step));
+        }
+        Object[] b = batch(step);
+        float[] want = (float[]) eager.step(eagerBackend, b, true)[0];
+        float[] got = (float[]) replay.run(BATCH, b, in -> replayed.step(be, in, true))[0];
+        assertArrayEquals(want, got, optimizer + " loss of step " + step);
+      }
+      for (String name : eager.params().keySet()) {
+        assertArrayEquals(eager.values(name), replayed.values(name), name + " after 12 steps");
+      }
+      Map<String, Tensor> ws = eager.optimizer().state();
+      Map<String, Tensor> gs = replayed.optimizer().state();
+      assertEquals(ws.keySet(), gs.keySet());
+      for (String k : ws.keySet()) {
+        if (ws.get(k).dtype() == DType.INT32) {
+          assertArrayEquals(ws.get(k).toIntArray(), gs.get(k).toIntArray(), k);
+        } else {
+          assertArrayEquals(ws.get(k).toFloatArray(), gs.get(k).toFloatArray(), k);
+        }
+      }
+      return replay.planCount();
+    }
+  }
+
+  @Test
+  void markedAdamStepsReplayWithEachStepsScalars() {
+    assumeTrue(TestBackends.availableNames().contains("simd"), "simd backend on the path");
+    assertEquals(1, trainBoth("simd", "adam", Map.of("lr", 0.05), false), "adam replayed");
+    assertEquals(
+        1,
+        trainBoth("simd", "adamw", Map.of("lr", 0.05, "weight_decay", 0.1), true),
+        "adamw under a changing rate replayed");
+    assertEquals(
+        1, trainBoth("simd", "sgd", Map.of("lr", 0.05), true), "sgd under a changing rate");
+  }
+
+  @Test
+  void markedUpdatesOfSeparateKernelsAreRefusedAndRunEagerly() {
+    // the reference backend has no fused programs, so Adam's update is separate kernels there
+    assertEquals(0, trainBoth(TestBackends.REFERENCE, "adam", Map.of("lr", 0.05), false));
+    assumeTrue(TestBackends.availableNames().contains("simd"), "simd backend on the path");
+    assertEquals(0, trainBoth("simd", "rmsprop", Map.of("lr", 0.01), false));
+  }
+
+  @Test
+  void aMarkedUpdateThatIsNotFusedGivesTheReason() {
+    try (ReplayBackend be = ReplayBackend.over(TestBackends.reference())) {
+      Net net = Net.of(be, "adam");
+      net.step(be, batch(0), true);
+      Object[] b1 = batch(1);
+      try (Capture c = be.capture(b1)) {
+        assertFalse(c.finish(net.step(be, b1, true)).isPresent());
+        assertTrue(c.refusal().orElseThrow().contains("fused"), c.refusal().orElseThrow());
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.UnaryOp;
+import dev.heed.core.backend.replay.ScalarPass;
 import java.util.Optional;
 
 /**
@@ -573,6 +574,11 @@ public final class Elementwise {
    */
   public static void fusedInto(
       ElementwiseProgram program, double[] parameters, Tensor[] inputs, Tensor... targets) {
+    if (ScalarPass.inHostPass()) {
+      // a replayed step's update computing its per-step scalars: the plan runs the kernel
+      ScalarPass.collect(program, parameters, buffers(targets));
+      return;
+    }
     checkFused(program, parameters, inputs);
     Tensor first = inputs[0];
     if (targets.length != program.outputCount()) {

@@ -248,6 +248,40 @@ sealed interface Call {
     }
   }
 
+  /**
+   * A fused elementwise call made inside {@link ScalarPass#run}: a step's update, whose run-time
+   * parameters change from step to step. A plan replays it with the parameters of its host pass;
+   * two captures agree on it when everything but the parameters agrees.
+   */
+  record Update(Elementwise call) implements Call {
+    /** Whether {@code o} is the same update but for its run-time parameters. */
+    boolean sameButParameters(Update o) {
+      Elementwise a = call;
+      Elementwise b = o.call;
+      return a.fused() == b.fused()
+          && a.program().equals(b.program())
+          && Arrays.equals(a.inputs(), b.inputs())
+          && Arrays.equals(a.outputs(), b.outputs())
+          && a.count() == b.count();
+    }
+
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Update((Elementwise) call.with(f));
+    }
+
+    /** Runs with the captured parameters. */
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      call.run(d, in, out);
+    }
+
+    /** Runs with {@code parameters}, this step's. */
+    void run(double[] parameters) {
+      call.fused().run(call.program(), parameters, call.inputs(), call.outputs(), call.count());
+    }
+  }
+
   record LayerNormForward(
       FusedLayerNorm fused,
       Buffer x,

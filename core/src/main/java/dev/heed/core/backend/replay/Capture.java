@@ -45,6 +45,9 @@ public final class Capture implements AutoCloseable {
   private final List<ReplayBuffer> allocations = new ArrayList<>();
   private final Plan previous;
   private final List<PendingDownload> downloads = new ArrayList<>();
+  // the updates the step ran through ScalarPass.run, and whether one made other than fused calls
+  private final List<Runnable> updates = new ArrayList<>();
+  private boolean unfusedUpdate;
   private boolean hostRead;
   private String refusal;
   private boolean done;
@@ -56,6 +59,7 @@ public final class Capture implements AutoCloseable {
     this.backend = backend;
     this.previous = previous;
     this.inputs = inputs;
+    ScalarPass.listen(this);
   }
 
   /** Why the step cannot be replayed, once something refused it. */
@@ -95,9 +99,22 @@ public final class Capture implements AutoCloseable {
     }
   }
 
+  void updateStarted(Runnable update) {
+    if (recording()) {
+      updates.add(update);
+    }
+  }
+
   void kernel(Call call, Buffer... operands) {
     if (!recording()) {
       return;
+    }
+    if (ScalarPass.inUpdate()) {
+      if (call instanceof Call.Elementwise e) {
+        call = new Call.Update(e);
+      } else {
+        unfusedUpdate = true;
+      }
     }
     if (hostRead) {
       refuse(
@@ -176,8 +193,15 @@ public final class Capture implements AutoCloseable {
     }
     done = true;
     backend.stopped(this);
+    ScalarPass.stopListening(this);
     if (refusal == null) {
       resolveDownloads(outputs);
+    }
+    if (refusal == null && unfusedUpdate) {
+      refuse(
+          "the step's update (ScalarPass.run) made kernel calls other than fused elementwise"
+              + " programs (an optimizer composed of separate kernels, or a backend without fused"
+              + " programs), so a replay could not advance its host state");
     }
     if (refusal == null) {
       for (ReplayBuffer b : owned) {
@@ -229,7 +253,8 @@ public final class Capture implements AutoCloseable {
             outputs.clone(),
             kept,
             external,
-            allocations));
+            allocations,
+            updates));
   }
 
   /**
@@ -298,6 +323,7 @@ public final class Capture implements AutoCloseable {
     List<ReplayBuffer> before = previous.allocations();
     if (before.size() != allocations.size()
         || previous.recorded().length != calls.size()
+        || previous.updateCount() != updates.size()
         || !previous.sameArrays(inputs, outputs)) {
       refuse(changed);
       return;
@@ -315,7 +341,11 @@ public final class Capture implements AutoCloseable {
     Call[] was = previous.recorded();
     for (int i = 0; i < was.length; i++) {
       Call mapped = calls.get(i).with(b -> b == null ? null : onto.getOrDefault(b, b));
-      if (!mapped.equals(was[i])) {
+      boolean same =
+          mapped instanceof Call.Update u && was[i] instanceof Call.Update w
+              ? u.sameButParameters(w)
+              : mapped.equals(was[i]);
+      if (!same) {
         refuse(changed);
         return;
       }
@@ -367,6 +397,7 @@ public final class Capture implements AutoCloseable {
     if (!done) {
       done = true;
       backend.stopped(this);
+      ScalarPass.stopListening(this);
       refuse("the capture was closed before it was finished");
       release();
     }

@@ -1,8 +1,11 @@
 package dev.heed.core.backend.replay;
 
 import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.Buffer;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A captured step: the kernel calls it made, in order, over buffers allocated once, replayed
@@ -16,6 +19,11 @@ import java.util.List;
  * outlive it (parameters, which it reads as they are at the time of the replay). It refuses to run
  * when one of those outside buffers has been released since the capture. Not thread-safe: replay a
  * plan from one thread at a time.
+ *
+ * <p>A step that marked its update with {@link ScalarPass#run} (an optimizer's step) gets that
+ * update's per-step scalars at every replay: before any kernel, the plan runs the update as a host
+ * pass (its Java code, kernels off: step counts advance, scalars are computed) and replays the
+ * update's fused calls with the parameters it computed.
  */
 public final class Plan implements AutoCloseable {
   private final Backend delegate;
@@ -26,6 +34,11 @@ public final class Plan implements AutoCloseable {
   private final List<ReplayBuffer> pinned;
   private final List<ReplayBuffer> external;
   private final List<ReplayBuffer> allocations;
+  // the step's updates (ScalarPass.run), run as a host pass before each replay, and the positions
+  // in calls of the fused updates they make, whose parameters the host pass gives
+  private final List<Runnable> updates;
+  private final int[] updateCalls;
+  private final Set<Buffer> updated;
   private boolean closed;
 
   Plan(
@@ -36,7 +49,8 @@ public final class Plan implements AutoCloseable {
       Object[] outputs,
       List<ReplayBuffer> pinned,
       List<ReplayBuffer> external,
-      List<ReplayBuffer> allocations) {
+      List<ReplayBuffer> allocations,
+      List<Runnable> updates) {
     this.delegate = delegate;
     this.recorded = recorded.toArray(Call[]::new);
     this.calls = calls.toArray(Call[]::new);
@@ -45,6 +59,35 @@ public final class Plan implements AutoCloseable {
     this.pinned = pinned;
     this.external = external;
     this.allocations = List.copyOf(allocations);
+    this.updates = List.copyOf(updates);
+    int n = 0;
+    for (Call c : this.calls) {
+      if (c instanceof Call.Update) {
+        n++;
+      }
+    }
+    this.updateCalls = new int[n];
+    this.updated = ScalarPass.identitySet();
+    n = 0;
+    for (int i = 0; i < this.calls.length; i++) {
+      if (this.calls[i] instanceof Call.Update u) {
+        updateCalls[n++] = i;
+        updated.addAll(Arrays.asList(u.call().outputs()));
+      }
+    }
+  }
+
+  /** How many updates ({@link ScalarPass#run}) the step ran. */
+  int updateCount() {
+    return updates.size();
+  }
+
+  /**
+   * How many of the plan's calls are fused updates whose run-time parameters a host pass gives at
+   * every replay ({@link ScalarPass}).
+   */
+  public int updateCallCount() {
+    return updateCalls.length;
   }
 
   /** The calls as the capture recorded them, before scratch reuse (for a recapture to compare). */
@@ -130,9 +173,51 @@ public final class Plan implements AutoCloseable {
                 + " released since the capture; capture the step again");
       }
     }
-    for (Call c : calls) {
-      c.run(delegate, inSegments, outSegments);
+    if (updates.isEmpty()) {
+      for (Call c : calls) {
+        c.run(delegate, inSegments, outSegments);
+      }
+      return;
     }
+    double[][] parameters = hostPass();
+    int next = 0;
+    for (int i = 0; i < calls.length; i++) {
+      if (next < updateCalls.length && updateCalls[next] == i) {
+        ((Call.Update) calls[i]).run(parameters[next++]);
+      } else {
+        calls[i].run(delegate, inSegments, outSegments);
+      }
+    }
+  }
+
+  /**
+   * Runs the step's updates as a host pass and returns the parameters of each fused update, in the
+   * order of {@link #updateCalls}, after checking that the updates are those captured.
+   */
+  private double[][] hostPass() {
+    List<ScalarPass.Collected> got = ScalarPass.hostPass(updates, updated);
+    boolean same = got.size() == updateCalls.length;
+    for (int k = 0; same && k < got.size(); k++) {
+      Call.Elementwise c = ((Call.Update) calls[updateCalls[k]]).call();
+      same =
+          c.program().equals(got.get(k).program())
+              && Arrays.equals(c.outputs(), got.get(k).targets());
+    }
+    if (!same) {
+      // the updates' host state (step counts) has advanced, so the step cannot run eagerly now
+      throw new IllegalStateException(
+          "the update of a replayed step made "
+              + got.size()
+              + " fused updates on the host where the captured step made "
+              + updateCalls.length
+              + ", or on other buffers; its host state has advanced, so the step cannot be redone"
+              + " (turn replay off for this run)");
+    }
+    double[][] p = new double[got.size()][];
+    for (int k = 0; k < p.length; k++) {
+      p[k] = got.get(k).parameters();
+    }
+    return p;
   }
 
   private static MemorySegment[] segments(String what, Object[] given, Object[] captured) {

@@ -116,6 +116,11 @@ public final class ReplayBackend implements Backend {
   }
 
   private Capture recorder() {
+    if (ScalarPass.inHostPass()) {
+      throw new IllegalStateException(
+          "the host pass of a replayed step's update ran a kernel: an update replayed with per-step"
+              + " scalars may only make fused elementwise updates (ScalarPass)");
+    }
     return capturing.get() == 0 ? null : active.get();
   }
 

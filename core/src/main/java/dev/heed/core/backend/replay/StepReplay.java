@@ -42,19 +42,34 @@ public final class StepReplay<K> implements AutoCloseable {
 
   /** A key's plans. */
   private static final class Entry {
+    final AtomicInteger eagerRuns = new AtomicInteger();
     final ConcurrentLinkedDeque<Slot> idle = new ConcurrentLinkedDeque<>();
     final AtomicInteger plans = new AtomicInteger();
     volatile boolean refused;
   }
 
   private final ReplayBackend backend;
+  private final int warmUp;
   private final ConcurrentHashMap<K, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Plan> all = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
-  /** Steps on {@code backend}, which the model was built on. */
+  /** Steps on {@code backend}, which the model was built on; the first run of a key captures. */
   public StepReplay(ReplayBackend backend) {
+    this(backend, 0);
+  }
+
+  /**
+   * Steps on {@code backend} whose first {@code warmUp} runs per key run eagerly before the
+   * captures: a training step's first run creates state that outlives it (an optimizer's moments),
+   * which a capture would refuse.
+   */
+  public StepReplay(ReplayBackend backend, int warmUp) {
+    if (warmUp < 0) {
+      throw new IllegalArgumentException("warm-up runs must be at least 0, found " + warmUp);
+    }
     this.backend = backend;
+    this.warmUp = warmUp;
   }
 
   /**
@@ -74,6 +89,9 @@ public final class StepReplay<K> implements AutoCloseable {
       e = entries.computeIfAbsent(key, k -> new Entry());
     }
     if (e.refused) {
+      return step.apply(inputs);
+    }
+    if (warmUp > 0 && e.eagerRuns.get() < warmUp && e.eagerRuns.incrementAndGet() <= warmUp) {
       return step.apply(inputs);
     }
     Slot slot = e.idle.poll();

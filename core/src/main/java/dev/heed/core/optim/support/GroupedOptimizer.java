@@ -1,6 +1,7 @@
 package dev.heed.core.optim.support;
 
 import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.replay.ScalarPass;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.Optimizer;
 import dev.heed.core.optim.ParameterGroup;
@@ -187,7 +188,9 @@ public abstract class GroupedOptimizer implements Optimizer {
    * String, Supplier)}.
    *
    * @param name the parameter's name
-   * @param parameter the parameter; its {@link Parameter#grad()} is not null
+   * @param parameter the parameter; its {@link Parameter#grad()} is not null, except in the host
+   *     pass of a replayed step ({@link ScalarPass}), where the update runs only to compute its
+   *     scalars and may make nothing but fused updates ({@link Elementwise#fusedInto})
    * @param options the resolved options of its group
    * @param learningRate the group's current learning rate
    */
@@ -203,7 +206,9 @@ public abstract class GroupedOptimizer implements Optimizer {
         Options options = settings.get(i);
         double lr = learningRates[i];
         for (Map.Entry<String, Parameter> e : groups.get(i).parameters().entrySet()) {
-          if (e.getValue().grad() != null) {
+          Parameter p = e.getValue();
+          // in a replayed step's host pass the gradients exist only in the plan
+          if (p.grad() != null || ScalarPass.expects(p.value().buffer())) {
             if (countSteps) {
               steps.merge(e.getKey(), 1L, Long::sum);
             }
