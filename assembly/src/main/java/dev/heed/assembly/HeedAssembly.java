@@ -48,6 +48,11 @@ final class HeedAssembly implements Assembly {
     return Heed.unwrap(() -> injector.getInstance(BackendChoice.class).provider().name());
   }
 
+  @Override
+  public long replayedSteps() {
+    return trained ? injector.getInstance(Trainer.class).replayedSteps() : 0;
+  }
+
   /** The injector, for applications that want the parts. */
   Injector injector() {
     return injector;

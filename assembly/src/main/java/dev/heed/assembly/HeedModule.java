@@ -18,6 +18,7 @@ import dev.heed.core.PluginKinds;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.replay.ReplayBackend;
 import dev.heed.core.data.Dataset;
 import dev.heed.core.data.DatasetProvider;
 import dev.heed.core.nn.BuildContext;
@@ -113,7 +114,11 @@ public final class HeedModule extends AbstractModule {
   @Provides
   @Singleton
   Backend backend(BackendChoice choice) {
-    return Scope.outside(() -> choice.provider().create(choice.options()));
+    Backend created = Scope.outside(() -> choice.provider().create(choice.options()));
+    // the trainer replays its steps on a replay backend (training.replay, -Dheed.replay=false)
+    return config.training().replay() && Predictor.replayByDefault()
+        ? ReplayBackend.over(created)
+        : created;
   }
 
   @Provides

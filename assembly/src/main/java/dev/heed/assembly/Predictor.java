@@ -72,10 +72,15 @@ public final class Predictor implements AutoCloseable {
    *     checkpoint yet
    */
   public static Predictor open(Path runDir, String backendOverride) throws IOException {
-    return open(
-        runDir,
-        backendOverride,
-        !"false".equalsIgnoreCase(System.getProperty(REPLAY_PROPERTY, "true").trim()));
+    return open(runDir, backendOverride, replayByDefault());
+  }
+
+  /**
+   * Whether replay is on by default: unless the system property {@value #REPLAY_PROPERTY} is {@code
+   * false}.
+   */
+  public static boolean replayByDefault() {
+    return !"false".equalsIgnoreCase(System.getProperty(REPLAY_PROPERTY, "true").trim());
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.replay.Capture;
 import dev.heed.core.backend.replay.Plan;
 import dev.heed.core.backend.replay.ReplayBackend;
+import dev.heed.core.backend.replay.ScalarPass;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Layer;
@@ -219,7 +220,7 @@ public final class Steps implements AutoCloseable {
         () -> {
           try (Scope s = Scope.open()) {
             loss.compute(net.forward(x, ForwardContext.training(seeds)), y).backward();
-            adam.step();
+            ScalarPass.run(adam::step); // Adam's per-step scalars, from a host pass when replayed
           }
           adam.zeroGrad();
         },
@@ -270,7 +271,7 @@ public final class Steps implements AutoCloseable {
         () -> {
           try (Scope s = Scope.open()) {
             layer.forward(x, true).sum().backward();
-            adam.step();
+            ScalarPass.run(adam::step); // Adam's per-step scalars, from a host pass when replayed
           }
           adam.zeroGrad(); // as in mlp: nothing the step allocates outlives it
         },

@@ -29,6 +29,15 @@ public interface Assembly extends AutoCloseable {
    */
   TrainResult train(Path runDir, TrainingListener listener) throws IOException;
 
+  /**
+   * How many optimizer steps of {@link #train} were replays of a captured step (the same kernels on
+   * the same buffers, without per-operation cost; {@code training.replay}); 0 before training, when
+   * replay is off, or where it did not apply (the step then ran eagerly, with the same results).
+   */
+  default long replayedSteps() {
+    return 0;
+  }
+
   @Override
   void close();
 }

@@ -15,6 +15,9 @@ package dev.heed.assembly.config;
  *     accumulate} times larger
  * @param replicas data-parallel replicas of the model on threads; each takes an equal share of
  *     every mini-batch and their gradients are summed in replica order (1: one thread)
+ * @param replay whether a step whose shapes repeat is captured and then replayed (the same kernels
+ *     on the same buffers, without per-operation cost; the results are the eager ones), where the
+ *     step allows it
  */
 public record TrainingConfig(
     int epochs,
@@ -25,7 +28,32 @@ public record TrainingConfig(
     Double clipGradNorm,
     Double clipGradValue,
     int accumulate,
-    int replicas) {
+    int replicas,
+    boolean replay) {
+
+  /** Replay on. */
+  public TrainingConfig(
+      int epochs,
+      int batchSize,
+      double validationSplit,
+      boolean shuffle,
+      StopConfig stop,
+      Double clipGradNorm,
+      Double clipGradValue,
+      int accumulate,
+      int replicas) {
+    this(
+        epochs,
+        batchSize,
+        validationSplit,
+        shuffle,
+        stop,
+        clipGradNorm,
+        clipGradValue,
+        accumulate,
+        replicas,
+        true);
+  }
 
   /** No accumulation, one replica. */
   public TrainingConfig(

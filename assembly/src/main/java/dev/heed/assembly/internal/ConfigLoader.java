@@ -286,7 +286,8 @@ public final class ConfigLoader {
               (Double) training.get("clip_grad_norm"),
               (Double) training.get("clip_grad_value"),
               integer(training.get("accumulate")),
-              integer(training.get("replicas")));
+              integer(training.get("replicas")),
+              (Boolean) training.get("replay"));
       if (trainingConfig.replicas() > trainingConfig.batchSize()) {
         throw error(
             "training.replicas",

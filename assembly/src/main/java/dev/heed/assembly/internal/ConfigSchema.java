@@ -121,6 +121,12 @@ public final class ConfigSchema {
               "data-parallel copies of the model on threads, each taking a share of every"
                   + " mini-batch; gradients are summed in replica order, so a run is deterministic"
                   + " for a given count"),
+          Field.optional(
+              "replay",
+              new Bool(),
+              true,
+              "capture a step whose shapes repeat and replay it without per-operation cost (the"
+                  + " same results); false runs every step eagerly"),
           Field.optional("stop", new Obj(STOP), null, "the stopping rule"));
 
   /** {@code distributed}: read by engines that train on several machines (heed-spark). */

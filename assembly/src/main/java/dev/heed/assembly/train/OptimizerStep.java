@@ -3,6 +3,10 @@ package dev.heed.assembly.train;
 import dev.heed.assembly.config.TrainingConfig;
 import dev.heed.assembly.data.Batch;
 import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.DType;
+import dev.heed.core.backend.replay.ReplayBackend;
+import dev.heed.core.backend.replay.ScalarPass;
+import dev.heed.core.backend.replay.StepReplay;
 import dev.heed.core.data.Dataset;
 import dev.heed.core.data.SequenceLayout;
 import dev.heed.core.nn.ForwardContext;
@@ -43,8 +47,18 @@ import java.util.concurrent.TimeUnit;
  * depends on R but never on thread timing. With R > 1, replica {@code r}'s dropout draws come from
  * a seed stream of its own, derived from the run's forward seeds. Not thread-safe: one step at a
  * time. The replicas' threads end by themselves a few seconds after the last step.
+ *
+ * <p><b>Replay.</b> On a {@link ReplayBackend} with one replica, the step is captured and replayed
+ * ({@link StepReplay}, per list of mini-batch sizes): its first run is eager (it makes the
+ * optimizer's state), the next two capture it, and the following ones replay the plan — the same
+ * kernels on the same buffers, the optimizer's per-step scalars from a host pass of its update
+ * ({@link ScalarPass}). The replayed step clears the gradients at its end (nothing it allocates
+ * outlives it) and reads the losses after the update; the results are the eager ones. A step that a
+ * replay could get wrong runs eagerly from its first capture on: dropout's random draws, token ids
+ * or other host data derived from the batch, a gradient-norm clip that reads back, an optimizer
+ * whose update is not made of fused programs (see {@link ScalarPass}).
  */
-public final class OptimizerStep {
+public final class OptimizerStep implements AutoCloseable {
   private final Backend backend;
   private final Sequential model;
   private final List<Sequential> copies;
@@ -56,6 +70,8 @@ public final class OptimizerStep {
   private final int out;
   private static final long IDLE_SECONDS = 5;
   private final ThreadPoolExecutor pool;
+  // captured plans of the step per list of mini-batch sizes; null without replay
+  private final StepReplay<List<Integer>> replay;
 
   /**
    * @param backend where the model lives
@@ -101,6 +117,21 @@ public final class OptimizerStep {
       // the threads end on their own once training stops: nobody has to close this
       pool.allowCoreThreadTimeOut(true);
     }
+    this.replay =
+        backend instanceof ReplayBackend r && copies.isEmpty() ? new StepReplay<>(r, 1) : null;
+  }
+
+  /** How many of the steps run so far were replays of a captured plan (0 without replay). */
+  public long replayedSteps() {
+    return replay == null ? 0 : replay.replayCount();
+  }
+
+  /** Releases the captured plans' buffers; later steps run eagerly. */
+  @Override
+  public void close() {
+    if (replay != null) {
+      replay.close();
+    }
   }
 
   /** Replicas, the model included. */
@@ -122,19 +153,95 @@ public final class OptimizerStep {
     if (batches.isEmpty()) {
       throw new IllegalArgumentException("an optimizer step needs at least one mini-batch");
     }
+    if (replay != null) {
+      return replayed(batches, ctx);
+    }
     try (Scope s = Scope.open()) {
       optimizer.zeroGrad();
       double value = accumulate(batches, ctx, forwardSeeds);
-      if (training.clipGradValue() != null) {
-        GradientClipping.clipByValue(
-            GradientClipping.parameters(optimizer), training.clipGradValue());
-      }
-      if (training.clipGradNorm() != null) {
-        GradientClipping.clipByNorm(
-            GradientClipping.parameters(optimizer), training.clipGradNorm());
-      }
+      clip();
       optimizer.step();
       return value;
+    }
+  }
+
+  /**
+   * The step through {@link #replay}: its inputs are the batches' arrays (uploaded as they are),
+   * its outputs each mini-batch's loss, read after the update.
+   */
+  private double replayed(List<Batch> batches, ForwardContext ctx) {
+    Object[] inputs = new Object[2 * batches.size()];
+    Integer[] sizes = new Integer[batches.size()];
+    long total = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      Batch b = batches.get(i);
+      inputs[2 * i] = b.x();
+      inputs[2 * i + 1] = b.y();
+      sizes[i] = b.rows();
+      total += b.rows();
+    }
+    // the step reads the batches themselves: their arrays are the inputs it is run or captured on
+    Object[] losses = replay.run(List.of(sizes), inputs, in -> replayableStep(batches, ctx));
+    if (batches.size() == 1) {
+      return value(losses[0]);
+    }
+    double sum = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      sum += value(losses[i]) * sizes[i];
+    }
+    return sum / total;
+  }
+
+  private static double value(Object loss) {
+    return loss instanceof float[] f ? f[0] : ((double[]) loss)[0];
+  }
+
+  /**
+   * The kernels of {@link #run} with one replica in the order a capture can replay: every
+   * mini-batch's forward and backward pass, clipping, the update, then the losses read back; the
+   * gradients are cleared at the end.
+   */
+  @SuppressWarnings("try")
+  private Object[] replayableStep(List<Batch> batches, ForwardContext ctx) {
+    long total = 0;
+    for (Batch b : batches) {
+      total += b.rows();
+    }
+    try (Scope s = Scope.open()) {
+      optimizer.zeroGrad();
+      Tensor[] values = new Tensor[batches.size()];
+      for (int i = 0; i < values.length; i++) {
+        Batch b = batches.get(i);
+        double weight = batches.size() == 1 ? 1.0 : (double) b.rows() / total;
+        // each mini-batch's activations are freed after its backward pass; its loss is kept
+        try (Scope pass = Scope.open()) {
+          Feed.Inputs f = Feed.of(backend, b, in, out, layout);
+          Tensor value = loss.compute(Feed.forward(model, f, layout, ctx), f.y());
+          (weight == 1.0 ? value : value.mul(weight)).backward();
+          values[i] = pass.keep(value);
+        }
+      }
+      clip();
+      ScalarPass.run(optimizer::step);
+      Object[] losses = new Object[values.length];
+      for (int i = 0; i < values.length; i++) {
+        losses[i] =
+            values[i].dtype() == DType.FLOAT64
+                ? values[i].toDoubleArray()
+                : values[i].toFloatArray();
+      }
+      optimizer.zeroGrad();
+      return losses;
+    }
+  }
+
+  private void clip() {
+    if (training.clipGradValue() != null) {
+      GradientClipping.clipByValue(
+          GradientClipping.parameters(optimizer), training.clipGradValue());
+    }
+    if (training.clipGradNorm() != null) {
+      GradientClipping.clipByNorm(GradientClipping.parameters(optimizer), training.clipGradNorm());
     }
   }
 

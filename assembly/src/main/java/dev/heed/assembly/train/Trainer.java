@@ -52,6 +52,8 @@ public final class Trainer {
   private final long seed;
   private final List<TrainingListener> listeners;
   private final List<Sequential> replicaCopies;
+  // the last training's step, for replayedSteps()
+  private volatile OptimizerStep lastStepper;
 
   /**
    * @param backend where the model lives
@@ -211,6 +213,7 @@ public final class Trainer {
     OptimizerStep stepper =
         new OptimizerStep(
             backend, model, replicaCopies, loss, optimizer, training, batches.dataset());
+    lastStepper = stepper;
     while (reason == null) {
       epoch++;
       long started = System.nanoTime();
@@ -273,6 +276,7 @@ public final class Trainer {
         l.onEpoch(event);
       }
     }
+    stepper.close();
     TrainResult result = new TrainResult(runDir, epoch, reason, history, attentionSample(in));
     for (TrainingListener l : all) {
       l.onEnd(result);
@@ -310,6 +314,15 @@ public final class Trainer {
     }
     metrics.put(batches.dataset().classification() ? "val_accuracy" : "val_mae", e.metric());
     return e.loss();
+  }
+
+  /**
+   * How many optimizer steps of the last {@link #train} were replays of a captured plan: 0 when
+   * replay is off ({@code training.replay}, {@code -Dheed.replay=false}) or did not apply.
+   */
+  public long replayedSteps() {
+    OptimizerStep s = lastStepper;
+    return s == null ? 0 : s.replayedSteps();
   }
 
   /**

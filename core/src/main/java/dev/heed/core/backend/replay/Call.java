@@ -4,8 +4,10 @@ import dev.heed.core.backend.AttentionProblem;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
+import dev.heed.core.backend.ConvProblem;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.Layout;
@@ -279,6 +281,50 @@ sealed interface Call {
     /** Runs with {@code parameters}, this step's. */
     void run(double[] parameters) {
       call.fused().run(call.program(), parameters, call.inputs(), call.outputs(), call.count());
+    }
+  }
+
+  record Conv2dForward(
+      FusedConv2d fused, ConvProblem problem, Buffer x, Buffer weight, Buffer bias, Buffer y)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Conv2dForward(
+          fused, problem, f.apply(x), f.apply(weight), f.apply(bias), f.apply(y));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.forward(problem, x, weight, bias, y);
+    }
+  }
+
+  record Conv2dBackward(
+      FusedConv2d fused,
+      ConvProblem problem,
+      Buffer gy,
+      Buffer x,
+      Buffer weight,
+      Buffer gx,
+      Buffer gWeight,
+      Buffer gBias)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Conv2dBackward(
+          fused,
+          problem,
+          f.apply(gy),
+          f.apply(x),
+          f.apply(weight),
+          f.apply(gx),
+          f.apply(gWeight),
+          f.apply(gBias));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.backward(problem, gy, x, weight, gx, gWeight, gBias);
     }
   }
 

@@ -5,10 +5,12 @@ import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.Capability;
+import dev.heed.core.backend.ConvProblem;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.Layout;
@@ -34,9 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Buffers of this backend wrap the delegate's (core checks that a kernel's buffers belong to the
  * backend it is issued to), so the model must be built on this backend. The delegate's {@link
- * FusedElementwise}, {@link FusedLayerNorm} and {@link FusedAttention} are passed through and
- * recorded; other capabilities are not offered (core then uses its composite of primitive kernels,
- * which this backend records).
+ * FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention} and {@link FusedConv2d} are
+ * passed through and recorded; other capabilities are not offered (core then uses its composite of
+ * primitive kernels, which this backend records).
  */
 public final class ReplayBackend implements Backend {
   private final Backend delegate;
@@ -46,6 +48,7 @@ public final class ReplayBackend implements Backend {
   private Optional<FusedElementwise> elementwise;
   private Optional<FusedLayerNorm> layerNorm;
   private Optional<FusedAttention> attention;
+  private Optional<FusedConv2d> conv2d;
 
   private ReplayBackend(Backend delegate, boolean ownsDelegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -326,8 +329,8 @@ public final class ReplayBackend implements Backend {
   }
 
   /**
-   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm} or {@link FusedAttention},
-   * recorded like the primitive kernels; empty for other types.
+   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention} or
+   * {@link FusedConv2d}, recorded like the primitive kernels; empty for other types.
    */
   @Override
   public <T extends Capability> Optional<T> capability(Class<T> type) {
@@ -342,6 +345,11 @@ public final class ReplayBackend implements Backend {
         layerNorm = delegate.capability(FusedLayerNorm.class).map(LayerNormCapability::new);
       }
       c = layerNorm;
+    } else if (type == FusedConv2d.class) {
+      if (conv2d == null) {
+        conv2d = delegate.capability(FusedConv2d.class).map(Conv2dCapability::new);
+      }
+      c = conv2d;
     } else if (type == FusedAttention.class) {
       if (attention == null) {
         attention = delegate.capability(FusedAttention.class).map(AttentionCapability::new);
@@ -466,6 +474,48 @@ public final class ReplayBackend implements Backend {
       Capture c = recorder();
       if (c != null) {
         c.kernel(call, gy, x, weight, mean, rstd, gx, gWeight, gBias);
+      }
+      call.run(delegate, null, null);
+    }
+  }
+
+  private final class Conv2dCapability implements FusedConv2d {
+    private final FusedConv2d inner;
+
+    Conv2dCapability(FusedConv2d inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype, ConvProblem problem) {
+      return inner.supports(dtype, problem);
+    }
+
+    @Override
+    public void forward(ConvProblem problem, Buffer x, Buffer weight, Buffer bias, Buffer y) {
+      Call call = new Call.Conv2dForward(inner, problem, in(x), in(weight), in(bias), in(y));
+      Capture c = recorder();
+      if (c != null) {
+        c.kernel(call, x, weight, bias, y);
+      }
+      call.run(delegate, null, null);
+    }
+
+    @Override
+    public void backward(
+        ConvProblem problem,
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      Call call =
+          new Call.Conv2dBackward(
+              inner, problem, in(gy), in(x), in(weight), in(gx), in(gWeight), in(gBias));
+      Capture c = recorder();
+      if (c != null) {
+        c.kernel(call, gy, x, weight, gx, gWeight, gBias);
       }
       call.run(delegate, null, null);
     }

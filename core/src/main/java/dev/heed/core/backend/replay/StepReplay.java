@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -52,6 +53,7 @@ public final class StepReplay<K> implements AutoCloseable {
   private final int warmUp;
   private final ConcurrentHashMap<K, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Plan> all = new ConcurrentLinkedQueue<>();
+  private final LongAdder replays = new LongAdder();
   private volatile boolean closed;
 
   /** Steps on {@code backend}, which the model was built on; the first run of a key captures. */
@@ -99,6 +101,7 @@ public final class StepReplay<K> implements AutoCloseable {
       try {
         Object[] out = slot.plan().newOutputs();
         slot.plan().replay(inputs, out);
+        replays.increment();
         return out;
       } finally {
         e.idle.push(slot);
@@ -137,6 +140,11 @@ public final class StepReplay<K> implements AutoCloseable {
       e.plans.decrementAndGet();
     }
     return out;
+  }
+
+  /** How many runs were replays of a plan (the others ran eagerly or were captured). */
+  public long replayCount() {
+    return replays.sum();
   }
 
   /** How many plans the keys hold (confirmed or waiting for their second run). */
