@@ -31,13 +31,14 @@ import java.util.Optional;
  * tells when there is one). {@link #close()} releases the backend: call it only when no thread is
  * predicting any more.
  *
- * <p><b>Replay.</b> By default the forward pass of {@link #predict} on feature rows is captured on
- * its first two runs per batch size (kept only when both agree call by call) and then replayed as a
- * plan of kernels over buffers allocated once, one plan per concurrent call ({@link
+ * <p><b>Replay.</b> By default the forward pass of {@link #predict} is captured on its first two
+ * runs per batch size (kept only when both agree call by call) and then replayed as a plan of
+ * kernels over buffers allocated once, one plan per concurrent call ({@link
  * dev.heed.core.backend.replay.StepReplay}), with the eager results (bit for bit on the reference
- * backend). Steps that a replay could get wrong (random draws, host reads inside the step, index
- * inputs of sequence models) run eagerly. {@link #open(Path, String, boolean)} or the system
- * property {@value #REPLAY_PROPERTY}{@code =false} turns it off.
+ * backend); a sequence model's token ids are the plan's {@code int[]} input, checked against the
+ * embedding's range before each replay. Steps that a replay could get wrong (random draws, host
+ * reads inside the step, host data uploaded by a layer) run eagerly. {@link #open(Path, String,
+ * boolean)} or the system property {@value #REPLAY_PROPERTY}{@code =false} turns it off.
  */
 public final class Predictor implements AutoCloseable {
   private static final int OPEN_ATTEMPTS = 20;

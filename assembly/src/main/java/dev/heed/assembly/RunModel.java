@@ -27,6 +27,7 @@ import dev.heed.core.backend.replay.ReplayBackend;
 import dev.heed.core.backend.replay.StepReplay;
 import dev.heed.core.data.Dataset;
 import dev.heed.core.data.SequenceLayout;
+import dev.heed.core.nn.AttentionMasks;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.Loss;
 import dev.heed.core.nn.Sequential;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /** A trained model read back from a run directory. Not thread-safe. */
 final class RunModel implements TrainedModel {
@@ -428,8 +430,12 @@ final class RunModel implements TrainedModel {
     return text.toString();
   }
 
-  /** Rows of token ids → class probabilities (per position when the targets are). */
-  @SuppressWarnings("try")
+  /**
+   * Rows of token ids → class probabilities (per position when the targets are). The ids and the
+   * padding flags are the step's declared inputs (the ids uploaded as indices from their own
+   * array), so a plan replays the forward pass with the ids checked against the embedding's range;
+   * batches with and without padding are keys of their own, since only the first has a mask.
+   */
   private List<double[]> predictSequences(List<double[]> rows) {
     checkTokens(rows);
     int in = inputs.size();
@@ -437,29 +443,53 @@ final class RunModel implements TrainedModel {
     int w = outputs.size();
     for (int from = 0; from < rows.size(); from += BATCH) {
       int n = Math.min(BATCH, rows.size() - from);
-      float[] x = new float[n * in];
+      int[] ids = new int[n * in];
+      float[] padded = new float[n * in];
+      boolean masked = false;
       for (int r = 0; r < n; r++) {
         double[] src = rows.get(from + r);
         for (int k = 0; k < in; k++) {
-          x[r * in + k] = (float) src[k];
+          ids[r * in + k] = (int) src[k];
+          if (ids[r * in + k] == 0) {
+            padded[r * in + k] = 1;
+            masked = true;
+          }
         }
       }
-      Batch b = new Batch(x, new float[n * w], n);
-      try (GradMode off = GradMode.disable();
-          Scope s = Scope.open()) {
-        Tensor pred =
-            Feed.forward(
-                    model, Feed.of(backend, b, in, w, layout), layout, ForwardContext.inference())
-                .softmax(1);
-        double[] flat = pred.toDoubleArray();
-        for (int r = 0; r < n; r++) {
-          double[] o = new double[w];
-          System.arraycopy(flat, r * w, o, 0, w);
-          result.add(o);
+      boolean mask = masked;
+      Function<Object[], Object[]> step =
+          a -> new Object[] {sequenceForward((int[]) a[0], (float[]) a[1], n, mask)};
+      Object[] batch = {ids, padded};
+      float[] flat =
+          (float[])
+              (replay == null ? step.apply(batch) : replay.run(mask ? -n : n, batch, step))[0];
+      for (int r = 0; r < n; r++) {
+        double[] o = new double[w];
+        for (int k = 0; k < w; k++) {
+          o[k] = flat[r * w + k];
         }
+        result.add(o);
       }
     }
     return result;
+  }
+
+  /** The class probabilities of {@code n} rows of ids; {@code padded} marks padding (token 0). */
+  @SuppressWarnings("try")
+  private float[] sequenceForward(int[] ids, float[] padded, int n, boolean masked) {
+    int in = inputs.size();
+    try (GradMode off = GradMode.disable();
+        Scope s = Scope.open()) {
+      Tensor x = Tensors.indices(backend, ids, n, in);
+      Tensor mask =
+          masked
+              ? AttentionMasks.keyPadding(
+                  Tensors.of(backend, DType.FLOAT32, padded, n, in), DType.FLOAT32)
+              : null;
+      return Feed.forward(model, new Feed.Inputs(x, mask, null), layout, ForwardContext.inference())
+          .softmax(1)
+          .toFloatArray();
+    }
   }
 
   /** Refuses a value that is not a token id, naming the row and input. */

@@ -149,6 +149,87 @@ class PredictorTest {
     }
   }
 
+  /** Rows of token ids 0 … vocabulary-1 (0 is padding), as marked-token-recall's. */
+  private static List<List<double[]>> tokenBatches(
+      int count, int width, int vocabulary, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<List<double[]>> all = new ArrayList<>();
+    for (int b = 0; b < count; b++) {
+      List<double[]> rows = new ArrayList<>();
+      int n = 1 + b % 3;
+      for (int i = 0; i < n; i++) {
+        double[] row = new double[width];
+        int length = b % 2 == 0 ? width : 4 + r.nextInt(width - 4);
+        for (int k = 0; k < length; k++) {
+          row[k] = 1 + r.nextInt(vocabulary - 1);
+        }
+        rows.add(row);
+      }
+      all.add(rows);
+    }
+    return all;
+  }
+
+  @Test
+  void replayedSequenceClassificationGivesTheEagerAnswersAndChecksItsIds() throws Exception {
+    Path config = tmp.resolve("tokens.yaml");
+    java.nio.file.Files.writeString(
+        config,
+        """
+        seed: 7
+        backend: cpu
+        data:
+          type: marked-token-recall
+          examples: 200
+          vocabulary: 12
+          min_length: 4
+          max_length: 10
+        model:
+          layers:
+            - type: embedding
+              embedding_dim: 8
+            - type: transformer-encoder-layer
+              nhead: 2
+              dim_feedforward: 16
+              dropout: 0.0
+            - type: sequence-classification-head
+              num_classes: 12
+              pooling: mean
+        optimizer:
+          name: sgd
+          lr: 0.05
+        training:
+          epochs: 1
+          batch_size: 32
+        """);
+    Path run = train(config, List.of(), tmp.resolve("t"));
+    try (Predictor replayed = Predictor.open(run, null, true);
+        Predictor eager = Predictor.open(run, null, false)) {
+      int width = eager.inputNames().size();
+      List<List<double[]>> in = tokenBatches(6, width, 12, 3);
+      for (int round = 0; round < 3; round++) {
+        for (List<double[]> b : in) {
+          List<double[]> want = eager.predict(b);
+          List<double[]> got = replayed.predict(b);
+          for (int r = 0; r < want.size(); r++) {
+            assertArrayEquals(
+                want.get(r), got.get(r), "round " + round + ", " + b.size() + " rows");
+          }
+        }
+      }
+      assertEquals(0, eager.replayPlans());
+      // three batch sizes, each with and without padding
+      assertEquals(6, replayed.replayPlans(), "one plan per batch size and mask");
+      // an id out of range is refused before any step, replayed or not, naming row and input
+      double[] bad = in.get(0).get(0).clone();
+      bad[2] = 12;
+      for (Predictor p : List.of(replayed, eager)) {
+        ConfigException e = assertThrows(ConfigException.class, () -> p.predict(List.of(bad)));
+        assertTrue(e.getMessage().contains("expected a token id 0 … 11"), e.getMessage());
+      }
+    }
+  }
+
   @Test
   void knowsItsCheckpointAndItsConfig() throws IOException {
     Path dir = tmp.resolve("c");

@@ -22,8 +22,11 @@ import java.util.Set;
  *   <li>a host read (download) followed by more kernels: the step may branch on the values read;
  *   <li>random numbers (the random kernel, attention dropout): a replay would repeat the draw;
  *   <li>an upload from host memory that is not one of the declared inputs (derived or constant data
- *       would be replayed with the captured values), or of indices (core checks their range where
- *       they are uploaded, which a replay would skip);
+ *       would be replayed with the captured values);
+ *   <li>indices (INT32 data) uploaded from anything but a declared {@code int[]} input, or used for
+ *       anything but the indices of {@code gather} and {@code scatterAdd}: core checks their range
+ *       where they are uploaded, and {@link Plan#replay} checks the new ones against the bounds
+ *       that the kernels reading them recorded, before it runs anything;
  *   <li>a download into an array that is not one of the step's outputs, or that does not fill an
  *       output array exactly;
  *   <li>a buffer the step allocated that is still in use after it (a tensor kept beyond the step's
@@ -135,11 +138,14 @@ public final class Capture implements AutoCloseable {
       refuse("the step uploads data after reading values back to the host");
       return;
     }
-    if (dst.dtype() == DType.INT32) {
-      refuse("the step uploads indices, whose range core checks only where they are uploaded");
+    Object base = host.heapBase().orElse(null);
+    if (dst.dtype() == DType.INT32 && !(base instanceof int[])) {
+      // core checks an index's range where it is uploaded; a plan checks only its int[] inputs
+      refuse(
+          "the step uploads indices from host memory that is not an int[] (a plan checks the range"
+              + " of indices uploaded from its declared int[] inputs only)");
       return;
     }
-    Object base = host.heapBase().orElse(null);
     int slot = -1;
     for (int i = 0; i < inputs.length; i++) {
       if (inputs[i] == base) {
@@ -212,6 +218,10 @@ public final class Capture implements AutoCloseable {
           break;
         }
       }
+    }
+    if (refusal == null) {
+      // the plan makes the same analysis of its recorded calls for the checks it runs
+      IndexInputs.of(calls).refusal().ifPresent(this::refuse);
     }
     if (refusal == null && previous != null) {
       verify(outputs);

@@ -39,6 +39,7 @@ public final class Plan implements AutoCloseable {
   private final List<Runnable> updates;
   private final int[] updateCalls;
   private final Set<Buffer> updated;
+  private final IndexInputs indexInputs;
   private boolean closed;
 
   Plan(
@@ -59,6 +60,8 @@ public final class Plan implements AutoCloseable {
     this.pinned = pinned;
     this.external = external;
     this.allocations = List.copyOf(allocations);
+    // the range checks of the index inputs (a capture refuses indices that a replay cannot check)
+    this.indexInputs = IndexInputs.of(recorded);
     this.updates = List.copyOf(updates);
     int n = 0;
     for (Call c : this.calls) {
@@ -156,7 +159,9 @@ public final class Plan implements AutoCloseable {
    * @param in arrays of the captured inputs' types and lengths, in their order
    * @param out arrays of the outputs' types and lengths ({@link #newOutputs()}), filled here
    * @throws IllegalArgumentException when an array's type or length differs from the captured one
-   *     (a step of another shape needs a capture of its own)
+   *     (a step of another shape needs a capture of its own), or an index in an {@code int[]} input
+   *     lies outside the range of a kernel that reads it (checked before any kernel runs, as core
+   *     checks indices where it uploads them)
    * @throws IllegalStateException when the plan is closed, or a buffer it reads but does not own (a
    *     parameter) was released since the capture
    */
@@ -173,6 +178,7 @@ public final class Plan implements AutoCloseable {
                 + " released since the capture; capture the step again");
       }
     }
+    indexInputs.check(in);
     if (updates.isEmpty()) {
       for (Call c : calls) {
         c.run(delegate, inSegments, outSegments);
