@@ -33,21 +33,30 @@ public final class Feed {
   public record Inputs(Tensor x, Tensor mask, Tensor y) {}
 
   /**
-   * The tensors of {@code b}.
+   * The host arrays a batch is uploaded from: feature rows as they are, token sequences as an
+   * {@code int[]} of ids and, when an example is padded, a {@code float[]} of padding flags (1 at
+   * token 0). A step that is captured and replayed declares these arrays as its inputs, in the
+   * order of {@link #arrays()}.
    *
-   * @param in input width of a row
-   * @param out target width of a row
-   * @param layout the sequence layout, or null for feature rows
+   * @param x {@code float[]} feature rows or {@code int[]} ids
+   * @param padded the padding flags, or null when no example is padded (always null for rows)
+   * @param y the targets
+   * @param rows examples
    */
-  public static Inputs of(Backend backend, Batch b, int in, int out, SequenceLayout layout) {
+  public record Host(Object x, float[] padded, float[] y, int rows) {
+    /** The arrays the batch uploads: x, the padding flags when present, y. */
+    public Object[] arrays() {
+      return padded == null ? new Object[] {x, y} : new Object[] {x, padded, y};
+    }
+  }
+
+  /** The host arrays of {@code b} ({@code in}: input width of a row; layout null for rows). */
+  public static Host host(Batch b, int in, SequenceLayout layout) {
     if (layout == null) {
-      return new Inputs(
-          Tensors.of(backend, DType.FLOAT32, b.x(), b.rows(), in),
-          null,
-          Tensors.of(backend, DType.FLOAT32, b.y(), b.rows(), out));
+      return new Host(b.x(), null, b.y(), b.rows());
     }
     int[] ids = new int[b.rows() * in];
-    int[] padded = new int[ids.length];
+    float[] padded = new float[ids.length];
     boolean any = false;
     for (int i = 0; i < ids.length; i++) {
       ids[i] = (int) b.x()[i];
@@ -56,17 +65,39 @@ public final class Feed {
         any = true;
       }
     }
-    Tensor x = Tensors.indices(backend, ids, b.rows(), in);
+    return new Host(ids, any ? padded : null, b.y(), b.rows());
+  }
+
+  /**
+   * The tensors of {@code b}.
+   *
+   * @param in input width of a row
+   * @param out target width of a row
+   * @param layout the sequence layout, or null for feature rows
+   */
+  public static Inputs of(Backend backend, Batch b, int in, int out, SequenceLayout layout) {
+    return of(backend, host(b, in, layout), in, out, layout);
+  }
+
+  /** The tensors of a batch's host arrays, uploaded from those very arrays. */
+  public static Inputs of(Backend backend, Host h, int in, int out, SequenceLayout layout) {
+    if (layout == null) {
+      return new Inputs(
+          Tensors.of(backend, DType.FLOAT32, (float[]) h.x(), h.rows(), in),
+          null,
+          Tensors.of(backend, DType.FLOAT32, h.y(), h.rows(), out));
+    }
+    Tensor x = Tensors.indices(backend, (int[]) h.x(), h.rows(), in);
     Tensor mask =
-        any
-            ? AttentionMasks.keyPadding(
-                Tensors.indices(backend, padded, b.rows(), in), DType.FLOAT32)
-            : null;
+        h.padded() == null
+            ? null
+            : AttentionMasks.keyPadding(
+                Tensors.of(backend, DType.FLOAT32, h.padded(), h.rows(), in), DType.FLOAT32);
     Tensor y =
         layout.perPosition()
             ? Tensors.of(
-                backend, DType.FLOAT32, b.y(), b.rows() * layout.length(), layout.vocabulary())
-            : Tensors.of(backend, DType.FLOAT32, b.y(), b.rows(), out);
+                backend, DType.FLOAT32, h.y(), h.rows() * layout.length(), layout.vocabulary())
+            : Tensors.of(backend, DType.FLOAT32, h.y(), h.rows(), out);
     return new Inputs(x, mask, y);
   }
 

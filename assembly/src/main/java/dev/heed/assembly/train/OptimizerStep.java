@@ -166,28 +166,30 @@ public final class OptimizerStep implements AutoCloseable {
   }
 
   /**
-   * The step through {@link #replay}: its inputs are the batches' arrays (uploaded as they are),
-   * its outputs each mini-batch's loss, read after the update.
+   * The step through {@link #replay}: its inputs are the batches' host arrays ({@link Feed.Host}),
+   * its outputs each mini-batch's loss, read after the update; the key is the batches' sizes,
+   * negative for a batch with padding (which builds a mask).
    */
   private double replayed(List<Batch> batches, ForwardContext ctx) {
-    Object[] inputs = new Object[2 * batches.size()];
-    Integer[] sizes = new Integer[batches.size()];
+    List<Feed.Host> hosts = new ArrayList<>(batches.size());
+    List<Object> inputs = new ArrayList<>();
+    Integer[] key = new Integer[batches.size()];
     long total = 0;
-    for (int i = 0; i < sizes.length; i++) {
-      Batch b = batches.get(i);
-      inputs[2 * i] = b.x();
-      inputs[2 * i + 1] = b.y();
-      sizes[i] = b.rows();
-      total += b.rows();
+    for (int i = 0; i < key.length; i++) {
+      Feed.Host h = Feed.host(batches.get(i), in, layout);
+      hosts.add(h);
+      inputs.addAll(List.of(h.arrays()));
+      key[i] = h.padded() == null ? h.rows() : -h.rows();
+      total += h.rows();
     }
-    // the step reads the batches themselves: their arrays are the inputs it is run or captured on
-    Object[] losses = replay.run(List.of(sizes), inputs, in -> replayableStep(batches, ctx));
-    if (batches.size() == 1) {
+    // the step reads the host arrays themselves: they are the inputs it is run or captured on
+    Object[] losses = replay.run(List.of(key), inputs.toArray(), a -> replayableStep(hosts, ctx));
+    if (hosts.size() == 1) {
       return value(losses[0]);
     }
     double sum = 0;
-    for (int i = 0; i < sizes.length; i++) {
-      sum += value(losses[i]) * sizes[i];
+    for (int i = 0; i < hosts.size(); i++) {
+      sum += value(losses[i]) * hosts.get(i).rows();
     }
     return sum / total;
   }
@@ -202,16 +204,16 @@ public final class OptimizerStep implements AutoCloseable {
    * gradients are cleared at the end.
    */
   @SuppressWarnings("try")
-  private Object[] replayableStep(List<Batch> batches, ForwardContext ctx) {
+  private Object[] replayableStep(List<Feed.Host> batches, ForwardContext ctx) {
     long total = 0;
-    for (Batch b : batches) {
+    for (Feed.Host b : batches) {
       total += b.rows();
     }
     try (Scope s = Scope.open()) {
       optimizer.zeroGrad();
       Tensor[] values = new Tensor[batches.size()];
       for (int i = 0; i < values.length; i++) {
-        Batch b = batches.get(i);
+        Feed.Host b = batches.get(i);
         double weight = batches.size() == 1 ? 1.0 : (double) b.rows() / total;
         // each mini-batch's activations are freed after its backward pass; its loss is kept
         try (Scope pass = Scope.open()) {
