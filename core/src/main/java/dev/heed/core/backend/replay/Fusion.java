@@ -30,8 +30,8 @@ import java.util.Set;
  * twice included. Element {@code e} of every result depends only on element {@code e} of the
  * operands, so evaluating the whole chain element by element gives what the calls gave one after
  * the other. A buffer written in the run is written out (its last value) unless the step allocated
- * it and nothing after the run uses it: such an intermediate is never written, and the capture then
- * frees it. Nothing is reordered: a run covers adjacent calls only.
+ * it and nothing after the run uses it: such an intermediate is never written (nor zeroed), and the
+ * capture then frees it. Nothing is reordered: a run covers adjacent calls only.
  *
  * <p>The results are those of the calls as the backend runs them one by one, within the {@link
  * FusedElementwise} contract: every step of a program is rounded to the element type as a separate
@@ -122,7 +122,30 @@ final class Fusion {
       }
       i = j;
     }
-    return out;
+    return withoutDeadZeros(out, owned);
+  }
+
+  /**
+   * {@code calls} without the zeroing of a buffer of the step's own that no other call uses any
+   * more (an intermediate that fusion no longer writes, which {@code allocate} had zeroed).
+   */
+  private static List<Call> withoutDeadZeros(List<Call> calls, Set<Buffer> owned) {
+    Set<Buffer> used = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Call c : calls) {
+      if (!(c instanceof Call.Zero)) {
+        c.with(b -> {
+          used.add(b);
+          return b;
+        });
+      }
+    }
+    List<Call> kept = new ArrayList<>(calls.size());
+    for (Call c : calls) {
+      if (!(c instanceof Call.Zero z && owned.contains(z.dst()) && !used.contains(z.dst()))) {
+        kept.add(c);
+      }
+    }
+    return kept;
   }
 
   /** The type and element count that a fusible call's operands share. */

@@ -347,6 +347,29 @@ class FusionTest {
   }
 
   @Test
+  void aZeroedIntermediateIsNeitherZeroedNorWrittenButAZeroedInputStaysZeroed() {
+    // t was zeroed by allocate and then only carried a fused intermediate: both its calls go;
+    // acc is read (as zeros) before the run writes it, so its zeroing stays
+    Buffer x = ext();
+    Buffer t = own();
+    Buffer u = own();
+    Buffer acc = own();
+    List<Call> fused =
+        fuseAndCompare(
+            List.of(
+                new Call.Zero(t),
+                new Call.Zero(acc),
+                unary(UnaryOp.TANH, x, t),
+                unary(UnaryOp.EXP, t, u),
+                binary(BinaryOp.ADD, acc, u, acc),
+                sum(acc)));
+    assertEquals(3, fused.size());
+    assertEquals(new Call.Zero(acc), fused.get(0));
+    assertEquals(List.of(x, acc), Arrays.asList(only(fused, 1).inputs()));
+    assertEquals(List.of(acc), Arrays.asList(only(fused, 1).outputs()));
+  }
+
+  @Test
   void aRunOfOnlyDeadWritesStaysAsItIs() {
     Buffer x = ext();
     Buffer a = own();
