@@ -118,12 +118,26 @@ public final class Benchmarks {
 
   private Timing.Result report(
       String name, String params, int threads, Runnable call, double flops, String unit, int tok) {
+    return report(name, params, threads, call, flops, unit, tok, "");
+  }
+
+  /** {@link #report}, with {@code more} (line fields) at the end of the line. */
+  private Timing.Result report(
+      String name,
+      String params,
+      int threads,
+      Runnable call,
+      double flops,
+      String unit,
+      int tok,
+      String more) {
     Timing.Result r = Timing.measure(call, options);
     String extra =
         tok > 0
             ? String.format(Locale.ROOT, " tokens_per_s=%.0f", tok / r.median())
                 + (name.endsWith("fwdbwd_adam") ? " flops_model=3xfwd" : "")
             : name.endsWith("fwdbwd") ? " flops_model=3xfwd" : "";
+    extra += more;
     lines.accept(Timing.line(name, params, threads, r, flops, unit, extra));
     return r;
   }
@@ -208,7 +222,9 @@ public final class Benchmarks {
         lines.accept("heed info " + name + "_replay not measured: " + why[0]);
         return;
       }
-      measure(replayed.get(), name + "_replay", params, threads, flops, unit, tok);
+      try (Steps r = replayed.get()) {
+        report(name + "_replay", params, threads, r::run, flops, unit, tok, r.calls());
+      }
     }
   }
 

@@ -46,6 +46,7 @@ public final class Steps implements AutoCloseable {
   private final Backend backend;
   private final Runnable step;
   private final Runnable release;
+  private String calls = "";
 
   private Steps(Backend backend, Runnable step, Runnable release) {
     this.backend = backend;
@@ -324,14 +325,27 @@ public final class Steps implements AutoCloseable {
       c.refusal().ifPresent(why);
     }
     Object[] none = {};
-    return plan.map(p ->
-        new Steps(
-            rb.delegate(),
-            () -> p.replay(none, none),
-            () -> {
-              p.close();
-              close();
-            }));
+    return plan.map(p -> {
+      Steps s =
+          new Steps(
+              rb.delegate(),
+              () -> p.replay(none, none),
+              () -> {
+                p.close();
+                close();
+              });
+      s.calls = " calls=" + p.recordedSize() + " fused_calls=" + p.size();
+      return s;
+    });
+  }
+
+  /**
+   * For a {@link #replayed} workload, the calls its step recorded and those its plan makes after
+   * fusing adjacent elementwise calls, as line fields ({@code " calls=N fused_calls=M"}); otherwise
+   * empty.
+   */
+  public String calls() {
+    return calls;
   }
 
   /**

@@ -237,8 +237,9 @@ public final class Capture implements AutoCloseable {
       }
     }
     List<Call> recorded = List.copyOf(calls);
+    Fusion.fuse(calls, owned, backend.delegate());
     List<Call> scheduled = reuseScratch();
-    // the step's buffers that scratch reuse left without a use are freed now
+    // the step's buffers that fusion or scratch reuse left without a use are freed now
     Set<Buffer> used = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Call c : scheduled) {
       c.with(b -> {

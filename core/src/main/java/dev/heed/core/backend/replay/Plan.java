@@ -134,9 +134,14 @@ public final class Plan implements AutoCloseable {
     return true;
   }
 
-  /** The number of recorded calls (kernels, uploads and downloads). */
+  /** The number of calls a replay makes (kernels, uploads and downloads), after fusion. */
   public int size() {
     return calls.length;
+  }
+
+  /** The number of calls the capture recorded, before adjacent elementwise calls were fused. */
+  public int recordedSize() {
+    return recorded.length;
   }
 
   /** The number of input arrays {@link #replay} takes. */
