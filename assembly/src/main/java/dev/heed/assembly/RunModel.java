@@ -72,7 +72,8 @@ final class RunModel implements TrainedModel {
       List<String> labelColumns,
       SequenceLayout layout) {
     this.config = config;
-    this.replay = backend instanceof ReplayBackend r ? new StepReplay<>(r) : null;
+    // one eager call per batch size first: layers make what they keep (a position table) there
+    this.replay = backend instanceof ReplayBackend r ? new StepReplay<>(r, 1) : null;
     this.backend = backend;
     this.model = model;
     this.loss = loss;

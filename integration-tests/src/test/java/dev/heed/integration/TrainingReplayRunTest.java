@@ -15,6 +15,7 @@ import dev.heed.core.io.SafeTensors;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.testkit.TestBackends;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,10 @@ class TrainingReplayRunTest {
   private record Run(TrainResult result, Map<String, float[]> weights, long replayed) {}
 
   private Run train(boolean replay, String... settings) throws IOException {
+    return train(SIMPLE, replay, settings);
+  }
+
+  private Run train(Path config, boolean replay, String... settings) throws IOException {
     List<String> overrides =
         new ArrayList<>(
             List.of(
@@ -49,7 +54,7 @@ class TrainingReplayRunTest {
                 "training.replay=" + replay));
     overrides.addAll(List.of(settings));
     Path dir = tmp.resolve("run" + runs++);
-    try (Assembly a = Heed.assemble(Heed.loadConfig(SIMPLE, overrides), null)) {
+    try (Assembly a = Heed.assemble(Heed.loadConfig(config, overrides), null)) {
       TrainResult r = a.train(dir, null);
       return new Run(r, weights(dir.resolve("weights.safetensors")), a.replayedSteps());
     }
@@ -109,6 +114,48 @@ class TrainingReplayRunTest {
     };
     Run eager = train(false, s);
     Run replayed = train(true, s);
+    assertTrue(replayed.replayed() > 0, "replayed: " + replayed.replayed() + " steps");
+    assertSame(eager, replayed);
+  }
+
+  @Test
+  void tokenSequencesWithPaddingReplayTheEagerRun() throws IOException {
+    assumeTrue(simd(), "the simd backend on the path");
+    Path config = tmp.resolve("tokens.yaml");
+    Files.writeString(
+        config,
+        """
+        seed: 7
+        backend: simd
+        data:
+          type: marked-token-recall
+          examples: 300
+          vocabulary: 12
+          min_length: 4
+          max_length: 10
+        model:
+          layers:
+            - type: embedding
+              embedding_dim: 8
+            - type: positional-encoding
+            - type: transformer-encoder-layer
+              nhead: 2
+              dim_feedforward: 16
+              dropout: 0.0
+            - type: sequence-classification-head
+              num_classes: 12
+              pooling: mean
+        optimizer:
+          name: adam
+          lr: 0.01
+        training:
+          epochs: 3
+          batch_size: 16
+        """);
+    Run eager = train(config, false);
+    Run replayed = train(config, true);
+    // ids as int[] inputs checked at replay, the padding mask built from float flags, the
+    // position table kept by the layer
     assertTrue(replayed.replayed() > 0, "replayed: " + replayed.replayed() + " steps");
     assertSame(eager, replayed);
   }

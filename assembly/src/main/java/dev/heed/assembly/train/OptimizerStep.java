@@ -53,10 +53,13 @@ import java.util.concurrent.TimeUnit;
  * optimizer's state), the next two capture it, and the following ones replay the plan — the same
  * kernels on the same buffers, the optimizer's per-step scalars from a host pass of its update
  * ({@link ScalarPass}). The replayed step clears the gradients at its end (nothing it allocates
- * outlives it) and reads the losses after the update; the results are the eager ones. A step that a
- * replay could get wrong runs eagerly from its first capture on: dropout's random draws, token ids
- * or other host data derived from the batch, a gradient-norm clip that reads back, an optimizer
- * whose update is not made of fused programs (see {@link ScalarPass}).
+ * outlives it) and reads the losses after the update; the results are the eager ones. Token
+ * sequences go in as their host arrays ({@link Feed.Host}: ids checked by the plan at every replay,
+ * the padding mask built on the device from float flags; the key tells padded batches apart). A
+ * step that a replay could get wrong runs eagerly from its first capture on: dropout's random
+ * draws, other host data a layer uploads (a sinusoidal position table made per call), a host read
+ * inside the step, an optimizer whose update is not made of fused programs (see {@link
+ * ScalarPass}).
  */
 public final class OptimizerStep implements AutoCloseable {
   private final Backend backend;
