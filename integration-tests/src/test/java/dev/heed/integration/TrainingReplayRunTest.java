@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The trainer replays its steps by default ({@code training.replay}): a run with replay gives the
@@ -118,8 +120,9 @@ class TrainingReplayRunTest {
     assertSame(eager, replayed);
   }
 
-  @Test
-  void tokenSequencesWithPaddingReplayTheEagerRun() throws IOException {
+  @ParameterizedTest
+  @ValueSource(doubles = {0.0, 0.1})
+  void tokenSequencesWithPaddingReplayTheEagerRun(double dropout) throws IOException {
     assumeTrue(simd(), "the simd backend on the path");
     Path config = tmp.resolve("tokens.yaml");
     Files.writeString(
@@ -141,7 +144,7 @@ class TrainingReplayRunTest {
             - type: transformer-encoder-layer
               nhead: 2
               dim_feedforward: 16
-              dropout: 0.0
+              dropout: %s
             - type: sequence-classification-head
               num_classes: 12
               pooling: mean
@@ -151,11 +154,13 @@ class TrainingReplayRunTest {
         training:
           epochs: 3
           batch_size: 16
-        """);
+        """
+            .formatted(dropout));
     Run eager = train(config, false);
     Run replayed = train(config, true);
     // ids as int[] inputs checked at replay, the padding mask built from float flags, the
-    // position table kept by the layer
+    // position table kept by the layer; with dropout, each replay draws the next seeds of the run's
+    // stream (attention and residual dropout), as the eager run does
     assertTrue(replayed.replayed() > 0, "replayed: " + replayed.replayed() + " steps");
     assertSame(eager, replayed);
   }

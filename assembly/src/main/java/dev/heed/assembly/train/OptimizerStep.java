@@ -55,11 +55,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link ScalarPass}). The replayed step clears the gradients at its end (nothing it allocates
  * outlives it) and reads the losses after the update; the results are the eager ones. Token
  * sequences go in as their host arrays ({@link Feed.Host}: ids checked by the plan at every replay,
- * the padding mask built on the device from float flags; the key tells padded batches apart). A
- * step that a replay could get wrong runs eagerly from its first capture on: dropout's random
- * draws, other host data a layer uploads (a sinusoidal position table made per call), a host read
- * inside the step, an optimizer whose update is not made of fused programs (see {@link
- * ScalarPass}).
+ * the padding mask built on the device from float flags; the key tells padded batches apart), and
+ * dropout draws the next seeds of the run's forward seeds at every replay ({@code SeedStream}). A
+ * step that a replay could get wrong runs eagerly from its first capture on: host data a layer
+ * uploads in every call, a host read inside the step, an optimizer whose update is not made of
+ * fused programs (see {@link ScalarPass}).
  */
 public final class OptimizerStep implements AutoCloseable {
   private final Backend backend;

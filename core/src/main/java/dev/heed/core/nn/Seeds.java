@@ -1,13 +1,14 @@
 package dev.heed.core.nn;
 
 import dev.heed.core.backend.CounterRandom;
+import dev.heed.core.backend.replay.SeedStream;
 
 /**
  * A deterministic sequence of seeds derived from one base seed: each call to {@link #next()} gives
  * the seed of a new independent random stream (one per parameter initialisation, one per dropout
  * call). Not thread-safe.
  */
-public final class Seeds {
+public final class Seeds implements SeedStream {
   private final long base;
   private long counter;
 
@@ -18,7 +19,16 @@ public final class Seeds {
 
   /** The seed of the next stream. */
   public long next() {
-    return CounterRandom.derive(base, counter++);
+    long position = counter++;
+    long seed = CounterRandom.derive(base, position);
+    SeedStream.drawn(this, position, seed);
+    return seed;
+  }
+
+  /** The seed that {@link #next()} gives at {@code position}. */
+  @Override
+  public long seedAt(long position) {
+    return CounterRandom.derive(base, position);
   }
 
   /** The base seed. */
@@ -27,11 +37,13 @@ public final class Seeds {
   }
 
   /** How many seeds were drawn (for checkpoints). */
+  @Override
   public long position() {
     return counter;
   }
 
   /** Continues from a saved {@link #position()}. */
+  @Override
   public void seek(long position) {
     counter = position;
   }

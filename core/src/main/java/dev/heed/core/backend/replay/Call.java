@@ -5,6 +5,7 @@ import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.ConvProblem;
+import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedConv2d;
@@ -325,6 +326,83 @@ sealed interface Call {
     @Override
     public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
       fused.backward(problem, gy, x, weight, gx, gWeight, gBias);
+    }
+  }
+
+  /** The random kernel. */
+  record Random(
+      Distribution distribution,
+      double a,
+      double b,
+      long seed,
+      long streamOffset,
+      Buffer out,
+      long count)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Random(distribution, a, b, seed, streamOffset, f.apply(out), count);
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      d.random(distribution, a, b, seed, streamOffset, this.out, count);
+    }
+  }
+
+  /**
+   * A call whose random seed is a draw of a {@link SeedStream} in the step: recorded with the seed
+   * 0 and the draw's place ({@code stream}, the stream's index among the step's streams, and {@code
+   * draw}, its index among the step's draws of that stream), replayed with the seed drawn there in
+   * the replayed step. The call is a {@link Random}, {@link AttentionForward} or {@link
+   * AttentionBackward}.
+   */
+  record Seeded(Call call, int stream, long draw) implements Call {
+    /** {@code call} with {@code seed}. */
+    static Call withSeed(Call call, long seed) {
+      return switch (call) {
+        case Random r ->
+            new Random(r.distribution(), r.a(), r.b(), seed, r.streamOffset(), r.out(), r.count());
+        case AttentionForward f ->
+            new AttentionForward(f.fused(), seeded(f.problem(), seed), f.o());
+        case AttentionBackward g ->
+            new AttentionBackward(
+                g.fused(),
+                seeded(g.problem(), seed),
+                g.o(),
+                g.gOut(),
+                g.gOutLayout(),
+                g.gq(),
+                g.gk(),
+                g.gv());
+        default -> throw new IllegalArgumentException("no seed in " + call);
+      };
+    }
+
+    private static AttentionProblem seeded(AttentionProblem p, long seed) {
+      return new AttentionProblem(
+          p.batch(),
+          p.heads(),
+          p.kvHeads(),
+          p.queries(),
+          p.keys(),
+          p.headDim(),
+          p.valueDim(),
+          p.scale(),
+          p.causal(),
+          p.dropout(),
+          seed);
+    }
+
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new Seeded(call.with(f), stream, draw);
+    }
+
+    /** Runs with the recorded seed (0): only a plan that computed the step's seeds runs these. */
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      call.run(d, in, out);
     }
   }
 

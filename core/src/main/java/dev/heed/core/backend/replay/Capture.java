@@ -51,6 +51,14 @@ public final class Capture implements AutoCloseable {
   // the updates the step ran through ScalarPass.run, and whether one made other than fused calls
   private final List<Runnable> updates = new ArrayList<>();
   private boolean unfusedUpdate;
+
+  // the seed streams the step drew from, in order of first draw, each one's first position and its
+  // number of draws, and where each drawn seed came from
+  private record Draw(int stream, long draw) {}
+
+  private final List<SeedStream> streams = new ArrayList<>();
+  private final List<long[]> streamDraws = new ArrayList<>();
+  private final Map<Long, Draw> seeds = new HashMap<>();
   private boolean hostRead;
   private String refusal;
   private boolean done;
@@ -100,6 +108,64 @@ public final class Capture implements AutoCloseable {
       // a replay reuses the buffer, so the zeros that allocate() promised are written again
       calls.add(new Call.Zero(b.inner));
     }
+  }
+
+  /** The capture listening on this thread for updates and seed draws, or null. */
+  static Capture listening() {
+    return ScalarPass.listener();
+  }
+
+  void drawn(SeedStream stream, long position, long seed) {
+    if (!recording()) {
+      return;
+    }
+    int i = 0;
+    while (i < streams.size() && streams.get(i) != stream) {
+      i++;
+    }
+    if (i == streams.size()) {
+      streams.add(stream);
+      streamDraws.add(new long[] {position, 0});
+    }
+    long[] d = streamDraws.get(i);
+    if (position != d[0] + d[1]) {
+      refuse("the step moved a seed stream other than by drawing from it");
+      return;
+    }
+    d[1]++;
+    seeds.put(seed, new Draw(i, position - d[0]));
+  }
+
+  /**
+   * A random kernel (or attention with dropout) whose seed must be one of the step's draws from a
+   * seed stream; recorded as {@link Call.Seeded}, or refused.
+   */
+  void seeded(Call call, long seed, Buffer... operands) {
+    if (!recording()) {
+      return;
+    }
+    Draw d = seeds.get(seed);
+    if (d == null) {
+      refuse(
+          "the step draws random numbers from a seed that is not a draw of a seed stream in the"
+              + " step, so a replay could not draw the next step's");
+      return;
+    }
+    kernel(new Call.Seeded(Call.Seeded.withSeed(call, 0), d.stream(), d.draw()), operands);
+  }
+
+  /** The seed streams the step drew from, in order. */
+  List<SeedStream> streams() {
+    return streams;
+  }
+
+  /** How many seeds the step drew from each of {@link #streams()}. */
+  long[] drawCounts() {
+    long[] n = new long[streamDraws.size()];
+    for (int i = 0; i < n.length; i++) {
+      n[i] = streamDraws.get(i)[1];
+    }
+    return n;
   }
 
   void updateStarted(Runnable update) {
@@ -265,7 +331,9 @@ public final class Capture implements AutoCloseable {
             kept,
             external,
             allocations,
-            updates));
+            updates,
+            streams,
+            drawCounts()));
   }
 
   /**
@@ -335,6 +403,7 @@ public final class Capture implements AutoCloseable {
     if (before.size() != allocations.size()
         || previous.recorded().length != calls.size()
         || previous.updateCount() != updates.size()
+        || !previous.sameDraws(streams, drawCounts())
         || !previous.sameArrays(inputs, outputs)) {
       refuse(changed);
       return;

@@ -40,6 +40,9 @@ public final class Plan implements AutoCloseable {
   private final int[] updateCalls;
   private final Set<Buffer> updated;
   private final IndexInputs indexInputs;
+  // the seed streams the step drew from and how many seeds from each
+  private final SeedStream[] streams;
+  private final long[] draws;
   private boolean closed;
 
   Plan(
@@ -51,7 +54,9 @@ public final class Plan implements AutoCloseable {
       List<ReplayBuffer> pinned,
       List<ReplayBuffer> external,
       List<ReplayBuffer> allocations,
-      List<Runnable> updates) {
+      List<Runnable> updates,
+      List<SeedStream> streams,
+      long[] draws) {
     this.delegate = delegate;
     this.recorded = recorded.toArray(Call[]::new);
     this.calls = calls.toArray(Call[]::new);
@@ -63,6 +68,8 @@ public final class Plan implements AutoCloseable {
     // the range checks of the index inputs (a capture refuses indices that a replay cannot check)
     this.indexInputs = IndexInputs.of(recorded);
     this.updates = List.copyOf(updates);
+    this.streams = streams.toArray(SeedStream[]::new);
+    this.draws = draws.clone();
     int n = 0;
     for (Call c : this.calls) {
       if (c instanceof Call.Update) {
@@ -78,6 +85,19 @@ public final class Plan implements AutoCloseable {
         updated.addAll(Arrays.asList(u.call().outputs()));
       }
     }
+  }
+
+  /** Whether the step drew as many seeds from the same streams. */
+  boolean sameDraws(List<SeedStream> s, long[] n) {
+    if (s.size() != streams.length || !Arrays.equals(n, draws)) {
+      return false;
+    }
+    for (int i = 0; i < streams.length; i++) {
+      if (s.get(i) != streams[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** How many updates ({@link ScalarPass#run}) the step ran. */
@@ -184,17 +204,26 @@ public final class Plan implements AutoCloseable {
       }
     }
     indexInputs.check(in);
-    if (updates.isEmpty()) {
+    if (updates.isEmpty() && streams.length == 0) {
       for (Call c : calls) {
         c.run(delegate, inSegments, outSegments);
       }
       return;
     }
-    double[][] parameters = hostPass();
+    // this step's draws: the streams move on as an eager run would move them
+    long[] starts = new long[streams.length];
+    for (int s = 0; s < streams.length; s++) {
+      starts[s] = streams[s].position();
+      streams[s].seek(starts[s] + draws[s]);
+    }
+    double[][] parameters = updates.isEmpty() ? null : hostPass();
     int next = 0;
     for (int i = 0; i < calls.length; i++) {
       if (next < updateCalls.length && updateCalls[next] == i) {
         ((Call.Update) calls[i]).run(parameters[next++]);
+      } else if (calls[i] instanceof Call.Seeded s) {
+        long seed = streams[s.stream()].seedAt(starts[s.stream()] + s.draw());
+        Call.Seeded.withSeed(s.call(), seed).run(delegate, inSegments, outSegments);
       } else {
         calls[i].run(delegate, inSegments, outSegments);
       }

@@ -311,7 +311,10 @@ public final class ReplayBackend implements Backend {
     call.run(delegate, null, null);
   }
 
-  /** Runs the kernel; a capture on this thread is refused, since a replay would repeat the draw. */
+  /**
+   * Runs the kernel; a capture records it when its seed is a draw of a {@link SeedStream} in the
+   * step (a replay then draws the next step's seed at the same place), and is refused otherwise.
+   */
   @Override
   public void random(
       Distribution distribution,
@@ -321,11 +324,12 @@ public final class ReplayBackend implements Backend {
       long streamOffset,
       Buffer out,
       long count) {
+    Call call = new Call.Random(distribution, a, b, seed, streamOffset, in(out), count);
     Capture c = recorder();
     if (c != null) {
-      c.refuse("the step draws random numbers (dropout, sampling), which change from step to step");
+      c.seeded(call, seed, out);
     }
-    delegate.random(distribution, a, b, seed, streamOffset, in(out), count);
+    call.run(delegate, null, null);
   }
 
   /**
@@ -568,9 +572,10 @@ public final class ReplayBackend implements Backend {
       Capture c = recorder();
       if (c != null) {
         if (problem.dropout() > 0) {
-          c.refuse("the step's attention drops weights at random, which changes every step");
+          c.seeded(call, problem.seed(), q, k, v, mask, out, lse, weights);
+        } else {
+          c.kernel(call, q, k, v, mask, out, lse, weights);
         }
-        c.kernel(call, q, k, v, mask, out, lse, weights);
       }
       call.run(delegate, null, null);
     }
@@ -620,9 +625,10 @@ public final class ReplayBackend implements Backend {
       Capture c = recorder();
       if (c != null) {
         if (problem.dropout() > 0) {
-          c.refuse("the step's attention drops weights at random, which changes every step");
+          c.seeded(call, problem.seed(), q, k, v, mask, out, lse, weights, gOut, gq, gk, gv);
+        } else {
+          c.kernel(call, q, k, v, mask, out, lse, weights, gOut, gq, gk, gv);
         }
-        c.kernel(call, q, k, v, mask, out, lse, weights, gOut, gq, gk, gv);
       }
       call.run(delegate, null, null);
     }

@@ -129,6 +129,11 @@ public final class ScalarPass {
     return p != null && p.update != null;
   }
 
+  /** The capture listening on this thread, or null. */
+  static Capture listener() {
+    return LISTENER.get();
+  }
+
   static void listen(Capture c) {
     LISTENER.set(c);
   }
