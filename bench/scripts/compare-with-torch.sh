@@ -7,7 +7,7 @@
 # With `djl` as third argument PyTorch 2.7.1 through DJL (bench/djl/run.sh) runs each group too,
 # after Debian's PyTorch and before Heed, and the table gains its column.
 # needs: Temurin 25, Debian's python3-torch with python3-threadpoolctl and libopenblas0-openmp
-#        (the reference README's install list), and a built tree:
+#        (the reference README's install list), and the modules installed:
 #        ./mvnw -o -q -pl bench -am install -DskipTests
 set -euo pipefail
 OUT=${1:-/tmp/heed-vs-torch-$(date -u +%Y%m%dT%H%M%S)}
@@ -15,15 +15,8 @@ BACKEND=${2:-simd}
 DJL=${3:-}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 REF=${REF:-../shared/bench/reference}
-R=~/.m2/repository
-MP=core/target/classes:backends/simd/target/classes:backends/cpu/target/classes
-MP=$MP:optimizers/target/classes:bench/target/classes
-MP=$MP:$R/org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar
-MP=$MP:$R/net/sf/jopt-simple/jopt-simple/5.0.4/jopt-simple-5.0.4.jar
-MP=$MP:$R/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar
-HEED=("$JAVA_HOME/bin/java" -p "$MP"
-  --add-modules jdk.incubator.vector,dev.heed.backend.simd,dev.heed.backend.cpu,dev.heed.optimizers
-  -m dev.heed.bench/dev.heed.bench.Main --backend "$BACKEND")
+# heed bench from the installed modules (bench/scripts/heed-bench-pretrained.sh runs any group)
+heed() { bench/scripts/heed-bench-pretrained.sh "$BACKEND" "$1" "$2"; }
 # the OpenMP OpenBLAS, as the reference README asks for 2 threads; one attempt, no waiting for a
 # quiet machine (the load is recorded instead)
 TORCH=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp
@@ -34,13 +27,32 @@ for g in matmul mlp mha_small mha encoder; do
   load "$g"
   "${TORCH[@]}" --threads 1,2 --only $g >> "$OUT/torch.txt" 2>&1
   if [[ $DJL == djl ]]; then bench/djl/run.sh 1,2 $g >> "$OUT/djl.txt" 2>/dev/null; fi
-  "${HEED[@]}" --threads 1,2 --only $g >> "$OUT/heed.txt" 2>&1
+  heed 1,2 $g >> "$OUT/heed.txt" 2>&1
 done
 load seed
 /usr/bin/python3 "$REF/bench_seed.py" >> "$OUT/torch.txt" 2>&1
 if [[ $DJL == djl ]]; then bench/djl/run.sh 1 seed >> "$OUT/djl.txt" 2>/dev/null; fi
-"${HEED[@]}" --threads 1 --only seed >> "$OUT/heed.txt" 2>&1
+heed 1 seed >> "$OUT/heed.txt" 2>&1
 load done
+# the FMA peak of this machine, for the table's share-of-peak column (AVX-512 where the CPU has it)
+if grep -q avx512f /proc/cpuinfo; then
+  gcc -O2 -mavx512f -mfma -pthread bench/scripts/peak-avx512.c -o "$OUT/peak"
+else
+  gcc -O2 -mavx2 -mfma -pthread "$REF/peak.c" -o "$OUT/peak"
+fi
+"$OUT/peak" 1 5 > "$OUT/peak.txt"
+"$OUT/peak" 2 5 >> "$OUT/peak.txt"
+PEAK=$(/usr/bin/python3 - "$OUT/peak.txt" <<'PY'
+import re, statistics, sys
+g = {}
+for line in open(sys.argv[1]):
+    m = re.search(r"threads=(\d+) .*gflops=([0-9.]+)", line)
+    if m:
+        g.setdefault(int(m.group(1)), []).append(float(m.group(2)))
+print(",".join("%.1f" % statistics.median(g[t]) for t in sorted(g)))
+PY
+)
 cat "$OUT/load.txt"
+echo "# FMA peak GFLOP/s (1,2 threads): $PEAK"
 /usr/bin/python3 bench/scripts/compare.py "$OUT/torch.txt" "$OUT/heed.txt" \
-  ${DJL:+"$OUT/djl.txt"}
+  ${DJL:+"$OUT/djl.txt"} --peak "$PEAK"

@@ -1,65 +1,85 @@
 #!/usr/bin/env python3
 """Ratios of Heed to PyTorch from one session's output of `heed bench` and the references.
 
-usage: compare.py TORCH_OUTPUT HEED_OUTPUT [DJL_TORCH_OUTPUT]
+usage: compare.py TORCH_OUTPUT HEED_OUTPUT [DJL_TORCH_OUTPUT] [--peak GFLOPS_1,GFLOPS_2]
 
 Reads lines 'ref torch <bench> <params> threads=N <unit>=V ...' (bench_torch.py, bench_seed.py),
-'heed <bench> <params> threads=N <unit>=V ...' (heed bench) and, when a third file is given,
-'ref djl-torch ...' (PyTorch 2.7.1 through DJL, bench/djl/run.sh); pairs them by bench, params and
-threads, and prints a Markdown table: the medians, and the speed ratio Heed/reference (reference
-time divided by Heed time, so > 1 means Heed is faster; for matmul this is the GFLOP/s ratio).
+'heed <bench> <params> threads=N <unit>=V ... [gflops=G]' (heed bench) and, when a third file is
+given, 'ref djl-torch ...' (PyTorch 2.7.1 through DJL, bench/djl/run.sh); pairs them by bench,
+params and threads, and prints a Markdown table: the medians, and the speed ratio Heed/reference
+(reference time divided by Heed time, so > 1 means Heed is faster; for matmul this is the GFLOP/s
+ratio). A workload that `heed bench` also measured replayed (its `<bench>_replay` line: captured
+once, replayed without per-operation cost, as the trainer and Predictor run it by default) gets a
+second Heed column and its own ratios. With --peak (the machine's FMA peak in GFLOP/s on 1 and on
+2 threads, from bench/scripts/peak-avx512.c or the reference peak.c), the Heed columns say which
+share of the peak the faster of the two reached, for workloads whose line has gflops=.
 """
 import re
 import sys
 
 LINE = re.compile(r"^(ref \S+|heed) (\S+) (.*?) threads=(\d+) (ms|us|s)=([0-9.e+-]+)")
+GFLOPS = re.compile(r" gflops=([0-9.e+-]+)")
 
 
 def read(path):
-    out = {}
+    out, rates = {}, {}
     with open(path) as f:
         for line in f:
             m = LINE.match(line.strip())
             if m and m.group(2) != "info":
                 _, bench, params, threads, unit, value = m.groups()
                 scale = {"s": 1e3, "ms": 1.0, "us": 1e-3}[unit]
-                out[(bench, params.strip(), int(threads))] = float(value) * scale
-    return out
+                key = (bench, params.strip(), int(threads))
+                out[key] = float(value) * scale
+                g = GFLOPS.search(line)
+                if g:
+                    rates[key] = float(g.group(1))
+    return out, rates
 
 
 def fmt(ms):
-    return "%.3g ms" % ms if ms >= 1 else "%.0f µs" % (ms * 1e3)
+    return "%.3g ms" % ms if ms >= 1 else ("%.0f µs" % (ms * 1e3) if ms >= 0.01
+                                           else "%.2f µs" % (ms * 1e3))
+
+
+def ratio(ref, key, value):
+    return "%.2f×" % (ref[key] / value) if value is not None and key in ref else "–"
 
 
 def main():
-    torch, heed = read(sys.argv[1]), read(sys.argv[2])
-    djl = read(sys.argv[3]) if len(sys.argv) > 3 else None
-    if djl is None:
-        print("| benchmark | threads | PyTorch | Heed | Heed/PyTorch speed |")
-        print("| --- | --- | --- | --- | --- |")
-    else:
-        print("| benchmark | threads | PyTorch | PyTorch 2.7.1 (DJL) | Heed "
-              "| Heed/PyTorch speed | Heed/PyTorch 2.7.1 speed |")
-        print("| --- | --- | --- | --- | --- | --- | --- |")
+    args = [a for a in sys.argv[1:] if not a.startswith("--peak")]
+    peak = None
+    for i, a in enumerate(sys.argv):
+        if a.startswith("--peak"):
+            v = a.split("=", 1)[1] if "=" in a else sys.argv[i + 1]
+            peak = [float(x) for x in v.split(",")]
+            if "=" not in a:
+                args.remove(v)
+    (torch, _), (heed, rates) = read(args[0]), read(args[1])
+    djl = read(args[2])[0] if len(args) > 2 else {}
+    print("| benchmark | threads | PyTorch 1.13 | PyTorch 2.7.1 (DJL) | Heed eager | Heed replayed "
+          "| eager/1.13 | replayed/1.13 | eager/2.7.1 | replayed/2.7.1 |"
+          + (" Heed % of peak |" if peak else ""))
+    print("| --- " * (10 + (1 if peak else 0)) + "|")
     for key in sorted(heed, key=lambda k: (k[2], k[0], k[1])):
-        if key in torch or (djl is not None and key in djl):
-            b, p, t = key
-            ref = fmt(torch[key]) if key in torch else "–"
-            ratio = "%.2f×" % (torch[key] / heed[key]) if key in torch else "–"
-            if djl is None:
-                print("| %s %s | %d | %s | %s | %s |" % (b, p, t, ref, fmt(heed[key]), ratio))
-            else:
-                dref = fmt(djl[key]) if key in djl else "–"
-                dratio = "%.2f×" % (djl[key] / heed[key]) if key in djl else "–"
-                print("| %s %s | %d | %s | %s | %s | %s | %s |" % (
-                    b, p, t, ref, dref, fmt(heed[key]), ratio, dratio))
-    for b, p in sorted({(k[0], k[1]) for k in heed}):
-        if (b, p, 1) in heed and (b, p, 2) in heed:
-            print("| %s %s 1→2 thread speed-up | | %s | %.2f× | |" % (
-                b, p,
-                "%.2f×" % (torch[(b, p, 1)] / torch[(b, p, 2)])
-                if (b, p, 1) in torch and (b, p, 2) in torch else "–",
-                heed[(b, p, 1)] / heed[(b, p, 2)]))
+        b, p, t = key
+        if b.endswith("_replay") or not (key in torch or key in djl):
+            continue
+        rkey = (b + "_replay", p, t)
+        replayed = heed.get(rkey)
+        row = [
+            "%s %s" % (b, p), str(t),
+            fmt(torch[key]) if key in torch else "–",
+            fmt(djl[key]) if key in djl else "–",
+            fmt(heed[key]),
+            fmt(replayed) if replayed is not None else "–",
+            ratio(torch, key, heed[key]), ratio(torch, key, replayed),
+            ratio(djl, key, heed[key]), ratio(djl, key, replayed),
+        ]
+        if peak:
+            best = max(rates.get(key, 0), rates.get(rkey, 0))
+            row.append("%.0f %%" % (100 * best / peak[min(t, len(peak)) - 1]) if best else "–")
+        print("| " + " | ".join(row) + " |")
 
 
 if __name__ == "__main__":
