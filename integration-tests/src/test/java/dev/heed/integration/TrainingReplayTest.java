@@ -123,6 +123,16 @@ class TrainingReplayTest {
    */
   private static int trainBoth(
       String backend, String optimizer, Map<String, Object> options, boolean changingRate) {
+    return trainBoth(backend, optimizer, options, changingRate, -1);
+  }
+
+  /** As above; before step {@code restoreAt} both optimizers reload their own state. */
+  private static int trainBoth(
+      String backend,
+      String optimizer,
+      Map<String, Object> options,
+      boolean changingRate,
+      int restoreAt) {
     try (Backend eagerBackend = TestBackends.open(backend);
         ReplayBackend be = ReplayBackend.over(TestBackends.open(backend));
         StepReplay<Integer> replay = new StepReplay<>(be, 1)) {
@@ -132,6 +142,11 @@ class TrainingReplayTest {
         if (changingRate) {
           eager.optimizer().setLearningRate(0, 0.05 / (1 + step));
           replayed.optimizer().setLearningRate(0, 0.05 / (1 + step));
+        }
+        if (step == restoreAt) {
+          // new moment tensors replace the ones the plan reads: the step is captured again
+          eager.optimizer().loadState(eager.optimizer().state());
+          replayed.optimizer().loadState(replayed.optimizer().state());
         }
         Object[] b = batch(step);
         float[] want = (float[]) eager.step(eagerBackend, b, true)[0];
@@ -165,6 +180,12 @@ class TrainingReplayTest {
         "adamw under a changing rate replayed");
     assertEquals(
         1, trainBoth("simd", "sgd", Map.of("lr", 0.05), true), "sgd under a changing rate");
+  }
+
+  @Test
+  void aPlanWhoseOptimizerStateWasRestoredIsCapturedAgain() {
+    assumeTrue(TestBackends.availableNames().contains("simd"), "simd backend on the path");
+    assertEquals(1, trainBoth("simd", "adam", Map.of("lr", 0.05), false, 6));
   }
 
   @Test

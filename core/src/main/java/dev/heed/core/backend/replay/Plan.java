@@ -100,6 +100,20 @@ public final class Plan implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Whether a buffer the plan reads but does not own (a parameter, an optimizer's moment) was
+   * released since the capture — replaced by a restored state, say — so that the plan cannot run
+   * and the step must be captured again.
+   */
+  public boolean isStale() {
+    for (ReplayBuffer b : external) {
+      if (b.isReleased()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** How many updates ({@link ScalarPass#run}) the step ran. */
   int updateCount() {
     return updates.size();

@@ -14,7 +14,8 @@ import java.util.function.Function;
  * key capture the step while running it eagerly ({@link ReplayBackend#capture}, then {@link
  * ReplayBackend#recapture}, which keeps the plan only when both runs made the same calls with the
  * same arguments); later runs replay a plan. A key whose capture was refused runs eagerly from then
- * on.
+ * on. A plan that reads a buffer released since its capture (a parameter or an optimizer's state
+ * replaced by a restored one) is dropped and the step captured again.
  *
  * <p>A plan's buffers are the scratch of one run at a time, so each key keeps a pool of plans: a
  * run takes an idle one and gives it back, and a new one is captured only when every plan of the
@@ -97,6 +98,13 @@ public final class StepReplay<K> implements AutoCloseable {
       return step.apply(inputs);
     }
     Slot slot = e.idle.poll();
+    if (slot != null && slot.plan().isStale()) {
+      // a buffer it reads was replaced (a restored parameter or optimizer state): capture anew
+      all.remove(slot.plan());
+      slot.plan().close();
+      slot = null;
+      e.plans.decrementAndGet();
+    }
     if (slot != null && slot.confirmed()) {
       try {
         Object[] out = slot.plan().newOutputs();
