@@ -65,25 +65,23 @@ final class ClFused implements FusedElementwise {
                 backend.cl(),
                 backend.context(),
                 backend.device(),
-                FusedSource.of(program, wide, KERNEL));
+                FusedSource.of(program, wide, KERNEL),
+                backend.kernelLimit());
         builds++;
         cache.put(new Key(program, dtype), built);
       }
-      backend.launch(
-          built,
-          KERNEL,
-          l -> {
-            for (double p : parameters) {
-              l.real(wide, p);
-            }
-            for (Buffer b : inputs) {
-              l.mem((ClBuffer) b);
-            }
-            for (Buffer b : outputs) {
-              l.mem((ClBuffer) b);
-            }
-            l.i64(count).run(count);
-          });
+      try (Launch l = backend.begin(built.kernel(KERNEL))) {
+        for (double p : parameters) {
+          l.real(wide, p);
+        }
+        for (Buffer b : inputs) {
+          l.mem((ClBuffer) b);
+        }
+        for (Buffer b : outputs) {
+          l.mem((ClBuffer) b);
+        }
+        l.i64(count).run(count);
+      }
     }
   }
 
