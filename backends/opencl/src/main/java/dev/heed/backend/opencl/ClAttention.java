@@ -47,6 +47,12 @@ final class ClAttention implements FusedAttention {
         }
       };
   private long forwards;
+  // the program used last, found without a key object; always in the cache (only a new program
+  // evicts one)
+  private DType lastType;
+  private int lastD;
+  private int lastDv;
+  private ClProgram last;
 
   ClAttention(OpenClBackend backend) {
     this.backend = backend;
@@ -72,6 +78,9 @@ final class ClAttention implements FusedAttention {
   }
 
   private ClProgram program(DType dtype, int d, int dv) {
+    if (last != null && dtype == lastType && d == lastD && dv == lastDv) {
+      return last;
+    }
     Key key = new Key(dtype, d, dv);
     ClProgram p = cache.get(key);
     if (p == null) {
@@ -99,6 +108,10 @@ final class ClAttention implements FusedAttention {
               backend.cl(), backend.context(), backend.device(), source, backend.kernelLimit());
       cache.put(key, p);
     }
+    lastType = dtype;
+    lastD = d;
+    lastDv = dv;
+    last = p;
     return p;
   }
 
@@ -235,6 +248,7 @@ final class ClAttention implements FusedAttention {
     synchronized (cache) {
       cache.values().forEach(ClProgram::release);
       cache.clear();
+      last = null;
     }
   }
 }

@@ -230,7 +230,9 @@ final class Launch implements AutoCloseable {
       throw new BackendException("opencl: enqueueing kernel " + kernel.name + " failed: " + t, t);
     }
     enqueues++;
-    Cl.check(status, "clEnqueueNDRangeKernel of " + kernel.name);
+    if (status != Cl.CL_SUCCESS) { // the message is built only on failure
+      Cl.check(status, "clEnqueueNDRangeKernel of " + kernel.name);
+    }
   }
 
   /** A {@code cl_kernel} of the kernel holding the collected arguments. */
@@ -303,7 +305,9 @@ final class Launch implements AutoCloseable {
       throw new BackendException("opencl: clSetKernelArg of " + kernel.name + " failed: " + t, t);
     }
     setCalls++;
-    Cl.check(status, "clSetKernelArg " + a + " of kernel " + kernel.name);
+    if (status != Cl.CL_SUCCESS) { // the message is built only on failure
+      Cl.check(status, "clSetKernelArg " + a + " of kernel " + kernel.name);
+    }
   }
 
   /** {@code clSetKernelArg} calls so far (for tests). */

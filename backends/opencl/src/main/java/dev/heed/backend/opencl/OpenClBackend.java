@@ -420,7 +420,9 @@ public final class OpenClBackend implements Backend {
                   0,
                   MemorySegment.NULL,
                   MemorySegment.NULL);
-      Cl.check(status, what + " of " + bytes + " bytes");
+      if (status != Cl.CL_SUCCESS) { // the message is built only on failure
+        Cl.check(status, what + " of " + bytes + " bytes");
+      }
       if (staged && !write) {
         MemorySegment.copy(via, 0, host, 0, bytes);
       }
@@ -475,7 +477,9 @@ public final class OpenClBackend implements Backend {
       } catch (Throwable t) {
         throw new BackendException("opencl: clEnqueueFillBuffer failed: " + t, t);
       }
-      Cl.check(status, "clEnqueueFillBuffer of " + bytes + " bytes");
+      if (status != Cl.CL_SUCCESS) { // the message is built only on failure
+        Cl.check(status, "clEnqueueFillBuffer of " + bytes + " bytes");
+      }
     } finally {
       lock.unlock();
     }
@@ -536,7 +540,9 @@ public final class OpenClBackend implements Backend {
         } catch (Throwable t) {
           throw new BackendException("opencl: clEnqueueCopyBuffer failed: " + t, t);
         }
-        Cl.check(status, "clEnqueueCopyBuffer of " + bytes + " bytes");
+        if (status != Cl.CL_SUCCESS) { // the message is built only on failure
+          Cl.check(status, "clEnqueueCopyBuffer of " + bytes + " bytes");
+        }
       } finally {
         lock.unlock();
       }
