@@ -14,6 +14,7 @@ import dev.heed.core.backend.replay.ReplayBackend;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -25,9 +26,9 @@ import java.util.function.Consumer;
  * {@code Backend} SPI without synchronisation, framed by one upload of the input and one download
  * of the result. {@code ops_eager} allocates each output and releases each intermediate as tensors
  * do; {@code ops_replay} is the same step captured once and replayed. Each line gives the time per
- * step and, per operation, the wall time ({@code us_per_op}) and the calling thread's CPU time
- * ({@code cpu_us_per_op}, the host cost: on a device that runs kernels elsewhere, the enqueue
- * path).
+ * step and, per operation, the wall time ({@code us_per_op}) and the calling thread's CPU time, the
+ * host cost on a device that runs kernels elsewhere (the enqueue path): the median and the least
+ * over rounds as long as the timed ones ({@code cpu_us_per_op}, {@code cpu_us_per_op_min}).
  */
 final class OpCost {
   /** Kernel calls per step. */
@@ -125,15 +126,28 @@ final class OpCost {
 
   private void report(String name, String params, int threads, Runnable call) {
     Timing.Result r = Timing.measure(call, options);
+    // the calling thread's CPU time, over as many rounds again: median and least per round
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long c0 = mx.getCurrentThreadCpuTime();
-    for (int i = 0; i < r.iters(); i++) {
-      call.run();
+    double[] cpu = new double[options.rounds()];
+    for (int round = 0; round < cpu.length; round++) {
+      long c0 = mx.getCurrentThreadCpuTime();
+      for (int i = 0; i < r.iters(); i++) {
+        call.run();
+      }
+      cpu[round] = (mx.getCurrentThreadCpuTime() - c0) / 1e3 / r.iters() / OPS;
     }
-    double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e3 / r.iters();
+    Arrays.sort(cpu);
+    double median =
+        cpu.length % 2 == 1
+            ? cpu[cpu.length / 2]
+            : (cpu[cpu.length / 2 - 1] + cpu[cpu.length / 2]) / 2;
     String extra =
         String.format(
-            Locale.ROOT, " us_per_op=%.3f cpu_us_per_op=%.3f", r.median() * 1e6 / OPS, cpu / OPS);
+            Locale.ROOT,
+            " us_per_op=%.3f cpu_us_per_op=%.3f cpu_us_per_op_min=%.3f",
+            r.median() * 1e6 / OPS,
+            median,
+            cpu[0]);
     lines.accept(Timing.line(name, params, threads, r, 0, "us", extra));
   }
 }
