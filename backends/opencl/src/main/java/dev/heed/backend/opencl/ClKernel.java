@@ -38,7 +38,8 @@ final class ClKernel {
   /** One {@code cl_kernel} and the argument words it holds. */
   static final class Slot {
     final MemorySegment kernel;
-    long[] words; // null: arguments unknown (a failed set), everything is set anew
+    long[] words; // the arguments held, when valid
+    boolean valid; // false: never set, or left half set; every argument is set anew
     int hash;
     Slot chain;
     Slot newer;
@@ -86,7 +87,7 @@ final class ClKernel {
   Slot find(long[] words, int n, int hash) {
     for (Slot s = table[hash & (table.length - 1)]; s != null; s = s.chain) {
       if (s.hash == hash
-          && s.words != null
+          && s.valid
           && s.words.length == n
           && Arrays.equals(s.words, 0, n, words, 0, n)) {
         use(s);
@@ -114,25 +115,31 @@ final class ClKernel {
     return s;
   }
 
+  /** The arguments {@code s} holds, or null when unknown. */
+  static long[] held(Slot s) {
+    return s.valid ? s.words : null;
+  }
+
   /** Records that {@code s} now holds {@code words[0, n)}, and files it under {@code hash}. */
   void holds(Slot s, long[] words, int n, int hash) {
     if (s.words == null || s.words.length != n) {
       s.words = new long[n];
     }
     System.arraycopy(words, 0, s.words, 0, n);
+    s.valid = true;
     s.hash = hash;
     int i = hash & (table.length - 1);
     s.chain = table[i];
     table[i] = s;
   }
 
-  /** Forgets what {@code s} holds (its arguments were left half set). */
+  /** Forgets what {@code s} holds, while its arguments are being set (a failure leaves it so). */
   void forget(Slot s) {
-    s.words = null;
+    s.valid = false;
   }
 
   private void unhash(Slot s) {
-    if (s.words == null) {
+    if (!s.valid) {
       return;
     }
     int i = s.hash & (table.length - 1);

@@ -244,7 +244,7 @@ final class Launch implements AutoCloseable {
       return s.kernel;
     }
     s = kernel.take();
-    long[] held = s.words;
+    long[] held = ClKernel.held(s); // compared before holds() overwrites the same array
     kernel.forget(s);
     for (int a = 0; a < args; a++) {
       int from = start[a];
