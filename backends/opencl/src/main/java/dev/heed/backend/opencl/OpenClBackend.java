@@ -373,18 +373,27 @@ public final class OpenClBackend implements Backend {
         cl.enqueueReadBuffer, "clEnqueueReadBuffer", s, srcOffset, bytes, host, !host.isNative());
   }
 
-  /** The staging buffer, at least {@code bytes} long; under the launch lock. */
+  /** Largest transfer staged through the kept host buffer; larger ones get memory of their own. */
+  private static final long STAGING_MAX = 1 << 20;
+
+  /**
+   * The staging buffer, at least {@code bytes} long (at most {@link #STAGING_MAX}); under the
+   * launch lock.
+   */
   private MemorySegment stage(long bytes) {
     if (staging.byteSize() < bytes) {
-      staging = Arena.ofAuto().allocate(Math.max(bytes, 2 * staging.byteSize()), 8);
+      staging =
+          Arena.ofAuto()
+              .allocate(Math.min(STAGING_MAX, Math.max(bytes, 2 * staging.byteSize())), 8);
     }
     return staging;
   }
 
   /**
    * A blocking transfer between buffer {@code b} and {@code host} (at least {@code bytes} long);
-   * when {@code staged}, through the staging buffer (heap memory cannot be handed to the driver):
-   * filled from {@code host} before a write, copied to it after a read.
+   * when {@code staged}, through host memory (heap memory cannot be handed to the driver), the kept
+   * staging buffer up to {@link #STAGING_MAX} bytes: filled from {@code host} before a write,
+   * copied to it after a read.
    */
   private void transfer(
       java.lang.invoke.MethodHandle h,
@@ -395,6 +404,7 @@ public final class OpenClBackend implements Backend {
       MemorySegment host,
       boolean staged) {
     boolean write = h == cl.enqueueWriteBuffer;
+    Arena own = staged && bytes > STAGING_MAX ? Arena.ofConfined() : null;
     lock.lock();
     try {
       if (host.byteSize() < bytes) {
@@ -403,7 +413,7 @@ public final class OpenClBackend implements Backend {
       }
       MemorySegment via = host;
       if (staged) {
-        via = stage(bytes);
+        via = own != null ? own.allocate(bytes, 8) : stage(bytes);
         if (write) {
           MemorySegment.copy(host, 0, via, 0, bytes);
         }
@@ -432,6 +442,9 @@ public final class OpenClBackend implements Backend {
       throw new BackendException("opencl: " + what + " failed: " + t, t);
     } finally {
       lock.unlock();
+      if (own != null) {
+        own.close();
+      }
     }
   }
 

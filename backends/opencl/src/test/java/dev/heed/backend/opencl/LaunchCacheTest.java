@@ -23,6 +23,7 @@ import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -240,6 +241,24 @@ class LaunchCacheTest {
       b.close();
     }
     assertEquals(0, b.kernelObjects(), "closing the backend releases every object");
+  }
+
+  @Test
+  void heapTransfersRoundTripThroughTheKeptStagingBufferAndBeyondIt() {
+    OpenClBackend b = OpenClTests.backend();
+    // below and above the kept staging buffer's 1 MiB, and one that grows it
+    for (int n : new int[] {3, 1000, 200_000, 300_000, 17}) {
+      float[] x = data(n, n);
+      try (Buffer d = b.allocateForOverwrite(F32, n + 2)) {
+        b.fill(d, 0, n + 2, -1);
+        b.upload(MemorySegment.ofArray(x), d, 1, n);
+        float[] back = new float[n + 2];
+        b.download(d, 0, n + 2, MemorySegment.ofArray(back));
+        assertEquals(-1f, back[0]);
+        assertEquals(-1f, back[n + 1]);
+        assertArrayEquals(x, Arrays.copyOfRange(back, 1, n + 1), "n = " + n);
+      }
+    }
   }
 
   private static void checkAffine(Backend b, Buffer y, float[] xv, int i) {
