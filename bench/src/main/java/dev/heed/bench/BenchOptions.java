@@ -46,13 +46,14 @@ public record BenchOptions(
           "generate_bf16",
           "bert",
           "conv",
-          "seq2seq");
+          "seq2seq",
+          "ops");
 
   /**
    * The groups that run when none are named: all but the pretrained-model ones ({@code generate},
    * {@code generate_bf16}, {@code bert}), which take minutes, {@code conv} (heed-vision's
-   * convolution) and {@code seq2seq} (the date-format encoder–decoder transformer), which are run
-   * by name.
+   * convolution), {@code seq2seq} (the date-format encoder–decoder transformer) and {@code ops}
+   * (the host cost per kernel call, {@link OpCost}), which are run by name.
    */
   public static final List<String> DEFAULT_GROUPS =
       List.of("matmul", "mha", "encoder", "mlp", "mha_small", "seed");

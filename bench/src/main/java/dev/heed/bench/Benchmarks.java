@@ -104,6 +104,7 @@ public final class Benchmarks {
             case "bert" -> new PretrainedBench(lines, 3, 16, 64).bert(backend, t);
             case "conv" -> conv(backend, t);
             case "seq2seq" -> new Seq2SeqBench(lines, options).run(backend, t);
+            case "ops" -> new OpCost(lines, options).run(backend, t);
             default -> throw new IllegalStateException(g);
           }
         }

@@ -47,6 +47,12 @@ final class ClAttention implements FusedAttention {
         }
       };
   private long forwards;
+  // the program used last, found without a key object; always in the cache (only a new program
+  // evicts one)
+  private DType lastType;
+  private int lastD;
+  private int lastDv;
+  private ClProgram last;
 
   ClAttention(OpenClBackend backend) {
     this.backend = backend;
@@ -72,6 +78,9 @@ final class ClAttention implements FusedAttention {
   }
 
   private ClProgram program(DType dtype, int d, int dv) {
+    if (last != null && dtype == lastType && d == lastD && dv == lastDv) {
+      return last;
+    }
     Key key = new Key(dtype, d, dv);
     ClProgram p = cache.get(key);
     if (p == null) {
@@ -94,18 +103,16 @@ final class ClAttention implements FusedAttention {
               + "\n"
               + ClProgram.resource("bits.cl")
               + ClProgram.resource("attention.cl");
-      p = new ClProgram(backend.cl(), backend.context(), backend.device(), source);
+      p =
+          new ClProgram(
+              backend.cl(), backend.context(), backend.device(), source, backend.kernelLimit());
       cache.put(key, p);
     }
+    lastType = dtype;
+    lastD = d;
+    lastDv = dv;
+    last = p;
     return p;
-  }
-
-  /** A view as the kernels take it: offset, then the strides of its four dimensions. */
-  private static long[] view(Layout l) {
-    if (l == null) {
-      return new long[8];
-    }
-    return new long[] {l.offset(), l.stride(0), l.stride(1), l.stride(2), l.stride(3), 0, 0, 0};
   }
 
   /** The arguments every kernel starts with: sizes, scale and the causal flag. */
@@ -117,7 +124,7 @@ final class ClAttention implements FusedAttention {
   /** The mask and dropout arguments. */
   private static void maskAndDropout(
       Launch l, AttentionProblem p, boolean wide, ClBuffer mask, Layout maskLayout, ClBuffer any) {
-    l.i32(mask != null ? 1 : 0).mem(mask != null ? mask : any).long8(view(maskLayout));
+    l.i32(mask != null ? 1 : 0).mem(mask != null ? mask : any).view4(maskLayout);
     // kept when the top 53 bits are below ceil((1 - p)·2^53), as Distribution.BERNOULLI draws
     double t = Math.ceil((1 - p.dropout()) * 0x1.0p53);
     long threshold = t >= 0x1.0p53 ? 1L << 53 : (long) t;
@@ -147,31 +154,25 @@ final class ClAttention implements FusedAttention {
     synchronized (cache) {
       forwards++;
       ClProgram program = program(dtype, p.headDim(), p.valueDim());
-      backend.launch(
-          program,
-          "attention_forward",
-          l -> {
-            sizes(l, p, wide);
-            l.mem((ClBuffer) q).long8(view(qLayout));
-            l.mem((ClBuffer) k).long8(view(kLayout));
-            l.mem((ClBuffer) v).long8(view(vLayout));
-            maskAndDropout(l, p, wide, (ClBuffer) mask, maskLayout, (ClBuffer) q);
-            l.mem((ClBuffer) out).long8(view(outLayout)).mem((ClBuffer) lse);
-            l.run(new long[] {rows, (long) p.batch() * p.heads()}, new long[] {group, 1});
-          });
+      try (Launch l = backend.begin(program.kernel("attention_forward"))) {
+        sizes(l, p, wide);
+        l.mem((ClBuffer) q).view4(qLayout);
+        l.mem((ClBuffer) k).view4(kLayout);
+        l.mem((ClBuffer) v).view4(vLayout);
+        maskAndDropout(l, p, wide, (ClBuffer) mask, maskLayout, (ClBuffer) q);
+        l.mem((ClBuffer) out).view4(outLayout).mem((ClBuffer) lse);
+        l.run(rows, (long) p.batch() * p.heads(), group, 1);
+      }
       if (weights != null) {
         long n = (long) p.batch() * p.heads() * p.queries() * p.keys();
-        backend.launch(
-            program,
-            "attention_weights",
-            l -> {
-              sizes(l, p, wide);
-              l.mem((ClBuffer) q).long8(view(qLayout));
-              l.mem((ClBuffer) k).long8(view(kLayout));
-              l.i32(mask != null ? 1 : 0);
-              l.mem((ClBuffer) (mask != null ? mask : q)).long8(view(maskLayout));
-              l.mem((ClBuffer) lse).mem((ClBuffer) weights).i64(n).run(n);
-            });
+        try (Launch l = backend.begin(program.kernel("attention_weights"))) {
+          sizes(l, p, wide);
+          l.mem((ClBuffer) q).view4(qLayout);
+          l.mem((ClBuffer) k).view4(kLayout);
+          l.i32(mask != null ? 1 : 0);
+          l.mem((ClBuffer) (mask != null ? mask : q)).view4(maskLayout);
+          l.mem((ClBuffer) lse).mem((ClBuffer) weights).i64(n).run(n);
+        }
       }
     }
   }
@@ -211,39 +212,29 @@ final class ClAttention implements FusedAttention {
       // the kernel that reuses it runs after these on the in-order queue
       try (Buffer dsum = backend.allocateForOverwrite(dtype, rows)) {
         ClBuffer cd = (ClBuffer) dsum;
-        backend.launch(
-            program,
-            "attention_dq",
-            l -> {
-              sizes(l, p, wide);
-              l.mem(cq).long8(view(qLayout)).mem(ck).long8(view(kLayout));
-              l.mem(cv).long8(view(vLayout));
-              maskAndDropout(l, p, wide, cm, maskLayout, cq);
-              l.mem((ClBuffer) out).long8(view(outLayout)).mem((ClBuffer) lse);
-              l.mem(cg).long8(view(gOutLayout)).mem(cd);
-              l.i32(gq != null ? 1 : 0).mem(gq != null ? (ClBuffer) gq : cd);
-              l.run(
-                  new long[] {roundUp(p.queries()), (long) p.batch() * p.heads()},
-                  new long[] {group, 1});
-            });
+        try (Launch l = backend.begin(program.kernel("attention_dq"))) {
+          sizes(l, p, wide);
+          l.mem(cq).view4(qLayout).mem(ck).view4(kLayout);
+          l.mem(cv).view4(vLayout);
+          maskAndDropout(l, p, wide, cm, maskLayout, cq);
+          l.mem((ClBuffer) out).view4(outLayout).mem((ClBuffer) lse);
+          l.mem(cg).view4(gOutLayout).mem(cd);
+          l.i32(gq != null ? 1 : 0).mem(gq != null ? (ClBuffer) gq : cd);
+          l.run(roundUp(p.queries()), (long) p.batch() * p.heads(), group, 1);
+        }
         if (gk == null && gv == null) {
           return;
         }
-        backend.launch(
-            program,
-            "attention_dkv",
-            l -> {
-              sizes(l, p, wide);
-              l.mem(cq).long8(view(qLayout)).mem(ck).long8(view(kLayout));
-              l.mem(cv).long8(view(vLayout));
-              maskAndDropout(l, p, wide, cm, maskLayout, cq);
-              l.mem((ClBuffer) lse).mem(cg).long8(view(gOutLayout)).mem(cd);
-              l.i32(gk != null ? 1 : 0).mem(gk != null ? (ClBuffer) gk : cd);
-              l.i32(gv != null ? 1 : 0).mem(gv != null ? (ClBuffer) gv : cd);
-              l.run(
-                  new long[] {roundUp(p.keys()), (long) p.batch() * p.kvHeads()},
-                  new long[] {group, 1});
-            });
+        try (Launch l = backend.begin(program.kernel("attention_dkv"))) {
+          sizes(l, p, wide);
+          l.mem(cq).view4(qLayout).mem(ck).view4(kLayout);
+          l.mem(cv).view4(vLayout);
+          maskAndDropout(l, p, wide, cm, maskLayout, cq);
+          l.mem((ClBuffer) lse).mem(cg).view4(gOutLayout).mem(cd);
+          l.i32(gk != null ? 1 : 0).mem(gk != null ? (ClBuffer) gk : cd);
+          l.i32(gv != null ? 1 : 0).mem(gv != null ? (ClBuffer) gv : cd);
+          l.run(roundUp(p.keys()), (long) p.batch() * p.kvHeads(), group, 1);
+        }
       }
     }
   }
@@ -257,6 +248,7 @@ final class ClAttention implements FusedAttention {
     synchronized (cache) {
       cache.values().forEach(ClProgram::release);
       cache.clear();
+      last = null;
     }
   }
 }

@@ -13,18 +13,21 @@ import java.lang.ref.Cleaner;
  * OpenCL keeps the memory alive until the kernels already queued on it have finished.
  */
 final class ClBuffer implements Buffer {
+
   private final OpenClBackend owner;
   private final DType dtype;
   private final long size;
   private final MemorySegment mem;
+  private final long id;
   private final Cleaner.Cleanable cleanable;
   private volatile boolean released;
 
-  ClBuffer(OpenClBackend owner, DType dtype, long size, MemorySegment mem, Runnable release) {
+  ClBuffer(OpenClBackend owner, DType dtype, long size, ClMem mem, Runnable release) {
     this.owner = owner;
     this.dtype = dtype;
     this.size = size;
-    this.mem = mem;
+    this.mem = mem.handle();
+    this.id = mem.id();
     this.cleanable = owner.cleaner().register(this, release);
   }
 
@@ -36,6 +39,14 @@ final class ClBuffer implements Buffer {
   /** The {@code cl_mem} handle ({@code NULL} when empty). */
   MemorySegment mem() {
     return mem;
+  }
+
+  /**
+   * The number of this buffer's {@code cl_mem} ({@link ClMem}): kernels' cached arguments name it
+   * by handle and number, so a handle the driver hands out again never matches an old argument.
+   */
+  long id() {
+    return id;
   }
 
   /** The size in bytes. */

@@ -38,6 +38,11 @@ final class ClFused implements FusedElementwise {
         }
       };
   private long builds;
+  // the program launched last, found without a key object (an Adam step runs one program over
+  // every parameter); always in the cache, since only a new program evicts one
+  private ElementwiseProgram lastProgram;
+  private DType lastType;
+  private ClProgram lastBuilt;
 
   ClFused(OpenClBackend backend) {
     this.backend = backend;
@@ -58,32 +63,36 @@ final class ClFused implements FusedElementwise {
     DType dtype = inputs[0].dtype();
     boolean wide = dtype == DType.FLOAT64;
     synchronized (cache) { // an evicted program is released only here, never while in use
-      ClProgram built = cache.get(new Key(program, dtype));
+      ClProgram built =
+          program == lastProgram && dtype == lastType
+              ? lastBuilt
+              : cache.get(new Key(program, dtype));
       if (built == null) {
         built =
             new ClProgram(
                 backend.cl(),
                 backend.context(),
                 backend.device(),
-                FusedSource.of(program, wide, KERNEL));
+                FusedSource.of(program, wide, KERNEL),
+                backend.kernelLimit());
         builds++;
         cache.put(new Key(program, dtype), built);
       }
-      backend.launch(
-          built,
-          KERNEL,
-          l -> {
-            for (double p : parameters) {
-              l.real(wide, p);
-            }
-            for (Buffer b : inputs) {
-              l.mem((ClBuffer) b);
-            }
-            for (Buffer b : outputs) {
-              l.mem((ClBuffer) b);
-            }
-            l.i64(count).run(count);
-          });
+      lastProgram = program;
+      lastType = dtype;
+      lastBuilt = built;
+      try (Launch l = backend.begin(built.kernel(KERNEL))) {
+        for (double p : parameters) {
+          l.real(wide, p);
+        }
+        for (Buffer b : inputs) {
+          l.mem((ClBuffer) b);
+        }
+        for (Buffer b : outputs) {
+          l.mem((ClBuffer) b);
+        }
+        l.i64(count).run(count);
+      }
     }
   }
 
@@ -99,6 +108,8 @@ final class ClFused implements FusedElementwise {
     synchronized (cache) {
       cache.values().forEach(ClProgram::release);
       cache.clear();
+      lastProgram = null;
+      lastBuilt = null;
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.heed.backend.opencl;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +21,7 @@ import java.util.Map;
  */
 final class ClPool {
   private final long maxBytes;
-  private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
+  private final Map<Long, ArrayDeque<ClMem>> free = new HashMap<>();
   private long bytes;
   private boolean closed;
 
@@ -31,9 +30,9 @@ final class ClPool {
   }
 
   /** A pooled buffer of exactly {@code size} bytes, or {@code null}. */
-  synchronized MemorySegment take(long size) {
-    ArrayDeque<MemorySegment> q = free.get(size);
-    MemorySegment mem = q == null ? null : q.pollLast();
+  synchronized ClMem take(long size) {
+    ArrayDeque<ClMem> q = free.get(size);
+    ClMem mem = q == null ? null : q.pollLast();
     if (mem != null) {
       bytes -= size;
     }
@@ -41,7 +40,7 @@ final class ClPool {
   }
 
   /** Keeps {@code mem} of {@code size} bytes for reuse; false when the caller must release it. */
-  synchronized boolean give(MemorySegment mem, long size) {
+  synchronized boolean give(ClMem mem, long size) {
     if (closed || size <= 0 || bytes + size > maxBytes) {
       return false;
     }
@@ -51,9 +50,9 @@ final class ClPool {
   }
 
   /** Empties the pool and returns what it held, for the caller to release. */
-  synchronized List<MemorySegment> drain() {
-    List<MemorySegment> all = new ArrayList<>();
-    for (ArrayDeque<MemorySegment> q : free.values()) {
+  synchronized List<ClMem> drain() {
+    List<ClMem> all = new ArrayList<>();
+    for (ArrayDeque<ClMem> q : free.values()) {
       all.addAll(q);
     }
     free.clear();
@@ -62,7 +61,7 @@ final class ClPool {
   }
 
   /** Drains the pool and refuses every later {@link #give}. */
-  synchronized List<MemorySegment> close() {
+  synchronized List<ClMem> close() {
     closed = true;
     return drain();
   }

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.heed.core.backend.BackendException;
+import dev.heed.core.backend.DType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -24,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ClProgram {
   private final Cl cl;
   private final MemorySegment program;
-  private final Map<String, MemorySegment> kernels = new ConcurrentHashMap<>();
+  private final Map<String, ClKernel> kernels = new ConcurrentHashMap<>();
+  private final Map<String, ClKernel[]> typed = new ConcurrentHashMap<>();
+  private final ClKernel.Limit limit;
 
   /** Work-group size of the row reductions and row softmax (a power of two). */
   final int rowGroup;
@@ -35,13 +38,18 @@ final class ClProgram {
   /** Outputs per matmul work item along each dimension. */
   final int matmulWork;
 
-  ClProgram(Cl cl, MemorySegment context, ClDevices.Device device) {
-    this(cl, context, device, null);
+  ClProgram(Cl cl, MemorySegment context, ClDevices.Device device, ClKernel.Limit limit) {
+    this(cl, context, device, null, limit);
   }
 
-  /** Builds {@code source}, or the assembled kernels of this package when it is null. */
-  ClProgram(Cl cl, MemorySegment context, ClDevices.Device device, String source) {
+  /**
+   * Builds {@code source}, or the assembled kernels of this package when it is null; its kernels'
+   * cached objects count against {@code limit}.
+   */
+  ClProgram(
+      Cl cl, MemorySegment context, ClDevices.Device device, String source, ClKernel.Limit limit) {
     this.cl = cl;
+    this.limit = limit;
     long wg = device.maxWorkGroup();
     this.rowGroup = (int) Long.highestOneBit(Math.min(256, Math.max(1, wg)));
     // 64 x 64 tiles: on GPUs 16 x 16 items of 4 x 4 outputs; on a CPU device (PoCL) fewer,
@@ -176,28 +184,77 @@ final class ClProgram {
     }
   }
 
-  /** The kernel {@code name}, created on first use. */
-  MemorySegment kernel(String name) {
-    return kernels.computeIfAbsent(
-        name,
-        n -> {
-          try (Arena arena = Arena.ofConfined()) {
-            MemorySegment err = arena.allocate(JAVA_INT);
-            MemorySegment k =
-                Cl.callHandle(
-                    cl.createKernel, "clCreateKernel", program, arena.allocateFrom(n), err);
-            Cl.check(err.get(JAVA_INT, 0), "clCreateKernel " + n);
-            return k;
-          }
-        });
+  /**
+   * The kernel {@code name}; its {@code cl_kernel} objects are created on first launch ({@link
+   * ClKernel}), so a misspelt name fails there.
+   */
+  ClKernel kernel(String name) {
+    ClKernel k = kernels.get(name);
+    return k != null ? k : kernels.computeIfAbsent(name, n -> new ClKernel(cl, program, n, limit));
+  }
+
+  /**
+   * The kernel {@code prefix} + the name suffix of {@code dtype} ({@code f32}, {@code f64}, {@code
+   * i32}), looked up without building its name: {@code prefix} is a constant.
+   */
+  ClKernel kernel(String prefix, DType dtype) {
+    ClKernel[] byType = typed.get(prefix);
+    if (byType == null) {
+      byType = typed.computeIfAbsent(prefix, p -> new ClKernel[DTYPES]);
+    }
+    ClKernel k = byType[dtype.ordinal()];
+    if (k == null) {
+      k = kernel(prefix + suffix(dtype));
+      byType[dtype.ordinal()] = k; // racy but idempotent: kernel(name) returns one object per name
+    }
+    return k;
+  }
+
+  /** The copy kernel from {@code src}'s type to {@code dst}'s. */
+  ClKernel copyKernel(DType src, DType dst) {
+    ClKernel[] byType = typed.get(COPY);
+    if (byType == null) {
+      byType = typed.computeIfAbsent(COPY, p -> new ClKernel[DTYPES * DTYPES]);
+    }
+    int i = src.ordinal() * DTYPES + dst.ordinal();
+    ClKernel k = byType[i];
+    if (k == null) {
+      k = kernel(COPY + suffix(src) + "_" + suffix(dst));
+      byType[i] = k;
+    }
+    return k;
+  }
+
+  private static final String COPY = "copy_";
+  private static final int DTYPES = DType.values().length;
+
+  /** The kernel-name suffix of an element type. */
+  static String suffix(DType t) {
+    return switch (t) {
+      case FLOAT32 -> "f32";
+      case FLOAT64 -> "f64";
+      case INT32 -> "i32";
+      case BFLOAT16 -> "bf16";
+      case FLOAT16 -> "f16";
+    };
+  }
+
+  /** Number of {@code cl_kernel} objects this program's kernels hold. */
+  int kernelObjects() {
+    int n = 0;
+    for (ClKernel k : kernels.values()) {
+      n += k.objects();
+    }
+    return n;
   }
 
   /** Releases the kernels and the program. */
   void release() {
-    for (MemorySegment k : kernels.values()) {
-      Cl.call(cl.releaseKernel, "clReleaseKernel", k);
+    for (ClKernel k : kernels.values()) {
+      k.release();
     }
     kernels.clear();
+    typed.clear();
     Cl.call(cl.releaseProgram, "clReleaseProgram", program);
   }
 }

@@ -49,6 +49,9 @@ public final class OpenClBackend implements Backend {
   static final String NAME = "opencl";
   private static final Cleaner CLEANER = Cleaner.create();
 
+  /** Numbers of {@code cl_mem} objects ({@link ClMem}). */
+  private static final AtomicLong MEM_IDS = new AtomicLong();
+
   /**
    * Rows longer than this may be reduced by a work-group each; shorter ones are reduced by one work
    * item each, which wastes no idle items on short rows (say softmax over 10 classes).
@@ -77,14 +80,38 @@ public final class OpenClBackend implements Backend {
   private final ClFused fused;
   private final ClAttention attention;
   private final AtomicLong downloads = new AtomicLong();
+  private final ClKernel.Limit kernelObjects;
+  private final Launch launch;
+  private final Views.Memo views = new Views.Memo();
+  // host memory the transfers and fills pass through, under the launch lock; grown on demand
+  private MemorySegment staging;
+  private final MemorySegment pattern;
   private boolean closed;
 
+  /**
+   * {@code cl_kernel} objects kept with their arguments set, over all kernels ({@link ClKernel});
+   * each holds a few kilobytes of host memory in the driver.
+   */
+  static final int KERNEL_OBJECTS = 4096;
+
   OpenClBackend(Cl cl, ClDevices.Device device, ClBlast blas) {
+    // released buffers are kept for reuse up to a quarter of the device's memory
+    this(cl, device, blas, KERNEL_OBJECTS, device.globalMemory() / 4);
+  }
+
+  /**
+   * As above, keeping at most {@code kernelObjects} kernel objects beyond one per kernel and at
+   * most {@code poolBytes} of released buffers (tests use small bounds).
+   */
+  OpenClBackend(Cl cl, ClDevices.Device device, ClBlast blas, int kernelObjects, long poolBytes) {
     this.cl = cl;
+    this.kernelObjects = new ClKernel.Limit(kernelObjects);
+    Arena host = Arena.ofAuto();
+    this.staging = host.allocate(4096, 8);
+    this.pattern = host.allocate(8, 8);
     this.device = device;
     this.blas = blas;
-    // released buffers are kept for reuse up to a quarter of the device's memory
-    this.pool = new ClPool(device.globalMemory() / 4);
+    this.pool = new ClPool(poolBytes);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment err = arena.allocate(JAVA_INT);
       MemorySegment props = arena.allocate(JAVA_LONG, 3);
@@ -113,12 +140,13 @@ public final class OpenClBackend implements Backend {
       }
     }
     try {
-      program = new ClProgram(cl, context, device);
+      program = new ClProgram(cl, context, device, this.kernelObjects);
     } catch (RuntimeException e) {
       Cl.call(cl.releaseCommandQueue, "clReleaseCommandQueue", queue);
       Cl.call(cl.releaseContext, "clReleaseContext", context);
       throw e;
     }
+    launch = new Launch(cl, queue, lock::unlock);
     fused = new ClFused(this);
     attention = new ClAttention(this);
     LOG.log(System.Logger.Level.DEBUG, "opened opencl backend on {0}", device.describe());
@@ -151,6 +179,26 @@ public final class OpenClBackend implements Backend {
   /** The {@code cl} bindings. */
   Cl cl() {
     return cl;
+  }
+
+  /** The shared bound on cached kernel objects, for the programs of the capabilities. */
+  ClKernel.Limit kernelLimit() {
+    return kernelObjects;
+  }
+
+  /** Kernel objects cached by all programs (for tests). */
+  int kernelObjects() {
+    return kernelObjects.objects.get();
+  }
+
+  /** {@code clSetKernelArg} and {@code clEnqueueNDRangeKernel} calls so far (for tests). */
+  long[] launchCounts() {
+    lock.lock();
+    try {
+      return new long[] {launch.setCalls(), launch.enqueues()};
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Number of {@link #download} calls so far (device-to-host reads), for tests. */
@@ -208,18 +256,18 @@ public final class OpenClBackend implements Backend {
               + device.maxAlloc()
               + " bytes)");
     }
-    MemorySegment mem = MemorySegment.NULL;
+    ClMem mem = ClMem.EMPTY;
     if (size > 0) {
       mem = pool.take(bytes);
       if (mem == null) {
-        mem = createBuffer(bytes, true);
+        mem = new ClMem(createBuffer(bytes, true), MEM_IDS.incrementAndGet());
       }
     }
     liveBuffers.incrementAndGet();
     liveBytes.addAndGet(bytes);
     ClBuffer b = new ClBuffer(this, dtype, size, mem, release(cl, pool, mem, bytes));
     if (size > 0 && zero) {
-      fillBytes(b, 0, bytes, MemorySegment.ofArray(new int[] {0}));
+      fillBytes(b, 0, bytes, 0, 4);
     }
     return b;
   }
@@ -247,8 +295,8 @@ public final class OpenClBackend implements Backend {
       }
     }
     if (retry && pool.bytes() > 0) {
-      for (MemorySegment m : pool.drain()) {
-        releaseMem(cl, m);
+      for (ClMem m : pool.drain()) {
+        releaseMem(cl, m.handle());
       }
       return createBuffer(bytes, false);
     }
@@ -275,14 +323,14 @@ public final class OpenClBackend implements Backend {
    * The release action of a buffer: back to the pool, or to the driver when the pool is full or
    * closed. It must not refer to the buffer (Cleaner rule).
    */
-  private Runnable release(Cl lib, ClPool to, MemorySegment mem, long bytes) {
+  private Runnable release(Cl lib, ClPool to, ClMem mem, long bytes) {
     AtomicLong buffers = liveBuffers;
     AtomicLong held = liveBytes;
     return () -> {
       buffers.decrementAndGet();
       held.addAndGet(-bytes);
-      if (!mem.equals(MemorySegment.NULL) && !to.give(mem, bytes)) {
-        releaseMem(lib, mem);
+      if (mem.id() != 0 && !to.give(mem, bytes)) {
+        releaseMem(lib, mem.handle());
       }
     };
   }
@@ -305,12 +353,11 @@ public final class OpenClBackend implements Backend {
       return; // core issues no empty transfer; a direct call is a no-op, as OpenCL requires
     }
     long bytes = count * d.dtype().byteSize();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment src = host.asSlice(0, bytes);
-      if (!src.isNative()) {
-        src = arena.allocate(bytes, 8).copyFrom(src);
-      }
-      transfer(cl.enqueueWriteBuffer, "clEnqueueWriteBuffer", d, dstOffset, bytes, src);
+    if (host.isNative()) {
+      transfer(cl.enqueueWriteBuffer, "clEnqueueWriteBuffer", d, dstOffset, bytes, host, false);
+    } else {
+      // staged through the backend's host buffer, under the lock (the write is blocking)
+      transfer(cl.enqueueWriteBuffer, "clEnqueueWriteBuffer", d, dstOffset, bytes, host, true);
     }
   }
 
@@ -322,27 +369,55 @@ public final class OpenClBackend implements Backend {
       return;
     }
     long bytes = count * s.dtype().byteSize();
-    MemorySegment dst = host.asSlice(0, bytes);
-    if (dst.isNative()) {
-      transfer(cl.enqueueReadBuffer, "clEnqueueReadBuffer", s, srcOffset, bytes, dst);
-    } else {
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment staged = arena.allocate(bytes, 8);
-        transfer(cl.enqueueReadBuffer, "clEnqueueReadBuffer", s, srcOffset, bytes, staged);
-        dst.copyFrom(staged);
-      }
-    }
+    transfer(
+        cl.enqueueReadBuffer, "clEnqueueReadBuffer", s, srcOffset, bytes, host, !host.isNative());
   }
 
+  /** Largest transfer staged through the kept host buffer; larger ones get memory of their own. */
+  private static final long STAGING_MAX = 1 << 20;
+
+  /**
+   * The staging buffer, at least {@code bytes} long (at most {@link #STAGING_MAX}); under the
+   * launch lock.
+   */
+  private MemorySegment stage(long bytes) {
+    if (staging.byteSize() < bytes) {
+      staging =
+          Arena.ofAuto()
+              .allocate(Math.min(STAGING_MAX, Math.max(bytes, 2 * staging.byteSize())), 8);
+    }
+    return staging;
+  }
+
+  /**
+   * A blocking transfer between buffer {@code b} and {@code host} (at least {@code bytes} long);
+   * when {@code staged}, through host memory (heap memory cannot be handed to the driver), the kept
+   * staging buffer up to {@link #STAGING_MAX} bytes: filled from {@code host} before a write,
+   * copied to it after a read.
+   */
   private void transfer(
       java.lang.invoke.MethodHandle h,
       String what,
       ClBuffer b,
       long offset,
       long bytes,
-      MemorySegment host) {
+      MemorySegment host,
+      boolean staged) {
+    boolean write = h == cl.enqueueWriteBuffer;
+    Arena own = staged && bytes > STAGING_MAX ? Arena.ofConfined() : null;
     lock.lock();
     try {
+      if (host.byteSize() < bytes) {
+        throw new IndexOutOfBoundsException(
+            what + ": host memory of " + host.byteSize() + " bytes, " + bytes + " needed");
+      }
+      MemorySegment via = host;
+      if (staged) {
+        via = own != null ? own.allocate(bytes, 8) : stage(bytes);
+        if (write) {
+          MemorySegment.copy(host, 0, via, 0, bytes);
+        }
+      }
       int status =
           (int)
               h.invokeExact(
@@ -351,17 +426,25 @@ public final class OpenClBackend implements Backend {
                   1,
                   offset * b.dtype().byteSize(),
                   bytes,
-                  host,
+                  via,
                   0,
                   MemorySegment.NULL,
                   MemorySegment.NULL);
-      Cl.check(status, what + " of " + bytes + " bytes");
+      if (status != Cl.CL_SUCCESS) { // the message is built only on failure
+        Cl.check(status, what + " of " + bytes + " bytes");
+      }
+      if (staged && !write) {
+        MemorySegment.copy(via, 0, host, 0, bytes);
+      }
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {
       throw new BackendException("opencl: " + what + " failed: " + t, t);
     } finally {
       lock.unlock();
+      if (own != null) {
+        own.close();
+      }
     }
   }
 
@@ -371,36 +454,45 @@ public final class OpenClBackend implements Backend {
     if (count == 0) {
       return;
     }
-    MemorySegment pattern =
-        switch (d.dtype()) {
-          case FLOAT32 -> MemorySegment.ofArray(new float[] {(float) value});
-          case FLOAT64 -> MemorySegment.ofArray(new double[] {value});
-          case INT32 -> MemorySegment.ofArray(new int[] {(int) value});
-          case BFLOAT16, FLOAT16 ->
-              MemorySegment.ofArray(new short[] {d.dtype().narrow((float) value)});
-        };
     int size = d.dtype().byteSize();
-    fillBytes(d, offset * size, count * size, pattern);
+    long bits =
+        switch (d.dtype()) {
+          case FLOAT32 -> Float.floatToRawIntBits((float) value);
+          case FLOAT64 -> Double.doubleToRawLongBits(value);
+          case INT32 -> (int) value;
+          case BFLOAT16, FLOAT16 -> d.dtype().narrow((float) value);
+        };
+    fillBytes(d, offset * size, count * size, bits, size);
   }
 
-  private void fillBytes(ClBuffer d, long offsetBytes, long bytes, MemorySegment pattern) {
+  /**
+   * Fills {@code bytes} from {@code offsetBytes} with the pattern of the low {@code size} bytes of
+   * {@code bits} (little-endian, as every OpenCL device this backend runs on).
+   */
+  private void fillBytes(ClBuffer d, long offsetBytes, long bytes, long bits, int size) {
     lock.lock();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment p = arena.allocate(pattern.byteSize(), 8).copyFrom(pattern);
-      int status =
-          Cl.call(
-              cl.enqueueFillBuffer,
-              "clEnqueueFillBuffer",
-              queue,
-              d.mem(),
-              p,
-              p.byteSize(),
-              offsetBytes,
-              bytes,
-              0,
-              MemorySegment.NULL,
-              MemorySegment.NULL);
-      Cl.check(status, "clEnqueueFillBuffer of " + bytes + " bytes");
+    try {
+      pattern.set(JAVA_LONG, 0, bits);
+      int status;
+      try {
+        status =
+            (int)
+                cl.enqueueFillBuffer.invokeExact(
+                    queue,
+                    d.mem(),
+                    pattern,
+                    (long) size,
+                    offsetBytes,
+                    bytes,
+                    0,
+                    MemorySegment.NULL,
+                    MemorySegment.NULL);
+      } catch (Throwable t) {
+        throw new BackendException("opencl: clEnqueueFillBuffer failed: " + t, t);
+      }
+      if (status != Cl.CL_SUCCESS) { // the message is built only on failure
+        Cl.check(status, "clEnqueueFillBuffer of " + bytes + " bytes");
+      }
     } finally {
       lock.unlock();
     }
@@ -408,30 +500,23 @@ public final class OpenClBackend implements Backend {
 
   // ------------------------------------------------------------------ launching
 
-  private static String suffix(DType t) {
-    return switch (t) {
-      case FLOAT32 -> "f32";
-      case FLOAT64 -> "f64";
-      case INT32 -> "i32";
-      case BFLOAT16 -> "bf16";
-      case FLOAT16 -> "f16";
-    };
-  }
-
-  /** Runs {@code body} with the launch of kernel {@code name} under the launch lock. */
-  private void launch(String name, java.util.function.Consumer<Launch> body) {
-    launch(program, name, body);
-  }
-
-  /** Runs {@code body} with the launch of kernel {@code name} of {@code from}. */
-  void launch(ClProgram from, String name, java.util.function.Consumer<Launch> body) {
-    MemorySegment kernel = from.kernel(name);
+  /**
+   * Starts a launch of {@code kernel}: takes the launch lock, which the launch's {@link
+   * Launch#close()} releases (use it in a try-with-resources statement).
+   */
+  Launch begin(ClKernel kernel) {
     lock.lock();
-    try (Launch l = new Launch(cl, queue, kernel, name)) {
-      body.accept(l);
-    } finally {
+    try {
+      return launch.start(kernel);
+    } catch (RuntimeException e) {
       lock.unlock();
+      throw e;
     }
+  }
+
+  /** The kernel {@code prefix} + suffix of {@code t} of the backend's program. */
+  private ClKernel kernel(String prefix, DType t) {
+    return program.kernel(prefix, t);
   }
 
   // ------------------------------------------------------------------ copy
@@ -442,7 +527,7 @@ public final class OpenClBackend implements Backend {
   }
 
   private void copyViews(ClBuffer s, Layout sl, ClBuffer d, Layout dl) {
-    Views v = Views.of(sl, dl);
+    Views v = views.of(sl, dl);
     if (v.isEmpty()) {
       return;
     }
@@ -451,35 +536,46 @@ public final class OpenClBackend implements Backend {
       long bytes = v.count() * size;
       lock.lock();
       try {
-        int status =
-            Cl.call(
-                cl.enqueueCopyBuffer,
-                "clEnqueueCopyBuffer",
-                queue,
-                s.mem(),
-                d.mem(),
-                v.offsets()[0] * size,
-                v.offsets()[1] * size,
-                bytes,
-                0,
-                MemorySegment.NULL,
-                MemorySegment.NULL);
-        Cl.check(status, "clEnqueueCopyBuffer of " + bytes + " bytes");
+        int status;
+        try {
+          status =
+              (int)
+                  cl.enqueueCopyBuffer.invokeExact(
+                      queue,
+                      s.mem(),
+                      d.mem(),
+                      v.offsets()[0] * size,
+                      v.offsets()[1] * size,
+                      bytes,
+                      0,
+                      MemorySegment.NULL,
+                      MemorySegment.NULL);
+        } catch (Throwable t) {
+          throw new BackendException("opencl: clEnqueueCopyBuffer failed: " + t, t);
+        }
+        if (status != Cl.CL_SUCCESS) { // the message is built only on failure
+          Cl.check(status, "clEnqueueCopyBuffer of " + bytes + " bytes");
+        }
       } finally {
         lock.unlock();
       }
       return;
     }
-    String name = "copy_" + suffix(s.dtype()) + "_" + suffix(d.dtype());
-    v.chunks(c ->
-        launch(
-            name,
-            l -> {
-              l.i32(c.rank()).int8(c.shape8());
-              l.mem(s).long8(c.strides8(0)).i64(c.offsets()[0]);
-              l.mem(d).long8(c.strides8(1)).i64(c.offsets()[1]);
-              l.i64(c.count()).run(c.count());
-            }));
+    ClKernel k = program.copyKernel(s.dtype(), d.dtype());
+    if (v.rank() <= Views.MAX_RANK) {
+      copyChunk(k, s, d, v);
+    } else {
+      v.chunks(c -> copyChunk(k, s, d, c));
+    }
+  }
+
+  private void copyChunk(ClKernel k, ClBuffer s, ClBuffer d, Views c) {
+    try (Launch l = begin(k)) {
+      l.i32(c.rank()).shape8(c);
+      l.mem(s).strides8(c, 0).i64(c.offsets()[0]);
+      l.mem(d).strides8(c, 1).i64(c.offsets()[1]);
+      l.i64(c.count()).run(c.count());
+    }
   }
 
   // ------------------------------------------------------------------ elementwise
@@ -489,31 +585,35 @@ public final class OpenClBackend implements Backend {
       UnaryOp op, double a, double b, Buffer x, Layout xLayout, Buffer y, Layout yLayout) {
     ClBuffer bx = (ClBuffer) x;
     ClBuffer by = (ClBuffer) y;
-    boolean wide = bx.dtype() == DType.FLOAT64;
-    Views v = Views.of(xLayout, yLayout);
+    Views v = views.of(xLayout, yLayout);
     if (v.isEmpty()) {
       return; // core issues no empty kernel; a direct call is a no-op, as OpenCL requires
     }
-    String t = suffix(bx.dtype());
+    boolean wide = bx.dtype() == DType.FLOAT64;
     if (v.dense()) {
       long n = v.count();
-      launch(
-          "unary_" + t,
-          l -> {
-            l.i32(op.ordinal()).real(wide, a).real(wide, b);
-            l.mem(bx).i64(v.offsets()[0]).mem(by).i64(v.offsets()[1]).i64(n).run(n);
-          });
+      try (Launch l = begin(kernel("unary_", bx.dtype()))) {
+        l.i32(op.ordinal()).real(wide, a).real(wide, b);
+        l.mem(bx).i64(v.offsets()[0]).mem(by).i64(v.offsets()[1]).i64(n).run(n);
+      }
       return;
     }
-    v.chunks(c ->
-        launch(
-            "unary_strided_" + t,
-            l -> {
-              l.i32(op.ordinal()).real(wide, a).real(wide, b).i32(c.rank()).int8(c.shape8());
-              l.mem(bx).long8(c.strides8(0)).i64(c.offsets()[0]);
-              l.mem(by).long8(c.strides8(1)).i64(c.offsets()[1]);
-              l.i64(c.count()).run(c.count());
-            }));
+    ClKernel k = kernel("unary_strided_", bx.dtype());
+    if (v.rank() <= Views.MAX_RANK) {
+      unaryChunk(k, op, wide, a, b, bx, by, v);
+    } else {
+      v.chunks(c -> unaryChunk(k, op, wide, a, b, bx, by, c));
+    }
+  }
+
+  private void unaryChunk(
+      ClKernel k, UnaryOp op, boolean wide, double a, double b, ClBuffer bx, ClBuffer by, Views c) {
+    try (Launch l = begin(k)) {
+      l.i32(op.ordinal()).real(wide, a).real(wide, b).i32(c.rank()).shape8(c);
+      l.mem(bx).strides8(c, 0).i64(c.offsets()[0]);
+      l.mem(by).strides8(c, 1).i64(c.offsets()[1]);
+      l.i64(c.count()).run(c.count());
+    }
   }
 
   @Override
@@ -528,31 +628,35 @@ public final class OpenClBackend implements Backend {
     ClBuffer ba = (ClBuffer) a;
     ClBuffer bb = (ClBuffer) b;
     ClBuffer bo = (ClBuffer) out;
-    Views v = Views.of(aLayout, bLayout, outLayout);
+    Views v = views.of(aLayout, bLayout, outLayout);
     if (v.isEmpty()) {
       return;
     }
-    String t = suffix(ba.dtype());
     if (v.dense()) {
       long n = v.count();
-      launch(
-          "binary_dense_" + t,
-          l -> {
-            l.i32(op.ordinal()).mem(ba).i64(v.offsets()[0]).mem(bb).i64(v.offsets()[1]);
-            l.mem(bo).i64(v.offsets()[2]).i64(n).run(n);
-          });
+      try (Launch l = begin(kernel("binary_dense_", ba.dtype()))) {
+        l.i32(op.ordinal()).mem(ba).i64(v.offsets()[0]).mem(bb).i64(v.offsets()[1]);
+        l.mem(bo).i64(v.offsets()[2]).i64(n).run(n);
+      }
       return;
     }
-    v.chunks(c ->
-        launch(
-            "binary_" + t,
-            l -> {
-              l.i32(op.ordinal()).i32(c.rank()).int8(c.shape8());
-              l.mem(ba).long8(c.strides8(0)).i64(c.offsets()[0]);
-              l.mem(bb).long8(c.strides8(1)).i64(c.offsets()[1]);
-              l.mem(bo).long8(c.strides8(2)).i64(c.offsets()[2]);
-              l.i64(c.count()).run(c.count());
-            }));
+    ClKernel k = kernel("binary_", ba.dtype());
+    if (v.rank() <= Views.MAX_RANK) {
+      binaryChunk(k, op, ba, bb, bo, v);
+    } else {
+      v.chunks(c -> binaryChunk(k, op, ba, bb, bo, c));
+    }
+  }
+
+  private void binaryChunk(
+      ClKernel k, BinaryOp op, ClBuffer ba, ClBuffer bb, ClBuffer bo, Views c) {
+    try (Launch l = begin(k)) {
+      l.i32(op.ordinal()).i32(c.rank()).shape8(c);
+      l.mem(ba).strides8(c, 0).i64(c.offsets()[0]);
+      l.mem(bb).strides8(c, 1).i64(c.offsets()[1]);
+      l.mem(bo).strides8(c, 2).i64(c.offsets()[2]);
+      l.i64(c.count()).run(c.count());
+    }
   }
 
   @Override
@@ -569,21 +673,27 @@ public final class OpenClBackend implements Backend {
     ClBuffer ba = (ClBuffer) a;
     ClBuffer bb = (ClBuffer) b;
     ClBuffer bo = (ClBuffer) out;
-    Views v = Views.of(condLayout, aLayout, bLayout, outLayout);
+    Views v = views.of(condLayout, aLayout, bLayout, outLayout);
     if (v.isEmpty()) {
       return;
     }
-    v.chunks(c ->
-        launch(
-            "where_" + suffix(ba.dtype()),
-            l -> {
-              l.i32(c.rank()).int8(c.shape8());
-              l.mem(bc).long8(c.strides8(0)).i64(c.offsets()[0]);
-              l.mem(ba).long8(c.strides8(1)).i64(c.offsets()[1]);
-              l.mem(bb).long8(c.strides8(2)).i64(c.offsets()[2]);
-              l.mem(bo).long8(c.strides8(3)).i64(c.offsets()[3]);
-              l.i64(c.count()).run(c.count());
-            }));
+    ClKernel k = kernel("where_", ba.dtype());
+    if (v.rank() <= Views.MAX_RANK) {
+      whereChunk(k, bc, ba, bb, bo, v);
+    } else {
+      v.chunks(c -> whereChunk(k, bc, ba, bb, bo, c));
+    }
+  }
+
+  private void whereChunk(ClKernel k, ClBuffer bc, ClBuffer ba, ClBuffer bb, ClBuffer bo, Views c) {
+    try (Launch l = begin(k)) {
+      l.i32(c.rank()).shape8(c);
+      l.mem(bc).strides8(c, 0).i64(c.offsets()[0]);
+      l.mem(ba).strides8(c, 1).i64(c.offsets()[1]);
+      l.mem(bb).strides8(c, 2).i64(c.offsets()[2]);
+      l.mem(bo).strides8(c, 3).i64(c.offsets()[3]);
+      l.i64(c.count()).run(c.count());
+    }
   }
 
   // ------------------------------------------------------------------ reductions and softmax
@@ -603,28 +713,23 @@ public final class OpenClBackend implements Backend {
   public void reduce(ReduceOp op, Buffer x, Layout xLayout, Buffer out) {
     ClBuffer bx = (ClBuffer) x;
     ClBuffer bo = (ClBuffer) out;
-    String t = suffix(bx.dtype());
     int outer = xLayout.dim(0);
     int axis = xLayout.dim(1);
     int inner = xLayout.dim(2);
     long no = (long) outer * inner;
     if (byRows(xLayout)) {
       long group = program.rowGroup;
-      launch(
-          "reduce_rows_" + t,
-          l -> {
-            l.i32(op.ordinal()).mem(bx);
-            strides(l, xLayout).i32(axis).i32(inner).mem(bo).mem(bo);
-            l.run(new long[] {no * group}, new long[] {group});
-          });
+      try (Launch l = begin(kernel("reduce_rows_", bx.dtype()))) {
+        l.i32(op.ordinal()).mem(bx);
+        strides(l, xLayout).i32(axis).i32(inner).mem(bo).mem(bo);
+        l.run(no * group, group);
+      }
     } else {
-      launch(
-          "reduce_cols_" + t,
-          l -> {
-            l.i32(op.ordinal()).mem(bx);
-            strides(l, xLayout).i32(outer).i32(axis).i32(inner).mem(bo).mem(bo);
-            l.run(no);
-          });
+      try (Launch l = begin(kernel("reduce_cols_", bx.dtype()))) {
+        l.i32(op.ordinal()).mem(bx);
+        strides(l, xLayout).i32(outer).i32(axis).i32(inner).mem(bo).mem(bo);
+        l.run(no);
+      }
     }
   }
 
@@ -637,7 +742,6 @@ public final class OpenClBackend implements Backend {
   public void softmax(Buffer x, Layout xLayout, boolean log, Buffer y) {
     ClBuffer bx = (ClBuffer) x;
     ClBuffer by = (ClBuffer) y;
-    String t = suffix(bx.dtype());
     int lg = log ? 1 : 0;
     int outer = xLayout.dim(0);
     int axis = xLayout.dim(1);
@@ -645,19 +749,15 @@ public final class OpenClBackend implements Backend {
     long rows = (long) outer * inner;
     if (byRows(xLayout)) {
       long group = program.rowGroup;
-      launch(
-          "softmax_rows_" + t,
-          l -> {
-            strides(l.mem(bx), xLayout).i32(axis).i32(inner).i32(lg).mem(by);
-            l.run(new long[] {rows * group}, new long[] {group});
-          });
+      try (Launch l = begin(kernel("softmax_rows_", bx.dtype()))) {
+        strides(l.mem(bx), xLayout).i32(axis).i32(inner).i32(lg).mem(by);
+        l.run(rows * group, group);
+      }
     } else {
-      launch(
-          "softmax_cols_" + t,
-          l -> {
-            strides(l.mem(bx), xLayout).i32(outer).i32(axis).i32(inner).i32(lg).mem(by);
-            l.run(rows);
-          });
+      try (Launch l = begin(kernel("softmax_cols_", bx.dtype()))) {
+        strides(l.mem(bx), xLayout).i32(outer).i32(axis).i32(inner).i32(lg).mem(by);
+        l.run(rows);
+      }
     }
   }
 
@@ -698,17 +798,15 @@ public final class OpenClBackend implements Backend {
     int tile = local * program.matmulWork;
     long gx = (long) ((spec.n() + tile - 1) / tile) * local;
     long gy = (long) ((spec.m() + tile - 1) / tile) * local;
-    launch(
-        "matmul_" + suffix(ba.dtype()),
-        l -> {
-          l.i32(spec.m()).i32(spec.n()).i32(spec.k());
-          l.i32(spec.transA() ? 1 : 0).i32(spec.transB() ? 1 : 0);
-          l.mem(ba).i64(spec.aOffset()).i64(spec.aBatchStride()).i32(spec.lda());
-          l.mem(bb).i64(spec.bOffset()).i64(spec.bBatchStride()).i32(spec.ldb());
-          l.mem(bc).i64(spec.cOffset()).i64(spec.cBatchStride());
-          l.real(wide, spec.alpha()).real(wide, spec.beta());
-          l.run(new long[] {gx, gy, spec.batch()}, new long[] {local, local, 1});
-        });
+    try (Launch l = begin(kernel("matmul_", ba.dtype()))) {
+      l.i32(spec.m()).i32(spec.n()).i32(spec.k());
+      l.i32(spec.transA() ? 1 : 0).i32(spec.transB() ? 1 : 0);
+      l.mem(ba).i64(spec.aOffset()).i64(spec.aBatchStride()).i32(spec.lda());
+      l.mem(bb).i64(spec.bOffset()).i64(spec.bBatchStride()).i32(spec.ldb());
+      l.mem(bc).i64(spec.cOffset()).i64(spec.cBatchStride());
+      l.real(wide, spec.alpha()).real(wide, spec.beta());
+      l.run(gx, gy, spec.batch(), local, local, 1);
+    }
   }
 
   // ------------------------------------------------------------------ gather and scatter
@@ -720,9 +818,9 @@ public final class OpenClBackend implements Backend {
     ClBuffer bi = (ClBuffer) indices;
     ClBuffer bo = (ClBuffer) out;
     long no = (long) outer * count * inner;
-    launch(
-        "gather_" + suffix(bs.dtype()),
-        l -> l.mem(bs).i32(axis).i32(inner).mem(bi).i32(count).mem(bo).i64(no).run(no));
+    try (Launch l = begin(kernel("gather_", bs.dtype()))) {
+      l.mem(bs).i32(axis).i32(inner).mem(bi).i32(count).mem(bo).i64(no).run(no);
+    }
   }
 
   /**
@@ -746,31 +844,20 @@ public final class OpenClBackend implements Backend {
     try (ClBuffer counts = allocate(DType.INT32, axis, false);
         ClBuffer starts = allocate(DType.INT32, axis + 1L, false);
         ClBuffer order = allocate(DType.INT32, count, false)) {
-      fillBytes(counts, 0, 4L * axis, MemorySegment.ofArray(new int[] {0}));
-      launch("scatter_count", l -> l.mem(bi).i32(count).mem(counts).run(count));
-      launch(
-          "scatter_scan",
-          l -> l.mem(counts).i32(axis).mem(starts).run(new long[] {group}, new long[] {group}));
-      launch(
-          "scatter_order",
-          l ->
-              l.mem(bi)
-                  .i32(count)
-                  .mem(counts)
-                  .mem(order)
-                  .run(new long[] {group}, new long[] {group}));
-      launch(
-          "scatter_add_" + suffix(bs.dtype()),
-          l ->
-              l.mem(bs)
-                  .i32(count)
-                  .i32(inner)
-                  .mem(bi)
-                  .mem(order)
-                  .i32(axis)
-                  .mem(bo)
-                  .i64(items)
-                  .run(items));
+      fillBytes(counts, 0, 4L * axis, 0, 4);
+      try (Launch l = begin(program.kernel("scatter_count"))) {
+        l.mem(bi).i32(count).mem(counts).run(count);
+      }
+      try (Launch l = begin(program.kernel("scatter_scan"))) {
+        l.mem(counts).i32(axis).mem(starts).run(group, group);
+      }
+      try (Launch l = begin(program.kernel("scatter_order"))) {
+        l.mem(bi).i32(count).mem(counts).mem(order).run(group, group);
+      }
+      try (Launch l = begin(kernel("scatter_add_", bs.dtype()))) {
+        l.mem(bs).i32(count).i32(inner).mem(bi).mem(order).i32(axis).mem(bo).i64(items);
+        l.run(items);
+      }
     }
   }
 
@@ -790,12 +877,10 @@ public final class OpenClBackend implements Backend {
     double t = Math.ceil(a * 0x1.0p53);
     long threshold = a != a || t <= 0 ? 0 : t >= 0x1.0p53 ? 1L << 53 : (long) t;
     boolean wide = device.fp64();
-    launch(
-        "random_" + suffix(bo.dtype()),
-        l -> {
-          l.i32(distribution.ordinal()).real(wide, a).real(wide, b).i64(threshold);
-          l.i64(seed).i64(streamOffset).mem(bo).i64(count).run(count);
-        });
+    try (Launch l = begin(kernel("random_", bo.dtype()))) {
+      l.i32(distribution.ordinal()).real(wide, a).real(wide, b).i64(threshold);
+      l.i64(seed).i64(streamOffset).mem(bo).i64(count).run(count);
+    }
   }
 
   // ------------------------------------------------------------------ capabilities
@@ -836,8 +921,8 @@ public final class OpenClBackend implements Backend {
       }
       closed = true;
       Cl.call(cl.finish, "clFinish", queue);
-      for (MemorySegment m : pool.close()) {
-        releaseMem(cl, m);
+      for (ClMem m : pool.close()) {
+        releaseMem(cl, m.handle());
       }
       program.release();
       Cl.call(cl.releaseCommandQueue, "clReleaseCommandQueue", queue);

@@ -27,6 +27,46 @@ record Views(int[] extent, long[][] strides, long[] offsets) {
     return new Views(m.extent(), m.strides(), m.offsets());
   }
 
+  /**
+   * The simplified walks of recently seen views, by the identity of their layouts ({@link Layout}
+   * is immutable): a call repeated with the same layout objects, as a replayed step makes it, does
+   * not simplify them again. A small table indexed by the layouts' identity hashes, each slot
+   * holding the last walk that fell there; thread-safe (slots hold immutable entries).
+   */
+  static final class Memo {
+    private static final int SIZE = 512;
+
+    private record Entry(Layout a, Layout b, Layout c, Layout d, Views views) {}
+
+    private final Entry[] table = new Entry[SIZE];
+
+    /** The walk over {@code a} and {@code b}. */
+    Views of(Layout a, Layout b) {
+      return of(a, b, null, null);
+    }
+
+    /** The walk over {@code a}, {@code b} and {@code c}. */
+    Views of(Layout a, Layout b, Layout c) {
+      return of(a, b, c, null);
+    }
+
+    /** The walk over two to four views ({@code c} and {@code d} may be absent: null). */
+    Views of(Layout a, Layout b, Layout c, Layout d) {
+      int h = System.identityHashCode(a);
+      h = h * 31 + System.identityHashCode(b);
+      h = h * 31 + System.identityHashCode(c);
+      h = h * 31 + System.identityHashCode(d);
+      int i = (h ^ (h >>> 16)) & (SIZE - 1);
+      Entry e = table[i];
+      if (e != null && e.a == a && e.b == b && e.c == c && e.d == d) {
+        return e.views;
+      }
+      Views v = c == null ? Views.of(a, b) : d == null ? Views.of(a, b, c) : Views.of(a, b, c, d);
+      table[i] = new Entry(a, b, c, d, v);
+      return v;
+    }
+  }
+
   /** Whether there is nothing to do. */
   boolean isEmpty() {
     return extent.length == 0;

@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 
 /** The pool's bookkeeping, with made-up handles (no OpenCL needed). */
 class ClPoolTest {
-  private static MemorySegment handle(long address) {
-    return MemorySegment.ofAddress(address);
+  private static ClMem handle(long address) {
+    return new ClMem(MemorySegment.ofAddress(address), address);
   }
 
   @Test
   void handsBackBuffersOfExactlyTheSizeAsked() {
     ClPool pool = new ClPool(1000);
-    MemorySegment a = handle(16);
-    MemorySegment b = handle(32);
+    ClMem a = handle(16);
+    ClMem b = handle(32);
     assertTrue(pool.give(a, 100));
     assertTrue(pool.give(b, 200));
     assertEquals(300, pool.bytes());
@@ -37,7 +37,7 @@ class ClPoolTest {
     assertTrue(pool.give(handle(16), 200));
     assertFalse(pool.give(handle(32), 100), "over the limit: the caller releases it");
     assertFalse(pool.give(handle(48), 0), "empty buffers are not pooled");
-    List<MemorySegment> held = pool.close();
+    List<ClMem> held = pool.close();
     assertEquals(List.of(handle(16)), held);
     assertEquals(0, pool.bytes());
     assertFalse(pool.give(handle(64), 10), "closed");

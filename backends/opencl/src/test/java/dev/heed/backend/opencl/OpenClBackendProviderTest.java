@@ -59,7 +59,8 @@ class OpenClBackendProviderTest {
                     Cl.library(),
                     b.context(),
                     b.device(),
-                    "__kernel void broken(__global float* x) { x[0] = undeclared_name; }"));
+                    "__kernel void broken(__global float* x) { x[0] = undeclared_name; }",
+                    b.kernelLimit()));
     assertTrue(e.getMessage().contains("build log"), e.getMessage());
     assertTrue(e.getMessage().contains("undeclared_name"), e.getMessage());
   }
