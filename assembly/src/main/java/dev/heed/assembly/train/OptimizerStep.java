@@ -169,9 +169,10 @@ public final class OptimizerStep implements AutoCloseable {
   }
 
   /**
-   * The step through {@link #replay}: its inputs are the batches' host arrays ({@link Feed.Host}),
-   * its outputs each mini-batch's loss, read after the update; the key is the batches' sizes,
-   * negative for a batch with padding (which builds a mask).
+   * The step through {@link #replay}: its inputs are the batches' host arrays ({@link Feed.Host})
+   * and the forward context's seeds (dropout draws from them), its outputs each mini-batch's loss,
+   * read after the update; the key is the batches' sizes, negative for a batch with padding (which
+   * builds a mask).
    */
   private double replayed(List<Batch> batches, ForwardContext ctx) {
     List<Feed.Host> hosts = new ArrayList<>(batches.size());
@@ -185,6 +186,8 @@ public final class OptimizerStep implements AutoCloseable {
       key[i] = h.padded() == null ? h.rows() : -h.rows();
       total += h.rows();
     }
+    // the forward seeds: dropout draws from them, and a replay draws the next step's there
+    inputs.add(ctx.seeds());
     // the step reads the host arrays themselves: they are the inputs it is run or captured on
     Object[] losses = replay.run(List.of(key), inputs.toArray(), a -> replayableStep(hosts, ctx));
     if (hosts.size() == 1) {

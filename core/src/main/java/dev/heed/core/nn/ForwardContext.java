@@ -32,6 +32,14 @@ public final class ForwardContext {
     return training;
   }
 
+  /**
+   * The seed sequence of the random draws (a captured step declares it among its inputs, so that a
+   * replay draws its dropout seeds from it).
+   */
+  public Seeds seeds() {
+    return seeds;
+  }
+
   /** The seed of a new random stream. */
   public long nextSeed() {
     return seeds.next();

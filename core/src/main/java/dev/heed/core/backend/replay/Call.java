@@ -352,9 +352,9 @@ sealed interface Call {
 
   /**
    * A call whose random seed is a draw of a {@link SeedStream} in the step: recorded with the seed
-   * 0 and the draw's place ({@code stream}, the stream's index among the step's streams, and {@code
-   * draw}, its index among the step's draws of that stream), replayed with the seed drawn there in
-   * the replayed step. The call is a {@link Random}, {@link AttentionForward} or {@link
+   * 0 and the draw's place ({@code stream}, the input slot of the stream the step declared, and
+   * {@code draw}, its index among the step's draws of that stream), replayed with the seed drawn
+   * there in the replayed step. The call is a {@link Random}, {@link AttentionForward} or {@link
    * AttentionBackward}.
    */
   record Seeded(Call call, int stream, long draw) implements Call {

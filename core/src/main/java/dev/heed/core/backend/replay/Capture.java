@@ -52,11 +52,11 @@ public final class Capture implements AutoCloseable {
   private final List<Runnable> updates = new ArrayList<>();
   private boolean unfusedUpdate;
 
-  // the seed streams the step drew from, in order of first draw, each one's first position and its
-  // number of draws, and where each drawn seed came from
-  private record Draw(int stream, long draw) {}
+  // the seed streams the step drew from (input slots, in order of first draw), each one's first
+  // position and number of draws, and where each drawn seed came from
+  private record Draw(int slot, long draw) {}
 
-  private final List<SeedStream> streams = new ArrayList<>();
+  private final List<Integer> streamSlots = new ArrayList<>();
   private final List<long[]> streamDraws = new ArrayList<>();
   private final Map<Long, Draw> seeds = new HashMap<>();
   private boolean hostRead;
@@ -119,12 +119,23 @@ public final class Capture implements AutoCloseable {
     if (!recording()) {
       return;
     }
-    int i = 0;
-    while (i < streams.size() && streams.get(i) != stream) {
-      i++;
+    int slot = -1;
+    for (int i = 0; i < inputs.length; i++) {
+      if (inputs[i] == stream) {
+        slot = i;
+        break;
+      }
     }
-    if (i == streams.size()) {
-      streams.add(stream);
+    if (slot < 0) {
+      refuse(
+          "the step draws seeds from a seed stream that is not one of its declared inputs, so a"
+              + " replay could not tell which stream to draw the next step's from");
+      return;
+    }
+    int i = streamSlots.indexOf(slot);
+    if (i < 0) {
+      i = streamSlots.size();
+      streamSlots.add(slot);
       streamDraws.add(new long[] {position, 0});
     }
     long[] d = streamDraws.get(i);
@@ -133,7 +144,7 @@ public final class Capture implements AutoCloseable {
       return;
     }
     d[1]++;
-    seeds.put(seed, new Draw(i, position - d[0]));
+    seeds.put(seed, new Draw(slot, position - d[0]));
   }
 
   /**
@@ -151,15 +162,15 @@ public final class Capture implements AutoCloseable {
               + " step, so a replay could not draw the next step's");
       return;
     }
-    kernel(new Call.Seeded(Call.Seeded.withSeed(call, 0), d.stream(), d.draw()), operands);
+    kernel(new Call.Seeded(Call.Seeded.withSeed(call, 0), d.slot(), d.draw()), operands);
   }
 
-  /** The seed streams the step drew from, in order. */
-  List<SeedStream> streams() {
-    return streams;
+  /** The input slots of the seed streams the step drew from, in order of first draw. */
+  int[] streamSlots() {
+    return streamSlots.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** How many seeds the step drew from each of {@link #streams()}. */
+  /** How many seeds the step drew from each of {@link #streamSlots()}. */
   long[] drawCounts() {
     long[] n = new long[streamDraws.size()];
     for (int i = 0; i < n.length; i++) {
@@ -332,7 +343,7 @@ public final class Capture implements AutoCloseable {
             external,
             allocations,
             updates,
-            streams,
+            streamSlots(),
             drawCounts()));
   }
 
@@ -403,7 +414,7 @@ public final class Capture implements AutoCloseable {
     if (before.size() != allocations.size()
         || previous.recorded().length != calls.size()
         || previous.updateCount() != updates.size()
-        || !previous.sameDraws(streams, drawCounts())
+        || !previous.sameDraws(streamSlots(), drawCounts())
         || !previous.sameArrays(inputs, outputs)) {
       refuse(changed);
       return;

@@ -16,13 +16,14 @@ final class HostArrays {
       case short[] a -> MemorySegment.ofArray(a);
       case char[] a -> MemorySegment.ofArray(a);
       case byte[] a -> MemorySegment.ofArray(a);
+      case SeedStream s -> MemorySegment.NULL; // an input that is no data: the step's seeds
       case null -> throw new IllegalArgumentException(what + " is null; expected a Java array");
       default ->
           throw new IllegalArgumentException(
               what
                   + " is a "
                   + array.getClass().getName()
-                  + "; expected a Java array of a primitive type");
+                  + "; expected a Java array of a primitive type or a SeedStream");
     };
   }
 
@@ -36,14 +37,23 @@ final class HostArrays {
     return Array.newInstance(like.getClass().getComponentType(), Array.getLength(like));
   }
 
-  /** Whether {@code a} is an array of the same type and length as {@code like}. */
+  /**
+   * Whether {@code a} is an array of the same type and length as {@code like}, or, where {@code
+   * like} is a seed stream, a seed stream.
+   */
   static boolean matches(Object a, Object like) {
+    if (like instanceof SeedStream) {
+      return a instanceof SeedStream;
+    }
     return a != null
         && a.getClass() == like.getClass()
         && Array.getLength(a) == Array.getLength(like);
   }
 
   static String describe(Object a) {
+    if (a instanceof SeedStream) {
+      return "a seed stream";
+    }
     return a.getClass().getComponentType().getName() + "[" + Array.getLength(a) + "]";
   }
 }

@@ -40,8 +40,8 @@ public final class Plan implements AutoCloseable {
   private final int[] updateCalls;
   private final Set<Buffer> updated;
   private final IndexInputs indexInputs;
-  // the seed streams the step drew from and how many seeds from each
-  private final SeedStream[] streams;
+  // the input slots of the seed streams the step drew from, and how many seeds from each
+  private final int[] streams;
   private final long[] draws;
   private boolean closed;
 
@@ -55,7 +55,7 @@ public final class Plan implements AutoCloseable {
       List<ReplayBuffer> external,
       List<ReplayBuffer> allocations,
       List<Runnable> updates,
-      List<SeedStream> streams,
+      int[] streams,
       long[] draws) {
     this.delegate = delegate;
     this.recorded = recorded.toArray(Call[]::new);
@@ -68,7 +68,7 @@ public final class Plan implements AutoCloseable {
     // the range checks of the index inputs (a capture refuses indices that a replay cannot check)
     this.indexInputs = IndexInputs.of(recorded);
     this.updates = List.copyOf(updates);
-    this.streams = streams.toArray(SeedStream[]::new);
+    this.streams = streams.clone();
     this.draws = draws.clone();
     int n = 0;
     for (Call c : this.calls) {
@@ -87,17 +87,9 @@ public final class Plan implements AutoCloseable {
     }
   }
 
-  /** Whether the step drew as many seeds from the same streams. */
-  boolean sameDraws(List<SeedStream> s, long[] n) {
-    if (s.size() != streams.length || !Arrays.equals(n, draws)) {
-      return false;
-    }
-    for (int i = 0; i < streams.length; i++) {
-      if (s.get(i) != streams[i]) {
-        return false;
-      }
-    }
-    return true;
+  /** Whether the step drew as many seeds from the streams of the same input slots. */
+  boolean sameDraws(int[] slots, long[] n) {
+    return Arrays.equals(slots, streams) && Arrays.equals(n, draws);
   }
 
   /**
@@ -225,10 +217,11 @@ public final class Plan implements AutoCloseable {
       return;
     }
     // this step's draws: the streams move on as an eager run would move them
-    long[] starts = new long[streams.length];
+    long[] starts = new long[in.length];
     for (int s = 0; s < streams.length; s++) {
-      starts[s] = streams[s].position();
-      streams[s].seek(starts[s] + draws[s]);
+      SeedStream stream = (SeedStream) in[streams[s]];
+      starts[streams[s]] = stream.position();
+      stream.seek(starts[streams[s]] + draws[s]);
     }
     double[][] parameters = updates.isEmpty() ? null : hostPass();
     int next = 0;
@@ -236,7 +229,7 @@ public final class Plan implements AutoCloseable {
       if (next < updateCalls.length && updateCalls[next] == i) {
         ((Call.Update) calls[i]).run(parameters[next++]);
       } else if (calls[i] instanceof Call.Seeded s) {
-        long seed = streams[s.stream()].seedAt(starts[s.stream()] + s.draw());
+        long seed = ((SeedStream) in[s.stream()]).seedAt(starts[s.stream()] + s.draw());
         Call.Seeded.withSeed(s.call(), seed).run(delegate, inSegments, outSegments);
       } else {
         calls[i].run(delegate, inSegments, outSegments);

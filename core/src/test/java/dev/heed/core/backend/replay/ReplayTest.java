@@ -236,53 +236,75 @@ class ReplayTest {
     }
   }
 
+  /** Dropout, then self-attention with dropout; the input from {@code in[0]}, seeds from in[1]. */
+  @SuppressWarnings("try")
+  private Function<Object[], Object[]> dropoutStep(Tensor wqkv) {
+    return in -> {
+      Seeds seeds = (Seeds) in[1];
+      try (GradMode off = GradMode.disable();
+          Scope s = Scope.open()) {
+        Tensor x =
+            NeuralOps.dropout(
+                Tensors.of(be, F32, (float[]) in[0], 1, 4, 8), 0.3, true, seeds.next());
+        return new Object[] {
+          AttentionOps.selfAttention(Linalg.linear(x, wqkv, null), 2, 0.5, 0.2, true, seeds.next())
+              .output()
+              .toFloatArray()
+        };
+      }
+    };
+  }
+
   /**
    * Dropout (a random kernel) and attention dropout whose seeds are draws of a {@link Seeds} stream
-   * in the step: each replay draws the next seeds from the stream, exactly as an eager run does, so
-   * replayed masks equal an eager twin's bit for bit and both streams end at the same position.
+   * the step declares among its inputs: each replay draws the next seeds from the stream it is
+   * given, exactly as an eager run does, so replayed masks equal an eager twin's bit for bit and
+   * both streams end at the same position.
    */
   @Test
-  void dropoutFromASeedStreamReplaysTheEagerDraws() {
-    Tensor wqkv = param(5, 24, 8);
-    Seeds replayedSeeds = new Seeds(99);
-    Seeds eagerSeeds = new Seeds(99);
-    Function<Seeds, Function<Object[], Object[]>> step =
-        seeds ->
-            inference(x -> {
-              Tensor in =
-                  NeuralOps.dropout(Tensors.of(be, F32, x, 1, 4, 8), 0.3, true, seeds.next());
-              return AttentionOps.selfAttention(
-                      Linalg.linear(in, wqkv, null), 2, 0.5, 0.2, true, seeds.next())
-                  .output();
-            });
-    Plan plan = capturedTwice(step.apply(replayedSeeds), data(1, 32), data(2, 32));
+  void dropoutFromADeclaredSeedStreamReplaysTheEagerDraws() {
+    Function<Object[], Object[]> step = dropoutStep(param(5, 24, 8));
+    Seeds replayed = new Seeds(99);
+    Plan first;
+    Object[] in1 = {data(1, 32), replayed};
+    try (Capture c = be.capture(in1)) {
+      first = c.finish(step.apply(in1)).orElseThrow(() -> new AssertionError(c.refusal()));
+    }
+    Plan plan;
+    Object[] in2 = {data(2, 32), replayed};
+    try (first;
+        Capture c = be.recapture(first, in2)) {
+      plan = c.finish(step.apply(in2)).orElseThrow(() -> new AssertionError(c.refusal()));
+    }
     try (plan) {
-      Function<Object[], Object[]> eager = step.apply(eagerSeeds);
-      eager.apply(new Object[] {data(1, 32)});
-      eager.apply(new Object[] {data(2, 32)});
+      Seeds eager = new Seeds(99);
+      step.apply(new Object[] {data(1, 32), eager});
+      step.apply(new Object[] {data(2, 32), eager});
       for (int i = 3; i < 9; i++) {
-        Object[] in = {data(i, 32)};
-        float[] want = (float[]) eager.apply(in)[0];
+        float[] want = (float[]) step.apply(new Object[] {data(i, 32), eager})[0];
         Object[] got = plan.newOutputs();
-        plan.replay(in, got);
+        plan.replay(new Object[] {data(i, 32), replayed}, got);
         assertArrayEquals(want, (float[]) got[0], "step " + i);
       }
-      assertEquals(eagerSeeds.position(), replayedSeeds.position());
+      assertEquals(eager.position(), replayed.position());
+      // another stream in the same slot: the replay draws from the stream it is given
+      Seeds other = new Seeds(5);
+      Seeds otherEager = new Seeds(5);
+      float[] want = (float[]) step.apply(new Object[] {data(9, 32), otherEager})[0];
+      Object[] got = plan.newOutputs();
+      plan.replay(new Object[] {data(9, 32), other}, got);
+      assertArrayEquals(want, (float[]) got[0], "another stream");
+      assertEquals(otherEager.position(), other.position());
     }
   }
 
-  /** Captures {@code step} on {@code x1}, then recaptures it on {@code x2}; the confirmed plan. */
-  private Plan capturedTwice(Function<Object[], Object[]> step, float[] x1, float[] x2) {
-    Plan first;
-    try (Capture c = be.capture(x1)) {
-      first =
-          c.finish(step.apply(new Object[] {x1}))
-              .orElseThrow(() -> new AssertionError(c.refusal()));
-    }
-    try (first;
-        Capture c = be.recapture(first, x2)) {
-      return c.finish(step.apply(new Object[] {x2}))
-          .orElseThrow(() -> new AssertionError(c.refusal()));
+  @Test
+  void seedsFromAStreamTheStepDidNotDeclareAreRefused() {
+    Function<Object[], Object[]> step = dropoutStep(param(5, 24, 8));
+    float[] x = data(1, 32);
+    try (Capture c = be.capture(x)) {
+      assertFalse(c.finish(step.apply(new Object[] {x, new Seeds(3)})).isPresent());
+      assertTrue(c.refusal().orElseThrow().contains("declared"), c.refusal().orElseThrow());
     }
   }
 
