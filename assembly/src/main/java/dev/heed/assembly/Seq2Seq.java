@@ -20,6 +20,9 @@ import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.replay.ReplayBackend;
+import dev.heed.core.backend.replay.ScalarPass;
+import dev.heed.core.backend.replay.StepReplay;
 import dev.heed.core.io.AtomicFile;
 import dev.heed.core.nn.AttentionMasks;
 import dev.heed.core.nn.AttentionWeightsSource;
@@ -47,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * Training and generation for a config whose model is made of named parts ({@code model.inputs},
@@ -86,6 +90,8 @@ public final class Seq2Seq implements TrainedModel {
   private final String configText;
   private final List<String> overrides;
   private final Backend backend;
+  // how many training steps of the last train() were replays of a captured step
+  private long replayedSteps;
   private final String backendName;
   private final EncoderDecoder model;
   private final Vocabulary vocabulary;
@@ -202,7 +208,9 @@ public final class Seq2Seq implements TrainedModel {
     } catch (RuntimeException e) {
       throw new ConfigException("backend: " + e.getMessage(), e);
     }
-    Backend backend = p.create(p.options().resolve(backendName, Map.of()));
+    Backend created = p.create(p.options().resolve(backendName, Map.of()));
+    // training steps are captured and replayed (training.replay) unless -Dheed.replay=false
+    Backend backend = Predictor.replayByDefault() ? ReplayBackend.over(created) : created;
     EncoderDecoder model =
         PartsReader.build(root, Plugins.shared(), BuildContext.of(backend, DType.FLOAT32, seed));
     Node.MapNode inputs = map(map(root, "model"), "model.inputs");
@@ -274,6 +282,14 @@ public final class Seq2Seq implements TrainedModel {
     return s;
   }
 
+  /**
+   * How many training steps of the last {@link #train} were replays of a captured step (0 with
+   * {@code -Dheed.replay=false}, or where the step could not be replayed: Adam on {@code cpu}).
+   */
+  public long replayedSteps() {
+    return replayedSteps;
+  }
+
   /** The model. */
   public EncoderDecoder model() {
     return model;
@@ -317,6 +333,10 @@ public final class Seq2Seq implements TrainedModel {
     double target = setup.target();
     Optimizer optimizer = setup.optimizer();
     Loss loss = setup.loss();
+    // the step per batch shape: first run eager (it makes the optimizer's moments), two captures,
+    // then replays
+    StepReplay<List<Integer>> replay =
+        setup.replay() && backend instanceof ReplayBackend r ? new StepReplay<>(r, 1) : null;
     Checkpoints.recover(runDir);
     TrainerState state;
     if (Files.isRegularFile(runDir.resolve(TrainerState.FILE))) {
@@ -346,16 +366,19 @@ public final class Seq2Seq implements TrainedModel {
       Seeds seeds = new Seeds(seed * 7_919L + epoch);
       double sum = 0;
       int n = 0;
+      ForwardContext ctx = ForwardContext.training(seeds);
       for (List<Pair> batch : data.epoch(steps, batchSize, random)) {
-        try (Scope scope = Scope.open()) {
-          Tensor l = batchLoss(batch, loss, ForwardContext.training(seeds));
-          optimizer.zeroGrad();
-          l.backward();
-          optimizer.step();
-          sum += l.item() * batch.size();
-          n += batch.size();
-          step++;
-        }
+        HostBatch h = hostBatch(batch);
+        // the arrays the step uploads, and the seeds its dropout draws from
+        Object[] inputs = {h.tokens(), h.mask(), h.input(), h.labels(), seeds};
+        Function<Object[], Object[]> run = a -> trainingStep(h, loss, optimizer, ctx);
+        Object[] out =
+            replay == null
+                ? run.apply(inputs)
+                : replay.run(List.of(h.rows(), h.sourceLength(), h.targetLength()), inputs, run);
+        sum += ((float[]) out[0])[0] * (double) batch.size();
+        n += batch.size();
+        step++;
       }
       double valLoss;
       try (Scope scope = Scope.open();
@@ -394,6 +417,10 @@ public final class Seq2Seq implements TrainedModel {
     if (reason == null) {
       reason = "reached " + epochs + " epochs";
     }
+    if (replay != null) {
+      replayedSteps = replay.replayCount();
+      replay.close();
+    }
     TrainResult result =
         new TrainResult(
             runDir,
@@ -406,7 +433,13 @@ public final class Seq2Seq implements TrainedModel {
   }
 
   private record Setup(
-      int epochs, int steps, int batchSize, double target, Optimizer optimizer, Loss loss) {}
+      int epochs,
+      int steps,
+      int batchSize,
+      double target,
+      boolean replay,
+      Optimizer optimizer,
+      Loss loss) {}
 
   /** The training section's numbers, the optimizer and the loss, checked. */
   private Setup setup() {
@@ -415,6 +448,7 @@ public final class Seq2Seq implements TrainedModel {
     int steps = number(training, "training.steps_per_epoch", 50).intValue();
     int batchSize = number(training, "training.batch_size", 32).intValue();
     double target = number(training, "training.target_exact_match", 1.0).doubleValue();
+    boolean replay = bool(training, "training.replay", true);
     Node.MapNode opt = map(config, "optimizer");
     String optName = string(opt, "optimizer.name", "adam");
     Map<String, Object> optOptions = new LinkedHashMap<>();
@@ -439,7 +473,7 @@ public final class Seq2Seq implements TrainedModel {
     positive(training, "training.epochs", epochs);
     positive(training, "training.steps_per_epoch", steps);
     positive(training, "training.batch_size", batchSize);
-    return new Setup(epochs, steps, batchSize, target, optimizer, loss);
+    return new Setup(epochs, steps, batchSize, target, replay, optimizer, loss);
   }
 
   private static void positive(Node.MapNode parent, String path, int value) {
@@ -448,6 +482,81 @@ public final class Seq2Seq implements TrainedModel {
           parent.entries().get(key(path)).origin(),
           path,
           "found " + value + ", expected an integer >= 1");
+    }
+  }
+
+  /**
+   * A batch as the host arrays its training step uploads: source token ids {@code [n, s]}, the
+   * sources' key-padding mask {@code [n, 1, s]} (−∞ past each length), decoder inputs and labels
+   * {@code [n, t + 1]}.
+   */
+  private record HostBatch(
+      int[] tokens,
+      float[] mask,
+      int[] input,
+      int[] labels,
+      int rows,
+      int sourceLength,
+      int targetLength) {}
+
+  private HostBatch hostBatch(List<Pair> pairs) {
+    int n = pairs.size();
+    int s = 0;
+    int t = 0;
+    for (Pair p : pairs) {
+      s = Math.max(s, p.source().length());
+      t = Math.max(t, p.target().length());
+    }
+    int[] input = new int[n * (t + 1)];
+    int[] labels = new int[n * (t + 1)];
+    // as batchLoss: targets padded with stop tokens
+    Arrays.fill(labels, vocabulary.stop());
+    Arrays.fill(input, vocabulary.stop());
+    for (int b = 0; b < n; b++) {
+      int[] y = vocabulary.encode(pairs.get(b).target(), "target");
+      int at = b * (t + 1);
+      input[at] = vocabulary.start();
+      System.arraycopy(y, 0, input, at + 1, y.length);
+      System.arraycopy(y, 0, labels, at, y.length);
+    }
+    int[] tokens = new int[n * s];
+    Arrays.fill(tokens, vocabulary.pad());
+    float[] mask = new float[n * s];
+    for (int b = 0; b < n; b++) {
+      int[] x = vocabulary.encode(pairs.get(b).source(), "source");
+      System.arraycopy(x, 0, tokens, b * s, x.length);
+      Arrays.fill(mask, b * s + x.length, (b + 1) * s, Float.NEGATIVE_INFINITY);
+    }
+    return new HostBatch(tokens, mask, input, labels, n, s, t);
+  }
+
+  /**
+   * One training step on {@code h}, every upload from its arrays: forward, loss, backward, the
+   * update (its per-step scalars marked for replay), then the loss read back; the gradients are
+   * cleared at the end, so nothing the step allocates outlives it.
+   */
+  @SuppressWarnings("try")
+  private Object[] trainingStep(HostBatch h, Loss loss, Optimizer optimizer, ForwardContext ctx) {
+    try (Scope scope = Scope.open()) {
+      optimizer.zeroGrad();
+      int n = h.rows();
+      int t = h.targetLength();
+      Tensor logits =
+          model.forward(
+              Tensors.indices(backend, h.tokens(), n, h.sourceLength()),
+              Tensors.indices(backend, h.input(), n, t + 1),
+              Tensors.of(backend, DType.FLOAT32, h.mask(), n, 1, h.sourceLength()),
+              null,
+              ctx);
+      Tensor l =
+          loss.compute(
+              Shapes.reshape(logits, -1, vocabulary.size()),
+              Tensors.indices(backend, h.labels(), n * (t + 1)));
+      l.backward();
+      ScalarPass.run(optimizer::step);
+      float[] value = l.toFloatArray();
+      optimizer.zeroGrad();
+      return new Object[] {value};
     }
   }
 
@@ -581,9 +690,12 @@ public final class Seq2Seq implements TrainedModel {
         GradMode g = GradMode.disable()) {
       Sources src = sources(List.of(source), source.length());
       int[] y = vocabulary.encode(out, "target");
-      int[] input = new int[y.length + 1];
+      // the positions that produced the output: the start and every character but a last one that
+      // no stop followed (greedy decoding then ended at its limit, which the decoder's positions
+      // may not exceed)
+      int[] input = new int[Math.min(y.length + 1, maxTarget + 2)];
       input[0] = vocabulary.start();
-      System.arraycopy(y, 0, input, 1, y.length);
+      System.arraycopy(y, 0, input, 1, input.length - 1);
       model.forward(
           src.tokens,
           Tensors.indices(backend, input, 1, input.length),
@@ -723,6 +835,17 @@ public final class Seq2Seq implements TrainedModel {
       throw new ConfigException(n.origin(), path, "expected a string, found " + n.describe());
     }
     return s.value().toString();
+  }
+
+  private static boolean bool(Node parent, String path, boolean fallback) {
+    Node n = ((Node.MapNode) parent).entries().get(key(path));
+    if (n == null) {
+      return fallback;
+    }
+    if (!(n instanceof Node.Scalar s) || !(s.value() instanceof Boolean v)) {
+      throw new ConfigException(n.origin(), path, "expected true or false, found " + n.describe());
+    }
+    return v;
   }
 
   private static Number number(Node parent, String path, Number fallback) {

@@ -18,6 +18,8 @@ import java.util.Map;
  * #lastWeights()}).
  */
 final class SelfAttentionLayer implements MaskedLayer, AttentionWeightsSource {
+  // the causal masks of the sizes seen, kept so that a forward pass uploads nothing
+  private final KeptMasks causalMasks = new KeptMasks();
   private final AttentionUnit unit;
   private final boolean causal;
   private AttentionResult last;
@@ -36,7 +38,7 @@ final class SelfAttentionLayer implements MaskedLayer, AttentionWeightsSource {
     Tensor m = mask;
     if (causal) {
       int t = input.dim(1);
-      m = AttentionMasks.combine(m, AttentionMasks.causal(input.backend(), input.dtype(), t, t));
+      m = AttentionMasks.combine(m, causalMasks.causal(input.backend(), input.dtype(), t, t));
     }
     AttentionResult r = unit.attend(input, input, input, m, ctx);
     last = r;

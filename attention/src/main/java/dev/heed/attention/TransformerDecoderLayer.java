@@ -36,6 +36,8 @@ import java.util.Map;
  * {@code norm1.*}, {@code norm2.*}, {@code norm3.*}.
  */
 final class TransformerDecoderLayer implements MemoryLayer, StepLayer, AttentionWeightsSource {
+  // the causal masks of the sizes seen, kept so that a forward pass uploads nothing
+  private final KeptMasks causalMasks = new KeptMasks();
   private final int features;
   private final int memoryFeatures;
   private final MultiHeadAttention selfAttn;
@@ -91,7 +93,7 @@ final class TransformerDecoderLayer implements MemoryLayer, StepLayer, Attention
     Tensor m = targetMask;
     if (causal) {
       int t = target.dim(1);
-      m = AttentionMasks.combine(m, AttentionMasks.causal(target.backend(), target.dtype(), t, t));
+      m = AttentionMasks.combine(m, causalMasks.causal(target.backend(), target.dtype(), t, t));
     }
     Tensor x = target;
     if (normFirst) {

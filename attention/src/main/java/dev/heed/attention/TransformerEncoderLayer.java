@@ -29,6 +29,8 @@ import java.util.Map;
  * causal mask to the one given.
  */
 final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSource {
+  // the causal masks of the sizes seen, kept so that a forward pass uploads nothing
+  private final KeptMasks causalMasks = new KeptMasks();
   private final int features;
   private final MultiHeadAttention selfAttn;
   private final FeedForward ff;
@@ -71,7 +73,7 @@ final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSour
     Tensor m = mask;
     if (causal) {
       int t = input.dim(1);
-      m = AttentionMasks.combine(m, AttentionMasks.causal(input.backend(), input.dtype(), t, t));
+      m = AttentionMasks.combine(m, causalMasks.causal(input.backend(), input.dtype(), t, t));
     }
     Tensor x = input;
     if (normFirst) {

@@ -103,6 +103,37 @@ class Seq2SeqRunTest {
   }
 
   /**
+   * The transformer's training steps are captured and replayed by default (Adam's per-step scalars
+   * from its host pass, token ids and masks as declared inputs), with the eager run's losses and
+   * exact-match scores bit for bit.
+   */
+  @Test
+  void replayedTrainingMatchesTheEagerRun() throws IOException {
+    String transformer = Heeds.ROOT.resolve("examples/date-format-transformer.yaml").toString();
+    List<String> small =
+        List.of(
+            "training.epochs=2",
+            "training.steps_per_epoch=8",
+            "training.target_exact_match=1.1",
+            "data.validation_examples=16");
+    List<String> eagerly = new java.util.ArrayList<>(small);
+    eagerly.add("training.replay=false");
+    Seq2Seq eager = Seq2Seq.create(Path.of(transformer), eagerly, null);
+    List<EpochEvent> a = eager.train(tmp.resolve("eager"), new TrainingListener() {}).history();
+    Seq2Seq replayed = Seq2Seq.create(Path.of(transformer), small, null);
+    List<EpochEvent> b =
+        replayed.train(tmp.resolve("replayed"), new TrainingListener() {}).history();
+    assertEquals(0, eager.replayedSteps());
+    // 16 steps of one batch shape: one eager, two captured, then replays
+    assertEquals(13, replayed.replayedSteps(), "steps replayed");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(a.get(i).trainLoss(), b.get(i).trainLoss(), "train loss, epoch " + (i + 1));
+      assertEquals(a.get(i).validationLoss(), b.get(i).validationLoss());
+      assertEquals(a.get(i).metrics(), b.get(i).metrics());
+    }
+  }
+
+  /**
    * Stopped after its first epoch and resumed, a run ends with the same history as one unbroken.
    */
   @Test
