@@ -3,6 +3,10 @@ package dev.heed.bench;
 import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
+import dev.heed.core.backend.replay.Capture;
+import dev.heed.core.backend.replay.Plan;
+import dev.heed.core.backend.replay.ReplayBackend;
+import dev.heed.core.backend.replay.ScalarPass;
 import dev.heed.core.nn.AttentionMasks;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.EncoderDecoder;
@@ -22,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -114,6 +119,107 @@ final class Seq2SeqBench {
     for (Parameter p : model.namedParameters().values()) {
       p.zeroGrad();
       p.value().close();
+    }
+    trainingReplayed(b, threads);
+  }
+
+  /**
+   * {@code seq2seq_fwdbwd_adam_replay}: the training step of {@link #training} on a model built on
+   * a replay backend over {@code b}, run once eagerly (it makes Adam's moments), captured twice
+   * (its update marked for per-step scalars, its forward seeds declared) and timed as the plan's
+   * replay; an info line when the capture is refused.
+   */
+  @SuppressWarnings("try")
+  private void trainingReplayed(Backend b, int threads) {
+    try (ReplayBackend rb = ReplayBackend.borrowing(b)) {
+      EncoderDecoder model = model(rb);
+      int[] source = new int[BATCH * SOURCE];
+      int[] input = new int[BATCH * TARGET];
+      int[] labels = new int[BATCH * TARGET];
+      int[] lengths = new int[BATCH];
+      SplittableRandom random = new SplittableRandom(7);
+      Arrays.fill(source, PAD);
+      for (int i = 0; i < BATCH; i++) {
+        lengths[i] = random.nextInt(8, SOURCE + 1);
+        for (int j = 0; j < lengths[i]; j++) {
+          source[i * SOURCE + j] = random.nextInt(0, 12);
+        }
+        input[i * TARGET] = START;
+        for (int j = 0; j < TARGET; j++) {
+          labels[i * TARGET + j] = random.nextInt(0, 14);
+          if (j + 1 < TARGET) {
+            input[i * TARGET + j + 1] = labels[i * TARGET + j];
+          }
+        }
+      }
+      Tensor src = Scope.outside(() -> Tensors.indices(rb, source, BATCH, SOURCE));
+      Tensor mask = Scope.outside(() -> AttentionMasks.fromLengths(rb, F32, lengths, SOURCE));
+      Tensor in = Scope.outside(() -> Tensors.indices(rb, input, BATCH, TARGET));
+      Tensor lab = Scope.outside(() -> Tensors.indices(rb, labels, BATCH * TARGET));
+      var adam = Plugins.shared().optimizers().get("adam");
+      Optimizer opt =
+          adam.create(
+              adam.options().resolve("adam", Map.of("lr", 3e-3)),
+              List.of(ParameterGroup.of(model.namedParameters())));
+      var ce = Plugins.shared().losses().get("cross-entropy");
+      Loss loss = ce.create(ce.options().resolve("cross-entropy", Map.of()));
+      Seeds seeds = new Seeds(5);
+      Runnable step =
+          () -> {
+            try (Scope s = Scope.open()) {
+              Tensor logits = model.forward(src, in, mask, null, ForwardContext.training(seeds));
+              loss.compute(Shapes.reshape(logits, -1, VOCABULARY), lab).backward();
+              ScalarPass.run(opt::step);
+            }
+            opt.zeroGrad(); // nothing the step allocates outlives it
+          };
+      step.run();
+      Object[] declared = {seeds};
+      Optional<Plan> first;
+      try (Capture c = rb.capture(declared)) {
+        step.run();
+        first = c.finish();
+        c.refusal()
+            .ifPresent(
+                w -> lines.accept("heed info seq2seq_fwdbwd_adam_replay not measured: " + w));
+      }
+      Optional<Plan> plan = Optional.empty();
+      if (first.isPresent()) {
+        try (Plan once = first.get();
+            Capture c = rb.recapture(once, declared)) {
+          step.run();
+          plan = c.finish();
+          c.refusal()
+              .ifPresent(
+                  w -> lines.accept("heed info seq2seq_fwdbwd_adam_replay not measured: " + w));
+        }
+      }
+      if (plan.isPresent()) {
+        try (Plan p = plan.get()) {
+          Object[] none = {};
+          Timing.Result r = Timing.measure(() -> p.replay(declared, none), options);
+          lines.accept(
+              Timing.line(
+                  "seq2seq_fwdbwd_adam_replay",
+                  PARAMS + " B=" + BATCH + " T=" + TARGET,
+                  threads,
+                  r,
+                  0,
+                  "ms",
+                  String.format(
+                      Locale.ROOT,
+                      " tokens_per_s=%.0f loadavg=%s",
+                      BATCH * TARGET / r.median(),
+                      Benchmarks.loadAverage())));
+        }
+      }
+      for (Tensor t : List.of(src, mask, in, lab)) {
+        t.close();
+      }
+      for (Parameter p : model.namedParameters().values()) {
+        p.zeroGrad();
+        p.value().close();
+      }
     }
   }
 
