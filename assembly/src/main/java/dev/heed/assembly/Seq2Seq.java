@@ -509,7 +509,8 @@ public final class Seq2Seq implements TrainedModel {
     }
     int[] input = new int[n * (t + 1)];
     int[] labels = new int[n * (t + 1)];
-    // as batchLoss: targets padded with stop tokens
+    // targets shorter than the longest are padded with stop tokens: after its first stop a
+    // sequence keeps predicting stop, which greedy decoding never reaches past
     Arrays.fill(labels, vocabulary.stop());
     Arrays.fill(input, vocabulary.stop());
     for (int b = 0; b < n; b++) {
@@ -539,19 +540,7 @@ public final class Seq2Seq implements TrainedModel {
   private Object[] trainingStep(HostBatch h, Loss loss, Optimizer optimizer, ForwardContext ctx) {
     try (Scope scope = Scope.open()) {
       optimizer.zeroGrad();
-      int n = h.rows();
-      int t = h.targetLength();
-      Tensor logits =
-          model.forward(
-              Tensors.indices(backend, h.tokens(), n, h.sourceLength()),
-              Tensors.indices(backend, h.input(), n, t + 1),
-              Tensors.of(backend, DType.FLOAT32, h.mask(), n, 1, h.sourceLength()),
-              null,
-              ctx);
-      Tensor l =
-          loss.compute(
-              Shapes.reshape(logits, -1, vocabulary.size()),
-              Tensors.indices(backend, h.labels(), n * (t + 1)));
+      Tensor l = batchLoss(h, loss, ctx);
       l.backward();
       ScalarPass.run(optimizer::step);
       float[] value = l.toFloatArray();
@@ -562,32 +551,23 @@ public final class Seq2Seq implements TrainedModel {
 
   /** The mean cross-entropy of teacher-forced decoding over {@code pairs}. */
   private Tensor batchLoss(List<Pair> pairs, Loss loss, ForwardContext ctx) {
-    int n = pairs.size();
-    int s = 0;
-    int t = 0;
-    for (Pair p : pairs) {
-      s = Math.max(s, p.source().length());
-      t = Math.max(t, p.target().length());
-    }
-    int[] input = new int[n * (t + 1)];
-    int[] labels = new int[n * (t + 1)];
-    // targets shorter than the longest are padded with stop tokens: after its first stop a
-    // sequence keeps predicting stop, which greedy decoding never reaches past
-    Arrays.fill(labels, vocabulary.stop());
-    Arrays.fill(input, vocabulary.stop());
-    for (int b = 0; b < n; b++) {
-      int[] y = vocabulary.encode(pairs.get(b).target(), "target");
-      int at = b * (t + 1);
-      input[at] = vocabulary.start();
-      System.arraycopy(y, 0, input, at + 1, y.length);
-      System.arraycopy(y, 0, labels, at, y.length);
-    }
-    Sources src = sources(pairs.stream().map(Pair::source).toList(), s);
+    return batchLoss(hostBatch(pairs), loss, ctx);
+  }
+
+  /** The mean cross-entropy of teacher-forced decoding over {@code h}, uploaded from its arrays. */
+  private Tensor batchLoss(HostBatch h, Loss loss, ForwardContext ctx) {
+    int n = h.rows();
+    int t = h.targetLength();
     Tensor logits =
-        model.forward(src.tokens, Tensors.indices(backend, input, n, t + 1), src.mask, null, ctx);
+        model.forward(
+            Tensors.indices(backend, h.tokens(), n, h.sourceLength()),
+            Tensors.indices(backend, h.input(), n, t + 1),
+            Tensors.of(backend, DType.FLOAT32, h.mask(), n, 1, h.sourceLength()),
+            null,
+            ctx);
     return loss.compute(
         Shapes.reshape(logits, -1, vocabulary.size()),
-        Tensors.indices(backend, labels, n * (t + 1)));
+        Tensors.indices(backend, h.labels(), n * (t + 1)));
   }
 
   private record Sources(Tensor tokens, Tensor mask) {}

@@ -133,29 +133,11 @@ final class Seq2SeqBench {
   private void trainingReplayed(Backend b, int threads) {
     try (ReplayBackend rb = ReplayBackend.borrowing(b)) {
       EncoderDecoder model = model(rb);
-      int[] source = new int[BATCH * SOURCE];
-      int[] input = new int[BATCH * TARGET];
-      int[] labels = new int[BATCH * TARGET];
-      int[] lengths = new int[BATCH];
-      SplittableRandom random = new SplittableRandom(7);
-      Arrays.fill(source, PAD);
-      for (int i = 0; i < BATCH; i++) {
-        lengths[i] = random.nextInt(8, SOURCE + 1);
-        for (int j = 0; j < lengths[i]; j++) {
-          source[i * SOURCE + j] = random.nextInt(0, 12);
-        }
-        input[i * TARGET] = START;
-        for (int j = 0; j < TARGET; j++) {
-          labels[i * TARGET + j] = random.nextInt(0, 14);
-          if (j + 1 < TARGET) {
-            input[i * TARGET + j + 1] = labels[i * TARGET + j];
-          }
-        }
-      }
-      Tensor src = Scope.outside(() -> Tensors.indices(rb, source, BATCH, SOURCE));
-      Tensor mask = Scope.outside(() -> AttentionMasks.fromLengths(rb, F32, lengths, SOURCE));
-      Tensor in = Scope.outside(() -> Tensors.indices(rb, input, BATCH, TARGET));
-      Tensor lab = Scope.outside(() -> Tensors.indices(rb, labels, BATCH * TARGET));
+      TrainingBatch batch = TrainingBatch.on(rb);
+      Tensor src = batch.src();
+      Tensor mask = batch.mask();
+      Tensor in = batch.in();
+      Tensor lab = batch.lab();
       var adam = Plugins.shared().optimizers().get("adam");
       Optimizer opt =
           adam.create(
@@ -213,9 +195,7 @@ final class Seq2SeqBench {
                       Benchmarks.loadAverage())));
         }
       }
-      for (Tensor t : List.of(src, mask, in, lab)) {
-        t.close();
-      }
+      batch.close();
       for (Parameter p : model.namedParameters().values()) {
         p.zeroGrad();
         p.value().close();
@@ -267,31 +247,51 @@ final class Seq2SeqBench {
     mask.close();
   }
 
-  @SuppressWarnings("try")
-  private void training(Backend b, int threads, EncoderDecoder model) {
-    SplittableRandom random = new SplittableRandom(7);
-    int[] source = new int[BATCH * SOURCE];
-    int[] lengths = new int[BATCH];
-    int[] input = new int[BATCH * TARGET];
-    int[] labels = new int[BATCH * TARGET];
-    Arrays.fill(source, PAD);
-    for (int i = 0; i < BATCH; i++) {
-      lengths[i] = random.nextInt(8, SOURCE + 1);
-      for (int j = 0; j < lengths[i]; j++) {
-        source[i * SOURCE + j] = random.nextInt(0, 12);
-      }
-      input[i * TARGET] = START;
-      for (int j = 0; j < TARGET; j++) {
-        labels[i * TARGET + j] = random.nextInt(0, 14);
-        if (j + 1 < TARGET) {
-          input[i * TARGET + j + 1] = labels[i * TARGET + j];
+  /** The training batch: sources of 8 to 10 tokens with their mask, decoder inputs and labels. */
+  private record TrainingBatch(Tensor src, Tensor mask, Tensor in, Tensor lab)
+      implements AutoCloseable {
+    static TrainingBatch on(Backend b) {
+      SplittableRandom random = new SplittableRandom(7);
+      int[] source = new int[BATCH * SOURCE];
+      int[] lengths = new int[BATCH];
+      int[] input = new int[BATCH * TARGET];
+      int[] labels = new int[BATCH * TARGET];
+      Arrays.fill(source, PAD);
+      for (int i = 0; i < BATCH; i++) {
+        lengths[i] = random.nextInt(8, SOURCE + 1);
+        for (int j = 0; j < lengths[i]; j++) {
+          source[i * SOURCE + j] = random.nextInt(0, 12);
+        }
+        input[i * TARGET] = START;
+        for (int j = 0; j < TARGET; j++) {
+          labels[i * TARGET + j] = random.nextInt(0, 14);
+          if (j + 1 < TARGET) {
+            input[i * TARGET + j + 1] = labels[i * TARGET + j];
+          }
         }
       }
+      Tensor src = Scope.outside(() -> Tensors.indices(b, source, BATCH, SOURCE));
+      Tensor mask = Scope.outside(() -> AttentionMasks.fromLengths(b, F32, lengths, SOURCE));
+      Tensor in = Scope.outside(() -> Tensors.indices(b, input, BATCH, TARGET));
+      Tensor lab = Scope.outside(() -> Tensors.indices(b, labels, BATCH * TARGET));
+      return new TrainingBatch(src, mask, in, lab);
     }
-    Tensor src = Scope.outside(() -> Tensors.indices(b, source, BATCH, SOURCE));
-    Tensor mask = Scope.outside(() -> AttentionMasks.fromLengths(b, F32, lengths, SOURCE));
-    Tensor in = Scope.outside(() -> Tensors.indices(b, input, BATCH, TARGET));
-    Tensor lab = Scope.outside(() -> Tensors.indices(b, labels, BATCH * TARGET));
+
+    @Override
+    public void close() {
+      for (Tensor t : List.of(src, mask, in, lab)) {
+        t.close();
+      }
+    }
+  }
+
+  @SuppressWarnings("try")
+  private void training(Backend b, int threads, EncoderDecoder model) {
+    TrainingBatch batch = TrainingBatch.on(b);
+    Tensor src = batch.src();
+    Tensor mask = batch.mask();
+    Tensor in = batch.in();
+    Tensor lab = batch.lab();
     var adam = Plugins.shared().optimizers().get("adam");
     Optimizer opt =
         adam.create(
@@ -326,8 +326,6 @@ final class Seq2SeqBench {
             0,
             "ms",
             extra));
-    for (Tensor t : List.of(src, mask, in, lab)) {
-      t.close();
-    }
+    batch.close();
   }
 }
