@@ -14,8 +14,8 @@ import java.util.function.Function;
  * key capture the step while running it eagerly ({@link ReplayBackend#capture}, then {@link
  * ReplayBackend#recapture}, which keeps the plan only when both runs made the same calls with the
  * same arguments); later runs replay a plan. A key whose capture was refused runs eagerly from then
- * on. A plan that reads a buffer released since its capture (a parameter or an optimizer's state
- * replaced by a restored one) is dropped and the step captured again.
+ * on. A plan that reads a buffer released since its capture (a parameter, or an optimizer's state
+ * started afresh) is dropped; that run is eager and the next ones capture the step again.
  *
  * <p>A plan's buffers are the scratch of one run at a time, so each key keeps a pool of plans: a
  * run takes an idle one and gives it back, and a new one is captured only when every plan of the
@@ -99,11 +99,12 @@ public final class StepReplay<K> implements AutoCloseable {
     }
     Slot slot = e.idle.poll();
     if (slot != null && slot.plan().isStale()) {
-      // a buffer it reads was replaced (a restored parameter or optimizer state): capture anew
+      // a buffer it reads was replaced (an optimizer's state started afresh, say): this run is
+      // eager, so that it makes what the step keeps again, and the next ones capture anew
       all.remove(slot.plan());
       slot.plan().close();
-      slot = null;
       e.plans.decrementAndGet();
+      return step.apply(inputs);
     }
     if (slot != null && slot.confirmed()) {
       try {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -324,8 +325,9 @@ public abstract class GroupedOptimizer implements Optimizer {
 
   /**
    * Replaces the whole state by copies of {@code saved} (moved to the parameters' backend and
-   * element type when they differ). Parameters without an entry start afresh, as before their first
-   * step. Nothing changes when an entry is rejected.
+   * element type when they differ), written into the existing slot tensors where they exist (so
+   * that a captured step that reads them stays valid). Parameters without an entry start afresh, as
+   * before their first step. Nothing changes when an entry is rejected.
    *
    * @throws IllegalArgumentException for an entry that names no parameter or slot, is null, or does
    *     not have its parameter's shape
@@ -364,6 +366,7 @@ public abstract class GroupedOptimizer implements Optimizer {
       targets.put(key, target);
     }
     Map<String, Map<String, Tensor>> loaded = new LinkedHashMap<>();
+    Set<Tensor> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     try (GradMode off = GradMode.disable();
         Scope scope = Scope.open()) {
       for (Map.Entry<String, String[]> e : targets.entrySet()) {
@@ -372,13 +375,25 @@ public abstract class GroupedOptimizer implements Optimizer {
         Tensor src = saved.get(e.getKey());
         Tensor moved = src.backend() == like.backend() ? src : Tensors.copyTo(src, like.backend());
         Tensor typed = moved.dtype() == like.dtype() ? moved : Shapes.cast(moved, like.dtype());
-        Tensor copy = Scope.outside(() -> Tensors.zerosLike(like));
-        Elementwise.assign(copy, typed);
-        loaded.computeIfAbsent(target[0], k -> new LinkedHashMap<>()).put(target[1], copy);
+        Tensor existing = slot(target[0], target[1]);
+        Tensor into;
+        if (existing != null && existing.shape().equals(like.shape())) {
+          // written in place, so that what reads the slot's buffer (a captured step) sees it
+          into = existing;
+          kept.add(existing);
+        } else {
+          into = Scope.outside(() -> Tensors.zerosLike(like));
+        }
+        Elementwise.assign(into, typed);
+        loaded.computeIfAbsent(target[0], k -> new LinkedHashMap<>()).put(target[1], into);
       }
     }
     for (Map<String, Tensor> slots : state.values()) {
-      slots.values().forEach(Tensor::close);
+      for (Tensor t : slots.values()) {
+        if (!kept.contains(t)) {
+          t.close();
+        }
+      }
     }
     state.clear();
     state.putAll(loaded);
