@@ -5,7 +5,10 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedElementwise;
+import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.backend.support.HeapBuffer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FusedElementwise} for FLOAT32: the elements are taken in chunks of {@link #CHUNK} that
@@ -19,6 +22,13 @@ import dev.heed.core.backend.support.HeapBuffer;
  * inputs: the last step writes its output directly, element by element after reading that element's
  * operands (every earlier step of the chunk has run), and the other outputs are copied from the
  * per-thread arrays once the chunk is done.
+ *
+ * <p>A few short programs that training steps make at every step (an SGD update {@code w + lr·g},
+ * the tanh backward {@code g·(1 - y²)}, the MSE difference and its square, a scaled product) run
+ * instead as one vector loop ({@link #fused}) that keeps the intermediate values in registers: the
+ * same vector operations in the same order as the step-by-step kernels, so the same bits, with one
+ * pass over the operands instead of one per step, and their elements past the last whole vector
+ * computed as the chunked path's scalar tails compute them.
  */
 final class SimdElementwise implements FusedElementwise {
   /**
@@ -84,6 +94,9 @@ final class SimdElementwise implements FusedElementwise {
       float[][] out,
       int from,
       int to) {
+    if (fused(program, parameters, in, out, from, to)) {
+      return;
+    }
     int inputs = program.inputs();
     int steps = program.stepCount();
     float[][] r = registers(program.registers());
@@ -148,6 +161,132 @@ final class SimdElementwise implements FusedElementwise {
         }
       }
     }
+  }
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  /**
+   * Runs elements {@code [from, to)} of one of the short programs named in the class comment as a
+   * single vector loop and returns true, or returns false (nothing done) for any other program.
+   * Each step is the vector operation that {@link VecUnary} or {@link VecBinary} applies for it
+   * (AFFINE a product then a sum, SQUARE a product), in the program's order, and the elements past
+   * the last whole vector are those kernels' scalar tails ({@link UnaryOp#applyFloat32}, float
+   * arithmetic), so the results are those of the chunked path.
+   */
+  private static boolean fused(
+      ElementwiseProgram program,
+      double[] parameters,
+      float[][] in,
+      float[][] out,
+      int from,
+      int to) {
+    if (program.inputs() != 2) {
+      return false;
+    }
+    int steps = program.stepCount();
+    int outputs = program.outputCount();
+    int l = S.length();
+    int end = from + S.loopBound(to - from);
+    if (steps == 2 && outputs == 1 && program.output(0) == 3) {
+      ElementwiseProgram.Step s0 = program.step(0);
+      ElementwiseProgram.Step s1 = program.step(1);
+      // r2 = AFFINE(r1, a, b); r3 = ADD or MUL(r0, r2)
+      if (s0.unary() != UnaryOp.AFFINE
+          || s0.x() != 1
+          || s1.x() != 0
+          || s1.y() != 2
+          || (s1.binary() != BinaryOp.ADD && s1.binary() != BinaryOp.MUL)) {
+        return false;
+      }
+      float[] x0 = in[0];
+      float[] x1 = in[1];
+      float[] y = out[0];
+      double a = s0.a().resolve(parameters);
+      double b = s0.b().resolve(parameters);
+      FloatVector va = FloatVector.broadcast(S, (float) a);
+      FloatVector vb = FloatVector.broadcast(S, (float) b);
+      boolean add = s1.binary() == BinaryOp.ADD;
+      if (add) {
+        // an SGD update: w + (lr·g + 0)
+        for (int i = from; i < end; i += l) {
+          FloatVector r2 = FloatVector.fromArray(S, x1, i).mul(va).add(vb);
+          FloatVector.fromArray(S, x0, i).add(r2).intoArray(y, i);
+        }
+      } else {
+        for (int i = from; i < end; i += l) {
+          FloatVector r2 = FloatVector.fromArray(S, x1, i).mul(va).add(vb);
+          FloatVector.fromArray(S, x0, i).mul(r2).intoArray(y, i);
+        }
+      }
+      for (int i = end; i < to; i++) {
+        float r2 = UnaryOp.AFFINE.applyFloat32(x1[i], a, b);
+        y[i] = add ? x0[i] + r2 : x0[i] * r2;
+      }
+      return true;
+    }
+    if (steps == 3 && outputs == 1 && program.output(0) == 4) {
+      ElementwiseProgram.Step s0 = program.step(0);
+      ElementwiseProgram.Step s1 = program.step(1);
+      ElementwiseProgram.Step s2 = program.step(2);
+      // the tanh backward: r2 = SQUARE(r1); r3 = AFFINE(r2, a, b); r4 = MUL(r0, r3)
+      if (s0.unary() != UnaryOp.SQUARE
+          || s0.x() != 1
+          || s1.unary() != UnaryOp.AFFINE
+          || s1.x() != 2
+          || s2.binary() != BinaryOp.MUL
+          || s2.x() != 0
+          || s2.y() != 3) {
+        return false;
+      }
+      float[] x0 = in[0];
+      float[] x1 = in[1];
+      float[] y = out[0];
+      double a = s1.a().resolve(parameters);
+      double b = s1.b().resolve(parameters);
+      FloatVector va = FloatVector.broadcast(S, (float) a);
+      FloatVector vb = FloatVector.broadcast(S, (float) b);
+      for (int i = from; i < end; i += l) {
+        FloatVector v = FloatVector.fromArray(S, x1, i);
+        FloatVector r3 = v.mul(v).mul(va).add(vb);
+        FloatVector.fromArray(S, x0, i).mul(r3).intoArray(y, i);
+      }
+      double sa = s0.a().resolve(parameters);
+      double sb = s0.b().resolve(parameters);
+      for (int i = end; i < to; i++) {
+        float r2 = UnaryOp.SQUARE.applyFloat32(x1[i], sa, sb);
+        y[i] = x0[i] * UnaryOp.AFFINE.applyFloat32(r2, a, b);
+      }
+      return true;
+    }
+    if (steps == 2
+        && outputs == 2
+        && program.output(0) == 2
+        && program.output(1) == 3
+        && program.step(0).binary() == BinaryOp.SUB
+        && program.step(0).x() == 0
+        && program.step(0).y() == 1
+        && program.step(1).unary() == UnaryOp.SQUARE
+        && program.step(1).x() == 2) {
+      // the MSE difference and its square: r2 = SUB(r0, r1); r3 = SQUARE(r2)
+      float[] x0 = in[0];
+      float[] x1 = in[1];
+      float[] d = out[0];
+      float[] q = out[1];
+      for (int i = from; i < end; i += l) {
+        FloatVector r2 = FloatVector.fromArray(S, x0, i).sub(FloatVector.fromArray(S, x1, i));
+        r2.intoArray(d, i);
+        r2.mul(r2).intoArray(q, i);
+      }
+      double sa = program.step(1).a().resolve(parameters);
+      double sb = program.step(1).b().resolve(parameters);
+      for (int i = end; i < to; i++) {
+        float r2 = x0[i] - x1[i];
+        d[i] = r2;
+        q[i] = UnaryOp.SQUARE.applyFloat32(r2, sa, sb);
+      }
+      return true;
+    }
+    return false;
   }
 
   /** As the reference binary kernel: float64 of the float operands, rounded once. */

@@ -27,6 +27,11 @@ final class VecMath {
 
   private VecMath() {}
 
+  /**
+   * The constant {@code v} in every lane, made where it is used: inlined into a kernel's loop, a
+   * broadcast of a constant is taken out of the loop and kept in a register, while a {@code static
+   * final} vector is read from memory at every use (exp took twice the time so).
+   */
   private static FloatVector broadcast(float v) {
     return FloatVector.broadcast(S, v);
   }
@@ -69,17 +74,6 @@ final class VecMath {
   static final float C5 = 0.008368716575205326f;
   static final float C6 = 0.001381459878757596f;
 
-  private static final FloatVector V_LOG2E = broadcast(LOG2E);
-  private static final FloatVector V_ROUNDER = broadcast(ROUNDER);
-  private static final FloatVector V_MINUS_LN2_HI = broadcast(-LN2_HI);
-  private static final FloatVector V_MINUS_LN2_LO = broadcast(-LN2_LO);
-  private static final FloatVector V_C2 = broadcast(C2);
-  private static final FloatVector V_C3 = broadcast(C3);
-  private static final FloatVector V_C4 = broadcast(C4);
-  private static final FloatVector V_C5 = broadcast(C5);
-  private static final FloatVector V_C6 = broadcast(C6);
-  private static final FloatVector V_ONE = broadcast(1f);
-
   /**
    * {@code e^x} per lane, within 0.9 ulp of the exact value (checked against float64 {@code
    * Math.exp} on every float in {@code [-110, 110]}; 99.5 % of the results are correctly rounded).
@@ -102,7 +96,7 @@ final class VecMath {
       // every lane's result is a normal float: 2ⁿ goes straight into p's exponent bits, where the
       // two products of the general case give the same bits. n << 23 is bits(t) << 23, as
       // ROUNDER_BITS << 23 overflows to 0
-      FloatVector t = x.fma(V_LOG2E, V_ROUNDER);
+      FloatVector t = x.fma(broadcast(LOG2E), broadcast(ROUNDER));
       IntVector p = expReduced(x, t).reinterpretAsInts();
       return p.add(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
     }
@@ -114,7 +108,7 @@ final class VecMath {
     // compare-and-blend keeps NaN (a comparison with NaN is false)
     FloatVector v = x.blend(EXP_LOW, x.lt(EXP_LOW));
     v = v.blend(EXP_HIGH, v.compare(VectorOperators.GT, EXP_HIGH));
-    FloatVector t = v.fma(V_LOG2E, V_ROUNDER);
+    FloatVector t = v.fma(broadcast(LOG2E), broadcast(ROUNDER));
     FloatVector p = expReduced(v, t);
     IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
     IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
@@ -126,15 +120,15 @@ final class VecMath {
 
   /** {@code e^r} for {@code r = v - n·ln 2}, {@code t = n + ROUNDER}. */
   private static FloatVector expReduced(FloatVector v, FloatVector t) {
-    FloatVector n = t.sub(V_ROUNDER);
-    FloatVector r = n.fma(V_MINUS_LN2_HI, v);
-    r = n.fma(V_MINUS_LN2_LO, r);
-    FloatVector p = r.fma(V_C6, V_C5);
-    p = p.fma(r, V_C4);
-    p = p.fma(r, V_C3);
-    p = p.fma(r, V_C2);
-    p = r.fma(p, V_ONE);
-    return r.fma(p, V_ONE);
+    FloatVector n = t.sub(broadcast(ROUNDER));
+    FloatVector r = n.fma(broadcast(-LN2_HI), v);
+    r = n.fma(broadcast(-LN2_LO), r);
+    FloatVector p = r.fma(broadcast(C6), broadcast(C5));
+    p = p.fma(r, broadcast(C4));
+    p = p.fma(r, broadcast(C3));
+    p = p.fma(r, broadcast(C2));
+    p = r.fma(p, broadcast(1f));
+    return r.fma(p, broadcast(1f));
   }
 
   // ---- log ---------------------------------------------------------------------------------
@@ -163,20 +157,6 @@ final class VecMath {
   static final float Q7 = -2.4999993993e-1f;
   static final float Q8 = 3.3333331174e-1f;
 
-  private static final FloatVector V_Q0 = broadcast(Q0);
-  private static final FloatVector V_Q1 = broadcast(Q1);
-  private static final FloatVector V_Q2 = broadcast(Q2);
-  private static final FloatVector V_Q3 = broadcast(Q3);
-  private static final FloatVector V_Q4 = broadcast(Q4);
-  private static final FloatVector V_Q5 = broadcast(Q5);
-  private static final FloatVector V_Q6 = broadcast(Q6);
-  private static final FloatVector V_Q7 = broadcast(Q7);
-  private static final FloatVector V_Q8 = broadcast(Q8);
-  private static final FloatVector V_LN2_HI = broadcast(LN2_HI);
-  private static final FloatVector V_LN2_LO = broadcast(LN2_LO);
-  private static final FloatVector V_MINUS_HALF = broadcast(-0.5f);
-  private static final FloatVector V_ZERO = broadcast(0f);
-
   /**
    * The natural logarithm per lane, within 0.82 ulp of the exact value (checked against float64
    * {@code Math.log} on every fifth positive float, subnormals included). {@code x = 2ᵉ·(1 + m)}
@@ -196,7 +176,7 @@ final class VecMath {
     IntVector bits = x.reinterpretAsInts();
     // positive, normal and finite: bits - MIN_NORMAL's bits below 0x7f000000, unsigned
     if (bits.sub(MIN_NORMAL_BITS).compare(VectorOperators.ULT, 0x7f000000).allTrue()) {
-      return logNormal(bits, V_ZERO);
+      return logNormal(bits, broadcast(0f));
     }
     return logAny(x);
   }
@@ -205,7 +185,7 @@ final class VecMath {
   private static FloatVector logAny(FloatVector x) {
     VectorMask<Float> tiny = x.lt(MIN_NORMAL);
     IntVector bits = x.blend(x.mul(TWO_23), tiny).reinterpretAsInts();
-    return specials(x, logNormal(bits, V_ZERO.blend(-23f, tiny)));
+    return specials(x, logNormal(bits, broadcast(0f).blend(-23f, tiny)));
   }
 
   /**
@@ -215,22 +195,23 @@ final class VecMath {
   private static FloatVector logNormal(IntVector bits, FloatVector shift) {
     // x = 2^e·(1 + m) with 1 + m in [√½, √2): e counts the binades above √½'s
     IntVector e = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 23);
-    FloatVector m = bits.sub(e.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(V_ONE);
+    FloatVector m =
+        bits.sub(e.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(broadcast(1f));
     // small integers: exact
     FloatVector ef = ((FloatVector) e.convert(VectorOperators.I2F, 0)).add(shift);
     FloatVector z = m.mul(m);
-    FloatVector y = m.fma(V_Q0, V_Q1);
-    y = y.fma(m, V_Q2);
-    y = y.fma(m, V_Q3);
-    y = y.fma(m, V_Q4);
-    y = y.fma(m, V_Q5);
-    y = y.fma(m, V_Q6);
-    y = y.fma(m, V_Q7);
-    y = y.fma(m, V_Q8);
+    FloatVector y = m.fma(broadcast(Q0), broadcast(Q1));
+    y = y.fma(m, broadcast(Q2));
+    y = y.fma(m, broadcast(Q3));
+    y = y.fma(m, broadcast(Q4));
+    y = y.fma(m, broadcast(Q5));
+    y = y.fma(m, broadcast(Q6));
+    y = y.fma(m, broadcast(Q7));
+    y = y.fma(m, broadcast(Q8));
     y = y.mul(m).mul(z);
-    y = ef.fma(V_LN2_LO, y);
-    y = z.fma(V_MINUS_HALF, y);
-    return ef.fma(V_LN2_HI, m.add(y));
+    y = ef.fma(broadcast(LN2_LO), y);
+    y = z.fma(broadcast(-0.5f), y);
+    return ef.fma(broadcast(LN2_HI), m.add(y));
   }
 
   /**

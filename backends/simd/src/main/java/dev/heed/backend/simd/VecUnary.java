@@ -90,11 +90,7 @@ final class VecUnary {
           VecMath.log(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
         }
       }
-      case TANH -> {
-        for (int i = from; i < end; i += l) {
-          tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i);
-        }
-      }
+      case TANH -> tanhRange(x, xo + from, y, yo + from, end - from);
       case SIGMOID -> {
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = from; i < end; i += l) {
@@ -167,22 +163,37 @@ final class VecUnary {
   /** Beyond ±9, tanh is ±1 in float. */
   private static final float TANH_CLAMP = 9f;
 
+  private static final FloatVector TANH_HI = FloatVector.broadcast(S, TANH_CLAMP);
+  private static final FloatVector TANH_LO = FloatVector.broadcast(S, -TANH_CLAMP);
+
   /** Below this magnitude tanh(x) is x within half an ulp (x³/3 is below 2^-24 of x). */
   private static final float TANH_LINEAR = 4e-4f;
 
   // the 13/6-degree rational approximation of tanh on [-9, 9] that Eigen and XNNPACK use: odd
   // numerator, even denominator
-  private static final FloatVector A1 = FloatVector.broadcast(S, 4.89352455891786e-03f);
-  private static final FloatVector A3 = FloatVector.broadcast(S, 6.37261928875436e-04f);
-  private static final FloatVector A5 = FloatVector.broadcast(S, 1.48572235717979e-05f);
-  private static final FloatVector A7 = FloatVector.broadcast(S, 5.12229709037114e-08f);
-  private static final FloatVector A9 = FloatVector.broadcast(S, -8.60467152213735e-11f);
-  private static final FloatVector A11 = FloatVector.broadcast(S, 2.00018790482477e-13f);
-  private static final FloatVector A13 = FloatVector.broadcast(S, -2.76076847742355e-16f);
-  private static final FloatVector B0 = FloatVector.broadcast(S, 4.89352518554385e-03f);
-  private static final FloatVector B2 = FloatVector.broadcast(S, 2.26843463243900e-03f);
-  private static final FloatVector B4 = FloatVector.broadcast(S, 1.18534705686654e-04f);
-  private static final FloatVector B6 = FloatVector.broadcast(S, 1.19825839466702e-06f);
+  private static final float TA1 = 4.89352455891786e-03f;
+  private static final float TA3 = 6.37261928875436e-04f;
+  private static final float TA5 = 1.48572235717979e-05f;
+  private static final float TA7 = 5.12229709037114e-08f;
+  private static final float TA9 = -8.60467152213735e-11f;
+  private static final float TA11 = 2.00018790482477e-13f;
+  private static final float TA13 = -2.76076847742355e-16f;
+  private static final float TB0 = 4.89352518554385e-03f;
+  private static final float TB2 = 2.26843463243900e-03f;
+  private static final float TB4 = 1.18534705686654e-04f;
+  private static final float TB6 = 1.19825839466702e-06f;
+
+  private static final FloatVector A1 = FloatVector.broadcast(S, TA1);
+  private static final FloatVector A3 = FloatVector.broadcast(S, TA3);
+  private static final FloatVector A5 = FloatVector.broadcast(S, TA5);
+  private static final FloatVector A7 = FloatVector.broadcast(S, TA7);
+  private static final FloatVector A9 = FloatVector.broadcast(S, TA9);
+  private static final FloatVector A11 = FloatVector.broadcast(S, TA11);
+  private static final FloatVector A13 = FloatVector.broadcast(S, TA13);
+  private static final FloatVector B0 = FloatVector.broadcast(S, TB0);
+  private static final FloatVector B2 = FloatVector.broadcast(S, TB2);
+  private static final FloatVector B4 = FloatVector.broadcast(S, TB4);
+  private static final FloatVector B6 = FloatVector.broadcast(S, TB6);
 
   /**
    * {@code tanh} in each lane by a rational function: nine FMAs, two multiplications and a
@@ -192,13 +203,51 @@ final class VecUnary {
    * rational function loses precision on subnormals), NaN stays NaN, ±∞ give ±1.
    */
   private static FloatVector tanh(FloatVector v) {
-    FloatVector x = v.max(-TANH_CLAMP).min(TANH_CLAMP);
+    // clamped by comparisons and blends: the values of max and min here (NaN stays NaN, -0 stays
+    // -0), without the instructions that give Java's max and min their NaN and signed-zero rules
+    FloatVector x =
+        v.blend(TANH_HI, v.compare(VectorOperators.GT, TANH_HI))
+            .blend(TANH_LO, v.compare(VectorOperators.LT, TANH_LO));
     FloatVector x2 = x.mul(x);
     FloatVector p = x2.fma(A13, A11).fma(x2, A9).fma(x2, A7).fma(x2, A5);
     p = p.fma(x2, A3).fma(x2, A1).mul(x);
     FloatVector q = x2.fma(B6, B4).fma(x2, B2).fma(x2, B0);
     FloatVector r = p.div(q);
     return r.blend(v, v.abs().compare(VectorOperators.LT, TANH_LINEAR));
+  }
+
+  /**
+   * {@code y[yo + i] = tanh(x[xo + i])} for {@code i < n} ({@code n} a multiple of the vector
+   * length): {@link #tanh}'s operations on its constants broadcast into locals before the loop,
+   * which the compiler keeps in registers (the static vectors are read from memory at every use, a
+   * third more time), so the same bits.
+   */
+  private static void tanhRange(float[] x, int xo, float[] y, int yo, int n) {
+    FloatVector hi = FloatVector.broadcast(S, TANH_CLAMP);
+    FloatVector lo = FloatVector.broadcast(S, -TANH_CLAMP);
+    FloatVector linear = FloatVector.broadcast(S, TANH_LINEAR);
+    FloatVector a1 = FloatVector.broadcast(S, TA1);
+    FloatVector a3 = FloatVector.broadcast(S, TA3);
+    FloatVector a5 = FloatVector.broadcast(S, TA5);
+    FloatVector a7 = FloatVector.broadcast(S, TA7);
+    FloatVector a9 = FloatVector.broadcast(S, TA9);
+    FloatVector a11 = FloatVector.broadcast(S, TA11);
+    FloatVector a13 = FloatVector.broadcast(S, TA13);
+    FloatVector b0 = FloatVector.broadcast(S, TB0);
+    FloatVector b2 = FloatVector.broadcast(S, TB2);
+    FloatVector b4 = FloatVector.broadcast(S, TB4);
+    FloatVector b6 = FloatVector.broadcast(S, TB6);
+    for (int i = 0; i < n; i += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + i);
+      FloatVector c =
+          v.blend(hi, v.compare(VectorOperators.GT, hi))
+              .blend(lo, v.compare(VectorOperators.LT, lo));
+      FloatVector c2 = c.mul(c);
+      FloatVector p = c2.fma(a13, a11).fma(c2, a9).fma(c2, a7).fma(c2, a5);
+      p = p.fma(c2, a3).fma(c2, a1).mul(c);
+      FloatVector q = c2.fma(b6, b4).fma(c2, b2).fma(c2, b0);
+      p.div(q).blend(v, v.abs().compare(VectorOperators.LT, linear)).intoArray(y, yo + i);
+    }
   }
 
   /** {@code 1 / (1 + e^-v)} in each lane ({@link VecMath#exp}, then an add and a division). */

@@ -67,6 +67,16 @@ class SimdKernelsTest {
     }
   }
 
+  private static void assertSameBits(String what, float[] actual, float[] expected) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(
+          Float.floatToRawIntBits(expected[i]),
+          Float.floatToRawIntBits(actual[i]),
+          what + " at " + i + ": expected " + expected[i] + ", got " + actual[i]);
+    }
+  }
+
   private static float[] run(Backend b, MatmulSpec s, float[] a, float[] bm, float[] c) {
     Buffer ab = upload(b, a);
     Buffer bb = upload(b, bm);
@@ -422,6 +432,102 @@ class SimdKernelsTest {
     }
     assertClose("the input copied out", download(simd, copy), x, 0);
     assertClose("the chain over its input", download(simd, xb), expected, 1e-6);
+  }
+
+  /**
+   * The step-by-step composite of a two-input program on this backend: each step one {@code unary}
+   * or {@code binary} call over whole buffers, the outputs downloaded.
+   */
+  private static float[][] stepByStep(
+      Backend b, ElementwiseProgram program, double[] params, float[] x0, float[] x1) {
+    int n = x0.length;
+    Layout all = Layout.contiguous(n);
+    Buffer[] r = new Buffer[program.registers()];
+    r[0] = upload(b, x0);
+    r[1] = upload(b, x1);
+    for (int s = 0; s < program.stepCount(); s++) {
+      ElementwiseProgram.Step st = program.step(s);
+      Buffer y = b.allocate(DType.FLOAT32, n);
+      if (st.unary() != null) {
+        b.unary(st.unary(), st.a().resolve(params), st.b().resolve(params), r[st.x()], all, y, all);
+      } else {
+        b.binary(st.binary(), r[st.x()], all, r[st.y()], all, y, all);
+      }
+      r[2 + s] = y;
+    }
+    float[][] out = new float[program.outputCount()][];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = new float[n];
+      b.download(r[program.output(j)], 0, n, MemorySegment.ofArray(out[j]));
+    }
+    for (Buffer buf : r) {
+      buf.close();
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "threads={0}")
+  @ValueSource(ints = {1, 2})
+  void shortTrainingProgramsRunAsOneLoopWithTheBitsOfTheirSteps(int threads) {
+    // the programs a training step makes at every step (SGD's update with its rate a parameter, a
+    // scaled product, tanh's backward, MSE's difference and square) run as one vector loop; their
+    // results must be the step-by-step kernels' bits, tails (n not a multiple of the vector
+    // length) and splits over threads included, also where the output is written over an input
+    Backend simd = SimdBackends.withThreads(threads);
+    FusedElementwise fused = simd.capability(FusedElementwise.class).orElseThrow();
+    ElementwiseProgram.Builder sgd = ElementwiseProgram.builder(2);
+    // (a shift as well as the rate, so that a product and a sum differ from one fused multiply-add)
+    ElementwiseProgram.Scalar lr = sgd.parameter();
+    ElementwiseProgram.Scalar shift = sgd.parameter();
+    int sgdOut = sgd.binary(BinaryOp.ADD, 0, sgd.affine(1, lr, shift));
+    ElementwiseProgram.Builder scaled = ElementwiseProgram.builder(2);
+    int scaledOut = scaled.binary(BinaryOp.MUL, 0, scaled.affine(1, 2.1, -0.3));
+    ElementwiseProgram.Builder tanhBack = ElementwiseProgram.builder(2);
+    int square = tanhBack.unary(UnaryOp.SQUARE, 1);
+    int tanhOut = tanhBack.binary(BinaryOp.MUL, 0, tanhBack.affine(square, -1.0, 1.0));
+    ElementwiseProgram.Builder mse = ElementwiseProgram.builder(2);
+    int diff = mse.binary(BinaryOp.SUB, 0, 1);
+    int sq = mse.unary(UnaryOp.SQUARE, diff);
+    ElementwiseProgram[] programs = {
+      sgd.output(sgdOut).build(),
+      scaled.output(scaledOut).build(),
+      tanhBack.output(tanhOut).build(),
+      mse.output(diff).output(sq).build()
+    };
+    double[][] params = {{-0.0123, 0.37}, {}, {}, {}};
+    for (int k = 0; k < programs.length; k++) {
+      ElementwiseProgram program = programs[k];
+      // 65 567 elements split over two threads at 32 784, a whole number of vectors, so that the
+      // same elements fall in the scalar tails as in the unsplit step-by-step kernels
+      for (int n : new int[] {1, 15, 16, 17, 1031, 65_567}) {
+        float[] x0 = random(40 + k, n);
+        float[] x1 = random(50 + k, n);
+        float[][] expected = stepByStep(simd, program, params[k], x0, x1);
+        String what = program + " n=" + n + " threads=" + threads;
+        Buffer a = upload(simd, x0);
+        Buffer b = upload(simd, x1);
+        Buffer[] outs = new Buffer[program.outputCount()];
+        for (int j = 0; j < outs.length; j++) {
+          outs[j] = simd.allocate(DType.FLOAT32, n);
+        }
+        fused.run(program, params[k], new Buffer[] {a, b}, outs, n);
+        for (int j = 0; j < outs.length; j++) {
+          assertSameBits("output " + j + " of " + what, download(simd, outs[j]), expected[j]);
+        }
+        // the first output written over the first input, as an update writes its parameter
+        Buffer[] over = outs.clone();
+        over[0] = a;
+        for (int j = 1; j < outs.length; j++) {
+          over[j] = simd.allocate(DType.FLOAT32, n);
+        }
+        fused.run(program, params[k], new Buffer[] {a, b}, over, n);
+        assertSameBits("in place " + what, download(simd, a), expected[0]);
+        for (int j = 1; j < over.length; j++) {
+          download(simd, over[j]);
+        }
+        b.close();
+      }
+    }
   }
 
   @ParameterizedTest(name = "threads={0}")
