@@ -16,12 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
  * (a transposed B by 16×16 transposes in registers, {@link #transpose16}, a row-major A sixteen
  * rows at a time by {@link #packRows16}), so all four combinations run the same kernel; a row-major
  * A feeding few columns is not packed at all but read in place by a second kernel through eight row
- * pointers, and a transposed A (a block of whole panels) and a small row-major B (whole panels) are
- * read in place by the first kernel, whose steps are then a row apart. Tiles at the edges are
- * computed into a scratch tile and merged with scalar code; an edge panel of at most four rows runs
- * a 4-row kernel. Panels are zero-padded, so edges cost no branches in the kernel. Eight rows suit
- * the power-of-two extents of attention networks (no edge tile for 32, 64, 128 or 1024 rows) and
- * make a step of a transposed A one 256-bit vector.
+ * pointers, and a transposed A (a block of whole panels) feeding fewer than {@link
+ * #PACK_T_MIN_COLUMNS} columns and a small row-major B (whole panels) under fewer than {@link
+ * #PACK_B_MIN_ROWS} rows are read in place by the first kernel, whose steps are then a row apart.
+ * Where both operands are packed, {@link #kernelPacked} runs the same tile with constant steps.
+ * Tiles at the edges are computed into a scratch tile and merged with scalar code; an edge panel of
+ * at most four rows runs a 4-row kernel. Panels are zero-padded, so edges cost no branches in the
+ * kernel. Eight rows suit the power-of-two extents of attention networks (no edge tile for 32, 64,
+ * 128 or 1024 rows) and make a step of a transposed A one 256-bit vector.
  *
  * <p>Work is split over the backend's threads by batch entry, and within a matrix into a grid of
  * row ranges (multiples of {@code MR}) and column ranges (multiples of {@code NR}), each task
@@ -136,6 +138,19 @@ final class Gemm {
    * gains nothing from it.
    */
   private static final long IN_PLACE_B_MAX = 1L << 16;
+
+  /**
+   * Rows of C from which a small row-major B is packed after all: its packing is then spread over
+   * enough rows that {@link #kernelPacked} (constant steps) gains more than the packing costs
+   * (1.13× at 256 rows; about even at 128, and at 64 rows reading in place is faster).
+   */
+  private static final int PACK_B_MIN_ROWS = 256;
+
+  /**
+   * Columns of C from which a transposed A is packed rather than read in place, for the same reason
+   * (1.04× at 256 columns, 1.13× at 1024; at 128 columns reading in place is faster).
+   */
+  private static final int PACK_T_MIN_COLUMNS = 256;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -302,8 +317,13 @@ final class Gemm {
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         // a small row-major B whose columns are whole panels is read where it lies, its steps a
-        // row of B apart
-        boolean inPlaceB = !inPlace && !s.transB() && n % NR == 0 && (long) k * n <= IN_PLACE_B_MAX;
+        // row of B apart, unless enough rows of C share its packing
+        boolean inPlaceB =
+            !inPlace
+                && !s.transB()
+                && n % NR == 0
+                && (long) k * n <= IN_PLACE_B_MAX
+                && i1 - i0 < PACK_B_MIN_ROWS;
         if (!inPlaceB) {
           packB(s, b, bo, pc, kc, jc, nc, scratch.b);
         }
@@ -315,7 +335,8 @@ final class Gemm {
           int mc = Math.min(MC, i1 - ic);
           // a transposed A whose block is whole panels is read where it lies: each step of a panel
           // is MR consecutive values, as packed, only a row of A apart, so packing it only copies
-          boolean inPlaceT = s.transA() && mc % MR == 0;
+          // (which pays from PACK_T_MIN_COLUMNS columns on, for the faster kernel)
+          boolean inPlaceT = s.transA() && mc % MR == 0 && j1 - j0 < PACK_T_MIN_COLUMNS;
           if (!inPlace && !inPlaceT) {
             packA(s, a, ao, ic, mc, pc, kc, scratch.a);
           }
@@ -368,6 +389,8 @@ final class Gemm {
                     acc);
               } else if (mr <= MR / 2) {
                 kernel4(kc, aArr, aIdx, lda, bArr, bIdx, ldb, out, oi, ld, scale, acc);
+              } else if (!inPlaceT && !inPlaceB) {
+                kernelPacked(kc, scratch.a, ap, scratch.b, bp, out, oi, ld, scale, acc);
               } else {
                 kernel(kc, aArr, aIdx, lda, bArr, bIdx, ldb, out, oi, ld, scale, acc);
               }
@@ -981,6 +1004,122 @@ final class Gemm {
       c60 = x.fma(b0, c60);
       c61 = x.fma(b1, c61);
       x = FloatVector.broadcast(S, ap[ai + 7]);
+      c70 = x.fma(b0, c70);
+      c71 = x.fma(b1, c71);
+    }
+    if (alpha != 1f) {
+      FloatVector va = FloatVector.broadcast(S, alpha);
+      c00 = c00.mul(va);
+      c01 = c01.mul(va);
+      c10 = c10.mul(va);
+      c11 = c11.mul(va);
+      c20 = c20.mul(va);
+      c21 = c21.mul(va);
+      c30 = c30.mul(va);
+      c31 = c31.mul(va);
+      c40 = c40.mul(va);
+      c41 = c41.mul(va);
+      c50 = c50.mul(va);
+      c51 = c51.mul(va);
+      c60 = c60.mul(va);
+      c61 = c61.mul(va);
+      c70 = c70.mul(va);
+      c71 = c71.mul(va);
+    }
+    int r0 = ci;
+    int r1 = r0 + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    int r4 = r3 + ldc;
+    int r5 = r4 + ldc;
+    int r6 = r5 + ldc;
+    int r7 = r6 + ldc;
+    if (accumulate) {
+      c00 = c00.add(FloatVector.fromArray(S, c, r0));
+      c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+      c10 = c10.add(FloatVector.fromArray(S, c, r1));
+      c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+      c20 = c20.add(FloatVector.fromArray(S, c, r2));
+      c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+      c30 = c30.add(FloatVector.fromArray(S, c, r3));
+      c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+      c40 = c40.add(FloatVector.fromArray(S, c, r4));
+      c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+      c50 = c50.add(FloatVector.fromArray(S, c, r5));
+      c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+      c60 = c60.add(FloatVector.fromArray(S, c, r6));
+      c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+      c70 = c70.add(FloatVector.fromArray(S, c, r7));
+      c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
+    }
+    c00.intoArray(c, r0);
+    c01.intoArray(c, r0 + L);
+    c10.intoArray(c, r1);
+    c11.intoArray(c, r1 + L);
+    c20.intoArray(c, r2);
+    c21.intoArray(c, r2 + L);
+    c30.intoArray(c, r3);
+    c31.intoArray(c, r3 + L);
+    c40.intoArray(c, r4);
+    c41.intoArray(c, r4 + L);
+    c50.intoArray(c, r5);
+    c51.intoArray(c, r5 + L);
+    c60.intoArray(c, r6);
+    c61.intoArray(c, r6 + L);
+    c70.intoArray(c, r7);
+    c71.intoArray(c, r7 + L);
+  }
+
+  /**
+   * {@link #kernel} for a packed A panel and a packed B panel, whose steps are the constants {@code
+   * MR} and {@code NR} apart. With every index the loop counter times a constant plus an invariant,
+   * C2 hoists the range checks out of the loop and leaves ten loads, sixteen FMAs and four integer
+   * instructions per step; the strides of {@link #kernel}, which serves the operands read in place,
+   * keep a range check per load in its loop (about 7 % slower on the large products measured).
+   */
+  private static void kernelPacked(
+      int kc,
+      float[] ap,
+      int ai,
+      float[] bp,
+      int bi,
+      float[] c,
+      int ci,
+      int ldc,
+      float alpha,
+      boolean accumulate) {
+    FloatVector z = FloatVector.zero(S);
+    FloatVector c00 = z, c01 = z, c10 = z, c11 = z;
+    FloatVector c20 = z, c21 = z, c30 = z, c31 = z;
+    FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
+    FloatVector c60 = z, c61 = z, c70 = z, c71 = z;
+    for (int p = 0; p < kc; p++) {
+      int a = ai + p * MR;
+      int b = bi + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, b);
+      FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+      FloatVector x = FloatVector.broadcast(S, ap[a]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[a + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[a + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[a + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[a + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[a + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+      x = FloatVector.broadcast(S, ap[a + 6]);
+      c60 = x.fma(b0, c60);
+      c61 = x.fma(b1, c61);
+      x = FloatVector.broadcast(S, ap[a + 7]);
       c70 = x.fma(b0, c70);
       c71 = x.fma(b1, c71);
     }
