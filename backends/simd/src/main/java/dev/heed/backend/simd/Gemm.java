@@ -16,14 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
  * (a transposed B by 16×16 transposes in registers, {@link #transpose16}, a row-major A sixteen
  * rows at a time by {@link #packRows16}), so all four combinations run the same kernel; a row-major
  * A feeding few columns is not packed at all but read in place by a second kernel through eight row
- * pointers, and a transposed A (a block of whole panels) and a small row-major B (whole panels) are
- * read in place by the first kernel, whose steps are then a row apart. Tiles at the edges are
- * computed into a scratch tile and merged with scalar code; an edge panel of at most four rows runs
- * a 4-row kernel. Panels are zero-padded, so edges cost no branches in the kernel. Where both
- * operands are packed, the kernel's steps are the constants {@code MR} and {@code NR}, so that the
- * compiler takes the range checks out of its loop ({@link #kernelPacked}). Eight rows suit the
- * power-of-two extents of attention networks (no edge tile for 32, 64, 128 or 1024 rows) and make a
- * step of a transposed A one 256-bit vector.
+ * pointers, and a transposed A (a block of whole panels) feeding fewer than {@link
+ * #PACK_T_MIN_COLUMNS} columns and a small row-major B (whole panels) under fewer than {@link
+ * #PACK_B_MIN_ROWS} rows are read in place by the first kernel, whose steps are then a row apart.
+ * Where both operands are packed, {@link #kernelPacked} runs the same tile with constant steps.
+ * Tiles at the edges are computed into a scratch tile and merged with scalar code; an edge panel of
+ * at most four rows runs a 4-row kernel. Panels are zero-padded, so edges cost no branches in the
+ * kernel. Eight rows suit the power-of-two extents of attention networks (no edge tile for 32, 64,
+ * 128 or 1024 rows) and make a step of a transposed A one 256-bit vector.
  *
  * <p>Work is split over the backend's threads by batch entry, and within a matrix into a grid of
  * row ranges (multiples of {@code MR}) and column ranges (multiples of {@code NR}), each task
@@ -116,8 +116,12 @@ final class Gemm {
   /** Rows of a packed A block (fits L2 with the B panel). */
   static final int MC = 16 * MR;
 
-  /** Columns of a packed B block (stays in the last-level cache). */
-  static final int NC = 128 * NR;
+  /**
+   * Columns of a packed B block: its {@code KC × NC} floats (1 MiB) stay in a 2 MiB level-2 cache
+   * beside the A block, where a block of 4096 columns (the earlier limit) spilled to the last level
+   * (1.04–1.10× at n = 2048 on the AVX-512 machine; nothing changes up to 1024 columns).
+   */
+  static final int NC = 1024;
 
   /**
    * Products below this many multiply-adds (some tens of microseconds of work) run on the calling
@@ -138,6 +142,19 @@ final class Gemm {
    * gains nothing from it.
    */
   private static final long IN_PLACE_B_MAX = 1L << 16;
+
+  /**
+   * Rows of C from which a small row-major B is packed after all: its packing is then spread over
+   * enough rows that {@link #kernelPacked} (constant steps) gains more than the packing costs
+   * (1.13× at 256 rows; about even at 128, and at 64 rows reading in place is faster).
+   */
+  private static final int PACK_B_MIN_ROWS = 256;
+
+  /**
+   * Columns of C from which a transposed A is packed rather than read in place, for the same reason
+   * (1.04× at 256 columns, 1.13× at 1024; at 128 columns reading in place is faster).
+   */
+  private static final int PACK_T_MIN_COLUMNS = 256;
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -304,8 +321,13 @@ final class Gemm {
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         // a small row-major B whose columns are whole panels is read where it lies, its steps a
-        // row of B apart
-        boolean inPlaceB = !inPlace && !s.transB() && n % NR == 0 && (long) k * n <= IN_PLACE_B_MAX;
+        // row of B apart, unless enough rows of C share its packing
+        boolean inPlaceB =
+            !inPlace
+                && !s.transB()
+                && n % NR == 0
+                && (long) k * n <= IN_PLACE_B_MAX
+                && i1 - i0 < PACK_B_MIN_ROWS;
         if (!inPlaceB) {
           packB(s, b, bo, pc, kc, jc, nc, scratch.b);
         }
@@ -317,7 +339,8 @@ final class Gemm {
           int mc = Math.min(MC, i1 - ic);
           // a transposed A whose block is whole panels is read where it lies: each step of a panel
           // is MR consecutive values, as packed, only a row of A apart, so packing it only copies
-          boolean inPlaceT = s.transA() && mc % MR == 0;
+          // (which pays from PACK_T_MIN_COLUMNS columns on, for the faster kernel)
+          boolean inPlaceT = s.transA() && mc % MR == 0 && j1 - j0 < PACK_T_MIN_COLUMNS;
           if (!inPlace && !inPlaceT) {
             packA(s, a, ao, ic, mc, pc, kc, scratch.a);
           }
@@ -370,8 +393,8 @@ final class Gemm {
                     acc);
               } else if (mr <= MR / 2) {
                 kernel4(kc, aArr, aIdx, lda, bArr, bIdx, ldb, out, oi, ld, scale, acc);
-              } else if (lda == MR && ldb == NR) {
-                kernelPacked(kc, aArr, aIdx, bArr, bIdx, out, oi, ld, scale, acc);
+              } else if (!inPlaceT && !inPlaceB) {
+                kernelPacked(kc, scratch.a, ap, scratch.b, bp, out, oi, ld, scale, acc);
               } else {
                 kernel(kc, aArr, aIdx, lda, bArr, bIdx, ldb, out, oi, ld, scale, acc);
               }
@@ -1052,8 +1075,11 @@ final class Gemm {
   }
 
   /**
-   * {@link #kernel} for packed panels of both operands (steps {@code MR} values of A and {@code NR}
-   * of B apart), with those steps as constants.
+   * {@link #kernel} for a packed A panel and a packed B panel, whose steps are the constants {@code
+   * MR} and {@code NR} apart. With every index the loop counter times a constant plus an invariant,
+   * C2 hoists the range checks out of the loop and leaves ten loads, sixteen FMAs and four integer
+   * instructions per step; the strides of {@link #kernel}, which serves the operands read in place,
+   * keep a range check per load in its loop (about 7 % slower on the large products measured).
    */
   private static void kernelPacked(
       int kc,
@@ -1072,8 +1098,6 @@ final class Gemm {
     FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
     FloatVector c60 = z, c61 = z, c70 = z, c71 = z;
     for (int p = 0; p < kc; p++) {
-      // indices linear in p with constant scales: the compiler takes their range checks out of
-      // the loop (a stride held in a variable keeps four compares and branches per step)
       int a = ai + p * MR;
       int b = bi + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, bp, b);

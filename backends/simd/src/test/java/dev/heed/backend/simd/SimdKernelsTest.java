@@ -156,9 +156,13 @@ class SimdKernelsTest {
   void largeMatmulsMatchTheReference(int threads) {
     // several cache blocks in every dimension with tails; shapes that take the in-place transposed
     // A ({64, 40, 24}, {200, 70, 513}), the in-place B ({64, 64, 40}, {16, 128, 33}) and the
-    // 4-row edge kernel ({131, ...}, {97, ...})
+    // 4-row edge kernel ({131, ...}, {97, ...}); a transposed A over enough columns to be packed
+    // ({64, 288, 40} on one thread) and a small B under enough rows to be packed ({272, 64, 48}
+    // on one thread), both read in place once split over threads
     int[][] dims = {
       {131, 2100, 300},
+      {64, 288, 40},
+      {272, 64, 48},
       {200, 70, 513},
       {97, 97, 97},
       {1, 300, 600},
@@ -170,6 +174,32 @@ class SimdKernelsTest {
     matmulsMatch(threads, dims, 3, 0.75, 3, 1);
   }
 
+  @Test
+  void matmulsAreTheSameBitForBitOnAnyNumberOfThreads() {
+    // tasks of different sizes take different kernels (packed or in place, 8 or 4 rows, edge
+    // tiles) for the same element of C: each accumulates along k in the same order, so the result
+    // must not depend on the split
+    int[][] dims = {{272, 288, 300}, {64, 288, 40}, {272, 64, 48}, {131, 300, 70}, {200, 70, 513}};
+    for (int[] d : dims) {
+      int m = d[0];
+      int n = d[1];
+      int k = d[2];
+      for (int t = 0; t < 4; t++) {
+        MatmulSpec s = MatmulSpec.of(1, m, n, k, (t & 1) != 0, (t & 2) != 0);
+        float[] a = random(41, m * k);
+        float[] bm = random(42, k * n);
+        float[] c = new float[m * n];
+        float[] one = run(SimdBackends.withThreads(1), s, a, bm, c);
+        for (int threads : new int[] {2, 3, 16}) {
+          assertArrayEquals(
+              one,
+              run(SimdBackends.withThreads(threads), s, a, bm, c),
+              () -> "matmul " + s + " on " + threads + " threads");
+        }
+      }
+    }
+  }
+
   @ParameterizedTest(name = "threads={0}")
   @ValueSource(ints = {1, 2})
   void matmulsWithLeadingDimensionsBeyondTheRowsMatchTheReference(int threads) {
@@ -178,6 +208,8 @@ class SimdKernelsTest {
     // apart: a head's columns of a projection (lda = H·d) and transposed views of one
     int[][] dims = {
       {131, 300, 70},
+      {64, 288, 40},
+      {272, 64, 48},
       {64, 64, 40},
       {16, 128, 33},
       {200, 70, 513},
