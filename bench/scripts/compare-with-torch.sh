@@ -35,13 +35,15 @@ if [[ $DJL == djl ]]; then bench/djl/run.sh 1 seed >> "$OUT/djl.txt" 2>/dev/null
 heed 1 seed >> "$OUT/heed.txt" 2>&1
 load done
 # the FMA peak of this machine, for the table's share-of-peak column (AVX-512 where the CPU has it)
+PEAKBIN=$(mktemp)
 if grep -q avx512f /proc/cpuinfo; then
-  gcc -O2 -mavx512f -mfma -pthread bench/scripts/peak-avx512.c -o "$OUT/peak"
+  gcc -O2 -mavx512f -mfma -pthread bench/scripts/peak-avx512.c -o "$PEAKBIN"
 else
-  gcc -O2 -mavx2 -mfma -pthread "$REF/peak.c" -o "$OUT/peak"
+  gcc -O2 -mavx2 -mfma -pthread "$REF/peak.c" -o "$PEAKBIN"
 fi
-"$OUT/peak" 1 5 > "$OUT/peak.txt"
-"$OUT/peak" 2 5 >> "$OUT/peak.txt"
+"$PEAKBIN" 1 5 > "$OUT/peak.txt"
+"$PEAKBIN" 2 5 >> "$OUT/peak.txt"
+rm -f "$PEAKBIN"
 PEAK=$(/usr/bin/python3 - "$OUT/peak.txt" <<'PY'
 import re, statistics, sys
 g = {}
