@@ -38,10 +38,10 @@ import org.junit.jupiter.api.Test;
  * parameters bit for bit on the reference backend. Adam's bias correction is a per-step scalar of
  * the update: unmarked, the comparison of two captured runs refuses it; marked with {@link
  * ScalarPass#run}, a host pass gives the plan each step's scalars, and the replayed run equals the
- * eager one bit for bit on the same backend (Adam, AdamW, SGD under a changing learning rate), its
- * step counts included. Where the update is not made of fused programs (an optimizer of separate
- * kernels, or the reference backend, which has no fused programs) the marked step is refused and
- * runs eagerly.
+ * eager one bit for bit on the same backend (Adam, AdamW, SGD under a changing learning rate and
+ * with momentum), its step counts included. Where the update is not made of fused programs (an
+ * optimizer of separate kernels, or the reference backend, which has no fused programs) the marked
+ * step is refused and runs eagerly.
  */
 class TrainingReplayTest {
   private static final DType F32 = DType.FLOAT32;
@@ -188,6 +188,18 @@ class TrainingReplayTest {
         "adamw under a changing rate replayed");
     assertEquals(
         1, trainBoth("simd", "sgd", Map.of("lr", 0.05), true), "sgd under a changing rate");
+    assertEquals(
+        1,
+        trainBoth(
+            "simd",
+            "sgd",
+            Map.of("lr", 0.05, "momentum", 0.9, "nesterov", true, "weight_decay", 0.01),
+            true),
+        "sgd with nesterov momentum");
+    assertEquals(
+        1,
+        trainBoth("simd", "sgd", Map.of("lr", 0.05, "momentum", 0.8, "dampening", 0.1), false),
+        "sgd with dampened momentum");
   }
 
   @Test

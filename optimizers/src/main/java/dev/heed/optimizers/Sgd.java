@@ -27,14 +27,19 @@ import java.util.Map;
  * p = p - lr·d
  * </pre>
  *
- * The momentum buffer {@code b} is the state slot {@code momentum_buffer}.
+ * The momentum buffer {@code b} is the state slot {@code momentum_buffer}. Each update is one
+ * elementwise program (one pass where the backend fuses it) but the first with momentum, which
+ * makes the buffer; so a captured training step replays with momentum too.
  */
 final class Sgd extends GroupedOptimizer {
   static final String MOMENTUM_BUFFER = "momentum_buffer";
 
-  // the run-time parameters of the momentum-free program: -lr, then the weight decay when it is on
+  // the run-time parameters of the programs: -lr, the weight decay when it is on, and for the
+  // momentum program the momentum and 1 - dampening (when the dampening is not 0)
   private static final int RATE = 0;
   private static final int DECAY = 1;
+  private static final int MOMENTUM = 2;
+  private static final int DAMPED = 3;
 
   /**
    * A group's settings, read once from its options; without momentum also its program and a buffer
@@ -47,10 +52,19 @@ final class Sgd extends GroupedOptimizer {
       boolean nesterov,
       boolean maximize,
       ElementwiseProgram plain,
-      double[] parameters) {}
+      double[] parameters,
+      ElementwiseProgram withMomentum,
+      double[] momentumParameters) {}
 
   /** What the momentum-free program's steps depend on. */
   private record Structure(boolean maximize, boolean weightDecay) {}
+
+  /** What the momentum program's steps depend on. */
+  private record MomentumStructure(
+      boolean maximize, boolean weightDecay, boolean damped, boolean nesterov) {}
+
+  /** The momentum programs built, one per structure. */
+  private final Map<MomentumStructure, ElementwiseProgram> momentumPrograms = new HashMap<>();
 
   /**
    * The momentum-free programs built, one per structure, shared by the groups of that structure.
@@ -72,14 +86,49 @@ final class Sgd extends GroupedOptimizer {
         momentum != 0
             ? null
             : programs.computeIfAbsent(new Structure(maximize, weightDecay != 0), Sgd::plain);
+    double dampening = options.getDouble("dampening");
+    boolean nesterov = options.getBoolean("nesterov");
+    ElementwiseProgram withMomentum =
+        momentum == 0
+            ? null
+            : momentumPrograms.computeIfAbsent(
+                new MomentumStructure(maximize, weightDecay != 0, dampening != 0, nesterov),
+                Sgd::withMomentum);
     return new Settings(
         momentum,
-        options.getDouble("dampening"),
+        dampening,
         weightDecay,
-        options.getBoolean("nesterov"),
+        nesterov,
         maximize,
         plain,
-        plain == null ? null : new double[plain.parameters()]);
+        plain == null ? null : new double[plain.parameters()],
+        withMomentum,
+        withMomentum == null ? null : new double[withMomentum.parameters()]);
+  }
+
+  /**
+   * The update after the first step with momentum as one elementwise chain, step for step the
+   * operations of the separate kernels below ({@code b = momentum·b + (1-dampening)·d}, then {@code
+   * d = nesterov ? d + momentum·b : b} and {@code p = p - lr·d}, each product an affine step with
+   * an addend of +0 as those kernels compute it). Inputs p, g, b; outputs p, b.
+   */
+  private static ElementwiseProgram withMomentum(MomentumStructure c) {
+    ElementwiseProgram.Builder b = ElementwiseProgram.builder(3);
+    Scalar zero = Scalar.constant(0);
+    int rd = c.maximize() ? b.unary(UnaryOp.NEG, 1) : 1;
+    if (c.weightDecay()) {
+      rd = b.binary(BinaryOp.ADD, rd, b.affine(0, Scalar.parameter(DECAY), zero));
+    }
+    int scaled = b.affine(2, Scalar.parameter(MOMENTUM), zero);
+    int rb =
+        b.binary(
+            BinaryOp.ADD, scaled, c.damped() ? b.affine(rd, Scalar.parameter(DAMPED), zero) : rd);
+    int step =
+        c.nesterov()
+            ? b.binary(BinaryOp.ADD, rd, b.affine(rb, Scalar.parameter(MOMENTUM), zero))
+            : rb;
+    b.output(b.binary(BinaryOp.ADD, 0, b.affine(step, Scalar.parameter(RATE), zero))).output(rb);
+    return b.build();
   }
 
   /**
@@ -109,21 +158,29 @@ final class Sgd extends GroupedOptimizer {
       Elementwise.fusedInto(s.plain(), x, new Tensor[] {p, parameter.grad()}, p);
       return;
     }
-    double momentum = s.momentum();
-    double dampening = s.dampening();
+    Tensor kept = slot(name, MOMENTUM_BUFFER);
+    if (kept != null) {
+      // after the first step: one pass over p, g and the buffer
+      double[] x = s.momentumParameters();
+      x[RATE] = -learningRate;
+      x[MOMENTUM] = s.momentum();
+      if (s.weightDecay() != 0) {
+        x[DECAY] = s.weightDecay();
+      }
+      if (s.dampening() != 0) {
+        x[DAMPED] = 1 - s.dampening();
+      }
+      Elementwise.fusedInto(s.withMomentum(), x, new Tensor[] {p, parameter.grad(), kept}, p, kept);
+      return;
+    }
+    // the first step with momentum: the buffer starts as d itself
     Tensor d = s.maximize() ? Elementwise.neg(parameter.grad()) : parameter.grad();
     if (s.weightDecay() != 0) {
       d = Elementwise.add(d, Elementwise.affine(p, s.weightDecay(), 0));
     }
-    Tensor buffer = slot(name, MOMENTUM_BUFFER);
-    if (buffer == null) {
-      Tensor first = d;
-      buffer = slot(name, MOMENTUM_BUFFER, () -> Shapes.copy(first));
-    } else {
-      Elementwise.applyInPlace(UnaryOp.AFFINE, momentum, 0, buffer);
-      Elementwise.addInPlace(buffer, dampening == 0 ? d : Elementwise.affine(d, 1 - dampening, 0));
-    }
-    d = s.nesterov() ? Elementwise.add(d, Elementwise.affine(buffer, momentum, 0)) : buffer;
+    Tensor first = d;
+    Tensor buffer = slot(name, MOMENTUM_BUFFER, () -> Shapes.copy(first));
+    d = s.nesterov() ? Elementwise.add(d, Elementwise.affine(buffer, s.momentum(), 0)) : buffer;
     Elementwise.addInPlace(p, Elementwise.affine(d, -learningRate, 0));
   }
 }
