@@ -156,8 +156,8 @@ public final class OptimizerStep implements AutoCloseable {
     if (batches.isEmpty()) {
       throw new IllegalArgumentException("an optimizer step needs at least one mini-batch");
     }
-    if (replay != null) {
-      return replayed(batches, ctx);
+    if (copies.isEmpty()) {
+      return oneReplica(batches, ctx);
     }
     try (Scope s = Scope.open()) {
       optimizer.zeroGrad();
@@ -169,12 +169,12 @@ public final class OptimizerStep implements AutoCloseable {
   }
 
   /**
-   * The step through {@link #replay}: its inputs are the batches' host arrays ({@link Feed.Host})
-   * and the forward context's seeds (dropout draws from them), its outputs each mini-batch's loss,
-   * read after the update; the key is the batches' sizes, negative for a batch with padding (which
-   * builds a mask).
+   * The step of one replica, through {@link #replay} when replay is on: its inputs are the batches'
+   * host arrays ({@link Feed.Host}) and the forward context's seeds (dropout draws from them), its
+   * outputs each mini-batch's loss, read after the update; the key is the batches' sizes, negative
+   * for a batch with padding (which builds a mask).
    */
-  private double replayed(List<Batch> batches, ForwardContext ctx) {
+  private double oneReplica(List<Batch> batches, ForwardContext ctx) {
     List<Feed.Host> hosts = new ArrayList<>(batches.size());
     List<Object> inputs = new ArrayList<>();
     Integer[] key = new Integer[batches.size()];
@@ -189,7 +189,10 @@ public final class OptimizerStep implements AutoCloseable {
     // the forward seeds: dropout draws from them, and a replay draws the next step's there
     inputs.add(ctx.seeds());
     // the step reads the host arrays themselves: they are the inputs it is run or captured on
-    Object[] losses = replay.run(List.of(key), inputs.toArray(), a -> replayableStep(hosts, ctx));
+    Object[] losses =
+        replay == null
+            ? replayableStep(hosts, ctx)
+            : replay.run(List.of(key), inputs.toArray(), a -> replayableStep(hosts, ctx));
     if (hosts.size() == 1) {
       return value(losses[0]);
     }
@@ -205,9 +208,9 @@ public final class OptimizerStep implements AutoCloseable {
   }
 
   /**
-   * The kernels of {@link #run} with one replica in the order a capture can replay: every
-   * mini-batch's forward and backward pass, clipping, the update, then the losses read back; the
-   * gradients are cleared at the end.
+   * The step of one replica, its kernels in the order a capture can replay: every mini-batch's
+   * forward and backward pass, clipping, the update, then the losses read back; the gradients are
+   * cleared at the end.
    */
   @SuppressWarnings("try")
   private Object[] replayableStep(List<Feed.Host> batches, ForwardContext ctx) {
@@ -254,8 +257,8 @@ public final class OptimizerStep implements AutoCloseable {
   }
 
   /**
-   * Adds the gradient of the mean loss over all rows of {@code batches} to the model's parameters
-   * (whose gradients the caller has cleared) and returns that mean loss.
+   * With two or more replicas: adds the gradient of the mean loss over all rows of {@code batches}
+   * to the model's parameters (whose gradients the caller has cleared) and returns that mean loss.
    */
   private double accumulate(List<Batch> batches, ForwardContext ctx, Seeds forwardSeeds) {
     long rows = 0;
@@ -264,16 +267,6 @@ public final class OptimizerStep implements AutoCloseable {
     }
     long total = rows;
     int replicas = replicas();
-    if (replicas == 1) {
-      if (batches.size() == 1) {
-        return pass(model, batches.get(0), 1.0, ctx);
-      }
-      double sum = 0;
-      for (Batch b : batches) {
-        sum += pass(model, b, (double) b.rows() / total, ctx) * b.rows();
-      }
-      return sum / total;
-    }
     // the seeds of every replica and mini-batch, drawn here in a fixed order
     long[] bases = new long[batches.size()];
     for (int m = 0; m < bases.length; m++) {
