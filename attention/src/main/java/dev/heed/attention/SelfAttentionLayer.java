@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class SelfAttentionLayer implements MaskedLayer, AttentionWeightsSource {
   // the causal masks of the sizes seen, kept so that a forward pass uploads nothing
-  private final KeptMasks causalMasks = new KeptMasks();
+  private final KeptTensors<CausalMask> causalMasks = new KeptTensors<>();
   private final AttentionUnit unit;
   private final boolean causal;
   private AttentionResult last;
@@ -38,7 +38,12 @@ final class SelfAttentionLayer implements MaskedLayer, AttentionWeightsSource {
     Tensor m = mask;
     if (causal) {
       int t = input.dim(1);
-      m = AttentionMasks.combine(m, causalMasks.causal(input.backend(), input.dtype(), t, t));
+      m =
+          AttentionMasks.combine(
+              m,
+              causalMasks.get(
+                  new CausalMask(input.backend(), input.dtype(), t),
+                  () -> AttentionMasks.causal(input.backend(), input.dtype(), t, t)));
     }
     AttentionResult r = unit.attend(input, input, input, m, ctx);
     last = r;

@@ -4,11 +4,8 @@ import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.nn.ForwardContext;
 import dev.heed.core.nn.StepLayer;
-import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Adds the fixed sinusoidal encoding of "Attention is all you need" ({@code pe[t, 2i] = sin(t /
@@ -18,14 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * step reads it like a parameter and can be replayed.
  */
 final class SinusoidalPositionalEncoding implements StepLayer {
-  /** How many tables (lengths, backends, types) a layer keeps. */
-  private static final int MAX_TABLES = 16;
-
   private record Key(Backend backend, DType dtype, int time) {}
 
   private final int features;
   private final double dropout;
-  private final Map<Key, Tensor> tables = new ConcurrentHashMap<>();
+  private final KeptTensors<Key> tables = new KeptTensors<>();
 
   SinusoidalPositionalEncoding(int features, double dropout) {
     this.features = features;
@@ -54,21 +48,11 @@ final class SinusoidalPositionalEncoding implements StepLayer {
               + input.shape());
     }
     int time = input.dim(1);
-    Key key = new Key(input.backend(), input.dtype(), time);
-    Tensor pe = tables.get(key);
-    if (pe == null && tables.size() < MAX_TABLES) {
-      Tensor made =
-          Scope.outside(
-              () -> Tensors.of(key.backend(), key.dtype(), table(time, features), time, features));
-      Tensor raced = tables.putIfAbsent(key, made);
-      if (raced != null) {
-        made.close();
-      }
-      pe = raced == null ? made : raced;
-    } else if (pe == null) {
-      // beyond the kept lengths: a temporary of this call, as before
-      pe = Tensors.of(key.backend(), key.dtype(), table(time, features), time, features);
-    }
+    Tensor pe =
+        tables.get(
+            new Key(input.backend(), input.dtype(), time),
+            () ->
+                Tensors.of(input.backend(), input.dtype(), table(time, features), time, features));
     return Dropouts.apply(input.add(pe), dropout, ctx);
   }
 

@@ -37,7 +37,7 @@ import java.util.Map;
  */
 final class TransformerDecoderLayer implements MemoryLayer, StepLayer, AttentionWeightsSource {
   // the causal masks of the sizes seen, kept so that a forward pass uploads nothing
-  private final KeptMasks causalMasks = new KeptMasks();
+  private final KeptTensors<CausalMask> causalMasks = new KeptTensors<>();
   private final int features;
   private final int memoryFeatures;
   private final MultiHeadAttention selfAttn;
@@ -93,7 +93,12 @@ final class TransformerDecoderLayer implements MemoryLayer, StepLayer, Attention
     Tensor m = targetMask;
     if (causal) {
       int t = target.dim(1);
-      m = AttentionMasks.combine(m, causalMasks.causal(target.backend(), target.dtype(), t, t));
+      m =
+          AttentionMasks.combine(
+              m,
+              causalMasks.get(
+                  new CausalMask(target.backend(), target.dtype(), t),
+                  () -> AttentionMasks.causal(target.backend(), target.dtype(), t, t)));
     }
     Tensor x = target;
     if (normFirst) {

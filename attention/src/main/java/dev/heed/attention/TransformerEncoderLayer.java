@@ -30,7 +30,7 @@ import java.util.Map;
  */
 final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSource {
   // the causal masks of the sizes seen, kept so that a forward pass uploads nothing
-  private final KeptMasks causalMasks = new KeptMasks();
+  private final KeptTensors<CausalMask> causalMasks = new KeptTensors<>();
   private final int features;
   private final MultiHeadAttention selfAttn;
   private final FeedForward ff;
@@ -73,7 +73,12 @@ final class TransformerEncoderLayer implements MaskedLayer, AttentionWeightsSour
     Tensor m = mask;
     if (causal) {
       int t = input.dim(1);
-      m = AttentionMasks.combine(m, causalMasks.causal(input.backend(), input.dtype(), t, t));
+      m =
+          AttentionMasks.combine(
+              m,
+              causalMasks.get(
+                  new CausalMask(input.backend(), input.dtype(), t),
+                  () -> AttentionMasks.causal(input.backend(), input.dtype(), t, t)));
     }
     Tensor x = input;
     if (normFirst) {
