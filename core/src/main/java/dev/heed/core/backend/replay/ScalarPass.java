@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Per-step scalars of a replayed step: the run-time parameters of the fused elementwise updates
@@ -38,6 +39,11 @@ public final class ScalarPass {
   /** The capture that listens on this thread for {@link #run} calls, while it records. */
   private static final ThreadLocal<Capture> LISTENER = new ThreadLocal<>();
 
+  // how many host passes and listening captures run on any thread: while both are 0, every check
+  // on the hot path (each kernel, each fused update, each seed drawn) is one read of a counter
+  private static final AtomicInteger HOST_PASSES = new AtomicInteger();
+  private static final AtomicInteger LISTENING = new AtomicInteger();
+
   /** A fused update of a host pass: the program, its parameters and its target buffers. */
   record Collected(ElementwiseProgram program, double[] parameters, Buffer[] targets) {}
 
@@ -64,7 +70,7 @@ public final class ScalarPass {
       update.run();
       return;
     }
-    Capture c = LISTENER.get();
+    Capture c = listener();
     if (c == null) {
       update.run();
       return;
@@ -119,6 +125,9 @@ public final class ScalarPass {
    * {@link #collect}.
    */
   public static boolean inHostPass() {
+    if (HOST_PASSES.get() == 0) {
+      return false;
+    }
     ScalarPass p = CURRENT.get();
     return p != null && p.expected != null;
   }
@@ -131,16 +140,20 @@ public final class ScalarPass {
 
   /** The capture listening on this thread, or null. */
   static Capture listener() {
-    return LISTENER.get();
+    return LISTENING.get() == 0 ? null : LISTENER.get();
   }
 
   static void listen(Capture c) {
+    if (LISTENER.get() == null) {
+      LISTENING.incrementAndGet();
+    }
     LISTENER.set(c);
   }
 
   static void stopListening(Capture c) {
     if (LISTENER.get() == c) {
       LISTENER.remove();
+      LISTENING.decrementAndGet();
     }
   }
 
@@ -154,11 +167,13 @@ public final class ScalarPass {
     ScalarPass before = CURRENT.get();
     ScalarPass pass = new ScalarPass(null, expected);
     CURRENT.set(pass);
+    HOST_PASSES.incrementAndGet();
     try {
       for (Runnable u : updates) {
         u.run();
       }
     } finally {
+      HOST_PASSES.decrementAndGet();
       CURRENT.set(before);
     }
     return pass.collected;
