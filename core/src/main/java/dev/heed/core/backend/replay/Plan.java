@@ -202,12 +202,10 @@ public final class Plan implements AutoCloseable {
     }
     MemorySegment[] inSegments = segments("input", in, inputs);
     MemorySegment[] outSegments = segments("output", out, outputs);
-    for (ReplayBuffer b : external) {
-      if (b.isReleased()) {
-        throw new IllegalStateException(
-            "a buffer the captured step reads (a parameter or an input tensor made before it) was"
-                + " released since the capture; capture the step again");
-      }
+    if (isStale()) {
+      throw new IllegalStateException(
+          "a buffer the captured step reads (a parameter or an input tensor made before it) was"
+              + " released since the capture; capture the step again");
     }
     indexInputs.check(in);
     if (updates.isEmpty() && streams.length == 0) {
