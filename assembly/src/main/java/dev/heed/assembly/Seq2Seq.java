@@ -24,7 +24,6 @@ import dev.heed.core.backend.replay.ReplayBackend;
 import dev.heed.core.backend.replay.ScalarPass;
 import dev.heed.core.backend.replay.StepReplay;
 import dev.heed.core.io.AtomicFile;
-import dev.heed.core.nn.AttentionMasks;
 import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.EncoderDecoder;
@@ -520,15 +519,8 @@ public final class Seq2Seq implements TrainedModel {
       System.arraycopy(y, 0, input, at + 1, y.length);
       System.arraycopy(y, 0, labels, at, y.length);
     }
-    int[] tokens = new int[n * s];
-    Arrays.fill(tokens, vocabulary.pad());
-    float[] mask = new float[n * s];
-    for (int b = 0; b < n; b++) {
-      int[] x = vocabulary.encode(pairs.get(b).source(), "source");
-      System.arraycopy(x, 0, tokens, b * s, x.length);
-      Arrays.fill(mask, b * s + x.length, (b + 1) * s, Float.NEGATIVE_INFINITY);
-    }
-    return new HostBatch(tokens, mask, input, labels, n, s, t);
+    HostSources src = hostSources(pairs.stream().map(Pair::source).toList(), s);
+    return new HostBatch(src.tokens(), src.mask(), input, labels, n, s, t);
   }
 
   /**
@@ -572,19 +564,28 @@ public final class Seq2Seq implements TrainedModel {
 
   private record Sources(Tensor tokens, Tensor mask) {}
 
-  private Sources sources(List<String> texts, int length) {
+  /** Sources as host arrays: ids padded to {@code length}, the mask −∞ past each source's end. */
+  private record HostSources(int[] tokens, float[] mask) {}
+
+  private HostSources hostSources(List<String> texts, int length) {
     int n = texts.size();
     int[] tokens = new int[n * length];
     Arrays.fill(tokens, vocabulary.pad());
-    int[] lengths = new int[n];
+    float[] mask = new float[n * length];
     for (int b = 0; b < n; b++) {
       int[] x = vocabulary.encode(texts.get(b), "source");
       System.arraycopy(x, 0, tokens, b * length, x.length);
-      lengths[b] = x.length;
+      Arrays.fill(mask, b * length + x.length, (b + 1) * length, Float.NEGATIVE_INFINITY);
     }
+    return new HostSources(tokens, mask);
+  }
+
+  private Sources sources(List<String> texts, int length) {
+    HostSources h = hostSources(texts, length);
+    int n = texts.size();
     return new Sources(
-        Tensors.indices(backend, tokens, n, length),
-        AttentionMasks.fromLengths(backend, DType.FLOAT32, lengths, length));
+        Tensors.indices(backend, h.tokens(), n, length),
+        Tensors.of(backend, DType.FLOAT32, h.mask(), n, 1, length));
   }
 
   /**
