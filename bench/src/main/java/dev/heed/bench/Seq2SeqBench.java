@@ -3,7 +3,6 @@ package dev.heed.bench;
 import dev.heed.core.Plugins;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
-import dev.heed.core.backend.replay.Capture;
 import dev.heed.core.backend.replay.Plan;
 import dev.heed.core.backend.replay.ReplayBackend;
 import dev.heed.core.backend.replay.ScalarPass;
@@ -157,25 +156,12 @@ final class Seq2SeqBench {
           };
       step.run();
       Object[] declared = {seeds};
-      Optional<Plan> first;
-      try (Capture c = rb.capture(declared)) {
-        step.run();
-        first = c.finish();
-        c.refusal()
-            .ifPresent(
-                w -> lines.accept("heed info seq2seq_fwdbwd_adam_replay not measured: " + w));
-      }
-      Optional<Plan> plan = Optional.empty();
-      if (first.isPresent()) {
-        try (Plan once = first.get();
-            Capture c = rb.recapture(once, declared)) {
-          step.run();
-          plan = c.finish();
-          c.refusal()
-              .ifPresent(
-                  w -> lines.accept("heed info seq2seq_fwdbwd_adam_replay not measured: " + w));
-        }
-      }
+      Optional<Plan> plan =
+          Steps.capturedTwice(
+              rb,
+              declared,
+              step,
+              w -> lines.accept("heed info seq2seq_fwdbwd_adam_replay not measured: " + w));
       if (plan.isPresent()) {
         try (Plan p = plan.get()) {
           Object[] none = {};

@@ -308,23 +308,8 @@ public final class Steps implements AutoCloseable {
   public Optional<Steps> replayed(Consumer<String> why) {
     ReplayBackend rb = (ReplayBackend) backend;
     run();
-    Optional<Plan> first;
-    try (Capture c = rb.capture()) {
-      run();
-      first = c.finish();
-      c.refusal().ifPresent(why);
-    }
-    if (first.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<Plan> plan;
-    try (Plan once = first.get();
-        Capture c = rb.recapture(once)) {
-      run();
-      plan = c.finish();
-      c.refusal().ifPresent(why);
-    }
     Object[] none = {};
+    Optional<Plan> plan = capturedTwice(rb, none, this::run, why);
     return plan.map(p -> {
       Steps s =
           new Steps(
@@ -337,6 +322,32 @@ public final class Steps implements AutoCloseable {
       s.calls = " calls=" + p.recordedSize() + " fused_calls=" + p.size();
       return s;
     });
+  }
+
+  /**
+   * {@code step} captured on two runs that must agree call by call, with {@code inputs} declared
+   * (arrays it uploads, seed streams it draws from) and no outputs; empty when a capture was
+   * refused ({@code why} gets the reason). What the step makes lazily must exist before (run it
+   * once).
+   */
+  static Optional<Plan> capturedTwice(
+      ReplayBackend rb, Object[] inputs, Runnable step, Consumer<String> why) {
+    Optional<Plan> first;
+    try (Capture c = rb.capture(inputs)) {
+      step.run();
+      first = c.finish();
+      c.refusal().ifPresent(why);
+    }
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    try (Plan once = first.get();
+        Capture c = rb.recapture(once, inputs)) {
+      step.run();
+      Optional<Plan> plan = c.finish();
+      c.refusal().ifPresent(why);
+      return plan;
+    }
   }
 
   /**
