@@ -3,6 +3,7 @@ package dev.heed.assembly;
 import com.google.inject.Injector;
 import dev.heed.assembly.api.Assembly;
 import dev.heed.assembly.api.ConfigException;
+import dev.heed.assembly.api.ReplayReport;
 import dev.heed.assembly.api.TrainResult;
 import dev.heed.assembly.api.TrainingListener;
 import dev.heed.assembly.config.HeedConfig;
@@ -49,8 +50,8 @@ final class HeedAssembly implements Assembly {
   }
 
   @Override
-  public long replayedSteps() {
-    return trained ? injector.getInstance(Trainer.class).replayedSteps() : 0;
+  public ReplayReport replayReport() {
+    return trained ? injector.getInstance(Trainer.class).replayReport() : ReplayReport.NONE;
   }
 
   /** The injector, for applications that want the parts. */

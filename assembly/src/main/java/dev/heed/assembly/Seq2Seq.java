@@ -6,6 +6,7 @@ import dev.heed.assembly.Seq2SeqData.Vocabulary;
 import dev.heed.assembly.api.AttentionSample;
 import dev.heed.assembly.api.ConfigException;
 import dev.heed.assembly.api.EpochEvent;
+import dev.heed.assembly.api.ReplayReport;
 import dev.heed.assembly.api.TrainResult;
 import dev.heed.assembly.api.TrainedModel;
 import dev.heed.assembly.api.TrainingListener;
@@ -89,8 +90,8 @@ public final class Seq2Seq implements TrainedModel {
   private final String configText;
   private final List<String> overrides;
   private final Backend backend;
-  // how many training steps of the last train() were replays of a captured step
-  private long replayedSteps;
+  // how the training steps of the last train() ran, replayed or eagerly
+  private ReplayReport replayReport = ReplayReport.NONE;
   private final String backendName;
   private final EncoderDecoder model;
   private final Vocabulary vocabulary;
@@ -286,7 +287,12 @@ public final class Seq2Seq implements TrainedModel {
    * {@code -Dheed.replay=false}, or where the step could not be replayed: Adam on {@code cpu}).
    */
   public long replayedSteps() {
-    return replayedSteps;
+    return replayReport.replayed();
+  }
+
+  /** How the training steps of the last {@link #train} ran, replayed or eagerly and why. */
+  public ReplayReport replayReport() {
+    return replayReport;
   }
 
   /** The model. */
@@ -358,6 +364,7 @@ public final class Seq2Seq implements TrainedModel {
     String reason = state.stopReason();
     long started = System.currentTimeMillis() - state.elapsedMillis();
     long step = state.step();
+    long firstStep = step;
     int epoch = state.epoch();
     while (reason == null && epoch < epochs) {
       epoch++;
@@ -417,8 +424,14 @@ public final class Seq2Seq implements TrainedModel {
       reason = "reached " + epochs + " epochs";
     }
     if (replay != null) {
-      replayedSteps = replay.replayCount();
+      replayReport = new ReplayReport(step - firstStep, replay.replayCount(), replay.refusal());
       replay.close();
+    } else {
+      replayReport =
+          new ReplayReport(
+              step - firstStep,
+              0,
+              Optional.of("replay is off (training.replay: false, or -Dheed.replay=false)"));
     }
     TrainResult result =
         new TrainResult(

@@ -57,6 +57,7 @@ final class Seq2SeqRuns {
         io,
         () -> Charts.writeAttention(runDir, result.attention().orElseThrow(), Charts.Axes.CROSS));
     o.println("stopped after " + result.epochs() + " epochs: " + result.stopReason());
+    o.println(s.replayReport().describe());
     o.println("run directory: " + runDir);
     o.println("next: heed generate " + runDir + " --source TEXT   (--beam 4 for beam search)");
     return Exits.OK;

@@ -5,6 +5,7 @@ import dev.heed.assembly.Seq2Seq;
 import dev.heed.assembly.api.Assembly;
 import dev.heed.assembly.api.Config;
 import dev.heed.assembly.api.EpochEvent;
+import dev.heed.assembly.api.ReplayReport;
 import dev.heed.assembly.api.TrainResult;
 import dev.heed.assembly.api.TrainingListener;
 import dev.heed.assembly.config.DataConfig;
@@ -175,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
       assembly = Heed.assemble(c, backend);
     }
     TrainResult result;
+    ReplayReport replay;
     try (assembly) {
       for (String note : assembly.notes()) {
         o.println(note);
@@ -194,6 +196,7 @@ final class TrainCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(onInterrupt);
       try {
         result = assembly.train(runDir, stop);
+        replay = assembly.replayReport();
       } catch (GracefulStop.Stopped e) {
         interrupted(o, runDir, true);
         return INTERRUPTED;
@@ -216,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
           written,
           () -> Charts.writeAttention(runDir, result.attention().get()));
     }
-    summary(o, runDir, result, written);
+    summary(o, runDir, result, replay, written);
     o.println(next(runDir));
     return Exits.OK;
   }
@@ -251,7 +254,8 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private static void summary(PrintWriter o, Path runDir, TrainResult r, List<String> pictures) {
+  private static void summary(
+      PrintWriter o, Path runDir, TrainResult r, ReplayReport replay, List<String> pictures) {
     o.println("stopped after " + r.epochs() + " epochs: " + r.stopReason());
     if (!r.history().isEmpty()) {
       EpochEvent last = r.history().get(r.history().size() - 1);
@@ -264,6 +268,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       o.println(b);
     }
+    o.println(replay.describe());
     o.println("run directory: " + runDir);
     List<String> files = new ArrayList<>();
     try (Stream<Path> s = Files.list(runDir)) {

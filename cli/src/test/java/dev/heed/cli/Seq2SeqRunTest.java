@@ -126,6 +126,12 @@ class Seq2SeqRunTest {
     assertEquals(0, eager.replayedSteps());
     // 16 steps of one batch shape: one eager, two captured, then replays
     assertEquals(13, replayed.replayedSteps(), "steps replayed");
+    assertEquals(
+        "replay: 13 of 16 steps replayed from captured plans", replayed.replayReport().describe());
+    assertEquals(
+        "replay: steps ran eagerly: replay is off (training.replay: false, or"
+            + " -Dheed.replay=false)",
+        eager.replayReport().describe());
     for (int i = 0; i < 2; i++) {
       assertEquals(a.get(i).trainLoss(), b.get(i).trainLoss(), "train loss, epoch " + (i + 1));
       assertEquals(a.get(i).validationLoss(), b.get(i).validationLoss());

@@ -35,7 +35,15 @@ public interface Assembly extends AutoCloseable {
    * replay is off, or where it did not apply (the step then ran eagerly, with the same results).
    */
   default long replayedSteps() {
-    return 0;
+    return replayReport().replayed();
+  }
+
+  /**
+   * How the optimizer steps of {@link #train} ran, replayed or eagerly and why ({@link
+   * ReplayReport#NONE} before training).
+   */
+  default ReplayReport replayReport() {
+    return ReplayReport.NONE;
   }
 
   @Override

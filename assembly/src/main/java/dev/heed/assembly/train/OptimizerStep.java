@@ -1,5 +1,6 @@
 package dev.heed.assembly.train;
 
+import dev.heed.assembly.api.ReplayReport;
 import dev.heed.assembly.config.TrainingConfig;
 import dev.heed.assembly.data.Batch;
 import dev.heed.core.backend.Backend;
@@ -22,6 +23,7 @@ import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -75,6 +77,8 @@ public final class OptimizerStep implements AutoCloseable {
   private final ThreadPoolExecutor pool;
   // captured plans of the step per list of mini-batch sizes; null without replay
   private final StepReplay<List<Integer>> replay;
+  // the steps run, replayed or not; one caller at a time (the trainer's loop)
+  private long steps;
 
   /**
    * @param backend where the model lives
@@ -129,6 +133,20 @@ public final class OptimizerStep implements AutoCloseable {
     return replay == null ? 0 : replay.replayCount();
   }
 
+  /** How the steps run so far ran, replayed or eagerly and why. */
+  public ReplayReport replayReport() {
+    if (replay != null) {
+      return new ReplayReport(steps, replay.replayCount(), replay.refusal());
+    }
+    return new ReplayReport(
+        steps,
+        0,
+        Optional.of(
+            copies.isEmpty()
+                ? "replay is off (training.replay: false, or -Dheed.replay=false)"
+                : "data-parallel replicas (training.replicas > 1) step eagerly"));
+  }
+
   /** Releases the captured plans' buffers; later steps run eagerly. */
   @Override
   public void close() {
@@ -156,6 +174,7 @@ public final class OptimizerStep implements AutoCloseable {
     if (batches.isEmpty()) {
       throw new IllegalArgumentException("an optimizer step needs at least one mini-batch");
     }
+    steps++;
     if (copies.isEmpty()) {
       return oneReplica(batches, ctx);
     }

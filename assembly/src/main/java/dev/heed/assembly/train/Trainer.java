@@ -2,6 +2,7 @@ package dev.heed.assembly.train;
 
 import dev.heed.assembly.api.AttentionSample;
 import dev.heed.assembly.api.EpochEvent;
+import dev.heed.assembly.api.ReplayReport;
 import dev.heed.assembly.api.StepEvent;
 import dev.heed.assembly.api.TrainResult;
 import dev.heed.assembly.api.TrainingListener;
@@ -52,7 +53,7 @@ public final class Trainer {
   private final long seed;
   private final List<TrainingListener> listeners;
   private final List<Sequential> replicaCopies;
-  // the last training's step, for replayedSteps()
+  // the last training's step, for replayReport()
   private volatile OptimizerStep lastStepper;
 
   /**
@@ -321,8 +322,13 @@ public final class Trainer {
    * replay is off ({@code training.replay}, {@code -Dheed.replay=false}) or did not apply.
    */
   public long replayedSteps() {
+    return replayReport().replayed();
+  }
+
+  /** How the optimizer steps of the last {@link #train} ran, replayed or eagerly and why. */
+  public ReplayReport replayReport() {
     OptimizerStep s = lastStepper;
-    return s == null ? 0 : s.replayedSteps();
+    return s == null ? ReplayReport.NONE : s.replayReport();
   }
 
   /**

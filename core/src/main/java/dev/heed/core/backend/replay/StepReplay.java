@@ -55,6 +55,9 @@ public final class StepReplay<K> implements AutoCloseable {
   private final ConcurrentHashMap<K, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Plan> all = new ConcurrentLinkedQueue<>();
   private final LongAdder replays = new LongAdder();
+  private final LongAdder runs = new LongAdder();
+  // why the first refused capture was refused, for a user's report
+  private volatile String refusal;
   private volatile boolean closed;
 
   /** Steps on {@code backend}, which the model was built on; the first run of a key captures. */
@@ -81,6 +84,7 @@ public final class StepReplay<K> implements AutoCloseable {
    * @return the step's outputs (from the replay, or from {@code step} itself)
    */
   public Object[] run(K key, Object[] inputs, Function<Object[], Object[]> step) {
+    runs.increment();
     if (closed || backend.isCapturing()) {
       return step.apply(inputs);
     }
@@ -123,14 +127,15 @@ public final class StepReplay<K> implements AutoCloseable {
     Plan first = slot == null ? null : slot.plan();
     Object[] out;
     Optional<Plan> plan;
+    String why = null;
     try (Capture capture =
         first == null ? backend.capture(inputs) : backend.recapture(first, inputs)) {
       out = step.apply(inputs);
       plan = capture.finish(out);
       if (plan.isEmpty()) {
-        LOG.log(
-            Level.DEBUG,
-            () -> "step " + key + " runs eagerly: " + capture.refusal().orElse("refused"));
+        why = capture.refusal().orElse("refused");
+        String reason = why;
+        LOG.log(Level.DEBUG, () -> "step " + key + " runs eagerly: " + reason);
       }
     } finally {
       if (first != null) {
@@ -145,6 +150,9 @@ public final class StepReplay<K> implements AutoCloseable {
         close();
       }
     } else {
+      if (refusal == null) {
+        refusal = why;
+      }
       e.refused = true;
       e.plans.decrementAndGet();
     }
@@ -154,6 +162,19 @@ public final class StepReplay<K> implements AutoCloseable {
   /** How many runs were replays of a plan (the others ran eagerly or were captured). */
   public long replayCount() {
     return replays.sum();
+  }
+
+  /** How many steps were run through {@link #run}, replayed or not. */
+  public long runCount() {
+    return runs.sum();
+  }
+
+  /**
+   * Why the first capture that was refused was refused (its key's steps then ran eagerly), if one
+   * was: a data-dependent host step, an update of separate kernels, and so on.
+   */
+  public Optional<String> refusal() {
+    return Optional.ofNullable(refusal);
   }
 
   /** How many plans the keys hold (confirmed or waiting for their second run). */
