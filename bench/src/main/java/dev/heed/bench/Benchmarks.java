@@ -133,11 +133,12 @@ public final class Benchmarks {
       int tok,
       String more) {
     Timing.Result r = Timing.measure(call, options);
+    String workload = name.endsWith("_replay") ? name.substring(0, name.length() - 7) : name;
     String extra =
         tok > 0
             ? String.format(Locale.ROOT, " tokens_per_s=%.0f", tok / r.median())
-                + (name.endsWith("fwdbwd_adam") ? " flops_model=3xfwd" : "")
-            : name.endsWith("fwdbwd") ? " flops_model=3xfwd" : "";
+                + (workload.endsWith("fwdbwd_adam") ? " flops_model=3xfwd" : "")
+            : workload.endsWith("fwdbwd") ? " flops_model=3xfwd" : "";
     extra += more;
     lines.accept(Timing.line(name, params, threads, r, flops, unit, extra));
     return r;
@@ -163,6 +164,8 @@ public final class Benchmarks {
             2.0 * n * n * n,
             "ms");
       }
+      measureReplayed(
+          b, rb -> Steps.matmul(rb, n), "matmul", "n=" + n, threads, 2.0 * n * n * n, "ms", 0);
     }
   }
 
@@ -173,17 +176,25 @@ public final class Benchmarks {
     int size = 28;
     String params = "B=" + batch + " C=" + c + " H=W=" + size + " k=3";
     double ff = 2.0 * batch * c * c * 9 * size * size;
-    measure(Steps.conv(b, batch, c, size, false), "conv2d_fwd", params, threads, ff, "ms", 0);
-    measure(Steps.conv(b, batch, c, size, true), "conv2d_fwdbwd", params, threads, 3 * ff, "ms", 0);
+    for (boolean bwd : new boolean[] {false, true}) {
+      String name = bwd ? "conv2d_fwdbwd" : "conv2d_fwd";
+      double f = bwd ? 3 * ff : ff;
+      measure(Steps.conv(b, batch, c, size, bwd), name, params, threads, f, "ms", 0);
+      measureReplayed(
+          b, rb -> Steps.conv(rb, batch, c, size, bwd), name, params, threads, f, "ms", 0);
+    }
     // the Fashion-MNIST CNN's training step (examples/fashion-mnist-cnn.yaml, batch 64); FLOPs
     // are 3× the forward pass's convolutions and dense layers
     int cnnBatch = 64;
     double cnnFwd =
         2.0 * cnnBatch * (16 * 9 * 28 * 28 + 32 * 16 * 9 * 14 * 14 + 1568 * 128 + 128 * 10);
-    measure(
-        Steps.cnn(b, cnnBatch),
+    String cnnParams = "B=" + cnnBatch + " H=W=28 conv=16,32 dense=128,10";
+    measure(Steps.cnn(b, cnnBatch), "cnn_fwdbwd_adam", cnnParams, threads, 3 * cnnFwd, "ms", 0);
+    measureReplayed(
+        b,
+        rb -> Steps.cnn(rb, cnnBatch),
         "cnn_fwdbwd_adam",
-        "B=" + cnnBatch + " H=W=28 conv=16,32 dense=128,10",
+        cnnParams,
         threads,
         3 * cnnFwd,
         "ms",
@@ -266,9 +277,27 @@ public final class Benchmarks {
         ff,
         unit,
         0);
+    measureReplayed(
+        b,
+        rb -> Steps.mha(rb, batch, t, d, h, true, false),
+        tag + "_fwd_train",
+        params,
+        threads,
+        ff,
+        unit,
+        0);
     if (bwd) {
       measure(
           Steps.mha(b, batch, t, d, h, true, true),
+          tag + "_fwdbwd",
+          params,
+          threads,
+          3 * ff,
+          unit,
+          0);
+      measureReplayed(
+          b,
+          rb -> Steps.mha(rb, batch, t, d, h, true, true),
           tag + "_fwdbwd",
           params,
           threads,

@@ -104,13 +104,15 @@ public final class Steps implements AutoCloseable {
     if (backward) {
       step =
           () -> {
+            try (Scope s = Scope.open()) {
+              mha.forward(x, true).sum().backward();
+            }
+            // the gradients end with the step, so that nothing it allocates outlives it and it can
+            // be captured and replayed
             for (Parameter p : mha.parameters().values()) {
               p.zeroGrad();
             }
             x.clearGrad();
-            try (Scope s = Scope.open()) {
-              mha.forward(x, true).sum().backward();
-            }
           };
     } else if (training) {
       step =
@@ -132,6 +134,29 @@ public final class Steps implements AutoCloseable {
   }
 
   /**
+   * The product of two {@code n × n} matrices of normal values as a tensor operation (its result
+   * freed at the end of the step), for a captured and replayed measurement of the bare product; the
+   * eager {@code matmul} line calls the backend directly.
+   */
+  @SuppressWarnings("try")
+  public static Steps matmul(Backend b, int n) {
+    Tensor x = Scope.outside(() -> Tensors.normal(b, Shape.of(n, n), F32, 0, 1, 1));
+    Tensor y = Scope.outside(() -> Tensors.normal(b, Shape.of(n, n), F32, 0, 1, 2));
+    return new Steps(
+        b,
+        () -> {
+          try (GradMode g = GradMode.disable();
+              Scope s = Scope.open()) {
+            x.matmul(y);
+          }
+        },
+        () -> {
+          x.close();
+          y.close();
+        });
+  }
+
+  /**
    * A ResNet-style 3×3 convolution {@code [batch, c, size, size]} to {@code c} channels (stride 1,
    * padding 1, with bias): forward without the tape, or forward, {@code sum()} and backward into
    * the weight, the bias and the input when {@code backward}.
@@ -150,12 +175,13 @@ public final class Steps implements AutoCloseable {
       x.requiresGrad(true);
       step =
           () -> {
-            w.zeroGrad();
-            bias.zeroGrad();
-            x.clearGrad();
             try (Scope s = Scope.open()) {
               Convolution.conv2d(x, w.value(), bias.value(), one, one, one, 1).sum().backward();
             }
+            // as in mha: the gradients end with the step
+            w.zeroGrad();
+            bias.zeroGrad();
+            x.clearGrad();
           };
     } else {
       step =
