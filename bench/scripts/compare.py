@@ -2,6 +2,7 @@
 """Ratios of Heed to PyTorch from one session's output of `heed bench` and the references.
 
 usage: compare.py TORCH_OUTPUT HEED_OUTPUT [DJL_TORCH_OUTPUT] [--peak GFLOPS_1,GFLOPS_2]
+                  [--ref LABEL]
 
 Reads lines 'ref torch <bench> <params> threads=N <unit>=V ...' (bench_torch.py, bench_seed.py),
 'heed <bench> <params> threads=N <unit>=V ... [gflops=G]' (heed bench) and, when a third file is
@@ -11,8 +12,10 @@ params and threads, and prints a Markdown table: the medians, and the speed rati
 ratio). A workload that `heed bench` also measured replayed (its `<bench>_replay` line: captured
 once, replayed without per-operation cost, as the trainer and Predictor run it by default) gets a
 second Heed column and its own ratios. With --peak (the machine's FMA peak in GFLOP/s on 1 and on
-2 threads, from bench/scripts/peak-avx512.c or the reference peak.c), the Heed columns say which
-share of the peak the faster of the two reached, for workloads whose line has gflops=.
+2 threads, from bench/scripts/peak-avx512.c or the reference peak.c; or THREADS:GFLOPS pairs such
+as 4:950,16:3800), the Heed columns say which share of the peak the faster of the two reached, for
+workloads whose line has gflops=. --ref names the first reference's column (default PyTorch 1.13;
+the device script passes e.g. "PyTorch 2.11 CUDA").
 """
 import re
 import sys
@@ -46,19 +49,37 @@ def ratio(ref, key, value):
     return "%.2f×" % (ref[key] / value) if value is not None and key in ref else "–"
 
 
+def options(argv):
+    """The file arguments, the peak per thread count and the first reference's label."""
+    args, peak, label = [], {}, "PyTorch 1.13"
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        name, _, value = a.partition("=")
+        if name in ("--peak", "--ref"):
+            if not value:
+                i += 1
+                value = argv[i]
+            if name == "--ref":
+                label = value
+            else:
+                # GFLOP/s on 1, 2, ... threads, or THREADS:GFLOPS pairs (4:950,8:1900)
+                for n, g in enumerate(value.split(","), 1):
+                    t, _, rate = g.rpartition(":")
+                    peak[int(t) if t else n] = float(rate)
+        else:
+            args.append(a)
+        i += 1
+    return args, peak, label
+
+
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--peak")]
-    peak = None
-    for i, a in enumerate(sys.argv):
-        if a.startswith("--peak"):
-            v = a.split("=", 1)[1] if "=" in a else sys.argv[i + 1]
-            peak = [float(x) for x in v.split(",")]
-            if "=" not in a:
-                args.remove(v)
+    args, peak, label = options(sys.argv[1:])
     (torch, _), (heed, rates) = read(args[0]), read(args[1])
     djl = read(args[2])[0] if len(args) > 2 else {}
-    print("| benchmark | threads | PyTorch 1.13 | PyTorch 2.7.1 (DJL) | Heed eager | Heed replayed "
-          "| eager/1.13 | replayed/1.13 | eager/2.7.1 | replayed/2.7.1 |"
+    short = label.split()[-1] if label.startswith("PyTorch ") else label
+    print("| benchmark | threads | %s | PyTorch 2.7.1 (DJL) | Heed eager | Heed replayed "
+          "| eager/%s | replayed/%s | eager/2.7.1 | replayed/2.7.1 |" % (label, short, short)
           + (" Heed % of peak |" if peak else ""))
     print("| --- " * (10 + (1 if peak else 0)) + "|")
     for key in sorted(heed, key=lambda k: (k[2], k[0], k[1])):
@@ -78,7 +99,7 @@ def main():
         ]
         if peak:
             best = max(rates.get(key, 0), rates.get(rkey, 0))
-            row.append("%.0f %%" % (100 * best / peak[min(t, len(peak)) - 1]) if best else "–")
+            row.append("%.0f %%" % (100 * best / peak[t]) if best and t in peak else "–")
         print("| " + " | ".join(row) + " |")
 
 
