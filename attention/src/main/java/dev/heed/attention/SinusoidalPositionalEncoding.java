@@ -3,6 +3,7 @@ package dev.heed.attention;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
 import dev.heed.core.nn.ForwardContext;
+import dev.heed.core.nn.KeptTensors;
 import dev.heed.core.nn.StepLayer;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;

@@ -6,6 +6,7 @@ import dev.heed.core.nn.AttentionSpec;
 import dev.heed.core.nn.AttentionWeightsSource;
 import dev.heed.core.nn.BuildContext;
 import dev.heed.core.nn.ForwardContext;
+import dev.heed.core.nn.KeptTensors;
 import dev.heed.core.nn.MaskedLayer;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.tensor.Tensor;

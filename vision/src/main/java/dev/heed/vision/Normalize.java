@@ -1,6 +1,9 @@
 package dev.heed.vision;
 
+import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.DType;
 import dev.heed.core.nn.ForwardContext;
+import dev.heed.core.nn.KeptTensors;
 import dev.heed.core.nn.Layer;
 import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
@@ -13,8 +16,13 @@ import dev.heed.core.tensor.Tensors;
  * W]} or flat rows {@code [N, C·H·W]}. No parameters.
  */
 final class Normalize implements Layer {
+  /** The key of a kept constant: the scale (1/std) or the shift (-mean/std) on a backend. */
+  private record Constant(boolean shift, Backend backend, DType dtype) {}
+
   private final double[] mean;
   private final double[] std;
+  // uploaded once per backend and type, so that a forward pass uploads nothing but its input
+  private final KeptTensors<Constant> constants = new KeptTensors<>();
 
   Normalize(double[] mean, double[] std) {
     if (mean.length != std.length || mean.length == 0) {
@@ -46,14 +54,21 @@ final class Normalize implements Layer {
               + input.shape());
     }
     Tensor x = Shapes.reshape(input, input.dim(0), c, -1);
-    double[] scale = new double[c];
-    double[] shift = new double[c];
-    for (int k = 0; k < c; k++) {
-      scale[k] = 1 / std[k];
-      shift[k] = -mean[k] / std[k];
-    }
-    Tensor a = Tensors.of(input.backend(), input.dtype(), scale, 1, c, 1);
-    Tensor b = Tensors.of(input.backend(), input.dtype(), shift, 1, c, 1);
+    Tensor a = constant(false, input);
+    Tensor b = constant(true, input);
     return Shapes.reshape(x.mul(a).add(b), input.shape().dims());
+  }
+
+  /** The kept per-channel scale or shift {@code [1, C, 1]} for {@code input}'s backend and type. */
+  private Tensor constant(boolean shift, Tensor input) {
+    return constants.get(
+        new Constant(shift, input.backend(), input.dtype()),
+        () -> {
+          double[] v = new double[mean.length];
+          for (int k = 0; k < v.length; k++) {
+            v[k] = shift ? -mean[k] / std[k] : 1 / std[k];
+          }
+          return Tensors.of(input.backend(), input.dtype(), v, 1, v.length, 1);
+        });
   }
 }

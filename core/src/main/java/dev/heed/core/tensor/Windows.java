@@ -4,6 +4,7 @@ import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.ReduceOp;
+import dev.heed.core.backend.UnaryOp;
 
 /**
  * Sliding windows and constant padding, the pieces of convolution and pooling. {@link #unfold} is a
@@ -171,18 +172,19 @@ public final class Windows {
    * PyTorch's {@code max_pool2d} (floor mode) of {@code x}, {@code [N, C, H, W]}: the maximum of
    * each {@code kernel[0] x kernel[1]} window, windows {@code stride} apart, their elements {@code
    * dilation} apart, over the image padded by {@code padding} on every side (padding never wins: a
-   * window whose image elements are all {@code -∞} takes its first image element). The forward pass
-   * records the position in {@code x} of each window's maximum, the first one in window order on
-   * ties (PyTorch's rule; a NaN counts as larger than any number), and the result gathers those
-   * elements ({@link NeuralOps#indexSelect}); the gradient scatters the output gradient to the same
-   * positions in one pass, adding where windows overlap. Off the tape (gradients disabled, or
-   * {@code x} needs none) the windows are reduced by their maximum on the device instead: the same
-   * values, no indices and no host read.
+   * window whose image elements are all {@code -∞} takes its first image element). The gradient of
+   * a window goes to its first maximum in window order on ties (PyTorch's rule; a NaN counts as
+   * larger than any number), adding where windows overlap.
+   *
+   * <p>Everything runs on the device, with no host read, so a training step through it can be
+   * captured and replayed: the forward pass reduces the windows by their maximum; the backward pass
+   * compares each window element with its window's maximum (or finds its NaN), keeps the first
+   * match per window by walking the window positions in order with a "none yet" mask, and folds the
+   * masked output gradient back onto the image ({@link #fold}).
    *
    * @throws IllegalArgumentException when {@code x} is not of rank 4, an argument is not positive
    *     (padding: negative or more than half the kernel), or no window fits
    */
-  @SuppressWarnings("try") // the GradMode resource is only held
   public static Tensor maxPool2d(
       Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
     if (x.rank() != 4) {
@@ -216,65 +218,92 @@ public final class Windows {
                 + kernel[k]);
       }
     }
+    Tensor y = maxPool2dValues(x, kernel, stride, padding, dilation);
+    int[] k = kernel.clone();
+    int[] s = stride.clone();
+    int[] p = padding.clone();
+    int[] d = dilation.clone();
+    return Autograd.record(
+        y,
+        "maxPool2d",
+        new Tensor[] {x, y},
+        g -> new Tensor[] {maxPool2dGradient(g, x, y, k, s, p, d)},
+        x);
+  }
+
+  /**
+   * The gradient of {@link #maxPool2d} for the output gradient {@code g}: {@code g} of each window
+   * placed at the window's first maximum (or first NaN), summed over overlapping windows. Runs with
+   * gradients disabled (inside backward).
+   */
+  private static Tensor maxPool2dGradient(
+      Tensor g, Tensor x, Tensor y, int[] kernel, int[] stride, int[] padding, int[] dilation) {
     int n = x.dim(0);
     int c = x.dim(1);
-    int h = x.dim(2);
-    int w = x.dim(3);
-    if (!GradMode.isEnabled() || !x.requiresGrad()) {
-      return maxPool2dValues(x, kernel, stride, padding, dilation);
+    boolean padded = padding[0] > 0 || padding[1] > 0;
+    int[] around = {0, 0, padding[0], padding[1]};
+    Tensor u =
+        windows(
+            padded ? pad(x, around, around, Double.NEGATIVE_INFINITY) : x,
+            kernel,
+            stride,
+            dilation); // [N, C, oH, oW, kH, kW]
+    int oh = u.dim(2);
+    int ow = u.dim(3);
+    // candidates: the elements equal to their window's maximum, or NaN (a window with a NaN has
+    // the maximum NaN, and its first NaN takes the gradient)
+    Tensor candidates =
+        Elementwise.binaryRaw(
+            "maxPool2d",
+            BinaryOp.MAX,
+            Elementwise.binaryRaw(
+                "maxPool2d", BinaryOp.EQ, u, Shapes.reshape(y, n, c, oh, ow, 1, 1)),
+            Elementwise.binaryRaw("maxPool2d", BinaryOp.NE, u, u));
+    if (padded) {
+      // padding is never a candidate, even where the image's elements are -∞ too
+      Tensor image = Tensors.ones(x.backend(), Shape.of(1, 1, x.dim(2), x.dim(3)), x.dtype());
+      Tensor inside = windows(pad(image, around, around, 0), kernel, stride, dilation);
+      candidates = Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, candidates, inside);
     }
-    int[] arg;
-    int oh;
-    int ow;
-    try (GradMode off = GradMode.disable()) {
-      Tensor p =
-          padding[0] > 0 || padding[1] > 0
-              ? pad(
-                  x,
-                  new int[] {0, 0, padding[0], padding[1]},
-                  new int[] {0, 0, padding[0], padding[1]},
-                  Double.NEGATIVE_INFINITY)
-              : x;
-      Tensor u = unfold(p, 2, kernel[0], stride[0], dilation[0]);
-      u = unfold(u, 3, kernel[1], stride[1], dilation[1]); // [N, C, oH, oW, kH, kW]
-      oh = u.dim(2);
-      ow = u.dim(3);
-      u = Shapes.reshape(u, n, c, oh, ow, kernel[0] * kernel[1]);
-      arg = Reductions.argmax(u, 4).toIntArray();
-    }
-    // window-local arg-max -> position in the flat input
-    long size = x.size();
-    if (size > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "maxPool2d: " + x.shape() + " has more than 2^31 - 1 elements");
-    }
-    int kw = kernel[1];
-    int j = 0;
-    for (int plane = 0; plane < n * c; plane++) {
-      int base = plane * h * w;
-      for (int r = 0; r < oh; r++) {
-        int top = r * stride[0] - padding[0];
-        for (int q = 0; q < ow; q++) {
-          int left = q * stride[1] - padding[1];
-          int row = top + (arg[j] / kw) * dilation[0];
-          int col = left + (arg[j] % kw) * dilation[1];
-          if (row < 0 || row >= h || col < 0 || col >= w) {
-            // an all -∞ window: its first image element, as PyTorch
-            row = top;
-            while (row < 0) {
-              row += dilation[0];
-            }
-            col = left;
-            while (col < 0) {
-              col += dilation[1];
-            }
-          }
-          arg[j++] = base + row * w + col;
-        }
+    // the first candidate of each window, in window order, takes the window's gradient
+    Tensor routed = Tensor.allocateForOverwrite(g.backend(), u.shape(), g.dtype()); // all written
+    Tensor none = null; // 1 where no earlier position of the window was a candidate
+    int positions = kernel[0] * kernel[1];
+    for (int q = 0; q < positions; q++) {
+      Tensor at = Shapes.select(Shapes.select(candidates, 5, q % kernel[1]), 4, q / kernel[1]);
+      Tensor first = none == null ? at : Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, at, none);
+      Tensor slot = Shapes.select(Shapes.select(routed, 5, q % kernel[1]), 4, q / kernel[1]);
+      Kernels.binary(
+          g.backend(),
+          BinaryOp.MUL,
+          first.buffer(),
+          first.layout(),
+          g.buffer(),
+          Broadcast.layout(g, first.shape()),
+          routed.buffer(),
+          slot.layout());
+      if (q + 1 < positions) {
+        Tensor notAt = Elementwise.unaryRaw(UnaryOp.AFFINE, -1, 1, at);
+        none = none == null ? notAt : Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, none, notAt);
       }
     }
-    Tensor idx = Tensors.indices(x.backend(), arg, n, c, oh, ow);
-    return NeuralOps.indexSelect(Shapes.reshape(x, (int) size), 0, idx);
+    // back onto the padded image, then the image itself
+    int hp = x.dim(2) + 2 * padding[0];
+    int wp = x.dim(3) + 2 * padding[1];
+    Tensor rows =
+        fold(routed, Shape.of(n, c, oh, wp, kernel[0]), 3, kernel[1], stride[1], dilation[1]);
+    Tensor image = fold(rows, Shape.of(n, c, hp, wp), 2, kernel[0], stride[0], dilation[0]);
+    if (!padded) {
+      return image;
+    }
+    Tensor inner = Shapes.slice(image, 2, padding[0], padding[0] + x.dim(2));
+    return Shapes.copy(Shapes.slice(inner, 3, padding[1], padding[1] + x.dim(3)));
+  }
+
+  /** The windows of {@code p}, {@code [N, C, H, W]}, as a view {@code [N, C, oH, oW, kH, kW]}. */
+  private static Tensor windows(Tensor p, int[] kernel, int[] stride, int[] dilation) {
+    Tensor u = unfold(p, 2, kernel[0], stride[0], dilation[0]);
+    return unfold(u, 3, kernel[1], stride[1], dilation[1]);
   }
 
   /**

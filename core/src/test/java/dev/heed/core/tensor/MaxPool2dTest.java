@@ -36,7 +36,9 @@ class MaxPool2dTest {
                 continue;
               }
               int i = plane * h * w + row * w + col;
-              if (pos < 0 || x[i] > best) {
+              // a NaN counts as larger than any number; the first NaN stays
+              boolean larger = Double.isNaN(x[i]) ? !Double.isNaN(best) : x[i] > best;
+              if (pos < 0 || larger) {
                 best = x[i];
                 pos = i;
               }
@@ -128,6 +130,16 @@ class MaxPool2dTest {
     double ninf = Double.NEGATIVE_INFINITY;
     double[] v = {ninf, ninf, ninf, ninf, ninf, 1, ninf, ninf, ninf};
     compare(v, 1, 1, 3, 3, new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1});
+  }
+
+  @Test
+  void aWindowWithNaNRoutesItsGradientToItsFirstNaN() {
+    double nan = Double.NaN;
+    double[] v = {1, nan, 3, nan, 5, 6, 7, 8, 9, 10, nan, 12, 13, 14, 15, 16};
+    int[] two = {2, 2};
+    int[] one = {1, 1};
+    compare(v, 1, 1, 4, 4, two, two, new int[2], one);
+    compare(v, 1, 1, 4, 4, new int[] {3, 3}, one, one, one);
   }
 
   @Test
