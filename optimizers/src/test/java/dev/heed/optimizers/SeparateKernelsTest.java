@@ -113,7 +113,26 @@ class SeparateKernelsTest {
             Map.of("lr", 0.01, "weight_decay", 1.0, "maximize", true, "eps", 0.0),
             Map.of("maximize", false),
             2,
-            "adamax weight decay 1, eps 0, maximize")));
+            "adamax weight decay 1, eps 0, maximize"),
+        new Config("nadam", Map.of("lr", 0.01), Map.of("momentum_decay", 0.0), 1, "nadam"),
+        new Config(
+            "nadam",
+            Map.of("lr", 0.01, "betas", "0.0,0.0", "weight_decay", 0.1),
+            Map.of("weight_decay", 0.0, "betas", "0.5,0.9"),
+            2,
+            "nadam betas 0, weight decay"),
+        new Config(
+            "radam",
+            Map.of("lr", 0.01),
+            Map.of("betas", "0.0,0.5", "eps", 0.0),
+            1,
+            "radam (rho_t > 5 from step 6; never in group 1)"),
+        new Config(
+            "radam",
+            Map.of("lr", 0.01, "weight_decay", 0.1, "betas", "0.8,0.9"),
+            Map.of("weight_decay", 1.0),
+            1,
+            "radam weight decay")));
   }
 
   @ParameterizedTest
