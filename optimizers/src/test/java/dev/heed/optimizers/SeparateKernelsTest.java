@@ -132,7 +132,34 @@ class SeparateKernelsTest {
             Map.of("lr", 0.01, "weight_decay", 0.1, "betas", "0.8,0.9"),
             Map.of("weight_decay", 1.0),
             1,
-            "radam weight decay")));
+            "radam weight decay"),
+        new Config("adabelief", Map.of("lr", 0.01), Map.of("betas", "0.0,0.0"), 1, "adabelief"),
+        new Config(
+            "adabelief",
+            Map.of("lr", 0.01, "weight_decay", 0.1, "maximize", true),
+            Map.of("weight_decouple", false),
+            2,
+            "adabelief decoupled and L2 decay, maximize"),
+        new Config(
+            "adabelief",
+            Map.of("lr", 0.01, "weight_decay", 0.5, "weight_decouple", false),
+            Map.of("weight_decay", 0.0, "eps", 0.0),
+            2,
+            "adabelief L2 decay, none in one group"),
+        new Config("lion", Map.of("lr", 0.01), Map.of("betas", "0.0,0.0"), 1, "lion"),
+        new Config(
+            "lion",
+            Map.of("lr", 0.01, "weight_decay", 0.5, "maximize", true),
+            Map.of("weight_decay", 0.0),
+            2,
+            "lion weight decay, maximize"),
+        new Config("rprop", Map.of("lr", 0.01), Map.of("etas", "0.3,3.3"), 1, "rprop"),
+        new Config(
+            "rprop",
+            Map.of("lr", 0.01, "maximize", true, "step_sizes", "0.005,0.02"),
+            Map.of("maximize", false, "step_sizes", "0.0,1e300"),
+            2,
+            "rprop maximize, step-size limits"));
   }
 
   @ParameterizedTest
