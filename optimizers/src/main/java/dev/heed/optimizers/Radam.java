@@ -33,8 +33,8 @@ import java.util.Map;
  * {@code a = √(1-β2^t)/(√v + eps)} is clamped to {@code [-∞, ∞]} (itself) while ρ_t &gt; 5 and to
  * {@code [1, 1]} (exactly 1) before, so {@code m̂·a} is {@code m̂} then, and the rate is {@code
  * -lr·r} or {@code -lr}. (Where {@code v} is NaN, as it only becomes with β2 = 0 after an infinite
- * gradient, the clamped factor is NaN where the separate kernels would ignore it; the parameter is
- * already infinite there.) Slots: {@code exp_avg}, {@code exp_avg_sq} and the step count.
+ * gradient, the clamped factor is NaN where the formula above ignores it; the parameter is already
+ * infinite there.) Slots: {@code exp_avg}, {@code exp_avg_sq} and the step count.
  */
 final class Radam extends GroupedOptimizer {
   // the program's run-time parameters; a coefficient applied with Ops.scale takes two
