@@ -30,11 +30,12 @@ import java.util.Map;
  * The whole update is one elementwise program (one pass where the backend fuses it, so a captured
  * training step replays with it), step for step the operations above, and the same program in both
  * regimes: the choice, made on the host from {@code t}, only sets run-time parameters. The factor
- * {@code a = √(1-β2^t)/(√v + eps)} is clamped to {@code [-∞, ∞]} (itself) while ρ_t &gt; 5 and to
- * {@code [1, 1]} (exactly 1) before, so {@code m̂·a} is {@code m̂} then, and the rate is {@code
- * -lr·r} or {@code -lr}. (Where {@code v} is NaN, as it only becomes with β2 = 0 after an infinite
- * gradient, the clamped factor is NaN where the formula above ignores it; the parameter is already
- * infinite there.) Slots: {@code exp_avg}, {@code exp_avg_sq} and the step count.
+ * {@code a = √(1-β2^t)/(√v + eps)} is taken as {@code 1·a + (-0)} (itself) while ρ_t &gt; 5 and as
+ * {@code 0·a + 1} (exactly 1) before, with 1 in place of eps and of {@code √(1-β2^t)} so that
+ * {@code a} is finite; then {@code m̂·a} is {@code m̂} and the rate is {@code -lr·r} or {@code
+ * -lr}. (Where {@code v} is NaN, as it only becomes with β2 = 0 after an infinite gradient, the
+ * factor is NaN where the formula above ignores it; the parameter is already infinite there.)
+ * Slots: {@code exp_avg}, {@code exp_avg_sq} and the step count.
  */
 final class Radam extends GroupedOptimizer {
   // the program's run-time parameters; a coefficient applied with Ops.scale takes two
@@ -45,8 +46,7 @@ final class Radam extends GroupedOptimizer {
   private static final int INVERSE_BIAS1 = 8;
   private static final int SQRT_BIAS2 = 10;
   private static final int EPS = 11;
-  private static final int LOWER = 12;
-  private static final int UPPER = 13;
+  private static final int SELECT = 12;
   private static final int RATE = 14;
   private static final int DECAY = 16;
 
@@ -100,17 +100,18 @@ final class Radam extends GroupedOptimizer {
     Ops.scale(x, BETA2, beta2);
     Ops.scale(x, ONE_MINUS_BETA2, 1 - beta2);
     Ops.scale(x, INVERSE_BIAS1, 1 / bias1);
-    x[SQRT_BIAS2] = Math.sqrt(bias2);
-    x[EPS] = s.eps();
     if (rhoT > 5.) {
       double rect =
           Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-      x[LOWER] = Double.NEGATIVE_INFINITY;
-      x[UPPER] = Double.POSITIVE_INFINITY;
+      x[SQRT_BIAS2] = Math.sqrt(bias2);
+      x[EPS] = s.eps();
+      Ops.scale(x, SELECT, 1);
       Ops.scale(x, RATE, -lr * rect);
     } else {
-      x[LOWER] = 1;
-      x[UPPER] = 1;
+      x[SQRT_BIAS2] = 1;
+      x[EPS] = 1;
+      x[SELECT] = 0;
+      x[SELECT + 1] = 1;
       Ops.scale(x, RATE, -lr);
     }
     if (s.weightDecay() != 0) {
@@ -122,8 +123,8 @@ final class Radam extends GroupedOptimizer {
 
   /**
    * The update as one chain. Inputs p, g, m, v; outputs p, m, v. The constant {@code √(1-β2^t)} is
-   * the register {@code clamp(v, c, c)}, which is c wherever v is a number (and NaN where the
-   * quotient would be NaN anyway); {@code √v + eps} is the affine step {@code 1·√v + eps}.
+   * the register {@code 0·k + c} of the 0/1 mask {@code k = [v > 0]}, which is c everywhere; {@code
+   * √v + eps} is the affine step {@code 1·√v + eps}. Every step has a vector kernel on simd.
    */
   private static ElementwiseProgram program(boolean weightDecay) {
     ElementwiseProgram.Builder b = ElementwiseProgram.builder(4);
@@ -138,15 +139,10 @@ final class Radam extends GroupedOptimizer {
             Ops.scale(b, 3, BETA2),
             Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_BETA2));
     int corrected = Ops.scale(b, rm, INVERSE_BIAS1);
-    Scalar sqrtBias2 = Scalar.parameter(SQRT_BIAS2);
-    int numerator = b.unary(UnaryOp.CLAMP, sqrtBias2, sqrtBias2, rv);
+    int numerator =
+        b.affine(b.unary(UnaryOp.STEP, 0, 0, rv), Scalar.constant(0), Scalar.parameter(SQRT_BIAS2));
     int denom = b.affine(b.unary(UnaryOp.SQRT, rv), Scalar.constant(1), Scalar.parameter(EPS));
-    int adaptive =
-        b.unary(
-            UnaryOp.CLAMP,
-            Scalar.parameter(LOWER),
-            Scalar.parameter(UPPER),
-            b.binary(BinaryOp.DIV, numerator, denom));
+    int adaptive = Ops.scale(b, b.binary(BinaryOp.DIV, numerator, denom), SELECT);
     int step = Ops.scale(b, b.binary(BinaryOp.MUL, corrected, adaptive), RATE);
     return b.output(b.binary(BinaryOp.ADD, 0, step)).output(rm).output(rv).build();
   }

@@ -29,11 +29,10 @@ import java.util.Map;
  *
  * The whole update is one elementwise program (one pass where the backend fuses it, so a captured
  * training step replays with it) that selects without branches, exactly: with the masks {@code P =
- * [s > 0]} and {@code N = [s < 0]}, {@code η = clamp(etaplus·P, 1, ∞) · clamp(1 - N, etaminus, 1)}
- * (at most one factor is not 1, since 0 &lt; etaminus &lt; 1 &lt; etaplus), and {@code g =
- * max(min(g, z), -z)} with {@code z = 1/N - 1}, which is +0 where N (g is then a nonzero number: it
- * becomes +0) and +∞ elsewhere (g, NaN and -0 included, unchanged). Slots: {@code prev}, {@code
- * step_size} and the step count.
+ * [g·prev > 0]} and {@code N = [g·prev < 0]}, {@code η = etaplus·P + etaminus·N + (1 - (P + N))}
+ * (two of the three terms are +0), and {@code g = max(min(g, z), -z)} with {@code z = 1/N - 1},
+ * which is +0 where N (g is then a nonzero number: it becomes +0) and +∞ elsewhere (g, NaN and -0
+ * included, unchanged). Slots: {@code prev}, {@code step_size} and the step count.
  */
 final class Rprop extends GroupedOptimizer {
   // the program's run-time parameters
@@ -84,29 +83,25 @@ final class Rprop extends GroupedOptimizer {
   }
 
   /**
-   * The update as one chain. Inputs p, g, prev, step_size; outputs p, prev, step_size. The masks
-   * are the separate kernels' {@code step(s, 0)} and {@code step(-s, 0)}, the step size's product
-   * and clamp theirs, and {@code -sign(g)·step_size} their affine step {@code -1·x + 0}.
+   * The update as one chain. Inputs p, g, prev, step_size; outputs p, prev, step_size. The step
+   * size's product and clamp are those of the formula, and {@code -sign(g)·step_size} the affine
+   * step {@code -1·x + 0}.
    */
   private static ElementwiseProgram program(boolean maximize) {
     ElementwiseProgram.Builder b = ElementwiseProgram.builder(4);
     int rg = maximize ? b.unary(UnaryOp.NEG, 1) : 1;
-    int sign = b.unary(UnaryOp.SIGN, b.binary(BinaryOp.MUL, rg, 2));
-    int positive = b.unary(UnaryOp.STEP, 0, 0, sign);
-    int negative = b.unary(UnaryOp.STEP, 0, 0, b.unary(UnaryOp.NEG, sign));
-    int up =
-        b.unary(
-            UnaryOp.CLAMP,
-            Scalar.constant(1),
-            Scalar.constant(Double.POSITIVE_INFINITY),
-            b.affine(positive, Scalar.parameter(ETA_PLUS), Scalar.constant(0)));
-    int down =
-        b.unary(
-            UnaryOp.CLAMP,
-            Scalar.parameter(ETA_MINUS),
-            Scalar.constant(1),
-            b.affine(negative, -1, 1));
-    int factor = b.binary(BinaryOp.MUL, up, down);
+    // [g·prev > 0] and [g·prev < 0], which are [sign(g·prev) > 0] and [sign(g·prev) < 0]
+    int product = b.binary(BinaryOp.MUL, rg, 2);
+    int positive = b.unary(UnaryOp.STEP, 0, 0, product);
+    int negative = b.unary(UnaryOp.STEP, 0, 0, b.unary(UnaryOp.NEG, product));
+    int factor =
+        b.binary(
+            BinaryOp.ADD,
+            b.binary(
+                BinaryOp.ADD,
+                b.affine(positive, Scalar.parameter(ETA_PLUS), Scalar.constant(0)),
+                b.affine(negative, Scalar.parameter(ETA_MINUS), Scalar.constant(0))),
+            b.affine(b.binary(BinaryOp.ADD, positive, negative), -1, 1));
     int rs =
         b.unary(
             UnaryOp.CLAMP,
