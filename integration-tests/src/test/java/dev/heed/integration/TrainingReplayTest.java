@@ -30,7 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A whole training step (forward, MSE loss, backward, optimizer update) captured once and replayed:
@@ -39,9 +42,11 @@ import org.junit.jupiter.api.Test;
  * the update: unmarked, the comparison of two captured runs refuses it; marked with {@link
  * ScalarPass#run}, a host pass gives the plan each step's scalars, and the replayed run equals the
  * eager one bit for bit on the same backend (Adam, AdamW, SGD under a changing learning rate and
- * with momentum, RMSprop), its step counts included. Where the update is not made of fused programs
- * (an optimizer of separate kernels, or the reference backend, which has no fused programs) the
- * marked step is refused and runs eagerly.
+ * with momentum, RMSprop, and every other optimizer whose update is one fused program: Adagrad,
+ * Adadelta, Adamax, NAdam, RAdam across its change of regime, AdaBelief, Lion and Rprop, each with
+ * its flags), its step counts and state included. Where the update is not made of fused programs
+ * (LAMB, whose trust ratio takes two reductions, or the reference backend, which has no fused
+ * programs) the marked step is refused and runs eagerly.
  */
 class TrainingReplayTest {
   private static final DType F32 = DType.FLOAT32;
@@ -211,6 +216,81 @@ class TrainingReplayTest {
         "centered rmsprop with momentum");
   }
 
+  /**
+   * An optimizer, its options, whether the learning rate changes every step, and the step before
+   * which its state is restored (and two steps later started afresh), or -1.
+   */
+  record Case(String optimizer, Map<String, Object> options, boolean changingRate, int restoreAt) {
+    @Override
+    public String toString() {
+      return optimizer
+          + " "
+          + options
+          + (changingRate ? ", changing rate" : "")
+          + (restoreAt >= 0 ? ", state restored before step " + restoreAt : "");
+    }
+  }
+
+  static Stream<Case> fusedOptimizers() {
+    return Stream.of(
+        new Case("adagrad", Map.of("lr", 0.05), true, -1),
+        new Case(
+            "adagrad",
+            Map.of(
+                "lr",
+                0.05,
+                "lr_decay",
+                0.1,
+                "weight_decay",
+                0.01,
+                "initial_accumulator_value",
+                0.1,
+                "maximize",
+                true),
+            false,
+            4),
+        new Case("adadelta", Map.of("lr", 1.0), true, -1),
+        new Case(
+            "adadelta",
+            Map.of("lr", 0.5, "rho", 0.8, "weight_decay", 0.01, "maximize", true),
+            false,
+            4),
+        new Case("adamax", Map.of("lr", 0.01), true, -1),
+        new Case("adamax", Map.of("lr", 0.01, "weight_decay", 0.1, "maximize", true), false, 4),
+        new Case("nadam", Map.of("lr", 0.01), true, -1),
+        new Case("nadam", Map.of("lr", 0.01, "weight_decay", 0.1), false, 4),
+        // ρ_t > 5 from step 6 on: both regimes in one captured program
+        new Case("radam", Map.of("lr", 0.01), true, -1),
+        new Case("radam", Map.of("lr", 0.01, "weight_decay", 0.1), false, 4),
+        new Case("adabelief", Map.of("lr", 0.01), true, -1),
+        new Case("adabelief", Map.of("lr", 0.01, "weight_decay", 0.1, "maximize", true), true, -1),
+        new Case(
+            "adabelief",
+            Map.of("lr", 0.01, "weight_decay", 0.1, "weight_decouple", false),
+            false,
+            4),
+        new Case("lion", Map.of("lr", 0.001), true, -1),
+        new Case("lion", Map.of("lr", 0.001, "weight_decay", 0.5, "maximize", true), false, 4),
+        new Case("rprop", Map.of("lr", 0.01), false, -1),
+        new Case(
+            "rprop",
+            Map.of("lr", 0.01, "etas", List.of(0.3, 1.5), "step_sizes", List.of(0.005, 0.02)),
+            false,
+            4),
+        new Case("rprop", Map.of("lr", 0.01, "maximize", true), false, -1));
+  }
+
+  /** Each optimizer whose update is one fused program replays, with each of its flags. */
+  @ParameterizedTest
+  @MethodSource("fusedOptimizers")
+  void fusedOptimizerStepsReplayTheEagerStepsBitForBit(Case c) {
+    assumeTrue(TestBackends.availableNames().contains("simd"), "simd backend on the path");
+    assertEquals(
+        1,
+        trainBoth("simd", c.optimizer(), c.options(), c.changingRate(), c.restoreAt()),
+        c.toString());
+  }
+
   @Test
   void restoredOptimizerStateKeepsThePlanAndAFreshOneIsCapturedAgain() {
     assumeTrue(TestBackends.availableNames().contains("simd"), "simd backend on the path");
@@ -222,7 +302,8 @@ class TrainingReplayTest {
     // the reference backend has no fused programs, so Adam's update is separate kernels there
     assertEquals(0, trainBoth(TestBackends.REFERENCE, "adam", Map.of("lr", 0.05), false));
     assumeTrue(TestBackends.availableNames().contains("simd"), "simd backend on the path");
-    assertEquals(0, trainBoth("simd", "adagrad", Map.of("lr", 0.01), false));
+    // LAMB's trust ratio takes two reductions per parameter: its update is not one fused program
+    assertEquals(0, trainBoth("simd", "lamb", Map.of("lr", 0.01), false));
   }
 
   @Test

@@ -1,5 +1,9 @@
 package dev.heed.optimizers;
 
+import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.ElementwiseProgram;
+import dev.heed.core.backend.ElementwiseProgram.Scalar;
+import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.optim.ParameterGroup;
 import dev.heed.core.optim.support.GroupedOptimizer;
@@ -27,19 +31,57 @@ import java.util.Map;
  * <p>The last denominator is PyTorch 1.13's, which multiplies μ_t in a second time (Dozat's paper
  * has {@code 1-Π_t·μ_{t+1}}); Heed keeps PyTorch 1.13's numbers.
  *
+ * <p>The whole update is one elementwise program (one pass where the backend fuses it, so a
+ * captured training step replays with it), step for step the operations above; the two rates and
+ * the bias correction are run-time parameters.
+ *
  * <p>Slots: {@code exp_avg}, {@code exp_avg_sq} and the step count; the product {@code Π_t}
  * (PyTorch's {@code mu_product}) is recomputed from the step count, so it resumes exactly.
  */
 final class Nadam extends GroupedOptimizer {
+  // the program's run-time parameters; a coefficient applied with Ops.scale takes two
+  private static final int BETA1 = 0;
+  private static final int ONE_MINUS_BETA1 = 2;
+  private static final int BETA2 = 4;
+  private static final int ONE_MINUS_BETA2 = 6;
+  private static final int INVERSE_BIAS2 = 8;
+  private static final int EPS = 9;
+  private static final int GRADIENT_RATE = 10;
+  private static final int MOMENTUM_RATE = 12;
+  private static final int DECAY = 14;
+
   /** Π_t by parameter, and the step it belongs to. */
   private final Map<String, double[]> products = new HashMap<>();
 
-  /** The betas of each group, parsed once. */
-  private final PerGroup<double[]> betas;
+  /** A group's settings, read once, and its program with a buffer for its parameters. */
+  private record Settings(
+      double[] betas,
+      double momentumDecay,
+      double eps,
+      double weightDecay,
+      ElementwiseProgram program,
+      double[] parameters) {}
+
+  /** The programs built: without weight decay (false) and with it (true). */
+  private final Map<Boolean, ElementwiseProgram> programs = new HashMap<>();
+
+  private final PerGroup<Settings> settings;
 
   Nadam(String owner, List<ParameterGroup> groups, List<Options> settings) {
     super(owner, groups, settings, "lr", List.of("exp_avg", "exp_avg_sq"), true);
-    this.betas = new PerGroup<>(settings, o -> Pairs.betas("", o.getNumbers("betas")));
+    this.settings = new PerGroup<>(settings, this::read);
+  }
+
+  private Settings read(Options options) {
+    double weightDecay = options.getDouble("weight_decay");
+    ElementwiseProgram program = programs.computeIfAbsent(weightDecay != 0, Nadam::program);
+    return new Settings(
+        Pairs.betas("", options.getNumbers("betas")),
+        options.getDouble("momentum_decay"),
+        options.getDouble("eps"),
+        weightDecay,
+        program,
+        new double[program.parameters()]);
   }
 
   private static double mu(double beta1, double decay, long t) {
@@ -48,11 +90,11 @@ final class Nadam extends GroupedOptimizer {
 
   @Override
   protected void update(String name, Parameter parameter, Options options, double lr) {
-    double[] betas = this.betas.get(options);
-    double decay = options.getDouble("momentum_decay");
+    Settings s = settings.get(options);
+    double[] betas = s.betas();
+    double decay = s.momentumDecay();
     long t = stepCount(name);
     Tensor p = parameter.value();
-    Tensor g = Ops.l2(parameter.grad(), p, options.getDouble("weight_decay"));
 
     double mu = mu(betas[0], decay, t);
     double muNext = mu(betas[0], decay, t + 1);
@@ -72,13 +114,46 @@ final class Nadam extends GroupedOptimizer {
 
     Tensor m = slot(name, "exp_avg", () -> Tensors.zerosLike(p));
     Tensor v = slot(name, "exp_avg_sq", () -> Tensors.zerosLike(p));
-    Ops.blend(m, betas[0], g, 1 - betas[0]);
-    Ops.blend(v, betas[1], Elementwise.square(g), 1 - betas[1]);
-    double bias2 = 1 - Math.pow(betas[1], t);
-    Tensor denom =
-        Elementwise.affine(
-            Elementwise.sqrt(Elementwise.affine(v, 1 / bias2, 0)), 1, options.getDouble("eps"));
-    Ops.addScaled(p, Elementwise.div(g, denom), -lr * (1. - mu) / (1. - product));
-    Ops.addScaled(p, Elementwise.div(m, denom), -lr * muNext / (1. - productNext));
+    double[] x = s.parameters();
+    Ops.scale(x, BETA1, betas[0]);
+    Ops.scale(x, ONE_MINUS_BETA1, 1 - betas[0]);
+    Ops.scale(x, BETA2, betas[1]);
+    Ops.scale(x, ONE_MINUS_BETA2, 1 - betas[1]);
+    x[INVERSE_BIAS2] = 1 / (1 - Math.pow(betas[1], t));
+    x[EPS] = s.eps();
+    Ops.scale(x, GRADIENT_RATE, -lr * (1. - mu) / (1. - product));
+    Ops.scale(x, MOMENTUM_RATE, -lr * muNext / (1. - productNext));
+    if (s.weightDecay() != 0) {
+      Ops.scale(x, DECAY, s.weightDecay());
+    }
+    // the gradient is null only in a replayed step's host pass, where the plan holds it
+    Elementwise.fusedInto(s.program(), x, new Tensor[] {p, parameter.grad(), m, v}, p, m, v);
+  }
+
+  /**
+   * The update as one chain, step for step the separate kernels' operations. Inputs p, g, m, v;
+   * outputs p, m, v. {@code v/(1-β2^t)} is the affine step {@code v·(1/(1-β2^t)) + 0} and {@code √·
+   * + eps} the step {@code 1·√· + eps}, as {@code Elementwise.affine} computes them; the two terms
+   * are added to p one after the other.
+   */
+  private static ElementwiseProgram program(boolean weightDecay) {
+    ElementwiseProgram.Builder b = ElementwiseProgram.builder(4);
+    int rg = 1;
+    if (weightDecay) {
+      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, DECAY));
+    }
+    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, BETA1), Ops.scale(b, rg, ONE_MINUS_BETA1));
+    int rv =
+        b.binary(
+            BinaryOp.ADD,
+            Ops.scale(b, 3, BETA2),
+            Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_BETA2));
+    int corrected = b.affine(rv, Scalar.parameter(INVERSE_BIAS2), Scalar.constant(0));
+    int denom =
+        b.affine(b.unary(UnaryOp.SQRT, corrected), Scalar.constant(1), Scalar.parameter(EPS));
+    int rp =
+        b.binary(BinaryOp.ADD, 0, Ops.scale(b, b.binary(BinaryOp.DIV, rg, denom), GRADIENT_RATE));
+    rp = b.binary(BinaryOp.ADD, rp, Ops.scale(b, b.binary(BinaryOp.DIV, rm, denom), MOMENTUM_RATE));
+    return b.output(rp).output(rm).output(rv).build();
   }
 }
