@@ -7,16 +7,22 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * {@link FusedLayerNorm} on the opencl backend ({@code layernorm.cl}). The forward takes each row
- * with a power-of-two number of work items of one work-group (several rows per group when the rows
- * are short), which sum the row in a fixed tree in local memory: first the mean, then the variance
- * as the mean of the squared centred values (two passes, as the simd backend and the composite), so
- * rows with a large mean keep their digits; it writes y and each row's mean and rstd. The backward
- * computes {@code gx} per row the same way (the row sums of {@code gy·w} and {@code gy·w·x̂} in one
- * tree pass), and the parameter gradients as column sums in a second pass without atomics: items
- * over (chunk of rows, column) sum their rows in order, then one item per column adds the chunks in
- * order. Every sum therefore has one order for given sizes, and the results are the same run to
- * run.
+ * {@link FusedLayerNorm} on the opencl backend ({@code layernorm.cl}). The forward sums each row
+ * first for the mean, then for the variance as the mean of the squared centred values (two passes,
+ * as the simd backend and the composite), so rows with a large mean keep their digits; it writes y
+ * and each row's mean and rstd. The backward computes {@code gx} per row the same way (the row sums
+ * of {@code gy·w} and {@code gy·w·x̂} in one pass), and the parameter gradients as column sums in a
+ * second pass without atomics: items over (chunk of rows, column) sum their rows in order, then one
+ * item per column adds the chunks in order. Every sum therefore has one order for given sizes and
+ * device, and the results are the same run to run.
+ *
+ * <p>A row takes a power-of-two number of work items of one work-group (several rows per group when
+ * rows are short), which read the row's elements side by side, each summing its share in order
+ * (compensated), and add their partial sums in a fixed tree in local memory. How many depends on
+ * the device: on a GPU as many as the row has elements, up to the group's 256; on a CPU device
+ * (PoCL), which runs a work-group's items as vector lanes and pays for every barrier, one item per
+ * 64 elements of the row, in groups of 64: on the build machine's PoCL the GPU geometry (groups of
+ * 256, an item per element) took 2 to 7 times as long for rows of 16 to 1,000 elements.
  *
  * <p>One program per element type, built on first use; arguments go through {@link Launch}, so a
  * replayed call with the same buffers sets none.
@@ -30,14 +36,27 @@ final class ClLayerNorm implements FusedLayerNorm {
 
   private final OpenClBackend backend;
   private final int group;
+  // elements of a row each item aims to sum (1 on GPUs: one item per element, up to the group)
+  private volatile int perItem;
   private final Map<DType, ClProgram> programs = new EnumMap<>(DType.class);
   private long forwards;
   private long backwards;
 
   ClLayerNorm(OpenClBackend backend) {
     this.backend = backend;
+    boolean gpu = backend.device().gpu();
+    this.perItem = gpu ? 1 : 64;
+    int most = gpu ? 256 : 64;
     this.group =
-        (int) Long.highestOneBit(Math.min(256, Math.max(1, backend.device().maxWorkGroup())));
+        (int) Long.highestOneBit(Math.min(most, Math.max(1, backend.device().maxWorkGroup())));
+  }
+
+  /**
+   * Takes as many items per row as a GPU does (up to the work-group size), whatever the device (for
+   * tests of that geometry on PoCL).
+   */
+  void asOnGpu() {
+    perItem = 1;
   }
 
   @Override
@@ -57,9 +76,9 @@ final class ClLayerNorm implements FusedLayerNorm {
     return group;
   }
 
-  /** Work items per row: a power of two, at most the row's length and the work-group size. */
+  /** Work items per row: a power of two, at most the work-group size. */
   int lanes(int d) {
-    return Math.min(group, Integer.highestOneBit(Math.max(1, d)));
+    return Math.min(group, Integer.highestOneBit(Math.max(1, d / perItem)));
   }
 
   /** The chunks the parameter-gradient pass splits {@code rows} into, and the rows of each. */

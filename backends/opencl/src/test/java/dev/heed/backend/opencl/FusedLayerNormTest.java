@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,18 +64,30 @@ class FusedLayerNormTest {
     }
   }
 
-  @ParameterizedTest(name = "rows={0} d={1} shift={2} {3}")
+  @AfterAll
+  static void closeTrees() {
+    FusedLayerNormTreesTest.closeTrees();
+  }
+
+  @ParameterizedTest(name = "rows={0} d={1} shift={2} {3} trees={4}")
   @CsvSource({
-    "3000, 5, 0, FLOAT32",
-    "700, 3, 0, FLOAT32",
-    "257, 384, 0, FLOAT32",
-    "33, 1025, 50, FLOAT32",
-    "2048, 64, 0, FLOAT32",
-    "1500, 17, 3, FLOAT64",
-    "40, 600, 0, FLOAT64"
+    "3000, 5, 0, FLOAT32, false",
+    "700, 3, 0, FLOAT32, false",
+    "257, 384, 0, FLOAT32, false",
+    "33, 1025, 50, FLOAT32, false",
+    "2048, 64, 0, FLOAT32, false",
+    "1500, 17, 3, FLOAT64, false",
+    "40, 600, 0, FLOAT64, false",
+    "3000, 5, 0, FLOAT32, true",
+    "700, 3, 0, FLOAT32, true",
+    "257, 384, 0, FLOAT32, true",
+    "33, 1025, 50, FLOAT32, true",
+    "2048, 64, 0, FLOAT32, true",
+    "1500, 17, 3, FLOAT64, true",
+    "40, 600, 0, FLOAT64, true"
   })
-  void matchesTheCompositeOnTheReference(int rows, int d, double shift, DType t) {
-    OpenClBackend cl = OpenClTests.backend();
+  void matchesTheCompositeOnTheReference(int rows, int d, double shift, DType t, boolean trees) {
+    OpenClBackend cl = trees ? FusedLayerNormTreesTest.trees() : OpenClTests.backend();
     ClLayerNorm fused = (ClLayerNorm) cl.capability(FusedLayerNorm.class).orElseThrow();
     long[] before = fused.calls();
     List<double[]> actual = run(cl, t, rows, d, shift);
