@@ -13,6 +13,7 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedElementwise;
+import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -42,7 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * back to the tiled kernel, with a warning, if CLBlast reports an error); both honour the leading
  * dimensions. {@code gather} never reads its indices; {@code scatterAdd} plans its deterministic
  * accumulation on the device (see {@link #scatterAdd}). {@link FusedElementwise} compiles each
- * program once ({@link ClFused}); {@link FusedAttention} is flash-style ({@link ClAttention}).
+ * program once ({@link ClFused}); {@link FusedAttention} is flash-style ({@link ClAttention});
+ * {@link FusedLayerNorm} reduces rows in work-groups, without atomics ({@link ClLayerNorm}).
  * Thread-safe: launches are serialised by a lock.
  */
 public final class OpenClBackend implements Backend {
@@ -79,6 +81,7 @@ public final class OpenClBackend implements Backend {
   private final ClPool pool;
   private final ClFused fused;
   private final ClAttention attention;
+  private final ClLayerNorm layerNorm;
   private final AtomicLong downloads = new AtomicLong();
   private final ClKernel.Limit kernelObjects;
   private final Launch launch;
@@ -149,6 +152,7 @@ public final class OpenClBackend implements Backend {
     launch = new Launch(cl, queue, lock::unlock);
     fused = new ClFused(this);
     attention = new ClAttention(this);
+    layerNorm = new ClLayerNorm(this);
     LOG.log(System.Logger.Level.DEBUG, "opened opencl backend on {0}", device.describe());
   }
 
@@ -893,6 +897,9 @@ public final class OpenClBackend implements Backend {
     if (type == FusedAttention.class) {
       return Optional.of(type.cast(attention));
     }
+    if (type == FusedLayerNorm.class) {
+      return Optional.of(type.cast(layerNorm));
+    }
     return Optional.empty();
   }
 
@@ -914,6 +921,7 @@ public final class OpenClBackend implements Backend {
     // before the launch lock, never after
     fused.release();
     attention.release();
+    layerNorm.release();
     lock.lock();
     try {
       if (closed) {
