@@ -3,13 +3,13 @@
 # per thread count, lines prefixed `ref djl-torch` on standard out.
 #
 # usage: bench/djl/run.sh [THREADS] [GROUPS] [SIZES]      (from the repository root)
-#        bench/djl/run.sh 1,2 matmul,mlp,mha_small,mha,encoder,seed 256,512,1024,2048
+#        bench/djl/run.sh 1,2 matmul,mlp,mha_small,mha,encoder,seed,conv 256,512,1024,2048
 # The first run builds bench/djl (fetches DJL and the 250 MB PyTorch native jar from Maven Central
 # once); DJL unpacks the native library to ~/.djl.ai on first use.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 THREADS=${1:-1,2}
-GROUPS_=${2:-matmul,mlp,mha_small,mha,encoder,seed}
+GROUPS_=${2:-matmul,mlp,mha_small,mha,encoder,seed,conv}
 SIZES=${3:-256,512,1024,2048}
 . ../../.mvn/jdk.sh
 heed_find_jdk

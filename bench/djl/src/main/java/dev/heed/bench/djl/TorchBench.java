@@ -4,9 +4,13 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -17,11 +21,12 @@ import java.util.Set;
 
 /**
  * The workloads of `heed bench` and of the reference scripts ({@code bench_torch.py}, {@code
- * bench_seed.py}) on PyTorch 2.7.1's CPU build (MKL, oneDNN) driven from Java through DJL.
+ * bench_seed.py}, {@code vision/scripts/bench_conv_torch.py}) on PyTorch 2.7.1's CPU build (MKL, oneDNN) driven from Java through DJL.
  *
  * <p>Each workload is written with the ATen operations DJL exposes, in the order PyTorch's modules
  * compute them: {@code linear} (addmm), {@code layer_norm}, {@code softmax}, batched {@code matmul},
- * and DJL's native Adam and SGD updates. Two differences from PyTorch called from Python, stated
+ * {@code convolution}, {@code batch_norm}, {@code max_pool2d}, {@code log_softmax}, and DJL's native
+ * Adam and SGD updates. Two differences from PyTorch called from Python, stated
  * because they change what is measured: multi-head attention is the unfused composition
  * (projections, {@code Q·Kᵀ}, softmax, {@code ·V}) because DJL does not expose PyTorch's fused
  * {@code scaled_dot_product_attention} — so the {@code mha} and {@code encoder} lines measure
@@ -38,7 +43,7 @@ public final class TorchBench {
 
   public static void main(String[] args) {
     Set<String> only =
-        new LinkedHashSet<>(List.of("matmul", "mha", "encoder", "mlp", "mha_small", "seed"));
+        new LinkedHashSet<>(List.of("matmul", "mha", "encoder", "mlp", "mha_small", "seed", "conv"));
     List<Integer> sizes = List.of(256, 512, 1024, 2048);
     Timing timing = new Timing(9, 0.25, 1.0);
     for (int i = 0; i < args.length; i++) {
@@ -54,7 +59,7 @@ public final class TorchBench {
         case "--rounds" -> timing = new Timing(Integer.parseInt(args[++i]), timing.roundS(), 1.0);
         default -> {
           System.err.println(
-              "usage: TorchBench [--only matmul,mha,encoder,mlp,mha_small,seed]"
+              "usage: TorchBench [--only matmul,mha,encoder,mlp,mha_small,seed,conv]"
                   + " [--sizes 256,1024] [--rounds 9]   (threads: -Dai.djl.pytorch.num_threads=N)");
           System.exit(2);
         }
@@ -88,6 +93,10 @@ public final class TorchBench {
       }
       if (only.contains("seed") && threads == 1) {
         w.seed();
+      }
+      if (only.contains("conv")) {
+        w.conv();
+        w.cnn();
       }
     }
   }
@@ -312,6 +321,128 @@ public final class TorchBench {
         print(
             "seed_mlp_step", "in=10 hidden=10 out=5 batch=" + batch, r, Double.NaN, "us", "");
       }
+    }
+
+    /**
+     * The 3×3 convolution of {@code heed bench}'s conv group: batch 32, 64 → 64 channels, 28×28,
+     * padding 1, with bias; forward without gradients, and forward, sum and backward into weight,
+     * bias and input.
+     */
+    void conv() {
+      int b = 32, c = 64, size = 28;
+      NDArray x = base.randomNormal(new Shape(b, c, size, size));
+      NDArray w = base.randomNormal(0, 0.05f, new Shape(c, c, 3, 3), DataType.FLOAT32);
+      NDArray bias = base.randomNormal(0, 0.05f, new Shape(c), DataType.FLOAT32);
+      Shape one = new Shape(1, 1);
+      java.util.function.Function<NDArray, NDArray> conv =
+          in -> Conv2d.conv2d(in, w, bias, one, one, one, 1).singletonOrThrow();
+      String params = "B=" + b + " C=" + c + " H=W=" + size + " k=3";
+      double ff = 2.0 * b * c * c * 9 * size * size;
+      // no array requires a gradient yet, so nothing is recorded (PyTorch's no_grad)
+      Result r = timing.measure(() -> scoped(() -> conv.apply(x), x));
+      print("conv2d_fwd", params, r, ff, "ms", "");
+      requireGrad(List.of(w, bias));
+      NDArray xg = x.duplicate();
+      xg.setRequiresGradient(true);
+      r =
+          timing.measure(
+              () ->
+                  scoped(
+                      () -> {
+                        try (GradientCollector gc = base.getEngine().newGradientCollector()) {
+                          gc.backward(conv.apply(xg).sum());
+                        }
+                      },
+                      xg));
+      print("conv2d_fwdbwd", params, r, 3 * ff, "ms", " flops_model=3xfwd");
+      for (NDArray a : List.of(x, xg, w, bias)) {
+        a.close();
+      }
+    }
+
+    /**
+     * One training step of the Fashion-MNIST CNN ({@code examples/fashion-mnist-cnn.yaml}, as
+     * {@code heed bench}'s {@code cnn_fwdbwd_adam} and {@code bench_conv_torch.py} build it) on a
+     * fixed batch of 64 uniform random 28×28 images: normalize, conv 1→16 (3×3, padding 1, no
+     * bias), batch norm in training mode, ReLU, 2×2 max pool, conv 16→32, batch norm, ReLU, max
+     * pool, flatten, linear 1568→128, ReLU, linear 128→10; softmax cross-entropy against one-hot
+     * targets (PyTorch's {@code cross_entropy} with probabilities: {@code -(log_softmax · y)} summed
+     * over classes, mean over the batch), backward, Adam lr 0.002. Parameters get PyTorch's default
+     * initial values (uniform ±1/√fan_in; batch norm scale 1, shift 0, running mean 0, variance 1).
+     */
+    void cnn() {
+      int b = 64;
+      NDArray k1 = uniform(9, new Shape(16, 1, 3, 3));
+      NDArray k2 = uniform(16 * 9, new Shape(32, 16, 3, 3));
+      NDArray g1 = base.ones(new Shape(16));
+      NDArray e1 = base.zeros(new Shape(16));
+      NDArray g2 = base.ones(new Shape(32));
+      NDArray e2 = base.zeros(new Shape(32));
+      NDArray w3 = uniform(1568, new Shape(128, 1568));
+      NDArray c3 = uniform(1568, new Shape(128));
+      NDArray w4 = uniform(128, new Shape(10, 128));
+      NDArray c4 = uniform(128, new Shape(10));
+      // running statistics: updated in place by every training-mode batch norm, no gradient
+      NDArray m1 = base.zeros(new Shape(16));
+      NDArray v1 = base.ones(new Shape(16));
+      NDArray m2 = base.zeros(new Shape(32));
+      NDArray v2 = base.ones(new Shape(32));
+      List<NDArray> ps = List.of(k1, g1, e1, k2, g2, e2, w3, c3, w4, c4);
+      requireGrad(ps);
+      NDArray x = base.randomUniform(0, 1, new Shape(b, 28 * 28));
+      float[] oneHot = new float[b * 10];
+      for (int i = 0; i < b; i++) {
+        oneHot[i * 10 + (i * 7) % 10] = 1;
+      }
+      NDArray y = base.create(oneHot, new Shape(b, 10));
+      Shape one = new Shape(1, 1);
+      Shape zero = new Shape(0, 0);
+      Shape two = new Shape(2, 2);
+      // axis -1: DJL's PyTorch engine then calls torch.batch_norm directly (channels on axis 1);
+      // any other axis is swapped to 1 and back around the call. DJL passes 1 - momentum to
+      // PyTorch, so 0.9 here is nn.BatchNorm2d's momentum 0.1.
+      java.util.function.Function<NDArray, NDArray> net =
+          in -> {
+            NDArray h = in.sub(0.2860f).div(0.3530f).reshape(b, 1, 28, 28);
+            h = Conv2d.conv2d(h, k1, null, one, one, one, 1).singletonOrThrow();
+            h = BatchNorm.batchNorm(h, m1, v1, g1, e1, -1, 0.9f, 1e-5f, true).singletonOrThrow();
+            h = Pool.maxPool2d(h.getNDArrayInternal().relu(), two, two, zero, false);
+            h = Conv2d.conv2d(h, k2, null, one, one, one, 1).singletonOrThrow();
+            h = BatchNorm.batchNorm(h, m2, v2, g2, e2, -1, 0.9f, 1e-5f, true).singletonOrThrow();
+            h = Pool.maxPool2d(h.getNDArrayInternal().relu(), two, two, zero, false);
+            h = Linear.linear(h.reshape(b, 1568), w3, c3).singletonOrThrow();
+            h = Linear.linear(h.getNDArrayInternal().relu(), w4, c4).singletonOrThrow();
+            return h.logSoftmax(1).mul(y).sum(new int[] {1}).neg().mean();
+          };
+      Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.002f)).build();
+      Result r =
+          timing.measure(
+              () ->
+                  scoped(
+                      () -> {
+                        try (GradientCollector gc = base.getEngine().newGradientCollector()) {
+                          gc.backward(net.apply(x));
+                        }
+                        update(adam, ps);
+                      },
+                      x));
+      double ff = 2.0 * b * (16 * 9 * 28 * 28 + 32 * 16 * 9 * 14 * 14 + 1568 * 128 + 128 * 10);
+      print(
+          "cnn_fwdbwd_adam",
+          "B=" + b + " H=W=28 conv=16,32 dense=128,10",
+          r,
+          3 * ff,
+          "ms",
+          "");
+      for (NDArray a : List.of(k1, g1, e1, k2, g2, e2, w3, c3, w4, c4, m1, v1, m2, v2, x, y)) {
+        a.close();
+      }
+    }
+
+    /** PyTorch's default initial values of a layer with {@code fanIn} inputs: U(±1/√fanIn). */
+    private NDArray uniform(int fanIn, Shape shape) {
+      float bound = (float) (1.0 / Math.sqrt(fanIn));
+      return base.randomUniform(-bound, bound, shape);
     }
 
     private void print(String name, String params, Result r, double flops, String unit, String extra) {
