@@ -4,8 +4,13 @@
 # ratio table of backends/simd/README.md.
 #
 # usage: bench/scripts/compare-with-torch.sh [OUTDIR] [BACKEND] [djl]  (from the repository root)
+#        ONLY=conv bench/scripts/compare-with-torch.sh /tmp/cmp simd djl   (some groups only)
 # With `djl` as third argument PyTorch 2.7.1 through DJL (bench/djl/run.sh) runs each group too,
 # after Debian's PyTorch and before Heed, and the table gains its column.
+# Groups (ONLY, space- or comma-separated; default all): matmul mlp mha_small mha encoder seed conv.
+# The conv group (conv2d_fwd, conv2d_fwdbwd, cnn_fwdbwd_adam) takes about 3 minutes of the ~10 on
+# 2 cores; its Debian PyTorch reference is vision/scripts/bench_conv_torch.py, as the reference
+# folder has no convolution script.
 # needs: Temurin 25, Debian's python3-torch with python3-threadpoolctl and libopenblas0-openmp
 #        (the reference README's install list), and the modules installed:
 #        ./mvnw -o -q -pl bench -am install -DskipTests
@@ -23,16 +28,29 @@ TORCH=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp
   /usr/bin/python3 "$REF/bench_torch.py" --attempts 1 --quiet-wait 0)
 mkdir -p "$OUT"
 load() { echo "# $(date -u +%H:%M:%S) $(sed 's/ [0-9]*\/.*//' /proc/loadavg) $*" >> "$OUT/load.txt"; }
+ONLY=" ${ONLY:-matmul mlp mha_small mha encoder seed conv} "
+ONLY=${ONLY//,/ }
+wanted() { [[ $ONLY == *" $1 "* ]]; }
 for g in matmul mlp mha_small mha encoder; do
+  wanted $g || continue
   load "$g"
   "${TORCH[@]}" --threads 1,2 --only $g >> "$OUT/torch.txt" 2>&1
   if [[ $DJL == djl ]]; then bench/djl/run.sh 1,2 $g >> "$OUT/djl.txt" 2>/dev/null; fi
   heed 1,2 $g >> "$OUT/heed.txt" 2>&1
 done
-load seed
-/usr/bin/python3 "$REF/bench_seed.py" >> "$OUT/torch.txt" 2>&1
-if [[ $DJL == djl ]]; then bench/djl/run.sh 1 seed >> "$OUT/djl.txt" 2>/dev/null; fi
-heed 1 seed >> "$OUT/heed.txt" 2>&1
+if wanted seed; then
+  load seed
+  /usr/bin/python3 "$REF/bench_seed.py" >> "$OUT/torch.txt" 2>&1
+  if [[ $DJL == djl ]]; then bench/djl/run.sh 1 seed >> "$OUT/djl.txt" 2>/dev/null; fi
+  heed 1 seed >> "$OUT/heed.txt" 2>&1
+fi
+if wanted conv; then
+  load conv
+  env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp \
+    /usr/bin/python3 vision/scripts/bench_conv_torch.py --threads 1,2 >> "$OUT/torch.txt" 2>&1
+  if [[ $DJL == djl ]]; then bench/djl/run.sh 1,2 conv >> "$OUT/djl.txt" 2>/dev/null; fi
+  heed 1,2 conv >> "$OUT/heed.txt" 2>&1
+fi
 load done
 # the FMA peak of this machine, for the table's share-of-peak column (AVX-512 where the CPU has it)
 PEAKBIN=$(mktemp)

@@ -4,7 +4,8 @@
 usage: compare.py TORCH_OUTPUT HEED_OUTPUT [DJL_TORCH_OUTPUT] [--peak GFLOPS_1,GFLOPS_2]
                   [--ref LABEL]
 
-Reads lines 'ref torch <bench> <params> threads=N <unit>=V ...' (bench_torch.py, bench_seed.py),
+Reads lines 'ref torch <bench> <params> threads=N <unit>=V ...' (bench_torch.py, bench_seed.py;
+'median_ms=V' from vision/scripts/bench_conv_torch.py),
 'heed <bench> <params> threads=N <unit>=V ... [gflops=G]' (heed bench) and, when a third file is
 given, 'ref djl-torch ...' (PyTorch 2.7.1 through DJL, bench/djl/run.sh); pairs them by bench,
 params and threads, and prints a Markdown table: the medians, and the speed ratio Heed/reference
@@ -20,7 +21,9 @@ the device script passes e.g. "PyTorch 2.11 CUDA").
 import re
 import sys
 
-LINE = re.compile(r"^(ref \S+|heed) (\S+) (.*?) threads=(\d+) (ms|us|s)=([0-9.e+-]+)")
+# the time field is `<unit>=` (heed bench, the reference scripts, DJL) or `median_<unit>=`
+# (vision/scripts/bench_conv_torch.py)
+LINE = re.compile(r"^(ref \S+|heed) (\S+) (.*?) threads=(\d+) (?:median_)?(ms|us|s)=([0-9.e+-]+)")
 GFLOPS = re.compile(r" gflops=([0-9.e+-]+)")
 
 

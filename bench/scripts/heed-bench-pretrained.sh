@@ -1,5 +1,6 @@
 #!/bin/bash
-# Runs the pretrained-model groups of the benchmark driver (generate, bert) from a build tree.
+# Runs any group of the benchmark driver (generate and bert need the pretrained models; conv needs
+# heed-vision's layers and heed-activations' ReLU, both on the module path here) from a build tree.
 #
 # usage: bench/scripts/heed-bench-pretrained.sh BACKEND THREADS GROUPS   (from the repository root)
 #        e.g. bench/scripts/heed-bench-pretrained.sh simd 1,2 generate,bert
@@ -11,7 +12,7 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 R=${M2:-$HOME/.m2/repository}
 V=0.1.0-SNAPSHOT
 MP=bench/target/classes
-for m in core backend-simd backend-cpu optimizers pretrained; do
+for m in core backend-simd backend-cpu optimizers pretrained vision activations; do
   MP=$MP:$R/dev/heed/heed-$m/$V/heed-$m-$V.jar
 done
 for j in core/jackson-databind/2.23.0/jackson-databind-2.23.0 \
@@ -22,5 +23,5 @@ MP=$MP:$R/org/openjdk/jmh/jmh-core/1.37/jmh-core-1.37.jar
 MP=$MP:$R/net/sf/jopt-simple/jopt-simple/5.0.4/jopt-simple-5.0.4.jar
 MP=$MP:$R/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar
 exec "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -Xmx4g -p "$MP" \
-  --add-modules jdk.incubator.vector,dev.heed.backend.simd,dev.heed.backend.cpu,dev.heed.optimizers \
+  --add-modules jdk.incubator.vector,dev.heed.backend.simd,dev.heed.backend.cpu,dev.heed.optimizers,dev.heed.vision,dev.heed.activations \
   -m dev.heed.bench/dev.heed.bench.Main --backend "$1" --threads "$2" --only "$3"
