@@ -8,9 +8,9 @@
 # With `djl` as third argument PyTorch 2.7.1 through DJL (bench/djl/run.sh) runs each group too,
 # after Debian's PyTorch and before Heed, and the table gains its column.
 # Groups (ONLY, space- or comma-separated; default all): matmul mlp mha_small mha encoder seed conv.
-# The conv group (conv2d_fwd, conv2d_fwdbwd, cnn_fwdbwd_adam) takes about 3 minutes of the ~10 on
-# 2 cores; its Debian PyTorch reference is vision/scripts/bench_conv_torch.py, as the reference
-# folder has no convolution script.
+# The conv group (conv2d_fwd, conv2d_fwdbwd, cnn_fwdbwd_adam) takes about 2 of the ~9 minutes of
+# all groups on 2 cores; its Debian PyTorch reference is vision/scripts/bench_conv_torch.py, as the
+# reference folder has no convolution script. (seq2seq: bench/scripts/heed-bench-seq2seq.sh.)
 # needs: Temurin 25, Debian's python3-torch with python3-threadpoolctl and libopenblas0-openmp
 #        (the reference README's install list), and the modules installed:
 #        ./mvnw -o -q -pl bench -am install -DskipTests
