@@ -122,14 +122,14 @@ final class AdaBelief extends GroupedOptimizer {
       if (c.decoupled()) {
         rp = Ops.scale(b, rp, DECAY);
       } else {
-        rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, DECAY));
+        rg = Ops.l2(b, rg, DECAY);
       }
     }
-    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, BETA1), Ops.scale(b, rg, ONE_MINUS_BETA1));
+    int rm = Ops.blend(b, 2, BETA1, rg, ONE_MINUS_BETA1);
     int belief = b.unary(UnaryOp.SQUARE, b.binary(BinaryOp.SUB, rg, rm));
     int rs =
         b.affine(
-            b.binary(BinaryOp.ADD, Ops.scale(b, 3, BETA2), Ops.scale(b, belief, ONE_MINUS_BETA2)),
+            Ops.blend(b, 3, BETA2, belief, ONE_MINUS_BETA2),
             Scalar.constant(1),
             Scalar.parameter(EPS));
     int denom =

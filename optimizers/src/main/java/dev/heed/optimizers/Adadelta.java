@@ -96,21 +96,13 @@ final class Adadelta extends GroupedOptimizer {
     ElementwiseProgram.Builder b = ElementwiseProgram.builder(4);
     int rg = c.maximize() ? b.unary(UnaryOp.NEG, 1) : 1;
     if (c.weightDecay()) {
-      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, DECAY));
+      rg = Ops.l2(b, rg, DECAY);
     }
-    int rv =
-        b.binary(
-            BinaryOp.ADD,
-            Ops.scale(b, 2, RHO),
-            Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_RHO));
+    int rv = Ops.blend(b, 2, RHO, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_RHO);
     int std = b.unary(UnaryOp.SQRT, b.affine(rv, Scalar.constant(1), Scalar.parameter(EPS)));
     int rms = b.unary(UnaryOp.SQRT, b.affine(3, Scalar.constant(1), Scalar.parameter(EPS)));
     int delta = b.binary(BinaryOp.MUL, b.binary(BinaryOp.DIV, rms, std), rg);
-    int ru =
-        b.binary(
-            BinaryOp.ADD,
-            Ops.scale(b, 3, RHO),
-            Ops.scale(b, b.unary(UnaryOp.SQUARE, delta), ONE_MINUS_RHO));
+    int ru = Ops.blend(b, 3, RHO, b.unary(UnaryOp.SQUARE, delta), ONE_MINUS_RHO);
     int rp = b.binary(BinaryOp.ADD, 0, Ops.scale(b, delta, RATE));
     return b.output(rp).output(rv).output(ru).build();
   }

@@ -91,7 +91,7 @@ final class Adagrad extends GroupedOptimizer {
     ElementwiseProgram.Builder b = ElementwiseProgram.builder(3);
     int rg = c.maximize() ? b.unary(UnaryOp.NEG, 1) : 1;
     if (c.weightDecay()) {
-      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, DECAY));
+      rg = Ops.l2(b, rg, DECAY);
     }
     int rs = b.binary(BinaryOp.ADD, 2, b.unary(UnaryOp.SQUARE, rg));
     int std = b.affine(b.unary(UnaryOp.SQRT, rs), Scalar.constant(1), Scalar.parameter(EPS));

@@ -135,15 +135,11 @@ final class Adam extends GroupedOptimizer {
       if (decoupled) {
         rp = Ops.scale(b, rp, DECAY);
       } else {
-        rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, DECAY));
+        rg = Ops.l2(b, rg, DECAY);
       }
     }
-    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, BETA1), Ops.scale(b, rg, ONE_MINUS_BETA1));
-    int rv =
-        b.binary(
-            BinaryOp.ADD,
-            Ops.scale(b, 3, BETA2),
-            Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_BETA2));
+    int rm = Ops.blend(b, 2, BETA1, rg, ONE_MINUS_BETA1);
+    int rv = Ops.blend(b, 3, BETA2, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_BETA2);
     int second = c.amsgrad() ? b.binary(BinaryOp.MAX, 4, rv) : rv;
     int denom =
         b.affine(

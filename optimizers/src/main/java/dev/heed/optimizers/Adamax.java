@@ -101,9 +101,9 @@ final class Adamax extends GroupedOptimizer {
     ElementwiseProgram.Builder b = ElementwiseProgram.builder(4);
     int rg = c.maximize() ? b.unary(UnaryOp.NEG, 1) : 1;
     if (c.weightDecay()) {
-      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, DECAY));
+      rg = Ops.l2(b, rg, DECAY);
     }
-    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, BETA1), Ops.scale(b, rg, ONE_MINUS_BETA1));
+    int rm = Ops.blend(b, 2, BETA1, rg, ONE_MINUS_BETA1);
     int bound = b.affine(b.unary(UnaryOp.ABS, rg), Scalar.constant(1), Scalar.parameter(EPS));
     int ru = b.binary(BinaryOp.MAX, Ops.scale(b, 3, BETA2), bound);
     int rp = b.binary(BinaryOp.ADD, 0, Ops.scale(b, b.binary(BinaryOp.DIV, rm, ru), RATE));

@@ -90,11 +90,10 @@ final class Lion extends GroupedOptimizer {
   private static ElementwiseProgram program(Structure c) {
     ElementwiseProgram.Builder b = ElementwiseProgram.builder(3);
     int rg = c.maximize() ? b.unary(UnaryOp.NEG, 1) : 1;
-    int interpolated =
-        b.binary(BinaryOp.ADD, Ops.scale(b, 2, BETA1), Ops.scale(b, rg, ONE_MINUS_BETA1));
+    int interpolated = Ops.blend(b, 2, BETA1, rg, ONE_MINUS_BETA1);
     int rp = c.weightDecay() ? Ops.scale(b, 0, DECAY) : 0;
     rp = b.binary(BinaryOp.ADD, rp, Ops.scale(b, b.unary(UnaryOp.SIGN, interpolated), RATE));
-    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, BETA2), Ops.scale(b, rg, ONE_MINUS_BETA2));
+    int rm = Ops.blend(b, 2, BETA2, rg, ONE_MINUS_BETA2);
     return b.output(rp).output(rm).build();
   }
 }

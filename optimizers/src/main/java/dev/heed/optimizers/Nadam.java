@@ -140,14 +140,10 @@ final class Nadam extends GroupedOptimizer {
     ElementwiseProgram.Builder b = ElementwiseProgram.builder(4);
     int rg = 1;
     if (weightDecay) {
-      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, DECAY));
+      rg = Ops.l2(b, rg, DECAY);
     }
-    int rm = b.binary(BinaryOp.ADD, Ops.scale(b, 2, BETA1), Ops.scale(b, rg, ONE_MINUS_BETA1));
-    int rv =
-        b.binary(
-            BinaryOp.ADD,
-            Ops.scale(b, 3, BETA2),
-            Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_BETA2));
+    int rm = Ops.blend(b, 2, BETA1, rg, ONE_MINUS_BETA1);
+    int rv = Ops.blend(b, 3, BETA2, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_BETA2);
     int corrected = b.affine(rv, Scalar.parameter(INVERSE_BIAS2), Scalar.constant(0));
     int denom =
         b.affine(b.unary(UnaryOp.SQRT, corrected), Scalar.constant(1), Scalar.parameter(EPS));

@@ -1,5 +1,6 @@
 package dev.heed.optimizers;
 
+import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.ElementwiseProgram.Scalar;
 import dev.heed.core.backend.UnaryOp;
@@ -66,5 +67,23 @@ final class Ops {
   static void scale(double[] parameters, int index, double a) {
     parameters[index] = a;
     parameters[index + 1] = a == 1 ? -0.0 : 0.0;
+  }
+
+  /**
+   * In a chain: {@code a·x + c·y} with the coefficients of run-time parameters {@code a} and {@code
+   * c}, each applied by {@link #scale(ElementwiseProgram.Builder, int, int) scale} — a moving
+   * average {@code β·m + (1-β)·g}, as the separate kernels' {@code blend} computes it.
+   */
+  static int blend(ElementwiseProgram.Builder b, int x, int a, int y, int c) {
+    return b.binary(BinaryOp.ADD, scale(b, x, a), scale(b, y, c));
+  }
+
+  /**
+   * In a chain whose input 0 is the parameter: the gradient {@code g} with L2 weight decay, {@code
+   * g + decay·p}, the coefficient run-time parameter {@code decay} (as {@link #l2(Tensor, Tensor,
+   * double)}).
+   */
+  static int l2(ElementwiseProgram.Builder b, int g, int decay) {
+    return b.binary(BinaryOp.ADD, g, scale(b, 0, decay));
   }
 }

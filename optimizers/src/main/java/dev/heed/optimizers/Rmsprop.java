@@ -133,17 +133,13 @@ final class Rmsprop extends GroupedOptimizer {
     ElementwiseProgram.Builder b = ElementwiseProgram.builder(inputs);
     int rg = c.maximize() ? b.unary(UnaryOp.NEG, 1) : 1;
     if (c.weightDecay()) {
-      rg = b.binary(BinaryOp.ADD, rg, Ops.scale(b, 0, DECAY));
+      rg = Ops.l2(b, rg, DECAY);
     }
-    int rv =
-        b.binary(
-            BinaryOp.ADD,
-            Ops.scale(b, 2, ALPHA),
-            Ops.scale(b, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_ALPHA));
+    int rv = Ops.blend(b, 2, ALPHA, b.unary(UnaryOp.SQUARE, rg), ONE_MINUS_ALPHA);
     int rm = -1;
     int avg;
     if (c.centered()) {
-      rm = b.binary(BinaryOp.ADD, Ops.scale(b, 3, ALPHA), Ops.scale(b, rg, ONE_MINUS_ALPHA));
+      rm = Ops.blend(b, 3, ALPHA, rg, ONE_MINUS_ALPHA);
       avg = b.unary(UnaryOp.SQRT, b.binary(BinaryOp.SUB, rv, b.unary(UnaryOp.SQUARE, rm)));
     } else {
       avg = b.unary(UnaryOp.SQRT, rv);
