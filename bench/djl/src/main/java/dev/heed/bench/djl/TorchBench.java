@@ -17,6 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Set;
 
 /**
@@ -124,6 +125,19 @@ public final class TorchBench {
       }
     }
 
+    /** Times {@code f} on {@code x}, {@code sum()} and the backward pass, each call scoped. */
+    private Result backwardOfSum(Function<NDArray, NDArray> f, NDArray x) {
+      return timing.measure(
+          () ->
+              scoped(
+                  () -> {
+                    try (GradientCollector gc = base.getEngine().newGradientCollector()) {
+                      gc.backward(f.apply(x).sum());
+                    }
+                  },
+                  x));
+    }
+
     void matmul(List<Integer> sizes) {
       for (int n : sizes) {
         NDArray x = base.randomNormal(new Shape(n, n));
@@ -195,16 +209,7 @@ public final class TorchBench {
       if (withBackward) {
         NDArray xg = x.duplicate();
         xg.setRequiresGradient(true); // a layer inside a network also needs dX
-        r =
-            timing.measure(
-                () ->
-                    scoped(
-                        () -> {
-                          try (GradientCollector gc = base.getEngine().newGradientCollector()) {
-                            gc.backward(m.forward(xg).sum());
-                          }
-                        },
-                        xg));
+        r = backwardOfSum(m::forward, xg);
         print(tag + "_fwdbwd", params, r, 3 * ff, unit, " flops_model=3xfwd");
         xg.close();
       }
@@ -229,7 +234,7 @@ public final class TorchBench {
       NDArray x = base.randomNormal(new Shape(b, t, d));
       Shape norm = new Shape(d);
       // nn.TransformerEncoderLayer, post-norm, ReLU, dropout 0
-      java.util.function.Function<NDArray, NDArray> layer =
+      Function<NDArray, NDArray> layer =
           in -> {
             NDArray x1 =
                 LayerNorm.layerNorm(in.add(m.forward(in)), norm, g1, e1, 1e-5f).singletonOrThrow();
@@ -334,7 +339,7 @@ public final class TorchBench {
       NDArray w = base.randomNormal(0, 0.05f, new Shape(c, c, 3, 3), DataType.FLOAT32);
       NDArray bias = base.randomNormal(0, 0.05f, new Shape(c), DataType.FLOAT32);
       Shape one = new Shape(1, 1);
-      java.util.function.Function<NDArray, NDArray> conv =
+      Function<NDArray, NDArray> conv =
           in -> Conv2d.conv2d(in, w, bias, one, one, one, 1).singletonOrThrow();
       String params = "B=" + b + " C=" + c + " H=W=" + size + " k=3";
       double ff = 2.0 * b * c * c * 9 * size * size;
@@ -344,16 +349,7 @@ public final class TorchBench {
       requireGrad(List.of(w, bias));
       NDArray xg = x.duplicate();
       xg.setRequiresGradient(true);
-      r =
-          timing.measure(
-              () ->
-                  scoped(
-                      () -> {
-                        try (GradientCollector gc = base.getEngine().newGradientCollector()) {
-                          gc.backward(conv.apply(xg).sum());
-                        }
-                      },
-                      xg));
+      r = backwardOfSum(conv, xg);
       print("conv2d_fwdbwd", params, r, 3 * ff, "ms", " flops_model=3xfwd");
       for (NDArray a : List.of(x, xg, w, bias)) {
         a.close();
@@ -401,7 +397,7 @@ public final class TorchBench {
       // axis -1: DJL's PyTorch engine then calls torch.batch_norm directly (channels on axis 1);
       // any other axis is swapped to 1 and back around the call. DJL passes 1 - momentum to
       // PyTorch, so 0.9 here is nn.BatchNorm2d's momentum 0.1.
-      java.util.function.Function<NDArray, NDArray> net =
+      Function<NDArray, NDArray> net =
           in -> {
             NDArray h = in.sub(0.2860f).div(0.3530f).reshape(b, 1, 28, 28);
             h = Conv2d.conv2d(h, k1, null, one, one, one, 1).singletonOrThrow();
