@@ -164,8 +164,11 @@ public final class Benchmarks {
             2.0 * n * n * n,
             "ms");
       }
-      measureReplayed(
-          b, rb -> Steps.matmul(rb, n), "matmul", "n=" + n, threads, 2.0 * n * n * n, "ms", 0);
+      replayed(
+          new Workload(b, threads, "n=" + n, "ms", 0),
+          "matmul",
+          2.0 * n * n * n,
+          on -> Steps.matmul(on, n));
     }
   }
 
@@ -176,66 +179,61 @@ public final class Benchmarks {
     int size = 28;
     String params = "B=" + batch + " C=" + c + " H=W=" + size + " k=3";
     double ff = 2.0 * batch * c * c * 9 * size * size;
-    for (boolean bwd : new boolean[] {false, true}) {
-      String name = bwd ? "conv2d_fwdbwd" : "conv2d_fwd";
-      double f = bwd ? 3 * ff : ff;
-      measure(Steps.conv(b, batch, c, size, bwd), name, params, threads, f, "ms", 0);
-      measureReplayed(
-          b, rb -> Steps.conv(rb, batch, c, size, bwd), name, params, threads, f, "ms", 0);
-    }
+    Workload w = new Workload(b, threads, params, "ms", 0);
+    measure(w, "conv2d_fwd", ff, on -> Steps.conv(on, batch, c, size, false));
+    measure(w, "conv2d_fwdbwd", 3 * ff, on -> Steps.conv(on, batch, c, size, true));
     // the Fashion-MNIST CNN's training step (examples/fashion-mnist-cnn.yaml, batch 64); FLOPs
     // are 3× the forward pass's convolutions and dense layers
     int cnnBatch = 64;
     double cnnFwd =
         2.0 * cnnBatch * (16 * 9 * 28 * 28 + 32 * 16 * 9 * 14 * 14 + 1568 * 128 + 128 * 10);
-    String cnnParams = "B=" + cnnBatch + " H=W=28 conv=16,32 dense=128,10";
-    measure(Steps.cnn(b, cnnBatch), "cnn_fwdbwd_adam", cnnParams, threads, 3 * cnnFwd, "ms", 0);
-    measureReplayed(
-        b,
-        rb -> Steps.cnn(rb, cnnBatch),
+    measure(
+        new Workload(b, threads, "B=" + cnnBatch + " H=W=28 conv=16,32 dense=128,10", "ms", 0),
         "cnn_fwdbwd_adam",
-        cnnParams,
-        threads,
         3 * cnnFwd,
-        "ms",
-        0);
+        on -> Steps.cnn(on, cnnBatch));
   }
 
   private static double mhaFlops(int batch, int t, int d) {
     return 8.0 * batch * t * d * d + 4.0 * batch * t * t * d;
   }
 
-  private void measure(
-      Steps steps, String name, String params, int threads, double flops, String unit, int tok) {
-    try (steps) {
-      report(name, params, threads, steps::run, flops, unit, tok);
+  /**
+   * Workloads that share a backend, thread count, parameters, unit and tokens per step; each is
+   * measured eagerly and replayed.
+   *
+   * @param tok tokens per step, for a {@code tokens_per_s} field (0 for none)
+   */
+  private record Workload(Backend backend, int threads, String params, String unit, int tok) {}
+
+  /**
+   * The workload that {@code make} builds: measured as it runs (a line named {@code name}), then
+   * {@linkplain #replayed replayed}.
+   */
+  private void measure(Workload w, String name, double flops, Function<Backend, Steps> make) {
+    try (Steps steps = make.apply(w.backend())) {
+      report(name, w.params(), w.threads(), steps::run, flops, w.unit(), w.tok());
     }
+    replayed(w, name, flops, make);
   }
 
   /**
-   * The workload that {@code make} builds, on this backend wrapped for capture, captured once and
-   * replayed: a line named {@code name_replay}, or an info line saying why it was refused.
+   * The workload that {@code make} builds on this backend wrapped for capture, captured once and
+   * replayed: a line named {@code name_replay}, or an info line saying why the capture was refused.
    */
-  private void measureReplayed(
-      Backend b,
-      Function<Backend, Steps> make,
-      String name,
-      String params,
-      int threads,
-      double flops,
-      String unit,
-      int tok) {
-    try (ReplayBackend rb = ReplayBackend.borrowing(b)) {
+  private void replayed(Workload w, String name, double flops, Function<Backend, Steps> make) {
+    try (ReplayBackend rb = ReplayBackend.borrowing(w.backend())) {
       Steps eager = make.apply(rb);
       String[] why = {"refused"};
-      Optional<Steps> replayed = eager.replayed(w -> why[0] = w);
+      Optional<Steps> replayed = eager.replayed(reason -> why[0] = reason);
       if (replayed.isEmpty()) {
         eager.close();
         lines.accept("heed info " + name + "_replay not measured: " + why[0]);
         return;
       }
       try (Steps r = replayed.get()) {
-        report(name + "_replay", params, threads, r::run, flops, unit, tok, r.calls());
+        report(
+            name + "_replay", w.params(), w.threads(), r::run, flops, w.unit(), w.tok(), r.calls());
       }
     }
   }
@@ -250,60 +248,13 @@ public final class Benchmarks {
       String tag,
       String unit,
       boolean bwd) {
-    String params = "B=" + batch + " T=" + t + " D=" + d + " H=" + h;
     double ff = mhaFlops(batch, t, d);
-    measure(
-        Steps.mha(b, batch, t, d, h, false, false),
-        tag + "_fwd_infer",
-        params,
-        threads,
-        ff,
-        unit,
-        0);
-    measureReplayed(
-        b,
-        rb -> Steps.mha(rb, batch, t, d, h, false, false),
-        tag + "_fwd_infer",
-        params,
-        threads,
-        ff,
-        unit,
-        0);
-    measure(
-        Steps.mha(b, batch, t, d, h, true, false),
-        tag + "_fwd_train",
-        params,
-        threads,
-        ff,
-        unit,
-        0);
-    measureReplayed(
-        b,
-        rb -> Steps.mha(rb, batch, t, d, h, true, false),
-        tag + "_fwd_train",
-        params,
-        threads,
-        ff,
-        unit,
-        0);
+    Workload w =
+        new Workload(b, threads, "B=" + batch + " T=" + t + " D=" + d + " H=" + h, unit, 0);
+    measure(w, tag + "_fwd_infer", ff, on -> Steps.mha(on, batch, t, d, h, false, false));
+    measure(w, tag + "_fwd_train", ff, on -> Steps.mha(on, batch, t, d, h, true, false));
     if (bwd) {
-      measure(
-          Steps.mha(b, batch, t, d, h, true, true),
-          tag + "_fwdbwd",
-          params,
-          threads,
-          3 * ff,
-          unit,
-          0);
-      measureReplayed(
-          b,
-          rb -> Steps.mha(rb, batch, t, d, h, true, true),
-          tag + "_fwdbwd",
-          params,
-          threads,
-          3 * ff,
-          unit,
-          0);
+      measure(w, tag + "_fwdbwd", 3 * ff, on -> Steps.mha(on, batch, t, d, h, true, true));
     }
   }
 
@@ -315,105 +266,31 @@ public final class Benchmarks {
     int ffDim = 1024;
     String params = "B=" + batch + " T=" + t + " D=" + d + " H=" + h + " FF=" + ffDim;
     double ff = mhaFlops(batch, t, d) + 4.0 * batch * t * d * ffDim;
-    measure(
-        Steps.encoder(b, batch, t, d, h, ffDim, true),
-        "encoder_fwdbwd_adam",
-        params,
-        threads,
-        3 * ff,
-        "ms",
-        batch * t);
-    measureReplayed(
-        b,
-        rb -> Steps.encoder(rb, batch, t, d, h, ffDim, true),
-        "encoder_fwdbwd_adam",
-        params,
-        threads,
-        3 * ff,
-        "ms",
-        batch * t);
-    measure(
-        Steps.encoder(b, batch, t, d, h, ffDim, false),
-        "encoder_fwd_infer",
-        params,
-        threads,
-        ff,
-        "ms",
-        batch * t);
-    measureReplayed(
-        b,
-        rb -> Steps.encoder(rb, batch, t, d, h, ffDim, false),
-        "encoder_fwd_infer",
-        params,
-        threads,
-        ff,
-        "ms",
-        batch * t);
+    Workload w = new Workload(b, threads, params, "ms", batch * t);
+    measure(w, "encoder_fwdbwd_adam", 3 * ff, on -> Steps.encoder(on, batch, t, d, h, ffDim, true));
+    measure(w, "encoder_fwd_infer", ff, on -> Steps.encoder(on, batch, t, d, h, ffDim, false));
   }
 
   private void mlp(Backend b, int threads) {
     double ff = 2.0 * 64 * (64 * 256 + 256 * 10);
-    measure(
-        Steps.mlp(b, 64, 64, 256, 10),
-        "mlp_fwdbwd_sgd",
-        "in=64 hidden=256 out=10 batch=64 loss=mse",
-        threads,
-        3 * ff,
-        "us",
-        0);
-    measureReplayed(
-        b,
-        rb -> Steps.mlp(rb, 64, 64, 256, 10),
-        "mlp_fwdbwd_sgd",
-        "in=64 hidden=256 out=10 batch=64 loss=mse",
-        threads,
-        3 * ff,
-        "us",
-        0);
     String params = "in=64 hidden=256 out=10 batch=64";
-    measure(Steps.mlpForward(b, 64, 64, 256, 10), "mlp_fwd_infer", params, threads, ff, "us", 0);
-    measureReplayed(
-        b,
-        rb -> Steps.mlpForward(rb, 64, 64, 256, 10),
+    measure(
+        new Workload(b, threads, params + " loss=mse", "us", 0),
+        "mlp_fwdbwd_sgd",
+        3 * ff,
+        on -> Steps.mlp(on, 64, 64, 256, 10));
+    measure(
+        new Workload(b, threads, params, "us", 0),
         "mlp_fwd_infer",
-        params,
-        threads,
         ff,
-        "us",
-        0);
+        on -> Steps.mlpForward(on, 64, 64, 256, 10));
   }
 
   private void seed(Backend b, int threads) {
     for (int batch : new int[] {1, 32}) {
-      measure(
-          Steps.mlp(b, batch, 10, 10, 5),
-          "seed_mlp_step",
-          "in=10 hidden=10 out=5 batch=" + batch,
-          threads,
-          0,
-          "us",
-          0);
-      measureReplayed(
-          b,
-          rb -> Steps.mlp(rb, batch, 10, 10, 5),
-          "seed_mlp_step",
-          "in=10 hidden=10 out=5 batch=" + batch,
-          threads,
-          0,
-          "us",
-          0);
-      String params = "in=10 hidden=10 out=5 batch=" + batch;
-      measure(
-          Steps.mlpForward(b, batch, 10, 10, 5), "seed_mlp_fwd_infer", params, threads, 0, "us", 0);
-      measureReplayed(
-          b,
-          rb -> Steps.mlpForward(rb, batch, 10, 10, 5),
-          "seed_mlp_fwd_infer",
-          params,
-          threads,
-          0,
-          "us",
-          0);
+      Workload w = new Workload(b, threads, "in=10 hidden=10 out=5 batch=" + batch, "us", 0);
+      measure(w, "seed_mlp_step", 0, on -> Steps.mlp(on, batch, 10, 10, 5));
+      measure(w, "seed_mlp_fwd_infer", 0, on -> Steps.mlpForward(on, batch, 10, 10, 5));
     }
   }
 
