@@ -299,17 +299,25 @@ class TrainingReplayTest {
 
   @Test
   void markedUpdatesOfSeparateKernelsAreRefusedAndRunEagerly() {
-    // the reference backend has no fused programs, so Adam's update is separate kernels there
-    assertEquals(0, trainBoth(TestBackends.REFERENCE, "adam", Map.of("lr", 0.05), false));
-    assumeTrue(TestBackends.availableNames().contains("simd"), "simd backend on the path");
     // LAMB's trust ratio takes two reductions per parameter: its update is not one fused program
+    assertEquals(0, trainBoth(TestBackends.REFERENCE, "lamb", Map.of("lr", 0.01), false));
+    assumeTrue(TestBackends.availableNames().contains("simd"), "simd backend on the path");
     assertEquals(0, trainBoth("simd", "lamb", Map.of("lr", 0.01), false));
+  }
+
+  @Test
+  void theReferenceBackendReplaysFusedUpdatesBitForBit() {
+    // its fused programs are the reference kernels' definition, element by element
+    assertEquals(1, trainBoth(TestBackends.REFERENCE, "adam", Map.of("lr", 0.05), true));
+    assertEquals(
+        1,
+        trainBoth(TestBackends.REFERENCE, "rmsprop", Map.of("lr", 0.01, "momentum", 0.9), false));
   }
 
   @Test
   void aMarkedUpdateThatIsNotFusedGivesTheReason() {
     try (ReplayBackend be = ReplayBackend.over(TestBackends.reference())) {
-      Net net = Net.of(be, "adam");
+      Net net = Net.of(be, "lamb");
       net.step(be, batch(0), true);
       Object[] b1 = batch(1);
       try (Capture c = be.capture(b1)) {

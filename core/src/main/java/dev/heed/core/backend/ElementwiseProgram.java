@@ -204,6 +204,23 @@ public final class ElementwiseProgram {
     }
     checkParameters(params);
     double[] r = Arrays.copyOf(in, registers());
+    evaluateInPlace(r, params, float32);
+    double[] out = new double[outputs.length];
+    for (int j = 0; j < outputs.length; j++) {
+      out[j] = r[outputs[j]];
+    }
+    return out;
+  }
+
+  /**
+   * {@link #evaluate(double[], double[], boolean)} over a register file the caller keeps, for a
+   * loop over elements that allocates nothing: {@code registers} ({@link #registers()} long) holds
+   * the inputs' values in its first {@link #inputs()} entries; the steps write the others, and
+   * output {@code j} is then {@code registers[output(j)]}. Nothing is checked: {@code params} must
+   * hold {@link #parameters()} values ({@link #checkParameters}).
+   */
+  public void evaluateInPlace(double[] registers, double[] params, boolean float32) {
+    double[] r = registers;
     for (int i = 0; i < steps.length; i++) {
       Step s = steps[i];
       double v;
@@ -216,11 +233,6 @@ public final class ElementwiseProgram {
       }
       r[inputs + i] = float32 ? (float) v : v;
     }
-    double[] out = new double[outputs.length];
-    for (int j = 0; j < outputs.length; j++) {
-      out[j] = r[outputs[j]];
-    }
-    return out;
   }
 
   /** {@link #evaluate(double[], double[], boolean)} of a program without parameters. */

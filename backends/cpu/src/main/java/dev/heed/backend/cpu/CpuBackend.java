@@ -2,9 +2,13 @@ package dev.heed.backend.cpu;
 
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.Distribution;
+import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.backend.support.HeapBackend;
+import dev.heed.core.backend.support.ReferenceFused;
+import java.util.Optional;
 
 /**
  * The reference backend: every kernel of {@link Backend} in plain, single-threaded Java over arrays
@@ -37,6 +41,18 @@ public final class CpuBackend extends HeapBackend {
         + " MiB max) on "
         + System.getProperty("os.arch")
         + ", reference kernels on the calling thread";
+  }
+
+  /**
+   * {@link FusedElementwise} by the program's definition ({@link ReferenceFused}): bit for bit the
+   * kernels it stands for, so that an optimizer's fused update runs as one call and a captured
+   * training step replays on this backend too.
+   */
+  @Override
+  public <T extends Capability> Optional<T> capability(Class<T> type) {
+    return type == FusedElementwise.class
+        ? Optional.of(type.cast(ReferenceFused.INSTANCE))
+        : Optional.empty();
   }
 
   @Override
