@@ -11,6 +11,7 @@ import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -326,6 +327,44 @@ sealed interface Call {
     @Override
     public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
       fused.backward(problem, gy, x, weight, gx, gWeight, gBias);
+    }
+  }
+
+  record MaxPool2dForward(
+      FusedMaxPool2d fused, Buffer x, int planes, int h, int w, int kh, int kw, Buffer y)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new MaxPool2dForward(fused, f.apply(x), planes, h, w, kh, kw, f.apply(y));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.forward(x, planes, h, w, kh, kw, y);
+    }
+  }
+
+  record MaxPool2dBackward(
+      FusedMaxPool2d fused,
+      Buffer gy,
+      Buffer x,
+      Buffer y,
+      int planes,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      Buffer gx)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new MaxPool2dBackward(
+          fused, f.apply(gy), f.apply(x), f.apply(y), planes, h, w, kh, kw, f.apply(gx));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.backward(gy, x, y, planes, h, w, kh, kw, gx);
     }
   }
 
