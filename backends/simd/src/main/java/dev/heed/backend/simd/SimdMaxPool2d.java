@@ -102,12 +102,35 @@ final class SimdMaxPool2d implements FusedMaxPool2d {
       int kw,
       float[] gxs,
       int yBase) {
-    Arrays.fill(gxs, xBase, xBase + h * w, 0f);
     int oh = h / kh;
     int ow = w / kw;
+    boolean pairs = kh == 2 && kw == 2;
+    if (!pairs || oh * kh != h || ow * kw != w) {
+      Arrays.fill(gxs, xBase, xBase + h * w, 0f);
+    }
     int out = yBase;
     for (int oy = 0; oy < oh; oy++) {
       int row = xBase + oy * kh * w;
+      if (pairs) {
+        // every element of the 2x2 windows written, without branches on the data
+        for (int ox = 0, i = row; ox < ow; ox++, i += 2, out++) {
+          float m = ys[out];
+          float g = gys[out];
+          float a = xs[i];
+          float b = xs[i + 1];
+          float c = xs[i + w];
+          float d = xs[i + w + 1];
+          boolean ta = a == m | a != a;
+          boolean tb = !ta & (b == m | b != b);
+          boolean tc = !ta & !tb & (c == m | c != c);
+          boolean td = !ta & !tb & !tc & (d == m | d != d);
+          gxs[i] = ta ? g : 0f;
+          gxs[i + 1] = tb ? g : 0f;
+          gxs[i + w] = tc ? g : 0f;
+          gxs[i + w + 1] = td ? g : 0f;
+        }
+        continue;
+      }
       for (int ox = 0; ox < ow; ox++, out++) {
         float m = ys[out];
         int at = first(xs, row + ox * kw, w, kh, kw, m);
