@@ -6,6 +6,7 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
@@ -50,6 +51,7 @@ public final class SimdBackend extends HeapBackend {
   private final SimdLayerNorm layerNorm;
   private final SimdConv2d conv2d;
   private final SimdMaxPool2d maxPool2d;
+  private final SimdBatchNorm batchNorm;
   private final SimdElementwise elementwise;
   private final SimdFlashAttention flashAttention;
   private final ArrayPool pool = new ArrayPool();
@@ -60,6 +62,7 @@ public final class SimdBackend extends HeapBackend {
     this.layerNorm = new SimdLayerNorm(this);
     this.conv2d = new SimdConv2d(this);
     this.maxPool2d = new SimdMaxPool2d(this);
+    this.batchNorm = new SimdBatchNorm(this);
     this.elementwise = new SimdElementwise(this);
     this.flashAttention = new SimdFlashAttention(workers);
   }
@@ -405,6 +408,9 @@ public final class SimdBackend extends HeapBackend {
     }
     if (type == FusedMaxPool2d.class) {
       return Optional.of(type.cast(maxPool2d));
+    }
+    if (type == FusedBatchNorm.class) {
+      return Optional.of(type.cast(batchNorm));
     }
     return Optional.empty();
   }

@@ -10,6 +10,7 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
@@ -37,9 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Buffers of this backend wrap the delegate's (core checks that a kernel's buffers belong to the
  * backend it is issued to), so the model must be built on this backend. The delegate's {@link
- * FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention}, {@link FusedConv2d} and {@link
- * FusedMaxPool2d} are passed through and recorded; other capabilities are not offered (core then
- * uses its composite of primitive kernels, which this backend records).
+ * FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention}, {@link FusedConv2d}, {@link
+ * FusedMaxPool2d} and {@link FusedBatchNorm} are passed through and recorded; other capabilities
+ * are not offered (core then uses its composite of primitive kernels, which this backend records).
  */
 public final class ReplayBackend implements Backend {
   private final Backend delegate;
@@ -51,6 +52,7 @@ public final class ReplayBackend implements Backend {
   private Optional<FusedAttention> attention;
   private Optional<FusedConv2d> conv2d;
   private Optional<FusedMaxPool2d> maxPool2d;
+  private Optional<FusedBatchNorm> batchNorm;
 
   private ReplayBackend(Backend delegate, boolean ownsDelegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -362,6 +364,11 @@ public final class ReplayBackend implements Backend {
         maxPool2d = delegate.capability(FusedMaxPool2d.class).map(MaxPool2dCapability::new);
       }
       c = maxPool2d;
+    } else if (type == FusedBatchNorm.class) {
+      if (batchNorm == null) {
+        batchNorm = delegate.capability(FusedBatchNorm.class).map(BatchNormCapability::new);
+      }
+      c = batchNorm;
     } else if (type == FusedAttention.class) {
       if (attention == null) {
         attention = delegate.capability(FusedAttention.class).map(AttentionCapability::new);
@@ -563,6 +570,77 @@ public final class ReplayBackend implements Backend {
       Capture c = recorder();
       if (c != null) {
         c.kernel(call, gy, x, y, gx);
+      }
+      call.run(delegate, null, null);
+    }
+  }
+
+  private final class BatchNormCapability implements FusedBatchNorm {
+    private final FusedBatchNorm inner;
+
+    BatchNormCapability(FusedBatchNorm inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void forward(
+        Buffer x,
+        Buffer weight,
+        Buffer bias,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer y,
+        Buffer mean,
+        Buffer var) {
+      Call call =
+          new Call.BatchNormForward(
+              inner, in(x), in(weight), in(bias), n, c, s, eps, in(y), in(mean), in(var));
+      Capture r = recorder();
+      if (r != null) {
+        r.kernel(call, x, weight, bias, y, mean, var);
+      }
+      call.run(delegate, null, null);
+    }
+
+    @Override
+    public void backward(
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer mean,
+        Buffer var,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      Call call =
+          new Call.BatchNormBackward(
+              inner,
+              in(gy),
+              in(x),
+              in(weight),
+              in(mean),
+              in(var),
+              n,
+              c,
+              s,
+              eps,
+              in(gx),
+              in(gWeight),
+              in(gBias));
+      Capture r = recorder();
+      if (r != null) {
+        r.kernel(call, gy, x, weight, mean, var, gx, gWeight, gBias);
       }
       call.run(delegate, null, null);
     }
