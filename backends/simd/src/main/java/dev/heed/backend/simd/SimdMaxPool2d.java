@@ -5,16 +5,40 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.support.HeapBuffer;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FusedMaxPool2d} for FLOAT32: one pass over the image each way, planes split over the
  * threads. The maximum is {@link Math#max(float, float)} (NaN wins, {@code +0} above {@code -0}),
  * as the MAX reduction computes it; the gradient goes to each window's first element equal to the
- * maximum or NaN, as core's composite routes it.
+ * maximum or NaN, as core's composite routes it. 2x2 windows (the common case) are vectorised along
+ * the image rows, a pair of rows at a time: lane {@code i} and its partner {@code i ^ 1} are one
+ * window's two columns; the other sizes run scalar loops.
  */
 final class SimdMaxPool2d implements FusedMaxPool2d {
   /** Planes per task: a few thousand elements each. */
   private static final long GRAIN = 4;
+
+  private static final VectorSpecies<Float> V = FloatVector.SPECIES_PREFERRED;
+
+  /** Lane {@code i} takes lane {@code i ^ 1}: the other column of a 2-wide window. */
+  private static final VectorShuffle<Float> PARTNER = VectorShuffle.fromOp(V, i -> i ^ 1);
+
+  /** The odd lanes: a window's second column. */
+  private static final VectorMask<Float> ODD = VectorMask.fromLong(V, 0xAAAAAAAAAAAAAAAAL);
+
+  private static final FloatVector ZERO = FloatVector.zero(V);
+  private static final FloatVector ONE = FloatVector.broadcast(V, 1f);
+
+  /** Lane {@code i} takes lane {@code i / 2}: a window's value repeated for its two columns. */
+  private static final VectorShuffle<Float> REPEAT = VectorShuffle.fromOp(V, i -> i >> 1);
+
+  /** The even lanes: a window's first column. */
+  private static final VectorMask<Float> EVEN = ODD.not();
 
   private final SimdBackend backend;
 
@@ -55,9 +79,19 @@ final class SimdMaxPool2d implements FusedMaxPool2d {
     for (int oy = 0; oy < oh; oy++) {
       int row = xBase + oy * kh * w;
       if (kh == 2 && kw == 2) {
-        for (int ox = 0, i = row; ox < ow; ox++, i += 2) {
-          ys[out++] = Math.max(Math.max(xs[i], xs[i + 1]), Math.max(xs[i + w], xs[i + w + 1]));
+        // the two rows' maximum, then each lane's with its window partner; the even lanes hold
+        // the windows' maxima, packed into the first half and stored
+        int cols = 2 * ow;
+        int half = V.length() / 2;
+        for (int j = 0; j < cols; j += V.length()) {
+          VectorMask<Float> in = V.indexInRange(j, cols);
+          FloatVector v =
+              FloatVector.fromArray(V, xs, row + j, in)
+                  .max(FloatVector.fromArray(V, xs, row + w + j, in));
+          v = v.max(v.rearrange(PARTNER)).compress(EVEN);
+          v.intoArray(ys, out + j / 2, V.indexInRange(j / 2, Math.min(ow, j / 2 + half)));
         }
+        out += ow;
         continue;
       }
       for (int ox = 0; ox < ow; ox++) {
@@ -112,23 +146,8 @@ final class SimdMaxPool2d implements FusedMaxPool2d {
     for (int oy = 0; oy < oh; oy++) {
       int row = xBase + oy * kh * w;
       if (pairs) {
-        // every element of the 2x2 windows written, without branches on the data
-        for (int ox = 0, i = row; ox < ow; ox++, i += 2, out++) {
-          float m = ys[out];
-          float g = gys[out];
-          float a = xs[i];
-          float b = xs[i + 1];
-          float c = xs[i + w];
-          float d = xs[i + w + 1];
-          boolean ta = a == m | a != a;
-          boolean tb = !ta & (b == m | b != b);
-          boolean tc = !ta & !tb & (c == m | c != c);
-          boolean td = !ta & !tb & !tc & (d == m | d != d);
-          gxs[i] = ta ? g : 0f;
-          gxs[i + 1] = tb ? g : 0f;
-          gxs[i + w] = tc ? g : 0f;
-          gxs[i + w + 1] = td ? g : 0f;
-        }
+        pairRows(gys, xs, ys, row, w, ow, gxs, out);
+        out += ow;
         continue;
       }
       for (int ox = 0; ox < ow; ox++, out++) {
@@ -138,6 +157,37 @@ final class SimdMaxPool2d implements FusedMaxPool2d {
           gxs[at] = gys[out];
         }
       }
+    }
+  }
+
+  /**
+   * The gradient of one row of 2x2 windows (image rows {@code row} and {@code row + w}, output
+   * {@code ow} windows from {@code out}); writes all {@code 2·ow} columns of both rows. Vectorised
+   * along the row: the window's value and gradient repeated for its two columns, candidates
+   * compared lane by lane, and each lane told whether its window partner (lane {@code i ^ 1}) is a
+   * candidate, so that the first candidate in window order takes the gradient.
+   */
+  private static void pairRows(
+      float[] gys, float[] xs, float[] ys, int row, int w, int ow, float[] gxs, int out) {
+    int cols = 2 * ow;
+    int half = V.length() / 2;
+    for (int j = 0; j < cols; j += V.length()) {
+      // the last vector of the row is masked; its lanes past the row read and write nothing
+      VectorMask<Float> in = V.indexInRange(j, cols);
+      FloatVector a = FloatVector.fromArray(V, xs, row + j, in);
+      FloatVector c = FloatVector.fromArray(V, xs, row + w + j, in);
+      // the windows of these columns: their values and gradients, each repeated for two lanes
+      VectorMask<Float> windows = V.indexInRange(out + j / 2, out + Math.min(ow, j / 2 + half));
+      FloatVector m = FloatVector.fromArray(V, ys, out + j / 2, windows).rearrange(REPEAT);
+      VectorMask<Float> ca = a.eq(m).or(a.test(VectorOperators.IS_NAN));
+      VectorMask<Float> cc = c.eq(m).or(c.test(VectorOperators.IS_NAN));
+      VectorMask<Float> pa = ZERO.blend(ONE, ca).rearrange(PARTNER).compare(VectorOperators.NE, 0f);
+      VectorMask<Float> pc = ZERO.blend(ONE, cc).rearrange(PARTNER).compare(VectorOperators.NE, 0f);
+      VectorMask<Float> takeA = ca.andNot(pa.and(ODD));
+      VectorMask<Float> takeC = cc.andNot(ca.or(pa)).andNot(pc.and(ODD));
+      FloatVector g = FloatVector.fromArray(V, gys, out + j / 2, windows).rearrange(REPEAT);
+      ZERO.blend(g, takeA).intoArray(gxs, row + j, in);
+      ZERO.blend(g, takeC).intoArray(gxs, row + w + j, in);
     }
   }
 

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The fused max pooling ({@link SimdMaxPool2d}, which core's {@link Windows#maxPool2d} takes for
  * windows that tile the image) against direct loops: the values, and the gradient of {@code Σ y·R}
  * going to each window's first maximum (or first NaN) in window order; ties (values drawn from a
- * few integers), NaN, {@code ±0}, rows and columns past the last whole window (floor mode), 1 and 2
- * threads. Exact: both sides compute the same maxima and route the same values.
+ * few integers), NaN, {@code ±0}, rows and columns past the last whole window (floor mode), rows
+ * shorter and longer than a vector, 1 and 2 threads. Exact: both sides compute the same maxima and
+ * route the same values.
  */
 @SuppressWarnings("try")
 class SimdMaxPool2dTest {
@@ -74,7 +75,10 @@ class SimdMaxPool2dTest {
     "3, 4, 9, 7, 2, 2, 2",
     "2, 2, 7, 8, 3, 2, 1",
     "1, 5, 6, 9, 3, 3, 2",
-    "2, 1, 5, 5, 1, 1, 1"
+    "2, 1, 5, 5, 1, 1, 1",
+    "2, 3, 6, 35, 2, 2, 1",
+    "1, 2, 4, 64, 2, 2, 2",
+    "3, 2, 5, 29, 2, 2, 2"
   })
   void agreesWithDirectLoops(int n, int c, int h, int w, int kh, int kw, int threads) {
     Random rnd = new Random(n * 1000 + h * 10 + kh);
