@@ -13,9 +13,9 @@ import java.util.Arrays;
  * Gemm}, without the composite's strided copies. Forward and the input gradient run one task per
  * (image, group) over the threads: the columns {@code [Cg·kH·kW, oH·oW]} of one image, one product
  * with the group's weights {@code [Og, Cg·kH·kW]} (transposed for the gradient), and for the
- * gradient the columns added back into the image (col2im). The weight gradient lays the whole
- * batch's columns side by side, {@code [Cg·kH·kW, N·oH·oW]}, and takes one threaded product with
- * the output gradient's rows per group. Sums run in a fixed order for a given thread count.
+ * gradient the columns added back into the image (col2im). The weight gradient takes the columns
+ * image by image too and adds one product per image and group into per-thread partial sums, added
+ * in a fixed order. Sums run in a fixed order for a given thread count.
  */
 final class SimdConv2d implements FusedConv2d {
   private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
@@ -159,6 +159,13 @@ final class SimdConv2d implements FusedConv2d {
             });
   }
 
+  /**
+   * The weight gradient, image by image: each image's columns (as the forward pass lays them out,
+   * in a per-thread array that stays in cache) and one product per group with the output gradient's
+   * rows, {@code [Og, oH·oW] · [oH·oW, Cg·kH·kW]}, added into the gradient. The images are split
+   * into one contiguous range per thread; the first range accumulates into {@code gws}, the others
+   * into their own arrays, added to it in range order.
+   */
   private void weightGradient(ConvProblem p, float[] gys, float[] xs, float[] gws) {
     int groups = p.groups();
     int cg = p.groupInChannels();
@@ -166,29 +173,51 @@ final class SimdConv2d implements FusedConv2d {
     int k = cg * p.kernelH() * p.kernelW();
     int l = p.outHeight() * p.outWidth();
     int n = p.batch();
-    int wide = n * l;
     int plane = p.height() * p.width();
-    float[] cols = new float[k * wide];
-    float[] rows = new float[og * wide];
-    for (int g = 0; g < groups; g++) {
-      int group = g;
-      backend
-          .workers()
-          .parallelFor(
-              n,
-              b -> {
-                im2col(p, xs, (b * p.inChannels() + group * cg) * plane, cols, b * l, wide);
-                for (int i = 0; i < og; i++) {
-                  System.arraycopy(
-                      gys, (b * p.outChannels() + group * og + i) * l, rows, i * wide + b * l, l);
+    int size = p.outChannels() * k;
+    int chunks = Math.min(backend.workers().threads(), n);
+    int per = (n + chunks - 1) / chunks;
+    int ranges = (n + per - 1) / per;
+    float[][] partial = new float[ranges][];
+    backend
+        .workers()
+        .parallelFor(
+            ranges,
+            t -> {
+              float[] acc = t == 0 ? gws : new float[size];
+              float[] cols = columns(k * l);
+              int first = t * per;
+              for (int b = first; b < Math.min(n, first + per); b++) {
+                for (int g = 0; g < groups; g++) {
+                  im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
+                  Gemm.serial(
+                      new MatmulSpec(
+                          1,
+                          og,
+                          k,
+                          l,
+                          false,
+                          true,
+                          (long) (b * p.outChannels() + g * og) * l,
+                          0,
+                          0,
+                          0,
+                          (long) g * og * k,
+                          0,
+                          1,
+                          b == first ? 0 : 1),
+                      gys,
+                      cols,
+                      acc);
                 }
-              });
-      Gemm.matmul(
-          backend.workers(),
-          new MatmulSpec(1, og, k, wide, false, true, 0, 0, 0, 0, (long) g * og * k, 0, 1, 0),
-          rows,
-          cols,
-          gws);
+              }
+              partial[t] = acc;
+            });
+    for (int t = 1; t < ranges; t++) {
+      float[] part = partial[t];
+      for (int i = 0; i < size; i++) {
+        gws[i] += part[i];
+      }
     }
   }
 
