@@ -7,6 +7,9 @@ import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.support.HeapBuffer;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FusedConv2d} for FLOAT32: im2col into a per-thread array and the packed, vectorised {@link
@@ -19,6 +22,7 @@ import java.util.Arrays;
  */
 final class SimdConv2d implements FusedConv2d {
   private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+  private static final VectorSpecies<Float> V = FloatVector.SPECIES_PREFERRED;
 
   private final SimdBackend backend;
 
@@ -227,6 +231,10 @@ final class SimdConv2d implements FusedConv2d {
    * j·dW]}, 0 outside the image; rows are {@code ld} apart from {@code colBase}.
    */
   static void im2col(ConvProblem p, float[] xs, int xBase, float[] cols, int colBase, int ld) {
+    if (sameSize(p)) {
+      shiftedCopies(p, xs, xBase, cols, colBase, ld);
+      return;
+    }
     int h = p.height();
     int w = p.width();
     int oh = p.outHeight();
@@ -264,6 +272,10 @@ final class SimdConv2d implements FusedConv2d {
 
   /** Adds columns laid out as {@link #im2col} writes them back into the image at {@code xBase}. */
   static void col2im(ConvProblem p, float[] cols, int colBase, int ld, float[] gxs, int xBase) {
+    if (sameSize(p)) {
+      shiftedSums(p, cols, colBase, ld, gxs, xBase);
+      return;
+    }
     int h = p.height();
     int w = p.width();
     int oh = p.outHeight();
@@ -289,6 +301,107 @@ final class SimdConv2d implements FusedConv2d {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Whether the output rows are as wide as the input rows, stride and dilation 1 (a "same"
+   * convolution along the width): then each row of the columns is the channel shifted by {@code (i
+   * - pH, j - pW)}, a flat copy of consecutive image rows, with the columns that fall outside the
+   * image zeroed.
+   */
+  private static boolean sameSize(ConvProblem p) {
+    return p.strideH() == 1
+        && p.strideW() == 1
+        && p.dilationH() == 1
+        && p.dilationW() == 1
+        && p.outWidth() == p.width();
+  }
+
+  /** {@link #im2col} for {@link #sameSize} problems: one copy per row of the columns. */
+  private static void shiftedCopies(
+      ConvProblem p, float[] xs, int xBase, float[] cols, int colBase, int ld) {
+    int h = p.height();
+    int w = p.width();
+    int oh = p.outHeight();
+    int row = 0;
+    for (int c = 0; c < p.groupInChannels(); c++) {
+      int channel = xBase + c * h * w;
+      for (int i = 0; i < p.kernelH(); i++) {
+        int dy = i - p.padH();
+        int lo = Math.max(0, -dy); // output rows whose image row lies inside the image
+        int hi = Math.min(oh, h - dy);
+        for (int j = 0; j < p.kernelW(); j++, row++) {
+          int dst = colBase + row * ld;
+          int dx = j - p.padW();
+          if (lo >= hi || Math.abs(dx) >= w) {
+            Arrays.fill(cols, dst, dst + oh * w, 0f);
+            continue;
+          }
+          Arrays.fill(cols, dst, dst + lo * w, 0f);
+          Arrays.fill(cols, dst + hi * w, dst + oh * w, 0f);
+          // t = oy·w + ox reads image element t + dy·w + dx; the first and last -dx / dx
+          // elements would read past the rows (or the channel) and are border columns anyway
+          int from = lo * w + Math.max(0, -dx);
+          int to = hi * w - Math.max(0, dx);
+          System.arraycopy(xs, channel + from + dy * w + dx, cols, dst + from, to - from);
+          int left = Math.max(0, -dx); // border columns [0, left) and [w - right, w)
+          int right = Math.max(0, dx);
+          for (int oy = lo; oy < hi; oy++) {
+            int r = dst + oy * w;
+            for (int ox = 0; ox < left; ox++) {
+              cols[r + ox] = 0f;
+            }
+            for (int ox = w - right; ox < w; ox++) {
+              cols[r + ox] = 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** {@link #col2im} for {@link #sameSize} problems: vectorised row segments. */
+  private static void shiftedSums(
+      ConvProblem p, float[] cols, int colBase, int ld, float[] gxs, int xBase) {
+    int h = p.height();
+    int w = p.width();
+    int oh = p.outHeight();
+    int row = 0;
+    for (int c = 0; c < p.groupInChannels(); c++) {
+      int channel = xBase + c * h * w;
+      for (int i = 0; i < p.kernelH(); i++) {
+        int dy = i - p.padH();
+        int lo = Math.max(0, -dy);
+        int hi = Math.min(oh, h - dy);
+        for (int j = 0; j < p.kernelW(); j++, row++) {
+          int dx = j - p.padW();
+          int first = Math.max(0, -dx); // output columns whose image column lies inside
+          int last = Math.min(w, w - dx);
+          if (first >= last) {
+            continue;
+          }
+          int src = colBase + row * ld;
+          for (int oy = lo; oy < hi; oy++) {
+            add(
+                gxs,
+                channel + (oy + dy) * w + dx + first,
+                cols,
+                src + oy * w + first,
+                last - first);
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code dst[d + t] += src[s + t]} for {@code t < n}, in vectors (the last one masked). */
+  private static void add(float[] dst, int d, float[] src, int s, int n) {
+    for (int t = 0; t < n; t += V.length()) {
+      VectorMask<Float> m = V.indexInRange(t, n);
+      FloatVector.fromArray(V, dst, d + t, m)
+          .add(FloatVector.fromArray(V, src, s + t, m))
+          .intoArray(dst, d + t, m);
     }
   }
 
