@@ -8,7 +8,6 @@ import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.support.HeapBuffer;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,6 +22,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdConv2d implements FusedConv2d {
   private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
   private static final VectorSpecies<Float> V = FloatVector.SPECIES_PREFERRED;
+
+  /**
+   * Column rows ({@code Cg·kH·kW}) up to which the forward product and the weight gradient run as
+   * direct vector loops instead of the packed GEMM, whose packing costs more than such short
+   * products (a 3x3 convolution of one input channel, say).
+   */
+  static final int FEW_ROWS = 16;
 
   private final SimdBackend backend;
 
@@ -75,12 +81,16 @@ final class SimdConv2d implements FusedConv2d {
               float[] cols = columns(k * l);
               im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
               int out = (b * p.outChannels() + g * og) * l;
-              Gemm.serial(
-                  new MatmulSpec(
-                      1, og, l, k, false, false, (long) g * og * k, 0, 0, 0, out, 0, 1, 0),
-                  ws,
-                  cols,
-                  ys);
+              if (k <= FEW_ROWS) {
+                fewRowsProduct(ws, g * og * k, og, k, cols, l, ys, out);
+              } else {
+                Gemm.serial(
+                    new MatmulSpec(
+                        1, og, l, k, false, false, (long) g * og * k, 0, 0, 0, out, 0, 1, 0),
+                    ws,
+                    cols,
+                    ys);
+              }
               if (bs != null) {
                 for (int i = 0; i < og; i++) {
                   float v = bs[g * og + i];
@@ -194,6 +204,19 @@ final class SimdConv2d implements FusedConv2d {
               for (int b = first; b < Math.min(n, first + per); b++) {
                 for (int g = 0; g < groups; g++) {
                   im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
+                  if (k <= FEW_ROWS) {
+                    fewRowsGradient(
+                        gys,
+                        (b * p.outChannels() + g * og) * l,
+                        og,
+                        cols,
+                        k,
+                        l,
+                        acc,
+                        g * og * k,
+                        b == first);
+                    continue;
+                  }
                   Gemm.serial(
                       new MatmulSpec(
                           1,
@@ -223,6 +246,136 @@ final class SimdConv2d implements FusedConv2d {
         gws[i] += part[i];
       }
     }
+  }
+
+  /**
+   * {@code y[o, t] = Σ_q w[o, q]·cols[q, t]} for {@code o < og}, {@code q < k}, {@code t < l}
+   * (weights from {@code wBase}, output rows from {@code yBase}, {@code l} apart): for a few column
+   * rows, a vector of outputs at a time with the weights broadcast, adding in {@code q} order.
+   */
+  static void fewRowsProduct(
+      float[] ws, int wBase, int og, int k, float[] cols, int l, float[] ys, int yBase) {
+    int bound = V.loopBound(l);
+    int o = 0;
+    // four output rows at a time: four independent sums, each column vector loaded once
+    for (; o + 4 <= og; o += 4) {
+      int w0 = wBase + o * k;
+      int row = yBase + o * l;
+      int t = 0;
+      for (; t < bound; t += V.length()) {
+        FloatVector a0 = FloatVector.zero(V);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int q = 0; q < k; q++) {
+          FloatVector c = FloatVector.fromArray(V, cols, q * l + t);
+          a0 = c.fma(FloatVector.broadcast(V, ws[w0 + q]), a0);
+          a1 = c.fma(FloatVector.broadcast(V, ws[w0 + k + q]), a1);
+          a2 = c.fma(FloatVector.broadcast(V, ws[w0 + 2 * k + q]), a2);
+          a3 = c.fma(FloatVector.broadcast(V, ws[w0 + 3 * k + q]), a3);
+        }
+        a0.intoArray(ys, row + t);
+        a1.intoArray(ys, row + l + t);
+        a2.intoArray(ys, row + 2 * l + t);
+        a3.intoArray(ys, row + 3 * l + t);
+      }
+      for (int r = 0; r < 4; r++) {
+        scalarOutputs(ws, w0 + r * k, k, cols, l, t, ys, row + r * l);
+      }
+    }
+    for (; o < og; o++) {
+      int wo = wBase + o * k;
+      int row = yBase + o * l;
+      int t = 0;
+      for (; t < bound; t += V.length()) {
+        FloatVector acc = FloatVector.zero(V);
+        for (int q = 0; q < k; q++) {
+          acc =
+              FloatVector.fromArray(V, cols, q * l + t)
+                  .fma(FloatVector.broadcast(V, ws[wo + q]), acc);
+        }
+        acc.intoArray(ys, row + t);
+      }
+      scalarOutputs(ws, wo, k, cols, l, t, ys, row);
+    }
+  }
+
+  /** The outputs {@code [from, l)} of one row of {@link #fewRowsProduct}, one at a time. */
+  private static void scalarOutputs(
+      float[] ws, int wo, int k, float[] cols, int l, int from, float[] ys, int row) {
+    for (int t = from; t < l; t++) {
+      float v = 0f;
+      for (int q = 0; q < k; q++) {
+        v = Math.fma(cols[q * l + t], ws[wo + q], v);
+      }
+      ys[row + t] = v;
+    }
+  }
+
+  /**
+   * {@code acc[o, q] (+)= Σ_t gy[o, t]·cols[q, t]} for {@code o < og}, {@code q < k} (output
+   * gradient rows from {@code gyBase}, {@code l} apart; {@code acc} from {@code accBase};
+   * overwritten when {@code first}): for a few column rows, one vectorised dot product per pair,
+   * its lanes summed in {@link VecMath#sum}'s fixed order.
+   */
+  static void fewRowsGradient(
+      float[] gys,
+      int gyBase,
+      int og,
+      float[] cols,
+      int k,
+      int l,
+      float[] acc,
+      int accBase,
+      boolean first) {
+    int bound = V.loopBound(l);
+    for (int o = 0; o < og; o++) {
+      int gy = gyBase + o * l;
+      int q = 0;
+      // four column rows at a time: four independent sums, each gradient vector loaded once
+      for (; q + 4 <= k; q += 4) {
+        int c = q * l;
+        FloatVector a0 = FloatVector.zero(V);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int t = 0;
+        for (; t < bound; t += V.length()) {
+          FloatVector g = FloatVector.fromArray(V, gys, gy + t);
+          a0 = g.fma(FloatVector.fromArray(V, cols, c + t), a0);
+          a1 = g.fma(FloatVector.fromArray(V, cols, c + l + t), a1);
+          a2 = g.fma(FloatVector.fromArray(V, cols, c + 2 * l + t), a2);
+          a3 = g.fma(FloatVector.fromArray(V, cols, c + 3 * l + t), a3);
+        }
+        int i = accBase + o * k + q;
+        put(acc, i, VecMath.sum(a0) + dotTail(gys, gy, cols, c, t, l), first);
+        put(acc, i + 1, VecMath.sum(a1) + dotTail(gys, gy, cols, c + l, t, l), first);
+        put(acc, i + 2, VecMath.sum(a2) + dotTail(gys, gy, cols, c + 2 * l, t, l), first);
+        put(acc, i + 3, VecMath.sum(a3) + dotTail(gys, gy, cols, c + 3 * l, t, l), first);
+      }
+      for (; q < k; q++) {
+        int c = q * l;
+        FloatVector a0 = FloatVector.zero(V);
+        int t = 0;
+        for (; t < bound; t += V.length()) {
+          a0 = FloatVector.fromArray(V, gys, gy + t).fma(FloatVector.fromArray(V, cols, c + t), a0);
+        }
+        put(acc, accBase + o * k + q, VecMath.sum(a0) + dotTail(gys, gy, cols, c, t, l), first);
+      }
+    }
+  }
+
+  /** {@code Σ gy[gy + t]·cols[c + t]} for {@code t} in {@code [from, l)}. */
+  private static float dotTail(float[] gys, int gy, float[] cols, int c, int from, int l) {
+    float v = 0f;
+    for (int t = from; t < l; t++) {
+      v = Math.fma(gys[gy + t], cols[c + t], v);
+    }
+    return v;
+  }
+
+  private static void put(float[] acc, int i, float v, boolean first) {
+    acc[i] = first ? v : acc[i] + v;
   }
 
   /**
@@ -395,13 +548,16 @@ final class SimdConv2d implements FusedConv2d {
     }
   }
 
-  /** {@code dst[d + t] += src[s + t]} for {@code t < n}, in vectors (the last one masked). */
+  /** {@code dst[d + t] += src[s + t]} for {@code t < n}: whole vectors, then a scalar tail. */
   private static void add(float[] dst, int d, float[] src, int s, int n) {
-    for (int t = 0; t < n; t += V.length()) {
-      VectorMask<Float> m = V.indexInRange(t, n);
-      FloatVector.fromArray(V, dst, d + t, m)
-          .add(FloatVector.fromArray(V, src, s + t, m))
-          .intoArray(dst, d + t, m);
+    int t = 0;
+    for (int bound = V.loopBound(n); t < bound; t += V.length()) {
+      FloatVector.fromArray(V, dst, d + t)
+          .add(FloatVector.fromArray(V, src, s + t))
+          .intoArray(dst, d + t);
+    }
+    for (; t < n; t++) {
+      dst[d + t] += src[s + t];
     }
   }
 
