@@ -17,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * with the group's weights {@code [Og, Cg·kH·kW]} (transposed for the gradient), and for the
  * gradient the columns added back into the image (col2im). The weight gradient takes the columns
  * image by image too and adds one product per image and group into per-thread partial sums, added
- * in a fixed order. Sums run in a fixed order for a given thread count.
+ * in a fixed order. With at most {@link #FEW_ROWS} column rows the forward product and the weight
+ * gradient run direct vector loops instead of the GEMM. "Same"-width stride-1 convolutions copy and
+ * add their columns as shifted runs of whole image rows. Sums run in a fixed order for a given
+ * thread count.
  */
 final class SimdConv2d implements FusedConv2d {
   private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
