@@ -181,7 +181,9 @@ public final class Windows {
    * captured and replayed: the forward pass reduces the windows by their maximum; the backward pass
    * compares each window element with its window's maximum (or finds its NaN), keeps the first
    * match per window by walking the window positions in order with a "none yet" mask, and folds the
-   * masked output gradient back onto the image ({@link #fold}).
+   * masked output gradient back onto the image ({@link #fold}). Windows that tile the image (stride
+   * = kernel, no padding or dilation) run the backend's {@link FusedMaxPool2d} instead where it has
+   * one for the type: one kernel each way, with the same values and the same routing.
    *
    * @throws IllegalArgumentException when {@code x} is not of rank 4, an argument is not positive
    *     (padding: negative or more than half the kernel), or no window fits
