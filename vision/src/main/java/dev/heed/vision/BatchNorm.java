@@ -8,6 +8,7 @@ import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Parameter;
 import dev.heed.core.tensor.Elementwise;
 import dev.heed.core.tensor.GradMode;
+import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Shape;
 import dev.heed.core.tensor.Shapes;
@@ -84,28 +85,25 @@ final class BatchNorm implements Layer {
     Tensor x = view(input); // [N, C, S]
     int n = x.dim(0);
     long count = (long) n * x.dim(2);
-    Tensor mean;
-    Tensor var;
     if (ctx.training()) {
       if (count < 2) {
         throw new IllegalArgumentException(
             owner + ": training needs more than one value per channel, got input " + input.shape());
       }
-      mean = x.mean(2, true).mean(0, true);
-      Tensor centred = x.sub(mean);
-      var = centred.square().mean(2, true).mean(0, true);
+      Tensor[] r =
+          NeuralOps.batchNorm(
+              x, weight == null ? null : weight.value(), bias == null ? null : bias.value(), eps);
       try (GradMode off = GradMode.disable()) {
-        Tensor m = Shapes.reshape(mean.detach(), channels);
-        Tensor v = Shapes.reshape(var.detach(), channels).mul((double) count / (count - 1));
+        Tensor m = r[1];
+        Tensor v = r[2].mul((double) count / (count - 1));
         Elementwise.assign(runningMean, runningMean.mul(1 - momentum).add(m.mul(momentum)));
         Elementwise.assign(runningVar, runningVar.mul(1 - momentum).add(v.mul(momentum)));
         Elementwise.assign(batches, batches.to(DType.FLOAT32).add(1).to(DType.INT32));
       }
-      Tensor y = centred.div(Elementwise.sqrt(var.add(eps)));
-      return Shapes.reshape(affine(y), input.shape().dims());
+      return Shapes.reshape(r[0], input.shape().dims());
     }
-    mean = Shapes.reshape(runningMean, 1, channels, 1);
-    var = Shapes.reshape(runningVar, 1, channels, 1);
+    Tensor mean = Shapes.reshape(runningMean, 1, channels, 1);
+    Tensor var = Shapes.reshape(runningVar, 1, channels, 1);
     Tensor y = x.sub(mean).div(Elementwise.sqrt(var.add(eps)));
     return Shapes.reshape(affine(y), input.shape().dims());
   }

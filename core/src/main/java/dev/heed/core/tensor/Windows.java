@@ -1,6 +1,7 @@
 package dev.heed.core.tensor;
 
 import dev.heed.core.backend.BinaryOp;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.ReduceOp;
@@ -180,7 +181,9 @@ public final class Windows {
    * captured and replayed: the forward pass reduces the windows by their maximum; the backward pass
    * compares each window element with its window's maximum (or finds its NaN), keeps the first
    * match per window by walking the window positions in order with a "none yet" mask, and folds the
-   * masked output gradient back onto the image ({@link #fold}).
+   * masked output gradient back onto the image ({@link #fold}). Windows that tile the image (stride
+   * = kernel, no padding or dilation) run the backend's {@link FusedMaxPool2d} instead where it has
+   * one for the type: one kernel each way, with the same values and the same routing.
    *
    * @throws IllegalArgumentException when {@code x} is not of rank 4, an argument is not positive
    *     (padding: negative or more than half the kernel), or no window fits
@@ -218,6 +221,10 @@ public final class Windows {
                 + kernel[k]);
       }
     }
+    FusedMaxPool2d fused = tiling(kernel, stride, padding, dilation) ? fusedFor(x) : null;
+    if (fused != null) {
+      return fusedMaxPool2d(fused, x, kernel);
+    }
     Tensor y = maxPool2dValues(x, kernel, stride, padding, dilation);
     int[] k = kernel.clone();
     int[] s = stride.clone();
@@ -229,6 +236,62 @@ public final class Windows {
         new Tensor[] {x, y},
         g -> new Tensor[] {maxPool2dGradient(g, x, y, k, s, p, d)},
         x);
+  }
+
+  /** Whether the windows tile the image: stride = kernel, no padding, no dilation. */
+  private static boolean tiling(int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    return stride[0] == kernel[0]
+        && stride[1] == kernel[1]
+        && padding[0] == 0
+        && padding[1] == 0
+        && dilation[0] == 1
+        && dilation[1] == 1;
+  }
+
+  /** The backend's {@link FusedMaxPool2d} when it handles {@code x}'s type, else null. */
+  private static FusedMaxPool2d fusedFor(Tensor x) {
+    return x.backend()
+        .capability(FusedMaxPool2d.class)
+        .filter(f -> f.supports(x.dtype()))
+        .orElse(null);
+  }
+
+  /**
+   * {@link #maxPool2d} over windows that tile the image, through the backend's {@link
+   * FusedMaxPool2d}: one kernel forward, one backward (which finds each window's first maximum
+   * again from the input and the output).
+   */
+  private static Tensor fusedMaxPool2d(FusedMaxPool2d f, Tensor x, int[] kernel) {
+    int oh = x.dim(2) / kernel[0];
+    int ow = x.dim(3) / kernel[1];
+    if (oh < 1 || ow < 1) {
+      throw new IllegalArgumentException(
+          "maxPool2d: a window of " + kernel[0] + "x" + kernel[1] + " does not fit " + x.shape());
+    }
+    Tensor xd = Shapes.dense(x);
+    int planes = x.dim(0) * x.dim(1);
+    int h = x.dim(2);
+    int w = x.dim(3);
+    int kh = kernel[0];
+    int kw = kernel[1];
+    Tensor y =
+        Tensor.allocateForOverwrite(x.backend(), Shape.of(x.dim(0), x.dim(1), oh, ow), x.dtype());
+    if (planes > 0) {
+      f.forward(xd.buffer(), planes, h, w, kh, kw, y.buffer());
+    }
+    return Autograd.record(
+        y,
+        "maxPool2d",
+        new Tensor[] {xd, y},
+        g -> {
+          Tensor gd = Shapes.dense(g);
+          Tensor gx = Tensor.allocateForOverwrite(x.backend(), xd.shape(), x.dtype());
+          if (planes > 0) {
+            f.backward(gd.buffer(), xd.buffer(), y.buffer(), planes, h, w, kh, kw, gx.buffer());
+          }
+          return new Tensor[] {gx};
+        },
+        xd);
   }
 
   /**

@@ -9,17 +9,18 @@ import java.util.Map;
  * The float arrays of released buffers, kept for the next buffer of the same length. A training
  * step allocates the same activations and gradients every step; a fresh Java array is new memory
  * (the allocator moves on through the heap), so every step would write its intermediates to cold
- * cache lines, while the array released by the previous step is still in the level-2 cache. Only
- * arrays of {@link #MIN_LENGTH} to {@link #MAX_LENGTH} elements are kept (smaller ones cost less to
- * allocate than to look up; larger ones do not stay in cache anyway), at most {@link
- * #CAPACITY_FLOATS} elements in all, newest first. A kept array is zeroed when handed out, as a new
- * one is, unless it is for an output that a kernel is about to overwrite ({@code
- * allocateForOverwrite}). Safe for any thread.
+ * cache lines, while the array released by the previous step is still in the level-2 or level-3
+ * cache; a large new array also costs the JVM's zeroing and, soon, a collection. Only arrays of
+ * {@link #MIN_LENGTH} to {@link #MAX_LENGTH} elements (8 MiB: a CNN's activations over a batch) are
+ * kept (smaller ones cost less to allocate than to look up), at most {@link #CAPACITY_FLOATS}
+ * elements (64 MiB) in all, newest first. A kept array is zeroed when handed out, as a new one is,
+ * unless it is for an output that a kernel is about to overwrite ({@code allocateForOverwrite}).
+ * Safe for any thread.
  */
 final class ArrayPool {
   static final int MIN_LENGTH = 1024;
-  static final int MAX_LENGTH = 1 << 18;
-  static final long CAPACITY_FLOATS = 1L << 22;
+  static final int MAX_LENGTH = 1 << 21;
+  static final long CAPACITY_FLOATS = 1L << 24;
 
   private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
   private long kept;

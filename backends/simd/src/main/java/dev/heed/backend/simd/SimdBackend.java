@@ -6,9 +6,11 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -48,6 +50,8 @@ public final class SimdBackend extends HeapBackend {
   private final Workers workers;
   private final SimdLayerNorm layerNorm;
   private final SimdConv2d conv2d;
+  private final SimdMaxPool2d maxPool2d;
+  private final SimdBatchNorm batchNorm;
   private final SimdElementwise elementwise;
   private final SimdFlashAttention flashAttention;
   private final ArrayPool pool = new ArrayPool();
@@ -57,6 +61,8 @@ public final class SimdBackend extends HeapBackend {
     this.workers = new Workers(threads);
     this.layerNorm = new SimdLayerNorm(this);
     this.conv2d = new SimdConv2d(this);
+    this.maxPool2d = new SimdMaxPool2d(this);
+    this.batchNorm = new SimdBatchNorm(this);
     this.elementwise = new SimdElementwise(this);
     this.flashAttention = new SimdFlashAttention(workers);
   }
@@ -399,6 +405,12 @@ public final class SimdBackend extends HeapBackend {
     if (type == FusedAttention.class) return Optional.of(type.cast(flashAttention));
     if (type == FusedConv2d.class) {
       return Optional.of(type.cast(conv2d));
+    }
+    if (type == FusedMaxPool2d.class) {
+      return Optional.of(type.cast(maxPool2d));
+    }
+    if (type == FusedBatchNorm.class) {
+      return Optional.of(type.cast(batchNorm));
     }
     return Optional.empty();
   }

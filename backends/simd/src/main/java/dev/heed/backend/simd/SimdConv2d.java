@@ -7,18 +7,31 @@ import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.support.HeapBuffer;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FusedConv2d} for FLOAT32: im2col into a per-thread array and the packed, vectorised {@link
  * Gemm}, without the composite's strided copies. Forward and the input gradient run one task per
  * (image, group) over the threads: the columns {@code [Cg·kH·kW, oH·oW]} of one image, one product
  * with the group's weights {@code [Og, Cg·kH·kW]} (transposed for the gradient), and for the
- * gradient the columns added back into the image (col2im). The weight gradient lays the whole
- * batch's columns side by side, {@code [Cg·kH·kW, N·oH·oW]}, and takes one threaded product with
- * the output gradient's rows per group. Sums run in a fixed order for a given thread count.
+ * gradient the columns added back into the image (col2im). The weight gradient takes the columns
+ * image by image too and adds one product per image and group into per-thread partial sums, added
+ * in a fixed order. With at most {@link #FEW_ROWS} column rows the forward product and the weight
+ * gradient run direct vector loops instead of the GEMM. "Same"-width stride-1 convolutions copy and
+ * add their columns as shifted runs of whole image rows. Sums run in a fixed order for a given
+ * thread count.
  */
 final class SimdConv2d implements FusedConv2d {
   private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+  private static final VectorSpecies<Float> V = FloatVector.SPECIES_PREFERRED;
+
+  /**
+   * Column rows ({@code Cg·kH·kW}) up to which the forward product and the weight gradient run as
+   * direct vector loops instead of the packed GEMM, whose packing costs more than such short
+   * products (a 3x3 convolution of one input channel, say).
+   */
+  static final int FEW_ROWS = 16;
 
   private final SimdBackend backend;
 
@@ -71,12 +84,16 @@ final class SimdConv2d implements FusedConv2d {
               float[] cols = columns(k * l);
               im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
               int out = (b * p.outChannels() + g * og) * l;
-              Gemm.serial(
-                  new MatmulSpec(
-                      1, og, l, k, false, false, (long) g * og * k, 0, 0, 0, out, 0, 1, 0),
-                  ws,
-                  cols,
-                  ys);
+              if (k <= FEW_ROWS) {
+                fewRowsProduct(ws, g * og * k, og, k, cols, l, ys, out);
+              } else {
+                Gemm.serial(
+                    new MatmulSpec(
+                        1, og, l, k, false, false, (long) g * og * k, 0, 0, 0, out, 0, 1, 0),
+                    ws,
+                    cols,
+                    ys);
+              }
               if (bs != null) {
                 for (int i = 0; i < og; i++) {
                   float v = bs[g * og + i];
@@ -159,6 +176,13 @@ final class SimdConv2d implements FusedConv2d {
             });
   }
 
+  /**
+   * The weight gradient, image by image: each image's columns (as the forward pass lays them out,
+   * in a per-thread array that stays in cache) and one product per group with the output gradient's
+   * rows, {@code [Og, oH·oW] · [oH·oW, Cg·kH·kW]}, added into the gradient. The images are split
+   * into one contiguous range per thread; the first range accumulates into {@code gws}, the others
+   * into their own arrays, added to it in range order.
+   */
   private void weightGradient(ConvProblem p, float[] gys, float[] xs, float[] gws) {
     int groups = p.groups();
     int cg = p.groupInChannels();
@@ -166,30 +190,195 @@ final class SimdConv2d implements FusedConv2d {
     int k = cg * p.kernelH() * p.kernelW();
     int l = p.outHeight() * p.outWidth();
     int n = p.batch();
-    int wide = n * l;
     int plane = p.height() * p.width();
-    float[] cols = new float[k * wide];
-    float[] rows = new float[og * wide];
-    for (int g = 0; g < groups; g++) {
-      int group = g;
-      backend
-          .workers()
-          .parallelFor(
-              n,
-              b -> {
-                im2col(p, xs, (b * p.inChannels() + group * cg) * plane, cols, b * l, wide);
-                for (int i = 0; i < og; i++) {
-                  System.arraycopy(
-                      gys, (b * p.outChannels() + group * og + i) * l, rows, i * wide + b * l, l);
+    int size = p.outChannels() * k;
+    int chunks = Math.min(backend.workers().threads(), n);
+    int per = (n + chunks - 1) / chunks;
+    int ranges = (n + per - 1) / per;
+    float[][] partial = new float[ranges][];
+    backend
+        .workers()
+        .parallelFor(
+            ranges,
+            t -> {
+              float[] acc = t == 0 ? gws : new float[size];
+              float[] cols = columns(k * l);
+              int first = t * per;
+              for (int b = first; b < Math.min(n, first + per); b++) {
+                for (int g = 0; g < groups; g++) {
+                  im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
+                  if (k <= FEW_ROWS) {
+                    fewRowsGradient(
+                        gys,
+                        (b * p.outChannels() + g * og) * l,
+                        og,
+                        cols,
+                        k,
+                        l,
+                        acc,
+                        g * og * k,
+                        b == first);
+                    continue;
+                  }
+                  Gemm.serial(
+                      new MatmulSpec(
+                          1,
+                          og,
+                          k,
+                          l,
+                          false,
+                          true,
+                          (long) (b * p.outChannels() + g * og) * l,
+                          0,
+                          0,
+                          0,
+                          (long) g * og * k,
+                          0,
+                          1,
+                          b == first ? 0 : 1),
+                      gys,
+                      cols,
+                      acc);
                 }
-              });
-      Gemm.matmul(
-          backend.workers(),
-          new MatmulSpec(1, og, k, wide, false, true, 0, 0, 0, 0, (long) g * og * k, 0, 1, 0),
-          rows,
-          cols,
-          gws);
+              }
+              partial[t] = acc;
+            });
+    for (int t = 1; t < ranges; t++) {
+      float[] part = partial[t];
+      for (int i = 0; i < size; i++) {
+        gws[i] += part[i];
+      }
     }
+  }
+
+  /**
+   * {@code y[o, t] = Σ_q w[o, q]·cols[q, t]} for {@code o < og}, {@code q < k}, {@code t < l}
+   * (weights from {@code wBase}, output rows from {@code yBase}, {@code l} apart): for a few column
+   * rows, a vector of outputs at a time with the weights broadcast, adding in {@code q} order.
+   */
+  static void fewRowsProduct(
+      float[] ws, int wBase, int og, int k, float[] cols, int l, float[] ys, int yBase) {
+    int bound = V.loopBound(l);
+    int o = 0;
+    // four output rows at a time: four independent sums, each column vector loaded once
+    for (; o + 4 <= og; o += 4) {
+      int w0 = wBase + o * k;
+      int row = yBase + o * l;
+      int t = 0;
+      for (; t < bound; t += V.length()) {
+        FloatVector a0 = FloatVector.zero(V);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int q = 0; q < k; q++) {
+          FloatVector c = FloatVector.fromArray(V, cols, q * l + t);
+          a0 = c.fma(FloatVector.broadcast(V, ws[w0 + q]), a0);
+          a1 = c.fma(FloatVector.broadcast(V, ws[w0 + k + q]), a1);
+          a2 = c.fma(FloatVector.broadcast(V, ws[w0 + 2 * k + q]), a2);
+          a3 = c.fma(FloatVector.broadcast(V, ws[w0 + 3 * k + q]), a3);
+        }
+        a0.intoArray(ys, row + t);
+        a1.intoArray(ys, row + l + t);
+        a2.intoArray(ys, row + 2 * l + t);
+        a3.intoArray(ys, row + 3 * l + t);
+      }
+      for (int r = 0; r < 4; r++) {
+        scalarOutputs(ws, w0 + r * k, k, cols, l, t, ys, row + r * l);
+      }
+    }
+    for (; o < og; o++) {
+      int wo = wBase + o * k;
+      int row = yBase + o * l;
+      int t = 0;
+      for (; t < bound; t += V.length()) {
+        FloatVector acc = FloatVector.zero(V);
+        for (int q = 0; q < k; q++) {
+          acc =
+              FloatVector.fromArray(V, cols, q * l + t)
+                  .fma(FloatVector.broadcast(V, ws[wo + q]), acc);
+        }
+        acc.intoArray(ys, row + t);
+      }
+      scalarOutputs(ws, wo, k, cols, l, t, ys, row);
+    }
+  }
+
+  /** The outputs {@code [from, l)} of one row of {@link #fewRowsProduct}, one at a time. */
+  private static void scalarOutputs(
+      float[] ws, int wo, int k, float[] cols, int l, int from, float[] ys, int row) {
+    for (int t = from; t < l; t++) {
+      float v = 0f;
+      for (int q = 0; q < k; q++) {
+        v = Math.fma(cols[q * l + t], ws[wo + q], v);
+      }
+      ys[row + t] = v;
+    }
+  }
+
+  /**
+   * {@code acc[o, q] (+)= Σ_t gy[o, t]·cols[q, t]} for {@code o < og}, {@code q < k} (output
+   * gradient rows from {@code gyBase}, {@code l} apart; {@code acc} from {@code accBase};
+   * overwritten when {@code first}): for a few column rows, one vectorised dot product per pair,
+   * its lanes summed in {@link VecMath#sum}'s fixed order.
+   */
+  static void fewRowsGradient(
+      float[] gys,
+      int gyBase,
+      int og,
+      float[] cols,
+      int k,
+      int l,
+      float[] acc,
+      int accBase,
+      boolean first) {
+    int bound = V.loopBound(l);
+    for (int o = 0; o < og; o++) {
+      int gy = gyBase + o * l;
+      int q = 0;
+      // four column rows at a time: four independent sums, each gradient vector loaded once
+      for (; q + 4 <= k; q += 4) {
+        int c = q * l;
+        FloatVector a0 = FloatVector.zero(V);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int t = 0;
+        for (; t < bound; t += V.length()) {
+          FloatVector g = FloatVector.fromArray(V, gys, gy + t);
+          a0 = g.fma(FloatVector.fromArray(V, cols, c + t), a0);
+          a1 = g.fma(FloatVector.fromArray(V, cols, c + l + t), a1);
+          a2 = g.fma(FloatVector.fromArray(V, cols, c + 2 * l + t), a2);
+          a3 = g.fma(FloatVector.fromArray(V, cols, c + 3 * l + t), a3);
+        }
+        int i = accBase + o * k + q;
+        put(acc, i, VecMath.sum(a0) + dotTail(gys, gy, cols, c, t, l), first);
+        put(acc, i + 1, VecMath.sum(a1) + dotTail(gys, gy, cols, c + l, t, l), first);
+        put(acc, i + 2, VecMath.sum(a2) + dotTail(gys, gy, cols, c + 2 * l, t, l), first);
+        put(acc, i + 3, VecMath.sum(a3) + dotTail(gys, gy, cols, c + 3 * l, t, l), first);
+      }
+      for (; q < k; q++) {
+        int c = q * l;
+        FloatVector a0 = FloatVector.zero(V);
+        int t = 0;
+        for (; t < bound; t += V.length()) {
+          a0 = FloatVector.fromArray(V, gys, gy + t).fma(FloatVector.fromArray(V, cols, c + t), a0);
+        }
+        put(acc, accBase + o * k + q, VecMath.sum(a0) + dotTail(gys, gy, cols, c, t, l), first);
+      }
+    }
+  }
+
+  /** {@code Σ gy[gy + t]·cols[c + t]} for {@code t} in {@code [from, l)}. */
+  private static float dotTail(float[] gys, int gy, float[] cols, int c, int from, int l) {
+    float v = 0f;
+    for (int t = from; t < l; t++) {
+      v = Math.fma(gys[gy + t], cols[c + t], v);
+    }
+    return v;
+  }
+
+  private static void put(float[] acc, int i, float v, boolean first) {
+    acc[i] = first ? v : acc[i] + v;
   }
 
   /**
@@ -198,6 +387,10 @@ final class SimdConv2d implements FusedConv2d {
    * j·dW]}, 0 outside the image; rows are {@code ld} apart from {@code colBase}.
    */
   static void im2col(ConvProblem p, float[] xs, int xBase, float[] cols, int colBase, int ld) {
+    if (sameSize(p)) {
+      shiftedCopies(p, xs, xBase, cols, colBase, ld);
+      return;
+    }
     int h = p.height();
     int w = p.width();
     int oh = p.outHeight();
@@ -235,6 +428,10 @@ final class SimdConv2d implements FusedConv2d {
 
   /** Adds columns laid out as {@link #im2col} writes them back into the image at {@code xBase}. */
   static void col2im(ConvProblem p, float[] cols, int colBase, int ld, float[] gxs, int xBase) {
+    if (sameSize(p)) {
+      shiftedSums(p, cols, colBase, ld, gxs, xBase);
+      return;
+    }
     int h = p.height();
     int w = p.width();
     int oh = p.outHeight();
@@ -260,6 +457,110 @@ final class SimdConv2d implements FusedConv2d {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Whether the output rows are as wide as the input rows, stride and dilation 1 (a "same"
+   * convolution along the width): then each row of the columns is the channel shifted by {@code (i
+   * - pH, j - pW)}, a flat copy of consecutive image rows, with the columns that fall outside the
+   * image zeroed.
+   */
+  private static boolean sameSize(ConvProblem p) {
+    return p.strideH() == 1
+        && p.strideW() == 1
+        && p.dilationH() == 1
+        && p.dilationW() == 1
+        && p.outWidth() == p.width();
+  }
+
+  /** {@link #im2col} for {@link #sameSize} problems: one copy per row of the columns. */
+  private static void shiftedCopies(
+      ConvProblem p, float[] xs, int xBase, float[] cols, int colBase, int ld) {
+    int h = p.height();
+    int w = p.width();
+    int oh = p.outHeight();
+    int row = 0;
+    for (int c = 0; c < p.groupInChannels(); c++) {
+      int channel = xBase + c * h * w;
+      for (int i = 0; i < p.kernelH(); i++) {
+        int dy = i - p.padH();
+        int lo = Math.max(0, -dy); // output rows whose image row lies inside the image
+        int hi = Math.min(oh, h - dy);
+        for (int j = 0; j < p.kernelW(); j++, row++) {
+          int dst = colBase + row * ld;
+          int dx = j - p.padW();
+          if (lo >= hi || Math.abs(dx) >= w) {
+            Arrays.fill(cols, dst, dst + oh * w, 0f);
+            continue;
+          }
+          Arrays.fill(cols, dst, dst + lo * w, 0f);
+          Arrays.fill(cols, dst + hi * w, dst + oh * w, 0f);
+          // t = oy·w + ox reads image element t + dy·w + dx; the first and last -dx / dx
+          // elements would read past the rows (or the channel) and are border columns anyway
+          int from = lo * w + Math.max(0, -dx);
+          int to = hi * w - Math.max(0, dx);
+          System.arraycopy(xs, channel + from + dy * w + dx, cols, dst + from, to - from);
+          int left = Math.max(0, -dx); // border columns [0, left) and [w - right, w)
+          int right = Math.max(0, dx);
+          for (int oy = lo; oy < hi; oy++) {
+            int r = dst + oy * w;
+            for (int ox = 0; ox < left; ox++) {
+              cols[r + ox] = 0f;
+            }
+            for (int ox = w - right; ox < w; ox++) {
+              cols[r + ox] = 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** {@link #col2im} for {@link #sameSize} problems: vectorised row segments. */
+  private static void shiftedSums(
+      ConvProblem p, float[] cols, int colBase, int ld, float[] gxs, int xBase) {
+    int h = p.height();
+    int w = p.width();
+    int oh = p.outHeight();
+    int row = 0;
+    for (int c = 0; c < p.groupInChannels(); c++) {
+      int channel = xBase + c * h * w;
+      for (int i = 0; i < p.kernelH(); i++) {
+        int dy = i - p.padH();
+        int lo = Math.max(0, -dy);
+        int hi = Math.min(oh, h - dy);
+        for (int j = 0; j < p.kernelW(); j++, row++) {
+          int dx = j - p.padW();
+          int first = Math.max(0, -dx); // output columns whose image column lies inside
+          int last = Math.min(w, w - dx);
+          if (first >= last) {
+            continue;
+          }
+          int src = colBase + row * ld;
+          for (int oy = lo; oy < hi; oy++) {
+            add(
+                gxs,
+                channel + (oy + dy) * w + dx + first,
+                cols,
+                src + oy * w + first,
+                last - first);
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code dst[d + t] += src[s + t]} for {@code t < n}: whole vectors, then a scalar tail. */
+  private static void add(float[] dst, int d, float[] src, int s, int n) {
+    int t = 0;
+    for (int bound = V.loopBound(n); t < bound; t += V.length()) {
+      FloatVector.fromArray(V, dst, d + t)
+          .add(FloatVector.fromArray(V, src, s + t))
+          .intoArray(dst, d + t);
+    }
+    for (; t < n; t++) {
+      dst[d + t] += src[s + t];
     }
   }
 

@@ -8,9 +8,11 @@ import dev.heed.core.backend.ConvProblem;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -326,6 +328,118 @@ sealed interface Call {
     @Override
     public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
       fused.backward(problem, gy, x, weight, gx, gWeight, gBias);
+    }
+  }
+
+  record BatchNormForward(
+      FusedBatchNorm fused,
+      Buffer x,
+      Buffer weight,
+      Buffer bias,
+      int n,
+      int c,
+      int s,
+      double eps,
+      Buffer y,
+      Buffer mean,
+      Buffer var)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new BatchNormForward(
+          fused,
+          f.apply(x),
+          f.apply(weight),
+          f.apply(bias),
+          n,
+          c,
+          s,
+          eps,
+          f.apply(y),
+          f.apply(mean),
+          f.apply(var));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.forward(x, weight, bias, n, c, s, eps, y, mean, var);
+    }
+  }
+
+  record BatchNormBackward(
+      FusedBatchNorm fused,
+      Buffer gy,
+      Buffer x,
+      Buffer weight,
+      Buffer mean,
+      Buffer var,
+      int n,
+      int c,
+      int s,
+      double eps,
+      Buffer gx,
+      Buffer gWeight,
+      Buffer gBias)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new BatchNormBackward(
+          fused,
+          f.apply(gy),
+          f.apply(x),
+          f.apply(weight),
+          f.apply(mean),
+          f.apply(var),
+          n,
+          c,
+          s,
+          eps,
+          f.apply(gx),
+          f.apply(gWeight),
+          f.apply(gBias));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.backward(gy, x, weight, mean, var, n, c, s, eps, gx, gWeight, gBias);
+    }
+  }
+
+  record MaxPool2dForward(
+      FusedMaxPool2d fused, Buffer x, int planes, int h, int w, int kh, int kw, Buffer y)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new MaxPool2dForward(fused, f.apply(x), planes, h, w, kh, kw, f.apply(y));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.forward(x, planes, h, w, kh, kw, y);
+    }
+  }
+
+  record MaxPool2dBackward(
+      FusedMaxPool2d fused,
+      Buffer gy,
+      Buffer x,
+      Buffer y,
+      int planes,
+      int h,
+      int w,
+      int kh,
+      int kw,
+      Buffer gx)
+      implements Call {
+    @Override
+    public Call with(UnaryOperator<Buffer> f) {
+      return new MaxPool2dBackward(
+          fused, f.apply(gy), f.apply(x), f.apply(y), planes, h, w, kh, kw, f.apply(gx));
+    }
+
+    @Override
+    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
+      fused.backward(gy, x, y, planes, h, w, kh, kw, gx);
     }
   }
 

@@ -10,9 +10,11 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -36,9 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Buffers of this backend wrap the delegate's (core checks that a kernel's buffers belong to the
  * backend it is issued to), so the model must be built on this backend. The delegate's {@link
- * FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention} and {@link FusedConv2d} are
- * passed through and recorded; other capabilities are not offered (core then uses its composite of
- * primitive kernels, which this backend records).
+ * FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention}, {@link FusedConv2d}, {@link
+ * FusedMaxPool2d} and {@link FusedBatchNorm} are passed through and recorded; other capabilities
+ * are not offered (core then uses its composite of primitive kernels, which this backend records).
  */
 public final class ReplayBackend implements Backend {
   private final Backend delegate;
@@ -49,6 +51,8 @@ public final class ReplayBackend implements Backend {
   private Optional<FusedLayerNorm> layerNorm;
   private Optional<FusedAttention> attention;
   private Optional<FusedConv2d> conv2d;
+  private Optional<FusedMaxPool2d> maxPool2d;
+  private Optional<FusedBatchNorm> batchNorm;
 
   private ReplayBackend(Backend delegate, boolean ownsDelegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -333,8 +337,9 @@ public final class ReplayBackend implements Backend {
   }
 
   /**
-   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention} or
-   * {@link FusedConv2d}, recorded like the primitive kernels; empty for other types.
+   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention}, {@link
+   * FusedConv2d} or {@link FusedMaxPool2d}, recorded like the primitive kernels; empty for other
+   * types.
    */
   @Override
   public <T extends Capability> Optional<T> capability(Class<T> type) {
@@ -354,6 +359,16 @@ public final class ReplayBackend implements Backend {
         conv2d = delegate.capability(FusedConv2d.class).map(Conv2dCapability::new);
       }
       c = conv2d;
+    } else if (type == FusedMaxPool2d.class) {
+      if (maxPool2d == null) {
+        maxPool2d = delegate.capability(FusedMaxPool2d.class).map(MaxPool2dCapability::new);
+      }
+      c = maxPool2d;
+    } else if (type == FusedBatchNorm.class) {
+      if (batchNorm == null) {
+        batchNorm = delegate.capability(FusedBatchNorm.class).map(BatchNormCapability::new);
+      }
+      c = batchNorm;
     } else if (type == FusedAttention.class) {
       if (attention == null) {
         attention = delegate.capability(FusedAttention.class).map(AttentionCapability::new);
@@ -520,6 +535,112 @@ public final class ReplayBackend implements Backend {
       Capture c = recorder();
       if (c != null) {
         c.kernel(call, gy, x, weight, gx, gWeight, gBias);
+      }
+      call.run(delegate, null, null);
+    }
+  }
+
+  private final class MaxPool2dCapability implements FusedMaxPool2d {
+    private final FusedMaxPool2d inner;
+
+    MaxPool2dCapability(FusedMaxPool2d inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void forward(Buffer x, int planes, int h, int w, int kh, int kw, Buffer y) {
+      Call call = new Call.MaxPool2dForward(inner, in(x), planes, h, w, kh, kw, in(y));
+      Capture c = recorder();
+      if (c != null) {
+        c.kernel(call, x, y);
+      }
+      call.run(delegate, null, null);
+    }
+
+    @Override
+    public void backward(
+        Buffer gy, Buffer x, Buffer y, int planes, int h, int w, int kh, int kw, Buffer gx) {
+      Call call =
+          new Call.MaxPool2dBackward(inner, in(gy), in(x), in(y), planes, h, w, kh, kw, in(gx));
+      Capture c = recorder();
+      if (c != null) {
+        c.kernel(call, gy, x, y, gx);
+      }
+      call.run(delegate, null, null);
+    }
+  }
+
+  private final class BatchNormCapability implements FusedBatchNorm {
+    private final FusedBatchNorm inner;
+
+    BatchNormCapability(FusedBatchNorm inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void forward(
+        Buffer x,
+        Buffer weight,
+        Buffer bias,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer y,
+        Buffer mean,
+        Buffer var) {
+      Call call =
+          new Call.BatchNormForward(
+              inner, in(x), in(weight), in(bias), n, c, s, eps, in(y), in(mean), in(var));
+      Capture r = recorder();
+      if (r != null) {
+        r.kernel(call, x, weight, bias, y, mean, var);
+      }
+      call.run(delegate, null, null);
+    }
+
+    @Override
+    public void backward(
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer mean,
+        Buffer var,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      Call call =
+          new Call.BatchNormBackward(
+              inner,
+              in(gy),
+              in(x),
+              in(weight),
+              in(mean),
+              in(var),
+              n,
+              c,
+              s,
+              eps,
+              in(gx),
+              in(gWeight),
+              in(gBias));
+      Capture r = recorder();
+      if (r != null) {
+        r.kernel(call, gy, x, weight, mean, var, gx, gWeight, gBias);
       }
       call.run(delegate, null, null);
     }
