@@ -134,7 +134,7 @@ public abstract class FusedBatchNormContract {
     }
   }
 
-  private static List<Case> all() {
+  static List<Case> all() {
     return List.of(
         new Case("[2, 3, 5]", 2, 3, 5, true, true, 0, 1e-5, -1, false),
         new Case("one position [8, 4, 1]", 8, 4, 1, true, true, 0, 1e-5, -1, false),
@@ -206,7 +206,7 @@ public abstract class FusedBatchNormContract {
    * The output, mean, variance, then the gradients of x (in the layout x is stored in), the weight
    * and the bias (empty when absent).
    */
-  private static List<double[]> run(Case c, Backend be, DType t) {
+  static List<double[]> run(Case c, Backend be, DType t) {
     try (Scope scope = Scope.open()) {
       Tensor leaf;
       Tensor x;
@@ -242,6 +242,23 @@ public abstract class FusedBatchNormContract {
     Case c = byName(name);
     fused(t);
     List<double[]> actual = run(c, device, t);
+    List<double[]> expected = expected(c, t);
+    for (int i = 0; i < WHAT.length; i++) {
+      assertClose(
+          name + " (" + t + ") through NeuralOps.batchNorm: " + WHAT[i],
+          t,
+          actual.get(i),
+          expected.get(i));
+    }
+  }
+
+  /** What {@link #run} gives, in order. */
+  static final String[] WHAT = {
+    "output", "mean", "variance", "gradient of x", "gradient of the weight", "gradient of the bias"
+  };
+
+  /** What {@link #run} should give, from {@link BatchNormOracle}. */
+  static List<double[]> expected(Case c, DType t) {
     double[] xv = KernelOracle.convert(t, x(c));
     double[] wv = c.weight() ? KernelOracle.convert(t, weight(c)) : null;
     double[] bv = c.bias() ? KernelOracle.convert(t, bias(c)) : null;
@@ -250,29 +267,13 @@ public abstract class FusedBatchNormContract {
     BatchNormOracle.Gradients g =
         BatchNormOracle.backward(gv, xv, wv, f.mean(), f.var(), c.n(), c.c(), c.s(), c.eps());
     double[] gx = c.transposed() ? transposeInner(g.gx(), c.n(), c.c(), c.s()) : g.gx();
-    List<double[]> expected =
-        List.of(
-            f.y(),
-            f.mean(),
-            f.var(),
-            gx,
-            wv == null ? new double[0] : g.gWeight(),
-            bv == null ? new double[0] : g.gBias());
-    String[] what = {
-      "output",
-      "mean",
-      "variance",
-      "gradient of x",
-      "gradient of the weight",
-      "gradient of the bias"
-    };
-    for (int i = 0; i < what.length; i++) {
-      assertClose(
-          name + " (" + t + ") through NeuralOps.batchNorm: " + what[i],
-          t,
-          actual.get(i),
-          expected.get(i));
-    }
+    return List.of(
+        f.y(),
+        f.mean(),
+        f.var(),
+        gx,
+        wv == null ? new double[0] : g.gWeight(),
+        bv == null ? new double[0] : g.gBias());
   }
 
   private static double[] withSentinels(DType t, double[] values) {

@@ -131,7 +131,7 @@ public abstract class FusedMaxPool2dContract {
     }
   }
 
-  private static List<Case> all() {
+  static List<Case> all() {
     Values d = Values.DISTINCT;
     Values t = Values.TIES;
     Values s = Values.SPECIAL;
@@ -252,7 +252,7 @@ public abstract class FusedMaxPool2dContract {
   }
 
   /** The output, then the gradient of x (in the layout x is stored in). */
-  private static List<double[]> run(Case c, Backend be, DType t) {
+  static List<double[]> run(Case c, Backend be, DType t) {
     try (Scope scope = Scope.open()) {
       Tensor leaf;
       Tensor x;
@@ -278,6 +278,14 @@ public abstract class FusedMaxPool2dContract {
     Case c = byName(name);
     fused(t);
     List<double[]> actual = run(c, device, t);
+    List<double[]> expected = expected(c, t);
+    String what = name + " (" + t + ") through Windows.maxPool2d: ";
+    assertSame(what + "output", actual.get(0), expected.get(0));
+    assertSame(what + "gradient of x", actual.get(1), expected.get(1));
+  }
+
+  /** What {@link #run} should give, from {@link MaxPool2dOracle}. */
+  static List<double[]> expected(Case c, DType t) {
     double[] xv = KernelOracle.convert(t, x(c));
     double[] gv = KernelOracle.convert(t, gy(c));
     double[] y = MaxPool2dOracle.forward(xv, c.planes(), c.h(), c.w(), c.kh(), c.kw());
@@ -285,9 +293,7 @@ public abstract class FusedMaxPool2dContract {
     if (c.transposed()) {
       gx = transposePlanes(gx, c.planes(), c.h(), c.w());
     }
-    String what = name + " (" + t + ") through Windows.maxPool2d: ";
-    assertSame(what + "output", actual.get(0), y);
-    assertSame(what + "gradient of x", actual.get(1), gx);
+    return List.of(y, gx);
   }
 
   private static double[] withSentinels(DType t, double[] values) {
