@@ -88,10 +88,10 @@ public abstract class BackendContract {
 
   /**
    * Whether this contract also runs the capability contracts ({@link FusedElementwiseContract},
-   * {@link FusedLayerNormContract}, {@link FusedAttentionContract}, with their default tolerances)
-   * on {@link #backend()}, as nested tests; each skips what the backend does not offer. Return
-   * false when the backend's test suite extends those contracts itself (for instance to change a
-   * tolerance). Default true.
+   * {@link FusedLayerNormContract}, {@link FusedAttentionContract}, {@link FusedMaxPool2dContract},
+   * {@link FusedBatchNormContract}, with their default tolerances) on {@link #backend()}, as nested
+   * tests; each skips what the backend does not offer. Return false when the backend's test suite
+   * extends those contracts itself (for instance to change a tolerance). Default true.
    */
   protected boolean runsCapabilityContracts() {
     return true;
@@ -960,6 +960,32 @@ public abstract class BackendContract {
   public class FusedAttentionCapability extends FusedAttentionContract {
     /** For JUnit. */
     public FusedAttentionCapability() {}
+
+    @Override
+    protected Backend backend() {
+      assumeCapabilityContracts();
+      return device;
+    }
+  }
+
+  /** {@link FusedMaxPool2dContract} on this contract's backend. */
+  @Nested
+  public class FusedMaxPool2dCapability extends FusedMaxPool2dContract {
+    /** For JUnit. */
+    public FusedMaxPool2dCapability() {}
+
+    @Override
+    protected Backend backend() {
+      assumeCapabilityContracts();
+      return device;
+    }
+  }
+
+  /** {@link FusedBatchNormContract} on this contract's backend. */
+  @Nested
+  public class FusedBatchNormCapability extends FusedBatchNormContract {
+    /** For JUnit. */
+    public FusedBatchNormCapability() {}
 
     @Override
     protected Backend backend() {

@@ -1,40 +1,60 @@
 package dev.heed.testkit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heed.core.backend.Backend;
+import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedMaxPool2d;
-import dev.heed.core.tensor.GradMode;
 import dev.heed.core.tensor.Scope;
+import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import dev.heed.core.tensor.Windows;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
-import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The contract of {@link FusedMaxPool2d}: {@code Windows.maxPool2d} on the backend under test, over
- * windows that tile the image (which takes the fused kernel), against direct loops: the values, and
- * the gradient of {@code Σ y·R} going to each window's first maximum (or first NaN) in window
- * order; ties (values drawn from a few integers), NaN, {@code ±0}, rows and columns past the last
- * whole window (floor mode), rows shorter and longer than a vector. Exact: the maxima and the
- * routed values are the same numbers. The kernels are also called directly into buffers holding
- * other values, which they must overwrite. A backend that does not offer the capability for FLOAT32
- * skips.
+ * The contract of {@link FusedMaxPool2d}: max pooling over tiling windows, through {@code
+ * Windows.maxPool2d} on the backend under test (which takes the fused kernel) and by direct calls,
+ * agrees with {@link MaxPool2dOracle}, computed on the host from the same values, in the output and
+ * the input's gradient. Kernels 1×1, 2×2, 3×2, 2×3, 3×3 and one window over the whole image; images
+ * whose height and width are not multiples of the kernel (floor mode: the rows and columns past the
+ * last whole window hold NaN and 10³⁰, which must be neither read nor given gradient); windows with
+ * ties (the gradient goes to the first maximum in row-major window order), NaN (the window's
+ * result, and the first NaN takes the gradient), infinities and signed zeros; a non-contiguous
+ * input. A window's maximum and the placement of its gradient are exact, so the comparison is
+ * exact. The direct calls write every output element (the buffers start out holding a sentinel),
+ * nothing past the outputs' ends, and leave their inputs as they were. A backend that does not
+ * offer the capability, or not for a type, skips.
  *
  * <pre>{@code
- * class SimdMaxPool2dTest extends FusedMaxPool2dContract {
+ * class SimdFusedMaxPool2dTest extends FusedMaxPool2dContract {
  *   protected Backend backend() { return TestBackends.open("simd"); }
  * }
  * }</pre>
+ *
+ * {@link BackendContract} runs this contract on its backend too (unless it turns that off).
  */
 @SuppressWarnings("try") // try (Scope scope = Scope.open()) frees each run's tensors
 public abstract class FusedMaxPool2dContract {
+  private static final double SENTINEL = 7.0;
+  private static final int SLACK = 2;
+
+  /** The values past the last whole window: a kernel that reads them takes them as maxima. */
+  private static final double[] UNREAD = {Double.NaN, 1e30};
+
+  private Backend device;
+  private DeviceBuffers buffers;
 
   /** For subclasses. */
   protected FusedMaxPool2dContract() {}
@@ -42,120 +62,276 @@ public abstract class FusedMaxPool2dContract {
   /** The backend under test. */
   protected abstract Backend backend();
 
-  /** Direct loops: the values and, per window, the flat input position that takes its gradient. */
-  private static Object[] direct(float[] x, int planes, int h, int w, int kh, int kw) {
-    int oh = h / kh;
-    int ow = w / kw;
-    float[] y = new float[planes * oh * ow];
-    int[] at = new int[y.length];
-    int o = 0;
-    for (int p = 0; p < planes; p++) {
-      for (int r = 0; r < oh; r++) {
-        for (int q = 0; q < ow; q++, o++) {
-          float best = Float.NEGATIVE_INFINITY;
-          int pos = -1;
-          for (int a = 0; a < kh; a++) {
-            for (int b = 0; b < kw; b++) {
-              int i = p * h * w + (r * kh + a) * w + q * kw + b;
-              // a NaN beats any number and the first NaN stays; a later equal value does not win
-              boolean larger = Float.isNaN(x[i]) ? !Float.isNaN(best) : x[i] > best;
-              if (pos < 0 || larger) {
-                best = x[i];
-                pos = i;
+  /** Opens the backend under test for one test. */
+  @BeforeEach
+  public final void openFusedMaxPool2dBackend() {
+    device = backend();
+    assertNotNull(device, "backend() returned null");
+    buffers = new DeviceBuffers(device);
+  }
+
+  /** Releases every buffer the test allocated. */
+  @AfterEach
+  public final void releaseFusedMaxPool2dBuffers() {
+    if (buffers != null) {
+      buffers.close();
+    }
+  }
+
+  private String on() {
+    return "backend '" + device.name() + "' fused max pooling: ";
+  }
+
+  private FusedMaxPool2d fused(DType t) {
+    assumeTrue(device.supports(t), "backend '" + device.name() + "' does not support " + t);
+    Optional<FusedMaxPool2d> f = device.capability(FusedMaxPool2d.class);
+    assumeTrue(f.isPresent(), "backend '" + device.name() + "' offers no FusedMaxPool2d");
+    assumeTrue(
+        f.get().supports(t), "backend '" + device.name() + "' fuses no " + t + " max pooling");
+    return f.get();
+  }
+
+  /** Exact agreement (NaN meets NaN, an infinity the same infinity, -0 meets 0). */
+  private void assertSame(String what, double[] actual, double[] expected) {
+    Compare.assertClose(on() + what, actual, expected, 0);
+  }
+
+  /** What the image holds. */
+  enum Values {
+    /** Normal samples: one maximum per window. */
+    DISTINCT,
+    /** Samples from {-1, 0, 1}: most windows tie. */
+    TIES,
+    /** Ties, and windows with NaN, two NaNs, two +∞, only -∞ and signed zeros. */
+    SPECIAL
+  }
+
+  /**
+   * One call on {@code [n, c, h, w]} with {@code kh x kw} windows.
+   *
+   * @param transposed whether the input is the transpose of a stored {@code [n, c, w, h]} tensor
+   */
+  record Case(
+      String name, int n, int c, int h, int w, int kh, int kw, Values values, boolean transposed) {
+    @Override
+    public String toString() {
+      return name;
+    }
+
+    int planes() {
+      return n * c;
+    }
+
+    int oh() {
+      return h / kh;
+    }
+
+    int ow() {
+      return w / kw;
+    }
+  }
+
+  static List<Case> all() {
+    Values d = Values.DISTINCT;
+    Values t = Values.TIES;
+    Values s = Values.SPECIAL;
+    return List.of(
+        new Case("1x1 [2, 3, 4, 5]", 2, 3, 4, 5, 1, 1, s, false),
+        new Case("2x2 [2, 3, 8, 8]", 2, 3, 8, 8, 2, 2, d, false),
+        new Case("2x2 ties [2, 3, 8, 8]", 2, 3, 8, 8, 2, 2, t, false),
+        new Case("2x2 NaN and infinities [2, 2, 6, 20]", 2, 2, 6, 20, 2, 2, s, false),
+        new Case("2x2 floor [1, 2, 7, 37]", 1, 2, 7, 37, 2, 2, s, false),
+        new Case("2x2 wide rows [1, 2, 6, 130]", 1, 2, 6, 130, 2, 2, t, false),
+        new Case("2x2 many planes [4, 16, 12, 12]", 4, 16, 12, 12, 2, 2, t, false),
+        new Case("3x2 [2, 2, 9, 10]", 2, 2, 9, 10, 3, 2, s, false),
+        new Case("3x2 floor [1, 3, 11, 7]", 1, 3, 11, 7, 3, 2, d, false),
+        new Case("2x3 [1, 3, 6, 12]", 1, 3, 6, 12, 2, 3, t, false),
+        new Case("2x3 floor [2, 1, 7, 11]", 2, 1, 7, 11, 2, 3, s, false),
+        new Case("3x3 floor [1, 2, 10, 10]", 1, 2, 10, 10, 3, 3, s, false),
+        new Case("one 4x5 window [2, 2, 4, 5]", 2, 2, 4, 5, 4, 5, s, false),
+        new Case("2x2 input a transposed view [2, 3, 9, 6]", 2, 3, 9, 6, 2, 2, s, true));
+  }
+
+  private static Case byName(String name) {
+    return all().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> list = new ArrayList<>();
+    for (Case c : all()) {
+      for (DType t : List.of(DType.FLOAT32, DType.FLOAT64)) {
+        list.add(Arguments.of(c.name(), t));
+      }
+    }
+    return list.stream();
+  }
+
+  /** The image {@code [n, c, h, w]}, dense, with the unread rows and columns filled. */
+  static double[] x(Case c) {
+    int size = Samples.size(c.n(), c.c(), c.h(), c.w());
+    double[] v =
+        c.values() == Values.DISTINCT
+            ? Samples.float32(Samples.normal(71, size))
+            : Samples.uniform(71, size, -1, 2);
+    if (c.values() != Values.DISTINCT) {
+      for (int i = 0; i < size; i++) {
+        v[i] = Math.floor(v[i]);
+      }
+    }
+    int window = 0;
+    int kk = c.kh() * c.kw();
+    for (int p = 0; p < c.planes(); p++) {
+      for (int i = 0; i < c.oh(); i++) {
+        for (int j = 0; j < c.ow(); j++, window++) {
+          if (c.values() != Values.SPECIAL) {
+            continue;
+          }
+          int[] at = new int[kk]; // the window's elements in row-major window order
+          for (int e = 0; e < kk; e++) {
+            at[e] = (p * c.h() + i * c.kh() + e / c.kw()) * c.w() + j * c.kw() + e % c.kw();
+          }
+          int k = (window / 8) % kk;
+          switch (window % 8) {
+            case 0 -> v[at[k]] = Double.NaN;
+            case 1 -> { // two NaNs: the first takes the gradient
+              v[at[kk - 1]] = Double.NaN;
+              v[at[k / 2]] = Double.NaN;
+            }
+            case 2 -> { // two +∞: a tie
+              v[at[kk - 1 - k]] = Double.POSITIVE_INFINITY;
+              v[at[(kk - 1 - k) / 2]] = Double.POSITIVE_INFINITY;
+            }
+            case 3 -> {
+              for (int e : at) {
+                v[e] = Double.NEGATIVE_INFINITY;
               }
             }
+            case 4 -> {
+              for (int e = 0; e < kk; e++) {
+                v[at[e]] = (e + k) % 3 == 0 ? -0.0 : 0.0;
+              }
+            }
+            case 5 -> { // a NaN before larger numbers
+              v[at[0]] = Double.NaN;
+              v[at[kk - 1]] = 5;
+            }
+            default -> {}
           }
-          y[o] = best == 0f && hasPositiveZero(x, p, h, w, r, q, kh, kw) ? 0f : best;
-          at[o] = pos;
         }
       }
     }
-    return new Object[] {y, at};
-  }
-
-  /** Whether a window holds {@code +0} (the maximum of {@code -0} and {@code +0} is {@code +0}). */
-  private static boolean hasPositiveZero(
-      float[] x, int p, int h, int w, int r, int q, int kh, int kw) {
-    for (int a = 0; a < kh; a++) {
-      for (int b = 0; b < kw; b++) {
-        if (Float.floatToRawIntBits(x[p * h * w + (r * kh + a) * w + q * kw + b]) == 0) {
-          return true;
+    int unread = 0;
+    for (int p = 0; p < c.planes(); p++) {
+      for (int i = 0; i < c.h(); i++) {
+        for (int j = 0; j < c.w(); j++) {
+          if (i >= c.oh() * c.kh() || j >= c.ow() * c.kw()) {
+            v[(p * c.h() + i) * c.w() + j] = UNREAD[unread++ % UNREAD.length];
+          }
         }
       }
     }
-    return false;
+    return v;
   }
 
-  @ParameterizedTest
-  @CsvSource({
-    // n, c, h, w, kh, kw
-    "2, 3, 8, 8, 2, 2",
-    "3, 4, 9, 7, 2, 2",
-    "2, 2, 7, 8, 3, 2",
-    "1, 5, 6, 9, 3, 3",
-    "2, 1, 5, 5, 1, 1",
-    "2, 3, 6, 35, 2, 2",
-    "1, 2, 4, 64, 2, 2",
-    "3, 2, 5, 29, 2, 2"
-  })
-  public void agreesWithDirectLoops(int n, int c, int h, int w, int kh, int kw) {
-    Random rnd = new Random(n * 1000 + h * 10 + kh);
-    int size = n * c * h * w;
-    float[] v = new float[size];
-    for (int i = 0; i < size; i++) {
-      v[i] = rnd.nextInt(4) - 1; // many ties
-    }
-    v[3] = Float.NaN;
-    v[size / 2] = Float.NaN;
-    v[size / 2 + 1] = Float.NaN;
-    v[size - 5] = -0f;
-    v[size - 4] = 0f;
-    v[size - 3] = -0f;
-    int oh = h / kh;
-    int ow = w / kw;
-    float[] r = new float[n * c * oh * ow];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = 1 + rnd.nextInt(9);
-    }
-    Object[] expected = direct(v, n * c, h, w, kh, kw);
-    float[] grad = new float[size];
-    int[] at = (int[]) expected[1];
-    for (int i = 0; i < at.length; i++) {
-      grad[at[i]] += r[i];
-    }
-    Backend be = backend();
-    assertNotNull(be, "backend() returned null");
-    Optional<FusedMaxPool2d> fused = be.capability(FusedMaxPool2d.class);
-    assumeTrue(
-        fused.isPresent() && fused.get().supports(DType.FLOAT32),
-        be.name() + " offers no FusedMaxPool2d for FLOAT32");
-    try (Scope s = Scope.open()) {
-      Tensor x = Tensors.of(be, DType.FLOAT32, toDoubles(v), n, c, h, w).requiresGrad(true);
-      int[] k = {kh, kw};
-      Tensor y = Windows.maxPool2d(x, k, k, new int[] {0, 0}, new int[] {1, 1});
-      assertArrayEquals((float[]) expected[0], y.toFloatArray(), "values");
-      Tensor gy = Tensors.of(be, DType.FLOAT32, toDoubles(r), n, c, oh, ow);
-      y.mul(gy).sum().backward();
-      assertArrayEquals(grad, x.grad().toFloatArray(), "gradient");
-      // the kernels write every element: buffers holding other values give the same results
-      Tensor y2 = Tensors.full(be, y.shape(), DType.FLOAT32, 7);
-      Tensor gx = Tensors.full(be, x.shape(), DType.FLOAT32, 7);
-      try (GradMode off = GradMode.disable()) {
-        fused.get().forward(x.buffer(), n * c, h, w, kh, kw, y2.buffer());
-        fused
-            .get()
-            .backward(gy.buffer(), x.buffer(), y2.buffer(), n * c, h, w, kh, kw, gx.buffer());
+  /** The output gradient {@code [n, c, h/kh, w/kw]}: distinct values, so misplaced ones show. */
+  static double[] gy(Case c) {
+    return Samples.float32(Samples.normal(72, c.planes() * c.oh() * c.ow()));
+  }
+
+  /** {@code [planes, a, b]} as {@code [planes, b, a]}. */
+  private static double[] transposePlanes(double[] v, int planes, int a, int b) {
+    double[] out = new double[v.length];
+    for (int p = 0; p < planes; p++) {
+      for (int i = 0; i < a; i++) {
+        for (int j = 0; j < b; j++) {
+          out[(p * b + j) * a + i] = v[(p * a + i) * b + j];
+        }
       }
-      assertArrayEquals((float[]) expected[0], y2.toFloatArray(), "values (direct call)");
-      assertArrayEquals(grad, gx.toFloatArray(), "gradient (direct call)");
+    }
+    return out;
+  }
+
+  /** The output, then the gradient of x (in the layout x is stored in). */
+  static List<double[]> run(Case c, Backend be, DType t) {
+    try (Scope scope = Scope.open()) {
+      Tensor leaf;
+      Tensor x;
+      if (c.transposed()) {
+        double[] stored = transposePlanes(x(c), c.planes(), c.h(), c.w());
+        leaf = Tensors.of(be, t, stored, c.n(), c.c(), c.w(), c.h()).requiresGrad(true);
+        x = Shapes.transpose(leaf, 2, 3);
+      } else {
+        leaf = Tensors.of(be, t, x(c), c.n(), c.c(), c.h(), c.w()).requiresGrad(true);
+        x = leaf;
+      }
+      int[] kernel = {c.kh(), c.kw()};
+      Tensor y = Windows.maxPool2d(x, kernel, kernel, new int[2], new int[] {1, 1});
+      y.backward(Tensors.of(be, t, gy(c), c.n(), c.c(), c.oh(), c.ow()));
+      return List.of(y.toDoubleArray(), leaf.grad().toDoubleArray());
     }
   }
 
-  private static double[] toDoubles(float[] f) {
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
+  /** {@code Windows.maxPool2d} with its gradient, through the fused kernel, as the oracle says. */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.heed.testkit.FusedMaxPool2dContract#cases")
+  public void valuesAndGradientsThroughCore(String name, DType t) {
+    Case c = byName(name);
+    fused(t);
+    List<double[]> actual = run(c, device, t);
+    List<double[]> expected = expected(c, t);
+    String what = name + " (" + t + ") through Windows.maxPool2d: ";
+    assertSame(what + "output", actual.get(0), expected.get(0));
+    assertSame(what + "gradient of x", actual.get(1), expected.get(1));
+  }
+
+  /** What {@link #run} should give, from {@link MaxPool2dOracle}. */
+  static List<double[]> expected(Case c, DType t) {
+    double[] xv = KernelOracle.convert(t, x(c));
+    double[] gv = KernelOracle.convert(t, gy(c));
+    double[] y = MaxPool2dOracle.forward(xv, c.planes(), c.h(), c.w(), c.kh(), c.kw());
+    double[] gx = MaxPool2dOracle.backward(gv, xv, c.planes(), c.h(), c.w(), c.kh(), c.kw());
+    if (c.transposed()) {
+      gx = transposePlanes(gx, c.planes(), c.h(), c.w());
     }
-    return d;
+    return List.of(y, gx);
+  }
+
+  private static double[] withSentinels(DType t, double[] values) {
+    double[] v = Arrays.copyOf(KernelOracle.convert(t, values), values.length + SLACK);
+    Arrays.fill(v, values.length, v.length, SENTINEL);
+    return v;
+  }
+
+  /**
+   * {@code forward} and {@code backward} called directly: y and gx as {@code FusedMaxPool2d}
+   * defines them, every element written over a sentinel (gx's zeros included) and nothing past
+   * their ends; x, y and gy unchanged.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.heed.testkit.FusedMaxPool2dContract#cases")
+  public void directForwardAndBackward(String name, DType t) {
+    Case c = byName(name);
+    FusedMaxPool2d fused = fused(t);
+    int planes = c.planes();
+    int in = planes * c.h() * c.w();
+    int out = planes * c.oh() * c.ow();
+    double[] xv = KernelOracle.convert(t, x(c));
+    double[] gv = KernelOracle.convert(t, gy(c));
+    Buffer x = buffers.upload(t, xv);
+    Buffer y = buffers.filled(t, out + SLACK, SENTINEL);
+    fused.forward(x, planes, c.h(), c.w(), c.kh(), c.kw(), y);
+    double[] yWant = MaxPool2dOracle.forward(xv, planes, c.h(), c.w(), c.kh(), c.kw());
+    String what = name + " (" + t + ") direct ";
+    assertSame(what + "forward y", buffers.download(y), withSentinels(t, yWant));
+    assertSame(what + "forward: x unchanged", buffers.download(x), xv);
+
+    Buffer gy = buffers.upload(t, gv);
+    Buffer gx = buffers.filled(t, in + SLACK, SENTINEL);
+    fused.backward(gy, x, y, planes, c.h(), c.w(), c.kh(), c.kw(), gx);
+    double[] gxWant = MaxPool2dOracle.backward(gv, xv, planes, c.h(), c.w(), c.kh(), c.kw());
+    assertSame(what + "backward gx", buffers.download(gx), withSentinels(t, gxWant));
+    assertSame(what + "backward: x unchanged", buffers.download(x), xv);
+    assertSame(what + "backward: gy unchanged", buffers.download(gy), gv);
+    assertSame(what + "backward: y unchanged", buffers.download(y), withSentinels(t, yWant));
   }
 }

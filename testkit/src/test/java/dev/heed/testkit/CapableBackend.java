@@ -6,8 +6,10 @@ import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Layout;
 import dev.heed.testkit.AttentionOracle.Operands;
 import java.util.Optional;
@@ -15,14 +17,16 @@ import java.util.Optional;
 /**
  * A {@link StrictBackend} that offers every capability, computed on the host in float64 from the
  * capabilities' definitions ({@link ElementwiseProgram#evaluate}, {@link LayerNormOracle}, {@link
- * AttentionOracle}) and rounded once to the element type: a right implementation for the capability
- * contracts to pass, and the base of the broken ones they must fail. Subclasses replace a
- * capability by overriding its factory method.
+ * AttentionOracle}, {@link MaxPool2dOracle}, {@link BatchNormOracle}) and rounded once to the
+ * element type: a right implementation for the capability contracts to pass, and the base of the
+ * broken ones they must fail. Subclasses replace a capability by overriding its factory method.
  */
 class CapableBackend extends StrictBackend {
   private final FusedElementwise elementwise = elementwise();
   private final FusedLayerNorm layerNorm = layerNorm();
   private final FusedAttention attention = attention();
+  private final FusedMaxPool2d maxPool2d = maxPool2d();
+  private final FusedBatchNorm batchNorm = batchNorm();
 
   @Override
   public String deviceDescription() {
@@ -36,7 +40,11 @@ class CapableBackend extends StrictBackend {
             ? elementwise
             : type == FusedLayerNorm.class
                 ? layerNorm
-                : type == FusedAttention.class ? attention : null;
+                : type == FusedAttention.class
+                    ? attention
+                    : type == FusedMaxPool2d.class
+                        ? maxPool2d
+                        : type == FusedBatchNorm.class ? batchNorm : null;
     return Optional.ofNullable(type.cast(c));
   }
 
@@ -53,6 +61,16 @@ class CapableBackend extends StrictBackend {
   /** The fused attention. */
   FusedAttention attention() {
     return new HostAttention();
+  }
+
+  /** The fused max pooling. */
+  FusedMaxPool2d maxPool2d() {
+    return new HostMaxPool2d();
+  }
+
+  /** The fused batch norm. */
+  FusedBatchNorm batchNorm() {
+    return new HostBatchNorm();
   }
 
   double[] read(Buffer b) {
@@ -242,6 +260,78 @@ class CapableBackend extends StrictBackend {
       }
       if (gv != null) {
         write(gv, g.gv());
+      }
+    }
+  }
+
+  class HostMaxPool2d implements FusedMaxPool2d {
+    @Override
+    public boolean supports(DType dtype) {
+      return dtype.isFloatingPoint();
+    }
+
+    @Override
+    public void forward(Buffer x, int planes, int h, int w, int kh, int kw, Buffer y) {
+      write(y, MaxPool2dOracle.forward(read(x), planes, h, w, kh, kw));
+    }
+
+    @Override
+    public void backward(
+        Buffer gy, Buffer x, Buffer y, int planes, int h, int w, int kh, int kw, Buffer gx) {
+      write(gx, MaxPool2dOracle.backward(read(gy), read(x), planes, h, w, kh, kw));
+    }
+  }
+
+  class HostBatchNorm implements FusedBatchNorm {
+    @Override
+    public boolean supports(DType dtype) {
+      return dtype.isFloatingPoint();
+    }
+
+    @Override
+    public void forward(
+        Buffer x,
+        Buffer weight,
+        Buffer bias,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer y,
+        Buffer mean,
+        Buffer var) {
+      BatchNormOracle.Forward f =
+          BatchNormOracle.forward(read(x), readOrNull(weight), readOrNull(bias), n, c, s, eps);
+      write(y, f.y());
+      write(mean, f.mean());
+      write(var, f.var());
+    }
+
+    @Override
+    public void backward(
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer mean,
+        Buffer var,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      BatchNormOracle.Gradients g =
+          BatchNormOracle.backward(
+              read(gy), read(x), readOrNull(weight), read(mean), read(var), n, c, s, eps);
+      if (gx != null) {
+        write(gx, g.gx());
+      }
+      if (gWeight != null) {
+        write(gWeight, g.gWeight());
+      }
+      if (gBias != null) {
+        write(gBias, g.gBias());
       }
     }
   }

@@ -9,8 +9,10 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Layout;
 import dev.heed.testkit.AttentionOracle.Operands;
 import java.util.HashMap;
@@ -652,6 +654,469 @@ class ContractsCatchBrokenCapabilitiesTest {
     }
   }
 
+  // ------------------------------------------------------------------ fused max pooling
+
+  private static void maxPool(Backend b, Consumer<FusedMaxPool2dContract> body) {
+    FusedMaxPool2dContract c =
+        new FusedMaxPool2dContract() {
+          @Override
+          protected Backend backend() {
+            return b;
+          }
+        };
+    c.openFusedMaxPool2dBackend();
+    try {
+      body.accept(c);
+    } finally {
+      c.releaseFusedMaxPool2dBuffers();
+    }
+  }
+
+  /** Sends a window's gradient to its last maximum on ties (the first NaN still wins). */
+  @Test
+  void maxPoolWithTheGradientAtTheLastMaximum() {
+    CapableBackend broken =
+        new CapableBackend() {
+          @Override
+          FusedMaxPool2d maxPool2d() {
+            return new HostMaxPool2d() {
+              @Override
+              public void backward(
+                  Buffer gy,
+                  Buffer x,
+                  Buffer y,
+                  int planes,
+                  int h,
+                  int w,
+                  int kh,
+                  int kw,
+                  Buffer gx) {
+                double[] xv = read(x);
+                double[] yv = read(y);
+                double[] g = read(gy);
+                double[] out = new double[planes * h * w];
+                int oh = h / kh;
+                int ow = w / kw;
+                for (int o = 0; o < planes * oh * ow; o++) {
+                  int p = o / (oh * ow);
+                  int i = o / ow % oh;
+                  int j = o % ow;
+                  int at = -1;
+                  for (int e = 0; e < kh * kw; e++) {
+                    int idx = (p * h + i * kh + e / kw) * w + j * kw + e % kw;
+                    if (xv[idx] == yv[o]
+                        || (Double.isNaN(yv[o]) && at < 0 && Double.isNaN(xv[idx]))) {
+                      at = idx;
+                    }
+                  }
+                  out[at] = g[o];
+                }
+                write(gx, out);
+              }
+            };
+          }
+        };
+    maxPool(
+        broken,
+        c -> {
+          c.directForwardAndBackward("2x2 [2, 3, 8, 8]", DType.FLOAT32);
+          c.valuesAndGradientsThroughCore("3x2 floor [1, 3, 11, 7]", DType.FLOAT64);
+          fails(
+              () -> c.directForwardAndBackward("2x2 ties [2, 3, 8, 8]", DType.FLOAT32),
+              "2x2 ties [2, 3, 8, 8] (FLOAT32) direct backward gx");
+          fails(
+              () -> c.valuesAndGradientsThroughCore("2x3 [1, 3, 6, 12]", DType.FLOAT64),
+              "2x3 [1, 3, 6, 12] (FLOAT64) through Windows.maxPool2d: gradient of x");
+        });
+  }
+
+  /** Takes the maximum of the numbers of a window, passing over its NaNs (as Math.max does not). */
+  @Test
+  void maxPoolThatSkipsNaN() {
+    CapableBackend broken =
+        new CapableBackend() {
+          @Override
+          FusedMaxPool2d maxPool2d() {
+            return new HostMaxPool2d() {
+              @Override
+              public void forward(Buffer x, int planes, int h, int w, int kh, int kw, Buffer y) {
+                double[] xv = read(x);
+                for (int i = 0; i < xv.length; i++) {
+                  xv[i] = Double.isNaN(xv[i]) ? Double.NEGATIVE_INFINITY : xv[i];
+                }
+                write(y, MaxPool2dOracle.forward(xv, planes, h, w, kh, kw));
+              }
+            };
+          }
+        };
+    maxPool(
+        broken,
+        c -> {
+          c.directForwardAndBackward("2x2 ties [2, 3, 8, 8]", DType.FLOAT32);
+          fails(
+              () ->
+                  c.directForwardAndBackward("2x2 NaN and infinities [2, 2, 6, 20]", DType.FLOAT32),
+              "2x2 NaN and infinities [2, 2, 6, 20] (FLOAT32) direct forward y");
+        });
+  }
+
+  /** Lets the last window of each row and column run to the image's edge (reads unread values). */
+  @Test
+  void maxPoolThatReadsPastTheLastWindow() {
+    CapableBackend broken =
+        new CapableBackend() {
+          @Override
+          FusedMaxPool2d maxPool2d() {
+            return new HostMaxPool2d() {
+              @Override
+              public void forward(Buffer x, int planes, int h, int w, int kh, int kw, Buffer y) {
+                double[] xv = read(x);
+                int oh = h / kh;
+                int ow = w / kw;
+                double[] out = new double[planes * oh * ow];
+                for (int o = 0; o < out.length; o++) {
+                  int p = o / (oh * ow);
+                  int i = o / ow % oh;
+                  int j = o % ow;
+                  double m = Double.NEGATIVE_INFINITY;
+                  for (int r = i * kh; r < (i == oh - 1 ? h : i * kh + kh); r++) {
+                    for (int q = j * kw; q < (j == ow - 1 ? w : j * kw + kw); q++) {
+                      double v = xv[(p * h + r) * w + q];
+                      if (!Double.isNaN(m) && (Double.isNaN(v) || v > m)) {
+                        m = v;
+                      }
+                    }
+                  }
+                  out[o] = m;
+                }
+                write(y, out);
+              }
+            };
+          }
+        };
+    maxPool(
+        broken,
+        c -> {
+          c.directForwardAndBackward("2x2 [2, 3, 8, 8]", DType.FLOAT32);
+          fails(
+              () -> c.directForwardAndBackward("3x2 floor [1, 3, 11, 7]", DType.FLOAT32),
+              "3x2 floor [1, 3, 11, 7] (FLOAT32) direct forward y");
+          fails(
+              () -> c.valuesAndGradientsThroughCore("2x2 floor [1, 2, 7, 37]", DType.FLOAT64),
+              "2x2 floor [1, 2, 7, 37] (FLOAT64) through Windows.maxPool2d: output");
+        });
+  }
+
+  /** Writes only each window's gradient, as if gx had been zeroed before. */
+  @Test
+  void maxPoolThatLeavesTheZerosOfGxUnwritten() {
+    CapableBackend broken =
+        new CapableBackend() {
+          @Override
+          FusedMaxPool2d maxPool2d() {
+            return new HostMaxPool2d() {
+              @Override
+              public void backward(
+                  Buffer gy,
+                  Buffer x,
+                  Buffer y,
+                  int planes,
+                  int h,
+                  int w,
+                  int kh,
+                  int kw,
+                  Buffer gx) {
+                double[] out = read(gx);
+                double[] g = read(gy);
+                int[] at = MaxPool2dOracle.argmax(read(x), planes, h, w, kh, kw);
+                for (int o = 0; o < at.length; o++) {
+                  out[at[o]] = g[o];
+                }
+                write(gx, out);
+              }
+            };
+          }
+        };
+    maxPool(
+        broken,
+        c -> {
+          c.valuesAndGradientsThroughCore("2x2 [2, 3, 8, 8]", DType.FLOAT32);
+          fails(
+              () -> c.directForwardAndBackward("2x2 [2, 3, 8, 8]", DType.FLOAT32),
+              "2x2 [2, 3, 8, 8] (FLOAT32) direct backward gx");
+        });
+  }
+
+  // ------------------------------------------------------------------ fused batch norm
+
+  private static void batchNorm(Backend b, Consumer<FusedBatchNormContract> body) {
+    FusedBatchNormContract c =
+        new FusedBatchNormContract() {
+          @Override
+          protected Backend backend() {
+            return b;
+          }
+        };
+    c.openFusedBatchNormBackend();
+    try {
+      body.accept(c);
+    } finally {
+      c.releaseFusedBatchNormBuffers();
+    }
+  }
+
+  /** A fused batch norm whose forward computes the variance in its own way. */
+  private abstract static class BatchNormWithVariance extends CapableBackend {
+    abstract double[] variance(double[] x, int n, int c, int s, boolean float32);
+
+    @Override
+    FusedBatchNorm batchNorm() {
+      return new HostBatchNorm() {
+        @Override
+        public void forward(
+            Buffer x,
+            Buffer weight,
+            Buffer bias,
+            int n,
+            int c,
+            int s,
+            double eps,
+            Buffer y,
+            Buffer mean,
+            Buffer var) {
+          super.forward(x, weight, bias, n, c, s, eps, y, mean, var);
+          double[] xv = read(x);
+          double[] w = readOrNull(weight);
+          double[] b = readOrNull(bias);
+          double[] m = read(mean);
+          double[] v = variance(xv, n, c, s, x.dtype() == DType.FLOAT32);
+          double[] yv = new double[n * c * s];
+          for (int e = 0; e < yv.length; e++) {
+            int ch = e / s % c;
+            yv[e] =
+                (xv[e] - m[ch]) / Math.sqrt(v[ch] + eps) * (w == null ? 1 : w[ch])
+                    + (b == null ? 0 : b[ch]);
+          }
+          write(y, yv);
+          write(var, v);
+        }
+      };
+    }
+  }
+
+  /** Divides the squares by n·s - 1 (the unbiased variance) instead of n·s. */
+  @Test
+  void batchNormWithTheUnbiasedVariance() {
+    Backend broken =
+        new BatchNormWithVariance() {
+          @Override
+          double[] variance(double[] x, int n, int c, int s, boolean float32) {
+            double[] v = BatchNormOracle.forward(x, null, null, n, c, s, 0).var();
+            for (int ch = 0; ch < c; ch++) {
+              v[ch] *= (double) n * s / (n * s - 1);
+            }
+            return v;
+          }
+        };
+    batchNorm(
+        broken,
+        c -> {
+          fails(
+              () -> c.directForwardAndBackward("[2, 3, 5]", DType.FLOAT64),
+              "[2, 3, 5] (FLOAT64) direct forward y");
+          fails(
+              () -> c.valuesAndGradientsThroughCore("[4, 8, 196]", DType.FLOAT32),
+              "[4, 8, 196] (FLOAT32) through NeuralOps.batchNorm: output");
+        });
+  }
+
+  /**
+   * Computes the variance as {@code E[x²] - mean²} in float: cancellation when the mean is large.
+   */
+  @Test
+  void batchNormWithAOnePassFloatVariance() {
+    Backend broken =
+        new BatchNormWithVariance() {
+          @Override
+          double[] variance(double[] x, int n, int c, int s, boolean float32) {
+            double[] v = BatchNormOracle.forward(x, null, null, n, c, s, 0).var();
+            if (!float32) {
+              return v;
+            }
+            for (int ch = 0; ch < c; ch++) {
+              float sum = 0;
+              float sumSq = 0;
+              for (int b = 0; b < n; b++) {
+                for (int p = 0; p < s; p++) {
+                  float xv = (float) x[(b * c + ch) * s + p];
+                  sum += xv;
+                  sumSq += xv * xv;
+                }
+              }
+              float mu = sum / (n * s);
+              v[ch] = Math.max(0, sumSq / (n * s) - mu * mu);
+            }
+            return v;
+          }
+        };
+    batchNorm(
+        broken,
+        c -> {
+          c.directForwardAndBackward("[2, 4, 33], no bias", DType.FLOAT32);
+          fails(
+              () ->
+                  c.valuesAndGradientsThroughCore(
+                      "[5, 3, 129], channels of mean 300", DType.FLOAT32),
+              "[5, 3, 129], channels of mean 300 (FLOAT32) through NeuralOps.batchNorm: output");
+        });
+  }
+
+  /** Sums gBias over every batch item but the last. */
+  @Test
+  void batchNormWhoseBiasGradientMissesARow() {
+    Backend broken =
+        new CapableBackend() {
+          @Override
+          FusedBatchNorm batchNorm() {
+            return new HostBatchNorm() {
+              @Override
+              public void backward(
+                  Buffer gy,
+                  Buffer x,
+                  Buffer weight,
+                  Buffer mean,
+                  Buffer var,
+                  int n,
+                  int c,
+                  int s,
+                  double eps,
+                  Buffer gx,
+                  Buffer gWeight,
+                  Buffer gBias) {
+                super.backward(gy, x, weight, mean, var, n, c, s, eps, gx, gWeight, gBias);
+                if (gBias != null) {
+                  double[] g = read(gy);
+                  double[] gb = new double[c];
+                  for (int b = 0; b < n - 1; b++) {
+                    for (int ch = 0; ch < c; ch++) {
+                      for (int p = 0; p < s; p++) {
+                        gb[ch] += g[(b * c + ch) * s + p];
+                      }
+                    }
+                  }
+                  write(gBias, gb);
+                }
+              }
+            };
+          }
+        };
+    batchNorm(
+        broken,
+        c -> {
+          fails(
+              () -> c.directForwardAndBackward("[3, 5, 7], no weight", DType.FLOAT32),
+              "[3, 5, 7], no weight (FLOAT32) direct backward gBias");
+          fails(
+              () -> c.valuesAndGradientsThroughCore("one position [8, 4, 1]", DType.FLOAT64),
+              "one position [8, 4, 1] (FLOAT64) through NeuralOps.batchNorm: gradient of the bias");
+        });
+  }
+
+  /** Treats the batch's mean and variance as constants: {@code gx = gy·weight·rstd}. */
+  @Test
+  void batchNormWithoutTheStatisticsGradient() {
+    Backend broken =
+        new CapableBackend() {
+          @Override
+          FusedBatchNorm batchNorm() {
+            return new HostBatchNorm() {
+              @Override
+              public void backward(
+                  Buffer gy,
+                  Buffer x,
+                  Buffer weight,
+                  Buffer mean,
+                  Buffer var,
+                  int n,
+                  int c,
+                  int s,
+                  double eps,
+                  Buffer gx,
+                  Buffer gWeight,
+                  Buffer gBias) {
+                super.backward(gy, x, weight, mean, var, n, c, s, eps, gx, gWeight, gBias);
+                if (gx != null) {
+                  double[] g = read(gy);
+                  double[] w = readOrNull(weight);
+                  double[] v = read(var);
+                  double[] out = new double[n * c * s];
+                  for (int e = 0; e < out.length; e++) {
+                    int ch = e / s % c;
+                    out[e] = g[e] * (w == null ? 1 : w[ch]) / Math.sqrt(v[ch] + eps);
+                  }
+                  write(gx, out);
+                }
+              }
+            };
+          }
+        };
+    batchNorm(
+        broken,
+        c ->
+            fails(
+                () -> c.valuesAndGradientsThroughCore("[2, 3, 5]", DType.FLOAT32),
+                "[2, 3, 5] (FLOAT32) through NeuralOps.batchNorm: gradient of x"));
+  }
+
+  /** Writes gx only when gWeight is asked for too (a backward that assumes all three outputs). */
+  @Test
+  void batchNormThatSkipsGxWithoutGWeight() {
+    Backend broken =
+        new CapableBackend() {
+          @Override
+          FusedBatchNorm batchNorm() {
+            return new HostBatchNorm() {
+              @Override
+              public void backward(
+                  Buffer gy,
+                  Buffer x,
+                  Buffer weight,
+                  Buffer mean,
+                  Buffer var,
+                  int n,
+                  int c,
+                  int s,
+                  double eps,
+                  Buffer gx,
+                  Buffer gWeight,
+                  Buffer gBias) {
+                super.backward(
+                    gy,
+                    x,
+                    weight,
+                    mean,
+                    var,
+                    n,
+                    c,
+                    s,
+                    eps,
+                    gWeight == null ? null : gx,
+                    gWeight,
+                    gBias);
+              }
+            };
+          }
+        };
+    batchNorm(
+        broken,
+        c -> {
+          c.valuesAndGradientsThroughCore("[2, 3, 5]", DType.FLOAT32);
+          fails(
+              () -> c.directForwardAndBackward("[2, 3, 5]", DType.FLOAT32),
+              "[2, 3, 5] (FLOAT32) direct backward gx without gWeight and gBias");
+        });
+  }
+
   /** A backend without the capabilities skips every capability contract. */
   @Test
   void backendWithoutCapabilitiesSkips() {
@@ -673,5 +1138,60 @@ class ContractsCatchBrokenCapabilitiesTest {
         c ->
             assertThrows(
                 TestAbortedException.class, () -> c.parametersChangeFromCallToCall(DType.FLOAT32)));
+    maxPool(
+        plain,
+        c ->
+            assertThrows(
+                TestAbortedException.class,
+                () -> c.valuesAndGradientsThroughCore("2x2 [2, 3, 8, 8]", DType.FLOAT32)));
+    batchNorm(
+        plain,
+        c ->
+            assertThrows(
+                TestAbortedException.class,
+                () -> c.directForwardAndBackward("[2, 3, 5]", DType.FLOAT32)));
+  }
+
+  /** A capability that handles FLOAT32 only: its FLOAT64 cases skip, its FLOAT32 ones run. */
+  @Test
+  void capabilitiesForFloat32OnlySkipFloat64() {
+    Backend float32Only =
+        new CapableBackend() {
+          @Override
+          FusedMaxPool2d maxPool2d() {
+            return new HostMaxPool2d() {
+              @Override
+              public boolean supports(DType dtype) {
+                return dtype == DType.FLOAT32;
+              }
+            };
+          }
+
+          @Override
+          FusedBatchNorm batchNorm() {
+            return new HostBatchNorm() {
+              @Override
+              public boolean supports(DType dtype) {
+                return dtype == DType.FLOAT32;
+              }
+            };
+          }
+        };
+    maxPool(
+        float32Only,
+        c -> {
+          assertThrows(
+              TestAbortedException.class,
+              () -> c.directForwardAndBackward("2x2 [2, 3, 8, 8]", DType.FLOAT64));
+          c.directForwardAndBackward("2x2 [2, 3, 8, 8]", DType.FLOAT32);
+        });
+    batchNorm(
+        float32Only,
+        c -> {
+          assertThrows(
+              TestAbortedException.class,
+              () -> c.valuesAndGradientsThroughCore("[2, 3, 5]", DType.FLOAT64));
+          c.valuesAndGradientsThroughCore("[2, 3, 5]", DType.FLOAT32);
+        });
   }
 }

@@ -12,8 +12,10 @@ import dev.heed.core.backend.Buffer;
 import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.DType;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Kernels;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.UnaryOp;
@@ -21,9 +23,11 @@ import dev.heed.core.backend.support.DelegatingBackend;
 import dev.heed.core.backend.support.DelegatingBackend.Kernel;
 import dev.heed.core.tensor.AttentionOps;
 import dev.heed.core.tensor.AttentionOptions;
+import dev.heed.core.tensor.NeuralOps;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
+import dev.heed.core.tensor.Windows;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -101,7 +105,12 @@ class DelegatingBackendTest {
     WithUnknown inner = new WithUnknown();
     DelegatingBackend b = new DelegatingBackend(inner) {};
     for (Class<? extends Capability> type :
-        java.util.List.of(FusedElementwise.class, FusedLayerNorm.class, FusedAttention.class)) {
+        java.util.List.of(
+            FusedElementwise.class,
+            FusedLayerNorm.class,
+            FusedAttention.class,
+            FusedMaxPool2d.class,
+            FusedBatchNorm.class)) {
       Capability outer = b.capability(type).orElseThrow();
       assertNotSame(inner.capability(type).orElseThrow(), outer, type.getSimpleName());
       assertSame(outer, b.capability(type).orElseThrow(), "one wrapper per capability");
@@ -130,11 +139,26 @@ class DelegatingBackendTest {
       Tensor out = AttentionOps.attention(q, q, q, AttentionOptions.defaults()).output();
       out.sum().backward();
       assertSame(b, q.grad().backend());
+      Tensor image =
+          Tensors.of(b, DType.FLOAT32, Samples.float32(Samples.normal(9, 32)), 1, 2, 4, 4)
+              .requiresGrad(true);
+      int[] two = {2, 2};
+      Windows.maxPool2d(image, two, two, new int[2], new int[] {1, 1}).sum().backward();
+      assertSame(b, image.grad().backend());
+      Tensor batch =
+          Tensors.of(b, DType.FLOAT32, Samples.float32(Samples.normal(10, 12)), 2, 3, 2)
+              .requiresGrad(true);
+      NeuralOps.batchNorm(batch, null, null, 1e-5)[0].square().sum().backward();
+      assertSame(b, batch.grad().backend());
     }
     assertEquals(1, b.calls(Kernel.LAYER_NORM_FORWARD));
     assertEquals(1, b.calls(Kernel.LAYER_NORM_BACKWARD));
     assertEquals(1, b.calls(Kernel.ATTENTION_FORWARD));
     assertEquals(1, b.calls(Kernel.ATTENTION_BACKWARD));
+    assertEquals(1, b.calls(Kernel.MAX_POOL2D_FORWARD));
+    assertEquals(1, b.calls(Kernel.MAX_POOL2D_BACKWARD));
+    assertEquals(1, b.calls(Kernel.BATCH_NORM_FORWARD));
+    assertEquals(1, b.calls(Kernel.BATCH_NORM_BACKWARD));
   }
 
   @Test

@@ -10,9 +10,11 @@ import dev.heed.core.backend.DType;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.ElementwiseProgram;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
@@ -40,12 +42,12 @@ import java.util.Optional;
  * forwarded as they are; {@link #close()} closes the delegate, which this backend owns.
  *
  * <p><b>Capabilities.</b> The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link
- * FusedAttention} and {@link FusedConv2d} are passed through, each wrapped so that it unwraps
- * buffers and reports its calls to the same two hooks. A capability type this base does not know is
- * <em>not</em> passed through, since its methods may take buffers that would reach the delegate
- * still wrapped: core then uses the composite of primitive kernels, which gives the same results
- * within the contract tolerances. A subclass that knows such a type overrides {@link #capability}
- * and wraps it itself.
+ * FusedAttention}, {@link FusedConv2d}, {@link FusedMaxPool2d} and {@link FusedBatchNorm} are
+ * passed through, each wrapped so that it unwraps buffers and reports its calls to the same two
+ * hooks. A capability type this base does not know is <em>not</em> passed through, since its
+ * methods may take buffers that would reach the delegate still wrapped: core then uses the
+ * composite of primitive kernels, which gives the same results within the contract tolerances. A
+ * subclass that knows such a type overrides {@link #capability} and wraps it itself.
  *
  * <p>The name, device description and supported types are the delegate's unless a subclass
  * overrides them; a plugin normally gives its backend its own {@link #name()}. Core's argument
@@ -103,7 +105,15 @@ public abstract class DelegatingBackend implements Backend {
     /** {@link FusedConv2d#forward}. */
     CONV2D_FORWARD,
     /** {@link FusedConv2d#backward}. */
-    CONV2D_BACKWARD
+    CONV2D_BACKWARD,
+    /** {@link FusedMaxPool2d#forward}. */
+    MAX_POOL2D_FORWARD,
+    /** {@link FusedMaxPool2d#backward}. */
+    MAX_POOL2D_BACKWARD,
+    /** {@link FusedBatchNorm#forward}. */
+    BATCH_NORM_FORWARD,
+    /** {@link FusedBatchNorm#backward}. */
+    BATCH_NORM_BACKWARD
   }
 
   private final Backend delegate;
@@ -113,6 +123,8 @@ public abstract class DelegatingBackend implements Backend {
   private Optional<FusedLayerNorm> layerNorm;
   private Optional<FusedAttention> attention;
   private Optional<FusedConv2d> conv2d;
+  private Optional<FusedMaxPool2d> maxPool2d;
+  private Optional<FusedBatchNorm> batchNorm;
 
   /**
    * Wraps {@code delegate}, which this backend then owns (it closes it).
@@ -395,9 +407,9 @@ public abstract class DelegatingBackend implements Backend {
   }
 
   /**
-   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention} or
-   * {@link FusedConv2d}, wrapped; empty for any other type, and when the delegate does not offer
-   * it.
+   * The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link FusedAttention}, {@link
+   * FusedConv2d}, {@link FusedMaxPool2d} or {@link FusedBatchNorm}, wrapped; empty for any other
+   * type, and when the delegate does not offer it.
    */
   @Override
   public <T extends Capability> Optional<T> capability(Class<T> type) {
@@ -422,6 +434,16 @@ public abstract class DelegatingBackend implements Backend {
         conv2d = delegate.capability(FusedConv2d.class).map(Conv2dCapability::new);
       }
       c = conv2d;
+    } else if (type == FusedMaxPool2d.class) {
+      if (maxPool2d == null) {
+        maxPool2d = delegate.capability(FusedMaxPool2d.class).map(MaxPool2dCapability::new);
+      }
+      c = maxPool2d;
+    } else if (type == FusedBatchNorm.class) {
+      if (batchNorm == null) {
+        batchNorm = delegate.capability(FusedBatchNorm.class).map(BatchNormCapability::new);
+      }
+      c = batchNorm;
     } else {
       c = Optional.empty();
     }
@@ -566,6 +588,115 @@ public abstract class DelegatingBackend implements Backend {
         inner.backward(problem, igy, ix, iw, igx, igw, igb);
       } finally {
         afterKernel(Kernel.CONV2D_BACKWARD, token);
+      }
+    }
+  }
+
+  private final class MaxPool2dCapability implements FusedMaxPool2d {
+    private final FusedMaxPool2d inner;
+
+    MaxPool2dCapability(FusedMaxPool2d inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void forward(Buffer x, int planes, int h, int w, int kh, int kw, Buffer y) {
+      Buffer ix = unwrap(x);
+      Buffer iy = unwrap(y);
+      long token = beforeKernel(Kernel.MAX_POOL2D_FORWARD);
+      try {
+        inner.forward(ix, planes, h, w, kh, kw, iy);
+      } finally {
+        afterKernel(Kernel.MAX_POOL2D_FORWARD, token);
+      }
+    }
+
+    @Override
+    public void backward(
+        Buffer gy, Buffer x, Buffer y, int planes, int h, int w, int kh, int kw, Buffer gx) {
+      Buffer igy = unwrap(gy);
+      Buffer ix = unwrap(x);
+      Buffer iy = unwrap(y);
+      Buffer igx = unwrap(gx);
+      long token = beforeKernel(Kernel.MAX_POOL2D_BACKWARD);
+      try {
+        inner.backward(igy, ix, iy, planes, h, w, kh, kw, igx);
+      } finally {
+        afterKernel(Kernel.MAX_POOL2D_BACKWARD, token);
+      }
+    }
+  }
+
+  private final class BatchNormCapability implements FusedBatchNorm {
+    private final FusedBatchNorm inner;
+
+    BatchNormCapability(FusedBatchNorm inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void forward(
+        Buffer x,
+        Buffer weight,
+        Buffer bias,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer y,
+        Buffer mean,
+        Buffer var) {
+      Buffer ix = unwrap(x);
+      Buffer iw = unwrap(weight);
+      Buffer ib = unwrap(bias);
+      Buffer iy = unwrap(y);
+      Buffer im = unwrap(mean);
+      Buffer iv = unwrap(var);
+      long token = beforeKernel(Kernel.BATCH_NORM_FORWARD);
+      try {
+        inner.forward(ix, iw, ib, n, c, s, eps, iy, im, iv);
+      } finally {
+        afterKernel(Kernel.BATCH_NORM_FORWARD, token);
+      }
+    }
+
+    @Override
+    public void backward(
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer mean,
+        Buffer var,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      Buffer igy = unwrap(gy);
+      Buffer ix = unwrap(x);
+      Buffer iw = unwrap(weight);
+      Buffer im = unwrap(mean);
+      Buffer iv = unwrap(var);
+      Buffer igx = unwrap(gx);
+      Buffer igw = unwrap(gWeight);
+      Buffer igb = unwrap(gBias);
+      long token = beforeKernel(Kernel.BATCH_NORM_BACKWARD);
+      try {
+        inner.backward(igy, ix, iw, im, iv, n, c, s, eps, igx, igw, igb);
+      } finally {
+        afterKernel(Kernel.BATCH_NORM_BACKWARD, token);
       }
     }
   }
