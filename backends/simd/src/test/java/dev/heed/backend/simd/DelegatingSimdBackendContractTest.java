@@ -5,8 +5,10 @@ import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.FusedAttention;
+import dev.heed.core.backend.FusedBatchNorm;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
+import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.support.DelegatingBackend;
 import dev.heed.testkit.BackendContract;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The full backend contract, with the contracts of the three capabilities, on a {@link
+ * The full backend contract, with the contracts of the capabilities it runs, on a {@link
  * DelegatingBackend} over a simd backend of its own: the simd backend's fused kernels are passed
  * through and run on the simd backend's own buffers.
  */
@@ -30,7 +32,12 @@ class DelegatingSimdBackendContractTest extends BackendContract {
   @BeforeAll
   static void everyCapabilityIsPassedThrough() {
     for (Class<? extends Capability> type :
-        List.of(FusedElementwise.class, FusedLayerNorm.class, FusedAttention.class)) {
+        List.of(
+            FusedElementwise.class,
+            FusedLayerNorm.class,
+            FusedAttention.class,
+            FusedMaxPool2d.class,
+            FusedBatchNorm.class)) {
       if (BACKEND.capability(type).isEmpty()) {
         throw new AssertionError("the simd backend's " + type.getSimpleName() + " was dropped");
       }
