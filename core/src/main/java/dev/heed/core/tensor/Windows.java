@@ -370,21 +370,13 @@ public final class Windows {
   }
 
   /**
-   * {@link #maxPool2d}'s values alone, off the tape: the windows reduced by their maximum on the
-   * device, with no host read (so a step replay can capture it). Windows that tile the image are
-   * viewed as {@code [N, C, oH, kH, oW, kW]} and reduced along {@code kW}, then {@code kH}, both
-   * along contiguous rows.
+   * {@link #maxPool2d}'s values (the composite's forward): the windows reduced by their maximum on
+   * the device, with no host read. Windows that tile the image are viewed as {@code [N, C, oH, kH,
+   * oW, kW]} and reduced along {@code kW}, then {@code kH}, both along contiguous rows.
    */
   private static Tensor maxPool2dValues(
       Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
-    boolean tiles =
-        stride[0] == kernel[0]
-            && stride[1] == kernel[1]
-            && padding[0] == 0
-            && padding[1] == 0
-            && dilation[0] == 1
-            && dilation[1] == 1;
-    if (tiles) {
+    if (tiling(kernel, stride, padding, dilation)) {
       int oh = x.dim(2) / kernel[0];
       int ow = x.dim(3) / kernel[1];
       if (oh < 1 || ow < 1) {
@@ -402,16 +394,13 @@ public final class Windows {
       Tensor rows = Reductions.reduceRaw("maxPool2d", ReduceOp.MAX, t, 5);
       return Reductions.reduceRaw("maxPool2d", ReduceOp.MAX, rows, 3);
     }
-    Tensor p =
-        padding[0] > 0 || padding[1] > 0
-            ? pad(
-                x,
-                new int[] {0, 0, padding[0], padding[1]},
-                new int[] {0, 0, padding[0], padding[1]},
-                Double.NEGATIVE_INFINITY)
-            : x;
-    Tensor u = unfold(p, 2, kernel[0], stride[0], dilation[0]);
-    u = unfold(u, 3, kernel[1], stride[1], dilation[1]); // [N, C, oH, oW, kH, kW]
+    int[] around = {0, 0, padding[0], padding[1]};
+    Tensor u =
+        windows(
+            padding[0] > 0 || padding[1] > 0 ? pad(x, around, around, Double.NEGATIVE_INFINITY) : x,
+            kernel,
+            stride,
+            dilation);
     u = Shapes.reshape(u, u.dim(0), u.dim(1), u.dim(2), u.dim(3), kernel[0] * kernel[1]);
     return Reductions.reduceRaw("maxPool2d", ReduceOp.MAX, u, 4);
   }
