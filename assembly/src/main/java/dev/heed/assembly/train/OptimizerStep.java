@@ -128,11 +128,6 @@ public final class OptimizerStep implements AutoCloseable {
         backend instanceof ReplayBackend r && copies.isEmpty() ? new StepReplay<>(r, 1) : null;
   }
 
-  /** How many of the steps run so far were replays of a captured plan (0 without replay). */
-  public long replayedSteps() {
-    return replay == null ? 0 : replay.replayCount();
-  }
-
   /** How the steps run so far ran, replayed or eagerly and why. */
   public ReplayReport replayReport() {
     if (replay != null) {

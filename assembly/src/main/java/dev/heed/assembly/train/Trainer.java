@@ -317,14 +317,6 @@ public final class Trainer {
     return e.loss();
   }
 
-  /**
-   * How many optimizer steps of the last {@link #train} were replays of a captured plan: 0 when
-   * replay is off ({@code training.replay}, {@code -Dheed.replay=false}) or did not apply.
-   */
-  public long replayedSteps() {
-    return replayReport().replayed();
-  }
-
   /** How the optimizer steps of the last {@link #train} ran, replayed or eagerly and why. */
   public ReplayReport replayReport() {
     OptimizerStep s = lastStepper;
