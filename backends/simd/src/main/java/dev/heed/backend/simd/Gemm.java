@@ -222,7 +222,8 @@ final class Gemm {
               Math.min(m, i0 + rowChunk * MR),
               j0,
               Math.min(n, j0 + colChunk * NR),
-              SCRATCH.get());
+              SCRATCH.get(),
+              null);
         };
     if (threads == 1) {
       for (int task = 0; task < tasks; task++) {
@@ -290,7 +291,43 @@ final class Gemm {
         s.m(),
         0,
         s.n(),
-        SCRATCH.get());
+        SCRATCH.get(),
+        null);
+  }
+
+  /**
+   * Writes blocks of an op(B) that is not stored as a matrix (a convolution's columns, computed
+   * from the image as they are packed) in the layout {@link #packB} gives: for the depth {@code
+   * [pc, pc+kc)} and columns {@code [jc, jc+nc)} ({@code jc} a multiple of {@link #NR}), panel
+   * {@code q} of {@link #NR} columns at {@code q·NR·kc}, element {@code (p, j)} at {@code q·NR·kc +
+   * p·NR + j}, columns past {@code n} zero.
+   */
+  interface BPanels {
+    void pack(int pc, int kc, int jc, int nc, float[] dst);
+  }
+
+  /**
+   * {@link #serial} with op(B) given by {@code panels} instead of an array: {@code s}'s B offset,
+   * leading dimension and transposition are not used ({@code s.transB()} must be false).
+   */
+  static void serial(MatmulSpec s, float[] a, BPanels panels, float[] c) {
+    if (s.m() == 0 || s.n() == 0 || s.k() == 0 || s.transB()) {
+      throw new IllegalArgumentException("packed B needs a non-empty product of a plain op(B)");
+    }
+    single(
+        s,
+        a,
+        (int) s.aOffset(),
+        null,
+        0,
+        c,
+        (int) s.cOffset(),
+        0,
+        s.m(),
+        0,
+        s.n(),
+        SCRATCH.get(),
+        panels);
   }
 
   /** One matrix of the batch, rows {@code [i0, i1)} and columns {@code [j0, j1)} of C. */
@@ -306,7 +343,8 @@ final class Gemm {
       int i1,
       int j0,
       int j1,
-      Scratch scratch) {
+      Scratch scratch,
+      BPanels panels) {
     int n = s.n();
     int k = s.k();
     int ldA = s.lda();
@@ -323,12 +361,15 @@ final class Gemm {
         // a small row-major B whose columns are whole panels is read where it lies, its steps a
         // row of B apart, unless enough rows of C share its packing
         boolean inPlaceB =
-            !inPlace
+            panels == null
+                && !inPlace
                 && !s.transB()
                 && n % NR == 0
                 && (long) k * n <= IN_PLACE_B_MAX
                 && i1 - i0 < PACK_B_MIN_ROWS;
-        if (!inPlaceB) {
+        if (panels != null) {
+          panels.pack(pc, kc, jc, nc, scratch.b);
+        } else if (!inPlaceB) {
           packB(s, b, bo, pc, kc, jc, nc, scratch.b);
         }
         float beta = pc == 0 ? beta0 : 1f;

@@ -74,6 +74,8 @@ final class SimdConv2d implements FusedConv2d {
     int k = cg * p.kernelH() * p.kernelW();
     int l = p.outHeight() * p.outWidth();
     int plane = p.height() * p.width();
+    // the GEMM packs a "same" convolution's columns straight from the image
+    ShiftedColumns shifted = k > FEW_ROWS && sameSize(p) ? new ShiftedColumns(p) : null;
     backend
         .workers()
         .parallelFor(
@@ -81,18 +83,21 @@ final class SimdConv2d implements FusedConv2d {
             t -> {
               int b = t / groups;
               int g = t % groups;
-              float[] cols = columns(k * l);
-              im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
+              int in = (b * p.inChannels() + g * cg) * plane;
               int out = (b * p.outChannels() + g * og) * l;
-              if (k <= FEW_ROWS) {
-                fewRowsProduct(ws, g * og * k, og, k, cols, l, ys, out);
+              MatmulSpec spec =
+                  new MatmulSpec(
+                      1, og, l, k, false, false, (long) g * og * k, 0, 0, 0, out, 0, 1, 0);
+              if (shifted != null) {
+                Gemm.serial(spec, ws, shifted.of(xs, in), ys);
               } else {
-                Gemm.serial(
-                    new MatmulSpec(
-                        1, og, l, k, false, false, (long) g * og * k, 0, 0, 0, out, 0, 1, 0),
-                    ws,
-                    cols,
-                    ys);
+                float[] cols = columns(k * l);
+                im2col(p, xs, in, cols, 0, l);
+                if (k <= FEW_ROWS) {
+                  fewRowsProduct(ws, g * og * k, og, k, cols, l, ys, out);
+                } else {
+                  Gemm.serial(spec, ws, cols, ys);
+                }
               }
               if (bs != null) {
                 for (int i = 0; i < og; i++) {
@@ -466,7 +471,7 @@ final class SimdConv2d implements FusedConv2d {
    * - pH, j - pW)}, a flat copy of consecutive image rows, with the columns that fall outside the
    * image zeroed.
    */
-  private static boolean sameSize(ConvProblem p) {
+  static boolean sameSize(ConvProblem p) {
     return p.strideH() == 1
         && p.strideW() == 1
         && p.dilationH() == 1
