@@ -24,6 +24,7 @@ final class ShiftedColumns {
   private final int padW;
   private final int width;
   private final int plane;
+  private final int channels;
   // masks[v·kH·kW + i·kW + j]: which lanes of the v-th vector of columns lie inside the image for
   // the kernel offset (i, j), as bits (lane l is bit l)
   private final long[] masks;
@@ -35,6 +36,7 @@ final class ShiftedColumns {
     this.padW = p.padW();
     this.width = p.width();
     this.plane = p.height() * p.width();
+    this.channels = p.groupInChannels();
     int l = p.outHeight() * p.outWidth();
     int offsets = kernelH * kernelW;
     int vectors = (l + Gemm.NR - 1) / Gemm.NR * 2;
@@ -79,6 +81,67 @@ final class ShiftedColumns {
         if (++o == offsets) {
           o = 0;
           c++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether {@link #transposedOf} can pack the problem's columns: 16-lane vectors (its blocks are
+   * {@link Gemm#transpose16}'s) and groups of whole 16-channel blocks.
+   */
+  static boolean transposable(ConvProblem p) {
+    return Gemm.T16 && p.groupInChannels() % 16 == 0;
+  }
+
+  /**
+   * The packer of the transposed columns of the image's channels from {@code xBase}, their rows in
+   * tap-major order: {@code op(B)[t][(i·kW + j)·Cg + c]} is column {@code t} of row {@code (c, i,
+   * j)} of the columns. In that order sixteen consecutive columns of {@code op(B)} are sixteen
+   * channels at one kernel offset, rows {@code H·W} apart in the image under one mask of pixels, so
+   * each block of 16 pixels × 16 columns is one {@link Gemm#transpose16} of masked image rows. The
+   * product with it (a weight gradient) comes out with its columns in the same order. Only where
+   * {@link #transposable}.
+   */
+  Gemm.BPanels transposedOf(float[] xs, int xBase) {
+    return (pc, kc, jc, nc, dst) -> packTransposed(xs, xBase, pc, kc, jc, nc, dst);
+  }
+
+  private void packTransposed(float[] xs, int xBase, int pc, int kc, int jc, int nc, float[] dst) {
+    int offsets = kernelH * kernelW;
+    int columns = offsets * channels;
+    for (int jr = 0; jr < nc; jr += Gemm.NR) {
+      for (int jj = 0; jj < Gemm.NR; jj += 16) {
+        int d = jr * kc + jj;
+        int col = jc + jr + jj;
+        if (col >= columns) {
+          for (int q = 0; q < kc; q++) {
+            FloatVector.zero(Gemm.S).intoArray(dst, d + q * Gemm.NR);
+          }
+          continue;
+        }
+        int tap = col / channels;
+        int i = tap / kernelW;
+        int j = tap - i * kernelW;
+        int rows = xBase + col % channels * plane + (i - padH) * width + (j - padW);
+        int q = 0;
+        for (; q + 16 <= kc; q += 16) {
+          int t = pc + q;
+          long lanes = masks[t / Gemm.L * offsets + tap];
+          if (lanes == 0) {
+            for (int r = 0; r < 16; r++) {
+              FloatVector.zero(Gemm.S).intoArray(dst, d + (q + r) * Gemm.NR);
+            }
+          } else {
+            Gemm.transpose16(xs, rows + t, plane, lanes, dst, d + q * Gemm.NR);
+          }
+        }
+        for (; q < kc; q++) {
+          int t = pc + q;
+          boolean inside = (masks[t / Gemm.L * offsets + tap] >>> (t % Gemm.L) & 1) != 0;
+          for (int r = 0; r < 16; r++) {
+            dst[d + q * Gemm.NR + r] = inside ? xs[rows + r * plane + t] : 0f;
+          }
         }
       }
     }

@@ -11,16 +11,17 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link FusedConv2d} for FLOAT32: im2col into a per-thread array and the packed, vectorised {@link
- * Gemm}, without the composite's strided copies. Forward and the input gradient run one task per
- * (image, group) over the threads: the columns {@code [Cg·kH·kW, oH·oW]} of one image, one product
- * with the group's weights {@code [Og, Cg·kH·kW]} (transposed for the gradient), and for the
- * gradient the columns added back into the image (col2im). The weight gradient takes the columns
- * image by image too and adds one product per image and group into per-thread partial sums, added
- * in a fixed order. With at most {@link #FEW_ROWS} column rows the forward product and the weight
- * gradient run direct vector loops instead of the GEMM. "Same"-width stride-1 convolutions copy and
- * add their columns as shifted runs of whole image rows. Sums run in a fixed order for a given
- * thread count.
+ * {@link FusedConv2d} for FLOAT32: the packed, vectorised {@link Gemm} per (image, group), without
+ * the composite's strided copies. A {@link #sameSize} convolution packs its columns for the GEMM
+ * straight from the image ({@link ShiftedColumns}); its input gradient is the forward convolution
+ * of the output gradient with flipped kernels ({@link #transposedForward}), and with 16-channel
+ * groups its weight gradient packs the transposed columns from the image too. Other convolutions
+ * write the columns {@code [Cg·kH·kW, oH·oW]} of one image into a per-thread array (im2col): one
+ * product with the group's weights {@code [Og, Cg·kH·kW]} (transposed for the input gradient, whose
+ * columns are then added back into the image: col2im). Weight gradients add one product per image
+ * and group into per-thread partial sums, added in a fixed order. With at most {@link #FEW_ROWS}
+ * column rows the forward product and the weight gradient run direct vector loops instead of the
+ * GEMM. Sums run in a fixed order for a given thread count.
  */
 final class SimdConv2d implements FusedConv2d {
   private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
@@ -148,6 +149,13 @@ final class SimdConv2d implements FusedConv2d {
     int k = cg * p.kernelH() * p.kernelW();
     int l = p.outHeight() * p.outWidth();
     int plane = p.height() * p.width();
+    if (!Boolean.getBoolean("tmp.old")
+        && sameSize(p)
+        && p.padH() < p.kernelH()
+        && og * p.kernelH() * p.kernelW() > FEW_ROWS) {
+      transposedForward(p, gys, ws, gxs);
+      return;
+    }
     backend
         .workers()
         .parallelFor(
@@ -182,6 +190,85 @@ final class SimdConv2d implements FusedConv2d {
   }
 
   /**
+   * The input gradient of a {@link #sameSize} convolution as the forward convolution of the output
+   * gradient with the kernels flipped and their channels swapped: {@code gx[c, y, x] = Σ_{o, i',
+   * j'} gy[o, y + i' - (kH - 1 - pH), x + j' - pW]·w[o, c, kH - 1 - i', kW - 1 - j']}, a same-width
+   * convolution of {@code gy} with padding {@code (kH - 1 - pH, pW)} whose output is the image's
+   * size. Its columns are packed from {@code gy} as the forward packs them ({@link ShiftedColumns})
+   * and the product, {@code [Cg, Og·kH·kW]·[Og·kH·kW, H·W]}, is as deep as the forward's, where the
+   * transposed product {@code wᵀ·gy} is only {@code Og} deep and its columns must be added back
+   * into the image (col2im).
+   */
+  private void transposedForward(ConvProblem p, float[] gys, float[] ws, float[] gxs) {
+    int groups = p.groups();
+    int cg = p.groupInChannels();
+    int og = p.groupOutChannels();
+    int kh = p.kernelH();
+    int kw = p.kernelW();
+    int taps = kh * kw;
+    ConvProblem t =
+        new ConvProblem(
+            p.batch(),
+            p.outChannels(),
+            p.outHeight(),
+            p.outWidth(),
+            p.inChannels(),
+            kh,
+            kw,
+            1,
+            1,
+            kh - 1 - p.padH(),
+            p.padW(),
+            1,
+            1,
+            groups);
+    // flipped[g][c][o][i'][j'] = w[g·Og + o][c][kH-1-i'][kW-1-j'], c and o within group g
+    float[] flipped = new float[ws.length];
+    for (int g = 0; g < groups; g++) {
+      for (int c = 0; c < cg; c++) {
+        for (int o = 0; o < og; o++) {
+          int src = ((g * og + o) * cg + c) * taps;
+          int dst = ((g * cg + c) * og + o) * taps;
+          for (int q = 0; q < taps; q++) {
+            flipped[dst + q] = ws[src + taps - 1 - q];
+          }
+        }
+      }
+    }
+    ShiftedColumns shifted = new ShiftedColumns(t);
+    int k = og * taps;
+    int l = p.outHeight() * p.outWidth();
+    int plane = p.height() * p.width();
+    backend
+        .workers()
+        .parallelFor(
+            p.batch() * groups,
+            task -> {
+              int b = task / groups;
+              int g = task % groups;
+              Gemm.serial(
+                  new MatmulSpec(
+                      1,
+                      cg,
+                      plane,
+                      k,
+                      false,
+                      false,
+                      (long) g * cg * k,
+                      0,
+                      0,
+                      0,
+                      (long) (b * p.inChannels() + g * cg) * plane,
+                      0,
+                      1,
+                      0),
+                  flipped,
+                  shifted.of(gys, (b * p.outChannels() + g * og) * l),
+                  gxs);
+            });
+  }
+
+  /**
    * The weight gradient, image by image: each image's columns (as the forward pass lays them out,
    * in a per-thread array that stays in cache) and one product per group with the output gradient's
    * rows, {@code [Og, oH·oW] · [oH·oW, Cg·kH·kW]}, added into the gradient. The images are split
@@ -193,6 +280,13 @@ final class SimdConv2d implements FusedConv2d {
     int cg = p.groupInChannels();
     int og = p.groupOutChannels();
     int k = cg * p.kernelH() * p.kernelW();
+    if (!Boolean.getBoolean("tmp.old")
+        && k > FEW_ROWS
+        && sameSize(p)
+        && ShiftedColumns.transposable(p)) {
+      shiftedWeightGradient(p, gys, xs, gws);
+      return;
+    }
     int l = p.outHeight() * p.outWidth();
     int n = p.batch();
     int plane = p.height() * p.width();
@@ -252,6 +346,79 @@ final class SimdConv2d implements FusedConv2d {
       float[] part = partial[t];
       for (int i = 0; i < size; i++) {
         gws[i] += part[i];
+      }
+    }
+  }
+
+  /**
+   * The weight gradient of a {@link #sameSize} convolution whose groups are whole 16-channel
+   * blocks: as {@link #weightGradient}, image by image into per-thread partial sums added in range
+   * order, with the transposed columns packed straight from the image ({@link
+   * ShiftedColumns#transposedOf}) instead of an im2col that the GEMM then transposes; the product
+   * comes out with the kernel offsets outermost in each row and is put back into the weights'
+   * layout at the end.
+   */
+  private void shiftedWeightGradient(ConvProblem p, float[] gys, float[] xs, float[] gws) {
+    int groups = p.groups();
+    int cg = p.groupInChannels();
+    int og = p.groupOutChannels();
+    int taps = p.kernelH() * p.kernelW();
+    int k = cg * taps;
+    int l = p.outHeight() * p.outWidth();
+    int n = p.batch();
+    int plane = p.height() * p.width();
+    int size = p.outChannels() * k;
+    int chunks = Math.min(backend.workers().threads(), n);
+    int per = (n + chunks - 1) / chunks;
+    int ranges = (n + per - 1) / per;
+    float[][] partial = new float[ranges][];
+    ShiftedColumns shifted = new ShiftedColumns(p);
+    backend
+        .workers()
+        .parallelFor(
+            ranges,
+            t -> {
+              float[] acc = new float[size];
+              int first = t * per;
+              for (int b = first; b < Math.min(n, first + per); b++) {
+                for (int g = 0; g < groups; g++) {
+                  Gemm.serial(
+                      new MatmulSpec(
+                          1,
+                          og,
+                          k,
+                          l,
+                          false,
+                          false,
+                          (long) (b * p.outChannels() + g * og) * l,
+                          0,
+                          0,
+                          0,
+                          (long) g * og * k,
+                          0,
+                          1,
+                          b == first ? 0 : 1),
+                      gys,
+                      shifted.transposedOf(xs, (b * p.inChannels() + g * cg) * plane),
+                      acc);
+                }
+              }
+              partial[t] = acc;
+            });
+    float[] sum = partial[0];
+    for (int t = 1; t < ranges; t++) {
+      float[] part = partial[t];
+      for (int i = 0; i < size; i++) {
+        sum[i] += part[i];
+      }
+    }
+    // row o: (tap, c) -> (c, tap)
+    for (int o = 0; o < p.outChannels(); o++) {
+      int row = o * k;
+      for (int tap = 0; tap < taps; tap++) {
+        for (int c = 0; c < cg; c++) {
+          gws[row + c * taps + tap] = sum[row + tap * cg + c];
+        }
       }
     }
   }

@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The fused convolution against core's composite (im2col through views and one product) on the same
  * backend: output and the gradients of input, weight and bias of {@code Σ y·R}, within 1e-4
  * relative to {@code max(1, |expected|)}, for strides, padding, dilation, groups, fewer column rows
- * than output channels (the weight gradient's transposed product) and 1 or 2 threads.
+ * than output channels (the weight gradient's transposed product), same-width convolutions (input
+ * gradient as a convolution with flipped kernels; with 16-channel groups, the weight gradient's
+ * columns packed from the image) and 1 or 2 threads.
  */
 @SuppressWarnings("try")
 class SimdConv2dTest {
@@ -32,7 +34,11 @@ class SimdConv2dTest {
     "1, 2, 5, 9, 3, 1, 4, 1, 3, 0, 2, 1, 2, 1, 1",
     "4, 8, 8, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2",
     "3, 1, 6, 7, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2",
-    "2, 4, 5, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2, 1"
+    "2, 4, 5, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2, 1",
+    // 16-channel groups: the weight gradient's columns packed from the image, transposed
+    "3, 16, 5, 7, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 2",
+    "2, 32, 6, 5, 6, 5, 3, 1, 1, 1, 1, 1, 1, 2, 1",
+    "2, 32, 4, 4, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1"
   })
   void agreesWithTheComposite(
       int n,
