@@ -21,6 +21,7 @@ import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.UnaryOp;
 import dev.heed.core.backend.support.DelegatingBackend;
 import dev.heed.core.backend.support.DelegatingBackend.Kernel;
+import dev.heed.core.backend.support.FusedCall;
 import dev.heed.core.tensor.AttentionOps;
 import dev.heed.core.tensor.AttentionOptions;
 import dev.heed.core.tensor.NeuralOps;
@@ -29,6 +30,8 @@ import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import dev.heed.core.tensor.Windows;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +162,42 @@ class DelegatingBackendTest {
     assertEquals(1, b.calls(Kernel.MAX_POOL2D_BACKWARD));
     assertEquals(1, b.calls(Kernel.BATCH_NORM_FORWARD));
     assertEquals(1, b.calls(Kernel.BATCH_NORM_BACKWARD));
+  }
+
+  @Test
+  void capabilityCallsReachFusedAsValuesOnTheWrappersBuffers() {
+    CapableBackend inner = new CapableBackend();
+    List<FusedCall> seen = new ArrayList<>();
+    CountingBackend counting = new CountingBackend(inner);
+    DelegatingBackend b =
+        new DelegatingBackend(inner) {
+          @Override
+          protected void fused(FusedCall call) {
+            seen.add(call);
+            super.fused(call);
+          }
+        };
+    try (Scope scope = Scope.open()) {
+      double[] data = Samples.float32(Samples.normal(7, 12));
+      Tensor x = Tensors.of(b, DType.FLOAT32, data, 3, 4).requiresGrad(true);
+      AttentionOps.layerNorm(x, null, null, 1e-5).sum().backward();
+      Tensor y = Tensors.of(counting, DType.FLOAT32, data, 3, 4).requiresGrad(true);
+      AttentionOps.layerNorm(y, null, null, 1e-5).sum().backward();
+      assertArrayEquals(y.grad().toFloatArray(), x.grad().toFloatArray());
+    }
+    assertEquals(
+        List.of(Kernel.LAYER_NORM_FORWARD, Kernel.LAYER_NORM_BACKWARD),
+        seen.stream().map(FusedCall::kernel).toList());
+    FusedCall.LayerNormForward forward = (FusedCall.LayerNormForward) seen.get(0);
+    assertSame(inner.capability(FusedLayerNorm.class).orElseThrow(), forward.fused());
+    assertEquals(3, forward.rows());
+    assertEquals(4, forward.d());
+    for (FusedCall call : seen) {
+      call.with(buffer -> {
+        assertSame(b, buffer.backend(), call.kernel() + " got a buffer of another backend");
+        return buffer;
+      });
+    }
   }
 
   @Test

@@ -4,19 +4,14 @@ import dev.heed.core.backend.AttentionProblem;
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.BinaryOp;
 import dev.heed.core.backend.Buffer;
-import dev.heed.core.backend.ConvProblem;
 import dev.heed.core.backend.Distribution;
 import dev.heed.core.backend.ElementwiseProgram;
-import dev.heed.core.backend.FusedAttention;
-import dev.heed.core.backend.FusedBatchNorm;
-import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
-import dev.heed.core.backend.FusedLayerNorm;
-import dev.heed.core.backend.FusedMaxPool2d;
 import dev.heed.core.backend.Layout;
 import dev.heed.core.backend.MatmulSpec;
 import dev.heed.core.backend.ReduceOp;
 import dev.heed.core.backend.UnaryOp;
+import dev.heed.core.backend.support.FusedCall;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
@@ -287,162 +282,6 @@ sealed interface Call {
     }
   }
 
-  record Conv2dForward(
-      FusedConv2d fused, ConvProblem problem, Buffer x, Buffer weight, Buffer bias, Buffer y)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new Conv2dForward(
-          fused, problem, f.apply(x), f.apply(weight), f.apply(bias), f.apply(y));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.forward(problem, x, weight, bias, y);
-    }
-  }
-
-  record Conv2dBackward(
-      FusedConv2d fused,
-      ConvProblem problem,
-      Buffer gy,
-      Buffer x,
-      Buffer weight,
-      Buffer gx,
-      Buffer gWeight,
-      Buffer gBias)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new Conv2dBackward(
-          fused,
-          problem,
-          f.apply(gy),
-          f.apply(x),
-          f.apply(weight),
-          f.apply(gx),
-          f.apply(gWeight),
-          f.apply(gBias));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.backward(problem, gy, x, weight, gx, gWeight, gBias);
-    }
-  }
-
-  record BatchNormForward(
-      FusedBatchNorm fused,
-      Buffer x,
-      Buffer weight,
-      Buffer bias,
-      int n,
-      int c,
-      int s,
-      double eps,
-      Buffer y,
-      Buffer mean,
-      Buffer var)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new BatchNormForward(
-          fused,
-          f.apply(x),
-          f.apply(weight),
-          f.apply(bias),
-          n,
-          c,
-          s,
-          eps,
-          f.apply(y),
-          f.apply(mean),
-          f.apply(var));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.forward(x, weight, bias, n, c, s, eps, y, mean, var);
-    }
-  }
-
-  record BatchNormBackward(
-      FusedBatchNorm fused,
-      Buffer gy,
-      Buffer x,
-      Buffer weight,
-      Buffer mean,
-      Buffer var,
-      int n,
-      int c,
-      int s,
-      double eps,
-      Buffer gx,
-      Buffer gWeight,
-      Buffer gBias)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new BatchNormBackward(
-          fused,
-          f.apply(gy),
-          f.apply(x),
-          f.apply(weight),
-          f.apply(mean),
-          f.apply(var),
-          n,
-          c,
-          s,
-          eps,
-          f.apply(gx),
-          f.apply(gWeight),
-          f.apply(gBias));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.backward(gy, x, weight, mean, var, n, c, s, eps, gx, gWeight, gBias);
-    }
-  }
-
-  record MaxPool2dForward(
-      FusedMaxPool2d fused, Buffer x, int planes, int h, int w, int kh, int kw, Buffer y)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new MaxPool2dForward(fused, f.apply(x), planes, h, w, kh, kw, f.apply(y));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.forward(x, planes, h, w, kh, kw, y);
-    }
-  }
-
-  record MaxPool2dBackward(
-      FusedMaxPool2d fused,
-      Buffer gy,
-      Buffer x,
-      Buffer y,
-      int planes,
-      int h,
-      int w,
-      int kh,
-      int kw,
-      Buffer gx)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new MaxPool2dBackward(
-          fused, f.apply(gy), f.apply(x), f.apply(y), planes, h, w, kh, kw, f.apply(gx));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.backward(gy, x, y, planes, h, w, kh, kw, gx);
-    }
-  }
-
   /** The random kernel. */
   record Random(
       Distribution distribution,
@@ -468,8 +307,8 @@ sealed interface Call {
    * A call whose random seed is a draw of a {@link SeedStream} in the step: recorded with the seed
    * 0 and the draw's place ({@code stream}, the input slot of the stream the step declared, and
    * {@code draw}, its index among the step's draws of that stream), replayed with the seed drawn
-   * there in the replayed step. The call is a {@link Random}, {@link AttentionForward} or {@link
-   * AttentionBackward}.
+   * there in the replayed step. The call is a {@link Random}, or a {@link Fused} attention forward
+   * or backward.
    */
   record Seeded(Call call, int stream, long draw) implements Call {
     /** {@code call} with {@code seed}. */
@@ -477,18 +316,10 @@ sealed interface Call {
       return switch (call) {
         case Random r ->
             new Random(r.distribution(), r.a(), r.b(), seed, r.streamOffset(), r.out(), r.count());
-        case AttentionForward f ->
-            new AttentionForward(f.fused(), seeded(f.problem(), seed), f.o());
-        case AttentionBackward g ->
-            new AttentionBackward(
-                g.fused(),
-                seeded(g.problem(), seed),
-                g.o(),
-                g.gOut(),
-                g.gOutLayout(),
-                g.gq(),
-                g.gk(),
-                g.gv());
+        case Fused(FusedCall.AttentionForward f) ->
+            new Fused(f.withProblem(seeded(f.problem(), seed)));
+        case Fused(FusedCall.AttentionBackward g) ->
+            new Fused(g.withProblem(seeded(g.problem(), seed)));
         default -> throw new IllegalArgumentException("no seed in " + call);
       };
     }
@@ -520,175 +351,19 @@ sealed interface Call {
     }
   }
 
-  record LayerNormForward(
-      FusedLayerNorm fused,
-      Buffer x,
-      Buffer weight,
-      Buffer bias,
-      int rows,
-      int dim,
-      double eps,
-      Buffer y,
-      Buffer mean,
-      Buffer rstd)
-      implements Call {
+  /**
+   * A call of a capability that {@link ReplayBackend}'s base passes through (a fused elementwise
+   * call is an {@link Elementwise} instead), on the delegate's buffers.
+   */
+  record Fused(FusedCall call) implements Call {
     @Override
     public Call with(UnaryOperator<Buffer> f) {
-      return new LayerNormForward(
-          fused,
-          f.apply(x),
-          f.apply(weight),
-          f.apply(bias),
-          rows,
-          dim,
-          eps,
-          f.apply(y),
-          f.apply(mean),
-          f.apply(rstd));
+      return new Fused(call.with(f));
     }
 
     @Override
     public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.forward(x, weight, bias, rows, dim, eps, y, mean, rstd);
-    }
-  }
-
-  record LayerNormBackward(
-      FusedLayerNorm fused,
-      Buffer gy,
-      Buffer x,
-      Buffer weight,
-      Buffer mean,
-      Buffer rstd,
-      int rows,
-      int dim,
-      Buffer gx,
-      Buffer gWeight,
-      Buffer gBias)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new LayerNormBackward(
-          fused,
-          f.apply(gy),
-          f.apply(x),
-          f.apply(weight),
-          f.apply(mean),
-          f.apply(rstd),
-          rows,
-          dim,
-          f.apply(gx),
-          f.apply(gWeight),
-          f.apply(gBias));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.backward(gy, x, weight, mean, rstd, rows, dim, gx, gWeight, gBias);
-    }
-  }
-
-  /** Operands of an attention call, in the order of {@link FusedAttention}'s methods. */
-  record AttentionOperands(
-      Buffer q,
-      Layout qLayout,
-      Buffer k,
-      Layout kLayout,
-      Buffer v,
-      Layout vLayout,
-      Buffer mask,
-      Layout maskLayout,
-      Buffer out,
-      Layout outLayout,
-      Buffer lse,
-      Buffer weights) {
-    AttentionOperands with(UnaryOperator<Buffer> f) {
-      return new AttentionOperands(
-          f.apply(q),
-          qLayout,
-          f.apply(k),
-          kLayout,
-          f.apply(v),
-          vLayout,
-          f.apply(mask),
-          maskLayout,
-          f.apply(out),
-          outLayout,
-          f.apply(lse),
-          f.apply(weights));
-    }
-  }
-
-  record AttentionForward(FusedAttention fused, AttentionProblem problem, AttentionOperands o)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new AttentionForward(fused, problem, o.with(f));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.forward(
-          problem,
-          o.q(),
-          o.qLayout(),
-          o.k(),
-          o.kLayout(),
-          o.v(),
-          o.vLayout(),
-          o.mask(),
-          o.maskLayout(),
-          o.out(),
-          o.outLayout(),
-          o.lse(),
-          o.weights());
-    }
-  }
-
-  record AttentionBackward(
-      FusedAttention fused,
-      AttentionProblem problem,
-      AttentionOperands o,
-      Buffer gOut,
-      Layout gOutLayout,
-      Buffer gq,
-      Buffer gk,
-      Buffer gv)
-      implements Call {
-    @Override
-    public Call with(UnaryOperator<Buffer> f) {
-      return new AttentionBackward(
-          fused,
-          problem,
-          o.with(f),
-          f.apply(gOut),
-          gOutLayout,
-          f.apply(gq),
-          f.apply(gk),
-          f.apply(gv));
-    }
-
-    @Override
-    public void run(Backend d, MemorySegment[] in, MemorySegment[] out) {
-      fused.backward(
-          problem,
-          o.q(),
-          o.qLayout(),
-          o.k(),
-          o.kLayout(),
-          o.v(),
-          o.vLayout(),
-          o.mask(),
-          o.maskLayout(),
-          o.out(),
-          o.outLayout(),
-          o.lse(),
-          o.weights(),
-          gOut,
-          gOutLayout,
-          gq,
-          gk,
-          gv);
+      call.run();
     }
   }
 }

@@ -25,14 +25,16 @@ import java.util.Optional;
 
 /**
  * A base for backends that wrap another backend and run its kernels: to count, trace or time them,
- * or to add a capability of their own.
+ * to record them (the replay package's {@code ReplayBackend} is one), or to add a capability of
+ * their own.
  *
  * <p><b>Buffers.</b> Core checks that every buffer passed to a kernel belongs to the backend the
  * kernel is issued to ({@link Buffer#backend()}), so a wrapper cannot hand out its delegate's
  * buffers. This base wraps each buffer the delegate allocates in one of its own, whose {@link
  * Buffer#backend()} is this backend, and unwraps the buffers of every kernel call before passing
  * them on (identity is kept: one delegate buffer has one wrapper, so in-place calls stay in place).
- * {@link #wrap} and {@link #unwrap} are there for subclasses that call the delegate themselves.
+ * {@link #wrap} and {@link #unwrap} are there for subclasses that call the delegate themselves; a
+ * subclass with buffers of its own type (one that defers their release, say) overrides both.
  *
  * <p><b>Kernels.</b> Every kernel method unwraps its buffers and forwards the call to the delegate
  * between {@link #beforeKernel} and {@link #afterKernel}, which a subclass overrides to observe
@@ -43,11 +45,14 @@ import java.util.Optional;
  *
  * <p><b>Capabilities.</b> The delegate's {@link FusedElementwise}, {@link FusedLayerNorm}, {@link
  * FusedAttention}, {@link FusedConv2d}, {@link FusedMaxPool2d} and {@link FusedBatchNorm} are
- * passed through, each wrapped so that it unwraps buffers and reports its calls to the same two
- * hooks. A capability type this base does not know is <em>not</em> passed through, since its
- * methods may take buffers that would reach the delegate still wrapped: core then uses the
- * composite of primitive kernels, which gives the same results within the contract tolerances. A
- * subclass that knows such a type overrides {@link #capability} and wraps it itself.
+ * passed through, each wrapped once here: every call of a wrapped capability becomes a {@link
+ * FusedCall} value handed to {@link #fused}, which unwraps its buffers and runs it between the same
+ * two hooks. A subclass that needs the arguments of capability calls overrides {@link #fused}
+ * alone, for every capability type at once. A capability type this base does not know is
+ * <em>not</em> passed through, since its methods may take buffers that would reach the delegate
+ * still wrapped: core then uses the composite of primitive kernels, which gives the same results
+ * within the contract tolerances. A subclass that knows such a type overrides {@link #capability}
+ * and wraps it itself.
  *
  * <p>The name, device description and supported types are the delegate's unless a subclass
  * overrides them; a plugin normally gives its backend its own {@link #name()}. Core's argument
@@ -163,19 +168,20 @@ public abstract class DelegatingBackend implements Backend {
 
   /**
    * The buffer of this backend that stands for {@code inner}, a buffer the delegate allocated. Each
-   * call makes a new wrapper, so call it once per delegate buffer (as {@link #allocate} does).
+   * call makes a new wrapper, so call it once per delegate buffer (as {@link #allocate} does). A
+   * subclass whose buffers are of a type of its own overrides this and {@link #unwrap} together.
    */
-  protected final Buffer wrap(Buffer inner) {
+  protected Buffer wrap(Buffer inner) {
     return new Wrapped(this, Objects.requireNonNull(inner, "inner"));
   }
 
   /**
    * The delegate's buffer inside {@code buffer}, a buffer this backend allocated; null for null
-   * (optional operands).
+   * (optional operands). Every kernel and capability call unwraps its buffers with this method.
    *
    * @throws IllegalArgumentException when {@code buffer} was not allocated by this backend
    */
-  protected final Buffer unwrap(Buffer buffer) {
+  protected Buffer unwrap(Buffer buffer) {
     if (buffer == null) {
       return null;
     }
@@ -188,14 +194,6 @@ public abstract class DelegatingBackend implements Backend {
             + buffer.getClass().getName()
             + ") was not allocated by this backend; pass buffers of the backend that runs the"
             + " kernel");
-  }
-
-  private Buffer[] unwrap(Buffer[] buffers) {
-    Buffer[] inner = new Buffer[buffers.length];
-    for (int i = 0; i < buffers.length; i++) {
-      inner[i] = unwrap(buffers[i]);
-    }
-    return inner;
   }
 
   @Override
@@ -450,6 +448,25 @@ public abstract class DelegatingBackend implements Backend {
     return c.map(type::cast);
   }
 
+  /**
+   * Runs one call of a capability this backend passes through ({@link #capability}): {@code call}
+   * holds the delegate's capability and this backend's buffers. The default unwraps the buffers
+   * ({@link FusedCall#with} {@link #unwrap}) and runs the call between {@link #beforeKernel} and
+   * {@link #afterKernel}, reporting {@link FusedCall#kernel()}. A subclass that needs the arguments
+   * of capability calls overrides this one method and calls {@code super}.
+   *
+   * @param call the call, as the capability's user made it
+   */
+  protected void fused(FusedCall call) {
+    FusedCall inner = call.with(this::unwrap);
+    long token = beforeKernel(call.kernel());
+    try {
+      inner.run();
+    } finally {
+      afterKernel(call.kernel(), token);
+    }
+  }
+
   @Override
   public void synchronize() {
     delegate.synchronize();
@@ -531,173 +548,7 @@ public abstract class DelegatingBackend implements Backend {
         Buffer[] inputs,
         Buffer[] outputs,
         long count) {
-      Buffer[] in = unwrap(inputs);
-      Buffer[] out = unwrap(outputs);
-      long token = beforeKernel(Kernel.FUSED_ELEMENTWISE);
-      try {
-        inner.run(program, parameters, in, out, count);
-      } finally {
-        afterKernel(Kernel.FUSED_ELEMENTWISE, token);
-      }
-    }
-  }
-
-  private final class Conv2dCapability implements FusedConv2d {
-    private final FusedConv2d inner;
-
-    Conv2dCapability(FusedConv2d inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public boolean supports(DType dtype, ConvProblem problem) {
-      return inner.supports(dtype, problem);
-    }
-
-    @Override
-    public void forward(ConvProblem problem, Buffer x, Buffer weight, Buffer bias, Buffer y) {
-      Buffer ix = unwrap(x);
-      Buffer iw = unwrap(weight);
-      Buffer ib = unwrap(bias);
-      Buffer iy = unwrap(y);
-      long token = beforeKernel(Kernel.CONV2D_FORWARD);
-      try {
-        inner.forward(problem, ix, iw, ib, iy);
-      } finally {
-        afterKernel(Kernel.CONV2D_FORWARD, token);
-      }
-    }
-
-    @Override
-    public void backward(
-        ConvProblem problem,
-        Buffer gy,
-        Buffer x,
-        Buffer weight,
-        Buffer gx,
-        Buffer gWeight,
-        Buffer gBias) {
-      Buffer igy = unwrap(gy);
-      Buffer ix = unwrap(x);
-      Buffer iw = unwrap(weight);
-      Buffer igx = unwrap(gx);
-      Buffer igw = unwrap(gWeight);
-      Buffer igb = unwrap(gBias);
-      long token = beforeKernel(Kernel.CONV2D_BACKWARD);
-      try {
-        inner.backward(problem, igy, ix, iw, igx, igw, igb);
-      } finally {
-        afterKernel(Kernel.CONV2D_BACKWARD, token);
-      }
-    }
-  }
-
-  private final class MaxPool2dCapability implements FusedMaxPool2d {
-    private final FusedMaxPool2d inner;
-
-    MaxPool2dCapability(FusedMaxPool2d inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public boolean supports(DType dtype) {
-      return inner.supports(dtype);
-    }
-
-    @Override
-    public void forward(Buffer x, int planes, int h, int w, int kh, int kw, Buffer y) {
-      Buffer ix = unwrap(x);
-      Buffer iy = unwrap(y);
-      long token = beforeKernel(Kernel.MAX_POOL2D_FORWARD);
-      try {
-        inner.forward(ix, planes, h, w, kh, kw, iy);
-      } finally {
-        afterKernel(Kernel.MAX_POOL2D_FORWARD, token);
-      }
-    }
-
-    @Override
-    public void backward(
-        Buffer gy, Buffer x, Buffer y, int planes, int h, int w, int kh, int kw, Buffer gx) {
-      Buffer igy = unwrap(gy);
-      Buffer ix = unwrap(x);
-      Buffer iy = unwrap(y);
-      Buffer igx = unwrap(gx);
-      long token = beforeKernel(Kernel.MAX_POOL2D_BACKWARD);
-      try {
-        inner.backward(igy, ix, iy, planes, h, w, kh, kw, igx);
-      } finally {
-        afterKernel(Kernel.MAX_POOL2D_BACKWARD, token);
-      }
-    }
-  }
-
-  private final class BatchNormCapability implements FusedBatchNorm {
-    private final FusedBatchNorm inner;
-
-    BatchNormCapability(FusedBatchNorm inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public boolean supports(DType dtype) {
-      return inner.supports(dtype);
-    }
-
-    @Override
-    public void forward(
-        Buffer x,
-        Buffer weight,
-        Buffer bias,
-        int n,
-        int c,
-        int s,
-        double eps,
-        Buffer y,
-        Buffer mean,
-        Buffer var) {
-      Buffer ix = unwrap(x);
-      Buffer iw = unwrap(weight);
-      Buffer ib = unwrap(bias);
-      Buffer iy = unwrap(y);
-      Buffer im = unwrap(mean);
-      Buffer iv = unwrap(var);
-      long token = beforeKernel(Kernel.BATCH_NORM_FORWARD);
-      try {
-        inner.forward(ix, iw, ib, n, c, s, eps, iy, im, iv);
-      } finally {
-        afterKernel(Kernel.BATCH_NORM_FORWARD, token);
-      }
-    }
-
-    @Override
-    public void backward(
-        Buffer gy,
-        Buffer x,
-        Buffer weight,
-        Buffer mean,
-        Buffer var,
-        int n,
-        int c,
-        int s,
-        double eps,
-        Buffer gx,
-        Buffer gWeight,
-        Buffer gBias) {
-      Buffer igy = unwrap(gy);
-      Buffer ix = unwrap(x);
-      Buffer iw = unwrap(weight);
-      Buffer im = unwrap(mean);
-      Buffer iv = unwrap(var);
-      Buffer igx = unwrap(gx);
-      Buffer igw = unwrap(gWeight);
-      Buffer igb = unwrap(gBias);
-      long token = beforeKernel(Kernel.BATCH_NORM_BACKWARD);
-      try {
-        inner.backward(igy, ix, iw, im, iv, n, c, s, eps, igx, igw, igb);
-      } finally {
-        afterKernel(Kernel.BATCH_NORM_BACKWARD, token);
-      }
+      fused(new FusedCall.Elementwise(inner, program, parameters, inputs, outputs, count));
     }
   }
 
@@ -724,18 +575,7 @@ public abstract class DelegatingBackend implements Backend {
         Buffer y,
         Buffer mean,
         Buffer rstd) {
-      Buffer ix = unwrap(x);
-      Buffer iw = unwrap(weight);
-      Buffer ib = unwrap(bias);
-      Buffer iy = unwrap(y);
-      Buffer im = unwrap(mean);
-      Buffer ir = unwrap(rstd);
-      long token = beforeKernel(Kernel.LAYER_NORM_FORWARD);
-      try {
-        inner.forward(ix, iw, ib, rows, d, eps, iy, im, ir);
-      } finally {
-        afterKernel(Kernel.LAYER_NORM_FORWARD, token);
-      }
+      fused(new FusedCall.LayerNormForward(inner, x, weight, bias, rows, d, eps, y, mean, rstd));
     }
 
     @Override
@@ -750,20 +590,9 @@ public abstract class DelegatingBackend implements Backend {
         Buffer gx,
         Buffer gWeight,
         Buffer gBias) {
-      Buffer igy = unwrap(gy);
-      Buffer ix = unwrap(x);
-      Buffer iw = unwrap(weight);
-      Buffer im = unwrap(mean);
-      Buffer ir = unwrap(rstd);
-      Buffer igx = unwrap(gx);
-      Buffer igw = unwrap(gWeight);
-      Buffer igb = unwrap(gBias);
-      long token = beforeKernel(Kernel.LAYER_NORM_BACKWARD);
-      try {
-        inner.backward(igy, ix, iw, im, ir, rows, d, igx, igw, igb);
-      } finally {
-        afterKernel(Kernel.LAYER_NORM_BACKWARD, token);
-      }
+      fused(
+          new FusedCall.LayerNormBackward(
+              inner, gy, x, weight, mean, rstd, rows, d, gx, gWeight, gBias));
     }
   }
 
@@ -794,20 +623,22 @@ public abstract class DelegatingBackend implements Backend {
         Layout outLayout,
         Buffer lse,
         Buffer weights) {
-      Buffer iq = unwrap(q);
-      Buffer ik = unwrap(k);
-      Buffer iv = unwrap(v);
-      Buffer im = unwrap(mask);
-      Buffer io = unwrap(out);
-      Buffer il = unwrap(lse);
-      Buffer iw = unwrap(weights);
-      long token = beforeKernel(Kernel.ATTENTION_FORWARD);
-      try {
-        inner.forward(
-            problem, iq, qLayout, ik, kLayout, iv, vLayout, im, maskLayout, io, outLayout, il, iw);
-      } finally {
-        afterKernel(Kernel.ATTENTION_FORWARD, token);
-      }
+      fused(
+          new FusedCall.AttentionForward(
+              inner,
+              problem,
+              q,
+              qLayout,
+              k,
+              kLayout,
+              v,
+              vLayout,
+              mask,
+              maskLayout,
+              out,
+              outLayout,
+              lse,
+              weights));
     }
 
     @Override
@@ -830,41 +661,128 @@ public abstract class DelegatingBackend implements Backend {
         Buffer gq,
         Buffer gk,
         Buffer gv) {
-      Buffer iq = unwrap(q);
-      Buffer ik = unwrap(k);
-      Buffer iv = unwrap(v);
-      Buffer im = unwrap(mask);
-      Buffer io = unwrap(out);
-      Buffer il = unwrap(lse);
-      Buffer iw = unwrap(weights);
-      Buffer ig = unwrap(gOut);
-      Buffer igq = unwrap(gq);
-      Buffer igk = unwrap(gk);
-      Buffer igv = unwrap(gv);
-      long token = beforeKernel(Kernel.ATTENTION_BACKWARD);
-      try {
-        inner.backward(
-            problem,
-            iq,
-            qLayout,
-            ik,
-            kLayout,
-            iv,
-            vLayout,
-            im,
-            maskLayout,
-            io,
-            outLayout,
-            il,
-            iw,
-            ig,
-            gOutLayout,
-            igq,
-            igk,
-            igv);
-      } finally {
-        afterKernel(Kernel.ATTENTION_BACKWARD, token);
-      }
+      fused(
+          new FusedCall.AttentionBackward(
+              inner,
+              problem,
+              q,
+              qLayout,
+              k,
+              kLayout,
+              v,
+              vLayout,
+              mask,
+              maskLayout,
+              out,
+              outLayout,
+              lse,
+              weights,
+              gOut,
+              gOutLayout,
+              gq,
+              gk,
+              gv));
+    }
+  }
+
+  private final class Conv2dCapability implements FusedConv2d {
+    private final FusedConv2d inner;
+
+    Conv2dCapability(FusedConv2d inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype, ConvProblem problem) {
+      return inner.supports(dtype, problem);
+    }
+
+    @Override
+    public void forward(ConvProblem problem, Buffer x, Buffer weight, Buffer bias, Buffer y) {
+      fused(new FusedCall.Conv2dForward(inner, problem, x, weight, bias, y));
+    }
+
+    @Override
+    public void backward(
+        ConvProblem problem,
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      fused(new FusedCall.Conv2dBackward(inner, problem, gy, x, weight, gx, gWeight, gBias));
+    }
+  }
+
+  private final class MaxPool2dCapability implements FusedMaxPool2d {
+    private final FusedMaxPool2d inner;
+
+    MaxPool2dCapability(FusedMaxPool2d inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void forward(Buffer x, int planes, int h, int w, int kh, int kw, Buffer y) {
+      fused(new FusedCall.MaxPool2dForward(inner, x, planes, h, w, kh, kw, y));
+    }
+
+    @Override
+    public void backward(
+        Buffer gy, Buffer x, Buffer y, int planes, int h, int w, int kh, int kw, Buffer gx) {
+      fused(new FusedCall.MaxPool2dBackward(inner, gy, x, y, planes, h, w, kh, kw, gx));
+    }
+  }
+
+  private final class BatchNormCapability implements FusedBatchNorm {
+    private final FusedBatchNorm inner;
+
+    BatchNormCapability(FusedBatchNorm inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+      return inner.supports(dtype);
+    }
+
+    @Override
+    public void forward(
+        Buffer x,
+        Buffer weight,
+        Buffer bias,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer y,
+        Buffer mean,
+        Buffer var) {
+      fused(new FusedCall.BatchNormForward(inner, x, weight, bias, n, c, s, eps, y, mean, var));
+    }
+
+    @Override
+    public void backward(
+        Buffer gy,
+        Buffer x,
+        Buffer weight,
+        Buffer mean,
+        Buffer var,
+        int n,
+        int c,
+        int s,
+        double eps,
+        Buffer gx,
+        Buffer gWeight,
+        Buffer gBias) {
+      fused(
+          new FusedCall.BatchNormBackward(
+              inner, gy, x, weight, mean, var, n, c, s, eps, gx, gWeight, gBias));
     }
   }
 }

@@ -6,8 +6,9 @@
  * row-by-row walk over them ({@link dev.heed.core.backend.support.StridedWalk}); and the scalar
  * reference kernels themselves ({@code Reference*}), the definitions other backends are compared
  * with; and {@link dev.heed.core.backend.support.DelegatingBackend}, a base for backends that wrap
- * another one (to count, trace or time its kernels) and pass its capabilities through. Nothing here
- * checks arguments (core does, in {@link dev.heed.core.backend.Kernels}), and nothing here is
- * needed to use a backend; tensors and layers never see this package.
+ * another one (to count, trace, time or record its kernels) and pass its capabilities through, each
+ * capability call as a {@link dev.heed.core.backend.support.FusedCall}. Nothing here checks
+ * arguments (core does, in {@link dev.heed.core.backend.Kernels}), and nothing here is needed to
+ * use a backend; tensors and layers never see this package.
  */
 package dev.heed.core.backend.support;
