@@ -981,6 +981,19 @@ public abstract class BackendContract {
     }
   }
 
+  /** {@link FusedConv2dContract} on this contract's backend. */
+  @Nested
+  public class FusedConv2dCapability extends FusedConv2dContract {
+    /** For JUnit. */
+    public FusedConv2dCapability() {}
+
+    @Override
+    protected Backend backend() {
+      assumeCapabilityContracts();
+      return device;
+    }
+  }
+
   /** {@link FusedBatchNormContract} on this contract's backend. */
   @Nested
   public class FusedBatchNormCapability extends FusedBatchNormContract {

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The contract of {@link FusedConv2d}: {@code Convolution.conv2d} on the backend under test, which
  * takes the fused kernel, agrees with the composite (im2col through views and one product) on the
  * reference backend in FLOAT64 from the same values, in the output and the gradients of the input,
- * the weight and the bias of {@code Σ y·R}; over padding, strides, dilations, groups (depthwise
- * included), rectangular kernels and a batch of one. The backward is also called directly into
- * buffers holding other values, which it must overwrite, not add to. A backend that does not offer
- * the capability, or not for FLOAT32, skips.
+ * the weight and the bias of {@code Σ y·R}; over padding, strides, dilations, groups (depthwise and
+ * 16-channel included), rectangular kernels and a batch of one. The backward is also called
+ * directly into buffers holding other values, which it must overwrite, not add to. A backend that
+ * does not offer the capability, or not for FLOAT32, skips.
  *
  * <pre>{@code
  * class SimdFusedConv2dTest extends FusedConv2dContract {
@@ -60,7 +60,11 @@ public abstract class FusedConv2dContract {
         Arguments.of(2, 4, 6, 5, 8, 3, 3, 2, 2, 1, 1, 1, 1, 4),
         Arguments.of(1, 2, 5, 9, 3, 1, 4, 1, 3, 0, 2, 1, 2, 1),
         Arguments.of(1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 0, 1, 1, 1),
-        Arguments.of(2, 6, 4, 4, 6, 3, 3, 1, 1, 2, 2, 2, 2, 6));
+        Arguments.of(2, 6, 4, 4, 6, 3, 3, 1, 1, 2, 2, 2, 2, 6),
+        // same-width convolutions of 16-channel groups, whose columns a backend may pack straight
+        // from the image (its gradients as convolutions of their own)
+        Arguments.of(2, 16, 5, 6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1),
+        Arguments.of(1, 32, 6, 5, 6, 5, 3, 1, 1, 1, 1, 1, 1, 2));
   }
 
   private static Tensor values(Backend b, int seed, int... shape) {

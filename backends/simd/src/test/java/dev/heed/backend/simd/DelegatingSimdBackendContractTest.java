@@ -6,6 +6,7 @@ import dev.heed.core.backend.BackendProvider;
 import dev.heed.core.backend.Capability;
 import dev.heed.core.backend.FusedAttention;
 import dev.heed.core.backend.FusedBatchNorm;
+import dev.heed.core.backend.FusedConv2d;
 import dev.heed.core.backend.FusedElementwise;
 import dev.heed.core.backend.FusedLayerNorm;
 import dev.heed.core.backend.FusedMaxPool2d;
@@ -36,6 +37,7 @@ class DelegatingSimdBackendContractTest extends BackendContract {
             FusedElementwise.class,
             FusedLayerNorm.class,
             FusedAttention.class,
+            FusedConv2d.class,
             FusedMaxPool2d.class,
             FusedBatchNorm.class)) {
       if (BACKEND.capability(type).isEmpty()) {
