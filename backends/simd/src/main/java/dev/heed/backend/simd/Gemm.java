@@ -2,7 +2,6 @@ package dev.heed.backend.simd;
 
 import dev.heed.core.backend.MatmulSpec;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -97,9 +96,6 @@ final class Gemm {
       }
     }
   }
-
-  /** The lane bits of a whole vector, for {@link #transpose16}. */
-  static final long ALL_LANES = L == 64 ? -1L : (1L << L) - 1;
 
   /** Rows of the register tile. */
   static final int MR = 8;
@@ -562,8 +558,7 @@ final class Gemm {
         int p = 0;
         for (; p + 16 <= kc; p += 16) {
           for (int jj = 0; jj < NR; jj += 16) {
-            transpose16(
-                b, bo + (jc + jr + jj) * ld + pc + p, ld, ALL_LANES, dst, base + p * NR + jj);
+            transpose16(b, bo + (jc + jr + jj) * ld + pc + p, ld, dst, base + p * NR + jj);
           }
         }
         for (int j = 0; j < NR; j++) {
@@ -759,26 +754,25 @@ final class Gemm {
    * Writes the transpose of the 16×16 block {@code b[src + j·k + p]} ({@code j, p < 16}) to {@code
    * dst[d + p·NR + j]}: four rounds of two-vector lane selections, each swapping one bit of the row
    * index with the same bit of the lane index (2.3× faster than scalar moves; the vectors must stay
-   * in locals, an array of vectors boxes them). Lane {@code p} of every row is read only where bit
-   * {@code p} of {@code lanes} is set, and 0 otherwise ({@link #ALL_LANES}: every lane).
+   * in locals, an array of vectors boxes them).
    */
-  static void transpose16(float[] b, int src, int k, long lanes, float[] dst, int d) {
-    FloatVector v0 = load(b, src + 0 * k, lanes);
-    FloatVector v1 = load(b, src + 1 * k, lanes);
-    FloatVector v2 = load(b, src + 2 * k, lanes);
-    FloatVector v3 = load(b, src + 3 * k, lanes);
-    FloatVector v4 = load(b, src + 4 * k, lanes);
-    FloatVector v5 = load(b, src + 5 * k, lanes);
-    FloatVector v6 = load(b, src + 6 * k, lanes);
-    FloatVector v7 = load(b, src + 7 * k, lanes);
-    FloatVector v8 = load(b, src + 8 * k, lanes);
-    FloatVector v9 = load(b, src + 9 * k, lanes);
-    FloatVector v10 = load(b, src + 10 * k, lanes);
-    FloatVector v11 = load(b, src + 11 * k, lanes);
-    FloatVector v12 = load(b, src + 12 * k, lanes);
-    FloatVector v13 = load(b, src + 13 * k, lanes);
-    FloatVector v14 = load(b, src + 14 * k, lanes);
-    FloatVector v15 = load(b, src + 15 * k, lanes);
+  static void transpose16(float[] b, int src, int k, float[] dst, int d) {
+    FloatVector v0 = FloatVector.fromArray(S, b, src + 0 * k);
+    FloatVector v1 = FloatVector.fromArray(S, b, src + 1 * k);
+    FloatVector v2 = FloatVector.fromArray(S, b, src + 2 * k);
+    FloatVector v3 = FloatVector.fromArray(S, b, src + 3 * k);
+    FloatVector v4 = FloatVector.fromArray(S, b, src + 4 * k);
+    FloatVector v5 = FloatVector.fromArray(S, b, src + 5 * k);
+    FloatVector v6 = FloatVector.fromArray(S, b, src + 6 * k);
+    FloatVector v7 = FloatVector.fromArray(S, b, src + 7 * k);
+    FloatVector v8 = FloatVector.fromArray(S, b, src + 8 * k);
+    FloatVector v9 = FloatVector.fromArray(S, b, src + 9 * k);
+    FloatVector v10 = FloatVector.fromArray(S, b, src + 10 * k);
+    FloatVector v11 = FloatVector.fromArray(S, b, src + 11 * k);
+    FloatVector v12 = FloatVector.fromArray(S, b, src + 12 * k);
+    FloatVector v13 = FloatVector.fromArray(S, b, src + 13 * k);
+    FloatVector v14 = FloatVector.fromArray(S, b, src + 14 * k);
+    FloatVector v15 = FloatVector.fromArray(S, b, src + 15 * k);
     FloatVector x;
     FloatVector y;
     FloatVector lo0 = T16_LO[0];
@@ -933,13 +927,6 @@ final class Gemm {
     v13.intoArray(dst, d + 13 * NR);
     v14.intoArray(dst, d + 14 * NR);
     v15.intoArray(dst, d + 15 * NR);
-  }
-
-  /** The lanes of {@code b[i, i + L)} whose bits are set in {@code lanes}, the others 0. */
-  private static FloatVector load(float[] b, int i, long lanes) {
-    return lanes == ALL_LANES
-        ? FloatVector.fromArray(S, b, i)
-        : FloatVector.fromArray(S, b, i, VectorMask.fromLong(S, lanes));
   }
 
   /**

@@ -99,9 +99,10 @@ final class ShiftedColumns {
    * tap-major order: {@code op(B)[t][(i·kW + j)·Cg + c]} is column {@code t} of row {@code (c, i,
    * j)} of the columns. In that order sixteen consecutive columns of {@code op(B)} are sixteen
    * channels at one kernel offset, rows {@code H·W} apart in the image under one mask of pixels, so
-   * each block of 16 pixels × 16 columns is one {@link Gemm#transpose16} of masked image rows. The
-   * product with it (a weight gradient) comes out with its columns in the same order. Only where
-   * {@link #transposable}.
+   * each block of 16 pixels × 16 columns is one {@link Gemm#transpose16} of image rows, after which
+   * the pixels outside the image are zeroed as whole rows of the result. The product with it (a
+   * weight gradient) comes out with its columns in the same order. Only where {@link
+   * #transposable}.
    */
   Gemm.BPanels transposedOf(float[] xs, int xBase) {
     return (pc, kc, jc, nc, dst) -> packTransposed(xs, xBase, pc, kc, jc, nc, dst);
@@ -128,22 +129,35 @@ final class ShiftedColumns {
         for (; q + 16 <= kc; q += 16) {
           int t = pc + q;
           long lanes = masks[t / Gemm.L * offsets + tap];
-          if (lanes == 0) {
-            for (int r = 0; r < 16; r++) {
-              FloatVector.zero(Gemm.S).intoArray(dst, d + (q + r) * Gemm.NR);
+          int e = d + q * Gemm.NR;
+          if (lanes != 0 && rows + t >= 0 && rows + t + 15 * plane + Gemm.L <= xs.length) {
+            // whole rows, transposed: a row of the result is one pixel's sixteen channels, so the
+            // pixels outside the image (whose values were read from elsewhere) are zeroed after
+            Gemm.transpose16(xs, rows + t, plane, dst, e);
+            for (long out = ~lanes & ALL; out != 0; out &= out - 1) {
+              FloatVector.zero(Gemm.S)
+                  .intoArray(dst, e + Long.numberOfTrailingZeros(out) * Gemm.NR);
             }
           } else {
-            Gemm.transpose16(xs, rows + t, plane, lanes, dst, d + q * Gemm.NR);
+            for (int r = 0; r < 16; r++) {
+              pixel(xs, rows, plane, t + r, (lanes >>> r & 1) != 0, dst, e + r * Gemm.NR);
+            }
           }
         }
         for (; q < kc; q++) {
           int t = pc + q;
           boolean inside = (masks[t / Gemm.L * offsets + tap] >>> (t % Gemm.L) & 1) != 0;
-          for (int r = 0; r < 16; r++) {
-            dst[d + q * Gemm.NR + r] = inside ? xs[rows + r * plane + t] : 0f;
-          }
+          pixel(xs, rows, plane, t, inside, dst, d + q * Gemm.NR);
         }
       }
+    }
+  }
+
+  /** Sixteen channels {@code plane} apart at pixel {@code t} from {@code rows}, or zeros. */
+  private static void pixel(
+      float[] xs, int rows, int plane, int t, boolean inside, float[] dst, int d) {
+    for (int c = 0; c < 16; c++) {
+      dst[d + c] = inside ? xs[rows + c * plane + t] : 0f;
     }
   }
 
