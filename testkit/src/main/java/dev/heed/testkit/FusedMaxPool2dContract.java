@@ -1,5 +1,6 @@
 package dev.heed.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,8 +13,13 @@ import dev.heed.core.tensor.Shapes;
 import dev.heed.core.tensor.Tensor;
 import dev.heed.core.tensor.Tensors;
 import dev.heed.core.tensor.Windows;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -31,11 +37,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * whose height and width are not multiples of the kernel (floor mode: the rows and columns past the
  * last whole window hold NaN and 10³⁰, which must be neither read nor given gradient); windows with
  * ties (the gradient goes to the first maximum in row-major window order), NaN (the window's
- * result, and the first NaN takes the gradient), infinities and signed zeros; a non-contiguous
- * input. A window's maximum and the placement of its gradient are exact, so the comparison is
- * exact. The direct calls write every output element (the buffers start out holding a sentinel),
- * nothing past the outputs' ends, and leave their inputs as they were. A backend that does not
- * offer the capability, or not for a type, skips.
+ * result; with several NaNs, the last NaN takes the gradient, as in PyTorch), infinities and signed
+ * zeros; a non-contiguous input. A window's maximum and the placement of its gradient are exact, so
+ * the comparison is exact. The direct calls write every output element (the buffers start out
+ * holding a sentinel), nothing past the outputs' ends, and leave their inputs as they were. A
+ * backend that does not offer the capability, or not for a type, skips these.
+ *
+ * <p>{@link #agreesWithPyTorch} runs {@code Windows.maxPool2d} on the backend under test whether it
+ * offers the capability or not (the composite runs where it does not, and for windows that overlap
+ * or are padded) against PyTorch 1.13's {@code max_pool2d} output and input gradient, saved in
+ * {@code maxpool2d_pytorch.safetensors} by {@code
+ * testkit/src/test/fixtures/make_maxpool2d_fixture.py}: images full of NaNs, ties, infinities and
+ * signed zeros; tiling windows 2×2, 3×2 and 3×3, overlapping ones (3×3 at stride 2, 2×2 at stride
+ * 1), padded and dilated ones.
  *
  * <pre>{@code
  * class SimdFusedMaxPool2dTest extends FusedMaxPool2dContract {
@@ -190,10 +204,10 @@ public abstract class FusedMaxPool2dContract {
           for (int e = 0; e < kk; e++) {
             at[e] = (p * c.h() + i * c.kh() + e / c.kw()) * c.w() + j * c.kw() + e % c.kw();
           }
-          int k = (window / 8) % kk;
-          switch (window % 8) {
+          int k = (window / 10) % kk;
+          switch (window % 10) {
             case 0 -> v[at[k]] = Double.NaN;
-            case 1 -> { // two NaNs: the first takes the gradient
+            case 1 -> { // two NaNs: the last takes the gradient
               v[at[kk - 1]] = Double.NaN;
               v[at[k / 2]] = Double.NaN;
             }
@@ -214,6 +228,18 @@ public abstract class FusedMaxPool2dContract {
             case 5 -> { // a NaN before larger numbers
               v[at[0]] = Double.NaN;
               v[at[kk - 1]] = 5;
+            }
+            case 6 -> { // two NaNs side by side in a row (or across rows), then a larger number
+              v[at[k]] = Double.NaN;
+              v[at[(k + 1) % kk]] = Double.NaN;
+              v[at[(k + 2) % kk]] = 1e6;
+            }
+            case 7 -> { // two NaNs one above the other, the rest +∞
+              for (int e : at) {
+                v[e] = Double.POSITIVE_INFINITY;
+              }
+              v[at[k]] = Double.NaN;
+              v[at[(k + c.kw()) % kk]] = Double.NaN;
             }
             default -> {}
           }
@@ -333,5 +359,96 @@ public abstract class FusedMaxPool2dContract {
     assertSame(what + "backward: x unchanged", buffers.download(x), xv);
     assertSame(what + "backward: gy unchanged", buffers.download(gy), gv);
     assertSame(what + "backward: y unchanged", buffers.download(y), withSentinels(t, yWant));
+  }
+
+  /** The PyTorch fixture's resource (next to this class) and the script that writes it. */
+  private static final String FIXTURE = "maxpool2d_pytorch";
+
+  private static final String GENERATOR =
+      "testkit/src/test/fixtures/make_maxpool2d_fixture.py (with /usr/bin/python3, PyTorch 1.13)";
+
+  /** The cases of the PyTorch fixture, as its metadata {@code cases} lists them. */
+  static final List<String> PYTORCH_CASES =
+      List.of(
+          "tile2x2",
+          "tile3x2",
+          "tile3x3",
+          "overlap3s2",
+          "overlap2s1",
+          "overlap3s2pad1",
+          "overlap2s1dil2");
+
+  static Stream<Arguments> pyTorchCases() {
+    List<Arguments> list = new ArrayList<>();
+    for (String c : PYTORCH_CASES) {
+      for (DType t : List.of(DType.FLOAT32, DType.FLOAT64)) {
+        list.add(Arguments.of(c, t));
+      }
+    }
+    return list.stream();
+  }
+
+  /** Metadata {@code key} of the fixture, {@code "h,w"}, as two integers. */
+  private static int[] pair(TorchFixture f, String key) {
+    String v = f.metadata.get(key);
+    assertNotNull(v, "fixture " + FIXTURE + ": no metadata '" + key + "'");
+    String[] parts = v.split(",");
+    return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+  }
+
+  /**
+   * {@code Windows.maxPool2d} on the backend under test (fused where it offers the capability for
+   * the type and the windows tile the image, the composite otherwise) gives PyTorch's output and
+   * input gradient exactly: each window's gradient at its first maximum, or at its last NaN, summed
+   * where windows overlap. The inputs are float32-exact and the output gradients small integers, so
+   * both types must agree exactly; a zero maximum may differ in sign only (PyTorch keeps the first
+   * zero of a window, Heed's MAX puts {@code +0} above {@code -0}).
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.heed.testkit.FusedMaxPool2dContract#pyTorchCases")
+  public void agreesWithPyTorch(String name, DType t) {
+    assumeTrue(device.supports(t), "backend '" + device.name() + "' does not support " + t);
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory("heed-maxpool2d");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (Scope scope = Scope.open()) {
+      TorchFixture f =
+          new TorchFixture(
+              FIXTURE,
+              FusedMaxPool2dContract.class.getResourceAsStream(FIXTURE + ".safetensors"),
+              GENERATOR,
+              device,
+              t,
+              tmp);
+      assertEquals(
+          String.join(",", PYTORCH_CASES),
+          f.metadata.get("cases"),
+          "fixture " + FIXTURE + ": its cases (regenerated? update PYTORCH_CASES)");
+      Tensor x = f.get(name + ".x").requiresGrad(true);
+      Tensor y =
+          Windows.maxPool2d(
+              x,
+              pair(f, name + ".kernel"),
+              pair(f, name + ".stride"),
+              pair(f, name + ".padding"),
+              pair(f, name + ".dilation"));
+      y.backward(f.get(name + ".gy"));
+      String what = name + " (" + t + ", PyTorch " + f.metadata.get("torch") + ") ";
+      assertEquals(f.get(name + ".y").shape(), y.shape(), on() + what + "output shape");
+      assertSame(what + "output", y.toDoubleArray(), f.get(name + ".y").toDoubleArray());
+      assertSame(
+          what + "gradient of x", x.grad().toDoubleArray(), f.get(name + ".gx").toDoubleArray());
+    } finally {
+      try (Stream<Path> files = Files.walk(tmp)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 }

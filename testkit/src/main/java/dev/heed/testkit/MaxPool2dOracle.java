@@ -10,9 +10,9 @@ final class MaxPool2dOracle {
   private MaxPool2dOracle() {}
 
   /**
-   * The flat index in {@code x} of each window's first element, in row-major window order, that is
-   * NaN or not less than every other element of the window: where the window's maximum (or its
-   * first NaN) sits, and where its gradient goes.
+   * The flat index in {@code x} of the element each window's gradient goes to, found as PyTorch's
+   * kernels scan a window (row-major, keeping an element when it is larger than the maximum so far
+   * or NaN): the window's first maximum, or, in a window holding NaNs, its last NaN.
    */
   static int[] argmax(double[] x, int planes, int h, int w, int kh, int kw) {
     int oh = h / kh;
@@ -22,14 +22,10 @@ final class MaxPool2dOracle {
       for (int i = 0; i < oh; i++) {
         for (int j = 0; j < ow; j++) {
           int best = -1;
-          for (int a = 0; a < kh && (best < 0 || !Double.isNaN(x[best])); a++) {
+          for (int a = 0; a < kh; a++) {
             for (int b = 0; b < kw; b++) {
               int e = (p * h + i * kh + a) * w + j * kw + b;
-              if (Double.isNaN(x[e])) {
-                best = e;
-                break;
-              }
-              if (best < 0 || x[e] > x[best]) {
+              if (best < 0 || Double.isNaN(x[e]) || x[e] > x[best]) {
                 best = e;
               }
             }
@@ -51,7 +47,7 @@ final class MaxPool2dOracle {
     return y;
   }
 
-  /** Each window's {@code gy} at its first maximum (or first NaN); 0 everywhere else. */
+  /** Each window's {@code gy} at its first maximum (or last NaN); 0 everywhere else. */
   static double[] backward(double[] gy, double[] x, int planes, int h, int w, int kh, int kw) {
     int[] at = argmax(x, planes, h, w, kh, kw);
     double[] gx = new double[planes * h * w];

@@ -672,7 +672,7 @@ class ContractsCatchBrokenCapabilitiesTest {
     }
   }
 
-  /** Sends a window's gradient to its last maximum on ties (the first NaN still wins). */
+  /** Sends a window's gradient to its last maximum on ties (the last NaN still wins). */
   @Test
   void maxPoolWithTheGradientAtTheLastMaximum() {
     CapableBackend broken =
@@ -704,8 +704,7 @@ class ContractsCatchBrokenCapabilitiesTest {
                   int at = -1;
                   for (int e = 0; e < kh * kw; e++) {
                     int idx = (p * h + i * kh + e / kw) * w + j * kw + e % kw;
-                    if (xv[idx] == yv[o]
-                        || (Double.isNaN(yv[o]) && at < 0 && Double.isNaN(xv[idx]))) {
+                    if (xv[idx] == yv[o] || Double.isNaN(xv[idx])) {
                       at = idx;
                     }
                   }
@@ -727,6 +726,71 @@ class ContractsCatchBrokenCapabilitiesTest {
           fails(
               () -> c.valuesAndGradientsThroughCore("2x3 [1, 3, 6, 12]", DType.FLOAT64),
               "2x3 [1, 3, 6, 12] (FLOAT64) through Windows.maxPool2d: gradient of x");
+        });
+  }
+
+  /**
+   * Sends the gradient of a window holding NaNs to its first NaN (PyTorch sends it to the last);
+   * ties go to the first maximum, as they should.
+   */
+  @Test
+  void maxPoolWithTheGradientAtTheFirstNaN() {
+    CapableBackend broken =
+        new CapableBackend() {
+          @Override
+          FusedMaxPool2d maxPool2d() {
+            return new HostMaxPool2d() {
+              @Override
+              public void backward(
+                  Buffer gy,
+                  Buffer x,
+                  Buffer y,
+                  int planes,
+                  int h,
+                  int w,
+                  int kh,
+                  int kw,
+                  Buffer gx) {
+                double[] xv = read(x);
+                double[] yv = read(y);
+                double[] g = read(gy);
+                double[] out = new double[planes * h * w];
+                int oh = h / kh;
+                int ow = w / kw;
+                for (int o = 0; o < planes * oh * ow; o++) {
+                  int p = o / (oh * ow);
+                  int i = o / ow % oh;
+                  int j = o % ow;
+                  int at = -1;
+                  for (int e = 0; e < kh * kw && at < 0; e++) {
+                    int idx = (p * h + i * kh + e / kw) * w + j * kw + e % kw;
+                    if (xv[idx] == yv[o] || Double.isNaN(xv[idx])) {
+                      at = idx;
+                    }
+                  }
+                  out[at] = g[o];
+                }
+                write(gx, out);
+              }
+            };
+          }
+        };
+    maxPool(
+        broken,
+        c -> {
+          c.directForwardAndBackward("2x2 ties [2, 3, 8, 8]", DType.FLOAT32);
+          c.valuesAndGradientsThroughCore("2x3 [1, 3, 6, 12]", DType.FLOAT64);
+          c.agreesWithPyTorch("overlap3s2", DType.FLOAT32); // the composite: right
+          fails(
+              () ->
+                  c.directForwardAndBackward("2x2 NaN and infinities [2, 2, 6, 20]", DType.FLOAT32),
+              "2x2 NaN and infinities [2, 2, 6, 20] (FLOAT32) direct backward gx");
+          fails(
+              () -> c.valuesAndGradientsThroughCore("3x3 floor [1, 2, 10, 10]", DType.FLOAT64),
+              "3x3 floor [1, 2, 10, 10] (FLOAT64) through Windows.maxPool2d: gradient of x");
+          fails(
+              () -> c.agreesWithPyTorch("tile2x2", DType.FLOAT32),
+              "tile2x2 (FLOAT32, PyTorch 1.13.0a0) gradient of x");
         });
   }
 

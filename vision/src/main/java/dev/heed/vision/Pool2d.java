@@ -11,10 +11,11 @@ import dev.heed.core.tensor.Windows;
 
 /**
  * PyTorch's {@code nn.MaxPool2d} and {@code nn.AvgPool2d} (floor mode). Max pooling is {@link
- * Windows#maxPool2d}, which records each window's arg-max so that the gradient is one scatter.
- * Average pooling reduces the padded input's windows ({@link Windows#unfold}, a view) by their
- * mean, padding with zeros and dividing by the whole window ({@code count_include_pad=True}) or by
- * the pixels of the image it covers. No parameters.
+ * Windows#maxPool2d}: a window holding a NaN gives NaN, and its gradient goes to its first maximum
+ * on ties or to its last NaN, as PyTorch's kernels route it. Average pooling reduces the padded
+ * input's windows ({@link Windows#unfold}, a view) by their mean, padding with zeros and dividing
+ * by the whole window ({@code count_include_pad=True}) or by the pixels of the image it covers. No
+ * parameters.
  */
 final class Pool2d implements Layer {
   /** The reduction of a window. */

@@ -1,6 +1,8 @@
 package dev.heed.vision;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heed.core.backend.Backend;
 import dev.heed.core.backend.DType;
@@ -10,7 +12,9 @@ import dev.heed.core.nn.Layer;
 import dev.heed.core.nn.Seeds;
 import dev.heed.core.tensor.Scope;
 import dev.heed.core.tensor.Tensor;
+import dev.heed.testkit.FusedMaxPool2dContract;
 import dev.heed.testkit.TestBackends;
+import dev.heed.testkit.TorchFixture;
 import java.nio.file.Path;
 import java.util.function.Function;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * buffers loaded by their state_dict names, the same input, and the output and the gradients of
  * {@code Σ output·R} with respect to the input and every parameter compared; batch norm also
  * compares the running statistics after a training step and an evaluation-mode output. Float64
- * agrees within 1e-9, float32 within 1e-4 (relative to {@code max(1, |expected|)}).
+ * agrees within 1e-9, float32 within 1e-4 (relative to {@code max(1, |expected|)}). Max pooling
+ * also runs on testkit's fixture ({@code make_maxpool2d_fixture.py}: NaNs, ties, infinities) on
+ * every backend, where it must agree exactly.
  */
 @SuppressWarnings("try")
 class PyTorchFixtureTest {
@@ -190,5 +196,74 @@ class PyTorchFixtureTest {
                 f.intValue("dim"),
                 true,
                 c));
+  }
+
+  /** testkit's max pooling fixture (PyTorch 1.13's max_pool2d over NaNs, ties, ±∞ and ±0). */
+  private static final class MaxPoolFixture extends TorchFixture {
+    MaxPoolFixture(Backend backend, DType dtype, Path tmp) {
+      super(
+          "maxpool2d_pytorch",
+          FusedMaxPool2dContract.class.getResourceAsStream("maxpool2d_pytorch.safetensors"),
+          "testkit/src/test/fixtures/make_maxpool2d_fixture.py",
+          backend,
+          dtype,
+          tmp);
+    }
+
+    int[] pair(String key) {
+      String[] v = metadata.get(key).split(",");
+      return new int[] {Integer.parseInt(v[0]), Integer.parseInt(v[1])};
+    }
+  }
+
+  /**
+   * Equal values, NaN meeting NaN ({@code -0} meets {@code 0}: a zero maximum's sign may differ).
+   */
+  private static void assertSameValues(String what, double[] expected, double[] actual) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      boolean same = Double.isNaN(expected[i]) ? Double.isNaN(actual[i]) : expected[i] == actual[i];
+      assertTrue(
+          same, what + " at flat index " + i + ": " + actual[i] + ", PyTorch " + expected[i]);
+    }
+  }
+
+  /**
+   * The {@code max-pool2d} layer on every backend found, against PyTorch's output and input
+   * gradient exactly: a window's gradient goes to its first maximum on ties, or to its last NaN;
+   * tiling, overlapping, padded and dilated windows.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = DType.class,
+      names = {"FLOAT64", "FLOAT32"})
+  void maxPoolingRoutesNaNsAsPyTorch(DType dtype) {
+    for (String backend : TestBackends.availableNames()) {
+      Backend be = TestBackends.open(backend);
+      if (!be.supports(dtype)) {
+        continue;
+      }
+      try (Scope scope = Scope.open()) {
+        MaxPoolFixture f = new MaxPoolFixture(be, dtype, tmp);
+        for (String c : f.metadata.get("cases").split(",")) {
+          Layer layer =
+              new Pool2d(
+                  Pool2d.Kind.MAX,
+                  f.pair(c + ".kernel"),
+                  f.pair(c + ".stride"),
+                  f.pair(c + ".padding"),
+                  f.pair(c + ".dilation"),
+                  true,
+                  null);
+          Tensor x = f.get(c + ".x").requiresGrad(true);
+          Tensor y = layer.forward(x, ForwardContext.inference());
+          y.backward(f.get(c + ".gy"));
+          String what = backend + " " + dtype + " " + c;
+          assertSameValues(what + " output", f.get(c + ".y").toDoubleArray(), y.toDoubleArray());
+          assertSameValues(
+              what + " input gradient", f.get(c + ".gx").toDoubleArray(), x.grad().toDoubleArray());
+        }
+      }
+    }
   }
 }

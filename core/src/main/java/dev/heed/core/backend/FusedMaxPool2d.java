@@ -25,7 +25,9 @@ public interface FusedMaxPool2d extends Capability {
 
   /**
    * Writes {@code gx} (every element): each window's {@code gy} at the window's first element, in
-   * row-major window order, that equals the window's maximum {@code y} or is NaN; 0 elsewhere.
+   * row-major window order, that equals the window's maximum {@code y}, or, where {@code y} is NaN,
+   * at the window's last NaN; 0 elsewhere. This is PyTorch's routing: its kernels scan the window
+   * in row-major order and keep an element when it is larger than the maximum so far or NaN.
    */
   void backward(Buffer gy, Buffer x, Buffer y, int planes, int h, int w, int kh, int kw, Buffer gx);
 }

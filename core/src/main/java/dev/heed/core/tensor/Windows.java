@@ -173,17 +173,20 @@ public final class Windows {
    * PyTorch's {@code max_pool2d} (floor mode) of {@code x}, {@code [N, C, H, W]}: the maximum of
    * each {@code kernel[0] x kernel[1]} window, windows {@code stride} apart, their elements {@code
    * dilation} apart, over the image padded by {@code padding} on every side (padding never wins: a
-   * window whose image elements are all {@code -∞} takes its first image element). The gradient of
-   * a window goes to its first maximum in window order on ties (PyTorch's rule; a NaN counts as
-   * larger than any number), adding where windows overlap.
+   * window whose image elements are all {@code -∞} takes its first image element). A window holding
+   * a NaN gives NaN. Each window's gradient goes to one of its elements, as PyTorch's kernels route
+   * it (they scan the window in row-major order and keep an element when it is larger than the
+   * maximum so far or NaN): to the first maximum on ties, and in a window holding NaNs to its last
+   * NaN. Windows are independent; where they overlap, their gradients add.
    *
    * <p>Everything runs on the device, with no host read, so a training step through it can be
    * captured and replayed: the forward pass reduces the windows by their maximum; the backward pass
-   * compares each window element with its window's maximum (or finds its NaN), keeps the first
-   * match per window by walking the window positions in order with a "none yet" mask, and folds the
-   * masked output gradient back onto the image ({@link #fold}). Windows that tile the image (stride
-   * = kernel, no padding or dilation) run the backend's {@link FusedMaxPool2d} instead where it has
-   * one for the type: one kernel each way, with the same values and the same routing.
+   * compares each window element with its window's maximum and finds its NaNs, keeps the first
+   * equal element per window (walking the window positions forward with a "none yet" mask) and the
+   * last NaN (walking them backward), and folds the masked output gradient back onto the image
+   * ({@link #fold}). Windows that tile the image (stride = kernel, no padding or dilation) run the
+   * backend's {@link FusedMaxPool2d} instead where it has one for the type: one kernel each way,
+   * with the same values and the same routing.
    *
    * @throws IllegalArgumentException when {@code x} is not of rank 4, an argument is not positive
    *     (padding: negative or more than half the kernel), or no window fits
@@ -258,8 +261,8 @@ public final class Windows {
 
   /**
    * {@link #maxPool2d} over windows that tile the image, through the backend's {@link
-   * FusedMaxPool2d}: one kernel forward, one backward (which finds each window's first maximum
-   * again from the input and the output).
+   * FusedMaxPool2d}: one kernel forward, one backward (which finds each window's first maximum, or
+   * last NaN, again from the input and the output).
    */
   private static Tensor fusedMaxPool2d(FusedMaxPool2d f, Tensor x, int[] kernel) {
     int oh = x.dim(2) / kernel[0];
@@ -296,8 +299,8 @@ public final class Windows {
 
   /**
    * The gradient of {@link #maxPool2d} for the output gradient {@code g}: {@code g} of each window
-   * placed at the window's first maximum (or first NaN), summed over overlapping windows. Runs with
-   * gradients disabled (inside backward).
+   * placed at the window's first maximum (or, in a window holding NaNs, its last NaN), summed over
+   * overlapping windows. Runs with gradients disabled (inside backward).
    */
   private static Tensor maxPool2dGradient(
       Tensor g, Tensor x, Tensor y, int[] kernel, int[] stride, int[] padding, int[] dilation) {
@@ -313,41 +316,61 @@ public final class Windows {
             dilation); // [N, C, oH, oW, kH, kW]
     int oh = u.dim(2);
     int ow = u.dim(3);
-    // candidates: the elements equal to their window's maximum, or NaN (a window with a NaN has
-    // the maximum NaN, and its first NaN takes the gradient)
-    Tensor candidates =
-        Elementwise.binaryRaw(
-            "maxPool2d",
-            BinaryOp.MAX,
-            Elementwise.binaryRaw(
-                "maxPool2d", BinaryOp.EQ, u, Shapes.reshape(y, n, c, oh, ow, 1, 1)),
-            Elementwise.binaryRaw("maxPool2d", BinaryOp.NE, u, u));
+    // the elements equal to their window's maximum (none in a window holding a NaN, whose maximum
+    // is NaN), and the NaNs
+    Tensor equal =
+        Elementwise.binaryRaw("maxPool2d", BinaryOp.EQ, u, Shapes.reshape(y, n, c, oh, ow, 1, 1));
+    Tensor nan = Elementwise.binaryRaw("maxPool2d", BinaryOp.NE, u, u);
     if (padded) {
-      // padding is never a candidate, even where the image's elements are -∞ too
+      // padding (-∞, never NaN) is never a maximum, even where the image's elements are -∞ too
       Tensor image = Tensors.ones(x.backend(), Shape.of(1, 1, x.dim(2), x.dim(3)), x.dtype());
       Tensor inside = windows(pad(image, around, around, 0), kernel, stride, dilation);
-      candidates = Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, candidates, inside);
+      equal = Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, equal, inside);
     }
-    // the first candidate of each window, in window order, takes the window's gradient
-    Tensor routed = Tensor.allocateForOverwrite(g.backend(), u.shape(), g.dtype()); // all written
-    Tensor none = null; // 1 where no earlier position of the window was a candidate
     int positions = kernel[0] * kernel[1];
+    // the last NaN of each window: walking the window positions backward, 1 at a NaN with no NaN
+    // after it
+    Tensor[] lastNaN = new Tensor[positions];
+    Tensor noneAfter = null; // 1 where no later position of the window holds a NaN
+    for (int q = positions - 1; q >= 0; q--) {
+      Tensor at = position(nan, kernel, q);
+      lastNaN[q] =
+          noneAfter == null ? at : Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, at, noneAfter);
+      if (q > 0) {
+        Tensor notAt = Elementwise.unaryRaw(UnaryOp.AFFINE, -1, 1, at);
+        noneAfter =
+            noneAfter == null
+                ? notAt
+                : Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, noneAfter, notAt);
+      }
+    }
+    // the first maximum of each window, walking forward; with the last NaN, it takes the window's
+    // gradient (a window has one or the other)
+    Tensor routed = Tensor.allocateForOverwrite(g.backend(), u.shape(), g.dtype()); // all written
+    Tensor noneBefore = null; // 1 where no earlier position of the window equals the maximum
     for (int q = 0; q < positions; q++) {
-      Tensor at = Shapes.select(Shapes.select(candidates, 5, q % kernel[1]), 4, q / kernel[1]);
-      Tensor first = none == null ? at : Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, at, none);
-      Tensor slot = Shapes.select(Shapes.select(routed, 5, q % kernel[1]), 4, q / kernel[1]);
+      Tensor at = position(equal, kernel, q);
+      Tensor first =
+          noneBefore == null
+              ? at
+              : Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, at, noneBefore);
+      Tensor take = Elementwise.binaryRaw("maxPool2d", BinaryOp.ADD, first, lastNaN[q]);
+      Tensor slot = position(routed, kernel, q);
       Kernels.binary(
           g.backend(),
           BinaryOp.MUL,
-          first.buffer(),
-          first.layout(),
+          take.buffer(),
+          take.layout(),
           g.buffer(),
-          Broadcast.layout(g, first.shape()),
+          Broadcast.layout(g, take.shape()),
           routed.buffer(),
           slot.layout());
       if (q + 1 < positions) {
         Tensor notAt = Elementwise.unaryRaw(UnaryOp.AFFINE, -1, 1, at);
-        none = none == null ? notAt : Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, none, notAt);
+        noneBefore =
+            noneBefore == null
+                ? notAt
+                : Elementwise.binaryRaw("maxPool2d", BinaryOp.MUL, noneBefore, notAt);
       }
     }
     // back onto the padded image, then the image itself
@@ -361,6 +384,11 @@ public final class Windows {
     }
     Tensor inner = Shapes.slice(image, 2, padding[0], padding[0] + x.dim(2));
     return Shapes.copy(Shapes.slice(inner, 3, padding[1], padding[1] + x.dim(3)));
+  }
+
+  /** Window position {@code q} (row-major) of windows {@code [N, C, oH, oW, kH, kW]}: a view. */
+  private static Tensor position(Tensor windows, int[] kernel, int q) {
+    return Shapes.select(Shapes.select(windows, 5, q % kernel[1]), 4, q / kernel[1]);
   }
 
   /** The windows of {@code p}, {@code [N, C, H, W]}, as a view {@code [N, C, oH, oW, kH, kW]}. */

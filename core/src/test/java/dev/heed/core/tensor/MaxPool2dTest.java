@@ -7,15 +7,19 @@ import dev.heed.core.backend.DType;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Windows#maxPool2d}: values and gradients against direct loops over the windows (the
- * gradient goes to the first maximum of each window in window order, PyTorch's rule), ties, padding
- * and all -∞ windows, the values off the tape, and refusals.
+ * {@link Windows#maxPool2d}: values and gradients against direct loops over the windows written as
+ * PyTorch's kernels scan them (the gradient goes to the first maximum of each window in window
+ * order, or to its last NaN), ties, NaNs, padding and all -∞ windows, the values off the tape, and
+ * refusals. testkit's {@code FusedMaxPool2dContract} checks the same against PyTorch's own output.
  */
 @SuppressWarnings("try")
 class MaxPool2dTest {
   private final TestBackends.Reference be = TestBackends.reference();
 
-  /** Direct loops: output values and the flat input position of each window's first maximum. */
+  /**
+   * Direct loops: output values and the flat input position of each window's first maximum (or last
+   * NaN).
+   */
   private static double[][] direct(
       double[] x, int n, int c, int h, int w, int[] k, int[] s, int[] p, int[] d) {
     int oh = (h + 2 * p[0] - d[0] * (k[0] - 1) - 1) / s[0] + 1;
@@ -36,8 +40,9 @@ class MaxPool2dTest {
                 continue;
               }
               int i = plane * h * w + row * w + col;
-              // a NaN counts as larger than any number; the first NaN stays
-              boolean larger = Double.isNaN(x[i]) ? !Double.isNaN(best) : x[i] > best;
+              // PyTorch's scan: (val > maxval) || isnan(val), so every NaN takes over (the last
+              // NaN stays) and ties keep the first maximum
+              boolean larger = Double.isNaN(x[i]) || x[i] > best;
               if (pos < 0 || larger) {
                 best = x[i];
                 pos = i;
@@ -133,13 +138,42 @@ class MaxPool2dTest {
   }
 
   @Test
-  void aWindowWithNaNRoutesItsGradientToItsFirstNaN() {
+  void aWindowWithNaNsRoutesItsGradientToItsLastNaN() {
     double nan = Double.NaN;
     double[] v = {1, nan, 3, nan, 5, 6, 7, 8, 9, 10, nan, 12, 13, 14, 15, 16};
     int[] two = {2, 2};
     int[] one = {1, 1};
     compare(v, 1, 1, 4, 4, two, two, new int[2], one);
     compare(v, 1, 1, 4, 4, new int[] {3, 3}, one, one, one);
+    // PyTorch: [[nan, 1], [nan, 2]] and [[1, nan], [nan, 2]] send the gradient to the lower NaN
+    compare(new double[] {nan, 1, nan, 2}, 1, 1, 2, 2, two, two, new int[2], one);
+    compare(new double[] {1, nan, nan, 2}, 1, 1, 2, 2, two, two, new int[2], one);
+    assertLastNaN(new double[] {nan, 1, nan, 2}, 2);
+    assertLastNaN(new double[] {1, nan, nan, 2}, 2);
+    assertLastNaN(new double[] {nan, nan, 1, nan}, 3);
+    // overlapping windows choose independently: [[nan, nan, 1], [2, nan, 3], [nan, 1, 1]] with 2x2
+    // windows at stride 1 sends two windows' gradients to the centre and one to the lower left
+    compare(
+        new double[] {nan, nan, 1, 2, nan, 3, nan, 1, 1}, 1, 1, 3, 3, two, one, new int[2], one);
+    double[] w = values(2 * 2 * 7 * 8, 5); // ties, and a NaN in every third element
+    for (int i = 0; i < w.length; i += 3) {
+      w[i] = nan;
+    }
+    compare(w, 2, 2, 7, 8, new int[] {3, 3}, new int[] {2, 2}, one, one);
+    compare(w, 2, 2, 7, 8, two, one, new int[2], one);
+    compare(w, 2, 2, 7, 8, two, two, new int[2], one);
+  }
+
+  /** One 2x2 window over {@code v}: its gradient lands at {@code at} alone (PyTorch's answer). */
+  private void assertLastNaN(double[] v, int at) {
+    try (Scope sc = Scope.open()) {
+      Tensor x = Tensors.of(be, DType.FLOAT64, v, 1, 1, 2, 2).requiresGrad(true);
+      int[] two = {2, 2};
+      Windows.maxPool2d(x, two, two, new int[2], new int[] {1, 1}).sum().backward();
+      double[] want = new double[4];
+      want[at] = 1;
+      assertArrayEquals(want, x.grad().toDoubleArray());
+    }
   }
 
   @Test

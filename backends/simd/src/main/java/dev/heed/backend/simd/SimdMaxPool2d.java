@@ -15,9 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link FusedMaxPool2d} for FLOAT32: one pass over the image each way, planes split over the
  * threads. The maximum is {@link Math#max(float, float)} (NaN wins, {@code +0} above {@code -0}),
  * as the MAX reduction computes it; the gradient goes to each window's first element equal to the
- * maximum or NaN, as core's composite routes it. 2x2 windows (the common case) are vectorised along
- * the image rows, a pair of rows at a time: lane {@code i} and its partner {@code i ^ 1} are one
- * window's two columns; the other sizes run scalar loops.
+ * maximum, or, in a window holding NaNs, to its last NaN, as PyTorch and core's composite route it.
+ * 2x2 windows (the common case) are vectorised along the image rows, a pair of rows at a time: lane
+ * {@code i} and its partner {@code i ^ 1} are one window's two columns; the other sizes run scalar
+ * loops.
  */
 final class SimdMaxPool2d implements FusedMaxPool2d {
   /** Planes per task: a few thousand elements each. */
@@ -152,7 +153,7 @@ final class SimdMaxPool2d implements FusedMaxPool2d {
       }
       for (int ox = 0; ox < ow; ox++, out++) {
         float m = ys[out];
-        int at = first(xs, row + ox * kw, w, kh, kw, m);
+        int at = routed(xs, row + ox * kw, w, kh, kw, m);
         if (at >= 0) {
           gxs[at] = gys[out];
         }
@@ -165,7 +166,8 @@ final class SimdMaxPool2d implements FusedMaxPool2d {
    * {@code ow} windows from {@code out}); writes all {@code 2·ow} columns of both rows. Vectorised
    * along the row: the window's value and gradient repeated for its two columns, candidates
    * compared lane by lane, and each lane told whether its window partner (lane {@code i ^ 1}) is a
-   * candidate, so that the first candidate in window order takes the gradient.
+   * candidate, so that the first candidate in window order takes the gradient, or, in a window
+   * holding NaNs (whose candidates are its NaNs), the last.
    */
   private static void pairRows(
       float[] gys, float[] xs, float[] ys, int row, int w, int ow, float[] gxs, int out) {
@@ -179,12 +181,19 @@ final class SimdMaxPool2d implements FusedMaxPool2d {
       // the windows of these columns: their values and gradients, each repeated for two lanes
       VectorMask<Float> windows = V.indexInRange(out + j / 2, out + Math.min(ow, j / 2 + half));
       FloatVector m = FloatVector.fromArray(V, ys, out + j / 2, windows).rearrange(REPEAT);
+      // candidates: the elements equal to the window's maximum, or NaN (a window holding a NaN
+      // has the maximum NaN, and its NaNs are its only candidates)
       VectorMask<Float> ca = a.eq(m).or(a.test(VectorOperators.IS_NAN));
       VectorMask<Float> cc = c.eq(m).or(c.test(VectorOperators.IS_NAN));
       VectorMask<Float> pa = ZERO.blend(ONE, ca).rearrange(PARTNER).compare(VectorOperators.NE, 0f);
       VectorMask<Float> pc = ZERO.blend(ONE, cc).rearrange(PARTNER).compare(VectorOperators.NE, 0f);
-      VectorMask<Float> takeA = ca.andNot(pa.and(ODD));
-      VectorMask<Float> takeC = cc.andNot(ca.or(pa)).andNot(pc.and(ODD));
+      // the scan order: top row then bottom row, left column first (the first candidate takes
+      // the gradient); reversed in a NaN window (its last NaN takes it). `later` marks the lanes
+      // whose row partner comes earlier in that order and so takes precedence.
+      VectorMask<Float> reversed = m.test(VectorOperators.IS_NAN);
+      VectorMask<Float> later = ODD.xor(reversed);
+      VectorMask<Float> takeA = ca.andNot(pa.and(later)).andNot(reversed.and(cc.or(pc)));
+      VectorMask<Float> takeC = cc.andNot(ca.or(pa).andNot(reversed)).andNot(pc.and(later));
       FloatVector g = FloatVector.fromArray(V, gys, out + j / 2, windows).rearrange(REPEAT);
       ZERO.blend(g, takeA).intoArray(gxs, row + j, in);
       ZERO.blend(g, takeC).intoArray(gxs, row + w + j, in);
@@ -192,14 +201,25 @@ final class SimdMaxPool2d implements FusedMaxPool2d {
   }
 
   /**
-   * The index of the window's first element, in row-major order, that equals {@code m} or is NaN;
-   * -1 when none does (never when {@code m} is the window's maximum).
+   * Where the window's gradient goes: the index of its first element, in row-major order, that
+   * equals {@code m}, or, when {@code m} is NaN, of its last NaN (PyTorch's scan keeps an element
+   * larger than the maximum so far or NaN); -1 when none (never when {@code m} is the window's
+   * maximum).
    */
-  private static int first(float[] xs, int corner, int w, int kh, int kw, float m) {
+  private static int routed(float[] xs, int corner, int w, int kh, int kw, float m) {
+    if (m != m) {
+      for (int i = kh - 1, r = corner + (kh - 1) * w; i >= 0; i--, r -= w) {
+        for (int j = kw - 1; j >= 0; j--) {
+          if (xs[r + j] != xs[r + j]) {
+            return r + j;
+          }
+        }
+      }
+      return -1;
+    }
     for (int i = 0, r = corner; i < kh; i++, r += w) {
       for (int j = 0; j < kw; j++) {
-        float v = xs[r + j];
-        if (v == m || v != v) {
+        if (xs[r + j] == m) {
           return r + j;
         }
       }
