@@ -269,158 +269,127 @@ final class SimdConv2d implements FusedConv2d {
   }
 
   /**
-   * The weight gradient, image by image: each image's columns (as the forward pass lays them out,
-   * in a per-thread array that stays in cache) and one product per group with the output gradient's
-   * rows, {@code [Og, oH·oW] · [oH·oW, Cg·kH·kW]}, added into the gradient. The images are split
-   * into one contiguous range per thread; the first range accumulates into {@code gws}, the others
-   * into their own arrays, added to it in range order.
+   * The weight gradient, image by image: one product per image and group with the output gradient's
+   * rows, {@code [Og, oH·oW] · [oH·oW, Cg·kH·kW]}, added up over the batch ({@link #overImages}). A
+   * {@link #sameSize} convolution whose groups are whole 16-channel blocks packs the product's
+   * transposed columns straight from the image ({@link ShiftedColumns#transposedOf}), so the
+   * product comes out with the kernel offsets outermost in each row and is put back into the
+   * weights' layout at the end; other convolutions take each image's columns as the forward pass
+   * lays them out, in a per-thread array that stays in cache.
    */
   private void weightGradient(ConvProblem p, float[] gys, float[] xs, float[] gws) {
-    int groups = p.groups();
-    int cg = p.groupInChannels();
-    int og = p.groupOutChannels();
-    int k = cg * p.kernelH() * p.kernelW();
-    if (!Boolean.getBoolean("tmp.old")
-        && k > FEW_ROWS
-        && sameSize(p)
-        && ShiftedColumns.transposable(p)) {
-      shiftedWeightGradient(p, gys, xs, gws);
-      return;
-    }
-    int l = p.outHeight() * p.outWidth();
-    int n = p.batch();
-    int plane = p.height() * p.width();
-    int size = p.outChannels() * k;
-    int chunks = Math.min(backend.workers().threads(), n);
-    int per = (n + chunks - 1) / chunks;
-    int ranges = (n + per - 1) / per;
-    float[][] partial = new float[ranges][];
-    backend
-        .workers()
-        .parallelFor(
-            ranges,
-            t -> {
-              float[] acc = t == 0 ? gws : new float[size];
-              float[] cols = columns(k * l);
-              int first = t * per;
-              for (int b = first; b < Math.min(n, first + per); b++) {
-                for (int g = 0; g < groups; g++) {
-                  im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
-                  if (k <= FEW_ROWS) {
-                    fewRowsGradient(
-                        gys,
-                        (b * p.outChannels() + g * og) * l,
-                        og,
-                        cols,
-                        k,
-                        l,
-                        acc,
-                        g * og * k,
-                        b == first);
-                    continue;
-                  }
-                  Gemm.serial(
-                      new MatmulSpec(
-                          1,
-                          og,
-                          k,
-                          l,
-                          false,
-                          true,
-                          (long) (b * p.outChannels() + g * og) * l,
-                          0,
-                          0,
-                          0,
-                          (long) g * og * k,
-                          0,
-                          1,
-                          b == first ? 0 : 1),
-                      gys,
-                      cols,
-                      acc);
-                }
-              }
-              partial[t] = acc;
-            });
-    for (int t = 1; t < ranges; t++) {
-      float[] part = partial[t];
-      for (int i = 0; i < size; i++) {
-        gws[i] += part[i];
-      }
-    }
-  }
-
-  /**
-   * The weight gradient of a {@link #sameSize} convolution whose groups are whole 16-channel
-   * blocks: as {@link #weightGradient}, image by image into per-thread partial sums added in range
-   * order, with the transposed columns packed straight from the image ({@link
-   * ShiftedColumns#transposedOf}) instead of an im2col that the GEMM then transposes; the product
-   * comes out with the kernel offsets outermost in each row and is put back into the weights'
-   * layout at the end.
-   */
-  private void shiftedWeightGradient(ConvProblem p, float[] gys, float[] xs, float[] gws) {
     int groups = p.groups();
     int cg = p.groupInChannels();
     int og = p.groupOutChannels();
     int taps = p.kernelH() * p.kernelW();
     int k = cg * taps;
     int l = p.outHeight() * p.outWidth();
-    int n = p.batch();
     int plane = p.height() * p.width();
-    int size = p.outChannels() * k;
+    if (k > FEW_ROWS && sameSize(p) && ShiftedColumns.transposable(p)) {
+      ShiftedColumns shifted = new ShiftedColumns(p);
+      float[] offsetsFirst = new float[gws.length];
+      overImages(
+          p,
+          offsetsFirst,
+          (b, g, acc, first) ->
+              Gemm.serial(
+                  gradientSpec(p, b, g, false, first),
+                  gys,
+                  shifted.transposedOf(xs, (b * p.inChannels() + g * cg) * plane),
+                  acc));
+      // row o: (offset, channel) -> (channel, offset)
+      for (int o = 0; o < p.outChannels(); o++) {
+        int row = o * k;
+        for (int tap = 0; tap < taps; tap++) {
+          for (int c = 0; c < cg; c++) {
+            gws[row + c * taps + tap] = offsetsFirst[row + tap * cg + c];
+          }
+        }
+      }
+      return;
+    }
+    overImages(
+        p,
+        gws,
+        (b, g, acc, first) -> {
+          float[] cols = columns(k * l);
+          im2col(p, xs, (b * p.inChannels() + g * cg) * plane, cols, 0, l);
+          if (k <= FEW_ROWS) {
+            int gy = (b * p.outChannels() + g * og) * l;
+            fewRowsGradient(gys, gy, og, cols, k, l, acc, g * og * k, first);
+          } else {
+            Gemm.serial(gradientSpec(p, b, g, true, first), gys, cols, acc);
+          }
+        });
+  }
+
+  /** One image's and group's contribution to a weight gradient, added into {@code acc}. */
+  @FunctionalInterface
+  private interface ImageGradient {
+    /**
+     * Adds image {@code b}'s product for group {@code g} into {@code acc}, or writes it there when
+     * {@code first} (the first image of the range).
+     */
+    void add(int b, int g, float[] acc, boolean first);
+  }
+
+  /**
+   * Runs {@code add} for every image and group, the images split into one contiguous range per
+   * thread: the first range accumulates into {@code into}, the others into arrays of their own,
+   * added to it in range order, so the sums run in a fixed order for a given thread count.
+   */
+  private void overImages(ConvProblem p, float[] into, ImageGradient add) {
+    int n = p.batch();
     int chunks = Math.min(backend.workers().threads(), n);
     int per = (n + chunks - 1) / chunks;
     int ranges = (n + per - 1) / per;
     float[][] partial = new float[ranges][];
-    ShiftedColumns shifted = new ShiftedColumns(p);
     backend
         .workers()
         .parallelFor(
             ranges,
             t -> {
-              float[] acc = new float[size];
+              float[] acc = t == 0 ? into : new float[into.length];
               int first = t * per;
               for (int b = first; b < Math.min(n, first + per); b++) {
-                for (int g = 0; g < groups; g++) {
-                  Gemm.serial(
-                      new MatmulSpec(
-                          1,
-                          og,
-                          k,
-                          l,
-                          false,
-                          false,
-                          (long) (b * p.outChannels() + g * og) * l,
-                          0,
-                          0,
-                          0,
-                          (long) g * og * k,
-                          0,
-                          1,
-                          b == first ? 0 : 1),
-                      gys,
-                      shifted.transposedOf(xs, (b * p.inChannels() + g * cg) * plane),
-                      acc);
+                for (int g = 0; g < p.groups(); g++) {
+                  add.add(b, g, acc, b == first);
                 }
               }
               partial[t] = acc;
             });
-    float[] sum = partial[0];
     for (int t = 1; t < ranges; t++) {
       float[] part = partial[t];
-      for (int i = 0; i < size; i++) {
-        sum[i] += part[i];
+      for (int i = 0; i < into.length; i++) {
+        into[i] += part[i];
       }
     }
-    // row o: (tap, c) -> (c, tap)
-    for (int o = 0; o < p.outChannels(); o++) {
-      int row = o * k;
-      for (int tap = 0; tap < taps; tap++) {
-        for (int c = 0; c < cg; c++) {
-          gws[row + c * taps + tap] = sum[row + tap * cg + c];
-        }
-      }
-    }
+  }
+
+  /**
+   * {@code acc[g's rows] (+)= gy_b,g · op(columns)}: {@code [Og, oH·oW]} times the image's columns,
+   * transposed ({@code transB}, an im2col array) or already packed transposed.
+   */
+  private static MatmulSpec gradientSpec(
+      ConvProblem p, int b, int g, boolean transB, boolean first) {
+    int og = p.groupOutChannels();
+    int k = p.groupInChannels() * p.kernelH() * p.kernelW();
+    int l = p.outHeight() * p.outWidth();
+    return new MatmulSpec(
+        1,
+        og,
+        k,
+        l,
+        false,
+        transB,
+        (long) (b * p.outChannels() + g * og) * l,
+        0,
+        0,
+        0,
+        (long) g * og * k,
+        0,
+        1,
+        first ? 0 : 1);
   }
 
   /**
