@@ -149,10 +149,7 @@ final class SimdConv2d implements FusedConv2d {
     int k = cg * p.kernelH() * p.kernelW();
     int l = p.outHeight() * p.outWidth();
     int plane = p.height() * p.width();
-    if (!Boolean.getBoolean("tmp.old")
-        && sameSize(p)
-        && p.padH() < p.kernelH()
-        && og * p.kernelH() * p.kernelW() > FEW_ROWS) {
+    if (sameSize(p) && p.padH() < p.kernelH() && og * p.kernelH() * p.kernelW() > FEW_ROWS) {
       transposedForward(p, gys, ws, gxs);
       return;
     }
